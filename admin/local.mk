@@ -1,0 +1,1 @@
+# admin — rules come with its code

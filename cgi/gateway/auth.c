@@ -1,0 +1,16 @@
+/* auth.c — dispatching a route's authentication requirement. */
+#include "gateway/auth.h"
+#include "gateway/reply.h"
+
+int auth_check(struct request *rq, enum route_auth auth)
+{
+  switch (auth) {
+  case AUTH_NONE:
+    return 0;
+  case AUTH_TERMINAL:
+    return auth_terminal(rq);
+  default:
+    reply_problem(rq, PROBLEM_INTERNAL, "route has an unknown authentication kind");
+    return -1;
+  }
+}

@@ -1,0 +1,25 @@
+/* auth.h — the authentication a route needs (router.h's enum route_auth),
+ * checked once before the handler runs. */
+#ifndef PAYGW_AUTH_H
+#define PAYGW_AUTH_H
+
+#include "gateway/request.h"
+#include "gateway/router.h"
+
+/* Returns 0 when the caller is who the route needs (filling rq->terminal or
+ * rq->device), else answers 401/403 and returns -1. */
+int auth_check(struct request *rq, enum route_auth auth);
+
+/* Terminal credentials are "<terminal code>.<43 base64url characters>":
+ * 256 random bits, so a fast SHA-256 hash is safe to store (no dictionary to
+ * guess from), unlike a person's password. */
+#define TERMINAL_SECRET_BYTES 32
+
+/* Splits a credential into its terminal code and the SHA-256 (hex) of its
+ * secret.  Returns 0 or -1 when malformed.  Exposed for paygw-admin and the
+ * unit tests. */
+int terminal_credential_parse(const char *credential, char *code, size_t code_len, char hash_hex[65]);
+
+int auth_terminal(struct request *rq);
+
+#endif

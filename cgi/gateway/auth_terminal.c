@@ -1,0 +1,64 @@
+/* auth_terminal.c — POS terminals and shop servers authenticate with
+ * "Authorization: Bearer <terminal code>.<secret>"; the gateway keeps only
+ * the SHA-256 of the secret (see auth.h for why SHA-256 suffices). */
+#include "gateway/auth.h"
+#include "gateway/db/queries.h"
+#include "gateway/reply.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int terminal_credential_parse(const char *credential, char *code, size_t code_len, char hash_hex[65])
+{
+  const char *dot = strchr(credential, '.');
+  unsigned char digest[32];
+  unsigned int dlen = 0;
+
+  if (!dot || dot == credential || (size_t)(dot - credential) >= code_len || strlen(dot + 1) != 43)
+    return -1;
+  for (const char *p = credential; p < dot; p++)
+    if (!((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '_' || *p == '-'))
+      return -1;
+  memcpy(code, credential, (size_t)(dot - credential));
+  code[dot - credential] = '\0';
+  if (EVP_Digest(dot + 1, 43, digest, &dlen, EVP_sha256(), NULL) != 1)
+    return -1;
+  for (unsigned i = 0; i < dlen; i++)
+    snprintf(hash_hex + 2 * i, 3, "%02x", digest[i]);
+  return 0;
+}
+
+static int refuse(struct request *rq, const char *detail)
+{
+  reply_add_header(rq, "WWW-Authenticate: Bearer realm=\"paygw\"");
+  reply_problem(rq, PROBLEM_UNAUTHENTICATED, "%s", detail);
+  return -1;
+}
+
+int auth_terminal(struct request *rq)
+{
+  const char *header = request_header(rq, "HTTP_AUTHORIZATION");
+  char code[33], hash_hex[65];
+  struct terminal_row row;
+
+  if (!header || strncmp(header, "Bearer ", 7) != 0)
+    return refuse(rq, "a terminal credential is required (Authorization: Bearer ...)");
+  if (terminal_credential_parse(header + 7, code, sizeof code, hash_hex) != 0)
+    return refuse(rq, "the terminal credential is malformed");
+  enum db_status st = db_terminal_by_code(rq->db, code, &row);
+  if (st < 0) {
+    reply_problem(rq, PROBLEM_DB_UNAVAILABLE, "the database is not reachable");
+    return -1;
+  }
+  /* compare in constant time; an unknown terminal compares against zeros */
+  if (st == DB_NO_ROWS || CRYPTO_memcmp(row.credential_hash_hex, hash_hex, 64) != 0)
+    return refuse(rq, "the terminal credential is wrong or the terminal is disabled");
+  rq->terminal.terminal_id = row.terminal_id;
+  rq->terminal.merchant_id = row.merchant_id;
+  snprintf(rq->terminal.terminal_code, sizeof rq->terminal.terminal_code, "%s", code);
+  snprintf(rq->terminal.merchant_code, sizeof rq->terminal.merchant_code, "%s", row.merchant_code);
+  return 0;
+}

@@ -1,0 +1,26 @@
+# cgi/gateway — paygw.fcgi, the gateway's FastCGI worker.  Endpoints are
+# ep_*.c (one each), their statements db/*.c (one each).
+GATEWAY_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/cgi $(FCGI_CFLAGS) $(LIBPQ_CFLAGS) $(JANSSON_CFLAGS) $(OPENSSL_CFLAGS)
+GATEWAY_LIBS = $(FCGI_LIBS) $(LIBPQ_LIBS) $(COMMON_LIBS)
+
+# everything but main.c, so unit tests link the same code
+noinst_LIBRARIES += cgi/gateway/libgateway.a
+cgi_gateway_libgateway_a_CFLAGS = $(GATEWAY_CFLAGS)
+cgi_gateway_libgateway_a_SOURCES = \
+	cgi/gateway/request.c cgi/gateway/request.h \
+	cgi/gateway/reply.c cgi/gateway/reply.h \
+	cgi/gateway/problems.c cgi/gateway/problems.h \
+	cgi/gateway/validate.c cgi/gateway/validate.h \
+	cgi/gateway/router.c cgi/gateway/router.h \
+	cgi/gateway/auth.c cgi/gateway/auth.h \
+	cgi/gateway/auth_terminal.c \
+	cgi/gateway/endpoints.h \
+	cgi/gateway/ep_health_get.c \
+	cgi/gateway/db/db.c cgi/gateway/db/db.h cgi/gateway/db/queries.h \
+	cgi/gateway/db/health_ping.c \
+	cgi/gateway/db/terminal_by_code.c
+
+bin_PROGRAMS += cgi/gateway/paygw.fcgi
+cgi_gateway_paygw_fcgi_SOURCES = cgi/gateway/main.c
+cgi_gateway_paygw_fcgi_CFLAGS = $(GATEWAY_CFLAGS)
+cgi_gateway_paygw_fcgi_LDADD = cgi/gateway/libgateway.a $(GATEWAY_LIBS)

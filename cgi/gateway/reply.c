@@ -1,0 +1,96 @@
+/* reply.c — writing answers to the FastCGI stream. */
+#include "gateway/reply.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_EXTRA_HEADERS 4
+
+static char extra_headers[MAX_EXTRA_HEADERS][128];
+static int n_extra_headers;
+
+void reply_add_header(struct request *rq, const char *line)
+{
+  (void)rq;
+  if (n_extra_headers < MAX_EXTRA_HEADERS)
+    snprintf(extra_headers[n_extra_headers++], sizeof extra_headers[0], "%s", line);
+}
+
+/* libfcgi's FCGX_FPrintF knows only a few conversions, so the head is
+ * formatted with snprintf and written in one piece. */
+static int send_body(struct request *rq, int status, const char *content_type, const char *text)
+{
+  FCGX_Stream *out = rq->fcgx->out;
+  char head[1024];
+  size_t body_len = strlen(text);
+  int n = snprintf(head, sizeof head,
+                   "Status: %d\r\nContent-Type: %s\r\nCache-Control: no-store\r\nX-Request-Id: %s\r\n",
+                   status, content_type, rq->request_id);
+
+  for (int i = 0; i < n_extra_headers && n < (int)sizeof head; i++)
+    n += snprintf(head + n, sizeof head - (size_t)n, "%s\r\n", extra_headers[i]);
+  n_extra_headers = 0;
+  if (n < (int)sizeof head)
+    n += snprintf(head + n, sizeof head - (size_t)n, "Content-Length: %zu\r\n\r\n", body_len);
+  if (n >= (int)sizeof head)
+    n = snprintf(head, sizeof head, "Status: 500\r\nContent-Length: %zu\r\n\r\n", body_len);
+  FCGX_PutStr(head, n, out);
+  FCGX_PutStr(text, (int)body_len, out);
+  rq->status = status;
+  return status;
+}
+
+int reply_json(struct request *rq, int status, json_t *body)
+{
+  char *text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
+  int rc;
+
+  json_decref(body);
+  if (!text)
+    return send_body(rq, 500, "application/problem+json",
+                     "{\"title\":\"Internal error\",\"status\":500,\"code\":\"internal_error\"}");
+  rc = send_body(rq, status, "application/json", text);
+  free(text);
+  return rc;
+}
+
+static int send_problem(struct request *rq, enum problem p, json_t *extra, const char *fmt, va_list ap)
+{
+  const struct problem_info *info = problem_info(p);
+  char detail[512], type[96];
+
+  vsnprintf(detail, sizeof detail, fmt, ap);
+  snprintf(type, sizeof type, "https://paygw.example/problems/%s", info->code);
+  json_t *body = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "type", type, "title", info->title,
+                           "status", info->status, "code", info->code, "detail", detail,
+                           "request_id", rq->request_id);
+  if (extra) {
+    json_object_update_missing(body, extra);
+    json_decref(extra);
+  }
+  char *text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
+  json_decref(body);
+  rq->problem = info->code;
+  int rc = send_body(rq, info->status, "application/problem+json", text ? text : "{}");
+  free(text);
+  return rc;
+}
+
+int reply_problem(struct request *rq, enum problem p, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  int rc = send_problem(rq, p, NULL, fmt, ap);
+  va_end(ap);
+  return rc;
+}
+
+int reply_problem_extra(struct request *rq, enum problem p, json_t *extra, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  int rc = send_problem(rq, p, extra, fmt, ap);
+  va_end(ap);
+  return rc;
+}

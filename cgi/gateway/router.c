@@ -1,0 +1,61 @@
+/* router.c — the whole API on one screen, and nothing else. */
+#include "gateway/router.h"
+#include "gateway/auth.h"
+#include "gateway/endpoints.h"
+#include "gateway/reply.h"
+
+#include <string.h>
+
+static const struct route routes[] = {
+  { "GET", "/v1/health", ep_health_get, AUTH_NONE },
+  { NULL, NULL, NULL, AUTH_NONE }
+};
+
+int router_match(const char *pattern, const char *path, char *param, size_t param_len)
+{
+  while (*pattern && *path) {
+    if (*pattern == '{') {
+      size_t seg = strcspn(path, "/");
+      if (seg == 0 || seg >= param_len)
+        return -1;
+      memcpy(param, path, seg);
+      param[seg] = '\0';
+      path += seg;
+      pattern = strchr(pattern, '}');
+      if (!pattern)
+        return -1;
+      pattern++;
+      continue;
+    }
+    if (*pattern++ != *path++)
+      return -1;
+  }
+  return (*pattern == '\0' && *path == '\0') ? 0 : -1;
+}
+
+static int run_route(struct request *rq, const struct route *r)
+{
+  rq->route = r;
+  if (auth_check(rq, r->auth) != 0)
+    return rq->status;          /* auth_check has answered */
+  return r->handler(rq);
+}
+
+int router_dispatch(struct request *rq)
+{
+  bool path_known = false;
+  char param[PATH_PARAM_MAX + 1];
+
+  for (const struct route *r = routes; r->method; r++) {
+    if (router_match(r->pattern, rq->path, param, sizeof param) != 0)
+      continue;
+    path_known = true;
+    if (strcmp(r->method, rq->method) == 0) {
+      memcpy(rq->path_param, param, sizeof param);
+      return run_route(rq, r);
+    }
+  }
+  if (path_known)
+    return reply_problem(rq, PROBLEM_METHOD_NOT_ALLOWED, "%s is not allowed on %s", rq->method, rq->path);
+  return reply_problem(rq, PROBLEM_NOT_FOUND, "no resource at %.200s", rq->path);
+}

@@ -1,0 +1,31 @@
+/* router.h — the route table: method, path pattern, handler and the
+ * authentication the route needs, checked before the handler runs. */
+#ifndef PAYGW_ROUTER_H
+#define PAYGW_ROUTER_H
+
+#include "gateway/request.h"
+
+enum route_auth {
+  AUTH_NONE,
+  AUTH_TERMINAL,   /* Authorization: Bearer <terminal credential> */
+  AUTH_DEVICE,     /* device ID + signature by the device key (see auth_device.c) */
+};
+
+typedef int (*handler_fn)(struct request *rq);
+
+struct route {
+  const char *method;
+  const char *pattern;     /* "/v1/transactions/{number}": one {param} at most */
+  handler_fn handler;
+  enum route_auth auth;
+};
+
+/* Finds the route for rq, runs its authentication and its handler; answers
+ * 404 / 405 / 401 itself.  Returns the status sent. */
+int router_dispatch(struct request *rq);
+
+/* Matches path against pattern, copying a {param} segment into param.
+ * Exposed for the unit tests. */
+int router_match(const char *pattern, const char *path, char *param, size_t param_len);
+
+#endif

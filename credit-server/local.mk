@@ -1,0 +1,1 @@
+# credit-server — rules come with its code

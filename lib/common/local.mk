@@ -1,0 +1,14 @@
+# lib/common — helpers shared by every program: logging, configuration,
+# card-number rules and encryption, password hashes, base64url, Ed25519.
+noinst_LIBRARIES += lib/common/libpaygw_common.a
+lib_common_libpaygw_common_a_SOURCES = \
+	lib/common/log.c lib/common/log.h \
+	lib/common/config.c lib/common/config.h \
+	lib/common/pan.c lib/common/pan.h \
+	lib/common/cardcrypt.c lib/common/cardcrypt.h \
+	lib/common/pwhash.c lib/common/pwhash.h \
+	lib/common/b64url.c lib/common/b64url.h \
+	lib/common/ed25519.c lib/common/ed25519.h \
+	lib/common/demo_data.h
+lib_common_libpaygw_common_a_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(OPENSSL_CFLAGS) $(ARGON2_CFLAGS)
+COMMON_LIBS = lib/common/libpaygw_common.a $(JANSSON_LIBS) $(OPENSSL_LIBS) $(ARGON2_LIBS)

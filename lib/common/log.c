@@ -1,0 +1,54 @@
+/* log.c — JSON log lines on stderr (see log.h). */
+#include "common/log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <time.h>
+
+static const char *log_program = "paygw";
+static const char *const level_names[] = { "debug", "info", "warn", "error" };
+
+void log_init(const char *program) { log_program = program; }
+
+void log_time_rfc3339(char *buf, size_t len)
+{
+  struct timespec ts;
+  struct tm tm;
+
+  clock_gettime(CLOCK_REALTIME, &ts);
+  gmtime_r(&ts.tv_sec, &tm);
+  size_t n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf(buf + n, len - n, ".%03ldZ", ts.tv_nsec / 1000000);
+}
+
+void log_event(enum log_level level, json_t *fields)
+{
+  char when[40];
+  json_t *line = json_object();
+
+  log_time_rfc3339(when, sizeof when);
+  json_object_set_new(line, "time", json_string(when));
+  json_object_set_new(line, "level", json_string(level_names[level]));
+  json_object_set_new(line, "program", json_string(log_program));
+  if (fields)
+    json_object_update(line, fields);
+  char *text = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER);
+  if (text) {
+    /* one fputs per line so concurrent workers do not interleave */
+    fprintf(stderr, "%s\n", text);
+    free(text);
+  }
+  json_decref(line);
+  json_decref(fields);
+}
+
+void log_msg(enum log_level level, const char *fmt, ...)
+{
+  char text[1024];
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsnprintf(text, sizeof text, fmt, ap);
+  va_end(ap);
+  log_event(level, json_pack("{s:s}", "msg", text));
+}

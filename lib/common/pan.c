@@ -1,0 +1,70 @@
+/* pan.c — Luhn check, masking and expiry rules for card numbers. */
+#include "common/pan.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+bool str_is_digits(const char *s)
+{
+  if (!s || !*s)
+    return false;
+  for (; *s; s++)
+    if (*s < '0' || *s > '9')
+      return false;
+  return true;
+}
+
+bool pan_is_valid(const char *pan)
+{
+  size_t len = pan ? strlen(pan) : 0;
+  int sum = 0;
+
+  if (len < PAN_MIN_LEN || len > PAN_MAX_LEN || !str_is_digits(pan))
+    return false;
+  for (size_t i = 0; i < len; i++) {
+    int d = pan[len - 1 - i] - '0';
+    if (i % 2 == 1) {
+      d *= 2;
+      if (d > 9)
+        d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 == 0;
+}
+
+void pan_mask(const char *pan, char *out, size_t outlen)
+{
+  size_t len = strlen(pan);
+
+  if (outlen == 0)
+    return;
+  if (len < 10 || len + 1 > outlen) {   /* too short to show any digit safely */
+    snprintf(out, outlen, "****");
+    return;
+  }
+  for (size_t i = 0; i < len; i++)
+    out[i] = (i < 6 || i >= len - 4) ? pan[i] : '*';
+  out[len] = '\0';
+}
+
+bool expiry_is_wellformed(const char *yymm)
+{
+  if (!yymm || strlen(yymm) != 4 || !str_is_digits(yymm))
+    return false;
+  int month = (yymm[2] - '0') * 10 + (yymm[3] - '0');
+  return month >= 1 && month <= 12;
+}
+
+bool expiry_has_passed(const char *yymm, long now)
+{
+  time_t t = (time_t)now;
+  struct tm tm;
+
+  gmtime_r(&t, &tm);
+  int year = (yymm[0] - '0') * 10 + (yymm[1] - '0') + 2000;
+  int month = (yymm[2] - '0') * 10 + (yymm[3] - '0');
+  int this_year = tm.tm_year + 1900, this_month = tm.tm_mon + 1;
+  return year < this_year || (year == this_year && month < this_month);
+}

@@ -1,0 +1,1 @@
+# lib/iso8583 — rules come with its code

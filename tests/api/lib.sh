@@ -1,0 +1,29 @@
+# tests/api/lib.sh — shared by the integration tests: the stack's
+# environment, TAP-style result lines, and curl through nginx + TLS.
+# A test sources it, makes checks, and ends with `done_testing`.
+set -u
+TEST_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+PAYGW_STACK_ENV=${PAYGW_STACK_ENV:-$TEST_ROOT/var/stack.env}
+[[ -r $PAYGW_STACK_ENV ]] || { echo "not ok - stack environment $PAYGW_STACK_ENV is readable (start the stack)"; exit 1; }
+set -a; . "$PAYGW_STACK_ENV"; set +a
+TESTS_FAILED=0
+
+ok() { echo "ok - $*"; }
+not_ok() { echo "not ok - $*"; TESTS_FAILED=$((TESTS_FAILED + 1)); }
+# check DESCRIPTION COMMAND...: ok when the command succeeds
+check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
+# is DESCRIPTION GOT WANT
+is() { if [[ "$2" == "$3" ]]; then ok "$1"; else not_ok "$1 (got '$2', want '$3')"; fi; }
+done_testing() { [[ $TESTS_FAILED -eq 0 ]]; exit $?; }
+
+psql_q() { psql -X -q -tA -v ON_ERROR_STOP=1 "$PAYGW_PGURI" -c "$1"; }
+
+# api METHOD PATH [curl args...] → sets STATUS, BODY, CTYPE
+api() {
+  local method=$1 path=$2; shift 2
+  local out; out=$(mktemp)
+  local meta
+  meta=$(curl -sS -o "$out" -w '%{http_code} %{content_type}' --cacert "$PAYGW_CA" -X "$method" "$@" "$PAYGW_URL$path") || meta="000 none"
+  STATUS=${meta%% *}; CTYPE=${meta#* }; BODY=$(cat "$out"); rm -f "$out"
+}
+jqr() { jq -r "$1" <<<"$BODY"; }

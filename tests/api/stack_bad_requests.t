@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Requests the gateway cannot serve get the right status and a problem+json
+# body: a body over the limit (the gateway's and nginx's), malformed JSON, an
+# unknown path, a wrong method — and none of them changes the database.
+. "$(dirname "$0")/lib.sh"
+
+is_problem() {   # is_problem DESCRIPTION WANT-STATUS WANT-CODE
+  is "$1: status" "$STATUS" "$2"
+  is "$1: problem+json" "$CTYPE" application/problem+json
+  is "$1: code" "$(jqr .code)" "$3"
+  check "$1: has a detail" test -n "$(jqr '.detail // empty')"
+}
+
+api GET /v1/no-such-thing
+is_problem "unknown path" 404 not_found
+api DELETE /v1/health
+is_problem "wrong method" 405 method_not_allowed
+
+cred=$(grep -h '^PAYGW_TERMINAL_1111111111=' "$PAYGW_VAR/demo/terminals.env" | cut -d= -f2-)
+auth=(-H "Authorization: Bearer $cred" -H 'Content-Type: application/json')
+count() { psql_q "SELECT count(*) FROM gateway.transactions"; }
+before=$(count)
+
+big=$(mktemp); head -c 20000 /dev/zero | tr '\0' 'a' >"$big"
+api POST /v1/transactions "${auth[@]}" --data-binary @"$big"
+is_problem "a 20 kB body (over the gateway's 16 kB limit)" 413 body_too_large
+head -c 100000 /dev/zero | tr '\0' 'a' >"$big"
+api POST /v1/transactions "${auth[@]}" --data-binary @"$big"
+is_problem "a 100 kB body (over nginx's limit)" 413 body_too_large
+rm -f "$big"
+
+api POST /v1/transactions "${auth[@]}" --data '{"user_id": "00001", "items": ['
+is_problem "malformed JSON" 400 bad_json
+api POST /v1/transactions "${auth[@]}" --data '[1,2,3]'
+is_problem "a JSON array instead of an object" 400 bad_json
+api POST /v1/transactions "${auth[@]}" --data '{"a":1,"a":2}'
+is_problem "duplicate keys" 400 bad_json
+is "nothing was stored by any refused request" "$(count)" "$before"
+
+# the refused bodies never reach the log
+check "the gateway log holds no request body" bash -c "! grep -q '\"items\": \[' '$PAYGW_VAR/log/gateway.log'"
+done_testing

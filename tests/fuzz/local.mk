@@ -1,0 +1,1 @@
+# tests/fuzz — rules come with its code

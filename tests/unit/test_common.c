@@ -1,0 +1,278 @@
+/* test_common.c — unit tests for lib/common: card-number rules, card
+ * encryption and lookup hashes, base64url, argon2id, Ed25519, config. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "common/b64url.h"
+#include "common/cardcrypt.h"
+#include "common/config.h"
+#include "common/ed25519.h"
+#include "common/pan.h"
+#include "common/pwhash.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static void luhn_accepts_valid_and_refuses_invalid(void **state)
+{
+  (void)state;
+  assert_true(pan_is_valid("1525000012345678"));
+  assert_true(pan_is_valid("4111111111111111"));
+  assert_false(pan_is_valid("1525000012345679"));   /* check digit off by one */
+  assert_false(pan_is_valid("15250000123"));        /* 11 digits: too short */
+  assert_false(pan_is_valid("15250000123456789012")); /* 20 digits: too long */
+  assert_false(pan_is_valid("1525 0000 1234 5678"));
+  assert_false(pan_is_valid(""));
+  assert_false(pan_is_valid(NULL));
+  assert_true(pan_is_valid("0000000000000"));       /* 13 zeros pass Luhn */
+}
+
+static void mask_shows_first_six_and_last_four(void **state)
+{
+  char out[32];
+  (void)state;
+  pan_mask("1525000012345678", out, sizeof out);
+  assert_string_equal(out, "152500******5678");
+  pan_mask("1234567890123", out, sizeof out);
+  assert_string_equal(out, "123456***0123");
+  pan_mask("123456789", out, sizeof out);         /* too short to show any digit */
+  assert_string_equal(out, "****");
+  pan_mask("1525000012345678", out, 8);           /* buffer too small */
+  assert_string_equal(out, "****");
+}
+
+static void expiry_rules(void **state)
+{
+  (void)state;
+  assert_true(expiry_is_wellformed("3012"));
+  assert_false(expiry_is_wellformed("3013"));
+  assert_false(expiry_is_wellformed("3000"));
+  assert_false(expiry_is_wellformed("301"));
+  assert_false(expiry_is_wellformed("30a2"));
+  long nov_2026 = 1795000000;  /* 2026-11-18 */
+  assert_false(expiry_has_passed("2611", nov_2026));   /* valid through the month */
+  assert_true(expiry_has_passed("2610", nov_2026));
+  assert_true(expiry_has_passed("2512", nov_2026));
+  assert_false(expiry_has_passed("2701", nov_2026));
+}
+
+static char keyfile[64];
+
+static int make_keyfile(void **state)
+{
+  char err[256];
+  (void)state;
+  snprintf(keyfile, sizeof keyfile, "/tmp/paygw-test-keys-%d", (int)getpid());
+  unlink(keyfile);
+  return cardkeys_create(keyfile, err, sizeof err);
+}
+
+static int remove_keyfile(void **state)
+{
+  (void)state;
+  unlink(keyfile);
+  return 0;
+}
+
+static void card_encryption_round_trip_and_tamper(void **state)
+{
+  unsigned char blob[CARDCRYPT_MAX_BLOB];
+  size_t len;
+  int key_id;
+  char pan[32];
+  (void)state;
+
+  assert_int_equal(card_encrypt("1525000012345678", blob, &len, &key_id), 0);
+  assert_int_equal(key_id, 1);
+  assert_int_equal(len, 12 + 16 + 16);
+  assert_null(memmem(blob, len, "1525000012345678", 16));
+  assert_int_equal(card_decrypt(key_id, blob, len, pan, sizeof pan), 0);
+  assert_string_equal(pan, "1525000012345678");
+
+  blob[20] ^= 1;                                      /* tampered ciphertext */
+  assert_int_equal(card_decrypt(key_id, blob, len, pan, sizeof pan), -1);
+  blob[20] ^= 1;
+  assert_int_equal(card_decrypt(2, blob, len, pan, sizeof pan), -1);   /* unknown key */
+  assert_int_equal(card_decrypt(key_id, blob, 20, pan, sizeof pan), -1); /* truncated */
+  assert_int_equal(card_decrypt(key_id, blob, len, pan, 8), -1);       /* no room */
+
+  unsigned char blob2[CARDCRYPT_MAX_BLOB];
+  size_t len2;
+  assert_int_equal(card_encrypt("1525000012345678", blob2, &len2, &key_id), 0);
+  assert_memory_not_equal(blob, blob2, len);          /* fresh IV every time */
+}
+
+static void key_rotation_keeps_old_rows_readable(void **state)
+{
+  unsigned char blob[CARDCRYPT_MAX_BLOB], blob2[CARDCRYPT_MAX_BLOB];
+  size_t len, len2;
+  int old_id, new_id;
+  char pan[32], err[256];
+  (void)state;
+
+  assert_int_equal(card_encrypt("4111111111111111", blob, &len, &old_id), 0);
+  new_id = cardkeys_add_data_key(keyfile, err, sizeof err);
+  assert_int_equal(new_id, old_id + 1);
+  assert_int_equal(cardkeys_current_id(), new_id);
+  assert_int_equal(card_decrypt(old_id, blob, len, pan, sizeof pan), 0);
+  assert_string_equal(pan, "4111111111111111");
+  assert_int_equal(card_encrypt("4111111111111111", blob2, &len2, &new_id), 0);
+  assert_int_equal(new_id, cardkeys_current_id());
+  /* a blob cannot be passed off under another key id (the id is in the AAD) */
+  assert_int_equal(card_decrypt(old_id, blob2, len2, pan, sizeof pan), -1);
+}
+
+static void lookup_hash_is_keyed_and_stable(void **state)
+{
+  char a[CARDCRYPT_LOOKUP_HEX], b[CARDCRYPT_LOOKUP_HEX], c[CARDCRYPT_LOOKUP_HEX];
+  (void)state;
+  assert_int_equal(card_lookup_hash("1525000012345678", a), 0);
+  assert_int_equal(card_lookup_hash("1525000012345678", b), 0);
+  assert_int_equal(card_lookup_hash("1525000012345686", c), 0);
+  assert_string_equal(a, b);
+  assert_string_not_equal(a, c);
+  assert_int_equal(strlen(a), 64);
+  /* not the plain SHA-256 of the number */
+  assert_string_not_equal(a, "b3a8b1a8e3c7f9b1d2f4e7c1a7d0e3b1c9f0a2e4d6b8c0a2e4f6a8b0c2d4e6f8");
+}
+
+static void key_file_must_be_private(void **state)
+{
+  char err[256];
+  (void)state;
+  chmod(keyfile, 0644);
+  assert_int_equal(cardkeys_load(keyfile, err, sizeof err), -1);
+  assert_non_null(strstr(err, "chmod 600"));
+  chmod(keyfile, 0600);
+  assert_int_equal(cardkeys_load(keyfile, err, sizeof err), 0);
+  assert_int_equal(cardkeys_load("/nonexistent/keys", err, sizeof err), -1);
+}
+
+static void malformed_key_file_is_refused(void **state)
+{
+  char path[80], err[256];
+  (void)state;
+  snprintf(path, sizeof path, "/tmp/paygw-test-badkeys-%d", (int)getpid());
+  FILE *f = fopen(path, "w");
+  fputs("data-key 1 abcd\nlookup-key 00\n", f);
+  fclose(f);
+  chmod(path, 0600);
+  assert_int_equal(cardkeys_load(path, err, sizeof err), -1);
+  assert_non_null(strstr(err, "line 1"));
+  assert_int_equal(cardkeys_current_id(), 0);     /* nothing half-loaded */
+  unlink(path);
+  assert_int_equal(cardkeys_load(keyfile, err, sizeof err), 0);
+}
+
+static void b64url_round_trip_and_strictness(void **state)
+{
+  unsigned char in[5] = { 0xfb, 0xff, 0x00, 0x10, 0x7e }, out[8];
+  char text[16];
+  (void)state;
+  for (size_t n = 0; n <= 5; n++) {
+    b64url_encode(in, n, text);
+    assert_int_equal(strlen(text), b64url_encoded_len(n));
+    assert_int_equal(b64url_decode(text, out, sizeof out), (long)n);
+    assert_memory_equal(in, out, n);
+  }
+  b64url_encode(in, 2, text);
+  assert_string_equal(text, "-_8");
+  assert_int_equal(b64url_decode("+/8", out, sizeof out), -1);   /* standard alphabet */
+  assert_int_equal(b64url_decode("-_8=", out, sizeof out), -1);  /* padding */
+  assert_int_equal(b64url_decode("A", out, sizeof out), -1);     /* impossible length */
+  assert_int_equal(b64url_decode("-_9", out, sizeof out), -1);   /* non-zero spare bits */
+  assert_int_equal(b64url_decode("AAAAAAAAAAAA", out, 4), -1);   /* would overflow */
+}
+
+static void argon2id_hashes_verify(void **state)
+{
+  char hash[PWHASH_ENCODED_MAX], hash2[PWHASH_ENCODED_MAX];
+  (void)state;
+  assert_int_equal(pwhash_make("demo-pass-00001", hash), 0);
+  assert_non_null(strstr(hash, "$argon2id$v=19$m=19456,t=2,p=1$"));
+  assert_true(pwhash_verify(hash, "demo-pass-00001"));
+  assert_false(pwhash_verify(hash, "demo-pass-00002"));
+  assert_false(pwhash_verify(hash, ""));
+  assert_false(pwhash_verify("$argon2i$v=19$m=19456,t=2,p=1$AAAA$AAAA", "x"));
+  assert_false(pwhash_verify(NULL, "x"));
+  assert_int_equal(pwhash_make("demo-pass-00001", hash2), 0);
+  assert_string_not_equal(hash, hash2);                 /* fresh salt */
+}
+
+static void ed25519_sign_verify_and_pem(void **state)
+{
+  unsigned char pub[32], priv[32], pub2[32], priv2[32], sig[64];
+  char path[80];
+  (void)state;
+  assert_int_equal(ed25519_keypair(pub, priv), 0);
+  assert_int_equal(ed25519_sign(priv, "challenge", 9, sig), 0);
+  assert_true(ed25519_verify(pub, "challenge", 9, sig));
+  assert_false(ed25519_verify(pub, "challengf", 9, sig));
+  sig[0] ^= 1;
+  assert_false(ed25519_verify(pub, "challenge", 9, sig));
+
+  snprintf(path, sizeof path, "/tmp/paygw-test-ed-%d.pem", (int)getpid());
+  unlink(path);
+  assert_int_equal(ed25519_write_private_pem(path, priv, false), 0);
+  assert_int_equal(ed25519_write_private_pem(path, priv, false), -1);  /* no overwrite */
+  struct stat st;
+  assert_int_equal(stat(path, &st), 0);
+  assert_int_equal(st.st_mode & 0777, 0600);
+  assert_int_equal(ed25519_read_private_pem(path, priv2, pub2), 0);
+  assert_memory_equal(priv, priv2, 32);
+  assert_memory_equal(pub, pub2, 32);
+  char *pem = ed25519_public_pem(pub);
+  assert_non_null(pem);
+  assert_non_null(strstr(pem, "BEGIN PUBLIC KEY"));
+  free(pem);
+  unlink(path);
+}
+
+static void config_bounds_and_fallbacks(void **state)
+{
+  (void)state;
+  unsetenv("PAYGW_TEST_N");
+  assert_int_equal(config_long("PAYGW_TEST_N", 120, 1, 600), 120);
+  setenv("PAYGW_TEST_N", "30", 1);
+  assert_int_equal(config_long("PAYGW_TEST_N", 120, 1, 600), 30);
+  setenv("PAYGW_TEST_N", "9999", 1);
+  assert_int_equal(config_long("PAYGW_TEST_N", 120, 1, 600), 120);
+  setenv("PAYGW_TEST_N", "12x", 1);
+  assert_int_equal(config_long("PAYGW_TEST_N", 120, 1, 600), 120);
+  setenv("PAYGW_TEST_N", "", 1);
+  assert_string_equal(config_str("PAYGW_TEST_N", "dflt"), "dflt");
+  setenv("PAYGW_TEST_N", "true", 1);
+  assert_true(config_bool("PAYGW_TEST_N", false));
+  setenv("PAYGW_TEST_N", "0", 1);
+  assert_false(config_bool("PAYGW_TEST_N", true));
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(luhn_accepts_valid_and_refuses_invalid),
+    cmocka_unit_test(mask_shows_first_six_and_last_four),
+    cmocka_unit_test(expiry_rules),
+    cmocka_unit_test(card_encryption_round_trip_and_tamper),
+    cmocka_unit_test(key_rotation_keeps_old_rows_readable),
+    cmocka_unit_test(lookup_hash_is_keyed_and_stable),
+    cmocka_unit_test(key_file_must_be_private),
+    cmocka_unit_test(malformed_key_file_is_refused),
+    cmocka_unit_test(b64url_round_trip_and_strictness),
+    cmocka_unit_test(argon2id_hashes_verify),
+    cmocka_unit_test(ed25519_sign_verify_and_pem),
+    cmocka_unit_test(config_bounds_and_fallbacks),
+  };
+  int rc = make_keyfile(NULL);
+  if (rc != 0)
+    return 1;
+  rc = cmocka_run_group_tests(tests, NULL, remove_keyfile);
+  return rc;
+}
