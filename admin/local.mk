@@ -1,1 +1,27 @@
-# admin — rules come with its code
+# admin — paygw-admin, the enrolment tool: main.c holds the command table,
+# cmd_<entity>.c one file per entity, adb.c the database helpers, args.c and
+# validate.c the option parsing and input rules (unit-tested without a DB).
+bin_PROGRAMS += admin/paygw-admin
+admin_paygw_admin_SOURCES = \
+	admin/main.c admin/admin.h \
+	admin/args.c admin/args.h \
+	admin/validate.c admin/validate.h \
+	admin/adb.c admin/adb.h \
+	admin/support.c \
+	admin/cmd_issuer.c admin/cmd_range.c \
+	admin/cmd_merchant.c admin/cmd_terminal.c admin/cmd_method.c \
+	admin/cmd_subscriber.c admin/cmd_device.c \
+	admin/cmd_card.c admin/cmd_keys.c admin/cmd_user.c \
+	admin/cmd_uim.c admin/cmd_demo.c
+admin_paygw_admin_CFLAGS = $(AM_CFLAGS) $(LIBPQ_CFLAGS) $(JANSSON_CFLAGS) $(OPENSSL_CFLAGS)
+admin_paygw_admin_LDADD = $(LIBPQ_LIBS) $(COMMON_LIBS)
+
+# unit tests of the pure parts: option parsing and input rules
+check_PROGRAMS += tests/unit/test_admin_validate tests/unit/test_admin_args
+TESTS += tests/unit/test_admin_validate tests/unit/test_admin_args
+tests_unit_test_admin_validate_SOURCES = tests/unit/test_admin_validate.c admin/validate.c admin/validate.h
+tests_unit_test_admin_validate_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/admin $(CMOCKA_CFLAGS) $(OPENSSL_CFLAGS)
+tests_unit_test_admin_validate_LDADD = $(COMMON_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_admin_args_SOURCES = tests/unit/test_admin_args.c admin/args.c admin/args.h
+tests_unit_test_admin_args_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/admin $(CMOCKA_CFLAGS)
+tests_unit_test_admin_args_LDADD = $(CMOCKA_LIBS)

@@ -83,7 +83,8 @@ CREATE TABLE gateway.devices (
   public_key        bytea NOT NULL CHECK (length(public_key) = 32),
   cert_fingerprint  text UNIQUE CHECK (cert_fingerprint ~ '^[0-9a-f]{64}$'),
   status            text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'disabled')),
-  created_at        timestamptz NOT NULL DEFAULT now()
+  created_at        timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (id, subscriber_id)
 );
 COMMENT ON TABLE gateway.devices IS 'handsets (fig 7 device ID) with the enrolled Ed25519 public key';
 COMMENT ON COLUMN gateway.devices.cert_fingerprint IS
@@ -101,7 +102,8 @@ CREATE TABLE gateway.cards (
   expiry          text NOT NULL CHECK (expiry ~ '^[0-9]{2}(0[1-9]|1[0-2])$'),
   label           text NOT NULL CHECK (length(label) BETWEEN 1 AND 40),
   status          text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'disabled')),
-  created_at      timestamptz NOT NULL DEFAULT now()
+  created_at      timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (id, subscriber_id)
 );
 COMMENT ON TABLE gateway.cards IS 'credit cards (fig 7 card number), never stored in clear';
 COMMENT ON COLUMN gateway.cards.pan_ciphertext IS 'AES-256-GCM: 12-byte IV || ciphertext || 16-byte tag, AAD names key_id';
@@ -112,13 +114,16 @@ COMMENT ON COLUMN gateway.cards.expiry IS 'YYMM as printed on the card';
 CREATE TABLE gateway.users (
   user_id          text PRIMARY KEY CHECK (user_id ~ '^[0-9A-Za-z_-]{1,32}$'),
   subscriber_id    bigint NOT NULL REFERENCES gateway.subscribers,
-  card_id          bigint NOT NULL UNIQUE REFERENCES gateway.cards,
-  device_id        bigint NOT NULL REFERENCES gateway.devices,
+  card_id          bigint NOT NULL UNIQUE,
+  device_id        bigint NOT NULL,
   password_hash    text NOT NULL CHECK (password_hash LIKE '$argon2id$%'),
   failed_attempts  integer NOT NULL DEFAULT 0 CHECK (failed_attempts >= 0),
   locked_until     timestamptz,
   status           text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'disabled')),
-  created_at       timestamptz NOT NULL DEFAULT now()
+  created_at       timestamptz NOT NULL DEFAULT now(),
+  -- a user's card and device belong to that user's subscriber
+  FOREIGN KEY (card_id, subscriber_id) REFERENCES gateway.cards (id, subscriber_id),
+  FOREIGN KEY (device_id, subscriber_id) REFERENCES gateway.devices (id, subscriber_id)
 );
 COMMENT ON TABLE gateway.users IS 'fig 7 user table: one user ID and password per card ([0052]), bound to one device ([0068])';
 CREATE INDEX users_subscriber_idx ON gateway.users (subscriber_id);

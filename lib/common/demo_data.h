@@ -67,7 +67,8 @@ static const struct demo_card demo_cards[] = {
 };
 
 /* Demo merchants and their terminals: the terminal credential is printed
- * once by paygw-admin and written to var/demo/ by scripts/stack. */
+ * once by paygw-admin; `paygw-admin demo --out-dir DIR` (run by scripts/demo
+ * and scripts/check) writes them to DIR/terminals.env. */
 static const struct { const char *code, *name, *shop; } demo_merchants[] = {
   { "1111111111", "A", "Shop A Ginza" },
   { "2222222222", "B", "Shop B Umeda" },

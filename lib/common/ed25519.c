@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int ed25519_keypair(unsigned char pub[ED25519_KEY_LEN], unsigned char priv[ED25519_KEY_LEN])
@@ -55,8 +56,12 @@ int ed25519_write_private_pem(const char *path, const unsigned char priv[ED25519
 {
   EVP_PKEY *key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, priv, ED25519_KEY_LEN);
   int fd = open(path, O_WRONLY | O_CREAT | (overwrite ? O_TRUNC : O_EXCL), 0600);
-  FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+  FILE *f = NULL;
   int rc = -1;
+
+  /* an overwritten file keeps its old mode unless it is reset here */
+  if (fd >= 0 && fchmod(fd, 0600) == 0)
+    f = fdopen(fd, "w");
 
   if (key && f && PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL, NULL) == 1)
     rc = 0;

@@ -1,0 +1,116 @@
+/* cmd_terminal.c — `paygw-admin terminal add|list|disable`: POS terminals
+ * and shop servers.  The credential "<code>.<secret>" is printed once; only
+ * SHA-256 of the 43-character secret is stored, which is what
+ * cgi/gateway/auth_terminal.c's terminal_credential_parse computes. */
+#include "admin.h"
+#include "validate.h"
+
+#include "common/b64url.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <string.h>
+
+#define SECRET_BYTES 32
+#define SECRET_CHARS 43
+
+const struct opt_spec cmd_terminal_add_opts[] = {
+  { "merchant", "CODE", true, "merchant code the terminal belongs to" },
+  { "code", "CODE", true, "terminal code, 1-32 of A-Z a-z 0-9 _ -, e.g. pos-a-1" },
+  { NULL }
+};
+const struct opt_spec cmd_terminal_list_opts[] = { { NULL } };
+const struct opt_spec cmd_terminal_disable_opts[] = {
+  { "code", "CODE", true, "terminal code" },
+  { NULL }
+};
+
+/* A fresh secret (base64url of 32 random bytes) and "\x<hex>" of its
+ * SHA-256 for a bytea parameter.  Returns 0 or -1. */
+static int make_secret(char secret[SECRET_CHARS + 1], char hash_param[2 + 64 + 1])
+{
+  unsigned char raw[SECRET_BYTES], digest[EVP_MAX_MD_SIZE];
+  unsigned int dlen = 0;
+
+  if (RAND_bytes(raw, sizeof raw) != 1)
+    return -1;
+  b64url_encode(raw, sizeof raw, secret);
+  OPENSSL_cleanse(raw, sizeof raw);
+  if (strlen(secret) != SECRET_CHARS || EVP_Digest(secret, SECRET_CHARS, digest, &dlen, EVP_sha256(), NULL) != 1)
+    return -1;
+  admin_bytea_param(digest, dlen, hash_param);
+  return 0;
+}
+
+int terminal_store(struct adb *db, const char *merchant_code, const char *code, char *credential)
+{
+  static const char sql[] =
+      "INSERT INTO gateway.terminals (merchant_id, code, credential_hash) VALUES ($1, $2, $3) "
+      "ON CONFLICT (code) DO NOTHING RETURNING id";
+  char secret[SECRET_CHARS + 1], hash_param[67], id_text[24];
+  long long merchant_id;
+  int status = admin_find(db, "merchant", merchant_code, true, &merchant_id);
+
+  if (status != ADMIN_OK)
+    return status;
+  if (make_secret(secret, hash_param) != 0)
+    return admin_failure("cannot generate a terminal secret (RAND_bytes failed)");
+  snprintf(id_text, sizeof id_text, "%lld", merchant_id);
+  const char *params[3] = { id_text, code, hash_param };
+  long n = adb_exec_count(db, "terminal_insert", sql, 3, params);
+  if (n != 1) {
+    OPENSSL_cleanse(secret, sizeof secret);
+    return n < 0 ? admin_db_failure(db) : admin_invalid("terminal %s already exists", code);
+  }
+  snprintf(credential, 80, "%s.%s", code, secret);
+  OPENSSL_cleanse(secret, sizeof secret);
+  return adb_log_action(db, "terminal add", code) == 0 ? ADMIN_OK : admin_db_failure(db);
+}
+
+struct terminal_add {
+  const char *merchant, *code;
+  char credential[80];
+};
+
+static int terminal_add_txn(struct adb *db, void *ctx)
+{
+  struct terminal_add *a = ctx;
+
+  return terminal_store(db, a->merchant, a->code, a->credential);
+}
+
+int cmd_terminal_add(const char **opt)
+{
+  struct terminal_add a = { opt[0], opt[1], "" };
+
+  if (!valid_merchant_code(a.merchant))
+    return admin_invalid("merchant code must be 1-15 digits, got '%.40s'", a.merchant);
+  if (!valid_ident(a.code))
+    return admin_invalid("terminal code must be 1-32 of A-Z a-z 0-9 _ -, got '%.40s'", a.code);
+  int status = admin_transaction(terminal_add_txn, &a);
+  if (status == ADMIN_OK) {
+    /* the only line on stdout, shown this once */
+    printf("%s\n", a.credential);
+    fflush(stdout);
+  }
+  OPENSSL_cleanse(a.credential, sizeof a.credential);
+  return status;
+}
+
+int cmd_terminal_list(const char **opt)
+{
+  (void)opt;
+  return admin_list("terminal_list",
+                    "SELECT t.code, m.code AS merchant, m.shop_name AS shop, t.status, "
+                    "to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS created "
+                    "FROM gateway.terminals t JOIN gateway.merchants m ON m.id = t.merchant_id "
+                    "ORDER BY m.code, t.code");
+}
+
+int cmd_terminal_disable(const char **opt)
+{
+  return admin_update_one("terminal", "disabled", "terminal_disable",
+                          "UPDATE gateway.terminals SET status = 'disabled' WHERE code = $1 RETURNING 1", opt[0]);
+}

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# admin_uim_write.t — `paygw-admin uim write` produces the handset's UIM
+# store as documented in docs/uim-store.md: a 0600 JSON file with format,
+# version, device ID and key, gateway URL, CA and message key (from the
+# options or the environment), the device's active user IDs with label,
+# argon2id hash and masked card, and an empty auth_results.
+. "$(dirname "$0")/lib.sh"
+ADMIN=$TEST_ROOT/admin/paygw-admin
+TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
+S=t$$$RANDOM
+luhn() {
+  local body=$1 sum=0 i d n=${#1}
+  for ((i = 0; i < n; i++)); do
+    d=${body:n-1-i:1}
+    if ((i % 2 == 0)); then d=$((d * 2)); ((d > 9)) && d=$((d - 9)); fi
+    sum=$((sum + d))
+  done
+  echo "$body$(((10 - sum % 10) % 10))"
+}
+PAN1=$(luhn "99$(date +%s%N | tail -c 14 | head -c 13)"); sleep 0.01
+PAN2=$(luhn "99$(date +%s%N | tail -c 14 | head -c 13)")
+
+setup() {
+  "$ADMIN" subscriber add --code "s$S" --name "UIM test" &&
+  "$ADMIN" device add --subscriber "s$S" --code "d$S" --key-out "$TMP/d.pem" &&
+  echo "$PAN1" | "$ADMIN" card add --subscriber "s$S" --expiry 3012 --label "First card" >"$TMP/c1" &&
+  echo "$PAN2" | "$ADMIN" card add --subscriber "s$S" --expiry 3106 --label "Second card" >"$TMP/c2" &&
+  echo "first-password" | "$ADMIN" user add --user-id "a$S" --subscriber "s$S" --card "$(cut -d' ' -f2 "$TMP/c1")" --device "d$S" &&
+  echo "second-password" | "$ADMIN" user add --user-id "b$S" --subscriber "s$S" --card "$(cut -d' ' -f2 "$TMP/c2")" --device "d$S"
+}
+check "setup: subscriber, device, two cards, two user IDs" setup >/dev/null 2>&1
+is "device key file is mode 600" "$(stat -c %a "$TMP/d.pem")" 600
+check "device key file is a PKCS#8 Ed25519 key" bash -c 'openssl pkey -in "$1" -noout -text 2>/dev/null | grep -q ED25519' _ "$TMP/d.pem"
+
+"$ADMIN" uim write --device "d$S" --device-key "$TMP/d.pem" --out "$TMP/uim.json" >"$TMP/out" 2>"$TMP/err"; rc=$?
+is "uim write: exit status 0" "$rc" 0
+U=$TMP/uim.json
+is "the store is mode 600" "$(stat -c %a "$U")" 600
+check "the store is JSON" jq -e . "$U" >/dev/null
+is "top-level fields" "$(jq -r 'keys_unsorted | join(",")' "$U")" \
+  "format,version,device_id,device_private_key,gateway_url,ca_cert,gateway_message_public_key,users,auth_results"
+is "format and version" "$(jq -r '.format + " " + (.version | tostring)' "$U")" "paygw-uim 1"
+is "device_id" "$(jq -r .device_id "$U")" "d$S"
+is "device_private_key is the key file's PEM text" "$(jq -r .device_private_key "$U")" "$(cat "$TMP/d.pem")"
+is "gateway_url defaults to PAYGW_URL" "$(jq -r .gateway_url "$U")" "$PAYGW_URL"
+is "ca_cert is the PAYGW_CA file" "$(jq -r .ca_cert "$U")" "$(cat "$PAYGW_CA")"
+is "gateway_message_public_key is the PAYGW_MESSAGE_PUBKEY_FILE file" "$(jq -r .gateway_message_public_key "$U")" "$(cat "$PAYGW_MESSAGE_PUBKEY_FILE")"
+is "users: both user IDs with labels" "$(jq -r '[.users[] | .user_id + "=" + .label] | join(",")' "$U")" "a$S=First card,b$S=Second card"
+is "users: the password hash is the database's argon2id string" "$(jq -r '.users[0].password_hash' "$U")" \
+  "$(psql_q "SELECT password_hash FROM gateway.users WHERE user_id = 'a$S'")"
+check "users: the hash is argon2id" bash -c '[[ $(jq -r ".users[1].password_hash" "$1") == \$argon2id\$* ]]' _ "$U"
+is "users: the card is masked" "$(jq -r '.users[0].card_masked' "$U")" "${PAN1:0:6}******${PAN1: -4}"
+is "auth_results is an empty array" "$(jq -c .auth_results "$U")" "[]"
+is "users have exactly the documented fields" "$(jq -r '.users[0] | keys_unsorted | join(",")' "$U")" "user_id,label,password_hash,card_masked"
+check "the store holds no card number and no password" bash -c '! grep -qE -- "$1|$2|first-password|second-password" "$3"' _ "$PAN1" "$PAN2" "$U"
+is "uim write is logged in admin_log" "$(psql_q "SELECT count(*) FROM gateway.admin_log WHERE action = 'uim write' AND subject = 'd$S'")" 1
+
+# options override the environment; a disabled user ID leaves the store
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$TMP/ca.key" -out "$TMP/ca.crt" -subj /CN=other -days 1 >/dev/null 2>&1
+openssl genpkey -algorithm ed25519 -out "$TMP/msg.key" 2>/dev/null && openssl pkey -in "$TMP/msg.key" -pubout -out "$TMP/msg.pub" 2>/dev/null
+"$ADMIN" user disable --user-id "b$S" >/dev/null 2>&1
+"$ADMIN" uim write --device "d$S" --device-key "$TMP/d.pem" --out "$U" --gateway-url https://gw.example:9443 \
+  --ca "$TMP/ca.crt" --message-pubkey "$TMP/msg.pub" >/dev/null 2>&1; rc=$?
+is "uim write over an existing store: exit status 0" "$rc" 0
+is "--gateway-url wins" "$(jq -r .gateway_url "$U")" "https://gw.example:9443"
+is "--ca wins" "$(jq -r .ca_cert "$U")" "$(cat "$TMP/ca.crt")"
+is "--message-pubkey wins" "$(jq -r .gateway_message_public_key "$U")" "$(cat "$TMP/msg.pub")"
+is "a disabled user ID is left out" "$(jq -r '[.users[].user_id] | join(",")' "$U")" "a$S"
+is "the replaced store is still mode 600" "$(stat -c %a "$U")" 600
+
+"$ADMIN" uim write --device "d$S" --device-key "$TMP/d.pem" --out "$TMP/x.json" --gateway-url http://plain >/dev/null 2>"$TMP/err"; rc=$?
+is "a plain-http gateway URL is refused (exit 2)" "$rc" 2
+check "a plain-http gateway URL is refused: no file" test ! -e "$TMP/x.json"
+"$ADMIN" uim write --device "d$S" --device-key "$TMP/ca.key" --out "$TMP/x.json" >/dev/null 2>"$TMP/err"; rc=$?
+is "a non-Ed25519 key file is refused (exit 2)" "$rc" 2
+check "a non-Ed25519 key file: says so" grep -q "cannot read an Ed25519 private key" "$TMP/err"
+done_testing
