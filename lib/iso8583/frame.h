@@ -26,7 +26,7 @@ int iso_frame_send(int fd, const uint8_t *msg, size_t len, int timeout_ms);
 int iso_frame_recv(int fd, uint8_t *buf, size_t cap, size_t *len, int timeout_ms);
 
 /* For event loops: given `avail` buffered bytes, returns the total bytes of
- * the first complete frame (header included) and sets *body/*body_len, 0 when
+ * the first complete frame (header included) and sets *body and *body_len, 0 when
  * more bytes are needed, or ISO_FRAME_TOO_LONG. */
 long iso_frame_parse(const uint8_t *buf, size_t avail, const uint8_t **body, size_t *body_len);
 
