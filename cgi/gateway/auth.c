@@ -9,6 +9,10 @@ int auth_check(struct request *rq, enum route_auth auth)
     return 0;
   case AUTH_TERMINAL:
     return auth_terminal(rq);
+  case AUTH_DEVICE:
+    return auth_device(rq);
+  case AUTH_SESSION:
+    return auth_session(rq);
   default:
     reply_problem(rq, PROBLEM_INTERNAL, "route has an unknown authentication kind");
     return -1;

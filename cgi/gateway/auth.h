@@ -21,5 +21,10 @@ int auth_check(struct request *rq, enum route_auth auth);
 int terminal_credential_parse(const char *credential, char *code, size_t code_len, char hash_hex[65]);
 
 int auth_terminal(struct request *rq);
+int auth_device(struct request *rq);
+int auth_session(struct request *rq);
+
+/* 64 hex digits into a 32-byte key; 0 or -1. */
+int hex_to_key(const char *hex, unsigned char key[32]);
 
 #endif

@@ -5,5 +5,14 @@
 #include "gateway/request.h"
 
 int ep_health_get(struct request *rq);
+int ep_ping_get(struct request *rq);
+int ep_transactions_post(struct request *rq);
+int ep_transaction_get(struct request *rq);
+int ep_transaction_cancel_post(struct request *rq);
+int ep_mailbox_get(struct request *rq);
+int ep_device_auth_post(struct request *rq);
+int ep_confirmation_post(struct request *rq);
+int ep_payment_methods_get(struct request *rq);
+int ep_payment_method_post(struct request *rq);
 
 #endif

@@ -1,7 +1,7 @@
 # cgi/gateway — paygw.fcgi, the gateway's FastCGI worker.  Endpoints are
 # ep_*.c (one each), their statements db/*.c (one each).
 GATEWAY_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/cgi $(FCGI_CFLAGS) $(LIBPQ_CFLAGS) $(JANSSON_CFLAGS) $(OPENSSL_CFLAGS)
-GATEWAY_LIBS = $(FCGI_LIBS) $(LIBPQ_LIBS) $(COMMON_LIBS)
+GATEWAY_LIBS = $(FCGI_LIBS) $(LIBPQ_LIBS) $(ISO8583_LIBS) $(COMMON_LIBS)
 
 # everything but main.c, so unit tests link the same code
 noinst_LIBRARIES += cgi/gateway/libgateway.a
@@ -15,10 +15,32 @@ cgi_gateway_libgateway_a_SOURCES = \
 	cgi/gateway/auth.c cgi/gateway/auth.h \
 	cgi/gateway/auth_terminal.c \
 	cgi/gateway/endpoints.h \
+	cgi/gateway/settings.c cgi/gateway/settings.h \
+	cgi/gateway/money.c cgi/gateway/money.h \
+	cgi/gateway/tokens.c cgi/gateway/tokens.h \
+	cgi/gateway/timefmt.c cgi/gateway/timefmt.h \
+	cgi/gateway/mailbox.c cgi/gateway/mailbox.h \
+	cgi/gateway/txn.c cgi/gateway/txn.h \
+	cgi/gateway/methods.c cgi/gateway/methods.h \
+	cgi/gateway/issuer_link.c cgi/gateway/issuer_link.h \
+	cgi/gateway/payment.c cgi/gateway/payment.h \
+	cgi/gateway/sweep.c cgi/gateway/sweep.h \
+	cgi/gateway/auth_device.c \
 	cgi/gateway/ep_health_get.c \
+	cgi/gateway/ep_ping_get.c \
+	cgi/gateway/ep_transactions_post.c \
+	cgi/gateway/ep_transaction_get.c \
+	cgi/gateway/ep_transaction_cancel_post.c \
+	cgi/gateway/ep_mailbox_get.c \
+	cgi/gateway/ep_device_auth_post.c \
+	cgi/gateway/ep_confirmation_post.c \
+	cgi/gateway/ep_payment_methods_get.c \
+	cgi/gateway/ep_payment_method_post.c \
 	cgi/gateway/db/db.c cgi/gateway/db/db.h cgi/gateway/db/queries.h \
 	cgi/gateway/db/health_ping.c \
-	cgi/gateway/db/terminal_by_code.c
+	cgi/gateway/db/terminal_by_code.c \
+	cgi/gateway/db/transactions.c cgi/gateway/db/enrolment.c cgi/gateway/db/idempotency.c \
+	cgi/gateway/db/devices.c cgi/gateway/db/authorizations.c
 
 bin_PROGRAMS += cgi/gateway/paygw.fcgi
 cgi_gateway_paygw_fcgi_SOURCES = cgi/gateway/main.c

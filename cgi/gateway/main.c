@@ -8,6 +8,8 @@
 #include "gateway/db/db.h"
 #include "gateway/request.h"
 #include "gateway/router.h"
+#include "gateway/settings.h"
+#include "gateway/sweep.h"
 
 #include <fcgiapp.h>
 #include <signal.h>
@@ -80,7 +82,7 @@ int main(void)
 
   log_init("gateway");
   install_signals();
-  if (load_keys() != 0)
+  if (load_keys() != 0 || settings_load() != 0)
     return 1;
   struct db *db = db_open(config_str("PAYGW_DB_URI", "postgresql:///paygw"));
   if (!db || FCGX_Init() != 0 || FCGX_InitRequest(&fcgx, 0, 0) != 0) {
@@ -91,12 +93,14 @@ int main(void)
   rq.fcgx = &fcgx;
   rq.db = db;
   log_msg(LOG_INFO, "worker %d ready", (int)getpid());
+  sweep_if_due(db, time(NULL), 1);
   while (!stopping && FCGX_Accept_r(&fcgx) >= 0) {
     if (request_read(&rq, max_body) == 0)
       router_dispatch(&rq);
     log_request(&rq);
     FCGX_Finish_r(&fcgx);
     request_reset(&rq);
+    sweep_if_due(db, time(NULL), 0);   /* after the answer: the client never waits for it */
   }
   log_msg(LOG_INFO, "worker %d stopping", (int)getpid());
   db_close(db);

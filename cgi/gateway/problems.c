@@ -16,13 +16,13 @@ static const struct problem_info problems[PROBLEM_COUNT] = {
   [PROBLEM_IDEMPOTENCY_CONFLICT] = { "idempotency_conflict", 409, "The idempotency key was used with another request" },
   [PROBLEM_UNKNOWN_USER] = { "unknown_user", 404, "No such user ID" },
   [PROBLEM_DEVICE_REFUSED] = { "device_refused", 403, "The device is not enrolled for this user or its signature is wrong" },
-  [PROBLEM_AUTH_RESULT_EXPIRED] = { "auth_result_expired", 403, "The handset's authentication result has expired; authenticate again" },
-  [PROBLEM_CHALLENGE_REFUSED] = { "challenge_refused", 403, "The challenge is not the live one for this transaction" },
+  [PROBLEM_AUTH_RESULT_EXPIRED] = { "auth_result_expired", 401, "The handset's authentication result has expired; authenticate again" },
+  [PROBLEM_CHALLENGE_REFUSED] = { "challenge_refused", 409, "The challenge is not the live one for this transaction" },
   [PROBLEM_CARD_NOT_ACCEPTED] = { "card_not_accepted", 422, "The merchant does not accept this card" },
   [PROBLEM_METHOD_NOT_OFFERED] = { "method_not_offered", 422, "The payment method is not offered for this card here" },
   [PROBLEM_SLOW_DOWN] = { "slow_down", 429, "Polling too fast" },
   [PROBLEM_DB_UNAVAILABLE] = { "database_unavailable", 503, "The database is not reachable" },
-  [PROBLEM_ISSUER_UNAVAILABLE] = { "issuer_unavailable", 503, "The issuer's credit server is not reachable" },
+  [PROBLEM_ISSUER_UNAVAILABLE] = { "issuer_unavailable", 502, "The issuer's credit server did not answer in time" },
   [PROBLEM_INTERNAL] = { "internal_error", 500, "Internal error" },
 };
 

@@ -55,6 +55,11 @@ int reply_json(struct request *rq, int status, json_t *body)
   return rc;
 }
 
+int reply_raw_json(struct request *rq, int status, const char *text)
+{
+  return send_body(rq, status, "application/json", text);
+}
+
 static int send_problem(struct request *rq, enum problem p, json_t *extra, const char *fmt, va_list ap)
 {
   const struct problem_info *info = problem_info(p);

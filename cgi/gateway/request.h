@@ -27,6 +27,8 @@ struct terminal_identity {
 struct device_identity {
   int64_t device_id;
   char device_code[33];
+  int64_t timestamp_ms;       /* X-Paygw-Timestamp of a signed mailbox poll */
+  bool too_soon;              /* polled again within half the interval */
 };
 
 struct request {
@@ -45,6 +47,7 @@ struct request {
 
   struct terminal_identity terminal;
   struct device_identity device;
+  char session_hash[65];                  /* SHA-256 hex of a handset's session token */
 
   int status;                             /* the status answered, for the log */
   const char *problem;                    /* problem code answered, or NULL */

@@ -7,7 +7,16 @@
 #include <string.h>
 
 static const struct route routes[] = {
-  { "GET", "/v1/health", ep_health_get, AUTH_NONE },
+  { "GET",  "/v1/health",                                ep_health_get,              AUTH_NONE },
+  { "GET",  "/v1/ping",                                  ep_ping_get,                AUTH_NONE },
+  { "POST", "/v1/transactions",                          ep_transactions_post,       AUTH_TERMINAL },
+  { "GET",  "/v1/transactions/{number}",                 ep_transaction_get,         AUTH_TERMINAL },
+  { "POST", "/v1/transactions/{number}/cancel",          ep_transaction_cancel_post, AUTH_TERMINAL },
+  { "GET",  "/v1/mailbox",                               ep_mailbox_get,             AUTH_DEVICE },
+  { "POST", "/v1/device-auth",                           ep_device_auth_post,        AUTH_NONE },
+  { "POST", "/v1/transactions/{number}/confirmation",    ep_confirmation_post,       AUTH_SESSION },
+  { "GET",  "/v1/transactions/{number}/payment-methods", ep_payment_methods_get,     AUTH_SESSION },
+  { "POST", "/v1/transactions/{number}/payment-method",  ep_payment_method_post,     AUTH_SESSION },
   { NULL, NULL, NULL, AUTH_NONE }
 };
 

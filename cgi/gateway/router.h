@@ -9,6 +9,7 @@ enum route_auth {
   AUTH_NONE,
   AUTH_TERMINAL,   /* Authorization: Bearer <terminal credential> */
   AUTH_DEVICE,     /* device ID + signature by the device key (see auth_device.c) */
+  AUTH_SESSION,    /* Authorization: Bearer <session from device-auth> */
 };
 
 typedef int (*handler_fn)(struct request *rq);

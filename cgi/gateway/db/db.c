@@ -167,3 +167,12 @@ bool db_is_null(PGresult *res, int row, const char *column)
   int col = PQfnumber(res, column);
   return col < 0 || row >= PQntuples(res) || PQgetisnull(res, row, col);
 }
+
+enum db_status db_run(struct db *db, struct db_statement *st, const char *const *params)
+{
+  PGresult *res = NULL;
+  enum db_status status = db_exec(db, st, params, &res);
+  if (res)
+    PQclear(res);
+  return status;
+}

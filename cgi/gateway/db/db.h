@@ -10,7 +10,8 @@
 #include <libpq-fe.h>
 #include <stdbool.h>
 
-enum db_status { DB_HARD_ERROR = -2, DB_SOFT_ERROR = -1, DB_NO_ROWS = 0, DB_ONE_ROW = 1, DB_ROWS = 2 };
+/* DB_ABORT: a transaction function decided to roll back (not an error). */
+enum db_status { DB_ABORT = -3, DB_HARD_ERROR = -2, DB_SOFT_ERROR = -1, DB_NO_ROWS = 0, DB_ONE_ROW = 1, DB_ROWS = 2 };
 
 struct db_statement {
   const char *name;
@@ -39,6 +40,10 @@ bool db_ensure_connected(struct db *db);
  * Outside a transaction, a lost connection is re-opened and the statement
  * tried once more. */
 enum db_status db_exec(struct db *db, struct db_statement *st, const char *const *params, PGresult **result);
+
+/* Runs st and frees the result: for statements whose rows are not needed.
+ * Returns the db_status (DB_NO_ROWS when an UPDATE matched nothing). */
+enum db_status db_run(struct db *db, struct db_statement *st, const char *const *params);
 
 /* As db_exec with binary-capable parameters (lengths/formats as PQexecPrepared). */
 enum db_status db_exec_params(struct db *db, struct db_statement *st, const char *const *values,

@@ -16,4 +16,16 @@ struct terminal_row {
 /* The active terminal `code` of an active merchant: DB_ONE_ROW or DB_NO_ROWS. */
 enum db_status db_terminal_by_code(struct db *db, const char *code, struct terminal_row *row);
 
+/* The payment flow's statements, one group per table (transactions.c,
+ * enrolment.c, idempotency.c, devices.c, authorizations.c); handlers run them
+ * with db_exec and read columns by name. */
+extern struct db_statement q_txn_insert, q_txn_lock, q_txn_for_merchant, q_txn_status, q_txn_expire,
+    q_txn_device_authed, q_txn_confirmed, q_txn_authorizing, q_txn_finish, q_txn_details, q_txn_expire_overdue;
+extern struct db_statement q_user_for_payment, q_card_secret, q_issuer_ranges, q_merchant_methods,
+    q_merchant_codes;
+extern struct db_statement q_idem_claim, q_idem_get, q_idem_answer, q_idem_forget;
+extern struct db_statement q_device_by_code, q_device_poll, q_mailbox_take;
+extern struct db_statement q_auth_record, q_auth_answered, q_auth_reversal_pending, q_auth_reversed,
+    q_auth_reversal_tried, q_auth_unresolved;
+
 #endif

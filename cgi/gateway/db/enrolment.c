@@ -1,0 +1,44 @@
+/* enrolment.c — reading the enrolment tables (figs 7-10) during a payment. */
+#include "gateway/db/queries.h"
+
+/* A user ID that can pay: user, card, device and subscriber all active. */
+struct db_statement q_user_for_payment = {
+  "user_for_payment",
+  "SELECT u.user_id, u.card_id, u.device_id, d.code AS device_code, encode(d.public_key, 'hex') AS public_key"
+  "  FROM gateway.users u JOIN gateway.cards c ON c.id = u.card_id"
+  "  JOIN gateway.devices d ON d.id = u.device_id JOIN gateway.subscribers s ON s.id = u.subscriber_id"
+  " WHERE u.user_id = $1 AND u.status = 'active' AND c.status = 'active' AND d.status = 'active'"
+  "   AND s.status = 'active'",
+  1, 0
+};
+
+struct db_statement q_card_secret = {
+  "card_secret",
+  "SELECT encode(pan_ciphertext, 'hex') AS ciphertext, key_id, expiry, first6, last4"
+  "  FROM gateway.cards WHERE id = $1",
+  1, 0
+};
+
+/* All active ranges: matched in the worker, so no card number is ever a
+ * query parameter. */
+struct db_statement q_issuer_ranges = {
+  "issuer_ranges",
+  "SELECT r.low, r.high, r.issuer_id FROM gateway.issuer_ranges r JOIN gateway.issuers i ON i.id = r.issuer_id"
+  " WHERE i.status = 'active'",
+  0, 0
+};
+
+struct db_statement q_merchant_methods = {
+  "merchant_methods",
+  "SELECT lump_sum, installments, bonus, partial_bonus, revolving,"
+  "       array_to_string(installment_counts, ',') AS counts"
+  "  FROM gateway.merchant_methods WHERE merchant_id = $1 AND issuer_id = $2",
+  2, 0
+};
+
+struct db_statement q_merchant_codes = {
+  "merchant_codes",
+  "SELECT m.code AS merchant_code, t.code AS terminal_code"
+  "  FROM gateway.merchants m JOIN gateway.terminals t ON t.merchant_id = m.id WHERE t.id = $1",
+  1, 0
+};

@@ -1,0 +1,122 @@
+/* ep_confirmation_post.c — POST /v1/transactions/{number}/confirmation: the
+ * shopper agrees or not ([0087]).  Not agreeing cancels.  Agreeing finds the
+ * card's issuer (fig 9) and the methods this merchant takes for it (fig 10):
+ * none at all declines the payment with that reason. */
+#include "gateway/db/queries.h"
+#include "gateway/endpoints.h"
+#include "gateway/methods.h"
+#include "gateway/reply.h"
+#include "gateway/settings.h"
+#include "gateway/timefmt.h"
+#include "gateway/txn.h"
+#include "gateway/validate.h"
+
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <string.h>
+
+static const struct field confirmation_spec[] = {
+  { "agree", FIELD_BOOL, true, 0, 0, 0, 0, NULL },
+  { NULL }
+};
+
+#define NOT_ACCEPTED "this shop does not take cards of this issuer"
+
+struct confirmation {
+  struct request *rq;
+  bool agree;
+  enum txn_access access;
+  char status[32];          /* the state before, or the new one on success */
+  bool changed;
+  json_t *answer;
+};
+
+/* Finds the methods; moves to awaiting_method, or to declined when none. */
+static enum db_status agree(struct db *db, struct confirmation *c, PGresult *txn)
+{
+  char pan[20], expiry[5], masked[24], issuer[24] = "", deadline[RFC3339_LEN];
+  struct method_offer offer = { 0 };
+  enum db_status st;
+
+  if (methods_card_pan(db, db_get(txn, 0, "card_id"), pan, expiry, masked) != 0)
+    return DB_HARD_ERROR;
+  st = methods_issuer_for_pan(db, pan, issuer);
+  OPENSSL_cleanse(pan, sizeof pan);
+  if (st < 0)
+    return st;
+  if (st == DB_ONE_ROW && (st = methods_offer(db, db_get(txn, 0, "merchant_id"), issuer, &offer)) < 0)
+    return st;
+  if (!offer.found) {
+    const char *params[] = { db_get(txn, 0, "id"), "declined", "awaiting_confirmation", "card_not_accepted",
+                             NOT_ACCEPTED, NULL };
+    if ((st = db_run(db, &q_txn_finish, params)) != DB_ONE_ROW)
+      return st < 0 ? st : DB_ABORT;
+    c->answer = json_pack("{s:s, s:s, s:{s:s, s:s}}", "transaction", c->rq->path_param, "status", "declined",
+                          "decline", "code", "card_not_accepted", "reason", NOT_ACCEPTED);
+    struct txn_ref ref;
+    txn_ref_from(txn, &ref);
+    return txn_notify_handset(db, &ref, "declined", NULL, NOT_ACCEPTED);
+  }
+  rfc3339(time(NULL) + settings.method_window_s, deadline);
+  const char *params[] = { db_get(txn, 0, "id"), issuer, deadline };
+  if ((st = db_run(db, &q_txn_confirmed, params)) != DB_ONE_ROW)
+    return st < 0 ? st : DB_ABORT;
+  c->answer = json_pack("{s:s, s:s, s:o, s:s}", "transaction", c->rq->path_param, "status", "awaiting_method",
+                        "methods", methods_json(&offer), "choose_by", deadline);
+  return DB_ONE_ROW;
+}
+
+static enum db_status confirm_in_db(struct db *db, void *ctx)
+{
+  struct confirmation *c = ctx;
+  PGresult *txn;
+  enum db_status st;
+
+  c->changed = false;
+  json_decref(c->answer);
+  c->answer = NULL;
+  if ((c->access = txn_lock_for_session(db, c->rq, &txn)) != TXN_OK)
+    return c->access == TXN_DB_ERROR ? DB_HARD_ERROR : DB_ABORT;
+  snprintf(c->status, sizeof c->status, "%s", db_get(txn, 0, "status"));
+  if (strcmp(c->status, "awaiting_confirmation") != 0) {
+    PQclear(txn);
+    return DB_ABORT;
+  }
+  if (c->agree) {
+    st = agree(db, c, txn);
+  } else {
+    const char *params[] = { db_get(txn, 0, "id"), "canceled", "awaiting_confirmation", NULL,
+                             "the shopper did not agree", NULL };
+    st = db_run(db, &q_txn_finish, params);
+    if (st == DB_ONE_ROW)
+      c->answer = json_pack("{s:s, s:s}", "transaction", c->rq->path_param, "status", "canceled");
+    else if (st == DB_NO_ROWS)
+      st = DB_ABORT;
+  }
+  c->changed = st >= 0;
+  PQclear(txn);
+  return st;
+}
+
+int ep_confirmation_post(struct request *rq)
+{
+  json_t *body = NULL;
+  struct confirmation c = { .rq = rq };
+  int status;
+
+  if (parse_json_body(rq, confirmation_spec, &body) != 0)
+    return rq->status;
+  c.agree = json_is_true(json_object_get(body, "agree"));
+  enum db_status st = db_run_transaction(rq->db, "confirmation", confirm_in_db, &c);
+  if (c.access != TXN_OK)
+    status = txn_reply_access(rq, c.access);
+  else if (st >= 0 && c.changed && c.answer)
+    status = reply_json(rq, 200, json_incref(c.answer));
+  else if (st == DB_ABORT)
+    status = txn_reply_wrong_state(rq, c.status, "confirmation");
+  else
+    status = reply_problem(rq, PROBLEM_DB_UNAVAILABLE, "the database is not reachable");
+  json_decref(c.answer);
+  json_decref(body);
+  return status;
+}

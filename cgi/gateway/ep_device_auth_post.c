@@ -1,0 +1,230 @@
+/* ep_device_auth_post.c — POST /v1/device-auth (S6-S8): the handset proves
+ * the user authenticated on it recently (the stored auth result, [0074]), that
+ * it is the device enrolled for the user ([0068]) and that it holds the
+ * device key (a signature over the transaction's live challenge).  The answer
+ * is what the handset shows (fig 16) and a session for the next steps. */
+#include "gateway/auth.h"
+#include "gateway/db/queries.h"
+#include "gateway/endpoints.h"
+#include "gateway/reply.h"
+#include "gateway/settings.h"
+#include "gateway/timefmt.h"
+#include "gateway/tokens.h"
+#include "gateway/txn.h"
+#include "gateway/validate.h"
+#include "common/b64url.h"
+#include "common/ed25519.h"
+
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct field auth_result_spec[] = {
+  { "verified_at", FIELD_TIME, true, 0, 0, 0, 0, NULL },
+  { "expires_at", FIELD_TIME, true, 0, 0, 0, 0, NULL },
+  { NULL }
+};
+
+static const struct field device_auth_spec[] = {
+  { "transaction", FIELD_CODE, true, 1, 32, 0, 0, NULL },
+  { "user_id", FIELD_CODE, true, 1, 32, 0, 0, NULL },
+  { "device_id", FIELD_CODE, true, 1, 32, 0, 0, NULL },
+  { "auth_result", FIELD_OBJECT, true, 0, 0, 0, 0, auth_result_spec },
+  { "challenge", FIELD_B64URL, true, 43, 43, 0, 0, NULL },
+  { "signature", FIELD_B64URL, true, 86, 86, 0, 0, NULL },
+  { NULL }
+};
+
+enum refusal { R_NONE, R_UNKNOWN_TXN, R_OTHER_USER, R_CHALLENGE, R_STATE, R_DB };
+
+struct device_auth {
+  const json_t *body;
+  const char *user_device_id;       /* gateway.devices.id of the user's device */
+  char session[SESSION_TOKEN_LEN + 1];
+  enum refusal refusal;
+  char status[32];
+  json_t *answer;
+};
+
+static const char *member(const json_t *o, const char *name)
+{
+  return json_string_value(json_object_get(o, name));
+}
+
+/* The auth result must be current and no longer than policy allows. */
+static int check_auth_result(struct request *rq, const json_t *result)
+{
+  int64_t verified, expires, now = (int64_t)time(NULL);
+
+  parse_rfc3339(member(result, "verified_at"), &verified);
+  parse_rfc3339(member(result, "expires_at"), &expires);
+  if (expires <= now) {
+    reply_problem(rq, PROBLEM_AUTH_RESULT_EXPIRED, "the authentication on the handset has expired; authenticate again");
+    return -1;
+  }
+  if (verified > now + settings.clock_skew_s || expires <= verified || expires - verified > settings.auth_result_max_s) {
+    reply_problem(rq, PROBLEM_INVALID_FIELD, "auth_result: must span at most %ld s and not start in the future",
+                  settings.auth_result_max_s);
+    return -1;
+  }
+  return 0;
+}
+
+/* The device named is the user's, and its key signed this request. */
+static int check_device(struct request *rq, const json_t *body, PGresult *user)
+{
+  unsigned char key[32], sig[ED25519_SIG_LEN + 2];
+  char text[256];
+
+  snprintf(text, sizeof text, "device-auth:%s:%s:%s:%s", member(body, "transaction"), member(body, "user_id"),
+           member(body, "challenge"), member(json_object_get(body, "auth_result"), "expires_at"));
+  if (strcmp(db_get(user, 0, "device_code"), member(body, "device_id")) != 0) {
+    reply_problem(rq, PROBLEM_DEVICE_REFUSED, "this device is not the one registered for the user ID");
+    return -1;
+  }
+  if (hex_to_key(db_get(user, 0, "public_key"), key) != 0
+      || b64url_decode(member(body, "signature"), sig, sizeof sig) != ED25519_SIG_LEN
+      || !ed25519_verify(key, text, strlen(text), sig)) {
+    reply_problem(rq, PROBLEM_DEVICE_REFUSED, "the device signature does not verify");
+    return -1;
+  }
+  return 0;
+}
+
+static json_t *details(struct db *db, PGresult *txn, const char *confirm_by)
+{
+  PGresult *res;
+  const char *id[] = { db_get(txn, 0, "id") };
+  char masked[32];
+
+  if (db_exec(db, &q_txn_details, id, &res) != DB_ONE_ROW)
+    return NULL;
+  int pan_len = atoi(db_get(res, 0, "pan_length"));
+  snprintf(masked, sizeof masked, "%s%.*s%s", db_get(res, 0, "first6"), pan_len - 10, "*********", db_get(res, 0, "last4"));
+  json_t *items = json_loads(db_get(txn, 0, "items"), 0, NULL);
+  json_t *answer = json_pack(
+      "{s:s, s:s, s:{s:s, s:s}, s:s, s:o, s:I, s:I, s:s, s:s, s:{s:s, s:s}, s:s}",
+      "transaction", db_get(txn, 0, "number"), "status", "awaiting_confirmation",
+      "merchant", "code", db_get(res, 0, "merchant_code"), "name", db_get(res, 0, "merchant_name"),
+      "shop", db_get(res, 0, "shop_name"), "items", items ? items : json_array(),
+      "tax_total", (json_int_t)strtoll(db_get(txn, 0, "tax_total"), NULL, 10),
+      "total", (json_int_t)strtoll(db_get(txn, 0, "total"), NULL, 10), "currency", db_get(txn, 0, "currency"),
+      "binding_code", db_get(txn, 0, "binding_code"),
+      "card", "label", db_get(res, 0, "card_label"), "masked", masked, "confirm_by", confirm_by);
+  PQclear(res);
+  return answer;
+}
+
+static enum db_status authenticate_in_db(struct db *db, void *ctx)
+{
+  struct device_auth *a = ctx;
+  PGresult *txn;
+  char deadline[RFC3339_LEN], session_hex[65];
+  unsigned char digest[32];
+  enum db_status st = txn_lock(db, member(a->body, "transaction"), &txn);
+
+  a->refusal = R_DB;
+  if (st < 0)
+    return st;
+  if (st == DB_NO_ROWS) {
+    a->refusal = R_UNKNOWN_TXN;
+    PQclear(txn);
+    return DB_ABORT;
+  }
+  snprintf(a->status, sizeof a->status, "%s", db_get(txn, 0, "status"));
+  if (strcmp(db_get(txn, 0, "user_id"), member(a->body, "user_id")) != 0)
+    a->refusal = R_OTHER_USER;
+  else if (strcmp(db_get(txn, 0, "challenge_used"), "t") == 0
+           || CRYPTO_memcmp(db_get(txn, 0, "challenge"), member(a->body, "challenge"), CHALLENGE_LEN) != 0)
+    a->refusal = R_CHALLENGE;
+  else if (strcmp(a->status, "awaiting_device") != 0)
+    a->refusal = R_STATE;
+  else
+    a->refusal = R_NONE;
+  if (a->refusal != R_NONE) {
+    PQclear(txn);
+    return DB_ABORT;
+  }
+  rfc3339(time(NULL) + settings.confirm_window_s, deadline);
+  token_sha256(a->session, digest);
+  for (int i = 0; i < 32; i++)
+    snprintf(session_hex + 2 * i, 3, "%02x", digest[i]);
+  const char *params[] = { db_get(txn, 0, "id"), session_hex, deadline };
+  st = db_run(db, &q_txn_device_authed, params);
+  if (st == DB_ONE_ROW) {
+    a->answer = details(db, txn, deadline);
+    st = a->answer ? DB_ONE_ROW : DB_HARD_ERROR;
+  } else if (st == DB_NO_ROWS) {
+    a->refusal = R_STATE;
+    st = DB_ABORT;
+  }
+  PQclear(txn);
+  return st;
+}
+
+static int answer(struct request *rq, struct device_auth *a)
+{
+  switch (a->refusal) {
+  case R_NONE:
+    json_object_set_new(a->answer, "session", json_string(a->session));
+    json_object_set_new(a->answer, "status", json_string("awaiting_confirmation"));
+    a->answer = json_incref(a->answer);
+    return reply_json(rq, 200, a->answer);
+  case R_UNKNOWN_TXN:
+    return reply_problem(rq, PROBLEM_UNKNOWN_TRANSACTION, "no transaction %s", member(a->body, "transaction"));
+  case R_OTHER_USER:
+    return reply_problem(rq, PROBLEM_DEVICE_REFUSED, "the transaction is not for this user ID");
+  case R_CHALLENGE:
+    return reply_problem(rq, PROBLEM_CHALLENGE_REFUSED, "the challenge is not the live one for this transaction");
+  case R_STATE:
+    return txn_reply_wrong_state(rq, a->status, "device authentication");
+  case R_DB:
+    break;
+  }
+  return reply_problem(rq, PROBLEM_DB_UNAVAILABLE, "the database is not reachable");
+}
+
+int ep_device_auth_post(struct request *rq)
+{
+  json_t *body = NULL;
+  PGresult *user = NULL;
+  struct device_auth a = { .refusal = R_DB };
+  int status;
+
+  if (parse_json_body(rq, device_auth_spec, &body) != 0)
+    return rq->status;
+  a.body = body;
+  if (check_auth_result(rq, json_object_get(body, "auth_result")) != 0) {
+    status = rq->status;
+    goto out;
+  }
+  const char *params[] = { member(body, "user_id") };
+  enum db_status st = db_exec(rq->db, &q_user_for_payment, params, &user);
+  if (st < 0) {
+    status = reply_problem(rq, PROBLEM_DB_UNAVAILABLE, "the database is not reachable");
+    goto out;
+  }
+  if (st == DB_NO_ROWS) {
+    status = reply_problem(rq, PROBLEM_DEVICE_REFUSED, "no active user ID %s on this device", member(body, "user_id"));
+    goto out;
+  }
+  if (check_device(rq, body, user) != 0) {
+    status = rq->status;
+    goto out;
+  }
+  rq->device.device_id = strtoll(db_get(user, 0, "device_id"), NULL, 10);
+  snprintf(rq->device.device_code, sizeof rq->device.device_code, "%s", db_get(user, 0, "device_code"));
+  if (token_b64url32(a.session) != 0) {
+    status = reply_problem(rq, PROBLEM_INTERNAL, "no random numbers");
+    goto out;
+  }
+  db_run_transaction(rq->db, "device auth", authenticate_in_db, &a);
+  status = answer(rq, &a);
+out:
+  json_decref(a.answer);
+  if (user)
+    PQclear(user);
+  json_decref(body);
+  return status;
+}

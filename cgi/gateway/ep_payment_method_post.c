@@ -1,0 +1,131 @@
+/* ep_payment_method_post.c — POST /v1/transactions/{number}/payment-method:
+ * the shopper's choice (S9) and the authorization at the credit server
+ * (S10-S14).  Exactly once toward the credit server:
+ *   1. one database transaction moves awaiting_method → authorizing and
+ *      records the authorization (STAN, time) BEFORE anything is sent;
+ *   2. the 0100 goes out and the 0110 is awaited within the time-out;
+ *   3. a second database transaction records the answer, ends the payment
+ *      and tells the handset's mailbox — or, with no answer, marks it failed
+ *      and reverses (0400, repeated as 0401); what stays unacknowledged is
+ *      retried by the sweep (sweep.c), which also reverses authorizations
+ *      left "sent" by a worker that died between steps 1 and 3. */
+#include "gateway/db/queries.h"
+#include "gateway/endpoints.h"
+#include "gateway/issuer_link.h"
+#include "gateway/methods.h"
+#include "gateway/money.h"
+#include "gateway/payment.h"
+#include "gateway/reply.h"
+#include "gateway/settings.h"
+#include "gateway/txn.h"
+#include "gateway/validate.h"
+#include "iso8583/iso8583.h"
+
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct field method_spec[] = {
+  { "method", FIELD_CODE, true, 1, 2, 0, 0, NULL },
+  { "installments", FIELD_INT, false, 0, 0, 2, 99, NULL },
+  { NULL }
+};
+
+enum refusal { R_NONE, R_ACCESS, R_STATE, R_NOT_OFFERED, R_DB };
+
+struct choice {
+  struct request *rq;
+  const char *method;
+  int installments;
+  enum txn_access access;
+  enum refusal refusal;
+  char status[32];
+  struct payment pay;        /* what step 2 sends, filled by step 1 */
+};
+
+/* Step 1. */
+static enum db_status record_in_db(struct db *db, void *ctx)
+{
+  struct choice *c = ctx;
+  PGresult *txn;
+  struct method_offer offer;
+  enum db_status st;
+
+  c->refusal = R_DB;
+  if ((c->access = txn_lock_for_session(db, c->rq, &txn)) != TXN_OK) {
+    c->refusal = R_ACCESS;
+    return c->access == TXN_DB_ERROR ? DB_HARD_ERROR : DB_ABORT;
+  }
+  snprintf(c->status, sizeof c->status, "%s", db_get(txn, 0, "status"));
+  if (strcmp(c->status, "awaiting_method") != 0) {
+    c->refusal = R_STATE;
+    st = DB_ABORT;
+  } else if ((st = methods_offer(db, db_get(txn, 0, "merchant_id"), db_get(txn, 0, "issuer_id"), &offer)) >= 0
+             && !methods_allows(&offer, c->method, c->installments)) {
+    c->refusal = R_NOT_OFFERED;
+    st = DB_ABORT;
+  } else if (st >= 0) {
+    st = payment_begin(db, txn, c->method, c->installments, &c->pay);
+    if (st == DB_NO_ROWS) {
+      c->refusal = R_STATE;
+      st = DB_ABORT;
+    } else if (st >= 0) {
+      c->refusal = R_NONE;
+    }
+  }
+  PQclear(txn);
+  return st;
+}
+
+static int answer_outcome(struct request *rq, const struct payment *p)
+{
+  if (p->outcome == PAYMENT_COMPLETED)
+    return reply_json(rq, 200, json_pack("{s:s, s:s, s:s, s:s, s:i, s:I, s:s, s:s}", "transaction", rq->path_param,
+                                         "status", "completed", "approval_code", p->answer.approval_code,
+                                         "method", p->method, "installments", p->auth.installments,
+                                         "total", (json_int_t)p->auth.amount, "currency", p->currency_alpha,
+                                         "card", p->masked));
+  if (p->outcome == PAYMENT_DECLINED)
+    return reply_json(rq, 200, json_pack("{s:s, s:s, s:{s:s, s:s}}", "transaction", rq->path_param,
+                                         "status", "declined", "decline", "code", p->answer.response_code,
+                                         "reason", iso_response_text(p->answer.response_code)));
+  return reply_problem_extra(rq, PROBLEM_ISSUER_UNAVAILABLE, json_pack("{s:s}", "status", "failed"),
+                             "the credit server did not answer in time; the authorization was reversed");
+}
+
+int ep_payment_method_post(struct request *rq)
+{
+  json_t *body = NULL;
+  struct choice c = { .rq = rq };
+  int status;
+
+  if (parse_json_body(rq, method_spec, &body) != 0)
+    return rq->status;
+  c.method = json_string_value(json_object_get(body, "method"));
+  c.installments = (int)json_integer_value(json_object_get(body, "installments"));
+  db_run_transaction(rq->db, "record authorization", record_in_db, &c);
+  switch (c.refusal) {
+  case R_ACCESS:
+    status = txn_reply_access(rq, c.access);
+    break;
+  case R_STATE:
+    status = txn_reply_wrong_state(rq, c.status, "choosing a method");
+    break;
+  case R_NOT_OFFERED:
+    status = reply_problem(rq, PROBLEM_METHOD_NOT_OFFERED, "method %s%s is not offered for this card at this shop",
+                           c.method, c.installments ? " with that installment count" : "");
+    break;
+  case R_DB:
+    status = reply_problem(rq, PROBLEM_DB_UNAVAILABLE, "the database is not reachable");
+    break;
+  case R_NONE:
+  default:
+    payment_send_and_finish(rq->db, &c.pay);           /* steps 2 and 3 */
+    status = answer_outcome(rq, &c.pay);
+    break;
+  }
+  payment_wipe(&c.pay);
+  json_decref(body);
+  return status;
+}

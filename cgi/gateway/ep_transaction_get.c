@@ -1,0 +1,105 @@
+/* ep_transaction_get.c — GET /v1/transactions/{number}: the terminal that
+ * made the transaction reads its status and, when done, the completion for
+ * the receipt (S13).  ?wait=N holds the answer until the status changes
+ * (long polling, so the POS need not poll hard). */
+#include "gateway/db/queries.h"
+#include "gateway/endpoints.h"
+#include "gateway/reply.h"
+#include "gateway/settings.h"
+#include "gateway/tokens.h"
+#include "gateway/txn.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define WAIT_STEP_MS 100
+
+static enum db_status read_view(struct request *rq, const char *merchant, PGresult **res)
+{
+  const char *params[] = { rq->path_param, merchant };
+  enum db_status st = db_exec(rq->db, &q_txn_for_merchant, params, res);
+  if (st == DB_ONE_ROW && strcmp(db_get(*res, 0, "overdue"), "t") == 0) {
+    /* expire it now rather than show a state that has run out */
+    const char *id[] = { db_get(*res, 0, "id") };
+    db_run(rq->db, &q_txn_expire, id);
+    PQclear(*res);
+    st = db_exec(rq->db, &q_txn_for_merchant, params, res);
+  }
+  return st;
+}
+
+/* Sleeps in short steps until the status differs from `from` or time is up. */
+static void wait_for_change(struct request *rq, const char *merchant, const char *from, long seconds)
+{
+  struct timespec step = { 0, WAIT_STEP_MS * 1000000L };
+  const char *params[] = { rq->path_param, merchant };
+  long steps = seconds * 1000 / WAIT_STEP_MS;
+
+  for (long i = 0; i < steps; i++) {
+    PGresult *res;
+    nanosleep(&step, NULL);
+    if (db_exec(rq->db, &q_txn_status, params, &res) != DB_ONE_ROW) {
+      if (res)
+        PQclear(res);
+      return;
+    }
+    bool changed = strcmp(db_get(res, 0, "status"), from) != 0;
+    PQclear(res);
+    if (changed)
+      return;
+  }
+}
+
+static long wait_seconds(struct request *rq, bool *bad)
+{
+  char text[16];
+  *bad = false;
+  if (request_query_param(rq, "wait", text, sizeof text) != 0)
+    return 0;
+  char *end;
+  long n = strtol(text, &end, 10);
+  if (*text == '\0' || *end || n < 0 || n > 3600) {
+    *bad = true;
+    return 0;
+  }
+  return n > settings.wait_max_s ? settings.wait_max_s : n;
+}
+
+int ep_transaction_get(struct request *rq)
+{
+  char merchant[24], from[32];
+  PGresult *res = NULL;
+  bool bad;
+  long wait = wait_seconds(rq, &bad);
+
+  if (bad)
+    return reply_problem(rq, PROBLEM_INVALID_FIELD, "wait: seconds, 0-%ld", settings.wait_max_s);
+  snprintf(merchant, sizeof merchant, "%" PRId64, rq->terminal.merchant_id);
+  enum db_status st = read_view(rq, merchant, &res);
+  if (st < 0)
+    return reply_problem(rq, PROBLEM_DB_UNAVAILABLE, "the database is not reachable");
+  if (st == DB_NO_ROWS) {
+    PQclear(res);
+    return reply_problem(rq, PROBLEM_UNKNOWN_TRANSACTION, "no transaction %s for this merchant", rq->path_param);
+  }
+  if (wait > 0) {
+    if (request_query_param(rq, "status", from, sizeof from) != 0)
+      snprintf(from, sizeof from, "%s", db_get(res, 0, "status"));
+    if (strcmp(db_get(res, 0, "status"), from) == 0 && !txn_is_final(from)) {
+      PQclear(res);
+      wait_for_change(rq, merchant, from, wait);
+      st = read_view(rq, merchant, &res);
+      if (st != DB_ONE_ROW) {
+        if (res)
+          PQclear(res);
+        return reply_problem(rq, PROBLEM_DB_UNAVAILABLE, "the database is not reachable");
+      }
+    }
+  }
+  json_t *view = txn_terminal_view(res);
+  PQclear(res);
+  return reply_json(rq, 200, view);
+}

@@ -1,0 +1,235 @@
+/* ep_transactions_post.c — POST /v1/transactions: a POS terminal or shop
+ * server asks for a transaction number (S3, S4).  In one database
+ * transaction: the Idempotency-Key is claimed, the transaction stored, and a
+ * signed payment command put in the user's mailbox (S5, [0096]). */
+#include "gateway/db/queries.h"
+#include "gateway/endpoints.h"
+#include "gateway/mailbox.h"
+#include "gateway/money.h"
+#include "gateway/reply.h"
+#include "gateway/settings.h"
+#include "gateway/timefmt.h"
+#include "gateway/tokens.h"
+#include "gateway/validate.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct field item_spec[] = {
+  { "name", FIELD_STRING, true, 1, 80, 0, 0, NULL },
+  { "quantity", FIELD_INT, true, 0, 0, 1, 9999, NULL },
+  { "unit_price", FIELD_INT, true, 0, 0, 0, 10000000000LL, NULL },
+  { "tax", FIELD_INT, true, 0, 0, 0, 10000000000LL, NULL },
+  { NULL }
+};
+
+static const struct field transaction_spec[] = {
+  { "user_id", FIELD_CODE, true, 1, 32, 0, 0, NULL },
+  { "currency", FIELD_CODE, true, 3, 3, 0, 0, NULL },
+  { "items", FIELD_ARRAY, true, 1, 50, 0, 0, item_spec },
+  { "reference", FIELD_STRING, false, 1, 64, 0, 0, NULL },
+  { NULL }
+};
+
+enum outcome { OUT_CREATED, OUT_REPLAY, OUT_CONFLICT, OUT_UNKNOWN_USER };
+
+struct new_txn {
+  struct request *rq;
+  const json_t *body;
+  const char *idem_key;              /* NULL without an Idempotency-Key */
+  char request_hash[65];
+  int64_t total, tax_total;
+  enum outcome outcome;
+  int replay_status;
+  char *answer;                      /* the JSON answered (malloc'd) */
+};
+
+static void hex32(const unsigned char in[32], char out[65])
+{
+  for (int i = 0; i < 32; i++)
+    snprintf(out + 2 * i, 3, "%02x", in[i]);
+}
+
+/* Claims the key; on a second use, decides replay or conflict. */
+static enum db_status claim_key(struct db *db, struct new_txn *t, bool *claimed)
+{
+  char terminal_id[24];
+  PGresult *res;
+
+  snprintf(terminal_id, sizeof terminal_id, "%" PRId64, t->rq->terminal.terminal_id);
+  const char *params[] = { terminal_id, t->idem_key, t->request_hash };
+  enum db_status st = db_run(db, &q_idem_claim, params);
+  if (st < 0 || st == DB_ONE_ROW) {
+    *claimed = st == DB_ONE_ROW;
+    return st;
+  }
+  *claimed = false;
+  st = db_exec(db, &q_idem_get, params, &res);
+  if (st != DB_ONE_ROW)
+    return st < 0 ? st : DB_HARD_ERROR;
+  if (strcmp(db_get(res, 0, "request_hash"), t->request_hash) != 0) {
+    t->outcome = OUT_CONFLICT;
+  } else {
+    t->outcome = OUT_REPLAY;
+    t->replay_status = atoi(db_get(res, 0, "response_status"));
+    t->answer = strdup(db_get(res, 0, "response_body"));
+  }
+  PQclear(res);
+  return DB_ONE_ROW;
+}
+
+static json_t *payment_command(const char *number, const char *user_id, const char *device_code,
+                               const char *challenge, const char *binding, const char *issued,
+                               const char *expires)
+{
+  return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "kind", "payment_command",
+                   "transaction", number, "user_id", user_id, "device_id", device_code,
+                   "challenge", challenge, "binding_code", binding, "issued_at", issued,
+                   "expires_at", expires);
+}
+
+/* Stores the transaction and its payment command; fills t->answer. */
+static enum db_status store(struct db *db, struct new_txn *t, PGresult *user)
+{
+  char number[TXN_NUMBER_LEN + 1], binding[BINDING_CODE_LEN + 1], challenge[CHALLENGE_LEN + 1];
+  char deadline[RFC3339_LEN], now_text[RFC3339_LEN], merchant[24], terminal[24], total[24], tax[24];
+  time_t now = time(NULL);
+  const json_t *ref = json_object_get(t->body, "reference");
+  char *items = json_dumps(json_object_get(t->body, "items"), JSON_COMPACT | JSON_PRESERVE_ORDER);
+  PGresult *res;
+
+  if (!items || token_txn_number(number) || token_binding_code(binding) || token_b64url32(challenge)) {
+    free(items);
+    return DB_HARD_ERROR;
+  }
+  rfc3339(now, now_text);
+  rfc3339(now + settings.device_window_s, deadline);
+  snprintf(merchant, sizeof merchant, "%" PRId64, t->rq->terminal.merchant_id);
+  snprintf(terminal, sizeof terminal, "%" PRId64, t->rq->terminal.terminal_id);
+  snprintf(total, sizeof total, "%" PRId64, t->total);
+  snprintf(tax, sizeof tax, "%" PRId64, t->tax_total);
+  const char *user_id = db_get(user, 0, "user_id");
+  const char *params[] = { number, user_id, db_get(user, 0, "card_id"), db_get(user, 0, "device_id"),
+                           merchant, terminal, deadline,
+                           json_string_value(json_object_get(t->body, "currency")), total, tax, items,
+                           ref ? json_string_value(ref) : NULL, binding, challenge };
+  enum db_status st = db_exec(db, &q_txn_insert, params, &res);
+  free(items);
+  if (st != DB_ONE_ROW)
+    return st < 0 ? st : DB_HARD_ERROR;
+  char txn_id[24];
+  snprintf(txn_id, sizeof txn_id, "%s", db_get(res, 0, "id"));
+  PQclear(res);
+
+  st = mailbox_put(db, db_get(user, 0, "device_id"), user_id, txn_id, "payment_command",
+                   payment_command(number, user_id, db_get(user, 0, "device_code"), challenge, binding,
+                                   now_text, deadline),
+                   deadline);
+  if (st < 0)
+    return st;
+  json_t *answer = json_pack("{s:s, s:s, s:s, s:I, s:I, s:O, s:s, s:s}", "transaction", number,
+                             "status", "awaiting_device", "binding_code", binding, "total", (json_int_t)t->total,
+                             "tax_total", (json_int_t)t->tax_total, "currency", json_object_get(t->body, "currency"),
+                             "created_at", now_text, "expires_at", deadline);
+  if (ref)
+    json_object_set(answer, "reference", (json_t *)ref);
+  t->answer = json_dumps(answer, JSON_COMPACT | JSON_PRESERVE_ORDER);
+  json_decref(answer);
+  t->outcome = OUT_CREATED;
+  return t->answer ? DB_ONE_ROW : DB_HARD_ERROR;
+}
+
+static enum db_status create_in_db(struct db *db, void *ctx)
+{
+  struct new_txn *t = ctx;
+  PGresult *user;
+  enum db_status st;
+
+  free(t->answer);
+  t->answer = NULL;
+  if (t->idem_key) {
+    bool claimed;
+    st = claim_key(db, t, &claimed);
+    if (st < 0 || !claimed)
+      return st;
+  }
+  const char *uparams[] = { json_string_value(json_object_get(t->body, "user_id")) };
+  st = db_exec(db, &q_user_for_payment, uparams, &user);
+  if (st < 0)
+    return st;
+  if (st == DB_NO_ROWS) {
+    PQclear(user);
+    t->outcome = OUT_UNKNOWN_USER;
+    return DB_ABORT;   /* and the claimed key with it */
+  }
+  st = store(db, t, user);
+  PQclear(user);
+  if (st >= 0 && t->idem_key) {
+    char terminal_id[24];
+    snprintf(terminal_id, sizeof terminal_id, "%" PRId64, t->rq->terminal.terminal_id);
+    const char *params[] = { terminal_id, t->idem_key, "201", t->answer };
+    st = db_run(db, &q_idem_answer, params);
+  }
+  return st;
+}
+
+static int answer(struct request *rq, struct new_txn *t, enum db_status st)
+{
+  switch (t->outcome) {
+  case OUT_UNKNOWN_USER:
+    return reply_problem(rq, PROBLEM_UNKNOWN_USER, "no active user %s",
+                         json_string_value(json_object_get(t->body, "user_id")));
+  case OUT_CONFLICT:
+    return reply_problem(rq, PROBLEM_IDEMPOTENCY_CONFLICT,
+                         "this Idempotency-Key was used with another request");
+  case OUT_REPLAY:
+    if (!t->answer || t->replay_status == 0)
+      break;
+    reply_add_header(rq, "Idempotency-Replayed: true");
+    return reply_raw_json(rq, t->replay_status, t->answer);
+  case OUT_CREATED:
+    if (st >= 0 && t->answer)
+      return reply_raw_json(rq, 201, t->answer);
+    break;
+  }
+  return reply_problem(rq, PROBLEM_DB_UNAVAILABLE, "the transaction could not be stored; try again");
+}
+
+int ep_transactions_post(struct request *rq)
+{
+  json_t *body = NULL;
+  struct new_txn t = { .rq = rq, .outcome = OUT_CREATED };
+  int status;
+
+  if (parse_json_body(rq, transaction_spec, &body) != 0)
+    return rq->status;
+  t.body = body;
+  t.idem_key = request_header(rq, "HTTP_IDEMPOTENCY_KEY");
+  if (t.idem_key && !token_is_code(t.idem_key, 64)) {
+    status = reply_problem(rq, PROBLEM_INVALID_FIELD, "Idempotency-Key must be 1-64 of [A-Za-z0-9_-]");
+    goto out;
+  }
+  if (!currency_by_alpha(json_string_value(json_object_get(body, "currency")))) {
+    status = reply_problem(rq, PROBLEM_INVALID_FIELD, "currency: not taken here (JPY, USD, EUR, GBP)");
+    goto out;
+  }
+  if (items_total(json_object_get(body, "items"), &t.total, &t.tax_total) != 0) {
+    status = reply_problem(rq, PROBLEM_INVALID_FIELD, "items: the total exceeds %lld", MONEY_MAX_TOTAL);
+    goto out;
+  }
+  if (t.idem_key) {
+    char *canonical = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
+    unsigned char digest[32];
+    token_sha256(canonical ? canonical : "", digest);
+    hex32(digest, t.request_hash);
+    free(canonical);
+  }
+  enum db_status st = db_run_transaction(rq->db, "create transaction", create_in_db, &t);
+  status = answer(rq, &t, st);
+out:
+  free(t.answer);
+  json_decref(body);
+  return status;
+}

@@ -1,0 +1,45 @@
+/* issuer_link.h — the gateway's side of ISO 8583 with the credit server
+ * (S10-S12, [0102]): one persistent TCP connection per worker, an
+ * authorization (0100 → 0110) within a time-out, and reversals (0400, then
+ * 0401 repeats → 0410). */
+#ifndef PAYGW_ISSUER_LINK_H
+#define PAYGW_ISSUER_LINK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct issuer_auth {
+  const char *pan;                 /* in memory only, never logged */
+  const char *expiry;              /* YYMM */
+  int64_t amount;                  /* minor units */
+  const char *currency_numeric;    /* ISO 4217 "392" */
+  const char *merchant_code;       /* field 42 */
+  char terminal_field[9];          /* field 41: 8 characters, space padded */
+  int stan;                        /* field 11 */
+  char transmission_time[11];      /* field 7, MMDDhhmmss UTC */
+  const char *method;              /* L I B pB R */
+  int installments;
+};
+
+struct issuer_answer {
+  char response_code[3];
+  char approval_code[7];
+};
+
+enum issuer_result { ISSUER_ANSWERED, ISSUER_NO_ANSWER };
+
+/* Field 41 from a terminal code: its first 8 characters, space padded. */
+void issuer_terminal_field(const char *terminal_code, char out[9]);
+
+/* Field 7 now. */
+void issuer_transmission_time(char out[11]);
+
+/* Sends the 0100 and waits up to timeout_ms for its 0110. */
+enum issuer_result issuer_authorize(const struct issuer_auth *a, struct issuer_answer *answer, long timeout_ms);
+
+/* Sends a reversal of a's authorization (0401 when repeat) and waits for the
+ * 0410.  a->pan and a->expiry may be NULL.  ISSUER_ANSWERED means
+ * acknowledged. */
+enum issuer_result issuer_reverse(const struct issuer_auth *a, bool repeat, long timeout_ms);
+
+#endif

@@ -1,0 +1,42 @@
+/* methods.h — which payment methods a shopper may choose (S9, [0101]): the
+ * card number's issuer from the ranges of figure 9, then the merchant x
+ * issuer row of figure 10. */
+#ifndef PAYGW_METHODS_H
+#define PAYGW_METHODS_H
+
+#include "gateway/db/db.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#define METHOD_MAX_COUNTS 16
+
+struct method_offer {
+  bool found;                       /* the merchant takes this issuer at all */
+  bool lump_sum, installments, bonus, partial_bonus, revolving;
+  int counts[METHOD_MAX_COUNTS];    /* installment counts, 0-terminated */
+};
+
+/* The issuer (gateway.issuers.id) whose range holds pan, into issuer_id
+ * (decimal text).  The longest matching range wins.  DB_ONE_ROW / DB_NO_ROWS
+ * or an error. */
+enum db_status methods_issuer_for_pan(struct db *db, const char *pan, char issuer_id[24]);
+
+/* Reads the merchant x issuer row.  Returns a db_status; offer->found false
+ * when there is no row or it allows nothing. */
+enum db_status methods_offer(struct db *db, const char *merchant_id, const char *issuer_id, struct method_offer *offer);
+
+/* [{"method":"L","name":"lump sum"}, {"method":"I","installments":[3,6]}, ...] */
+json_t *methods_json(const struct method_offer *offer);
+
+/* True when method (and installments for I) is offered. */
+bool methods_allows(const struct method_offer *offer, const char *method, int installments);
+
+/* The card number of a card row, decrypted in memory (pan >= 20 bytes).
+ * Returns 0 or -1.  Callers wipe it with OPENSSL_cleanse when done. */
+int methods_card_pan(struct db *db, const char *card_id, char pan[20], char expiry[5], char masked[24]);
+
+/* True when a bound (a card-number prefix, fig 9) range holds pan. */
+bool methods_range_holds(const char *low, const char *high, const char *pan);
+
+#endif

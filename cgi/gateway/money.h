@@ -1,0 +1,24 @@
+/* money.h — currencies and totals.  Amounts are integer minor units; a sale's
+ * total must fit ISO 8583 field 4 (12 digits). */
+#ifndef PAYGW_MONEY_H
+#define PAYGW_MONEY_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#define MONEY_MAX_TOTAL 999999999999LL
+
+struct currency {
+  const char *alpha;     /* ISO 4217 "JPY" */
+  const char *numeric;   /* ISO 4217 "392", for field 49 */
+  int exponent;          /* minor units per major unit as a power of ten */
+};
+
+/* The currency by its alphabetic code, or NULL when paygw does not take it. */
+const struct currency *currency_by_alpha(const char *alpha);
+
+/* Sums quantity * unit_price + tax over validated items.  Returns 0, or -1
+ * when the total would exceed MONEY_MAX_TOTAL. */
+int items_total(const json_t *items, int64_t *total, int64_t *tax_total);
+
+#endif

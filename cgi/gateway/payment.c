@@ -1,0 +1,170 @@
+/* payment.c — see payment.h and ep_payment_method_post.c. */
+#include "gateway/payment.h"
+#include "gateway/db/queries.h"
+#include "gateway/methods.h"
+#include "gateway/money.h"
+#include "gateway/settings.h"
+#include "common/log.h"
+#include "iso8583/iso8583.h"
+
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define REVERSAL_TIMEOUT_MS 1000
+#define FAILED_REASON "the issuer did not answer in time; the authorization was reversed"
+
+static void fill_auth(struct payment *p, const char *terminal_code, int stan, const char *transmission)
+{
+  p->auth.pan = p->pan;
+  p->auth.expiry = p->expiry;
+  p->auth.currency_numeric = p->currency_numeric;
+  p->auth.merchant_code = p->merchant_code;
+  p->auth.method = p->method;
+  p->auth.stan = stan;
+  issuer_terminal_field(terminal_code, p->auth.terminal_field);
+  snprintf(p->auth.transmission_time, sizeof p->auth.transmission_time, "%s", transmission);
+}
+
+static enum db_status read_codes(struct db *db, PGresult *txn, struct payment *p, char terminal_code[33])
+{
+  PGresult *res;
+  const char *params[] = { db_get(txn, 0, "terminal_id") };
+  enum db_status st = db_exec(db, &q_merchant_codes, params, &res);
+
+  if (st != DB_ONE_ROW)
+    return st < 0 ? st : DB_HARD_ERROR;
+  snprintf(p->merchant_code, sizeof p->merchant_code, "%s", db_get(res, 0, "merchant_code"));
+  snprintf(terminal_code, 33, "%s", db_get(res, 0, "terminal_code"));
+  PQclear(res);
+  return DB_ONE_ROW;
+}
+
+enum db_status payment_begin(struct db *db, PGresult *txn, const char *method, int installments, struct payment *p)
+{
+  char terminal_code[33], transmission[11], count[8];
+  const struct currency *cur = currency_by_alpha(db_get(txn, 0, "currency"));
+  PGresult *res;
+  enum db_status st;
+
+  memset(p, 0, sizeof *p);
+  txn_ref_from(txn, &p->ref);
+  snprintf(p->method, sizeof p->method, "%s", method);
+  snprintf(p->currency_alpha, sizeof p->currency_alpha, "%s", db_get(txn, 0, "currency"));
+  snprintf(p->currency_numeric, sizeof p->currency_numeric, "%s", cur ? cur->numeric : "000");
+  p->auth.amount = strtoll(db_get(txn, 0, "total"), NULL, 10);
+  p->auth.installments = installments;
+  if (methods_card_pan(db, db_get(txn, 0, "card_id"), p->pan, p->expiry, p->masked) != 0) {
+    log_msg(LOG_ERROR, "cannot decrypt the card of transaction %s (card key file?)", p->ref.number);
+    return DB_HARD_ERROR;
+  }
+  if ((st = read_codes(db, txn, p, terminal_code)) < 0)
+    return st;
+  snprintf(count, sizeof count, "%d", installments);
+  const char *moved[] = { p->ref.id, method, count, p->masked };
+  if ((st = db_run(db, &q_txn_authorizing, moved)) != DB_ONE_ROW)
+    return st;
+  issuer_transmission_time(transmission);
+  issuer_terminal_field(terminal_code, p->auth.terminal_field);
+  const char *record[] = { p->ref.id, p->ref.user_id, transmission, p->auth.terminal_field };
+  if ((st = db_exec(db, &q_auth_record, record, &res)) != DB_ONE_ROW)
+    return st < 0 ? st : DB_HARD_ERROR;
+  fill_auth(p, terminal_code, atoi(db_get(res, 0, "stan")), transmission);
+  PQclear(res);
+  return DB_ONE_ROW;
+}
+
+struct finish {
+  struct payment *p;
+};
+
+static enum db_status record_answer(struct db *db, void *ctx)
+{
+  struct payment *p = ((struct finish *)ctx)->p;
+  bool approved = strcmp(p->answer.response_code, ISO_RC_APPROVED) == 0;
+  const char *reason = approved ? NULL : iso_response_text(p->answer.response_code);
+  enum db_status st;
+
+  const char *auth[] = { p->ref.id, p->answer.response_code, p->answer.approval_code };
+  if ((st = db_run(db, &q_auth_answered, auth)) != DB_ONE_ROW)
+    return st < 0 ? st : DB_ABORT;      /* the sweep reversed it meanwhile */
+  const char *fin[] = { p->ref.id, approved ? "completed" : "declined", "authorizing", p->answer.response_code,
+                        reason, approved ? p->answer.approval_code : NULL };
+  if ((st = db_run(db, &q_txn_finish, fin)) != DB_ONE_ROW)
+    return st < 0 ? st : DB_ABORT;
+  return txn_notify_handset(db, &p->ref, approved ? "completed" : "declined",
+                            approved ? p->answer.approval_code : NULL, reason);
+}
+
+static enum db_status record_failure(struct db *db, void *ctx)
+{
+  struct payment *p = ((struct finish *)ctx)->p;
+  enum db_status st;
+  const char *auth[] = { p->ref.id };
+
+  if ((st = db_run(db, &q_auth_reversal_pending, auth)) < 0)
+    return st;
+  const char *fin[] = { p->ref.id, "failed", "authorizing", "91", FAILED_REASON, NULL };
+  if ((st = db_run(db, &q_txn_finish, fin)) < 0)
+    return st;
+  if (st == DB_NO_ROWS)
+    return DB_NO_ROWS;
+  return txn_notify_handset(db, &p->ref, "failed", NULL, FAILED_REASON);
+}
+
+struct reversed {
+  struct payment *p;
+  int attempts;
+  bool acknowledged;
+};
+
+static enum db_status record_reversal(struct db *db, void *ctx)
+{
+  struct reversed *r = ctx;
+  char attempts[12];
+  snprintf(attempts, sizeof attempts, "%d", r->attempts);
+  const char *params[] = { r->p->ref.id, attempts };
+  return db_run(db, r->acknowledged ? &q_auth_reversed : &q_auth_reversal_tried, params);
+}
+
+bool payment_reverse(struct db *db, struct payment *p, int tries, bool already_tried)
+{
+  struct reversed r = { .p = p };
+  struct timespec pause = { 0, 100 * 1000000L };
+
+  for (int i = 0; i < tries && !r.acknowledged; i++) {
+    r.attempts++;
+    r.acknowledged = issuer_reverse(&p->auth, already_tried || i > 0, REVERSAL_TIMEOUT_MS) == ISSUER_ANSWERED;
+    if (!r.acknowledged) {
+      nanosleep(&pause, NULL);
+      pause.tv_nsec *= 2;          /* back off: 100, 200, 400 ms */
+    }
+  }
+  db_run_transaction(db, "record reversal", record_reversal, &r);
+  if (!r.acknowledged)
+    log_msg(LOG_WARN, "reversal of transaction %s not acknowledged yet; the sweep will repeat it", p->ref.number);
+  return r.acknowledged;
+}
+
+void payment_send_and_finish(struct db *db, struct payment *p)
+{
+  struct finish f = { p };
+
+  if (issuer_authorize(&p->auth, &p->answer, settings.issuer_timeout_ms) == ISSUER_ANSWERED
+      && db_run_transaction(db, "record answer", record_answer, &f) >= 0) {
+    p->outcome = strcmp(p->answer.response_code, ISO_RC_APPROVED) == 0 ? PAYMENT_COMPLETED : PAYMENT_DECLINED;
+    return;
+  }
+  /* no answer in time (or it could not be recorded): fail and reverse */
+  p->outcome = PAYMENT_FAILED;
+  if (db_run_transaction(db, "record failure", record_failure, &f) < 0)
+    log_msg(LOG_ERROR, "cannot record the failure of %s; the sweep will reverse it", p->ref.number);
+  payment_reverse(db, p, 3, false);
+}
+
+void payment_wipe(struct payment *p)
+{
+  OPENSSL_cleanse(p->pan, sizeof p->pan);
+}

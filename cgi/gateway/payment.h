@@ -1,0 +1,37 @@
+/* payment.h — one authorization at the credit server, exactly once (see
+ * ep_payment_method_post.c for the steps, sweep.c for recovery). */
+#ifndef PAYGW_PAYMENT_H
+#define PAYGW_PAYMENT_H
+
+#include "gateway/db/db.h"
+#include "gateway/issuer_link.h"
+#include "gateway/txn.h"
+
+enum payment_outcome { PAYMENT_PENDING, PAYMENT_COMPLETED, PAYMENT_DECLINED, PAYMENT_FAILED };
+
+struct payment {
+  struct issuer_auth auth;          /* points into the buffers below */
+  struct txn_ref ref;
+  char pan[20], expiry[5], masked[24];
+  char method[3], currency_alpha[4], currency_numeric[4], merchant_code[33];
+  struct issuer_answer answer;
+  enum payment_outcome outcome;
+};
+
+/* Step 1, inside the caller's database transaction on the locked row txn:
+ * decrypts the card, moves the transaction to authorizing (guarded) and
+ * records the authorization.  DB_NO_ROWS when the state moved meanwhile. */
+enum db_status payment_begin(struct db *db, PGresult *txn, const char *method, int installments, struct payment *p);
+
+/* Steps 2 and 3: send, await, record the outcome (or fail and reverse). */
+void payment_send_and_finish(struct db *db, struct payment *p);
+
+/* Forgets the card number. */
+void payment_wipe(struct payment *p);
+
+/* Sends a reversal of p->auth (0400 first, 0401 repeats) until
+ * acknowledged or `tries` are used; records success.  Returns true when
+ * acknowledged. */
+bool payment_reverse(struct db *db, struct payment *p, int tries, bool already_tried);
+
+#endif

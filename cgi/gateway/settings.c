@@ -1,0 +1,34 @@
+/* settings.c — see settings.h; every name is listed in docs/config.md. */
+#include "gateway/settings.h"
+#include "common/config.h"
+#include "common/log.h"
+
+struct settings settings;
+
+int settings_load(void)
+{
+  unsigned char pub[ED25519_KEY_LEN];
+  const char *key_file = config_str("PAYGW_MESSAGE_KEY_FILE", NULL);
+
+  settings.device_window_s = config_long("PAYGW_DEVICE_WINDOW", 180, 5, 3600);
+  settings.confirm_window_s = config_long("PAYGW_CONFIRM_WINDOW", 120, 5, 3600);
+  settings.method_window_s = config_long("PAYGW_METHOD_WINDOW", 120, 5, 3600);
+  settings.poll_interval_s = config_long("PAYGW_POLL_INTERVAL", 2, 0, 60);
+  settings.auth_result_max_s = config_long("PAYGW_AUTH_RESULT_MAX", 3600, 60, 86400);
+  settings.issuer_timeout_ms = config_long("PAYGW_ISSUER_TIMEOUT_MS", 5000, 100, 60000);
+  settings.wait_max_s = config_long("PAYGW_WAIT_MAX", 30, 0, 120);
+  settings.sweep_every_s = config_long("PAYGW_SWEEP_EVERY", 10, 1, 3600);
+  settings.clock_skew_s = config_long("PAYGW_CLOCK_SKEW", 60, 1, 600);
+  settings.credit_addr = config_str("PAYGW_CREDIT_ADDR", "127.0.0.1:8583");
+  settings.have_message_key = false;
+  if (!key_file) {
+    log_msg(LOG_WARN, "PAYGW_MESSAGE_KEY_FILE is not set: mailbox messages cannot be signed");
+    return 0;
+  }
+  if (ed25519_read_private_pem(key_file, settings.message_key, pub) != 0) {
+    log_msg(LOG_ERROR, "cannot read the message key %s", key_file);
+    return -1;
+  }
+  settings.have_message_key = true;
+  return 0;
+}

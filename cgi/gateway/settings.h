@@ -1,0 +1,30 @@
+/* settings.h — the gateway's time-outs and knobs, read once per worker from
+ * the environment (docs/config.md), with the patent's values as defaults. */
+#ifndef PAYGW_SETTINGS_H
+#define PAYGW_SETTINGS_H
+
+#include "common/ed25519.h"
+
+#include <stdbool.h>
+
+struct settings {
+  long device_window_s;      /* awaiting_device: the handset must authenticate within */
+  long confirm_window_s;     /* awaiting_confirmation: [0099], 120 s */
+  long method_window_s;      /* awaiting_method */
+  long poll_interval_s;      /* the mailbox's answer: poll again after */
+  long auth_result_max_s;    /* longest auth result accepted ([0074]: 1 h) */
+  long issuer_timeout_ms;    /* the credit server's answer is expected within */
+  long wait_max_s;           /* cap of GET /v1/transactions/{n}?wait= */
+  long sweep_every_s;        /* the recovery sweep's period */
+  long clock_skew_s;         /* tolerated difference of handset clocks */
+  const char *credit_addr;   /* host:port of the credit server */
+  unsigned char message_key[ED25519_KEY_LEN];   /* signs mailbox messages */
+  bool have_message_key;
+};
+
+extern struct settings settings;
+
+/* Reads the environment and the message key file.  Returns 0 or -1 (logged). */
+int settings_load(void);
+
+#endif

@@ -1,0 +1,119 @@
+/* test_gateway_rules.c — unit tests for the payment flow's pure rules:
+ * issuer ranges of differing lengths (fig 9), the methods of figure 10,
+ * totals and currencies, random tokens, ISO 8583 field 41. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "gateway/issuer_link.h"
+#include "gateway/methods.h"
+#include "gateway/money.h"
+#include "gateway/tokens.h"
+
+#include <string.h>
+
+static void ranges_are_prefixes_of_differing_lengths(void **state)
+{
+  (void)state;
+  /* figure 9: 1525000000-1525059999 (10 digits) for 16-digit cards */
+  assert_true(methods_range_holds("1525000000", "1525059999", "1525000012345678"));
+  assert_true(methods_range_holds("1525000000", "1525059999", "1525059999999999"));
+  assert_false(methods_range_holds("1525000000", "1525059999", "1525060000000000"));
+  /* a 5-digit range 13500-13560 */
+  assert_true(methods_range_holds("13500", "13560", "1355500123456780"));
+  assert_true(methods_range_holds("13500", "13560", "1356099999999999"));
+  assert_false(methods_range_holds("13500", "13560", "1356100000000000"));
+  /* a single-number range 13600-13600 holds every card that starts with it */
+  assert_true(methods_range_holds("13600", "13600", "1360000123456784"));
+  assert_false(methods_range_holds("13600", "13600", "1360100000000000"));
+  /* a short card still compares by its digits */
+  assert_true(methods_range_holds("153996010", "153996010", "1539960101234568"));
+}
+
+static void methods_follow_the_row(void **state)
+{
+  (void)state;
+  struct method_offer offer = { .found = true, .lump_sum = true, .installments = true, .revolving = true,
+                                .counts = { 3, 6, 12, 0 } };
+  assert_true(methods_allows(&offer, "L", 0));
+  assert_true(methods_allows(&offer, "R", 0));
+  assert_true(methods_allows(&offer, "I", 6));
+  assert_false(methods_allows(&offer, "I", 5));      /* not a stored count */
+  assert_false(methods_allows(&offer, "I", 0));      /* installments need a count */
+  assert_false(methods_allows(&offer, "L", 3));      /* a count only with I */
+  assert_false(methods_allows(&offer, "B", 0));
+  assert_false(methods_allows(&offer, "pB", 0));
+  assert_false(methods_allows(&offer, "X", 0));
+  json_t *list = methods_json(&offer);
+  assert_int_equal(json_array_size(list), 3);
+  assert_string_equal(json_string_value(json_object_get(json_array_get(list, 1), "method")), "I");
+  assert_int_equal(json_array_size(json_object_get(json_array_get(list, 1), "installments")), 3);
+  json_decref(list);
+
+  struct method_offer any_count = { .found = true, .installments = true };
+  assert_true(methods_allows(&any_count, "I", 24));
+  assert_false(methods_allows(&any_count, "I", 1));
+}
+
+static void totals_are_integers_and_bounded(void **state)
+{
+  (void)state;
+  int64_t total, tax;
+  json_t *items = json_loads("[{\"quantity\":2,\"unit_price\":1200,\"tax\":192},"
+                             "{\"quantity\":1,\"unit_price\":800,\"tax\":64}]", 0, NULL);
+  assert_int_equal(items_total(items, &total, &tax), 0);
+  assert_int_equal(total, 3456);
+  assert_int_equal(tax, 256);
+  json_decref(items);
+  items = json_loads("[{\"quantity\":9999,\"unit_price\":10000000000,\"tax\":0}]", 0, NULL);
+  assert_int_equal(items_total(items, &total, &tax), -1);   /* over 12 digits */
+  json_decref(items);
+  assert_string_equal(currency_by_alpha("JPY")->numeric, "392");
+  assert_int_equal(currency_by_alpha("USD")->exponent, 2);
+  assert_null(currency_by_alpha("XXX"));
+  assert_null(currency_by_alpha("jpy"));
+}
+
+static void tokens_have_their_shape(void **state)
+{
+  (void)state;
+  char number[TXN_NUMBER_LEN + 1], other[TXN_NUMBER_LEN + 1], code[BINDING_CODE_LEN + 1], ch[CHALLENGE_LEN + 1];
+  assert_int_equal(token_txn_number(number), 0);
+  assert_int_equal(token_txn_number(other), 0);
+  assert_int_equal(strlen(number), 16);
+  assert_int_equal(strspn(number, "0123456789ABCDEFGHJKMNPQRSTVWXYZ"), 16);
+  assert_string_not_equal(number, other);
+  assert_int_equal(token_binding_code(code), 0);
+  assert_int_equal(strlen(code), 4);
+  assert_int_equal(strcspn(code, "01IO"), 4);
+  assert_int_equal(token_b64url32(ch), 0);
+  assert_int_equal(strlen(ch), 43);
+  assert_true(token_is_code(ch, 43));
+  assert_false(token_is_code("", 5));
+  assert_false(token_is_code("abc def", 10));
+  assert_false(token_is_code("abcdef", 5));
+}
+
+static void terminal_field_is_eight_characters(void **state)
+{
+  (void)state;
+  char f[9];
+  issuer_terminal_field("T1", f);
+  assert_string_equal(f, "T1      ");
+  issuer_terminal_field("a-very-long-terminal", f);
+  assert_string_equal(f, "a-very-l");
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(ranges_are_prefixes_of_differing_lengths),
+    cmocka_unit_test(methods_follow_the_row),
+    cmocka_unit_test(totals_are_integers_and_bounded),
+    cmocka_unit_test(tokens_have_their_shape),
+    cmocka_unit_test(terminal_field_is_eight_characters),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
