@@ -69,6 +69,10 @@ int auth_device(struct request *rq)
     PQclear(res);
     return refuse(rq, "the device or its signature is not recognised");
   }
+  if (ts <= strtoll(db_get(res, 0, "last_poll_ms"), NULL, 10)) {
+    PQclear(res);
+    return refuse(rq, "this signed poll was already used (X-Paygw-Timestamp not newer than the last)");
+  }
   rq->device.device_id = strtoll(db_get(res, 0, "id"), NULL, 10);
   snprintf(rq->device.device_code, sizeof rq->device.device_code, "%s", device);
   rq->device.timestamp_ms = ts;
