@@ -24,6 +24,7 @@ static void on_sigterm(int sig)
 {
   (void)sig;
   stopping = 1;
+  FCGX_ShutdownPending();   /* libfcgi retries an interrupted accept() unless told */
 }
 
 /* No SA_RESTART: a blocked accept() returns EINTR so the loop can end. */
