@@ -1,0 +1,302 @@
+/* test_iso8583.c — the ISO 8583 codec: round trips of every message type
+ * paygw uses, one test per kind of malformed input, the hand-written 0100 of
+ * docs/iso8583.md, field 48's method encoding, and TCP framing over a
+ * socketpair. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "iso8583/frame.h"
+#include "iso8583/iso8583.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* The example of docs/iso8583.md, byte for byte. */
+static const char example_0100_hex[] =
+  "30313030723c040008c1800031363135"
+  "32353030303031323334353637383030"
+  "30303030303030303030303032353932"
+  "31313235303934333033303030303432"
+  "30393433303331313235333031323031"
+  "30303934333033303030303432706f73"
+  "2d313131313131313131313131313120"
+  "20202020303036504d4c203030333932";
+
+static size_t from_hex(const char *hex, uint8_t *out)
+{
+  size_t n = strlen(hex) / 2;
+  for (size_t i = 0; i < n; i++) {
+    unsigned v;
+    sscanf(hex + 2 * i, "%2x", &v);
+    out[i] = (uint8_t)v;
+  }
+  return n;
+}
+
+static void build_0100(struct iso_msg *m)
+{
+  char f48[7];
+  iso_msg_init(m, ISO_MTI_AUTH_REQUEST);
+  assert_int_equal(iso_set(m, ISO_F_PAN, "1525000012345678"), ISO_OK);
+  assert_int_equal(iso_set(m, ISO_F_PROCESSING_CODE, "000000"), ISO_OK);
+  assert_int_equal(iso_set_num(m, ISO_F_AMOUNT, 2592), ISO_OK);
+  assert_int_equal(iso_set(m, ISO_F_TRANSMISSION_TIME, "1125094303"), ISO_OK);
+  assert_int_equal(iso_set_num(m, ISO_F_STAN, 42), ISO_OK);
+  assert_int_equal(iso_set(m, ISO_F_LOCAL_TIME, "094303"), ISO_OK);
+  assert_int_equal(iso_set(m, ISO_F_LOCAL_DATE, "1125"), ISO_OK);
+  assert_int_equal(iso_set(m, ISO_F_EXPIRY, "3012"), ISO_OK);
+  assert_int_equal(iso_set(m, ISO_F_POS_ENTRY_MODE, "010"), ISO_OK);
+  assert_int_equal(iso_set(m, ISO_F_RRN, "094303000042"), ISO_OK);
+  assert_int_equal(iso_set(m, ISO_F_TERMINAL_ID, "pos-1111"), ISO_OK);
+  assert_int_equal(iso_set(m, ISO_F_MERCHANT_ID, "1111111111     "), ISO_OK);
+  assert_int_equal(iso_method_encode("L", 0, f48), ISO_OK);
+  assert_int_equal(iso_set(m, ISO_F_PRIVATE_ADDITIONAL, f48), ISO_OK);
+  assert_int_equal(iso_set(m, ISO_F_CURRENCY, "392"), ISO_OK);
+}
+
+static void decodes_the_documented_0100(void **state)
+{
+  (void)state;
+  uint8_t bytes[256];
+  struct iso_msg m;
+  size_t n = from_hex(example_0100_hex, bytes);
+
+  assert_int_equal(n, 128);
+  assert_int_equal(iso_unpack(&m, bytes, n), ISO_OK);
+  assert_string_equal(m.mti, "0100");
+  assert_string_equal(iso_get(&m, 2), "1525000012345678");
+  assert_string_equal(iso_get(&m, 3), "000000");
+  assert_string_equal(iso_get(&m, 4), "000000002592");
+  assert_string_equal(iso_get(&m, 7), "1125094303");
+  assert_string_equal(iso_get(&m, 11), "000042");
+  assert_string_equal(iso_get(&m, 12), "094303");
+  assert_string_equal(iso_get(&m, 13), "1125");
+  assert_string_equal(iso_get(&m, 14), "3012");
+  assert_string_equal(iso_get(&m, 22), "010");
+  assert_string_equal(iso_get(&m, 37), "094303000042");
+  assert_string_equal(iso_get(&m, 41), "pos-1111");
+  assert_string_equal(iso_get(&m, 42), "1111111111     ");
+  assert_string_equal(iso_get(&m, 48), "PML 00");
+  assert_string_equal(iso_get(&m, 49), "392");
+  assert_null(iso_get(&m, 38));
+  assert_null(iso_get(&m, 39));
+
+  /* and our encoder writes exactly those bytes */
+  struct iso_msg built;
+  uint8_t out[256];
+  size_t len;
+  build_0100(&built);
+  assert_int_equal(iso_pack(&built, out, sizeof out, &len), ISO_OK);
+  assert_int_equal(len, n);
+  assert_memory_equal(out, bytes, n);
+}
+
+static void round_trip(struct iso_msg *m)
+{
+  uint8_t buf[ISO8583_MAX_MESSAGE];
+  size_t len;
+  struct iso_msg back;
+
+  assert_int_equal(iso_pack(m, buf, sizeof buf, &len), ISO_OK);
+  assert_int_equal(iso_unpack(&back, buf, len), ISO_OK);
+  assert_string_equal(back.mti, m->mti);
+  for (int f = 2; f <= ISO8583_MAX_FIELD; f++) {
+    assert_int_equal(back.present[f], m->present[f]);
+    if (m->present[f])
+      assert_string_equal(iso_get(&back, f), iso_get(m, f));
+  }
+}
+
+static void every_message_type_round_trips(void **state)
+{
+  (void)state;
+  struct iso_msg m;
+
+  build_0100(&m);
+  round_trip(&m);
+
+  iso_msg_init(&m, ISO_MTI_AUTH_RESPONSE);
+  iso_set_num(&m, ISO_F_AMOUNT, 2592);
+  iso_set_num(&m, ISO_F_STAN, 42);
+  iso_set(&m, ISO_F_TRANSMISSION_TIME, "1125094303");
+  assert_int_equal(iso_set(&m, ISO_F_APPROVAL_CODE, "A1B2C3"), ISO_OK);
+  assert_int_equal(iso_set(&m, ISO_F_RESPONSE_CODE, "00"), ISO_OK);
+  round_trip(&m);
+
+  const char *reversals[] = { ISO_MTI_REVERSAL_ADVICE, ISO_MTI_REVERSAL_REPEAT, ISO_MTI_REVERSAL_RESPONSE };
+  for (int i = 0; i < 3; i++) {
+    iso_msg_init(&m, reversals[i]);
+    iso_set_num(&m, ISO_F_STAN, 42);
+    iso_set(&m, ISO_F_TERMINAL_ID, "pos-1111");
+    assert_int_equal(iso_set(&m, ISO_F_ORIGINAL_DATA, "0100000042112509430300000000000000000000000"), ISO_ERR_LENGTH);
+    assert_int_equal(iso_set(&m, ISO_F_ORIGINAL_DATA, "010000004211250943030000000000000000000000"), ISO_OK);
+    round_trip(&m);
+    uint8_t buf[256];
+    size_t len;
+    iso_pack(&m, buf, sizeof buf, &len);
+    assert_true(buf[4] & 0x80);          /* field 90 needs the secondary bitmap */
+  }
+
+  iso_msg_init(&m, ISO_MTI_NETWORK_REQUEST);
+  iso_set(&m, ISO_F_TRANSMISSION_TIME, "1125094303");
+  iso_set_num(&m, ISO_F_STAN, 7);
+  assert_int_equal(iso_set(&m, ISO_F_NETWORK_CODE, "301"), ISO_OK);
+  round_trip(&m);
+  iso_msg_init(&m, ISO_MTI_NETWORK_RESPONSE);
+  iso_set_num(&m, ISO_F_STAN, 7);
+  iso_set(&m, ISO_F_RESPONSE_CODE, "00");
+  iso_set(&m, ISO_F_NETWORK_CODE, "301");
+  round_trip(&m);
+
+  iso_msg_init(&m, ISO_MTI_ADMIN_REQUEST);
+  iso_set_num(&m, ISO_F_STAN, 8);
+  assert_int_equal(iso_set(&m, 62, "key=00112233;token=abc"), ISO_OK);
+  round_trip(&m);
+}
+
+static int unpack_hex(const char *hex)
+{
+  uint8_t buf[600];
+  struct iso_msg m;
+  return iso_unpack(&m, buf, from_hex(hex, buf));
+}
+
+/* MTI 0800, primary bitmap with only field 11 (0x00 0x20 ...). */
+#define MTI_0800 "30383030"
+#define BITMAP_F11 "0020000000000000"
+
+static void malformed_input_is_refused(void **state)
+{
+  (void)state;
+  assert_int_equal(unpack_hex(""), ISO_ERR_SHORT);
+  assert_int_equal(unpack_hex("303830"), ISO_ERR_SHORT);                          /* short MTI */
+  assert_int_equal(unpack_hex("30383041" BITMAP_F11 "303030303037"), ISO_ERR_MTI); /* 080A */
+  assert_int_equal(unpack_hex(MTI_0800 "00200000"), ISO_ERR_SHORT);              /* short bitmap */
+  assert_int_equal(unpack_hex(MTI_0800 BITMAP_F11 "3030"), ISO_ERR_SHORT);       /* short fixed field */
+  assert_int_equal(unpack_hex(MTI_0800 BITMAP_F11 "303030303037"), ISO_OK);      /* the good one */
+  assert_int_equal(unpack_hex(MTI_0800 BITMAP_F11 "3030303030413"), ISO_ERR_FORMAT); /* 'A' in n */
+  assert_int_equal(unpack_hex(MTI_0800 BITMAP_F11 "30303030303730"), ISO_ERR_LONG); /* trailing byte */
+  /* field 2: LL = "1x" (not digits), LL = 20 (over 19), LL = 16 with 3 bytes */
+  assert_int_equal(unpack_hex(MTI_0800 "4000000000000000" "3178"), ISO_ERR_LENGTH);
+  assert_int_equal(unpack_hex(MTI_0800 "4000000000000000" "3230"), ISO_ERR_LENGTH);
+  assert_int_equal(unpack_hex(MTI_0800 "4000000000000000" "3136313233"), ISO_ERR_SHORT);
+  /* field 41 (ans 8) with a control character */
+  assert_int_equal(unpack_hex(MTI_0800 "0000000000800000" "706f732d31310a31"), ISO_ERR_FORMAT);
+  /* field 5 is not in our dictionary */
+  assert_int_equal(unpack_hex(MTI_0800 "0800000000000000" "303030303030303030303030"), ISO_ERR_FIELD);
+  /* secondary bitmap flagged but empty; and bit 65 (a tertiary bitmap) */
+  assert_int_equal(unpack_hex(MTI_0800 "8020000000000000" "0000000000000000" "303030303037"), ISO_ERR_BITMAP);
+  assert_int_equal(unpack_hex(MTI_0800 "8000000000000000" "8000000000000000"), ISO_ERR_BITMAP);
+  /* secondary bitmap announced but missing */
+  assert_int_equal(unpack_hex(MTI_0800 "8000000000000000" "0000"), ISO_ERR_SHORT);
+
+  uint8_t big[ISO8583_MAX_MESSAGE + 1] = { '0', '8', '0', '0' };
+  struct iso_msg m;
+  assert_int_equal(iso_unpack(&m, big, sizeof big), ISO_ERR_LONG);
+}
+
+static void setting_checks_the_dictionary(void **state)
+{
+  (void)state;
+  struct iso_msg m;
+  uint8_t buf[16];
+  size_t len;
+
+  iso_msg_init(&m, "0100");
+  assert_int_equal(iso_set(&m, ISO_F_AMOUNT, "12"), ISO_ERR_LENGTH);
+  assert_int_equal(iso_set(&m, ISO_F_STAN, "00004x"), ISO_ERR_FORMAT);
+  assert_int_equal(iso_set(&m, ISO_F_PAN, "12345678901234567890"), ISO_ERR_LENGTH);
+  assert_int_equal(iso_set(&m, 5, "000000000000"), ISO_ERR_FIELD);
+  assert_int_equal(iso_set(&m, 129, "1"), ISO_ERR_FIELD);
+  assert_int_equal(iso_set(&m, 1, "1"), ISO_ERR_FIELD);
+  assert_int_equal(iso_set_num(&m, ISO_F_STAN, 1000000), ISO_ERR_LENGTH);
+  iso_set(&m, ISO_F_STAN, "000001");
+  assert_int_equal(iso_pack(&m, buf, sizeof buf, &len), ISO_ERR_SPACE);
+  iso_msg_init(&m, "01A0");
+  assert_int_equal(iso_pack(&m, buf, sizeof buf, &len), ISO_ERR_MTI);
+  assert_non_null(iso_strerror(ISO_ERR_BITMAP));
+}
+
+static void method_field_encoding(void **state)
+{
+  (void)state;
+  char out[7], method[3];
+  int n;
+
+  assert_int_equal(iso_method_encode("L", 0, out), ISO_OK);
+  assert_string_equal(out, "PML 00");
+  assert_int_equal(iso_method_encode("pB", 0, out), ISO_OK);
+  assert_string_equal(out, "PMpB00");
+  assert_int_equal(iso_method_encode("I", 12, out), ISO_OK);
+  assert_string_equal(out, "PMI 12");
+  assert_int_equal(iso_method_encode("I", 1, out), ISO_ERR_FORMAT);
+  assert_int_equal(iso_method_encode("I", 100, out), ISO_ERR_FORMAT);
+  assert_int_equal(iso_method_encode("L", 3, out), ISO_ERR_FORMAT);
+  assert_int_equal(iso_method_encode("X", 0, out), ISO_ERR_FORMAT);
+  assert_int_equal(iso_method_decode("PMI 12", method, &n), ISO_OK);
+  assert_string_equal(method, "I");
+  assert_int_equal(n, 12);
+  assert_int_equal(iso_method_decode("PMpB00", method, &n), ISO_OK);
+  assert_string_equal(method, "pB");
+  assert_int_equal(iso_method_decode("PMR 03", method, &n), ISO_ERR_FORMAT);
+  assert_int_equal(iso_method_decode("PMZ 00", method, &n), ISO_ERR_FORMAT);
+  assert_int_equal(iso_method_decode("PML 0", method, &n), ISO_ERR_FORMAT);
+  assert_int_equal(iso_method_decode(NULL, method, &n), ISO_ERR_FORMAT);
+  assert_string_equal(iso_response_text("51"), "over the credit limit");
+  assert_string_equal(iso_response_text("77"), "declined by the issuer");
+}
+
+static void framing_over_a_socket(void **state)
+{
+  (void)state;
+  int sv[2];
+  uint8_t buf[64], raw[8];
+  size_t len;
+
+  assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+  assert_int_equal(iso_frame_send(sv[0], (const uint8_t *)"hello", 5, 1000), ISO_FRAME_OK);
+  assert_int_equal(iso_frame_recv(sv[1], buf, sizeof buf, &len, 1000), ISO_FRAME_OK);
+  assert_int_equal(len, 5);
+  assert_memory_equal(buf, "hello", 5);
+  /* nothing arrives: a time-out */
+  assert_int_equal(iso_frame_recv(sv[1], buf, sizeof buf, &len, 50), ISO_FRAME_TIMEOUT);
+  /* a header announcing more than the buffer */
+  raw[0] = 0x01; raw[1] = 0x00;
+  assert_int_equal(write(sv[0], raw, 2), 2);
+  assert_int_equal(iso_frame_recv(sv[1], buf, sizeof buf, &len, 1000), ISO_FRAME_TOO_LONG);
+  /* the event-loop parser */
+  const uint8_t *body;
+  uint8_t framed[] = { 0x00, 0x03, 'a', 'b', 'c', 0x00 };
+  assert_int_equal(iso_frame_parse(framed, 1, &body, &len), 0);
+  assert_int_equal(iso_frame_parse(framed, 4, &body, &len), 0);
+  assert_int_equal(iso_frame_parse(framed, 6, &body, &len), 5);
+  assert_int_equal(len, 3);
+  uint8_t zero[] = { 0x00, 0x00 };
+  assert_int_equal(iso_frame_parse(zero, 2, &body, &len), ISO_FRAME_TOO_LONG);
+  /* a peer that closes mid-frame */
+  raw[0] = 0x00; raw[1] = 0x09;
+  assert_int_equal(write(sv[0], raw, 2), 2);
+  close(sv[0]);
+  assert_int_equal(iso_frame_recv(sv[1], buf, sizeof buf, &len, 1000), ISO_FRAME_CLOSED);
+  close(sv[1]);
+  assert_int_equal(iso_connect("127.0.0.1:1", 200), -1);
+  assert_int_equal(iso_connect("no-port", 200), -1);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(decodes_the_documented_0100),
+    cmocka_unit_test(every_message_type_round_trips),
+    cmocka_unit_test(malformed_input_is_refused),
+    cmocka_unit_test(setting_checks_the_dictionary),
+    cmocka_unit_test(method_field_encoding),
+    cmocka_unit_test(framing_over_a_socket),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
