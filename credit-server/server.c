@@ -21,11 +21,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/config.h"
 #include "common/log.h"
 #include "credit-server/handler.h"
 #include "iso8583/frame.h"
 
 static volatile sig_atomic_t stopping;
+static long frame_timeout_ms = 5000;
 static atomic_int active_threads;
 
 struct conn {
@@ -141,18 +143,35 @@ static bool handle_frame(struct conn *c, const uint8_t *body, size_t len)
   return true;
 }
 
+static long now_ms(void)
+{
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
 static void *conn_main(void *arg)
 {
   struct conn *c = arg;
   uint8_t buf[2 + ISO8583_MAX_MESSAGE];
   size_t have = 0;
   bool open = true;
+  long partial_since = 0;
 
   while (open && !(stopping && have == 0)) {
     struct pollfd p = { c->fd, POLLIN, 0 };
     int pr = poll(&p, 1, 250);
+    /* a frame begun and not finished in time is a truncated message */
+    if (have > 0 && now_ms() - partial_since > frame_timeout_ms) {
+      log_event(LOG_INFO, json_pack("{s:s, s:i, s:i}", "msg", "truncated message (frame not completed); closing",
+                                    "connection", c->id, "bytes", (int)have));
+      break;
+    }
     if (pr <= 0)
       continue;
+    if (have == 0)
+      partial_since = now_ms();
     ssize_t got = read(c->fd, buf + have, sizeof buf - have);
     if (got <= 0)
       break;
@@ -172,6 +191,7 @@ static void *conn_main(void *arg)
       open = handle_frame(c, body, body_len);
       memmove(buf, buf + used, have - (size_t)used);
       have -= (size_t)used;
+      partial_since = now_ms();
       if (!open)
         break;
     }
@@ -234,6 +254,7 @@ static void accept_one(int lfd, int *next_id)
 
 int server_run(const char *host_port)
 {
+  frame_timeout_ms = config_long("PAYGW_CREDIT_FRAME_TIMEOUT_MS", 5000, 100, 600000);
   struct sigaction sa = { .sa_handler = on_signal };
   int next_id = 0;
 
