@@ -205,7 +205,9 @@ enum db_rc db_transaction(const char *what, db_txn_fn fn, void *ctx)
       break;
     if (PQtransactionStatus(conn) != PQTRANS_IDLE)
       simple(conn, "ROLLBACK");
-    if (rc != DB_RETRY)
+    /* a lost connection is healed and the transaction run again: safe,
+     * because a retried 0100 or reversal meets its own unique key */
+    if (rc != DB_RETRY && (PQstatus(conn) == CONNECTION_OK || attempt >= 1))
       break;
     usleep(1000u * (unsigned)(attempt + 1));
   }

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <netdb.h>
+#include <openssl/crypto.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -73,6 +74,7 @@ static void run_and_answer(struct conn *c, struct handler_job *job)
 
   if (handler_run(job, out, sizeof out, &n))
     conn_send(c, out, n);
+  OPENSSL_cleanse(job, sizeof *job);     /* the request held the card number */
 }
 
 static void *delayed_main(void *arg)
