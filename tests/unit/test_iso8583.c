@@ -1,20 +1,17 @@
 /* test_iso8583.c — the ISO 8583 codec: round trips of every message type
  * paygw uses, one test per kind of malformed input, the hand-written 0100 of
- * docs/iso8583.md, field 48's method encoding, and TCP framing over a
- * socketpair. */
+ * docs/iso8583.md and field 48's method encoding.  Framing on TCP is
+ * tests/unit/test_iso8583_frame.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "iso8583/frame.h"
 #include "iso8583/iso8583.h"
 
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 /* The example of docs/iso8583.md, byte for byte. */
 static const char example_0100_hex[] =
@@ -251,43 +248,6 @@ static void method_field_encoding(void **state)
   assert_string_equal(iso_response_text("77"), "declined by the issuer");
 }
 
-static void framing_over_a_socket(void **state)
-{
-  (void)state;
-  int sv[2];
-  uint8_t buf[64], raw[8];
-  size_t len;
-
-  assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
-  assert_int_equal(iso_frame_send(sv[0], (const uint8_t *)"hello", 5, 1000), ISO_FRAME_OK);
-  assert_int_equal(iso_frame_recv(sv[1], buf, sizeof buf, &len, 1000), ISO_FRAME_OK);
-  assert_int_equal(len, 5);
-  assert_memory_equal(buf, "hello", 5);
-  /* nothing arrives: a time-out */
-  assert_int_equal(iso_frame_recv(sv[1], buf, sizeof buf, &len, 50), ISO_FRAME_TIMEOUT);
-  /* a header announcing more than the buffer */
-  raw[0] = 0x01; raw[1] = 0x00;
-  assert_int_equal(write(sv[0], raw, 2), 2);
-  assert_int_equal(iso_frame_recv(sv[1], buf, sizeof buf, &len, 1000), ISO_FRAME_TOO_LONG);
-  /* the event-loop parser */
-  const uint8_t *body;
-  uint8_t framed[] = { 0x00, 0x03, 'a', 'b', 'c', 0x00 };
-  assert_int_equal(iso_frame_parse(framed, 1, &body, &len), 0);
-  assert_int_equal(iso_frame_parse(framed, 4, &body, &len), 0);
-  assert_int_equal(iso_frame_parse(framed, 6, &body, &len), 5);
-  assert_int_equal(len, 3);
-  uint8_t zero[] = { 0x00, 0x00 };
-  assert_int_equal(iso_frame_parse(zero, 2, &body, &len), ISO_FRAME_TOO_LONG);
-  /* a peer that closes mid-frame */
-  raw[0] = 0x00; raw[1] = 0x09;
-  assert_int_equal(write(sv[0], raw, 2), 2);
-  close(sv[0]);
-  assert_int_equal(iso_frame_recv(sv[1], buf, sizeof buf, &len, 1000), ISO_FRAME_CLOSED);
-  close(sv[1]);
-  assert_int_equal(iso_connect("127.0.0.1:1", 200), -1);
-  assert_int_equal(iso_connect("no-port", 200), -1);
-}
-
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -296,7 +256,6 @@ int main(void)
     cmocka_unit_test(malformed_input_is_refused),
     cmocka_unit_test(setting_checks_the_dictionary),
     cmocka_unit_test(method_field_encoding),
-    cmocka_unit_test(framing_over_a_socket),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
