@@ -373,7 +373,7 @@ int main(int argc, char **argv)
   }
   if (ping.rps > 0)
     printf("flow_ratio: %.3f  (flows/s x requests per flow / ping requests/s)\n", flows_s * req_per_flow / ping.rps);
-  if (commits_start >= 0 && commits_end >= 0 && r.completed > 0)
+  if (commits_start >= 0 && commits_end >= 0 && done > 0)
     printf("database commits per flow: %.2f  (paygw xact_commit +%lld over the run / %lu flows)\n",
            (double)(commits_end - commits_start) / (double)done, (long long)(commits_end - commits_start), done);
   printf("memory (VmRSS, %d samples):\n", rss.samples);
