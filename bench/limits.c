@@ -130,7 +130,8 @@ static int prepare_pgbench_db(const char *pg_uri)
   PQfinish(conn);
   if (!ok || !(conn = connect_to(pg_uri, "paygw_bench")))
     return -1;
-  ok = run_sql(conn, "CREATE TABLE IF NOT EXISTS bench_rows (id bigserial PRIMARY KEY, v bigint NOT NULL, "
+  ok = run_sql(conn, "SET client_min_messages = warning")
+       && run_sql(conn, "CREATE TABLE IF NOT EXISTS bench_rows (id bigserial PRIMARY KEY, v bigint NOT NULL, "
                      "at timestamptz NOT NULL DEFAULT now())")
        && run_sql(conn, "TRUNCATE bench_rows");
   PQfinish(conn);
