@@ -56,6 +56,8 @@ static void usage(FILE *f)
         "      --ping-seconds S     GET /v1/ping phase (default 10, 0 = skip)\n"
         "      --pgbench-seconds S  pgbench phase (default 15, 0 = skip)\n"
         "      --pgbench PATH       (default /usr/lib/postgresql/15/bin/pgbench)\n"
+        "      --settle-seconds S   quiet time before reading commit counters (default 11:\n"
+        "                           idle backends publish statistics within 10 s)\n"
         "FILE: one line per user: <user ID> <device ID> <device key PEM file>\n"
         "Environment: PAYGW_URL, PAYGW_CA, PAYGW_MESSAGE_PUBKEY_FILE, PAYGW_PGURI, PAYGW_VAR\n"
         "(from var/stack.env) and PAYGW_BENCH_TERMINAL (a terminal credential).\n",
@@ -80,7 +82,7 @@ static void parse_options(int argc, char **argv, struct options *o)
     { "method", required_argument, NULL, 'm' },      { "installments", required_argument, NULL, 'i' },
     { "amount", required_argument, NULL, 'a' },      { "ping-seconds", required_argument, NULL, 'P' },
     { "pgbench-seconds", required_argument, NULL, 'B' }, { "pgbench", required_argument, NULL, 'b' },
-    { "help", no_argument, NULL, 'h' },              { NULL, 0, NULL, 0 }
+    { "settle-seconds", required_argument, NULL, 'S' }, { "help", no_argument, NULL, 'h' },              { NULL, 0, NULL, 0 }
   };
   *o = (struct options){ .concurrency = 4, .duration = 20, .method = "L", .amount = 100, .ping_seconds = 10,
                          .pgbench_seconds = 15, .settle_seconds = 11,
@@ -98,12 +100,14 @@ static void parse_options(int argc, char **argv, struct options *o)
     case 'P': o->ping_seconds = atoi(optarg); break;
     case 'B': o->pgbench_seconds = atoi(optarg); break;
     case 'b': o->pgbench = optarg; break;
+    case 'S': o->settle_seconds = atoi(optarg); break;
     case 'h': usage(stdout); exit(0);
     default: usage(stderr); exit(2);
     }
   }
   if (!o->users_file || o->concurrency < 1 || o->concurrency > 1024 || o->duration <= 0 || o->count < 0
-      || o->amount < 1 || o->ping_seconds < 0 || o->pgbench_seconds < 0 || optind != argc) {
+      || o->amount < 1 || o->ping_seconds < 0 || o->pgbench_seconds < 0 || o->settle_seconds < 0
+      || optind != argc) {
     usage(stderr);
     exit(2);
   }
