@@ -222,6 +222,21 @@ static void print_rss(const char *what, long start, long end, long max)
   printf("  %-28s start %7ld kB  end %7ld kB  max %7ld kB  (%+ld kB)\n", what, start, end, max, end - start);
 }
 
+/* where the CPU time of a phase went, per unit of work */
+static void print_cpu(const char *what, const struct cpu_sample *a, const struct cpu_sample *b, double units)
+{
+  double total = 0;
+  if (units <= 0)
+    return;
+  printf("%s:", what);
+  for (int p = 0; p < CPU_PARTS; p++) {
+    double d = b->seconds[p] - a->seconds[p];
+    total += d;
+    printf(" %s %.3f%s", cpu_part_names[p], d * 1000.0 / units, p + 1 < CPU_PARTS ? "," : "");
+  }
+  printf("; total %.3f\n", total * 1000.0 / units);
+}
+
 /* samples RSS about once a second until the flows stop; keeps first/last/max */
 struct rss_track {
   struct rss_sample first, last, max;
@@ -278,9 +293,12 @@ int main(int argc, char **argv)
   /* the no-work figure, while the flow threads wait; it also lets the
    * gateway's idle backends flush their statistics before we read them */
   struct ping_result ping = { 0 };
+  struct cpu_sample cpu_ping[2], cpu_flows[2];
   int ping_rc = 0;
+  cpu_sample(opt.var_dir, &cpu_ping[0]);
   if (opt.ping_seconds > 0)
     ping_rc = ping_run(opt.url, opt.ca, opt.concurrency, opt.ping_seconds, &hists[EP_PING], &ping);
+  cpu_sample(opt.var_dir, &cpu_ping[1]);
   if (opt.settle_seconds > opt.ping_seconds)
     sleep((unsigned)(opt.settle_seconds - opt.ping_seconds));
   int64_t commits_start = db_commits(opt.pg_uri, "paygw");
@@ -293,6 +311,7 @@ int main(int argc, char **argv)
   unsigned long requests_before = 0;
   for (int e = 0; e < EP_PING; e++)
     requests_before += hists[e].count;
+  cpu_sample(opt.var_dir, &cpu_flows[0]);
   unsigned long long start = now_us();
   pthread_barrier_wait(&r.go);
   for (;;) {
@@ -309,6 +328,7 @@ int main(int argc, char **argv)
   for (int i = 0; i < opt.concurrency; i++)
     pthread_join(threads[i].tid, NULL);
   double seconds = (double)(now_us() - start) / 1e6;
+  cpu_sample(opt.var_dir, &cpu_flows[1]);
   unsigned long requests = 0;
   for (int e = 0; e < EP_PING; e++)
     requests += hists[e].count;
@@ -380,6 +400,9 @@ int main(int argc, char **argv)
   if (commits_start >= 0 && commits_end >= 0 && done > 0)
     printf("database commits per flow: %.2f  (paygw xact_commit +%lld over the run / %lu flows)\n",
            (double)(commits_end - commits_start) / (double)done, (long long)(commits_end - commits_start), done);
+  print_cpu("CPU ms per flow", &cpu_flows[0], &cpu_flows[1], (double)done);
+  if (opt.ping_seconds > 0)
+    print_cpu("CPU ms per ping", &cpu_ping[0], &cpu_ping[1], (double)ping.requests);
   printf("memory (VmRSS, %d samples):\n", rss.samples);
   print_rss("gateway workers (sum)", rss.first.workers_kb, rss.last.workers_kb, rss.max.workers_kb);
   printf("  %-28s %d at start, %d at end%s\n", "gateway worker processes", rss.first.workers, rss.last.workers,

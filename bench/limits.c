@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 /* --- GET /v1/ping at the flows' concurrency -------------------------------- */
@@ -277,4 +278,65 @@ int rss_sample(const char *var_dir, struct rss_sample *s)
   }
   closedir(proc);
   return s->workers > 0 ? 0 : -1;
+}
+
+/* --- CPU time of the stack's processes ------------------------------------------ */
+
+const char *const cpu_part_names[CPU_PARTS] = { "postgres", "gateway workers", "nginx", "credit-server",
+                                                "bench client" };
+
+/* ppid and utime + stime in clock ticks from /proc/<pid>/stat; -1 when gone */
+static long long ticks_of(long pid, long *ppid)
+{
+  char path[64], buf[1024];
+  snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+  FILE *f = fopen(path, "r");
+  if (!f)
+    return -1;
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = '\0';
+  char *p = strrchr(buf, ')');           /* the command name may hold spaces */
+  unsigned long long utime = 0, stime = 0;
+  if (!p || sscanf(p + 2, "%*c %ld %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", ppid, &utime, &stime) != 3)
+    return -1;
+  return (long long)(utime + stime);
+}
+
+int cpu_sample(const char *var_dir, struct cpu_sample *s)
+{
+  long postgres = read_pid_file(var_dir, "postgres"), gateway = read_pid_file(var_dir, "gateway");
+  long nginx = read_pid_file(var_dir, "nginx"), credit = read_pid_file(var_dir, "credit-server");
+  double tick = (double)sysconf(_SC_CLK_TCK);
+  struct rusage self;
+
+  memset(s, 0, sizeof *s);
+  getrusage(RUSAGE_SELF, &self);
+  s->seconds[CPU_CLIENT] = (double)self.ru_utime.tv_sec + (double)self.ru_utime.tv_usec / 1e6
+                           + (double)self.ru_stime.tv_sec + (double)self.ru_stime.tv_usec / 1e6;
+  DIR *proc = opendir("/proc");
+  if (!proc)
+    return -1;
+  struct dirent *d;
+  while ((d = readdir(proc))) {
+    if (!isdigit((unsigned char)d->d_name[0]))
+      continue;
+    long pid = strtol(d->d_name, NULL, 10), ppid = 0;
+    long long t = ticks_of(pid, &ppid);
+    if (t < 0)
+      continue;
+    int part = -1;
+    if (postgres > 0 && (pid == postgres || ppid == postgres))
+      part = CPU_POSTGRES;
+    else if (gateway > 0 && ppid == gateway)
+      part = CPU_GATEWAY;
+    else if (nginx > 0 && (pid == nginx || ppid == nginx))
+      part = CPU_NGINX;
+    else if (credit > 0 && pid == credit)
+      part = CPU_CREDIT;
+    if (part >= 0)
+      s->seconds[part] += (double)t / tick;
+  }
+  closedir(proc);
+  return 0;
 }

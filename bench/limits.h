@@ -40,4 +40,16 @@ struct rss_sample {
  * children are the workers; run/credit-server.pid).  Returns 0 or -1. */
 int rss_sample(const char *var_dir, struct rss_sample *s);
 
+/* CPU time (user + system, seconds) the stack's processes and this
+ * benchmark have used so far: PostgreSQL (postmaster and its children),
+ * the gateway workers, nginx (master and workers), the credit server.
+ * Differences of two samples tell where a run's time went even on a
+ * machine shared with other work. */
+enum cpu_part { CPU_POSTGRES, CPU_GATEWAY, CPU_NGINX, CPU_CREDIT, CPU_CLIENT, CPU_PARTS };
+extern const char *const cpu_part_names[CPU_PARTS];
+struct cpu_sample {
+  double seconds[CPU_PARTS];
+};
+int cpu_sample(const char *var_dir, struct cpu_sample *s);
+
 #endif
