@@ -314,9 +314,18 @@ int main(int argc, char **argv)
   cpu_sample(opt.var_dir, &cpu_flows[0]);
   unsigned long long start = now_us();
   pthread_barrier_wait(&r.go);
+  unsigned long last_completed = 0;
+  double last_report = 0;
   for (;;) {
     usleep(200000);
     double elapsed = (double)(now_us() - start) / 1e6;
+    if (elapsed - last_report >= 10) {   /* progress: shows a slow-down during a long run */
+      unsigned long c = __atomic_load_n(&r.completed, __ATOMIC_RELAXED);
+      fprintf(stderr, "flows: %5.0f s  %lu completed  %.1f flows/s in the last %.0f s\n", elapsed, c,
+              (double)(c - last_completed) / (elapsed - last_report), elapsed - last_report);
+      last_completed = c;
+      last_report = elapsed;
+    }
     if (opt.count == 0 && elapsed >= opt.duration)
       break;
     if (opt.count > 0 && r.completed + r.errors + r.ended_otherwise >= (unsigned long)opt.count)
