@@ -28,6 +28,10 @@ like() { if [[ $2 =~ $3 ]]; then ok "$1"; else not_ok "$1 (got '$2', want /$3/)"
 between() {
   if [[ $2 =~ ^-?[0-9]+$ ]] && (( $2 >= $3 && $2 < $4 )); then ok "$1"; else not_ok "$1 (got '$2', want $3..$4)"; fi
 }
+# problem_state → the transaction's state a problem answer carries (wrong_state,
+# issuer_unavailable): "transaction_status", or "status" when that is a string
+# (problem+json's own "status" is the HTTP status number)
+problem_state() { jq -r '.transaction_status // (.status | strings) // empty' <<<"$BODY"; }
 nonempty() { if [[ -n $2 ]]; then ok "$1"; else not_ok "$1 (empty)"; fi; }
 
 now_ms() { date +%s%3N; }
