@@ -95,11 +95,11 @@ verify_gateway_signature() {
 
 # --- the handset: mailbox -------------------------------------------------
 
-# mailbox_get DEVICE [TIMESTAMP-MS] → one signed poll; STATUS, BODY
+# mailbox_get DEVICE [TIMESTAMP-MS [curl args...]] → one signed poll; STATUS, BODY
 mailbox_get() {
-  local dev=$1 ts=${2:-$(now_ms)}
+  local dev=$1 ts=${2:-$(now_ms)}; shift; shift || true
   local sig; sig=$(sign_text "$(device_key "$dev")" "mailbox:$dev:$ts")
-  api GET /v1/mailbox -H "X-Paygw-Device: $dev" -H "X-Paygw-Timestamp: $ts" -H "X-Paygw-Signature: $sig"
+  api GET /v1/mailbox -H "X-Paygw-Device: $dev" -H "X-Paygw-Timestamp: $ts" -H "X-Paygw-Signature: $sig" "$@"
   MAILBOX_LAST_TS=$ts
 }
 

@@ -237,4 +237,19 @@ refused "idempotency: the key still conflicts for other bodies" 409 idempotency_
 is "idempotency: in all three transactions, three payment commands, three keys" "$(table_counts)" \
   "$(awk '{print $1 + 3, $2 + 3, $3, $4 + 3}' <<<"$COUNTS0")"
 
+# --- polling too fast: 429 slow_down, and nothing is lost -----------------------------
+sleep 1.1
+mailbox_get 3345678
+is "slow_down: a poll after a pause: 200" "$STATUS" 200
+pos POST "$T" "$M4" -H 'Content-Type: application/json' --data "$(txn_body 00003 100)"
+T_SLOW=$(jqr .transaction)
+mailbox_get 3345678 "$(now_ms)" -D "$H"
+refused "slow_down: polling again at once" 429 slow_down
+is "slow_down: ... says the interval" "$(jqr .interval)" "${PAYGW_POLL_INTERVAL:-2}"
+check "slow_down: ... with Retry-After" grep -qi '^Retry-After: [0-9]' "$H"
+sleep 1.1
+mailbox_get 3345678
+is "slow_down: the message held back then is delivered by the next poll" \
+  "$(jq -r --arg t "$T_SLOW" '[.messages[].message | fromjson | select(.transaction == $t)] | length' <<<"$BODY")" 1
+
 done_testing
