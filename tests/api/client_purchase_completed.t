@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# client_purchase_completed.t — a whole in-store purchase with the two
+# programs over TCP: pos listens on the proximity link, handset watch runs
+# in the background, handset pay authenticates user 00001 and sends the user
+# ID.  The POS prints a receipt with every field, writes one journal line,
+# and the credit server holds exactly one authorization for it.
+. "$(dirname "$0")/client_lib.sh"
+PORT=${PAYGW_TEST_LINK_PORT:-10601}
+STORE=$(store_copy 1234567 h1)
+issuer_auths() { psql_q "SELECT count(*) FROM issuer.authorizations"; }
+before=$(issuer_auths)
+
+pos_start sale --merchant 1111111111 --shop "Shop A Ginza" --reference "t-$$" \
+  --item "Coffee beans,2,1200,192" --item "Mug,1,800,64" --listen "127.0.0.1:$PORT" --link-timeout 30
+check "pos shows the sale and waits on the link" wait_for "$CT/sale.out" "proximity link 127.0.0.1:$PORT" 10
+"$HANDSET" --store "$STORE" watch --once --agree --method L --for 60 >"$CT/watch.out" 2>&1 &
+WATCH=$!; CLIENT_PIDS+=("$WATCH")
+PAYGW_HANDSET_PASSWORD=demo-pass-00001 "$HANDSET" --store "$STORE" pay --user 00001 --link "127.0.0.1:$PORT" >"$CT/pay.out" 2>&1
+is "pay: exit status 0" "$?" 0
+check "pay: says the user ID was sent" grep -q "User ID 00001 sent to the POS terminal" "$CT/pay.out"
+is "pay: the store holds one auth result for 00001" "$(jq -r '[.auth_results[] | select(.user_id == "00001")] | length' "$STORE")" 1
+is "pay: the store is still mode 600" "$(stat -c %a "$STORE")" 600
+
+wait_exit "$WATCH" 60; is "watch: exit status 0" "$RC" 0
+check "watch: shows the details (fig 16)" grep -q "Total:         3,456 JPY" "$CT/watch.out"
+check "watch: shows the binding code" grep -qE "Binding code:  [A-Z0-9]{4}" "$CT/watch.out"
+check "watch: shows the methods (fig 17)" grep -q "\[1\] L   lump sum" "$CT/watch.out"
+check "watch: Payment has now been completed." grep -q "^Payment has now been completed.$" "$CT/watch.out"
+wait_exit "$POS_PID" 30; is "pos: exit status 0" "$RC" 0
+
+N=$(pos_number sale)
+check "pos: printed a transaction number" test -n "$N"
+code=$(psql_q "SELECT approval_code FROM gateway.transactions WHERE number = '$N'")
+is "gateway: the transaction is completed" "$(txn_status "$N")" completed
+out=$CT/sale.out
+check "receipt: RECEIPT" grep -q "^RECEIPT$" "$out"
+check "receipt: shop" grep -q "^Shop A Ginza$" "$out"
+check "receipt: items" grep -qE "^Coffee beans +2 +1,200 +2,400$" "$out"
+check "receipt: tax" grep -qE "^Tax +256 JPY$" "$out"
+check "receipt: total" grep -qE "^TOTAL +3,456 JPY$" "$out"
+check "receipt: method" grep -qE "^Method +L$" "$out"
+check "receipt: approval code as the gateway holds it" grep -qE "^Approval code $code$" "$out"
+check "receipt: masked card" grep -qE "^Card +152500\*{6}5678$" "$out"
+check "receipt: transaction number" grep -qE "^Transaction +$N$" "$out"
+check "pos: the binding code shown is the gateway's" grep -q "Binding code $(psql_q "SELECT binding_code FROM gateway.transactions WHERE number = '$N'")" "$out"
+
+J=$CT/sale.journal
+is "journal: one line" "$(wc -l <"$J")" 1
+is "journal: the line" "$(jq -r '[.status, .transaction, .user_id, .reference, .total, .tax_total, .currency, .method, .approval_code, .card, (.items | length)] | join(" ")' "$J")" \
+  "completed $N 00001 t-$$ 3456 256 JPY L $code 152500******5678 2"
+is "journal: mode 600" "$(stat -c %a "$J")" 600
+
+is "credit server: exactly one new authorization" "$(issuer_auths)" "$((before + 1))"
+is "credit server: it carries this approval code and amount" \
+  "$(psql_q "SELECT count(*) FROM issuer.authorizations WHERE approval_code = '$code' AND amount = 3456")" 1
+check "no card number in any output, store or journal" no_pan_in "$CT"/*.out "$J" "$STORE"
+done_testing
