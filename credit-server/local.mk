@@ -1,1 +1,39 @@
-# credit-server — rules come with its code
+# credit-server — the reference issuer host (docs/credit-server.md): ISO 8583
+# over TCP, its own schema `issuer`.  Everything but main.c is a library so
+# the unit tests link the same code.
+CREDIT_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir) $(LIBPQ_CFLAGS) $(JANSSON_CFLAGS) $(OPENSSL_CFLAGS) -pthread
+CREDIT_LIBS = credit-server/libcredit.a $(ISO8583_LIBS) $(COMMON_LIBS) $(LIBPQ_LIBS)
+
+noinst_LIBRARIES += credit-server/libcredit.a
+credit_server_libcredit_a_CFLAGS = $(CREDIT_CFLAGS)
+credit_server_libcredit_a_SOURCES = \
+	credit-server/credit.h credit-server/decide.c \
+	credit-server/controls.c credit-server/controls.h \
+	credit-server/db.c credit-server/db.h \
+	credit-server/db_authorize.c credit-server/db_reverse.c \
+	credit-server/handler.c credit-server/handler.h \
+	credit-server/server.c credit-server/server.h \
+	credit-server/enrol.c credit-server/enrol.h
+
+bin_PROGRAMS += credit-server/credit-server
+credit_server_credit_server_SOURCES = credit-server/main.c
+credit_server_credit_server_CFLAGS = $(CREDIT_CFLAGS)
+credit_server_credit_server_LDADD = $(CREDIT_LIBS)
+credit_server_credit_server_LDFLAGS = -pthread
+
+# a test tool: one ISO 8583 message from the command line, the answer printed
+noinst_PROGRAMS += tests/tools/iso-send
+tests_tools_iso_send_SOURCES = tests/tools/iso-send.c
+tests_tools_iso_send_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
+tests_tools_iso_send_LDADD = $(ISO8583_LIBS) $(COMMON_LIBS)
+
+check_PROGRAMS += tests/unit/test_credit_decide tests/unit/test_credit_controls
+TESTS += tests/unit/test_credit_decide tests/unit/test_credit_controls
+tests_unit_test_credit_decide_SOURCES = tests/unit/test_credit_decide.c
+tests_unit_test_credit_decide_CFLAGS = $(CREDIT_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_credit_decide_LDADD = $(CREDIT_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_credit_decide_LDFLAGS = -pthread
+tests_unit_test_credit_controls_SOURCES = tests/unit/test_credit_controls.c
+tests_unit_test_credit_controls_CFLAGS = $(CREDIT_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_credit_controls_LDADD = $(CREDIT_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_credit_controls_LDFLAGS = -pthread

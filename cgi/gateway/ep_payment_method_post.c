@@ -90,7 +90,7 @@ static int answer_outcome(struct request *rq, const struct payment *p)
     return reply_json(rq, 200, json_pack("{s:s, s:s, s:{s:s, s:s}}", "transaction", rq->path_param,
                                          "status", "declined", "decline", "code", p->answer.response_code,
                                          "reason", iso_response_text(p->answer.response_code)));
-  return reply_problem_extra(rq, PROBLEM_ISSUER_UNAVAILABLE, json_pack("{s:s}", "status", "failed"),
+  return reply_problem_extra(rq, PROBLEM_ISSUER_UNAVAILABLE, json_pack("{s:s}", "transaction_status", "failed"),
                              "the credit server did not answer in time; the authorization was reversed");
 }
 

@@ -1,7 +1,8 @@
 /* issuer_link.c — see issuer_link.h.  A worker handles one request at a
- * time, so one connection carries at most one outstanding message; answers
- * that arrive for an earlier message (late ones) are read and dropped by
- * matching MTI and STAN. */
+ * time, so one connection carries at most one outstanding message.  After a
+ * time-out the connection is closed (a frame may be half read), so a late
+ * answer never reaches the next request; any other stray answer is dropped
+ * by matching MTI and STAN. */
 #include "gateway/issuer_link.h"
 #include "gateway/settings.h"
 #include "common/log.h"
@@ -80,8 +81,7 @@ static int await_answer(const char *mti, const char *stan, struct iso_msg *answe
       return -1;
     int rc = iso_frame_recv(link_fd, buf, sizeof buf, &len, (int)left);
     if (rc != ISO_FRAME_OK) {
-      if (rc != ISO_FRAME_TIMEOUT)
-        link_close();
+      link_close();    /* a frame may be half read: the stream cannot be trusted */
       return -1;
     }
     if (iso_unpack(answer, buf, len) != ISO_OK) {

@@ -98,7 +98,7 @@ enum db_status txn_notify_handset(struct db *db, const struct txn_ref *ref, cons
 
 int txn_reply_wrong_state(struct request *rq, const char *status, const char *doing)
 {
-  return reply_problem_extra(rq, PROBLEM_WRONG_STATE, json_pack("{s:s}", "status", status),
+  return reply_problem_extra(rq, PROBLEM_WRONG_STATE, json_pack("{s:s}", "transaction_status", status),
                              "the transaction is %s; %s is not possible now", status, doing);
 }
 

@@ -18,3 +18,9 @@ TESTS += tests/unit/test_iso8583_fuzz
 tests_unit_test_iso8583_fuzz_SOURCES = tests/unit/test_iso8583_fuzz.c
 tests_unit_test_iso8583_fuzz_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_iso8583_fuzz_LDADD = $(ISO8583_LIBS) $(CMOCKA_LIBS)
+
+check_PROGRAMS += tests/unit/test_iso8583_frame
+TESTS += tests/unit/test_iso8583_frame
+tests_unit_test_iso8583_frame_SOURCES = tests/unit/test_iso8583_frame.c
+tests_unit_test_iso8583_frame_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) -pthread
+tests_unit_test_iso8583_frame_LDADD = $(ISO8583_LIBS) $(CMOCKA_LIBS) -lpthread

@@ -1,0 +1,185 @@
+/* db_authorize.c — one 0100 as one database transaction: lock the account
+ * row, read the merchant, decide (decide.c), record the authorization under
+ * its unique key (STAN, terminal, transmission time) and only then charge.
+ * A duplicate — or a 0100 whose reversal came first — hits the unique key,
+ * charges nothing and answers what was stored. */
+#include "credit-server/db.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/cardcrypt.h"
+#include "common/log.h"
+
+struct authorize_ctx {
+  const struct credit_request *rq;
+  long now;
+  struct authorize_result *out;
+};
+
+static void copy_col(const PGresult *r, const char *col, char *dst, size_t cap)
+{
+  snprintf(dst, cap, "%s", PQgetvalue(r, 0, PQfnumber(r, col)));
+}
+
+static enum db_rc load_account(PGconn *conn, const struct credit_request *rq, struct credit_account *acct)
+{
+  char hash[CARDCRYPT_LOOKUP_HEX];
+  enum db_rc rc;
+
+  memset(acct, 0, sizeof *acct);
+  if (card_lookup_hash(rq->pan, hash) != 0)
+    return DB_HARD;
+  const char *params[] = { hash };
+  PGresult *r = db_run(conn, "account_lock", 1, params, PGRES_TUPLES_OK, &rc);
+  if (!r)
+    return rc;
+  if (PQntuples(r) == 1) {
+    char status[16];
+    acct->found = true;
+    acct->id = strtoll(PQgetvalue(r, 0, PQfnumber(r, "id")), NULL, 10);
+    acct->credit_limit = strtoll(PQgetvalue(r, 0, PQfnumber(r, "credit_limit")), NULL, 10);
+    acct->balance = strtoll(PQgetvalue(r, 0, PQfnumber(r, "balance")), NULL, 10);
+    copy_col(r, "issuer_code", acct->issuer_code, sizeof acct->issuer_code);
+    copy_col(r, "expiry", acct->expiry, sizeof acct->expiry);
+    copy_col(r, "currency", acct->currency, sizeof acct->currency);
+    copy_col(r, "status", status, sizeof status);
+    acct->blocked = strcmp(status, "active") != 0;
+  }
+  PQclear(r);
+  return DB_OK;
+}
+
+/* Splits "L I R" and "3 6 12" into the merchant's method lists. */
+static void parse_methods(struct credit_merchant *m, char *methods, char *counts)
+{
+  char *save = NULL;
+
+  for (char *w = strtok_r(methods, " ", &save); w && m->method_count < 5; w = strtok_r(NULL, " ", &save))
+    snprintf(m->methods[m->method_count++], sizeof m->methods[0], "%s", w);
+  save = NULL;
+  for (char *w = strtok_r(counts, " ", &save); w && m->installment_count_n < 16; w = strtok_r(NULL, " ", &save))
+    m->installment_counts[m->installment_count_n++] = atoi(w);
+}
+
+static enum db_rc load_merchant(PGconn *conn, const char *merchant_code, const char *issuer_code,
+                                struct credit_merchant *m)
+{
+  enum db_rc rc;
+  const char *params[] = { merchant_code, issuer_code };
+
+  memset(m, 0, sizeof *m);
+  PGresult *r = db_run(conn, "merchant_for_issuer", 2, params, PGRES_TUPLES_OK, &rc);
+  if (!r)
+    return rc;
+  if (PQntuples(r) == 1) {
+    char methods[32], counts[80];
+    m->found = true;
+    m->disabled = strcmp(PQgetvalue(r, 0, PQfnumber(r, "status")), "active") != 0;
+    m->has_methods = strcmp(PQgetvalue(r, 0, PQfnumber(r, "has_methods")), "t") == 0;
+    copy_col(r, "methods", methods, sizeof methods);
+    copy_col(r, "counts", counts, sizeof counts);
+    parse_methods(m, methods, counts);
+  }
+  PQclear(r);
+  return DB_OK;
+}
+
+/* INSERT ... ON CONFLICT DO NOTHING; *inserted tells which happened. */
+static enum db_rc record(PGconn *conn, const struct credit_request *rq, const struct credit_account *acct,
+                         const char *code, const char *approval, bool *inserted)
+{
+  char account_id[24], amount[24], installments[8];
+  enum db_rc rc;
+  bool approved = strcmp(code, ISO_RC_APPROVED) == 0;
+
+  snprintf(account_id, sizeof account_id, "%" PRId64, acct->id);
+  snprintf(amount, sizeof amount, "%" PRId64, rq->amount);
+  snprintf(installments, sizeof installments, "%d", rq->installments);
+  const char *params[] = { acct->found ? account_id : NULL, rq->stan, rq->terminal_id, rq->transmission_time,
+                           rq->merchant_code, amount, rq->currency, rq->method, installments,
+                           approved ? approval : NULL, code, approved ? "approved" : "declined" };
+  PGresult *r = db_run(conn, "authorization_insert", 12, params, PGRES_TUPLES_OK, &rc);
+  if (!r)
+    return rc;
+  *inserted = PQntuples(r) == 1;
+  PQclear(r);
+  return DB_OK;
+}
+
+/* The first answer to this key (a duplicate, or a 0100 after its reversal). */
+static enum db_rc stored_answer(PGconn *conn, const struct credit_request *rq, struct authorize_result *out)
+{
+  enum db_rc rc;
+  const char *params[] = { rq->stan, rq->terminal_id, rq->transmission_time };
+
+  PGresult *r = db_run(conn, "authorization_find", 3, params, PGRES_TUPLES_OK, &rc);
+  if (!r)
+    return rc;
+  if (PQntuples(r) != 1) {
+    PQclear(r);
+    return DB_RETRY;    /* the conflicting row is gone (cannot happen: rows are never deleted) */
+  }
+  copy_col(r, "response_code", out->response_code, sizeof out->response_code);
+  copy_col(r, "approval_code", out->approval_code, sizeof out->approval_code);
+  out->duplicate = true;
+  PQclear(r);
+  return DB_OK;
+}
+
+static enum db_rc charge(PGconn *conn, int64_t account, int64_t amount)
+{
+  char id[24], amt[24];
+  enum db_rc rc;
+
+  snprintf(id, sizeof id, "%" PRId64, account);
+  snprintf(amt, sizeof amt, "%" PRId64, amount);
+  const char *params[] = { id, amt };
+  PGresult *r = db_run(conn, "account_charge", 2, params, PGRES_COMMAND_OK, &rc);
+  if (!r)
+    return rc;
+  bool one = strcmp(PQcmdTuples(r), "1") == 0;
+  PQclear(r);
+  return one ? DB_OK : DB_HARD;
+}
+
+static enum db_rc authorize_txn(PGconn *conn, void *arg)
+{
+  struct authorize_ctx *ctx = arg;
+  const struct credit_request *rq = ctx->rq;
+  struct credit_account acct;
+  struct credit_merchant merchant;
+  enum db_rc rc;
+  char approval[7] = "";
+  bool inserted = false;
+
+  memset(ctx->out, 0, sizeof *ctx->out);
+  if ((rc = load_account(conn, rq, &acct)) != DB_OK)
+    return rc;
+  memset(&merchant, 0, sizeof merchant);
+  if (acct.found && (rc = load_merchant(conn, rq->merchant_code, acct.issuer_code, &merchant)) != DB_OK)
+    return rc;
+  const char *code = credit_decide(rq, &acct, &merchant, ctx->now);
+  bool approved = strcmp(code, ISO_RC_APPROVED) == 0;
+  if (approved && credit_approval_code(approval) != 0)
+    return DB_HARD;
+  if ((rc = record(conn, rq, &acct, code, approval, &inserted)) != DB_OK)
+    return rc;
+  if (!inserted)
+    return stored_answer(conn, rq, ctx->out);
+  if (approved && (rc = charge(conn, acct.id, rq->amount)) != DB_OK)
+    return rc;
+  snprintf(ctx->out->response_code, sizeof ctx->out->response_code, "%s", code);
+  snprintf(ctx->out->approval_code, sizeof ctx->out->approval_code, "%s", approval);
+  ctx->out->charged = approved;
+  return DB_OK;
+}
+
+int db_authorize(const struct credit_request *rq, long now, struct authorize_result *out)
+{
+  struct authorize_ctx ctx = { rq, now, out };
+
+  return db_transaction("authorize", authorize_txn, &ctx) == DB_OK ? 0 : -1;
+}
