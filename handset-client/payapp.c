@@ -120,7 +120,10 @@ static int ask_method(const struct handset_opts *o, const json_t *methods, char 
       printf("Cannot pay this way: %s.\n", err);
       return -1;
     }
-    printf("Method: %s%s\n", method, *installments ? "" : "");
+    if (*installments)
+      printf("Method: %s, %ld payments\n", method, *installments);
+    else
+      printf("Method: %s\n", method);
     return 0;
   }
   for (;;) {

@@ -54,4 +54,22 @@ is "credit server: exactly one new authorization" "$(issuer_auths)" "$((before +
 is "credit server: it carries this approval code and amount" \
   "$(psql_q "SELECT count(*) FROM issuer.authorizations WHERE approval_code = '$code' AND amount = 3456")" 1
 check "no card number in any output, store or journal" no_pan_in "$CT"/*.out "$J" "$STORE"
+
+# --- a second purchase on the same handset: another card, in 3 installments -----
+pos_start sale2 --merchant 1111111111 --shop "Shop A Ginza" --item "Rice cooker,1,24000,2400" \
+  --listen "127.0.0.1:$PORT" --link-timeout 30
+wait_for "$CT/sale2.out" "proximity link" 10
+"$HANDSET" --store "$STORE" watch --once --agree --method I --installments 3 --for 60 >"$CT/watch2.out" 2>&1 &
+WATCH=$!; CLIENT_PIDS+=("$WATCH")
+PAYGW_HANDSET_PASSWORD=demo-pass-00005 "$HANDSET" --store "$STORE" pay --user 00005 --link "127.0.0.1:$PORT" >"$CT/pay2.out" 2>&1
+is "installments: pay exit status 0" "$?" 0
+is "installments: the store now holds results for 00001 and 00005" "$(jq -r '[.auth_results[].user_id] | sort | join(",")' "$STORE")" "00001,00005"
+wait_exit "$WATCH" 60; is "installments: watch exit status 0" "$RC" 0
+check "installments: the handset chose I in 3" grep -q "^Method: I, 3 payments$" "$CT/watch2.out"
+wait_exit "$POS_PID" 30; is "installments: pos exit status 0" "$RC" 0
+check "installments: the receipt says I (3 payments)" grep -qE "^Method +I \(3 payments\)$" "$CT/sale2.out"
+check "installments: the receipt shows card A2 masked" grep -qE "^Card +135550\*{6}6780$" "$CT/sale2.out"
+is "installments: journal" "$(jq -r '[.status, .method, .installments, .total] | join(" ")' "$CT/sale2.journal")" "completed I 3 26400"
+is "installments: the credit server holds one more authorization, in 3" \
+  "$(psql_q "SELECT count(*) FROM issuer.authorizations WHERE method = 'I' AND installments = 3 AND amount = 26400")" 1
 done_testing
