@@ -1,0 +1,378 @@
+/* flow.c — one payment as the POS and the handset make it (see flow.h).
+ * Each step checks the answer the contract (docs/api.md) promises, so a
+ * flow only counts as completed when every step behaved; a failed check
+ * ends the flow with a reason. */
+#include "bench/flow.h"
+#include "common/b64url.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+const char *const endpoint_names[EP_COUNT] = {
+  "POST /v1/transactions", "GET /v1/mailbox", "POST /v1/device-auth",
+  "POST .../confirmation", "GET .../payment-methods", "POST .../payment-method",
+  "GET /v1/transactions/{n}", "GET /v1/ping",
+};
+
+/* what the handset learnt from the payment command */
+struct command {
+  char challenge[96], binding_code[16];
+};
+
+static int fail(char *why, size_t why_len, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(why, why_len, fmt, ap);
+  va_end(ap);
+  return -1;
+}
+
+/* "HTTP 409 wrong_state" or the transport error, for a reason text */
+static void describe_answer(const struct http *c, const char *step, char *why, size_t why_len)
+{
+  if (c->status == 0) {
+    snprintf(why, why_len, "%s: transport error: %s", step, c->error);
+    return;
+  }
+  json_t *doc = json_loads(c->body, 0, NULL);
+  const char *code = json_string_value(json_object_get(doc, "code"));
+  snprintf(why, why_len, "%s: HTTP %ld %s", step, c->status, code ? code : "");
+  json_decref(doc);
+}
+
+static const char *str_member(json_t *obj, const char *name)
+{
+  const char *s = json_string_value(json_object_get(obj, name));
+  return s ? s : "";
+}
+
+static int64_t wall_ms(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void rfc3339(time_t t, char out[32])
+{
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int sign_b64(const unsigned char key[ED25519_KEY_LEN], const char *text, char out[100])
+{
+  unsigned char sig[ED25519_SIG_LEN];
+  if (ed25519_sign(key, text, strlen(text), sig) != 0)
+    return -1;
+  b64url_encode(sig, sizeof sig, out);
+  return 0;
+}
+
+/* --- the POS -------------------------------------------------------------- */
+
+static int pos_create(struct flow_worker *w, char txn[64], char binding[16], char *why, size_t why_len)
+{
+  const struct flow_config *cfg = w->cfg;
+  char key_header[120];
+  snprintf(key_header, sizeof key_header, "Idempotency-Key: bench-%ld-%d-%lu", (long)getpid(), w->id, w->seq);
+  const char *headers[] = { cfg->terminal_auth, key_header, NULL };
+  json_t *req = json_pack("{s:s, s:s, s:[{s:s, s:i, s:I, s:i}], s:s+}", "user_id", w->user->user_id,
+                          "currency", "JPY", "items", "name", "bench item", "quantity", 1, "unit_price",
+                          (json_int_t)cfg->amount, "tax", 0, "reference", "bench-", w->user->user_id);
+  char *body = json_dumps(req, JSON_COMPACT);
+  json_decref(req);
+  long st = http_request(&w->pos, "POST", "/v1/transactions", headers, body, &cfg->hist[EP_TXN_POST]);
+  free(body);
+  if (st != 201) {
+    describe_answer(&w->pos, "POST /v1/transactions", why, why_len);
+    return -1;
+  }
+  json_t *ans = json_loads(w->pos.body, 0, NULL);
+  int rc = 0;
+  if (strcmp(str_member(ans, "status"), "awaiting_device") != 0 || !*str_member(ans, "transaction")
+      || json_integer_value(json_object_get(ans, "total")) != cfg->amount)
+    rc = fail(why, why_len, "POST /v1/transactions: unexpected answer");
+  else {
+    snprintf(txn, 64, "%s", str_member(ans, "transaction"));
+    snprintf(binding, 16, "%s", str_member(ans, "binding_code"));
+  }
+  json_decref(ans);
+  return rc;
+}
+
+/* The POS fetches the outcome into status; returns 0, or -1 with why. */
+static int pos_fetch(struct flow_worker *w, const char *txn, const char *approval, char status[24], char *why,
+                     size_t why_len)
+{
+  char path[128];
+  snprintf(path, sizeof path, "/v1/transactions/%s", txn);
+  const char *headers[] = { w->cfg->terminal_auth, NULL };
+  if (http_request(&w->pos, "GET", path, headers, NULL, &w->cfg->hist[EP_TXN_GET]) != 200) {
+    describe_answer(&w->pos, "GET /v1/transactions/{n}", why, why_len);
+    return -1;
+  }
+  json_t *ans = json_loads(w->pos.body, 0, NULL);
+  int rc = 0;
+  snprintf(status, 24, "%s", str_member(ans, "status"));
+  json_t *completion = json_object_get(ans, "completion");
+  if (strcmp(status, "completed") == 0 && strcmp(str_member(completion, "approval_code"), approval) != 0)
+    rc = fail(why, why_len, "GET /v1/transactions/{n}: approval code differs from the handset's");
+  json_decref(ans);
+  return rc;
+}
+
+/* --- the handset ------------------------------------------------------------ */
+
+/* Verifies one mailbox entry and returns its parsed message, or NULL. */
+static json_t *verified_message(const struct flow_config *cfg, json_t *entry)
+{
+  const char *text = str_member(entry, "message"), *sig_text = str_member(entry, "signature");
+  unsigned char sig[ED25519_SIG_LEN + 2];
+  if (b64url_decode(sig_text, sig, sizeof sig) != ED25519_SIG_LEN
+      || !ed25519_verify(cfg->message_key, text, strlen(text), sig))
+    return NULL;
+  return json_loads(text, 0, NULL);
+}
+
+/* One signed poll; takes the command for txn (if txn and present) into cmd.
+ * Returns 1 when found, 0 when not, -1 on an error. */
+static int handset_poll(struct flow_worker *w, const char *txn, struct command *cmd, long *interval, char *why,
+                        size_t why_len)
+{
+  struct bench_user *u = w->user;
+  int64_t ts = wall_ms();
+  if (ts <= u->last_poll_ms)
+    ts = u->last_poll_ms + 1;
+  u->last_poll_ms = ts;
+  char text[128], sig[100], h_dev[80], h_ts[64], h_sig[140];
+  snprintf(text, sizeof text, "mailbox:%s:%lld", u->device_id, (long long)ts);
+  if (sign_b64(u->device_key, text, sig) != 0)
+    return fail(why, why_len, "signing the mailbox poll failed");
+  snprintf(h_dev, sizeof h_dev, "X-Paygw-Device: %s", u->device_id);
+  snprintf(h_ts, sizeof h_ts, "X-Paygw-Timestamp: %lld", (long long)ts);
+  snprintf(h_sig, sizeof h_sig, "X-Paygw-Signature: %s", sig);
+  const char *headers[] = { h_dev, h_ts, h_sig, NULL };
+
+  long st = http_request(&w->handset, "GET", "/v1/mailbox", headers, NULL, &w->cfg->hist[EP_MAILBOX]);
+  json_t *ans = json_loads(w->handset.body, 0, NULL);
+  *interval = json_integer_value(json_object_get(ans, "interval"));
+  if (st == 429) {                       /* slow_down: wait as told */
+    w->slow_downs++;
+    json_decref(ans);
+    return 0;
+  }
+  if (st != 200) {
+    json_decref(ans);
+    describe_answer(&w->handset, "GET /v1/mailbox", why, why_len);
+    return -1;
+  }
+  int found = 0;
+  json_t *messages = json_object_get(ans, "messages"), *entry;
+  size_t i;
+  json_array_foreach(messages, i, entry) {
+    json_t *msg = verified_message(w->cfg, entry);
+    if (!msg) {
+      found = fail(why, why_len, "GET /v1/mailbox: a message's signature does not verify");
+      break;
+    }
+    const char *kind = str_member(msg, "kind");
+    if (strcmp(kind, "completion") == 0) {
+      w->completions_seen++;
+      if (strcmp(str_member(msg, "status"), "completed") != 0)
+        w->completions_bad++;
+    } else if (strcmp(kind, "payment_command") == 0 && txn && strcmp(str_member(msg, "transaction"), txn) == 0) {
+      if (strcmp(str_member(msg, "user_id"), u->user_id) != 0 || strcmp(str_member(msg, "device_id"), u->device_id) != 0)
+        found = fail(why, why_len, "GET /v1/mailbox: the payment command names another user or device");
+      else {
+        snprintf(cmd->challenge, sizeof cmd->challenge, "%s", str_member(msg, "challenge"));
+        snprintf(cmd->binding_code, sizeof cmd->binding_code, "%s", str_member(msg, "binding_code"));
+        found = found < 0 ? found : 1;
+      }
+    } else {
+      w->stale_commands++;               /* a command of an earlier, abandoned flow */
+    }
+    json_decref(msg);
+    if (found < 0)
+      break;
+  }
+  json_decref(ans);
+  if (found == 0)
+    w->polls_empty++;
+  return found;
+}
+
+/* Polls until the payment command for txn arrives (at most 30 s). */
+static int handset_pickup(struct flow_worker *w, const char *txn, struct command *cmd, char *why, size_t why_len)
+{
+  unsigned long long deadline = now_us() + 30000000ull;
+  for (;;) {
+    long interval = 0;
+    int rc = handset_poll(w, txn, cmd, &interval, why, why_len);
+    if (rc != 0)
+      return rc > 0 ? 0 : -1;
+    if (now_us() > deadline)
+      return fail(why, why_len, "GET /v1/mailbox: no payment command within 30 s");
+    if (interval > 0)                    /* the handset obeys the direction server */
+      sleep((unsigned)interval);
+  }
+}
+
+static int handset_device_auth(struct flow_worker *w, const char *txn, const struct command *cmd, char session[80],
+                               char *why, size_t why_len)
+{
+  struct bench_user *u = w->user;
+  time_t now = time(NULL);
+  char verified[32], expires[32], text[400], sig[100];
+  rfc3339(now - 1, verified);
+  rfc3339(now + 1800, expires);
+  snprintf(text, sizeof text, "device-auth:%s:%s:%s:%s", txn, u->user_id, cmd->challenge, expires);
+  if (sign_b64(u->device_key, text, sig) != 0)
+    return fail(why, why_len, "signing the device-auth challenge failed");
+  json_t *req = json_pack("{s:s, s:s, s:s, s:{s:s, s:s}, s:s, s:s}", "transaction", txn, "user_id", u->user_id,
+                          "device_id", u->device_id, "auth_result", "verified_at", verified, "expires_at", expires,
+                          "challenge", cmd->challenge, "signature", sig);
+  char *body = json_dumps(req, JSON_COMPACT);
+  json_decref(req);
+  long st = http_request(&w->handset, "POST", "/v1/device-auth", NULL, body, &w->cfg->hist[EP_DEVICE_AUTH]);
+  free(body);
+  if (st != 200) {
+    describe_answer(&w->handset, "POST /v1/device-auth", why, why_len);
+    return -1;
+  }
+  json_t *ans = json_loads(w->handset.body, 0, NULL);
+  int rc = 0;
+  if (strcmp(str_member(ans, "status"), "awaiting_confirmation") != 0 || strlen(str_member(ans, "session")) >= 80
+      || !*str_member(ans, "session") || json_integer_value(json_object_get(ans, "total")) != w->cfg->amount
+      || strcmp(str_member(ans, "binding_code"), cmd->binding_code) != 0)
+    rc = fail(why, why_len, "POST /v1/device-auth: unexpected answer");
+  else
+    snprintf(session, 80, "%s", str_member(ans, "session"));
+  json_decref(ans);
+  return rc;
+}
+
+/* POST or GET on /v1/transactions/{n}/<what> with the session; expects 200
+ * and returns the parsed answer (caller decrefs) or NULL. */
+static json_t *session_call(struct flow_worker *w, const char *method, const char *txn, const char *what,
+                            const char *session, const char *body, enum endpoint ep, char *why, size_t why_len)
+{
+  char path[160], auth[120];
+  snprintf(path, sizeof path, "/v1/transactions/%s/%s", txn, what);
+  snprintf(auth, sizeof auth, "Authorization: Bearer %s", session);
+  const char *headers[] = { auth, NULL };
+  long st = http_request(&w->handset, method, path, headers, body, &w->cfg->hist[ep]);
+  if (st != 200) {
+    describe_answer(&w->handset, endpoint_names[ep], why, why_len);
+    return NULL;
+  }
+  json_t *ans = json_loads(w->handset.body, 0, NULL);
+  if (!ans)
+    fail(why, why_len, "%s: the answer is not JSON", endpoint_names[ep]);
+  return ans;
+}
+
+static bool offers_method(json_t *methods, const char *method)
+{
+  json_t *m;
+  size_t i;
+  json_array_foreach(methods, i, m) {
+    if (strcmp(str_member(m, "method"), method) == 0)
+      return true;
+  }
+  return false;
+}
+
+/* confirmation, method list, method choice; fills the approval code */
+static int handset_pay(struct flow_worker *w, const char *txn, const char *session, char approval[16], char *why,
+                       size_t why_len)
+{
+  const struct flow_config *cfg = w->cfg;
+  json_t *ans = session_call(w, "POST", txn, "confirmation", session, "{\"agree\":true}", EP_CONFIRMATION, why, why_len);
+  if (!ans)
+    return -1;
+  bool ok = strcmp(str_member(ans, "status"), "awaiting_method") == 0;
+  json_decref(ans);
+  if (!ok)
+    return fail(why, why_len, "confirmation: status is not awaiting_method");
+
+  ans = session_call(w, "GET", txn, "payment-methods", session, NULL, EP_METHODS_GET, why, why_len);
+  if (!ans)
+    return -1;
+  ok = offers_method(json_object_get(ans, "methods"), cfg->method);
+  json_decref(ans);
+  if (!ok)
+    return fail(why, why_len, "payment-methods: method %s is not offered", cfg->method);
+
+  char body[80];
+  if (cfg->installments > 0)
+    snprintf(body, sizeof body, "{\"method\":\"%s\",\"installments\":%d}", cfg->method, cfg->installments);
+  else
+    snprintf(body, sizeof body, "{\"method\":\"%s\"}", cfg->method);
+  ans = session_call(w, "POST", txn, "payment-method", session, body, EP_METHOD_POST, why, why_len);
+  if (!ans)
+    return -1;
+  int rc = 0;
+  const char *status = str_member(ans, "status");
+  if (strcmp(status, "completed") != 0) {
+    json_t *decline = json_object_get(ans, "decline");
+    rc = fail(why, why_len, "payment-method: status %s %s", status, str_member(decline, "code"));
+  } else if (!*str_member(ans, "approval_code") || json_integer_value(json_object_get(ans, "total")) != cfg->amount) {
+    rc = fail(why, why_len, "payment-method: completed without approval code or with another total");
+  } else {
+    snprintf(approval, 16, "%s", str_member(ans, "approval_code"));
+  }
+  json_decref(ans);
+  return rc;
+}
+
+/* --- the whole flow ---------------------------------------------------------- */
+
+enum flow_outcome flow_run(struct flow_worker *w, unsigned long long *latency_us, char *why, size_t why_len)
+{
+  char txn[64], binding[16], session[80], approval[16] = "", status[24] = "";
+  struct command cmd;
+
+  w->seq++;
+  why[0] = '\0';
+  unsigned long long start = now_us();
+  if (pos_create(w, txn, binding, why, why_len) != 0)
+    return FLOW_ERROR;
+  if (handset_pickup(w, txn, &cmd, why, why_len) != 0)
+    return FLOW_ERROR;
+  if (strcmp(cmd.binding_code, binding) != 0) {
+    fail(why, why_len, "the handset's binding code differs from the POS's");
+    return FLOW_ERROR;
+  }
+  if (handset_device_auth(w, txn, &cmd, session, why, why_len) != 0)
+    return FLOW_ERROR;
+  int paid = handset_pay(w, txn, session, approval, why, why_len);
+  /* the POS asks for the outcome whatever the handset saw */
+  char pos_why[200] = "";
+  if (pos_fetch(w, txn, approval, status, pos_why, sizeof pos_why) != 0) {
+    if (paid == 0)
+      snprintf(why, why_len, "%s", pos_why);
+    return FLOW_ERROR;
+  }
+  *latency_us = now_us() - start;
+  if (paid != 0)
+    return strcmp(status, "completed") == 0 ? FLOW_ERROR : FLOW_ENDED_OTHERWISE;
+  if (strcmp(status, "completed") != 0) {
+    fail(why, why_len, "the handset saw completed but the POS sees %s", status);
+    return FLOW_ERROR;
+  }
+  return FLOW_COMPLETED;
+}
+
+int flow_drain_mailbox(struct flow_worker *w, char *why, size_t why_len)
+{
+  long interval = 0;
+  struct command cmd;
+  return handset_poll(w, NULL, &cmd, &interval, why, why_len) < 0 ? -1 : 0;
+}
