@@ -14,10 +14,12 @@ client_cleanup() {
 }
 trap client_cleanup EXIT
 
-# store_copy DEVICE NAME → path of a private copy of the demo store (0600)
+# store_copy DEVICE NAME → path of a private copy of the demo store (0600),
+# as paygw-admin wrote it: without the auth results and lock-out that a
+# handset (scripts/demo, say) may have added since
 store_copy() {
   local dst=$CT/$2.json
-  cp "$PAYGW_VAR/demo/uim/$1.json" "$dst" && chmod 600 "$dst"
+  (umask 077; jq '.auth_results = [] | del(.lockout)' "$PAYGW_VAR/demo/uim/$1.json" >"$dst")
   echo "$dst"
 }
 
