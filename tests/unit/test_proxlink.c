@@ -105,7 +105,7 @@ static void address_parsing(void **state)
  * takes the good one. */
 static void socket_exchange(void **state)
 {
-  char dir[] = "/tmp/proxlink-XXXXXX", path[128], err[256], user[PROXLINK_USER_MAX + 1];
+  char dir[] = "/tmp/proxlink-XXXXXX", path[96], err[256], user[PROXLINK_USER_MAX + 1];
   struct proxlink_addr a;
   (void)state;
   assert_non_null(mkdtemp(dir));
@@ -140,7 +140,7 @@ static void socket_exchange(void **state)
 
 static void socket_timeout_and_refusal(void **state)
 {
-  char dir[] = "/tmp/proxlink-XXXXXX", path[128], err[256], user[PROXLINK_USER_MAX + 1];
+  char dir[] = "/tmp/proxlink-XXXXXX", path[96], err[256], user[PROXLINK_USER_MAX + 1];
   struct proxlink_addr a;
   (void)state;
   assert_non_null(mkdtemp(dir));
