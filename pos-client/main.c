@@ -346,7 +346,9 @@ static int sell(struct pos_run *run)
          binding ? binding : "-");
   wait_for_completion(run, &txn);        /* [0093]: the number stays with the sale */
   const char *status = status_of(txn);
-  sale_receipt(stdout, &run->sale, run->conf.shop, txn);
+  /* the shop's name as the gateway's merchant table has it, else our setting */
+  const char *shop = json_string_value(json_object_get(txn, "shop"));
+  sale_receipt(stdout, &run->sale, shop && *shop ? shop : run->conf.shop, txn);
   journal(run, is_final(status) ? status : "unknown", txn, is_final(status) ? NULL : "the gateway stopped answering");
   rc = strcmp(status, "completed") == 0 ? POS_PAID : is_final(status) ? POS_NOT_PAID : POS_NETWORK;
   json_decref(txn);

@@ -10,7 +10,7 @@ STORE=$(store_copy 1234567 h1)
 issuer_auths() { psql_q "SELECT count(*) FROM issuer.authorizations"; }
 before=$(issuer_auths)
 
-pos_start sale --merchant 1111111111 --shop "Shop A Ginza" --reference "t-$$" \
+pos_start sale --merchant 1111111111 --reference "t-$$" \
   --item "Coffee beans,2,1200,192" --item "Mug,1,800,64" --listen "127.0.0.1:$PORT" --link-timeout 30
 check "pos shows the sale and waits on the link" wait_for "$CT/sale.out" "proximity link 127.0.0.1:$PORT" 10
 "$HANDSET" --store "$STORE" watch --once --agree --method L --for 60 >"$CT/watch.out" 2>&1 &
@@ -34,7 +34,7 @@ code=$(psql_q "SELECT approval_code FROM gateway.transactions WHERE number = '$N
 is "gateway: the transaction is completed" "$(txn_status "$N")" completed
 out=$CT/sale.out
 check "receipt: RECEIPT" grep -q "^RECEIPT$" "$out"
-check "receipt: shop" grep -q "^Shop A Ginza$" "$out"
+check "receipt: the shop as the gateway's merchant table names it (no --shop given)" grep -q "^Shop A Ginza$" "$out"
 check "receipt: items" grep -qE "^Coffee beans +2 +1,200 +2,400$" "$out"
 check "receipt: tax" grep -qE "^Tax +256 JPY$" "$out"
 check "receipt: total" grep -qE "^TOTAL +3,456 JPY$" "$out"
