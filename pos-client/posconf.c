@@ -67,11 +67,8 @@ int posconf_load_file(struct pos_config *c, const char *path, char *err, size_t 
   }
   while (rc == 0 && fgets(line, sizeof line, f)) {
     n++;
-    line[strcspn(line, "\r\n")] = '\0';
-    char *p = line;
-    while (*p == ' ' || *p == '\t')
-      p++;
-    if (!*p || *p == '#')
+    char *p = text_line_content(line);
+    if (!p)
       continue;
     char *eq = strchr(p, '=');
     if (!eq) {

@@ -121,11 +121,8 @@ int sale_add_file(struct sale *s, FILE *f, const char *name, char *err, size_t e
       snprintf(err, errlen, "%s:%d: line too long", name, n);
       return -1;
     }
-    line[strcspn(line, "\r\n")] = '\0';
-    char *p = line;
-    while (*p == ' ' || *p == '\t')
-      p++;
-    if (!*p || *p == '#')
+    char *p = text_line_content(line);
+    if (!p)
       continue;
     if (sale_add_item(s, p, why, sizeof why) != 0) {
       snprintf(err, errlen, "%s:%d: %s", name, n, why);
@@ -158,7 +155,8 @@ int sale_totals(struct sale *s, char *err, size_t errlen)
   return 0;
 }
 
-json_t *sale_request_json(const struct sale *s, const char *user_id)
+/* The sale's items as the gateway's API spells them. */
+static json_t *items_json(const struct sale *s)
 {
   json_t *items = json_array();
 
@@ -167,6 +165,12 @@ json_t *sale_request_json(const struct sale *s, const char *user_id)
                                            "quantity", (json_int_t)s->items[i].quantity,
                                            "unit_price", (json_int_t)s->items[i].unit_price,
                                            "tax", (json_int_t)s->items[i].tax));
+  return items;
+}
+
+json_t *sale_request_json(const struct sale *s, const char *user_id)
+{
+  json_t *items = items_json(s);
   json_t *body = json_pack("{s:s, s:s, s:o}", "user_id", user_id, "currency", s->currency, "items", items);
   if (s->reference[0])
     json_object_set_new(body, "reference", json_string(s->reference));
@@ -283,13 +287,7 @@ char *sale_journal_line(const struct sale *s, const char *when, const char *stat
                         const json_t *txn, const char *reason)
 {
   const json_t *c = json_object_get(txn, "completion");
-  json_t *items = json_array();
-
-  for (size_t i = 0; i < s->n_items; i++)
-    json_array_append_new(items, json_pack("{s:s, s:I, s:I, s:I}", "name", s->items[i].name,
-                                           "quantity", (json_int_t)s->items[i].quantity,
-                                           "unit_price", (json_int_t)s->items[i].unit_price,
-                                           "tax", (json_int_t)s->items[i].tax));
+  json_t *items = items_json(s);
   json_t *line = json_pack("{s:s, s:s, s:o, s:o, s:o, s:s, s:I, s:I, s:o}", "time", when, "status", status,
                            "transaction", txn && jstr(txn, "transaction", NULL) ? json_string(jstr(txn, "transaction", "")) : json_null(),
                            "reference", s->reference[0] ? json_string(s->reference) : json_null(),

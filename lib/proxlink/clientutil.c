@@ -177,3 +177,11 @@ char *env_file_get(const char *path, const char *key)
   fclose(f);
   return value;
 }
+
+char *text_line_content(char *line)
+{
+  line[strcspn(line, "\r\n")] = '\0';
+  while (*line == ' ' || *line == '\t')
+    line++;
+  return (*line && *line != '#') ? line : NULL;
+}

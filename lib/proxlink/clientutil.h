@@ -40,4 +40,9 @@ int write_file_atomic(const char *path, const char *text, size_t len);
  * NULL when the file or key is absent. */
 char *env_file_get(const char *path, const char *key);
 
+/* The content of one line of a text file the clients read (a config or a
+ * sale file): the line end removed and leading blanks skipped; NULL for a
+ * blank line or a # comment. */
+char *text_line_content(char *line);
+
 #endif
