@@ -92,27 +92,24 @@ static int check_device(struct request *rq, const json_t *body, PGresult *user)
   return 0;
 }
 
-static json_t *details(struct db *db, PGresult *txn, const char *confirm_by)
+/* What the handset shows (fig 16), from the locked row and what txn_lock
+ * joined to it: names from the merchant table, the card only masked. */
+static json_t *details(PGresult *txn, const char *confirm_by)
 {
-  PGresult *res;
-  const char *id[] = { db_get(txn, 0, "id") };
   char masked[32];
 
-  if (db_exec(db, &q_txn_details, id, &res) != DB_ONE_ROW)
-    return NULL;
-  int pan_len = atoi(db_get(res, 0, "pan_length"));
-  snprintf(masked, sizeof masked, "%s%.*s%s", db_get(res, 0, "first6"), pan_len - 10, "*********", db_get(res, 0, "last4"));
+  int pan_len = atoi(db_get(txn, 0, "pan_length"));
+  snprintf(masked, sizeof masked, "%s%.*s%s", db_get(txn, 0, "first6"), pan_len - 10, "*********", db_get(txn, 0, "last4"));
   json_t *items = json_loads(db_get(txn, 0, "items"), 0, NULL);
   json_t *answer = json_pack(
       "{s:s, s:s, s:{s:s, s:s}, s:s, s:o, s:I, s:I, s:s, s:s, s:{s:s, s:s}, s:s}",
       "transaction", db_get(txn, 0, "number"), "status", "awaiting_confirmation",
-      "merchant", "code", db_get(res, 0, "merchant_code"), "name", db_get(res, 0, "merchant_name"),
-      "shop", db_get(res, 0, "shop_name"), "items", items ? items : json_array(),
+      "merchant", "code", db_get(txn, 0, "merchant_code"), "name", db_get(txn, 0, "merchant_name"),
+      "shop", db_get(txn, 0, "shop_name"), "items", items ? items : json_array(),
       "tax_total", (json_int_t)strtoll(db_get(txn, 0, "tax_total"), NULL, 10),
       "total", (json_int_t)strtoll(db_get(txn, 0, "total"), NULL, 10), "currency", db_get(txn, 0, "currency"),
       "binding_code", db_get(txn, 0, "binding_code"),
-      "card", "label", db_get(res, 0, "card_label"), "masked", masked, "confirm_by", confirm_by);
-  PQclear(res);
+      "card", "label", db_get(txn, 0, "card_label"), "masked", masked, "confirm_by", confirm_by);
   return answer;
 }
 
@@ -153,7 +150,7 @@ static enum db_status authenticate_in_db(struct db *db, void *ctx)
   const char *params[] = { db_get(txn, 0, "id"), session_hex, deadline };
   st = db_run(db, &q_txn_device_authed, params);
   if (st == DB_ONE_ROW) {
-    a->answer = details(db, txn, deadline);
+    a->answer = details(txn, deadline);
     st = a->answer ? DB_ONE_ROW : DB_HARD_ERROR;
   } else if (st == DB_NO_ROWS) {
     a->refusal = R_STATE;

@@ -31,7 +31,8 @@ struct db_statement q_txn_insert = {
  * trip each; only the transaction row is locked. */
 struct db_statement q_txn_lock = {
   "txn_lock",
-  "SELECT " TXN_COLUMNS ", m.code AS merchant_code, tm.code AS terminal_code,"
+  "SELECT " TXN_COLUMNS ", m.code AS merchant_code, m.name AS merchant_name, m.shop_name,"
+  "       tm.code AS terminal_code, c.label AS card_label, c.first6, c.last4, c.pan_length,"
   "       encode(c.pan_ciphertext, 'hex') AS card_ciphertext, c.key_id AS card_key_id, c.expiry AS card_expiry"
   "  FROM gateway.transactions t JOIN gateway.merchants m ON m.id = t.merchant_id"
   "  JOIN gateway.terminals tm ON tm.id = t.terminal_id JOIN gateway.cards c ON c.id = t.card_id"
@@ -91,17 +92,6 @@ struct db_statement q_txn_finish = {
   "   approval_code = $6, completed_at = now(), updated_at = now()"
   " WHERE id = $1 AND status = $3",
   6, 0
-};
-
-/* What the handset shows (fig 16): names from the merchant table. */
-struct db_statement q_txn_details = {
-  "txn_details",
-  "SELECT m.code AS merchant_code, m.name AS merchant_name, m.shop_name, c.label AS card_label,"
-  "       c.first6, c.last4, c.pan_length"
-  "  FROM gateway.transactions t JOIN gateway.merchants m ON m.id = t.merchant_id"
-  "  JOIN gateway.cards c ON c.id = t.card_id"
-  " WHERE t.id = $1",
-  1, 0
 };
 
 /* The sweep: waiting transactions whose time has run out. */
