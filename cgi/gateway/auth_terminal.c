@@ -2,7 +2,7 @@
  * "Authorization: Bearer <terminal code>.<secret>"; the gateway keeps only
  * the SHA-256 of the secret (see auth.h for why SHA-256 suffices). */
 #include "gateway/auth.h"
-#include "gateway/db/queries.h"
+#include "gateway/cache.h"
 #include "gateway/reply.h"
 
 #include <openssl/crypto.h>
@@ -48,7 +48,7 @@ int auth_terminal(struct request *rq)
     return refuse(rq, "a terminal credential is required (Authorization: Bearer ...)");
   if (terminal_credential_parse(header + 7, code, sizeof code, hash_hex) != 0)
     return refuse(rq, "the terminal credential is malformed");
-  enum db_status st = db_terminal_by_code(rq->db, code, &row);
+  enum db_status st = cache_terminal_by_code(rq->db, code, &row);
   if (st < 0) {
     reply_problem(rq, PROBLEM_DB_UNAVAILABLE, "the database is not reachable");
     return -1;

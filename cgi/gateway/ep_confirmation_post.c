@@ -80,7 +80,7 @@ static enum db_status confirm_in_db(struct db *db, void *ctx)
   snprintf(c->status, sizeof c->status, "%s", db_get(txn, 0, "status"));
   if (strcmp(c->status, "awaiting_confirmation") != 0) {
     PQclear(txn);
-    return DB_ABORT;
+    return DB_NO_ROWS;      /* refused; commits an expiry txn_lock applied */
   }
   if (c->agree) {
     st = agree(db, c, txn);
@@ -112,7 +112,7 @@ int ep_confirmation_post(struct request *rq)
     status = txn_reply_access(rq, c.access);
   else if (st >= 0 && c.changed && c.answer)
     status = reply_json(rq, 200, json_incref(c.answer));
-  else if (st == DB_ABORT)
+  else if (st >= 0 || st == DB_ABORT)
     status = txn_reply_wrong_state(rq, c.status, "confirmation");
   else
     status = reply_problem(rq, PROBLEM_DB_UNAVAILABLE, "the database is not reachable");

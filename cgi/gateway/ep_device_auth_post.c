@@ -144,7 +144,7 @@ static enum db_status authenticate_in_db(struct db *db, void *ctx)
     a->refusal = R_NONE;
   if (a->refusal != R_NONE) {
     PQclear(txn);
-    return DB_ABORT;
+    return DB_NO_ROWS;      /* refused; commits an expiry txn_lock applied */
   }
   rfc3339(time(NULL) + settings.confirm_window_s, deadline);
   token_sha256(a->session, digest);

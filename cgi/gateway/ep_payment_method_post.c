@@ -60,11 +60,11 @@ static enum db_status record_in_db(struct db *db, void *ctx)
   snprintf(c->status, sizeof c->status, "%s", db_get(txn, 0, "status"));
   if (strcmp(c->status, "awaiting_method") != 0) {
     c->refusal = R_STATE;
-    st = DB_ABORT;
+    st = DB_NO_ROWS;        /* refused; commits an expiry txn_lock applied */
   } else if ((st = methods_offer(db, db_get(txn, 0, "merchant_id"), db_get(txn, 0, "issuer_id"), &offer)) >= 0
              && !methods_allows(&offer, c->method, c->installments)) {
     c->refusal = R_NOT_OFFERED;
-    st = DB_ABORT;
+    st = DB_NO_ROWS;
   } else if (st >= 0) {
     st = payment_begin(db, txn, c->method, c->installments, &c->pay);
     if (st == DB_NO_ROWS) {

@@ -1,5 +1,6 @@
 /* methods.c — see methods.h. */
 #include "gateway/methods.h"
+#include "gateway/cache.h"
 #include "gateway/db/queries.h"
 #include "common/cardcrypt.h"
 #include "common/pan.h"
@@ -25,7 +26,7 @@ enum db_status methods_issuer_for_pan(struct db *db, const char *pan, char issue
 {
   PGresult *res;
   size_t best = 0;
-  enum db_status st = db_exec(db, &q_issuer_ranges, NULL, &res);
+  enum db_status st = cache_issuer_ranges(db, &res);
 
   if (st < 0)
     return st;
@@ -36,7 +37,6 @@ enum db_status methods_issuer_for_pan(struct db *db, const char *pan, char issue
       snprintf(issuer_id, 24, "%s", db_get(res, i, "issuer_id"));
     }
   }
-  PQclear(res);
   return best ? DB_ONE_ROW : DB_NO_ROWS;
 }
 

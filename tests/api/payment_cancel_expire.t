@@ -48,6 +48,7 @@ psql_q "UPDATE gateway.transactions SET deadline = now() - interval '1 second' W
 confirm "$TXN" true
 is "late agreement: 409" "$STATUS" 409
 is "late agreement: the transaction expired" "$(jqr .transaction_status)" expired
+is "late agreement: the expiry is stored, not only answered" "$(txn_status "$TXN")" expired
 MERCHANT=4444444444 pos_get "$TXN" 4444444444
 is "late agreement: the POS sees expired" "$(jqr .status)" expired
 is "late agreement: nothing sent to the credit server" "$(psql_q "SELECT count(*) FROM gateway.authorizations a JOIN gateway.transactions t ON t.id = a.transaction_id WHERE t.number = '$TXN'")" 0
@@ -65,5 +66,6 @@ psql_q "UPDATE gateway.transactions SET deadline = now() - interval '1 second' W
 choose "$TXN" '{"method":"L"}'
 is "a choice after the method window: 409" "$STATUS" 409
 is "... expired" "$(jqr .transaction_status)" expired
+is "... and stored as expired" "$(txn_status "$TXN")" expired
 is "... no authorization" "$(issuer_auths "$TXN")" 0
 done_testing

@@ -1,0 +1,21 @@
+/* cache.h — a worker's short-lived copies of rows that rarely change and
+ * are read on every request: terminal credentials (two look-ups per
+ * payment) and the issuers' card-number ranges (fig 9).  Each entry lives
+ * PAYGW_CACHE_SECONDS (default 5): a terminal disabled with paygw-admin is
+ * refused by every worker within that time.  Only successful look-ups are
+ * kept, so a new terminal works at once. */
+#ifndef PAYGW_CACHE_H
+#define PAYGW_CACHE_H
+
+#include "gateway/db/queries.h"
+
+#include <stdbool.h>
+
+/* Like db_terminal_by_code, answered from the cache when fresh. */
+enum db_status cache_terminal_by_code(struct db *db, const char *code, struct terminal_row *row);
+
+/* The active ranges as a result of q_issuer_ranges, from the cache when
+ * fresh; the result stays owned by the cache (do not PQclear). */
+enum db_status cache_issuer_ranges(struct db *db, PGresult **res);
+
+#endif
