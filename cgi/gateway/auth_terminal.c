@@ -60,5 +60,7 @@ int auth_terminal(struct request *rq)
   rq->terminal.merchant_id = row.merchant_id;
   snprintf(rq->terminal.terminal_code, sizeof rq->terminal.terminal_code, "%s", code);
   snprintf(rq->terminal.merchant_code, sizeof rq->terminal.merchant_code, "%s", row.merchant_code);
+  snprintf(rq->terminal.merchant_name, sizeof rq->terminal.merchant_name, "%s", row.merchant_name);
+  snprintf(rq->terminal.shop_name, sizeof rq->terminal.shop_name, "%s", row.shop_name);
   return 0;
 }

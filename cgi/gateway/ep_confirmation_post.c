@@ -38,7 +38,7 @@ static enum db_status agree(struct db *db, struct confirmation *c, PGresult *txn
   struct method_offer offer = { 0 };
   enum db_status st;
 
-  if (methods_card_pan(db, db_get(txn, 0, "card_id"), pan, expiry, masked) != 0)
+  if (methods_card_pan(txn, pan, expiry, masked) != 0)
     return DB_HARD_ERROR;
   st = methods_issuer_for_pan(db, pan, issuer);
   OPENSSL_cleanse(pan, sizeof pan);

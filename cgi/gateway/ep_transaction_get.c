@@ -101,5 +101,8 @@ int ep_transaction_get(struct request *rq)
   }
   json_t *view = txn_terminal_view(res);
   PQclear(res);
+  json_object_set_new(view, "merchant", json_pack("{s:s, s:s}", "code", rq->terminal.merchant_code,
+                                                  "name", rq->terminal.merchant_name));
+  json_object_set_new(view, "shop", json_string(rq->terminal.shop_name));
   return reply_json(rq, 200, view);
 }

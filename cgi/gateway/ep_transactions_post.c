@@ -135,6 +135,9 @@ static enum db_status store(struct db *db, struct new_txn *t, PGresult *user)
                              "created_at", now_text, "expires_at", deadline);
   if (ref)
     json_object_set(answer, "reference", (json_t *)ref);
+  json_object_set_new(answer, "merchant", json_pack("{s:s, s:s}", "code", t->rq->terminal.merchant_code,
+                                                    "name", t->rq->terminal.merchant_name));
+  json_object_set_new(answer, "shop", json_string(t->rq->terminal.shop_name));
   t->answer = json_dumps(answer, JSON_COMPACT | JSON_PRESERVE_ORDER);
   json_decref(answer);
   t->outcome = OUT_CREATED;

@@ -109,23 +109,15 @@ bool methods_allows(const struct method_offer *o, const char *method, int instal
   return false;
 }
 
-int methods_card_pan(struct db *db, const char *card_id, char pan[20], char expiry[5], char masked[24])
+int methods_card_pan(PGresult *txn, char pan[20], char expiry[5], char masked[24])
 {
-  PGresult *res;
   unsigned char blob[CARDCRYPT_MAX_BLOB];
   size_t len = 0;
-  const char *params[] = { card_id };
-  int rc = -1;
 
-  if (db_exec(db, &q_card_secret, params, &res) != DB_ONE_ROW)
+  if (OPENSSL_hexstr2buf_ex(blob, sizeof blob, &len, db_get(txn, 0, "card_ciphertext"), '\0') != 1
+      || card_decrypt(atoi(db_get(txn, 0, "card_key_id")), blob, len, pan, 20) != 0)
     return -1;
-  const char *hex = db_get(res, 0, "ciphertext");
-  if (OPENSSL_hexstr2buf_ex(blob, sizeof blob, &len, hex, '\0') == 1
-      && card_decrypt(atoi(db_get(res, 0, "key_id")), blob, len, pan, 20) == 0) {
-    snprintf(expiry, 5, "%s", db_get(res, 0, "expiry"));
-    pan_mask(pan, masked, 24);
-    rc = 0;
-  }
-  PQclear(res);
-  return rc;
+  snprintf(expiry, 5, "%s", db_get(txn, 0, "card_expiry"));
+  pan_mask(pan, masked, 24);
+  return 0;
 }

@@ -32,9 +32,10 @@ json_t *methods_json(const struct method_offer *offer);
 /* True when method (and installments for I) is offered. */
 bool methods_allows(const struct method_offer *offer, const char *method, int installments);
 
-/* The card number of a card row, decrypted in memory (pan >= 20 bytes).
- * Returns 0 or -1.  Callers wipe it with OPENSSL_cleanse when done. */
-int methods_card_pan(struct db *db, const char *card_id, char pan[20], char expiry[5], char masked[24]);
+/* The card number of a transaction row locked by txn_lock (its
+ * card_ciphertext, card_key_id, card_expiry columns), decrypted in memory.
+ * Returns 0 or -1.  Callers wipe pan with OPENSSL_cleanse when done. */
+int methods_card_pan(PGresult *txn, char pan[20], char expiry[5], char masked[24]);
 
 /* True when a bound (a card-number prefix, fig 9) range holds pan. */
 bool methods_range_holds(const char *low, const char *high, const char *pan);

@@ -28,20 +28,6 @@ static void fill_auth(struct payment *p, const char *terminal_code, int stan, co
   snprintf(p->auth.transmission_time, sizeof p->auth.transmission_time, "%s", transmission);
 }
 
-static enum db_status read_codes(struct db *db, PGresult *txn, struct payment *p, char terminal_code[33])
-{
-  PGresult *res;
-  const char *params[] = { db_get(txn, 0, "terminal_id") };
-  enum db_status st = db_exec(db, &q_merchant_codes, params, &res);
-
-  if (st != DB_ONE_ROW)
-    return st < 0 ? st : DB_HARD_ERROR;
-  snprintf(p->merchant_code, sizeof p->merchant_code, "%s", db_get(res, 0, "merchant_code"));
-  snprintf(terminal_code, 33, "%s", db_get(res, 0, "terminal_code"));
-  PQclear(res);
-  return DB_ONE_ROW;
-}
-
 enum db_status payment_begin(struct db *db, PGresult *txn, const char *method, int installments, struct payment *p)
 {
   char terminal_code[33], transmission[11], count[8];
@@ -56,12 +42,12 @@ enum db_status payment_begin(struct db *db, PGresult *txn, const char *method, i
   snprintf(p->currency_numeric, sizeof p->currency_numeric, "%s", cur ? cur->numeric : "000");
   p->auth.amount = strtoll(db_get(txn, 0, "total"), NULL, 10);
   p->auth.installments = installments;
-  if (methods_card_pan(db, db_get(txn, 0, "card_id"), p->pan, p->expiry, p->masked) != 0) {
+  if (methods_card_pan(txn, p->pan, p->expiry, p->masked) != 0) {
     log_msg(LOG_ERROR, "cannot decrypt the card of transaction %s (card key file?)", p->ref.number);
     return DB_HARD_ERROR;
   }
-  if ((st = read_codes(db, txn, p, terminal_code)) < 0)
-    return st;
+  snprintf(p->merchant_code, sizeof p->merchant_code, "%s", db_get(txn, 0, "merchant_code"));
+  snprintf(terminal_code, sizeof terminal_code, "%s", db_get(txn, 0, "terminal_code"));
   snprintf(count, sizeof count, "%d", installments);
   const char *moved[] = { p->ref.id, method, count, p->masked };
   if ((st = db_run(db, &q_txn_authorizing, moved)) != DB_ONE_ROW)

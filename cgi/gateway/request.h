@@ -22,6 +22,8 @@ struct terminal_identity {
   int64_t merchant_id;
   char terminal_code[33];
   char merchant_code[33];
+  char merchant_name[324];
+  char shop_name[324];        /* for the receipt */
 };
 
 struct device_identity {

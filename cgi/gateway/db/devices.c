@@ -9,20 +9,22 @@ struct db_statement q_device_by_code = {
   2, 0
 };
 
-/* Accepts a poll only with a newer timestamp than the last one: a captured
- * request replayed later finds no row. */
-struct db_statement q_device_poll = {
-  "device_poll",
-  "UPDATE gateway.devices SET last_poll_ms = $2, last_poll_at = now() WHERE id = $1 AND last_poll_ms < $2",
+/* A mailbox pickup in one statement (one round trip, atomic): the poll is
+ * accepted only with a newer timestamp than the last one, so a captured
+ * request replayed later finds no device row and takes nothing; then up to
+ * 20 pending messages are marked delivered and returned, oldest first.
+ * Always one row at least: `accepted` 0 or 1, and NULL message columns when
+ * the mailbox is empty. */
+struct db_statement q_mailbox_pickup = {
+  "mailbox_pickup",
+  "WITH dev AS (UPDATE gateway.devices SET last_poll_ms = $2, last_poll_at = now()"
+  "              WHERE id = $1 AND last_poll_ms < $2 RETURNING id),"
+  " pick AS (SELECT mb.id FROM gateway.mailbox mb JOIN dev ON dev.id = mb.device_id"
+  "           WHERE mb.delivered_at IS NULL AND (mb.expires_at IS NULL OR mb.expires_at > now())"
+  "           ORDER BY mb.id LIMIT 20 FOR UPDATE OF mb SKIP LOCKED),"
+  " taken AS (UPDATE gateway.mailbox mb SET delivered_at = now() FROM pick WHERE mb.id = pick.id"
+  "           RETURNING mb.id, mb.message, mb.signature)"
+  " SELECT (SELECT count(*) FROM dev) AS accepted, taken.id, taken.message, taken.signature"
+  "   FROM (SELECT 1) AS one LEFT JOIN taken ON true ORDER BY taken.id",
   2, 0
-};
-
-struct db_statement q_mailbox_take = {
-  "mailbox_take",
-  "WITH m AS (SELECT id FROM gateway.mailbox"
-  "            WHERE device_id = $1 AND delivered_at IS NULL AND (expires_at IS NULL OR expires_at > now())"
-  "            ORDER BY id LIMIT 20 FOR UPDATE SKIP LOCKED)"
-  " UPDATE gateway.mailbox mb SET delivered_at = now() FROM m WHERE mb.id = m.id"
-  " RETURNING mb.id, mb.message, mb.signature",
-  1, 0
 };

@@ -12,13 +12,6 @@ struct db_statement q_user_for_payment = {
   1, 0
 };
 
-struct db_statement q_card_secret = {
-  "card_secret",
-  "SELECT encode(pan_ciphertext, 'hex') AS ciphertext, key_id, expiry, first6, last4"
-  "  FROM gateway.cards WHERE id = $1",
-  1, 0
-};
-
 /* All active ranges: matched in the worker, so no card number is ever a
  * query parameter. */
 struct db_statement q_issuer_ranges = {
@@ -34,11 +27,4 @@ struct db_statement q_merchant_methods = {
   "       array_to_string(installment_counts, ',') AS counts"
   "  FROM gateway.merchant_methods WHERE merchant_id = $1 AND issuer_id = $2",
   2, 0
-};
-
-struct db_statement q_merchant_codes = {
-  "merchant_codes",
-  "SELECT m.code AS merchant_code, t.code AS terminal_code"
-  "  FROM gateway.merchants m JOIN gateway.terminals t ON t.merchant_id = m.id WHERE t.id = $1",
-  1, 0
 };

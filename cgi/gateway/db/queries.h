@@ -11,6 +11,7 @@ struct terminal_row {
   long long terminal_id, merchant_id;
   char credential_hash_hex[65];
   char merchant_code[33];
+  char merchant_name[324], shop_name[324];   /* up to 80 characters of UTF-8 */
 };
 
 /* The active terminal `code` of an active merchant: DB_ONE_ROW or DB_NO_ROWS. */
@@ -21,10 +22,9 @@ enum db_status db_terminal_by_code(struct db *db, const char *code, struct termi
  * with db_exec and read columns by name. */
 extern struct db_statement q_txn_insert, q_txn_lock, q_txn_for_merchant, q_txn_status, q_txn_expire,
     q_txn_device_authed, q_txn_confirmed, q_txn_authorizing, q_txn_finish, q_txn_details, q_txn_expire_overdue;
-extern struct db_statement q_user_for_payment, q_card_secret, q_issuer_ranges, q_merchant_methods,
-    q_merchant_codes;
+extern struct db_statement q_user_for_payment, q_issuer_ranges, q_merchant_methods;
 extern struct db_statement q_idem_claim, q_idem_get, q_idem_answer, q_idem_forget;
-extern struct db_statement q_device_by_code, q_device_poll, q_mailbox_take;
+extern struct db_statement q_device_by_code, q_mailbox_pickup;
 extern struct db_statement q_auth_record, q_auth_answered, q_auth_reversal_pending, q_auth_reversed,
     q_auth_reversal_tried, q_auth_unresolved;
 

@@ -8,7 +8,7 @@
 static struct db_statement terminal_by_code = {
   "terminal_by_code",
   "SELECT t.id AS terminal_id, encode(t.credential_hash, 'hex') AS credential_hash_hex,"
-  "       m.id AS merchant_id, m.code AS merchant_code"
+  "       m.id AS merchant_id, m.code AS merchant_code, m.name AS merchant_name, m.shop_name"
   "  FROM gateway.terminals t JOIN gateway.merchants m ON m.id = t.merchant_id"
   " WHERE t.code = $1 AND t.status = 'active' AND m.status = 'active'",
   1, 0
@@ -30,6 +30,8 @@ enum db_status db_terminal_by_code(struct db *db, const char *code, struct termi
   row->merchant_id = strtoll(db_get(res, 0, "merchant_id"), NULL, 10);
   snprintf(row->credential_hash_hex, sizeof row->credential_hash_hex, "%s", db_get(res, 0, "credential_hash_hex"));
   snprintf(row->merchant_code, sizeof row->merchant_code, "%s", db_get(res, 0, "merchant_code"));
+  snprintf(row->merchant_name, sizeof row->merchant_name, "%s", db_get(res, 0, "merchant_name"));
+  snprintf(row->shop_name, sizeof row->shop_name, "%s", db_get(res, 0, "shop_name"));
   PQclear(res);
   return DB_ONE_ROW;
 }

@@ -26,9 +26,16 @@ struct db_statement q_txn_insert = {
   " " SQL_RFC3339("t.completed_at") " AS completed_at," \
   " (t.status IN " WAITING " AND t.deadline < now()) AS overdue"
 
+/* The lock also reads what the handset's steps need from other tables (the
+ * card's ciphertext, the merchant's and terminal's codes), saving a round
+ * trip each; only the transaction row is locked. */
 struct db_statement q_txn_lock = {
   "txn_lock",
-  "SELECT " TXN_COLUMNS " FROM gateway.transactions t WHERE t.number = $1 FOR UPDATE",
+  "SELECT " TXN_COLUMNS ", m.code AS merchant_code, tm.code AS terminal_code,"
+  "       encode(c.pan_ciphertext, 'hex') AS card_ciphertext, c.key_id AS card_key_id, c.expiry AS card_expiry"
+  "  FROM gateway.transactions t JOIN gateway.merchants m ON m.id = t.merchant_id"
+  "  JOIN gateway.terminals tm ON tm.id = t.terminal_id JOIN gateway.cards c ON c.id = t.card_id"
+  " WHERE t.number = $1 FOR UPDATE OF t",
   1, 0
 };
 

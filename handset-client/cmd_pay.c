@@ -1,0 +1,172 @@
+/* cmd_pay.c — `handset pay` and `handset cards`: figure 12.  The user picks a
+ * card (fig 13), types user ID and password; the handset checks them against
+ * the UIM store ([0073]), stores an authentication result with an expiry
+ * ([0074]) and sends the user ID to the POS over the proximity link (S2).  A
+ * failure sends nothing and counts towards the lock-out. */
+#include "handset-client/handset.h"
+#include "handset-client/screens.h"
+#include "common/pwhash.h"
+#include "proxlink/clientutil.h"
+#include "proxlink/prompt.h"
+#include "proxlink/proxlink.h"
+
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LINK_TIMEOUT_MS 10000
+
+int cmd_cards(struct handset_opts *o)
+{
+  struct uim_store s;
+  int rc = handset_open_store(o, &s);
+
+  if (rc != 0)
+    return rc;
+  screen_cards(stdout, &s);
+  uim_free(&s);
+  return EXIT_DONE;
+}
+
+/* Which card: --card, else the card of --user, else asked. */
+static const struct uim_user *pick_card(const struct handset_opts *o, const struct uim_store *s)
+{
+  char line[32];
+  char *end;
+
+  if (o->card)
+    return (size_t)o->card <= s->n_users ? &s->users[o->card - 1] : NULL;
+  if (o->user)
+    return uim_find_user(s, o->user);   /* NULL: an unknown user ID fails like a wrong password */
+  if (!prompt_is_interactive()) {
+    fprintf(stderr, "handset: no card chosen: give --card N or --user ID, or run on a terminal\n");
+    return NULL;
+  }
+  if (prompt_line("Card number: ", true, line, sizeof line) != 0)
+    return NULL;
+  long n = strtol(line, &end, 10);
+  if (!*line || *end || n < 1 || (size_t)n > s->n_users) {
+    printf("There is no card %s.\n", line);
+    return NULL;
+  }
+  return &s->users[n - 1];
+}
+
+/* Reads user ID and password (options, environment or the terminal). */
+static int read_credentials(const struct handset_opts *o, char *user, size_t ulen, char *password, size_t plen)
+{
+  if (o->user)
+    snprintf(user, ulen, "%s", o->user);
+  else if (!prompt_is_interactive() || prompt_line("User ID: ", true, user, ulen) != 0)
+    return -1;
+  if (o->password)
+    snprintf(password, plen, "%s", o->password);
+  else if (!prompt_is_interactive() || prompt_line("Password: ", false, password, plen) != 0)
+    return -1;
+  return 0;
+}
+
+/* Records a failed attempt and says how it stands. */
+static int authentication_failed(const struct handset_opts *o, struct uim_store *s)
+{
+  char err[512], until[32];
+  time_t now = handset_now(o), end;
+  int left = uim_failed_attempt(s, now, o->max_attempts, o->lock_s);
+
+  if (uim_save(s, now, err, sizeof err) != 0)
+    fprintf(stderr, "handset: %s\n", err);
+  printf("Authentication failed. Nothing was sent.\n");
+  if (left > 0) {
+    printf("%d attempt%s left before this handset locks.\n", left, left == 1 ? "" : "s");
+    return EXIT_AUTH;
+  }
+  uim_locked(s, now, &end);
+  time_rfc3339(end, until, sizeof until);
+  printf("Too many failed attempts: this handset is locked until %s.\n", until);
+  return EXIT_LOCKED;
+}
+
+/* The card chosen and the typed credentials agree with the store. */
+static bool credentials_match(const struct uim_user *card, const char *user, const char *password)
+{
+  /* verify even for a mismatched user ID, so timing does not tell them apart */
+  bool pw_ok = pwhash_verify(card ? card->password_hash : "$argon2id$v=19$m=19456,t=2,p=1$AAAAAAAAAAAAAAAAAAAAAA$"
+                                                          "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", password);
+  return card && strcmp(card->user_id, user) == 0 && pw_ok;
+}
+
+static int send_over_link(const struct handset_opts *o, const char *user_id)
+{
+  struct proxlink_addr addr;
+  char err[256];
+
+  if (proxlink_parse_addr(o->link, &addr, err, sizeof err) != 0
+      || proxlink_send_user(&addr, user_id, LINK_TIMEOUT_MS, err, sizeof err) != 0) {
+    printf("Could not send the user ID to the POS terminal: %s\n", err);
+    return EXIT_NETWORK;
+  }
+  printf("User ID %s sent to the POS terminal at %s.\n", user_id, o->link);
+  return EXIT_DONE;
+}
+
+int cmd_pay(struct handset_opts *o)
+{
+  struct uim_store s;
+  char user[64] = "", password[256] = "", err[512], until[32];
+  time_t end;
+  int rc = handset_open_store(o, &s);
+
+  if (rc != 0)
+    return rc;
+  if (!o->link || !*o->link) {
+    fprintf(stderr, "handset: no proximity link: give --link HOST:PORT|SOCKET or set PAYGW_LINK\n");
+    rc = EXIT_USAGE;
+    goto out;
+  }
+  if (uim_locked(&s, handset_now(o), &end)) {
+    time_rfc3339(end, until, sizeof until);
+    printf("This handset is locked after too many failed attempts; try again after %s.\n", until);
+    rc = EXIT_LOCKED;
+    goto out;
+  }
+  if (!o->card && !o->user)
+    screen_cards(stdout, &s);
+  const struct uim_user *card = pick_card(o, &s);
+  if (o->card && !card) {
+    fprintf(stderr, "handset: there is no card %d on this handset\n", o->card);
+    rc = EXIT_USAGE;
+    goto out;
+  }
+  if (!o->user && !card) {
+    rc = EXIT_USAGE;                     /* no card picked: nothing was tried */
+    goto out;
+  }
+  if (card && !o->user && o->card == 0)
+    printf("Card: %s %s\n", card->label, card->card_masked);
+  if (read_credentials(o, user, sizeof user, password, sizeof password) != 0) {
+    fprintf(stderr, "handset: no user ID or password: give --user and PAYGW_HANDSET_PASSWORD (or --password), "
+                    "or run on a terminal\n");
+    rc = EXIT_USAGE;
+    goto out;
+  }
+  if (!credentials_match(card, user, password)) {
+    rc = authentication_failed(o, &s);
+    goto out;
+  }
+  time_t now = handset_now(o);
+  uim_attempt_succeeded(&s);
+  uim_auth_add(&s, user, now, o->auth_ttl_s);
+  if (uim_save(&s, now, err, sizeof err) != 0) {
+    fprintf(stderr, "handset: %s\n", err);
+    rc = EXIT_USAGE;
+    goto out;
+  }
+  time_rfc3339(now + o->auth_ttl_s, until, sizeof until);
+  printf("Authenticated: user ID %s (%s), valid until %s.\n", user, card->label, until);
+  rc = send_over_link(o, user);
+out:
+  OPENSSL_cleanse(password, sizeof password);
+  uim_free(&s);
+  return rc;
+}

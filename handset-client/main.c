@@ -1,0 +1,221 @@
+/* main.c — `handset`: the shopper's program (patent figures 12-17).
+ *   handset [--store FILE] pay    authenticate locally and send the user ID to the POS
+ *   handset [--store FILE] watch  poll the mailbox and run the payment application
+ *   handset [--store FILE] cards  list the cards on this handset
+ * Options and exit statuses: docs/handset.md. */
+#include "handset-client/handset.h"
+#include "common/config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const usage_main =
+  "usage: handset [--store FILE] COMMAND [options]\n"
+  "\n"
+  "The shopper's handset: it holds a UIM store (written by paygw-admin) with the\n"
+  "user IDs, password hashes, device key and the gateway's address and keys.\n"
+  "\n"
+  "commands:\n"
+  "  pay     pick a card, type user ID and password; on success send the user ID\n"
+  "          to the shop's POS terminal over the proximity link\n"
+  "  watch   poll the gateway's mailbox and run the payment application for each\n"
+  "          signed payment command (confirm, pick a method, see the result)\n"
+  "  cards   list the cards on this handset\n"
+  "\n"
+  "  --store FILE   the UIM store (default $PAYGW_HANDSET_STORE); mode 0600\n"
+  "  --help         this text; `handset COMMAND --help` for a command's options\n"
+  "\n"
+  "exit statuses: 0 done (sent / payment completed), 1 declined, canceled or\n"
+  "failed, 2 usage or store error, 3 gateway or POS unreachable or time-out,\n"
+  "4 authentication failed or needed again, 5 locked after too many attempts\n";
+
+static const char *const usage_pay =
+  "usage: handset [--store FILE] pay [options]\n"
+  "\n"
+  "Shows the cards (figure 13), asks for user ID and password (the password is\n"
+  "not echoed), checks them against the store's argon2id hash, stores an\n"
+  "authentication result and sends the user ID to the POS terminal.\n"
+  "\n"
+  "  --link ADDR        the POS terminal's proximity link: HOST:PORT or a Unix\n"
+  "                     socket path (default $PAYGW_LINK)\n"
+  "  --card N           the card to use (1-based, as listed); default: ask, or the\n"
+  "                     card of --user\n"
+  "  --user ID          the user ID (default: ask)\n"
+  "  --password PW      the password (default $PAYGW_HANDSET_PASSWORD, else ask\n"
+  "                     with echo off; --password shows in `ps`, prefer the variable)\n"
+  "  --auth-ttl SEC     how long the authentication result lasts (default 3600, [0074])\n"
+  "  --max-attempts N   failed attempts before the handset locks (default 5,\n"
+  "                     $PAYGW_HANDSET_MAX_ATTEMPTS)\n"
+  "  --lock-time SEC    how long the lock lasts (default 1800, $PAYGW_HANDSET_LOCK_TIME)\n"
+  "\n"
+  "exit: 0 sent, 2 usage/store, 3 POS not reachable, 4 authentication failed, 5 locked\n";
+
+static const char *const usage_watch =
+  "usage: handset [--store FILE] watch [options]\n"
+  "\n"
+  "Polls the gateway's mailbox at the interval the gateway asks for. For a\n"
+  "payment command whose signature verifies under the gateway's key in the store,\n"
+  "runs the payment application: device authentication over TLS, the details\n"
+  "(figure 16) with Agree / Not agree, the methods (figure 17), the result.\n"
+  "Other messages are reported as ignored.\n"
+  "\n"
+  "  --agree | --decline      answer without asking (default: ask on the terminal)\n"
+  "  --method M               L, I, B, pB or R (default: ask)\n"
+  "  --installments N         the count for method I\n"
+  "  --once                   exit after one payment\n"
+  "  --timeout SEC            give up when the gateway does not answer within this\n"
+  "                           (default 120, [0083]; $PAYGW_HANDSET_TIMEOUT)\n"
+  "  --for SEC                stop watching after this long (default: never)\n"
+  "  --verbose                report every poll\n"
+  "\n"
+  "exit: 0 completed, 1 declined/canceled/failed, 2 usage/store, 3 unreachable or\n"
+  "time-out, 4 authenticate again (no live authentication result)\n";
+
+static const char *const usage_cards = "usage: handset [--store FILE] cards\n\nLists the cards on this handset (figure 13).\n";
+
+time_t handset_now(const struct handset_opts *o)
+{
+  return time(NULL) + o->clock_offset_s;
+}
+
+int handset_open_store(const struct handset_opts *o, struct uim_store *s)
+{
+  char err[1024];
+
+  if (!o->store || !*o->store) {
+    fprintf(stderr, "handset: no store: give --store FILE or set PAYGW_HANDSET_STORE\n");
+    return EXIT_USAGE;
+  }
+  if (uim_load(o->store, s, err, sizeof err) != UIM_OK) {
+    fprintf(stderr, "handset: %s\n", err);
+    uim_free(s);
+    return EXIT_USAGE;
+  }
+  return 0;
+}
+
+static int parse_long(const char *text, long min, long max, const char *what, long *out)
+{
+  char *end;
+  long v = strtol(text, &end, 10);
+  if (!*text || *end || v < min || v > max) {
+    fprintf(stderr, "handset: %s must be a whole number %ld-%ld, got '%s'\n", what, min, max, text);
+    return -1;
+  }
+  *out = v;
+  return 0;
+}
+
+enum { O_LINK = 1, O_CARD, O_USER, O_PASSWORD, O_TTL, O_ATTEMPTS, O_LOCK, O_AGREE, O_DECLINE, O_METHOD,
+       O_INST, O_ONCE, O_TIMEOUT, O_FOR, O_VERBOSE, O_HELP };
+
+static const struct option command_options[] = {
+  { "link", required_argument, NULL, O_LINK }, { "card", required_argument, NULL, O_CARD },
+  { "user", required_argument, NULL, O_USER }, { "password", required_argument, NULL, O_PASSWORD },
+  { "auth-ttl", required_argument, NULL, O_TTL }, { "max-attempts", required_argument, NULL, O_ATTEMPTS },
+  { "lock-time", required_argument, NULL, O_LOCK }, { "agree", no_argument, NULL, O_AGREE },
+  { "decline", no_argument, NULL, O_DECLINE }, { "method", required_argument, NULL, O_METHOD },
+  { "installments", required_argument, NULL, O_INST }, { "once", no_argument, NULL, O_ONCE },
+  { "timeout", required_argument, NULL, O_TIMEOUT }, { "for", required_argument, NULL, O_FOR },
+  { "verbose", no_argument, NULL, O_VERBOSE }, { "help", no_argument, NULL, O_HELP },
+  { NULL, 0, NULL, 0 }
+};
+
+/* One option of a command; options that belong to the other command are
+ * refused so a typo does not pass silently. */
+static int take_option(int c, const char *cmd, struct handset_opts *o, const char *usage)
+{
+  bool pay = strcmp(cmd, "pay") == 0, watch = strcmp(cmd, "watch") == 0;
+  long v;
+
+  if (c == O_HELP) {
+    fputs(usage, stdout);
+    exit(EXIT_DONE);
+  }
+  if ((c >= O_LINK && c <= O_LOCK && !pay) || (c >= O_AGREE && c <= O_VERBOSE && !watch) || c == '?') {
+    if (c != '?')
+      fprintf(stderr, "handset: that option does not belong to `%s`\n", cmd);
+    fputs(usage, stderr);
+    return -1;
+  }
+  switch (c) {
+  case O_LINK: o->link = optarg; return 0;
+  case O_CARD: if (parse_long(optarg, 1, UIM_MAX_USERS, "--card", &v)) return -1; o->card = (int)v; return 0;
+  case O_USER: o->user = optarg; return 0;
+  case O_PASSWORD: o->password = optarg; return 0;
+  case O_TTL: return parse_long(optarg, 1, 86400, "--auth-ttl", &o->auth_ttl_s);
+  case O_ATTEMPTS: if (parse_long(optarg, 1, 100, "--max-attempts", &v)) return -1; o->max_attempts = (int)v; return 0;
+  case O_LOCK: return parse_long(optarg, 1, 86400 * 7, "--lock-time", &o->lock_s);
+  case O_AGREE: o->agree = 1; return 0;
+  case O_DECLINE: o->agree = 0; return 0;
+  case O_METHOD: o->method = optarg; return 0;
+  case O_INST: return parse_long(optarg, 1, 99, "--installments", &o->installments);
+  case O_ONCE: o->once = true; return 0;
+  case O_TIMEOUT: return parse_long(optarg, 1, 3600, "--timeout", &o->timeout_s);
+  case O_FOR: return parse_long(optarg, 1, 86400 * 365, "--for", &o->for_s);
+  case O_VERBOSE: o->verbose = true; return 0;
+  }
+  return -1;
+}
+
+static void defaults(struct handset_opts *o)
+{
+  memset(o, 0, sizeof *o);
+  o->store = config_str("PAYGW_HANDSET_STORE", NULL);
+  o->link = config_str("PAYGW_LINK", NULL);
+  o->password = config_str("PAYGW_HANDSET_PASSWORD", NULL);
+  o->auth_ttl_s = 3600;
+  o->max_attempts = (int)config_long("PAYGW_HANDSET_MAX_ATTEMPTS", 5, 1, 100);
+  o->lock_s = config_long("PAYGW_HANDSET_LOCK_TIME", 1800, 1, 86400 * 7);
+  o->agree = -1;
+  o->timeout_s = config_long("PAYGW_HANDSET_TIMEOUT", 120, 1, 3600);
+  o->clock_offset_s = config_long("PAYGW_HANDSET_CLOCK_OFFSET", 0, -86400, 86400);
+}
+
+int main(int argc, char **argv)
+{
+  struct handset_opts o;
+  int i = 1, c;
+
+  setvbuf(stdout, NULL, _IOLBF, 0);      /* tests and the demo read it line by line */
+  defaults(&o);
+  for (; i < argc && argv[i][0] == '-'; i++) {
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+      fputs(usage_main, stdout);
+      return EXIT_DONE;
+    } else if (strcmp(argv[i], "--store") == 0 && i + 1 < argc) {
+      o.store = argv[++i];
+    } else if (strncmp(argv[i], "--store=", 8) == 0) {
+      o.store = argv[i] + 8;
+    } else {
+      fprintf(stderr, "handset: unknown option %s\n%s", argv[i], usage_main);
+      return EXIT_USAGE;
+    }
+  }
+  if (i >= argc) {
+    fputs(usage_main, stderr);
+    return EXIT_USAGE;
+  }
+  const char *cmd = argv[i];
+  const char *usage = strcmp(cmd, "pay") == 0 ? usage_pay : strcmp(cmd, "watch") == 0 ? usage_watch
+                      : strcmp(cmd, "cards") == 0 ? usage_cards : NULL;
+  if (!usage) {
+    fprintf(stderr, "handset: unknown command '%s'\n%s", cmd, usage_main);
+    return EXIT_USAGE;
+  }
+  optind = 1;
+  while ((c = getopt_long(argc - i, argv + i, "", command_options, NULL)) != -1)
+    if (take_option(c, cmd, &o, usage) != 0)
+      return EXIT_USAGE;
+  if (optind < argc - i) {
+    fprintf(stderr, "handset: unexpected argument '%s'\n%s", argv[i + optind], usage);
+    return EXIT_USAGE;
+  }
+  if (strcmp(cmd, "pay") == 0)
+    return cmd_pay(&o);
+  if (strcmp(cmd, "watch") == 0)
+    return cmd_watch(&o);
+  return cmd_cards(&o);
+}

@@ -1,0 +1,399 @@
+/* main.c — `pos`: the shop's POS terminal (patent figure 18).
+ *   pos sale --item "name,qty,unit_price,tax"... | --file sale.txt
+ * Shows the sale, waits on the proximity link for ONE user ID, asks the
+ * gateway for a transaction number (S3/S4, with an Idempotency-Key reused on
+ * retry), keeps it with the sale ([0093]), waits for completion, prints the
+ * receipt and appends the sale to the journal.  docs/pos.md. */
+#include "pos-client/posconf.h"
+#include "pos-client/sale.h"
+#include "proxlink/clientutil.h"
+#include "proxlink/gwhttp.h"
+#include "proxlink/proxlink.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum pos_exit { POS_PAID = 0, POS_NOT_PAID = 1, POS_USAGE = 2, POS_NETWORK = 3 };
+
+static const char *const usage =
+  "usage: pos sale [options]\n"
+  "\n"
+  "A sale at the counter: shows it (items, tax, total), waits on the proximity\n"
+  "link for the shopper's user ID, asks the gateway for a transaction number,\n"
+  "waits for the shopper to confirm on the handset, prints the receipt (or why\n"
+  "the sale was not paid) and appends the sale to the sales journal.\n"
+  "\n"
+  "  --item \"NAME,QTY,UNIT_PRICE,TAX\"  one item (repeatable); prices and the line's\n"
+  "                          tax in minor units (yen: whole yen)\n"
+  "  --file FILE             items, one per line in the same form ('#' comments)\n"
+  "  --currency CUR          JPY (default), USD, EUR or GBP\n"
+  "  --reference REF         the sale's own reference (default: generated)\n"
+  "  --listen ADDR           the proximity link: HOST:PORT or a Unix socket path\n"
+  "                          (default $PAYGW_LINK, else 127.0.0.1:8600)\n"
+  "  --link-timeout SEC      how long to wait for a user ID (default 120)\n"
+  "  --wait-timeout SEC      how long to wait for the payment; then it is canceled\n"
+  "                          (default 600)\n"
+  "  --config FILE           key=value settings (gateway_url, ca, terminal, merchant,\n"
+  "                          shop, listen, journal, currency, link_timeout, wait_timeout)\n"
+  "  --merchant CODE         use PAYGW_TERMINAL_<CODE> (environment or\n"
+  "                          $PAYGW_VAR/demo/terminals.env) as the credential\n"
+  "  --shop NAME             the shop's name on the display and the receipt\n"
+  "  --journal FILE          the sales journal (default pos-journal.log next to the\n"
+  "                          config, else $PAYGW_VAR/pos-journal.log)\n"
+  "\n"
+  "The gateway and its CA come from the config, PAYGW_URL / PAYGW_CA, or\n"
+  "var/stack.env ($PAYGW_STACK_ENV); the credential from the config,\n"
+  "PAYGW_TERMINAL or --merchant.\n"
+  "\n"
+  "exit: 0 paid, 1 declined, canceled, expired or failed, 2 usage or settings,\n"
+  "3 no user ID in time or the gateway unreachable\n";
+
+static volatile int stop_requested;
+
+static void on_signal(int sig)
+{
+  (void)sig;
+  stop_requested = 1;
+}
+
+struct pos_run {
+  struct pos_config conf;
+  struct sale sale;
+  struct gw_http g;
+  int journal_fd;
+  char user_id[PROXLINK_USER_MAX + 1];
+  char auth_header[300];
+  char number[64];
+};
+
+enum { O_ITEM = 1, O_FILE, O_CURRENCY, O_REFERENCE, O_LISTEN, O_LINK_TIMEOUT, O_WAIT_TIMEOUT, O_CONFIG,
+       O_MERCHANT, O_SHOP, O_JOURNAL, O_HELP };
+
+static const struct option options[] = {
+  { "item", required_argument, NULL, O_ITEM }, { "file", required_argument, NULL, O_FILE },
+  { "currency", required_argument, NULL, O_CURRENCY }, { "reference", required_argument, NULL, O_REFERENCE },
+  { "listen", required_argument, NULL, O_LISTEN }, { "link-timeout", required_argument, NULL, O_LINK_TIMEOUT },
+  { "wait-timeout", required_argument, NULL, O_WAIT_TIMEOUT }, { "config", required_argument, NULL, O_CONFIG },
+  { "merchant", required_argument, NULL, O_MERCHANT }, { "shop", required_argument, NULL, O_SHOP },
+  { "journal", required_argument, NULL, O_JOURNAL }, { "help", no_argument, NULL, O_HELP },
+  { NULL, 0, NULL, 0 }
+};
+
+static const char *const setting_of[] = {
+  [O_CURRENCY] = "currency", [O_LISTEN] = "listen", [O_LINK_TIMEOUT] = "link_timeout",
+  [O_WAIT_TIMEOUT] = "wait_timeout", [O_MERCHANT] = "merchant", [O_SHOP] = "shop", [O_JOURNAL] = "journal",
+};
+
+/* Two passes: the config file first, so options given beside it win. */
+static int parse_options(int argc, char **argv, struct pos_run *run)
+{
+  char err[512];
+  int c;
+
+  posconf_defaults(&run->conf);
+  opterr = 0;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+    if (c == O_HELP) {
+      fputs(usage, stdout);
+      exit(POS_PAID);
+    }
+    if (c == O_CONFIG && posconf_load_file(&run->conf, optarg, err, sizeof err) != 0) {
+      fprintf(stderr, "pos: %s\n", err);
+      return -1;
+    }
+  }
+  struct { int kind; const char *arg; } items[SALE_MAX_ITEMS * 2 + 8];
+  size_t n_items = 0;
+  opterr = 1;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+    if (c == '?') {
+      fputs(usage, stderr);
+      return -1;
+    }
+    if (c >= O_CURRENCY && c <= O_JOURNAL && setting_of[c]) {
+      if (posconf_set(&run->conf, setting_of[c], optarg, err, sizeof err) != 0) {
+        fprintf(stderr, "pos: --%s: %s\n", options[c - 1].name, err);
+        return -1;
+      }
+    } else if (c == O_REFERENCE) {
+      snprintf(run->sale.reference, sizeof run->sale.reference, "%s", optarg);
+    } else if ((c == O_ITEM || c == O_FILE) && n_items < sizeof items / sizeof items[0]) {
+      items[n_items].kind = c;
+      items[n_items++].arg = optarg;
+    }
+  }
+  if (optind < argc) {
+    fprintf(stderr, "pos: unexpected argument '%s'\n", argv[optind]);
+    return -1;
+  }
+  char reference[65];
+  snprintf(reference, sizeof reference, "%s", run->sale.reference);
+  if (sale_init(&run->sale, run->conf.currency, err, sizeof err) != 0) {
+    fprintf(stderr, "pos: %s\n", err);
+    return -1;
+  }
+  snprintf(run->sale.reference, sizeof run->sale.reference, "%s", reference);
+  for (size_t i = 0; i < n_items; i++) {
+    int rc;
+    if (items[i].kind == O_ITEM) {
+      rc = sale_add_item(&run->sale, items[i].arg, err, sizeof err);
+    } else {
+      FILE *f = fopen(items[i].arg, "r");
+      if (!f)
+        snprintf(err, sizeof err, "cannot read %s: %s", items[i].arg, strerror(errno));
+      rc = f ? sale_add_file(&run->sale, f, items[i].arg, err, sizeof err) : -1;
+      if (f)
+        fclose(f);
+    }
+    if (rc != 0) {
+      fprintf(stderr, "pos: %s\n", err);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* Appends one line to the journal: a single write on an O_APPEND file, so
+ * two POS processes sharing it never interleave within a line. */
+static void journal(struct pos_run *run, const char *status, const json_t *txn, const char *reason)
+{
+  char when[32];
+  time_rfc3339(time(NULL), when, sizeof when);
+  char *line = sale_journal_line(&run->sale, when, status, run->user_id, txn, reason);
+  size_t n = line ? strlen(line) : 0;
+  char *with_nl = line ? realloc(line, n + 2) : NULL;
+
+  if (!with_nl) {
+    free(line);
+    fprintf(stderr, "pos: out of memory writing the journal\n");
+    return;
+  }
+  with_nl[n++] = '\n';
+  if (write(run->journal_fd, with_nl, n) != (ssize_t)n || fsync(run->journal_fd) != 0)
+    fprintf(stderr, "pos: could not write the journal %s: %s\n", run->conf.journal, strerror(errno));
+  free(with_nl);
+}
+
+/* S2: one user ID over the proximity link. */
+static int wait_for_user(struct pos_run *run)
+{
+  struct proxlink_addr addr;
+  char err[512];
+
+  if (proxlink_parse_addr(run->conf.listen, &addr, err, sizeof err) != 0) {
+    fprintf(stderr, "pos: %s\n", err);
+    return POS_USAGE;
+  }
+  int lfd = proxlink_listen(&addr, err, sizeof err);
+  if (lfd < 0) {
+    fprintf(stderr, "pos: %s\n", err);
+    return POS_USAGE;
+  }
+  printf("Waiting for the shopper's handset on the proximity link %s (up to %ld s)...\n", run->conf.listen,
+         run->conf.link_timeout_s);
+  int rc = proxlink_wait_user(lfd, (int)(run->conf.link_timeout_s * 1000), &stop_requested, run->user_id, err, sizeof err);
+  proxlink_close(lfd, &addr);
+  if (rc == 0) {
+    printf("User ID %s received from the handset.\n", run->user_id);
+    return POS_PAID;
+  }
+  const char *why = rc < 0 ? err : stop_requested ? "stopped at the POS" : "no user ID arrived in time";
+  printf("No payment: %s. The sale was not sent to the gateway.\n", why);
+  journal(run, "no_user", NULL, why);
+  return rc < 0 ? POS_USAGE : POS_NETWORK;
+}
+
+/* S3/S4: the transaction number.  A network failure is retried with the same
+ * Idempotency-Key, so the gateway makes one transaction however often. */
+static int request_number(struct pos_run *run, json_t **txn)
+{
+  char key[64], key_header[96], text[512];
+  const char *headers[] = { run->auth_header, key_header, NULL };
+  json_t *body = sale_request_json(&run->sale, run->user_id);
+  struct gw_reply r;
+  int rc = POS_NETWORK;
+
+  random_token(24, key, sizeof key);
+  snprintf(key_header, sizeof key_header, "Idempotency-Key: %s", key);
+  for (int attempt = 1; attempt <= 3 && !stop_requested; attempt++) {
+    if (gw_http_call(&run->g, "POST", "/v1/transactions", headers, body, 30000, &r) == 0) {
+      if (r.status == 201 || r.status == 200) {
+        *txn = json_incref(r.json);
+        rc = POS_PAID;
+      } else {
+        printf("The gateway refused the sale: %s.\n", gw_problem_text(&r, text, sizeof text));
+        journal(run, "refused", NULL, gw_problem_text(&r, text, sizeof text));
+        rc = POS_NOT_PAID;
+      }
+      gw_reply_clear(&r);
+      break;
+    }
+    printf("The gateway did not answer (%s); trying again (%d of 3)...\n", r.error, attempt);
+    gw_reply_clear(&r);
+    sleep((unsigned)attempt);
+  }
+  if (rc == POS_NETWORK) {
+    printf("No payment: the gateway could not be reached.\n");
+    journal(run, "error", NULL, "the gateway could not be reached");
+  }
+  json_decref(body);
+  return rc;
+}
+
+static bool is_final(const char *status)
+{
+  static const char *const finals[] = { "completed", "declined", "failed", "canceled", "expired", NULL };
+  for (int i = 0; finals[i]; i++)
+    if (strcmp(status, finals[i]) == 0)
+      return true;
+  return false;
+}
+
+static const char *status_of(const json_t *txn)
+{
+  const char *s = json_string_value(json_object_get(txn, "status"));
+  return s ? s : "";
+}
+
+/* Cancels the transaction (the POS gave up or was stopped). */
+static void cancel(struct pos_run *run)
+{
+  char path[128];
+  const char *headers[] = { run->auth_header, NULL };
+  struct gw_reply r;
+
+  snprintf(path, sizeof path, "/v1/transactions/%s/cancel", run->number);
+  if (gw_http_call(&run->g, "POST", path, headers, NULL, 15000, &r) == 0 && r.status == 200)
+    printf("\nThe sale was canceled at the POS.\n");
+  gw_reply_clear(&r);
+}
+
+/* One GET ?wait=; replaces *txn when an answer came.  Returns 0 or -1. */
+static int poll_status(struct pos_run *run, json_t **txn, long wait_s)
+{
+  char path[192];
+  const char *headers[] = { run->auth_header, NULL };
+  struct gw_reply r;
+  int rc = -1;
+
+  snprintf(path, sizeof path, "/v1/transactions/%s?wait=%ld&status=%s", run->number, wait_s, status_of(*txn));
+  if (gw_http_call(&run->g, "GET", path, headers, NULL, (wait_s + 15) * 1000L, &r) == 0 && r.status == 200
+      && json_is_object(r.json)) {
+    json_decref(*txn);
+    *txn = json_incref(r.json);
+    rc = 0;
+  }
+  gw_reply_clear(&r);
+  return rc;
+}
+
+/* Waits for completion with a visible waiting line; cancels on the POS's
+ * own time-out or a signal.  *txn holds the last answer. */
+static void wait_for_completion(struct pos_run *run, json_t **txn)
+{
+  bool tty = isatty(STDOUT_FILENO) == 1;
+  time_t start = time(NULL), deadline = start + run->conf.wait_timeout_s;
+  char last[32] = "";
+  bool canceled = false;
+
+  while (!is_final(status_of(*txn))) {
+    time_t now = time(NULL);
+    if (!canceled && (stop_requested || now >= deadline)) {
+      run->g.abort_flag = NULL;          /* the cancel itself must go through */
+      cancel(run);
+      canceled = true;
+    }
+    if (strcmp(last, status_of(*txn)) != 0 || tty) {
+      printf(tty ? "\r  Waiting for the shopper to confirm on the handset... [%s] %lds   " : "  Waiting for the shopper to confirm on the handset... [%s] %lds\n",
+             status_of(*txn), (long)(now - start));
+      fflush(stdout);
+      snprintf(last, sizeof last, "%s", status_of(*txn));
+    }
+    long left = deadline - now;
+    long wait_s = canceled ? 0 : tty ? 1 : left < 25 ? (left > 0 ? left : 0) : 25;
+    if (poll_status(run, txn, wait_s) != 0) {
+      if (canceled && time(NULL) > deadline + 30)
+        break;                           /* the gateway is gone; give up */
+      sleep(1);
+    }
+  }
+  if (tty)
+    printf("\n");
+}
+
+static int sell(struct pos_run *run)
+{
+  json_t *txn = NULL;
+  int rc;
+  const char *binding;
+
+  sale_display(stdout, &run->sale, run->conf.shop);
+  if ((rc = wait_for_user(run)) != POS_PAID)
+    return rc;
+  if ((rc = request_number(run, &txn)) != POS_PAID)
+    return rc;
+  snprintf(run->number, sizeof run->number, "%s", json_string_value(json_object_get(txn, "transaction")));
+  binding = json_string_value(json_object_get(txn, "binding_code"));
+  printf("Transaction number %s. Binding code %s: the shopper's handset shows the same code.\n", run->number,
+         binding ? binding : "-");
+  wait_for_completion(run, &txn);        /* [0093]: the number stays with the sale */
+  const char *status = status_of(txn);
+  /* the shop's name as the gateway's merchant table has it, else our setting */
+  const char *shop = json_string_value(json_object_get(txn, "shop"));
+  sale_receipt(stdout, &run->sale, shop && *shop ? shop : run->conf.shop, txn);
+  journal(run, is_final(status) ? status : "unknown", txn, is_final(status) ? NULL : "the gateway stopped answering");
+  rc = strcmp(status, "completed") == 0 ? POS_PAID : is_final(status) ? POS_NOT_PAID : POS_NETWORK;
+  json_decref(txn);
+  return rc;
+}
+
+int main(int argc, char **argv)
+{
+  struct pos_run run;
+  char err[512];
+
+  setvbuf(stdout, NULL, _IOLBF, 0);
+  memset(&run, 0, sizeof run);
+  if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+    fputs(usage, stdout);
+    return POS_PAID;
+  }
+  if (argc < 2 || strcmp(argv[1], "sale") != 0) {
+    fprintf(stderr, "pos: the command is `pos sale`\n%s", usage);
+    return POS_USAGE;
+  }
+  if (parse_options(argc - 1, argv + 1, &run) != 0)
+    return POS_USAGE;
+  if (sale_totals(&run.sale, err, sizeof err) != 0 || posconf_finish(&run.conf, err, sizeof err) != 0
+      || gw_http_init(&run.g, run.conf.gateway_url, NULL, run.conf.ca, err, sizeof err) != 0) {
+    fprintf(stderr, "pos: %s\n", err);
+    return POS_USAGE;
+  }
+  if (!run.sale.reference[0]) {
+    char rnd[16];
+    random_token(6, rnd, sizeof rnd);
+    snprintf(run.sale.reference, sizeof run.sale.reference, "sale-%s", rnd);
+  }
+  run.journal_fd = open(run.conf.journal, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (run.journal_fd < 0) {
+    fprintf(stderr, "pos: cannot open the journal %s: %s\n", run.conf.journal, strerror(errno));
+    return POS_USAGE;
+  }
+  snprintf(run.auth_header, sizeof run.auth_header, "Authorization: Bearer %s", run.conf.terminal);
+  struct sigaction sa = { .sa_handler = on_signal };
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  run.g.abort_flag = &stop_requested;
+  int rc = sell(&run);
+  close(run.journal_fd);
+  gw_http_cleanup(&run.g);
+  return rc;
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# client_pay_lockout.t — after the limit of failed attempts (5 by default)
+# the store records a lock for 30 minutes; while it lasts even the right
+# password is refused and nothing is sent; when it has lapsed the right
+# password works again.  --max-attempts changes the limit.
+. "$(dirname "$0")/client_lib.sh"
+LINK=$CT/link.sock
+STORE=$(store_copy 1234567 h1)
+
+pos_start sale --merchant 1111111111 --item "Tea,1,500,40" --listen "$LINK" --link-timeout 60
+wait_for "$CT/sale.out" "proximity link" 10
+pay() { PAYGW_HANDSET_PASSWORD=$1 "$HANDSET" --store "$STORE" pay --user 00001 --link "$LINK" "${@:2}" >"$CT/pay.out" 2>&1; }
+codes=""
+for i in 1 2 3 4; do pay wrong; codes+="$? "; done
+is "four wrong passwords: exit status 4 each" "$codes" "4 4 4 4 "
+start=$(date +%s)
+pay wrong; is "the fifth: exit status 5 (locked)" "$?" 5
+check "the fifth: says the handset is locked" grep -q "Too many failed attempts: this handset is locked until" "$CT/pay.out"
+until=$(jq -r .lockout.locked_until "$STORE")
+lock_end=$(date -d "$until" +%s)
+check "the lock lasts 30 minutes" test $((lock_end - start)) -ge 1799 -a $((lock_end - start)) -le 1802
+pay demo-pass-00001; is "right password while locked: exit status 5" "$?" 5
+check "right password while locked: refused with the time" grep -q "locked after too many failed attempts; try again after $until" "$CT/pay.out"
+is "while locked: no auth result stored" "$(jq -r '.auth_results | length' "$STORE")" 0
+check "while locked: nothing reached the POS" bash -c "! grep -q 'received from the handset' '$CT/sale.out'"
+
+# the lock lapses (moved into the past in the store, as time would)
+jq '.lockout.locked_until = "2000-01-01T00:00:00Z"' "$STORE" >"$CT/s.tmp" && cat "$CT/s.tmp" >"$STORE"
+pay demo-pass-00001; is "after the lock: the right password works" "$?" 0
+check "after the lock: the POS received the user ID" wait_for "$CT/sale.out" "User ID 00001 received" 5
+wait_for "$CT/sale.out" "Transaction number" 10
+is "after the lock: no lock in the store" "$(jq -r '.lockout.locked_until // "none"' "$STORE")" none
+kill -TERM "$POS_PID"; wait_exit "$POS_PID" 20
+
+# a lower limit
+STORE2=$(store_copy 1234567 h2)
+PAYGW_HANDSET_PASSWORD=wrong "$HANDSET" --store "$STORE2" pay --user 00001 --link "$LINK" --max-attempts 2 >/dev/null 2>&1
+is "--max-attempts 2: the first failure is 4" "$?" 4
+PAYGW_HANDSET_PASSWORD=wrong "$HANDSET" --store "$STORE2" pay --user 00001 --link "$LINK" --max-attempts 2 --lock-time 60 >/dev/null 2>&1
+is "--max-attempts 2: the second locks" "$?" 5
+lock_end=$(date -d "$(jq -r .lockout.locked_until "$STORE2")" +%s)
+check "--lock-time 60: locked for a minute" test $((lock_end - $(date +%s))) -le 61
+done_testing
