@@ -372,7 +372,17 @@ enum flow_outcome flow_run(struct flow_worker *w, unsigned long long *latency_us
 
 int flow_drain_mailbox(struct flow_worker *w, char *why, size_t why_len)
 {
-  long interval = 0;
   struct command cmd;
-  return handset_poll(w, NULL, &cmd, &interval, why, why_len) < 0 ? -1 : 0;
+  /* a poll right after the last flow's may be told to slow down: wait as
+   * told and ask again */
+  for (int attempt = 0; attempt < 3; attempt++) {
+    long interval = 0;
+    unsigned long slow_downs = w->slow_downs;
+    if (handset_poll(w, NULL, &cmd, &interval, why, why_len) < 0)
+      return -1;
+    if (w->slow_downs == slow_downs)
+      return 0;
+    sleep(interval > 0 ? (unsigned)interval : 1);
+  }
+  return fail(why, why_len, "GET /v1/mailbox: still told to slow down");
 }

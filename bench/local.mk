@@ -10,3 +10,10 @@ bench_flows_SOURCES = \
 	bench/limits.c bench/limits.h
 bench_flows_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir) $(CURL_CFLAGS) $(LIBPQ_CFLAGS) $(JANSSON_CFLAGS) $(OPENSSL_CFLAGS) -pthread
 bench_flows_LDADD = $(CURL_LIBS) $(LIBPQ_LIBS) $(COMMON_LIBS) -lpthread
+
+# unit test of the latency histogram
+check_PROGRAMS += tests/unit/test_bench_hist
+TESTS += tests/unit/test_bench_hist
+tests_unit_test_bench_hist_SOURCES = tests/unit/test_bench_hist.c bench/hist.c bench/hist.h
+tests_unit_test_bench_hist_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir) $(CMOCKA_CFLAGS)
+tests_unit_test_bench_hist_LDADD = $(CMOCKA_LIBS)
