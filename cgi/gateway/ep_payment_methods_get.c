@@ -12,7 +12,7 @@ int ep_payment_methods_get(struct request *rq)
 {
   PGresult *txn = NULL;
   struct method_offer offer;
-  enum txn_access access = txn_lock_for_session(rq->db, rq, &txn);
+  enum txn_access access = txn_for_session(rq->db, rq, &txn, false);   /* a read: no row lock */
   int status;
 
   if (access != TXN_OK)

@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum db_status txn_lock(struct db *db, const char *number, PGresult **res)
+static enum db_status txn_fetch(struct db *db, struct db_statement *st_read, const char *number, PGresult **res)
 {
   const char *params[] = { number };
-  enum db_status st = db_exec(db, &q_txn_lock, params, res);
+  enum db_status st = db_exec(db, st_read, params, res);
 
   if (st != DB_ONE_ROW || strcmp(db_get(*res, 0, "overdue"), "t") != 0)
     return st;
@@ -23,7 +23,17 @@ enum db_status txn_lock(struct db *db, const char *number, PGresult **res)
   *res = NULL;
   if (ex < 0)
     return ex;
-  return db_exec(db, &q_txn_lock, params, res);
+  return db_exec(db, st_read, params, res);
+}
+
+enum db_status txn_lock(struct db *db, const char *number, PGresult **res)
+{
+  return txn_fetch(db, &q_txn_lock, number, res);
+}
+
+enum db_status txn_read(struct db *db, const char *number, PGresult **res)
+{
+  return txn_fetch(db, &q_txn_read, number, res);
 }
 
 bool txn_is_final(const char *status)
@@ -104,7 +114,12 @@ int txn_reply_wrong_state(struct request *rq, const char *status, const char *do
 
 enum txn_access txn_lock_for_session(struct db *db, struct request *rq, PGresult **res)
 {
-  enum db_status st = txn_lock(db, rq->path_param, res);
+  return txn_for_session(db, rq, res, true);
+}
+
+enum txn_access txn_for_session(struct db *db, struct request *rq, PGresult **res, bool lock)
+{
+  enum db_status st = (lock ? txn_lock : txn_read)(db, rq->path_param, res);
 
   if (st < 0)
     return TXN_DB_ERROR;

@@ -15,6 +15,9 @@
  * see the state as it really is.  DB_ONE_ROW, DB_NO_ROWS, or an error. */
 enum db_status txn_lock(struct db *db, const char *number, PGresult **res);
 
+/* The same without the row lock, for answers that change nothing. */
+enum db_status txn_read(struct db *db, const char *number, PGresult **res);
+
 /* True when status is one of the states a transaction ends in. */
 bool txn_is_final(const char *status);
 
@@ -44,6 +47,7 @@ int txn_reply_wrong_state(struct request *rq, const char *status, const char *do
  * why not (nothing locked, *res NULL). */
 enum txn_access { TXN_OK, TXN_UNKNOWN, TXN_BAD_SESSION, TXN_DB_ERROR };
 enum txn_access txn_lock_for_session(struct db *db, struct request *rq, PGresult **res);
+enum txn_access txn_for_session(struct db *db, struct request *rq, PGresult **res, bool lock);
 
 /* Answers TXN_UNKNOWN / TXN_BAD_SESSION / TXN_DB_ERROR. */
 int txn_reply_access(struct request *rq, enum txn_access access);

@@ -40,6 +40,19 @@ struct db_statement q_txn_lock = {
   1, 0
 };
 
+/* The same row without the lock, for reads: a row lock would make a GET a
+ * writing transaction with a commit to flush. */
+struct db_statement q_txn_read = {
+  "txn_read",
+  "SELECT " TXN_COLUMNS ", m.code AS merchant_code, m.name AS merchant_name, m.shop_name,"
+  "       tm.code AS terminal_code, c.label AS card_label, c.first6, c.last4, c.pan_length,"
+  "       encode(c.pan_ciphertext, 'hex') AS card_ciphertext, c.key_id AS card_key_id, c.expiry AS card_expiry"
+  "  FROM gateway.transactions t JOIN gateway.merchants m ON m.id = t.merchant_id"
+  "  JOIN gateway.terminals tm ON tm.id = t.terminal_id JOIN gateway.cards c ON c.id = t.card_id"
+  " WHERE t.number = $1",
+  1, 0
+};
+
 struct db_statement q_txn_for_merchant = {
   "txn_for_merchant",
   "SELECT " TXN_COLUMNS " FROM gateway.transactions t WHERE t.number = $1 AND t.merchant_id = $2",
