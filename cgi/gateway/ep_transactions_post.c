@@ -90,45 +90,11 @@ static json_t *payment_command(const char *number, const char *user_id, const ch
                    "expires_at", expires);
 }
 
-/* Stores the transaction and its payment command; fills t->answer. */
-static enum db_status store(struct db *db, struct new_txn *t, PGresult *user)
+/* The answer to the terminal, which is also what a replay gets. */
+static char *answer_text(const struct new_txn *t, const char *number, const char *binding, const char *now_text,
+                         const char *deadline)
 {
-  char number[TXN_NUMBER_LEN + 1], binding[BINDING_CODE_LEN + 1], challenge[CHALLENGE_LEN + 1];
-  char deadline[RFC3339_LEN], now_text[RFC3339_LEN], merchant[24], terminal[24], total[24], tax[24];
-  time_t now = time(NULL);
   const json_t *ref = json_object_get(t->body, "reference");
-  char *items = json_dumps(json_object_get(t->body, "items"), JSON_COMPACT | JSON_PRESERVE_ORDER);
-  PGresult *res;
-
-  if (!items || token_txn_number(number) || token_binding_code(binding) || token_b64url32(challenge)) {
-    free(items);
-    return DB_HARD_ERROR;
-  }
-  rfc3339(now, now_text);
-  rfc3339(now + settings.device_window_s, deadline);
-  snprintf(merchant, sizeof merchant, "%" PRId64, t->rq->terminal.merchant_id);
-  snprintf(terminal, sizeof terminal, "%" PRId64, t->rq->terminal.terminal_id);
-  snprintf(total, sizeof total, "%" PRId64, t->total);
-  snprintf(tax, sizeof tax, "%" PRId64, t->tax_total);
-  const char *user_id = db_get(user, 0, "user_id");
-  const char *params[] = { number, user_id, db_get(user, 0, "card_id"), db_get(user, 0, "device_id"),
-                           merchant, terminal, deadline,
-                           json_string_value(json_object_get(t->body, "currency")), total, tax, items,
-                           ref ? json_string_value(ref) : NULL, binding, challenge };
-  enum db_status st = db_exec(db, &q_txn_insert, params, &res);
-  free(items);
-  if (st != DB_ONE_ROW)
-    return st < 0 ? st : DB_HARD_ERROR;
-  char txn_id[24];
-  snprintf(txn_id, sizeof txn_id, "%s", db_get(res, 0, "id"));
-  PQclear(res);
-
-  st = mailbox_put(db, db_get(user, 0, "device_id"), user_id, txn_id, "payment_command",
-                   payment_command(number, user_id, db_get(user, 0, "device_code"), challenge, binding,
-                                   now_text, deadline),
-                   deadline);
-  if (st < 0)
-    return st;
   json_t *answer = json_pack("{s:s, s:s, s:s, s:I, s:I, s:O, s:s, s:s}", "transaction", number,
                              "status", "awaiting_device", "binding_code", binding, "total", (json_int_t)t->total,
                              "tax_total", (json_int_t)t->tax_total, "currency", json_object_get(t->body, "currency"),
@@ -138,10 +104,55 @@ static enum db_status store(struct db *db, struct new_txn *t, PGresult *user)
   json_object_set_new(answer, "merchant", json_pack("{s:s, s:s}", "code", t->rq->terminal.merchant_code,
                                                     "name", t->rq->terminal.merchant_name));
   json_object_set_new(answer, "shop", json_string(t->rq->terminal.shop_name));
-  t->answer = json_dumps(answer, JSON_COMPACT | JSON_PRESERVE_ORDER);
+  char *text = json_dumps(answer, JSON_COMPACT | JSON_PRESERVE_ORDER);
   json_decref(answer);
-  t->outcome = OUT_CREATED;
-  return t->answer ? DB_ONE_ROW : DB_HARD_ERROR;
+  return text;
+}
+
+/* Stores the transaction, its signed payment command and the idempotent
+ * answer in one statement (q_txn_insert); fills t->answer. */
+static enum db_status store(struct db *db, struct new_txn *t, PGresult *user)
+{
+  char number[TXN_NUMBER_LEN + 1], binding[BINDING_CODE_LEN + 1], challenge[CHALLENGE_LEN + 1];
+  char deadline[RFC3339_LEN], now_text[RFC3339_LEN], merchant[24], terminal[24], total[24], tax[24], sig[90];
+  char *items = NULL, *command = NULL;
+  time_t now = time(NULL);
+  const json_t *ref = json_object_get(t->body, "reference");
+  const char *user_id = db_get(user, 0, "user_id");
+  enum db_status st = DB_HARD_ERROR;
+  PGresult *res;
+
+  if (token_txn_number(number) || token_binding_code(binding) || token_b64url32(challenge))
+    return DB_HARD_ERROR;
+  rfc3339(now, now_text);
+  rfc3339(now + settings.device_window_s, deadline);
+  items = json_dumps(json_object_get(t->body, "items"), JSON_COMPACT | JSON_PRESERVE_ORDER);
+  t->answer = answer_text(t, number, binding, now_text, deadline);
+  if (!items || !t->answer
+      || mailbox_seal(payment_command(number, user_id, db_get(user, 0, "device_code"), challenge, binding,
+                                      now_text, deadline), &command, sig) != 0)
+    goto out;
+  snprintf(merchant, sizeof merchant, "%" PRId64, t->rq->terminal.merchant_id);
+  snprintf(terminal, sizeof terminal, "%" PRId64, t->rq->terminal.terminal_id);
+  snprintf(total, sizeof total, "%" PRId64, t->total);
+  snprintf(tax, sizeof tax, "%" PRId64, t->tax_total);
+  const char *params[] = { number, user_id, db_get(user, 0, "card_id"), db_get(user, 0, "device_id"),
+                           merchant, terminal, deadline,
+                           json_string_value(json_object_get(t->body, "currency")), total, tax, items,
+                           ref ? json_string_value(ref) : NULL, binding, challenge, command, sig,
+                           t->answer, t->idem_key };
+  st = db_exec(db, &q_txn_insert, params, &res);
+  if (st == DB_ONE_ROW) {
+    t->outcome = OUT_CREATED;
+    PQclear(res);
+  } else if (st >= 0) {
+    PQclear(res);
+    st = DB_HARD_ERROR;
+  }
+out:
+  free(items);
+  free(command);
+  return st;
 }
 
 static enum db_status create_in_db(struct db *db, void *ctx)
@@ -169,12 +180,6 @@ static enum db_status create_in_db(struct db *db, void *ctx)
   }
   st = store(db, t, user);
   PQclear(user);
-  if (st >= 0 && t->idem_key) {
-    char terminal_id[24];
-    snprintf(terminal_id, sizeof terminal_id, "%" PRId64, t->rq->terminal.terminal_id);
-    const char *params[] = { terminal_id, t->idem_key, "201", t->answer };
-    st = db_run(db, &q_idem_answer, params);
-  }
   return st;
 }
 

@@ -25,6 +25,18 @@ int mailbox_sign(const char *text, char sig_b64[90])
   return 0;
 }
 
+int mailbox_seal(json_t *message, char **text, char sig_b64[90])
+{
+  *text = json_dumps(message, JSON_COMPACT | JSON_PRESERVE_ORDER);
+  json_decref(message);
+  if (*text && mailbox_sign(*text, sig_b64) == 0)
+    return 0;
+  log_msg(LOG_ERROR, "cannot sign a mailbox message (is PAYGW_MESSAGE_KEY_FILE set?)");
+  free(*text);
+  *text = NULL;
+  return -1;
+}
+
 enum db_status mailbox_put(struct db *db, const char *device_id, const char *user_id, const char *txn_id,
                            const char *kind, json_t *message, const char *expires_at)
 {

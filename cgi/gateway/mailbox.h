@@ -17,4 +17,8 @@ enum db_status mailbox_put(struct db *db, const char *device_id, const char *use
 /* The signature (base64url, 86 chars + NUL) of text under the message key. */
 int mailbox_sign(const char *text, char sig_b64[90]);
 
+/* Serialises `message` (taken over) into *text (malloc'd, caller frees) and
+ * signs it, for statements that insert the message themselves.  0 or -1. */
+int mailbox_seal(json_t *message, char **text, char sig_b64[90]);
+
 #endif

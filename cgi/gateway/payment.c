@@ -1,6 +1,7 @@
 /* payment.c — see payment.h and ep_payment_method_post.c. */
 #include "gateway/payment.h"
 #include "gateway/db/queries.h"
+#include "gateway/mailbox.h"
 #include "gateway/methods.h"
 #include "gateway/money.h"
 #include "gateway/settings.h"
@@ -64,24 +65,29 @@ enum db_status payment_begin(struct db *db, PGresult *txn, const char *method, i
 
 struct finish {
   struct payment *p;
+  bool was_sent;      /* the authorization was still "sent": ours to reverse */
 };
 
-static enum db_status record_answer(struct db *db, void *ctx)
+/* One statement (q_auth_outcome): answer recorded, payment ended, handset
+ * told.  DB_ONE_ROW only when all three happened. */
+static enum db_status record_answer(struct db *db, struct payment *p)
 {
-  struct payment *p = ((struct finish *)ctx)->p;
   bool approved = strcmp(p->answer.response_code, ISO_RC_APPROVED) == 0;
+  const char *status = approved ? "completed" : "declined";
   const char *reason = approved ? NULL : iso_response_text(p->answer.response_code);
-  enum db_status st;
+  char *message, sig[90];
+  PGresult *res;
 
-  const char *auth[] = { p->ref.id, p->answer.response_code, p->answer.approval_code };
-  if ((st = db_run(db, &q_auth_answered, auth)) != DB_ONE_ROW)
-    return st < 0 ? st : DB_ABORT;      /* the sweep reversed it meanwhile */
-  const char *fin[] = { p->ref.id, approved ? "completed" : "declined", "authorizing", p->answer.response_code,
-                        reason, approved ? p->answer.approval_code : NULL };
-  if ((st = db_run(db, &q_txn_finish, fin)) != DB_ONE_ROW)
-    return st < 0 ? st : DB_ABORT;
-  return txn_notify_handset(db, &p->ref, approved ? "completed" : "declined",
-                            approved ? p->answer.approval_code : NULL, reason);
+  if (mailbox_seal(txn_completion_message(&p->ref, status, approved ? p->answer.approval_code : NULL, reason),
+                   &message, sig) != 0)
+    return DB_HARD_ERROR;
+  const char *params[] = { p->ref.id, p->answer.response_code, p->answer.approval_code, status, reason,
+                           approved ? p->answer.approval_code : NULL, message, sig };
+  enum db_status st = db_exec(db, &q_auth_outcome, params, &res);
+  free(message);
+  if (st >= 0)
+    PQclear(res);
+  return st;
 }
 
 static enum db_status record_failure(struct db *db, void *ctx)
@@ -92,6 +98,7 @@ static enum db_status record_failure(struct db *db, void *ctx)
 
   if ((st = db_run(db, &q_auth_reversal_pending, auth)) < 0)
     return st;
+  ((struct finish *)ctx)->was_sent = st == DB_ONE_ROW;
   const char *fin[] = { p->ref.id, "failed", "authorizing", "91", FAILED_REASON, NULL };
   if ((st = db_run(db, &q_txn_finish, fin)) < 0)
     return st;
@@ -134,18 +141,41 @@ bool payment_reverse(struct db *db, struct payment *p, int tries, bool already_t
   return r.acknowledged;
 }
 
+/* How the transaction ended, as stored. */
+static enum payment_outcome settled_outcome(struct db *db, struct payment *p)
+{
+  PGresult *res;
+  enum payment_outcome outcome = PAYMENT_FAILED;
+
+  if (txn_read(db, p->ref.number, &res) == DB_ONE_ROW) {
+    const char *status = db_get(res, 0, "status");
+    outcome = strcmp(status, "completed") == 0 ? PAYMENT_COMPLETED
+              : strcmp(status, "declined") == 0 ? PAYMENT_DECLINED : PAYMENT_FAILED;
+  }
+  if (res)
+    PQclear(res);
+  return outcome;
+}
+
 void payment_send_and_finish(struct db *db, struct payment *p)
 {
   struct finish f = { p };
 
   if (issuer_authorize(&p->auth, &p->answer, settings.issuer_timeout_ms) == ISSUER_ANSWERED
-      && db_run_transaction(db, "record answer", record_answer, &f) >= 0) {
+      && record_answer(db, p) == DB_ONE_ROW) {
     p->outcome = strcmp(p->answer.response_code, ISO_RC_APPROVED) == 0 ? PAYMENT_COMPLETED : PAYMENT_DECLINED;
     return;
   }
   /* no answer in time (or it could not be recorded): fail and reverse */
   p->outcome = PAYMENT_FAILED;
-  if (db_run_transaction(db, "record failure", record_failure, &f) < 0)
+  enum db_status st = db_run_transaction(db, "record failure", record_failure, &f);
+  if (st >= 0 && !f.was_sent) {
+    /* already settled: our answer was recorded though its reply was lost,
+     * or the sweep reversed it; reversing again would undo a payment */
+    p->outcome = settled_outcome(db, p);
+    return;
+  }
+  if (st < 0)
     log_msg(LOG_ERROR, "cannot record the failure of %s; the sweep will reverse it", p->ref.number);
   payment_reverse(db, p, 3, false);
 }

@@ -91,8 +91,8 @@ void txn_ref_from(PGresult *res, struct txn_ref *ref)
   snprintf(ref->device_id, sizeof ref->device_id, "%s", db_get(res, 0, "device_id"));
 }
 
-enum db_status txn_notify_handset(struct db *db, const struct txn_ref *ref, const char *status,
-                                  const char *approval, const char *reason)
+json_t *txn_completion_message(const struct txn_ref *ref, const char *status, const char *approval,
+                               const char *reason)
 {
   char now[RFC3339_LEN];
   rfc3339(time(NULL), now);
@@ -103,7 +103,14 @@ enum db_status txn_notify_handset(struct db *db, const struct txn_ref *ref, cons
   if (reason && *reason)
     json_object_set_new(msg, "reason", json_string(reason));
   json_object_set_new(msg, "issued_at", json_string(now));
-  return mailbox_put(db, ref->device_id, ref->user_id, ref->id, "completion", msg, NULL);
+  return msg;
+}
+
+enum db_status txn_notify_handset(struct db *db, const struct txn_ref *ref, const char *status,
+                                  const char *approval, const char *reason)
+{
+  return mailbox_put(db, ref->device_id, ref->user_id, ref->id, "completion",
+                     txn_completion_message(ref, status, approval, reason), NULL);
 }
 
 int txn_reply_wrong_state(struct request *rq, const char *status, const char *doing)

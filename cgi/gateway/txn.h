@@ -32,8 +32,12 @@ struct txn_ref {
 };
 void txn_ref_from(PGresult *res, struct txn_ref *ref);
 
-/* A `completion` mailbox message for the handset at the end of ref's
- * transaction. */
+/* The `completion` message for the handset at the end of ref's transaction
+ * (not yet signed or stored). */
+json_t *txn_completion_message(const struct txn_ref *ref, const char *status, const char *approval,
+                               const char *reason);
+
+/* ... signed and put in the handset's mailbox. */
 enum db_status txn_notify_handset(struct db *db, const struct txn_ref *ref, const char *status,
                                   const char *approval, const char *reason);
 

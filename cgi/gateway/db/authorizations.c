@@ -9,6 +9,22 @@ struct db_statement q_auth_record = {
   4, 0
 };
 
+/* The issuer's answer recorded, the payment ended and the handset told ($7
+ * message, $8 signature), in one statement: a row comes back only when the
+ * authorization was still "sent" and the transaction "authorizing". */
+struct db_statement q_auth_outcome = {
+  "auth_outcome",
+  "WITH a AS (UPDATE gateway.authorizations SET status = 'answered', response_code = $2, approval_code = $3,"
+  "             answered_at = now()"
+  "           WHERE transaction_id = $1 AND status = 'sent' RETURNING transaction_id),"
+  " t AS (UPDATE gateway.transactions SET status = $4, deadline = NULL, response_code = $2, outcome_reason = $5,"
+  "         approval_code = $6, completed_at = now(), updated_at = now()"
+  "       WHERE id = (SELECT transaction_id FROM a) AND status = 'authorizing' RETURNING id, device_id, user_id)"
+  " INSERT INTO gateway.mailbox (device_id, user_id, transaction_id, kind, message, signature)"
+  " SELECT device_id, user_id, id, 'completion', $7, $8 FROM t RETURNING id",
+  8, 0
+};
+
 struct db_statement q_auth_answered = {
   "auth_answered",
   "UPDATE gateway.authorizations SET status = 'answered', response_code = $2, approval_code = $3,"

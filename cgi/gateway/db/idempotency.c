@@ -15,13 +15,6 @@ struct db_statement q_idem_get = {
   2, 0
 };
 
-struct db_statement q_idem_answer = {
-  "idem_answer",
-  "UPDATE gateway.idempotency_keys SET response_status = $3, response_body = $4"
-  " WHERE terminal_id = $1 AND key = $2",
-  4, 0
-};
-
 struct db_statement q_idem_forget = {
   "idem_forget",
   "DELETE FROM gateway.idempotency_keys WHERE created_at < now() - interval '48 hours'",

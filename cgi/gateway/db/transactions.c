@@ -6,13 +6,21 @@
 
 #define WAITING "('awaiting_device', 'awaiting_confirmation', 'awaiting_method')"
 
+/* A new transaction, its signed payment command in the mailbox ($15 text,
+ * $16 signature) and, with an Idempotency-Key ($18), the answer stored for
+ * replays ($17): one statement, one round trip. */
 struct db_statement q_txn_insert = {
   "txn_insert",
-  "INSERT INTO gateway.transactions (number, user_id, card_id, device_id, merchant_id, terminal_id, deadline,"
-  "   currency, total, tax_total, items, reference, binding_code, challenge)"
-  " VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz, $8, $9, $10, $11::jsonb, $12, $13, $14)"
-  " RETURNING id, " SQL_RFC3339("created_at") " AS created_at",
-  14, 0
+  "WITH t AS (INSERT INTO gateway.transactions (number, user_id, card_id, device_id, merchant_id, terminal_id,"
+  "             deadline, currency, total, tax_total, items, reference, binding_code, challenge)"
+  "           VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz, $8, $9, $10, $11::jsonb, $12, $13, $14)"
+  "           RETURNING id, device_id, user_id),"
+  " m AS (INSERT INTO gateway.mailbox (device_id, user_id, transaction_id, kind, message, signature, expires_at)"
+  "       SELECT device_id, user_id, id, 'payment_command', $15, $16, $7::timestamptz FROM t RETURNING id),"
+  " k AS (UPDATE gateway.idempotency_keys SET response_status = 201, response_body = $17"
+  "       WHERE terminal_id = $6 AND key = $18 RETURNING 1)"
+  " SELECT t.id, (SELECT count(*) FROM m) AS messages, (SELECT count(*) FROM k) AS keys FROM t",
+  18, 0
 };
 
 /* Everything a handler needs about one transaction, locked for the rest of
