@@ -25,14 +25,6 @@ struct db_statement q_auth_outcome = {
   8, 0
 };
 
-struct db_statement q_auth_answered = {
-  "auth_answered",
-  "UPDATE gateway.authorizations SET status = 'answered', response_code = $2, approval_code = $3,"
-  "   answered_at = now()"
-  " WHERE transaction_id = $1 AND status = 'sent'",
-  3, 0
-};
-
 struct db_statement q_auth_reversal_pending = {
   "auth_reversal_pending",
   "UPDATE gateway.authorizations SET status = 'reversal_pending' WHERE transaction_id = $1 AND status = 'sent'",

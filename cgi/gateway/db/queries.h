@@ -25,7 +25,7 @@ extern struct db_statement q_txn_insert, q_txn_lock, q_txn_read, q_txn_for_merch
 extern struct db_statement q_user_for_payment, q_issuer_ranges, q_merchant_methods;
 extern struct db_statement q_idem_claim, q_idem_get, q_idem_forget;
 extern struct db_statement q_device_by_code, q_mailbox_pickup;
-extern struct db_statement q_auth_record, q_auth_outcome, q_auth_answered, q_auth_reversal_pending, q_auth_reversed,
+extern struct db_statement q_auth_record, q_auth_outcome, q_auth_reversal_pending, q_auth_reversed,
     q_auth_reversal_tried, q_auth_unresolved;
 
 #endif
