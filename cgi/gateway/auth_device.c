@@ -86,15 +86,12 @@ int auth_device(struct request *rq)
 int auth_session(struct request *rq)
 {
   const char *header = request_header(rq, "HTTP_AUTHORIZATION");
-  unsigned char digest[32];
 
   if (!header || strncmp(header, "Bearer ", 7) != 0 || strlen(header + 7) != 43 || !token_is_code(header + 7, 43)) {
     reply_add_header(rq, "WWW-Authenticate: Bearer realm=\"paygw\"");
     reply_problem(rq, PROBLEM_UNAUTHENTICATED, "the session from device-auth is required (Authorization: Bearer ...)");
     return -1;
   }
-  token_sha256(header + 7, digest);
-  for (int i = 0; i < 32; i++)
-    snprintf(rq->session_hash + 2 * i, 3, "%02x", digest[i]);
+  token_sha256_hex(header + 7, rq->session_hash);
   return 0;
 }

@@ -4,9 +4,9 @@
 #include "gateway/auth.h"
 #include "gateway/cache.h"
 #include "gateway/reply.h"
+#include "gateway/tokens.h"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +14,6 @@
 int terminal_credential_parse(const char *credential, char *code, size_t code_len, char hash_hex[65])
 {
   const char *dot = strchr(credential, '.');
-  unsigned char digest[32];
-  unsigned int dlen = 0;
 
   if (!dot || dot == credential || (size_t)(dot - credential) >= code_len || strlen(dot + 1) != 43)
     return -1;
@@ -24,10 +22,7 @@ int terminal_credential_parse(const char *credential, char *code, size_t code_le
       return -1;
   memcpy(code, credential, (size_t)(dot - credential));
   code[dot - credential] = '\0';
-  if (EVP_Digest(dot + 1, 43, digest, &dlen, EVP_sha256(), NULL) != 1)
-    return -1;
-  for (unsigned i = 0; i < dlen; i++)
-    snprintf(hash_hex + 2 * i, 3, "%02x", digest[i]);
+  token_sha256_hex(dot + 1, hash_hex);
   return 0;
 }
 

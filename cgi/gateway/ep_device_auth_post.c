@@ -118,7 +118,6 @@ static enum db_status authenticate_in_db(struct db *db, void *ctx)
   struct device_auth *a = ctx;
   PGresult *txn;
   char deadline[RFC3339_LEN], session_hex[65];
-  unsigned char digest[32];
   enum db_status st = txn_lock(db, member(a->body, "transaction"), &txn);
 
   a->refusal = R_DB;
@@ -144,9 +143,7 @@ static enum db_status authenticate_in_db(struct db *db, void *ctx)
     return DB_NO_ROWS;      /* refused; commits an expiry txn_lock applied */
   }
   rfc3339(time(NULL) + settings.confirm_window_s, deadline);
-  token_sha256(a->session, digest);
-  for (int i = 0; i < 32; i++)
-    snprintf(session_hex + 2 * i, 3, "%02x", digest[i]);
+  token_sha256_hex(a->session, session_hex);
   const char *params[] = { db_get(txn, 0, "id"), session_hex, deadline };
   st = db_run(db, &q_txn_device_authed, params);
   if (st == DB_ONE_ROW) {

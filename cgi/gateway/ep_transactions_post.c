@@ -46,12 +46,6 @@ struct new_txn {
   char *answer;                      /* the JSON answered (malloc'd) */
 };
 
-static void hex32(const unsigned char in[32], char out[65])
-{
-  for (int i = 0; i < 32; i++)
-    snprintf(out + 2 * i, 3, "%02x", in[i]);
-}
-
 /* Claims the key; on a second use, decides replay or conflict. */
 static enum db_status claim_key(struct db *db, struct new_txn *t, bool *claimed)
 {
@@ -229,9 +223,7 @@ int ep_transactions_post(struct request *rq)
   }
   if (t.idem_key) {
     char *canonical = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
-    unsigned char digest[32];
-    token_sha256(canonical ? canonical : "", digest);
-    hex32(digest, t.request_hash);
+    token_sha256_hex(canonical ? canonical : "", t.request_hash);
     free(canonical);
   }
   enum db_status st = db_run_transaction(rq->db, "create transaction", create_in_db, &t);

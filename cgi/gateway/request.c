@@ -2,6 +2,7 @@
  * and the body with a hard size limit (CONTENT_LENGTH is never trusted). */
 #include "gateway/request.h"
 #include "gateway/reply.h"
+#include "gateway/tokens.h"
 
 #include <openssl/rand.h>
 #include <stdio.h>
@@ -30,8 +31,7 @@ static void set_request_id(struct request *rq)
     return;
   }
   RAND_bytes(raw, sizeof raw);
-  for (size_t i = 0; i < sizeof raw; i++)
-    snprintf(rq->request_id + 2 * i, 3, "%02x", raw[i]);
+  token_hex(raw, sizeof raw, rq->request_id);
 }
 
 /* Reads at most max_body + 1 bytes, so an over-long body is detected even

@@ -58,3 +58,20 @@ int token_is_code(const char *text, size_t max)
       return 0;
   return 1;
 }
+
+void token_hex(const unsigned char *in, size_t n, char *out)
+{
+  static const char digits[] = "0123456789abcdef";
+  for (size_t i = 0; i < n; i++) {
+    out[2 * i] = digits[in[i] >> 4];
+    out[2 * i + 1] = digits[in[i] & 0x0f];
+  }
+  out[2 * n] = '\0';
+}
+
+void token_sha256_hex(const char *text, char out[65])
+{
+  unsigned char digest[32];
+  token_sha256(text, digest);
+  token_hex(digest, sizeof digest, out);
+}

@@ -20,6 +20,13 @@ int token_b64url32(char out[CHALLENGE_LEN + 1]);
 /* SHA-256 of text, raw (32 bytes). */
 void token_sha256(const char *text, unsigned char out[32]);
 
+/* ... as 64 lower-case hex digits + NUL: how credentials and sessions are
+ * stored and compared. */
+void token_sha256_hex(const char *text, char out[65]);
+
+/* n bytes as 2n lower-case hex digits + NUL. */
+void token_hex(const unsigned char *in, size_t n, char *out);
+
 /* True when text is 1..max chars of [A-Za-z0-9_-]. */
 int token_is_code(const char *text, size_t max);
 
