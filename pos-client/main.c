@@ -319,10 +319,15 @@ static void wait_for_completion(struct pos_run *run, json_t **txn)
     }
     long left = deadline - now;
     long wait_s = canceled ? 0 : tty ? 1 : left < 25 ? (left > 0 ? left : 0) : 25;
+    time_t asked = time(NULL);
+    char before[32];
+    snprintf(before, sizeof before, "%s", status_of(*txn));
     if (poll_status(run, txn, wait_s) != 0) {
       if (canceled && time(NULL) > deadline + 30)
         break;                           /* the gateway is gone; give up */
       sleep(1);
+    } else if (wait_s > 1 && time(NULL) - asked < 1 && strcmp(before, status_of(*txn)) == 0) {
+      sleep(1);                          /* no wait slot was free (Retry-After): do not hammer */
     }
   }
   if (tty)

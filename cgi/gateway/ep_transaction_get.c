@@ -8,6 +8,7 @@
 #include "gateway/settings.h"
 #include "gateway/tokens.h"
 #include "gateway/txn.h"
+#include "gateway/wait_slots.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -88,9 +89,14 @@ int ep_transaction_get(struct request *rq)
   if (wait > 0) {
     if (request_query_param(rq, "status", from, sizeof from) != 0)
       snprintf(from, sizeof from, "%s", db_get(res, 0, "status"));
-    if (strcmp(db_get(res, 0, "status"), from) == 0 && !txn_is_final(from)) {
+    int slot = -1;
+    if (strcmp(db_get(res, 0, "status"), from) == 0 && !txn_is_final(from)
+        && (slot = wait_slot_acquire()) < 0)
+      reply_add_header(rq, "Retry-After: 1");   /* every wait slot is taken: ask again soon */
+    if (slot >= 0) {
       PQclear(res);
       wait_for_change(rq, merchant, from, wait);
+      wait_slot_release(slot);
       st = read_view(rq, merchant, &res);
       if (st != DB_ONE_ROW) {
         if (res)
