@@ -10,10 +10,13 @@
 #include "proxlink/prompt.h"
 #include "proxlink/proxlink.h"
 
+#include <fcntl.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #define LINK_TIMEOUT_MS 10000
 
@@ -110,15 +113,40 @@ static int send_over_link(const struct handset_opts *o, const char *user_id)
   return EXIT_DONE;
 }
 
+/* One `pay` at a time per store: the failed-attempt counter and the auth
+ * results are read, changed and written back, and two runs at once would
+ * each start from the same count (defeating the lock-out) and one would lose
+ * its update.  The lock is an flock on "<store>.lock", dropped by the
+ * kernel when the process ends. */
+static int lock_store(const char *store)
+{
+  char path[4096];
+  snprintf(path, sizeof path, "%s.lock", store);
+  int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
+    return fd;
+  if (fd >= 0)
+    close(fd);
+  return -1;
+}
+
 int cmd_pay(struct handset_opts *o)
 {
   struct uim_store s;
   char user[64] = "", password[256] = "", err[512], until[32];
   time_t end;
-  int rc = handset_open_store(o, &s);
+  int lock = o->store && *o->store ? lock_store(o->store) : -2;
 
-  if (rc != 0)
+  if (lock == -1) {
+    fprintf(stderr, "handset: another `handset pay` is using the store %s; try again when it has finished\n", o->store);
+    return EXIT_USAGE;
+  }
+  int rc = handset_open_store(o, &s);
+  if (rc != 0) {
+    if (lock >= 0)
+      close(lock);
     return rc;
+  }
   if (!o->link || !*o->link) {
     fprintf(stderr, "handset: no proximity link: give --link HOST:PORT|SOCKET or set PAYGW_LINK\n");
     rc = EXIT_USAGE;
@@ -168,5 +196,7 @@ int cmd_pay(struct handset_opts *o)
 out:
   OPENSSL_cleanse(password, sizeof password);
   uim_free(&s);
+  if (lock >= 0)
+    close(lock);
   return rc;
 }

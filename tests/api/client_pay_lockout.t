@@ -40,4 +40,18 @@ PAYGW_HANDSET_PASSWORD=wrong "$HANDSET" --store "$STORE2" pay --user 00001 --lin
 is "--max-attempts 2: the second locks" "$?" 5
 lock_end=$(date -d "$(jq -r .lockout.locked_until "$STORE2")" +%s)
 check "--lock-time 60: locked for a minute" test $((lock_end - $(date +%s))) -le 61
+
+# one `pay` at a time per store: a second run while one holds the store is
+# refused before it reads anything, so parallel runs cannot share a count
+STORE3=$(store_copy 1234567 h3)
+flock -n "$STORE3.lock" sleep 3 &
+holder=$!
+sleep 0.3
+PAYGW_HANDSET_PASSWORD=wrong "$HANDSET" --store "$STORE3" pay --user 00001 --link "$LINK" >"$CT/pay3.out" 2>&1
+is "a pay while another holds the store: exit status 2" "$?" 2
+check "... says another pay is using the store" grep -q "another \`handset pay\` is using the store" "$CT/pay3.out"
+is "... and counted no failed attempt" "$(jq -r '.lockout.failed_attempts // 0' "$STORE3")" 0
+wait "$holder"
+PAYGW_HANDSET_PASSWORD=wrong "$HANDSET" --store "$STORE3" pay --user 00001 --link "$LINK" >/dev/null 2>&1
+is "once it is free, pay runs (a wrong password: 4)" "$?" 4
 done_testing
