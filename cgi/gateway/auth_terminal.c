@@ -17,11 +17,10 @@ int terminal_credential_parse(const char *credential, char *code, size_t code_le
 
   if (!dot || dot == credential || (size_t)(dot - credential) >= code_len || strlen(dot + 1) != 43)
     return -1;
-  for (const char *p = credential; p < dot; p++)
-    if (!((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '_' || *p == '-'))
-      return -1;
   memcpy(code, credential, (size_t)(dot - credential));
   code[dot - credential] = '\0';
+  if (!token_is_code(code, code_len - 1))
+    return -1;
   token_sha256_hex(dot + 1, hash_hex);
   return 0;
 }

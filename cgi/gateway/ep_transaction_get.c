@@ -21,15 +21,7 @@
 static enum db_status read_view(struct request *rq, const char *merchant, PGresult **res)
 {
   const char *params[] = { rq->path_param, merchant };
-  enum db_status st = db_exec(rq->db, &q_txn_for_merchant, params, res);
-  if (st == DB_ONE_ROW && strcmp(db_get(*res, 0, "overdue"), "t") == 0) {
-    /* expire it now rather than show a state that has run out */
-    const char *id[] = { db_get(*res, 0, "id") };
-    db_run(rq->db, &q_txn_expire, id);
-    PQclear(*res);
-    st = db_exec(rq->db, &q_txn_for_merchant, params, res);
-  }
-  return st;
+  return txn_fetch(rq->db, &q_txn_for_merchant, params, res);   /* an overdue one shows as expired */
 }
 
 /* Sleeps in short steps until the status differs from `from` or time is up. */

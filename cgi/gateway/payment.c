@@ -17,48 +17,47 @@
 #define REVERSAL_TIMEOUT_MS 1000
 #define FAILED_REASON "the issuer did not answer in time; the authorization was reversed"
 
-static void fill_auth(struct payment *p, const char *terminal_code, int stan, const char *transmission)
+void payment_prepare(struct payment *p, const char *currency_alpha, const char *merchant_code, int64_t amount)
 {
+  const struct currency *cur = currency_by_alpha(currency_alpha);
+
+  snprintf(p->currency_alpha, sizeof p->currency_alpha, "%s", currency_alpha);
+  snprintf(p->currency_numeric, sizeof p->currency_numeric, "%s", cur ? cur->numeric : "000");
+  snprintf(p->merchant_code, sizeof p->merchant_code, "%s", merchant_code);
+  p->auth.amount = amount;
   p->auth.pan = p->pan;
   p->auth.expiry = p->expiry;
   p->auth.currency_numeric = p->currency_numeric;
   p->auth.merchant_code = p->merchant_code;
-  p->auth.method = p->method;
-  p->auth.stan = stan;
-  issuer_terminal_field(terminal_code, p->auth.terminal_field);
-  snprintf(p->auth.transmission_time, sizeof p->auth.transmission_time, "%s", transmission);
+  p->auth.method = p->method[0] ? p->method : NULL;
 }
 
 enum db_status payment_begin(struct db *db, PGresult *txn, const char *method, int installments, struct payment *p)
 {
-  char terminal_code[33], transmission[11], count[8];
-  const struct currency *cur = currency_by_alpha(db_get(txn, 0, "currency"));
+  char count[8];
   PGresult *res;
   enum db_status st;
 
   memset(p, 0, sizeof *p);
   txn_ref_from(txn, &p->ref);
   snprintf(p->method, sizeof p->method, "%s", method);
-  snprintf(p->currency_alpha, sizeof p->currency_alpha, "%s", db_get(txn, 0, "currency"));
-  snprintf(p->currency_numeric, sizeof p->currency_numeric, "%s", cur ? cur->numeric : "000");
-  p->auth.amount = strtoll(db_get(txn, 0, "total"), NULL, 10);
+  payment_prepare(p, db_get(txn, 0, "currency"), db_get(txn, 0, "merchant_code"),
+                  strtoll(db_get(txn, 0, "total"), NULL, 10));
   p->auth.installments = installments;
   if (methods_card_pan(txn, p->pan, p->expiry, p->masked) != 0) {
     log_msg(LOG_ERROR, "cannot decrypt the card of transaction %s (card key file?)", p->ref.number);
     return DB_HARD_ERROR;
   }
-  snprintf(p->merchant_code, sizeof p->merchant_code, "%s", db_get(txn, 0, "merchant_code"));
-  snprintf(terminal_code, sizeof terminal_code, "%s", db_get(txn, 0, "terminal_code"));
   snprintf(count, sizeof count, "%d", installments);
   const char *moved[] = { p->ref.id, method, count, p->masked };
   if ((st = db_run(db, &q_txn_authorizing, moved)) != DB_ONE_ROW)
     return st;
-  issuer_transmission_time(transmission);
-  issuer_terminal_field(terminal_code, p->auth.terminal_field);
-  const char *record[] = { p->ref.id, p->ref.user_id, transmission, p->auth.terminal_field };
+  issuer_transmission_time(p->auth.transmission_time);
+  issuer_terminal_field(db_get(txn, 0, "terminal_code"), p->auth.terminal_field);
+  const char *record[] = { p->ref.id, p->ref.user_id, p->auth.transmission_time, p->auth.terminal_field };
   if ((st = db_exec(db, &q_auth_record, record, &res)) != DB_ONE_ROW)
     return st < 0 ? st : DB_HARD_ERROR;
-  fill_auth(p, terminal_code, atoi(db_get(res, 0, "stan")), transmission);
+  p->auth.stan = atoi(db_get(res, 0, "stan"));
   PQclear(res);
   return DB_ONE_ROW;
 }

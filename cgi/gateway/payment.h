@@ -18,6 +18,10 @@ struct payment {
   enum payment_outcome outcome;
 };
 
+/* Fills what the 0100 and its reversals share and points p->auth at p's
+ * own buffers (set p->method first, when there is one). */
+void payment_prepare(struct payment *p, const char *currency_alpha, const char *merchant_code, int64_t amount);
+
 /* Step 1, inside the caller's database transaction on the locked row txn:
  * decrypts the card, moves the transaction to authorizing (guarded) and
  * records the authorization.  DB_NO_ROWS when the state moved meanwhile. */

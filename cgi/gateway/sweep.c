@@ -1,7 +1,6 @@
 /* sweep.c — see sweep.h. */
 #include "gateway/sweep.h"
 #include "gateway/db/queries.h"
-#include "gateway/money.h"
 #include "gateway/payment.h"
 #include "gateway/settings.h"
 #include "common/log.h"
@@ -22,18 +21,13 @@ struct unresolved {
 
 static void load_row(PGresult *res, int i, struct payment *p)
 {
-  const struct currency *cur = currency_by_alpha(db_get(res, i, "currency"));
-
   memset(p, 0, sizeof *p);
   snprintf(p->ref.id, sizeof p->ref.id, "%s", db_get(res, i, "transaction_id"));
   snprintf(p->ref.user_id, sizeof p->ref.user_id, "%s", db_get(res, i, "user_id"));
   snprintf(p->ref.device_id, sizeof p->ref.device_id, "%s", db_get(res, i, "device_id"));
   snprintf(p->ref.number, sizeof p->ref.number, "%s", db_get(res, i, "number"));
-  snprintf(p->merchant_code, sizeof p->merchant_code, "%s", db_get(res, i, "merchant_code"));
-  snprintf(p->currency_numeric, sizeof p->currency_numeric, "%s", cur ? cur->numeric : "000");
-  p->auth.merchant_code = p->merchant_code;
-  p->auth.currency_numeric = p->currency_numeric;
-  p->auth.amount = strtoll(db_get(res, i, "total"), NULL, 10);
+  payment_prepare(p, db_get(res, i, "currency"), db_get(res, i, "merchant_code"),
+                  strtoll(db_get(res, i, "total"), NULL, 10));
   p->auth.stan = atoi(db_get(res, i, "stan"));
   snprintf(p->auth.terminal_field, sizeof p->auth.terminal_field, "%s", db_get(res, i, "terminal_code"));
   snprintf(p->auth.transmission_time, sizeof p->auth.transmission_time, "%s", db_get(res, i, "transmission_time"));

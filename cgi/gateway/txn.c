@@ -10,9 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static enum db_status txn_fetch(struct db *db, struct db_statement *st_read, const char *number, PGresult **res)
+enum db_status txn_fetch(struct db *db, struct db_statement *st_read, const char *const *params, PGresult **res)
 {
-  const char *params[] = { number };
   enum db_status st = db_exec(db, st_read, params, res);
 
   if (st != DB_ONE_ROW || strcmp(db_get(*res, 0, "overdue"), "t") != 0)
@@ -28,12 +27,14 @@ static enum db_status txn_fetch(struct db *db, struct db_statement *st_read, con
 
 enum db_status txn_lock(struct db *db, const char *number, PGresult **res)
 {
-  return txn_fetch(db, &q_txn_lock, number, res);
+  const char *params[] = { number };
+  return txn_fetch(db, &q_txn_lock, params, res);
 }
 
 enum db_status txn_read(struct db *db, const char *number, PGresult **res)
 {
-  return txn_fetch(db, &q_txn_read, number, res);
+  const char *params[] = { number };
+  return txn_fetch(db, &q_txn_read, params, res);
 }
 
 bool txn_is_final(const char *status)

@@ -15,6 +15,10 @@
  * see the state as it really is.  DB_ONE_ROW, DB_NO_ROWS, or an error. */
 enum db_status txn_lock(struct db *db, const char *number, PGresult **res);
 
+/* What txn_lock and txn_read do, for any statement reading the transaction
+ * columns (expired first when overdue, then read again). */
+enum db_status txn_fetch(struct db *db, struct db_statement *st_read, const char *const *params, PGresult **res);
+
 /* The same without the row lock, for answers that change nothing. */
 enum db_status txn_read(struct db *db, const char *number, PGresult **res);
 

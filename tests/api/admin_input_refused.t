@@ -10,16 +10,6 @@ TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
 S=t$$$RANDOM
 R=$(date +%s%N | tail -c 13)   # 12 digits: a range prefix no other run shares
 
-# luhn BODY: BODY with its Luhn check digit appended
-luhn() {
-  local body=$1 sum=0 i d n=${#1}
-  for ((i = 0; i < n; i++)); do
-    d=${body:n-1-i:1}
-    if ((i % 2 == 0)); then d=$((d * 2)); ((d > 9)) && d=$((d - 9)); fi
-    sum=$((sum + d))
-  done
-  echo "$body$(((10 - sum % 10) % 10))"
-}
 new_pan() { luhn "99$(date +%s%N | tail -c 14 | head -c 13)"; }
 snapshot() {
   psql_q "SELECT concat_ws(' ',

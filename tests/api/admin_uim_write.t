@@ -8,15 +8,6 @@
 ADMIN=$TEST_ROOT/admin/paygw-admin
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
 S=t$$$RANDOM
-luhn() {
-  local body=$1 sum=0 i d n=${#1}
-  for ((i = 0; i < n; i++)); do
-    d=${body:n-1-i:1}
-    if ((i % 2 == 0)); then d=$((d * 2)); ((d > 9)) && d=$((d - 9)); fi
-    sum=$((sum + d))
-  done
-  echo "$body$(((10 - sum % 10) % 10))"
-}
 PAN1=$(luhn "99$(date +%s%N | tail -c 14 | head -c 13)"); sleep 0.01
 PAN2=$(luhn "99$(date +%s%N | tail -c 14 | head -c 13)")
 

@@ -46,15 +46,7 @@ balance_id() { psql_q "SELECT balance FROM issuer.card_accounts WHERE id = $1"; 
 
 # A Luhn-valid test card number "135551" + 9 random digits + check digit:
 # inside issuer 2a11111's range 13500-13560, and no demo card starts so.
-new_test_pan() {
-  local body="135551$(printf '%09d' $(( (RANDOM * 32768 + RANDOM) % 1000000000 )))" sum=0 i d
-  for ((i = ${#body} - 1, k = 0; i >= 0; i--, k++)); do
-    d=${body:i:1}
-    if ((k % 2 == 0)); then d=$((d * 2)); ((d > 9)) && d=$((d - 9)); fi
-    sum=$((sum + d))
-  done
-  echo "$body$(( (10 - sum % 10) % 10 ))"
-}
+new_test_pan() { luhn "135551$(printf '%09d' $(( (RANDOM * 32768 + RANDOM) % 1000000000 )))"; }
 # enrol_test_account PAN LIMIT → prints the account id
 enrol_test_account() {
   "$CREDIT_SERVER" --enrol-account --expiry 3012 --limit "$2" --holder "Test Holder" --address "1 Test St" <<<"$1" \

@@ -16,6 +16,17 @@ check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
 is() { if [[ "$2" == "$3" ]]; then ok "$1"; else not_ok "$1 (got '$2', want '$3')"; fi; }
 done_testing() { [[ $TESTS_FAILED -eq 0 ]]; exit $?; }
 
+# luhn BODY → BODY with its Luhn check digit appended (test card numbers)
+luhn() {
+  local body=$1 sum=0 i d n=${#1}
+  for ((i = 0; i < n; i++)); do
+    d=${body:n-1-i:1}
+    if ((i % 2 == 0)); then d=$((d * 2)); ((d > 9)) && d=$((d - 9)); fi
+    sum=$((sum + d))
+  done
+  echo "$body$(((10 - sum % 10) % 10))"
+}
+
 psql_q() { psql -X -q -tA -v ON_ERROR_STOP=1 "$PAYGW_PGURI" -c "$1"; }
 
 # api METHOD PATH [curl args...] → sets STATUS, BODY, CTYPE
