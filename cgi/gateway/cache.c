@@ -17,13 +17,34 @@ struct terminal_slot {
 static struct terminal_slot terminals[TERMINAL_SLOTS];
 static PGresult *ranges;
 static time_t ranges_fetched;
+static unsigned connection_seen;   /* db->generation the copies came from */
 
 static long ttl(void)
 {
   static long seconds = -1;
   if (seconds < 0)
-    seconds = config_long("PAYGW_CACHE_SECONDS", 5, 0, 300);
+    seconds = config_long("PAYGW_CACHE_SECONDS", 60, 0, 3600);
   return seconds;
+}
+
+static void forget_everything(void)
+{
+  memset(terminals, 0, sizeof terminals);
+  if (ranges)
+    PQclear(ranges);
+  ranges = NULL;
+}
+
+/* A change to the cached tables was announced (sql/0004), or the connection
+ * was re-opened and an announcement may have been missed: start afresh. */
+static void forget_if_changed(struct db *db)
+{
+  if (!db->listen_channel)
+    db_listen(db, ENROLMENT_CHANNEL);
+  if (db_notified(db) || db->generation != connection_seen) {
+    forget_everything();
+    connection_seen = db->generation;
+  }
 }
 
 static unsigned slot_of(const char *code)
@@ -39,6 +60,7 @@ enum db_status cache_terminal_by_code(struct db *db, const char *code, struct te
   struct terminal_slot *slot = &terminals[slot_of(code)];
   time_t now = time(NULL);
 
+  forget_if_changed(db);
   if (slot->fetched && now - slot->fetched < ttl() && strcmp(slot->code, code) == 0) {
     *row = slot->row;
     return DB_ONE_ROW;
@@ -56,6 +78,7 @@ enum db_status cache_issuer_ranges(struct db *db, PGresult **res)
 {
   time_t now = time(NULL);
 
+  forget_if_changed(db);
   if (!ranges || now - ranges_fetched >= ttl()) {
     PGresult *fresh;
     enum db_status st = db_exec(db, &q_issuer_ranges, NULL, &fresh);

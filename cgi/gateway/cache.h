@@ -1,15 +1,20 @@
 /* cache.h — a worker's short-lived copies of rows that rarely change and
  * are read on every request: terminal credentials (two look-ups per
- * payment) and the issuers' card-number ranges (fig 9).  Each entry lives
- * PAYGW_CACHE_SECONDS (default 5): a terminal disabled with paygw-admin is
- * refused by every worker within that time.  Only successful look-ups are
- * kept, so a new terminal works at once. */
+ * payment) and the issuers' card-number ranges (fig 9).  A change to
+ * those tables is announced on ENROLMENT_CHANNEL (triggers of
+ * sql/0004_enrolment_notify.sql); the worker LISTENs and drops every copy
+ * before its next look-up, so a terminal disabled with paygw-admin is
+ * refused at once.  PAYGW_CACHE_SECONDS (default 60) bounds an entry's life
+ * all the same.  Only successful look-ups are kept, so a new terminal works
+ * at once. */
 #ifndef PAYGW_CACHE_H
 #define PAYGW_CACHE_H
 
 #include "gateway/db/queries.h"
 
 #include <stdbool.h>
+
+#define ENROLMENT_CHANNEL "paygw_enrolment"
 
 /* Like db_terminal_by_code, answered from the cache when fresh. */
 enum db_status cache_terminal_by_code(struct db *db, const char *code, struct terminal_row *row);

@@ -12,6 +12,7 @@
 #include "gateway/sweep.h"
 
 #include <fcgiapp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +76,20 @@ static int load_keys(void)
   return 0;
 }
 
+/* Waits until nginx's next connection is pending on the inherited socket
+ * (fd 0), running the sweep whenever PAYGW_SWEEP_EVERY passes without one,
+ * so an idle gateway still reverses unanswered authorizations and expires
+ * transactions.  All idle workers wake for a connection; those that lose the
+ * race for it block in accept() as before, and whoever served it comes back
+ * here, so some worker is always watching the clock. */
+static void wait_for_connection(struct db *db)
+{
+  struct pollfd listener = { .fd = 0, .events = POLLIN };
+
+  while (!stopping && poll(&listener, 1, (int)sweep_due_in(time(NULL)) * 1000) == 0)
+    sweep_if_due(db, time(NULL), 0);
+}
+
 int main(void)
 {
   FCGX_Request fcgx;
@@ -95,7 +110,10 @@ int main(void)
   rq.db = db;
   log_msg(LOG_INFO, "worker %d ready", (int)getpid());
   sweep_if_due(db, time(NULL), 1);
-  while (!stopping && FCGX_Accept_r(&fcgx) >= 0) {
+  for (;;) {
+    wait_for_connection(db);
+    if (stopping || FCGX_Accept_r(&fcgx) < 0)
+      break;
     if (request_read(&rq, max_body) == 0)
       router_dispatch(&rq);
     log_request(&rq);

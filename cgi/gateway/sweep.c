@@ -70,6 +70,12 @@ static void housekeeping(struct db *db)
   db_run(db, &q_idem_forget, NULL);
 }
 
+long sweep_due_in(time_t now)
+{
+  long left = settings.sweep_every_s - (long)(now - last_sweep);
+  return left < 1 ? 1 : left;
+}
+
 int sweep_if_due(struct db *db, time_t now, int force)
 {
   struct unresolved u;

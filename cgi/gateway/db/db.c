@@ -2,10 +2,28 @@
 #include "gateway/db/db.h"
 #include "common/log.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define TXN_MAX_ATTEMPTS 3
+
+/* LISTEN takes no parameters; the channel name is ours (db_listen's
+ * caller), quoted as an identifier all the same. */
+static void listen_now(struct db *db)
+{
+  char *quoted = PQescapeIdentifier(db->conn, db->listen_channel, strlen(db->listen_channel));
+  char sql[160];
+
+  if (!quoted)
+    return;
+  snprintf(sql, sizeof sql, "LISTEN %s", quoted);
+  PQfreemem(quoted);
+  PGresult *res = PQexec(db->conn, sql);
+  if (PQresultStatus(res) != PGRES_COMMAND_OK)
+    log_msg(LOG_WARN, "cannot listen on %s: %s", db->listen_channel, PQresultErrorMessage(res));
+  PQclear(res);
+}
 
 static bool connect_now(struct db *db)
 {
@@ -18,6 +36,8 @@ static bool connect_now(struct db *db)
     log_msg(LOG_WARN, "database connection failed: %s", PQerrorMessage(db->conn));
     return false;
   }
+  if (db->listen_channel)
+    listen_now(db);
   return true;
 }
 
@@ -39,6 +59,28 @@ void db_close(struct db *db)
   PQfinish(db->conn);
   free(db->uri);
   free(db);
+}
+
+void db_listen(struct db *db, const char *channel)
+{
+  db->listen_channel = channel;
+  if (db->conn && PQstatus(db->conn) == CONNECTION_OK)
+    listen_now(db);
+}
+
+bool db_notified(struct db *db)
+{
+  bool any = false;
+  PGnotify *n;
+
+  if (!db->conn || PQstatus(db->conn) != CONNECTION_OK)
+    return false;
+  PQconsumeInput(db->conn);   /* reads what arrived, never waits */
+  while ((n = PQnotifies(db->conn)) != NULL) {
+    any = true;
+    PQfreemem(n);
+  }
+  return any;
 }
 
 bool db_ensure_connected(struct db *db)

@@ -25,12 +25,23 @@ struct db {
   char *uri;
   unsigned generation;            /* bumped on every (re)connect */
   bool in_transaction;
+  const char *listen_channel;     /* LISTENed on at every (re)connect, or NULL */
 };
 
 /* Connects (a failure is not fatal: the next statement tries again).
  * Returns the handle; caller frees with db_close. */
 struct db *db_open(const char *uri);
 void db_close(struct db *db);
+
+/* LISTENs on channel now and after every reconnect (channel must outlive
+ * db).  A notification sent while the connection was down is lost: compare
+ * db->generation to notice a reconnect. */
+void db_listen(struct db *db, const char *channel);
+
+/* True when a notification arrived on the LISTENed channel since the last
+ * call (all pending ones are consumed).  Never blocks; call it between
+ * statements, not inside a result. */
+bool db_notified(struct db *db);
 
 /* True when the connection is up (reconnecting if it was lost). */
 bool db_ensure_connected(struct db *db);
