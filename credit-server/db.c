@@ -134,9 +134,21 @@ static enum db_rc classify(const PGresult *r)
 {
   const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 
+  const char *text = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+
   if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0))
     return DB_RETRY;
+  if (state && strcmp(state, "0A000") == 0 && text && strstr(text, "cached plan must not change result type"))
+    return DB_REPLAN;
   return DB_HARD;
+}
+
+/* After a migration changed a result type (see enum db_rc). */
+static void prepare_again(PGconn *conn)
+{
+  PQclear(PQexec(conn, "DEALLOCATE ALL"));
+  prepare_all(conn);
+  log_event(LOG_WARN, json_pack("{s:s}", "msg", "the schema changed under prepared statements: prepared them again"));
 }
 
 PGresult *db_exec(PGconn *conn, const char *sql, int n, const char *const *params, ExecStatusType want)
@@ -205,6 +217,10 @@ enum db_rc db_transaction(const char *what, db_txn_fn fn, void *ctx)
       break;
     if (PQtransactionStatus(conn) != PQTRANS_IDLE)
       simple(conn, "ROLLBACK");
+    if (rc == DB_REPLAN) {
+      prepare_again(conn);
+      continue;
+    }
     /* a lost connection is healed and the transaction run again: safe,
      * because a retried 0100 or reversal meets its own unique key */
     if (rc != DB_RETRY && (PQstatus(conn) == CONNECTION_OK || attempt >= 1))

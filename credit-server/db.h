@@ -45,7 +45,9 @@ int db_reverse(const struct reversal_request *rv, enum reversal_outcome *outcome
 
 /* --- plumbing shared by db_*.c and enrol.c ------------------------------ */
 
-enum db_rc { DB_OK = 0, DB_HARD = -1, DB_RETRY = -2 };
+/* DB_REPLAN: a migration changed a result type under the prepared
+ * statements; db_transaction prepares them again and retries. */
+enum db_rc { DB_OK = 0, DB_HARD = -1, DB_RETRY = -2, DB_REPLAN = -3 };
 
 /* Runs a plain (unprepared) statement with parameters; NULL on a status
  * other than `want` (logged, result cleared). */

@@ -104,11 +104,35 @@ static bool prepare(struct db *db, struct db_statement *st)
   return ok;
 }
 
-static enum db_status classify(PGresult *res)
+/* A migration that changed a column's type (sql/0005 did) leaves the
+ * statements this connection prepared before it unusable: PostgreSQL answers
+ * 0A000 "cached plan must not change result type".  They are dropped and
+ * prepared again on their next use, and the statement (or its transaction)
+ * is tried again, so a running gateway survives the migration. */
+static bool plan_outdated(PGresult *res)
+{
+  const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+  const char *text = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+  return state && strcmp(state, "0A000") == 0 && text && strstr(text, "cached plan must not change result type");
+}
+
+static void forget_prepared(struct db *db)
+{
+  PQclear(PQexec(db->conn, "DEALLOCATE ALL"));
+  db->generation++;   /* every statement is prepared again on its next use */
+  db->plans_outdated = false;
+  log_msg(LOG_WARN, "the schema changed under prepared statements: preparing them again");
+}
+
+static enum db_status classify(struct db *db, PGresult *res)
 {
   const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
   if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0))
     return DB_SOFT_ERROR;
+  if (plan_outdated(res)) {
+    db->plans_outdated = true;
+    return DB_SOFT_ERROR;
+  }
   return DB_HARD_ERROR;
 }
 
@@ -125,7 +149,7 @@ static enum db_status exec_once(struct db *db, struct db_statement *st, const ch
     *result = res;
     return n == 0 ? DB_NO_ROWS : n == 1 ? DB_ONE_ROW : DB_ROWS;
   }
-  enum db_status status = classify(res);
+  enum db_status status = classify(db, res);
   if (status == DB_HARD_ERROR)
     log_msg(LOG_ERROR, "statement %s failed: %s", st->name, PQresultErrorMessage(res));
   PQclear(res);
@@ -137,10 +161,16 @@ enum db_status db_exec_params(struct db *db, struct db_statement *st, const char
 {
   enum db_status status = exec_once(db, st, values, lengths, formats, result);
   /* a connection lost between requests is re-opened and the statement
-   * retried; inside a transaction the whole transaction is retried instead */
-  if (status == DB_HARD_ERROR && !db->in_transaction && PQstatus(db->conn) != CONNECTION_OK
-      && connect_now(db))
+   * retried, and so is a statement whose plan the schema outdated; inside a
+   * transaction the whole transaction is retried instead */
+  if (db->in_transaction)
+    return status;
+  if (status == DB_HARD_ERROR && PQstatus(db->conn) != CONNECTION_OK && connect_now(db))
     status = exec_once(db, st, values, lengths, formats, result);
+  else if (status == DB_SOFT_ERROR && db->plans_outdated) {
+    forget_prepared(db);
+    status = exec_once(db, st, values, lengths, formats, result);
+  }
   return status;
 }
 
@@ -154,7 +184,7 @@ static bool simple_command(struct db *db, const char *sql, enum db_status *statu
   PGresult *res = PQexec(db->conn, sql);
   bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
   if (!ok && status)
-    *status = classify(res);
+    *status = classify(db, res);
   PQclear(res);
   return ok;
 }
@@ -184,6 +214,10 @@ enum db_status db_run_transaction(struct db *db, const char *label, db_txn_fn fn
 
   for (int attempt = 0; attempt < TXN_MAX_ATTEMPTS; attempt++) {
     status = run_attempt(db, label, fn, ctx);
+    if (status < 0 && db->plans_outdated) {   /* whatever the caller made of the error */
+      forget_prepared(db);
+      continue;
+    }
     if (status == DB_SOFT_ERROR)
       continue;
     if (status == DB_HARD_ERROR && !reconnected && PQstatus(db->conn) != CONNECTION_OK) {

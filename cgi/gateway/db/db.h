@@ -26,6 +26,7 @@ struct db {
   unsigned generation;            /* bumped on every (re)connect */
   bool in_transaction;
   const char *listen_channel;     /* LISTENed on at every (re)connect, or NULL */
+  bool plans_outdated;            /* a migration changed a result type: re-prepare */
 };
 
 /* Connects (a failure is not fatal: the next statement tries again).

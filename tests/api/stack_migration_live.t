@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# stack_migration_live.t — a migration that changes a column's type while
+# the gateway runs: the workers' prepared statements no longer match
+# (PostgreSQL: "cached plan must not change result type").  The workers
+# and the credit server prepare them again and retry, so payments go on
+# without a restart.
+. "$(dirname "$0")/flowlib.sh"
+restore() {
+  psql_q "ALTER TABLE gateway.transactions ALTER COLUMN reference TYPE text" >/dev/null
+  psql_q "ALTER TABLE issuer.card_accounts ALTER COLUMN currency TYPE text" >/dev/null
+}
+trap 'restore; flow_cleanup' EXIT
+replans() { grep -c 'preparing them again' "$PAYGW_VAR/log/gateway.log" || true; }
+issuer_replans() { grep -c 'prepared them again' "$PAYGW_VAR/log/credit-server.log" || true; }
+
+pay() {  # pay N LABEL: N whole payments of user 00001, each must complete
+  local n=$1 label=$2 i done_ok=0
+  for i in $(seq "$n"); do
+    flow_to chosen 1111111111 00001 150
+    [[ $STATUS == 200 && $(jqr .status) == completed ]] && done_ok=$((done_ok + 1)) ||
+      echo "# $label $i: $FLOW_ERROR $STATUS $BODY"
+    [[ $(txn_status 1111111111 "$TXN") == completed ]] || echo "# $label $i: the POS does not see completed"
+  done
+  is "$label: $n of $n payments completed" "$done_ok" "$n"
+}
+
+pay 4 "before the migration (every step's statements prepared)"
+before=$(replans) issuer_before=$(issuer_replans)
+psql_q "ALTER TABLE gateway.transactions ALTER COLUMN reference TYPE varchar(64)" >/dev/null
+psql_q "ALTER TABLE issuer.card_accounts ALTER COLUMN currency TYPE varchar(3)" >/dev/null
+is "the gateway's column type changed" "$(psql_q "SELECT data_type FROM information_schema.columns WHERE table_schema = 'gateway' AND table_name = 'transactions' AND column_name = 'reference'")" "character varying"
+pay 4 "right after the migration, without a restart"
+check "the workers said they prepared their statements again" test "$(replans)" -gt "$before"
+check "the credit server said so too" test "$(issuer_replans)" -gt "$issuer_before"
+restore
+pay 2 "after the type is back"
+done_testing
