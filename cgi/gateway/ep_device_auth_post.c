@@ -213,7 +213,9 @@ int ep_device_auth_post(struct request *rq)
     status = reply_problem(rq, PROBLEM_INTERNAL, "no random numbers");
     goto out;
   }
-  db_run_transaction(rq->db, "device auth", authenticate_in_db, &a);
+  /* a session is handed out only once it is stored */
+  if (db_run_transaction(rq->db, "device auth", authenticate_in_db, &a) < 0 && a.refusal == R_NONE)
+    a.refusal = R_DB;
   status = answer(rq, &a);
 out:
   json_decref(a.answer);

@@ -90,6 +90,10 @@ static int answer_outcome(struct request *rq, const struct payment *p)
     return reply_json(rq, 200, json_pack("{s:s, s:s, s:{s:s, s:s}}", "transaction", rq->path_param,
                                          "status", "declined", "decline", "code", p->answer.response_code,
                                          "reason", iso_response_text(p->answer.response_code)));
+  if (p->outcome == PAYMENT_UNKNOWN)
+    return reply_problem_extra(rq, PROBLEM_DB_UNAVAILABLE, json_pack("{s:s}", "transaction_status", "authorizing"),
+                               "the outcome could not be recorded; it will be settled (completed, or failed and "
+                               "reversed) and sent to the handset's mailbox and the POS");
   return reply_problem_extra(rq, PROBLEM_ISSUER_UNAVAILABLE, json_pack("{s:s}", "transaction_status", "failed"),
                              "the credit server did not answer in time; the authorization was reversed");
 }
@@ -104,7 +108,9 @@ int ep_payment_method_post(struct request *rq)
     return rq->status;
   c.method = json_string_value(json_object_get(body, "method"));
   c.installments = (int)json_integer_value(json_object_get(body, "installments"));
-  db_run_transaction(rq->db, "record authorization", record_in_db, &c);
+  /* nothing is sent unless step 1 committed */
+  if (db_run_transaction(rq->db, "record authorization", record_in_db, &c) < 0 && c.refusal == R_NONE)
+    c.refusal = R_DB;
   switch (c.refusal) {
   case R_ACCESS:
     status = txn_reply_access(rq, c.access);

@@ -54,7 +54,7 @@ static long wait_seconds(struct request *rq, bool *bad)
     return 0;
   char *end;
   long n = strtol(text, &end, 10);
-  if (*text == '\0' || *end || n < 0 || n > 3600) {
+  if (*text == '\0' || *end || n < 0 || n > 3600) {   /* more than the cap is held only the cap */
     *bad = true;
     return 0;
   }
@@ -69,7 +69,8 @@ int ep_transaction_get(struct request *rq)
   long wait = wait_seconds(rq, &bad);
 
   if (bad)
-    return reply_problem(rq, PROBLEM_INVALID_FIELD, "wait: seconds, 0-%ld", settings.wait_max_s);
+    return reply_problem(rq, PROBLEM_INVALID_FIELD, "wait: whole seconds, 0-3600 (held at most %ld)",
+                         settings.wait_max_s);
   snprintf(merchant, sizeof merchant, "%" PRId64, rq->terminal.merchant_id);
   enum db_status st = read_view(rq, merchant, &res);
   if (st < 0)

@@ -9,8 +9,12 @@
 #include "iso8583/frame.h"
 #include "iso8583/iso8583.h"
 
+#include <errno.h>
+#include <openssl/crypto.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -45,26 +49,45 @@ static long elapsed_ms(const struct timespec *since)
   return (now.tv_sec - since->tv_sec) * 1000 + (now.tv_nsec - since->tv_nsec) / 1000000;
 }
 
-/* Sends msg, reconnecting once when the kept connection has gone away. */
+/* True when the kept connection can carry the next message: the credit
+ * server has not closed it (after a restart of the server its FIN waits
+ * here, and across a network the next send() would still succeed, so the
+ * loss would only show as a missing answer) and nothing unasked-for waits
+ * on it. */
+static bool link_usable(void)
+{
+  char byte;
+  ssize_t n = recv(link_fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+/* Sends msg, on a new connection when the kept one has gone away.  Sending
+ * again after a failed send is safe: the credit server answers a repeated
+ * 0100 (same STAN, terminal, time) with its first answer. */
 static int send_message(const struct iso_msg *msg, long timeout_ms)
 {
   uint8_t buf[ISO8583_MAX_MESSAGE];
   size_t len;
+  int rc = -1;
 
   if (iso_pack(msg, buf, sizeof buf, &len) != ISO_OK) {
     log_msg(LOG_ERROR, "cannot encode an ISO 8583 %s", msg->mti);
     return -1;
   }
-  for (int attempt = 0; attempt < 2; attempt++) {
+  for (int attempt = 0; attempt < 2 && rc != 0; attempt++) {
+    if (link_fd >= 0 && !link_usable())
+      link_close();
     if (link_fd < 0 && (link_fd = iso_connect(settings.credit_addr, CONNECT_TIMEOUT_MS)) < 0) {
       log_msg(LOG_WARN, "credit server %s is not reachable", settings.credit_addr);
-      return -1;
+      break;
     }
     if (iso_frame_send(link_fd, buf, len, (int)timeout_ms) == ISO_FRAME_OK)
-      return 0;
-    link_close();
+      rc = 0;
+    else
+      link_close();
   }
-  return -1;
+  OPENSSL_cleanse(buf, sizeof buf);   /* a 0100 holds the card number */
+  return rc;
 }
 
 /* Waits for the answer with MTI `mti` and our STAN. */
@@ -137,11 +160,12 @@ enum issuer_result issuer_authorize(const struct issuer_auth *a, struct issuer_a
   rc |= iso_set(&m, ISO_F_POS_ENTRY_MODE, "010");
   snprintf(rrn, sizeof rrn, "%.6s%s", a->transmission_time + 4, stan);
   rc |= iso_set(&m, ISO_F_RRN, rrn);
-  if (rc != ISO_OK) {
+  if (rc == ISO_OK)
+    rc = send_message(&m, timeout_ms);
+  else
     log_msg(LOG_ERROR, "cannot build the 0100 (a field is malformed)");
-    return ISSUER_NO_ANSWER;
-  }
-  if (send_message(&m, timeout_ms) != 0 || await_answer(ISO_MTI_AUTH_RESPONSE, stan, &reply, timeout_ms) != 0)
+  OPENSSL_cleanse(&m, sizeof m);
+  if (rc != ISO_OK || await_answer(ISO_MTI_AUTH_RESPONSE, stan, &reply, timeout_ms) != 0)
     return ISSUER_NO_ANSWER;
   const char *code = iso_get(&reply, ISO_F_RESPONSE_CODE);
   const char *approval = iso_get(&reply, ISO_F_APPROVAL_CODE);

@@ -5,6 +5,7 @@
 #include "common/cardcrypt.h"
 #include "common/config.h"
 #include "common/log.h"
+#include "common/utf8.h"
 #include "gateway/db/db.h"
 #include "gateway/request.h"
 #include "gateway/router.h"
@@ -52,8 +53,12 @@ static double elapsed_ms(const struct timespec *since)
  * are not credentials), and nothing from the body is logged. */
 static void log_request(const struct request *rq)
 {
+  char path[sizeof rq->path];
+
+  snprintf(path, sizeof path, "%s", rq->path);
+  utf8_scrub(path);        /* nginx decodes %FF into a raw byte */
   json_t *f = json_pack("{s:s, s:s, s:s, s:i, s:f}", "request_id", rq->request_id, "method", rq->method,
-                        "path", rq->path, "status", rq->status, "duration_ms", elapsed_ms(&rq->started));
+                        "path", path, "status", rq->status, "duration_ms", elapsed_ms(&rq->started));
   if (rq->problem)
     json_object_set_new(f, "problem", json_string(rq->problem));
   if (rq->terminal.terminal_id)

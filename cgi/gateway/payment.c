@@ -174,8 +174,16 @@ void payment_send_and_finish(struct db *db, struct payment *p)
     p->outcome = settled_outcome(db, p);
     return;
   }
-  if (st < 0)
-    log_msg(LOG_ERROR, "cannot record the failure of %s; the sweep will reverse it", p->ref.number);
+  if (st < 0) {
+    /* The database is gone, and with it the knowledge of whether the
+     * answer was recorded (its commit may have succeeded before the
+     * connection broke): reversing now could undo a payment the POS will
+     * see as completed.  The authorization row is "sent" unless the answer
+     * was recorded; the sweep reverses it once it can read which. */
+    log_msg(LOG_ERROR, "cannot record the end of %s; the sweep will settle it", p->ref.number);
+    p->outcome = PAYMENT_UNKNOWN;
+    return;
+  }
   payment_reverse(db, p, 3, false);
 }
 

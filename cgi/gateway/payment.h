@@ -7,7 +7,9 @@
 #include "gateway/issuer_link.h"
 #include "gateway/txn.h"
 
-enum payment_outcome { PAYMENT_PENDING, PAYMENT_COMPLETED, PAYMENT_DECLINED, PAYMENT_FAILED };
+/* PAYMENT_UNKNOWN: the end could not be recorded (the database went away);
+ * the authorization stays "sent" and the sweep settles it. */
+enum payment_outcome { PAYMENT_PENDING, PAYMENT_COMPLETED, PAYMENT_DECLINED, PAYMENT_FAILED, PAYMENT_UNKNOWN };
 
 struct payment {
   struct issuer_auth auth;          /* points into the buffers below */

@@ -4,6 +4,7 @@
 #include "gateway/endpoints.h"
 #include "gateway/reply.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 static const struct route routes[] = {
@@ -42,18 +43,30 @@ int router_match(const char *pattern, const char *path, char *param, size_t para
   return (*pattern == '\0' && *path == '\0') ? 0 : -1;
 }
 
+/* 16 of [0-9A-Z], as sql/0003 stores them. */
+static bool is_transaction_number(const char *s)
+{
+  size_t n = strspn(s, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+  return n == 16 && s[n] == '\0';
+}
+
 static int run_route(struct request *rq, const struct route *r)
 {
   rq->route = r;
   if (auth_check(rq, r->auth) != 0)
     return rq->status;          /* auth_check has answered */
+  /* Every {number} is a transaction number.  Anything else is answered
+   * here, before it reaches a query: nginx decodes %FF into a raw byte, and
+   * PostgreSQL refuses a parameter that is not UTF-8 (a false 503). */
+  if (strstr(r->pattern, "{number}") && !is_transaction_number(rq->path_param))
+    return reply_problem(rq, PROBLEM_UNKNOWN_TRANSACTION, "no transaction with that number (16 of 0-9, A-Z)");
   return r->handler(rq);
 }
 
 int router_dispatch(struct request *rq)
 {
   bool path_known = false;
-  char param[PATH_PARAM_MAX + 1];
+  char param[PATH_PARAM_MAX + 1] = "";
 
   for (const struct route *r = routes; r->method; r++) {
     if (router_match(r->pattern, rq->path, param, sizeof param) != 0)

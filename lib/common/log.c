@@ -32,7 +32,7 @@ void log_event(enum log_level level, json_t *fields)
   json_object_set_new(line, "program", json_string(log_program));
   if (fields)
     json_object_update(line, fields);
-  char *text = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER);
+  char *text = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
   if (text) {
     /* one fputs per line so concurrent workers do not interleave */
     fprintf(stderr, "%s\n", text);

@@ -54,8 +54,17 @@ pos GET "/v1/transactions/$T_DEV" "$M2";       refused "GET another merchant's t
 pos POST "/v1/transactions/$T_DEV/cancel" "$M2"; refused "cancel another merchant's transaction" 404 unknown_transaction
 pos GET /v1/transactions/ZZZZZZZZZZZZZZZZ "$M1"; refused "GET an unknown transaction" 404 unknown_transaction
 pos GET /v1/transactions/not-a-number "$M1";   refused "GET a malformed number" 404 unknown_transaction
+# bytes that are not UTF-8 (nginx decodes %FF): refused as unknown, never a
+# false 503 from PostgreSQL, and the problem body is whole JSON
+pos GET /v1/transactions/%FF%FEAAAAAAAAAAAAAA "$M1"; refused "GET a number with non-UTF-8 bytes" 404 unknown_transaction
+handset POST %FFAAAAAAAAAAAAAAA confirmation "$(rand_token)" -H 'Content-Type: application/json' --data '{"agree": true}'
+refused "confirmation on a number with non-UTF-8 bytes" 404 unknown_transaction
+api GET /v1/%FF%C3;                            refused "an unknown path with non-UTF-8 bytes" 404 not_found
+is "... its detail quotes the path with the bytes replaced" "$(jqr .detail)" "no resource at /v1/??"
+check "... and the gateway logged the request with the path scrubbed" \
+  grep -qF "\"path\":\"/v1/??\",\"status\":404" "$PAYGW_VAR/log/gateway.log"
 pos POST /v1/transactions/ZZZZZZZZZZZZZZZZ/cancel "$M1"; refused "cancel an unknown transaction" 404 unknown_transaction
-for w in abc -1 1.5 99999; do
+for w in abc -1 1.5 3601 99999; do
   pos GET "/v1/transactions/$T_DEV?wait=$w" "$M1"; refused "GET ?wait=$w" 400 invalid_field
 done
 
