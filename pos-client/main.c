@@ -54,11 +54,17 @@ static const char *const usage =
   "exit: 0 paid, 1 declined, canceled, expired or failed, 2 usage or settings,\n"
   "3 no user ID in time or the gateway unreachable\n";
 
-static volatile int stop_requested;
+/* The first SIGINT/SIGTERM asks the POS to give up the sale (stop_requested);
+ * one that comes while it is already giving up (cancel_phase) means "stop
+ * waiting now" (stop_now). */
+static volatile int stop_requested, stop_now;
+static volatile sig_atomic_t cancel_phase;
 
 static void on_signal(int sig)
 {
   (void)sig;
+  if (stop_requested || cancel_phase)
+    stop_now = 1;
   stop_requested = 1;
 }
 
@@ -250,11 +256,7 @@ static int request_number(struct pos_run *run, json_t **txn)
 
 static bool is_final(const char *status)
 {
-  static const char *const finals[] = { "completed", "declined", "failed", "canceled", "expired", NULL };
-  for (int i = 0; finals[i]; i++)
-    if (strcmp(status, finals[i]) == 0)
-      return true;
-  return false;
+  return sale_status_final(status);
 }
 
 static const char *status_of(const json_t *txn)
@@ -263,21 +265,34 @@ static const char *status_of(const json_t *txn)
   return s ? s : "";
 }
 
-/* Cancels the transaction (the POS gave up or was stopped). */
-static void cancel(struct pos_run *run)
+/* How long the POS waits for the final state from its cancel request on,
+ * apart from the sale's own --wait-timeout: the gateway's long poll (25 s)
+ * plus slack.  A second Ctrl-C ends it at once. */
+#define CANCEL_WAIT_S 35
+
+/* Cancels the transaction (the POS gave up or was stopped); a 200 answer
+ * carries the new state, which replaces *txn. */
+static void cancel(struct pos_run *run, json_t **txn)
 {
   char path[128];
   const char *headers[] = { run->auth_header, NULL };
   struct gw_reply r;
 
   snprintf(path, sizeof path, "/v1/transactions/%s/cancel", run->number);
-  if (gw_http_call(&run->g, "POST", path, headers, NULL, 15000, &r) == 0 && r.status == 200)
+  if (gw_http_call(&run->g, "POST", path, headers, NULL, 15000, &r) == 0 && r.status == 200) {
     printf("\nThe sale was canceled at the POS.\n");
+    if (json_is_string(json_object_get(r.json, "status")) && json_object_get(r.json, "transaction")) {
+      json_t *merged = json_deep_copy(*txn);
+      json_object_update(merged, r.json);
+      json_decref(*txn);
+      *txn = merged;
+    }
+  }
   gw_reply_clear(&r);
 }
 
 /* One GET ?wait=; replaces *txn when an answer came.  Returns 0 or -1. */
-static int poll_status(struct pos_run *run, json_t **txn, long wait_s)
+static int poll_status(struct pos_run *run, json_t **txn, long wait_s, long timeout_s)
 {
   char path[192];
   const char *headers[] = { run->auth_header, NULL };
@@ -285,7 +300,7 @@ static int poll_status(struct pos_run *run, json_t **txn, long wait_s)
   int rc = -1;
 
   snprintf(path, sizeof path, "/v1/transactions/%s?wait=%ld&status=%s", run->number, wait_s, status_of(*txn));
-  if (gw_http_call(&run->g, "GET", path, headers, NULL, (wait_s + 15) * 1000L, &r) == 0 && r.status == 200
+  if (gw_http_call(&run->g, "GET", path, headers, NULL, timeout_s * 1000L, &r) == 0 && r.status == 200
       && json_is_object(r.json)) {
     json_decref(*txn);
     *txn = json_incref(r.json);
@@ -295,41 +310,64 @@ static int poll_status(struct pos_run *run, json_t **txn, long wait_s)
   return rc;
 }
 
-/* Waits for completion with a visible waiting line; cancels on the POS's
+/* One poll bounded by `until`; never returns at once twice in a row without
+ * a pause, so a gateway that refuses or answers at once is not flooded. */
+static void poll_once(struct pos_run *run, json_t **txn, long max_wait_s, time_t until)
+{
+  long left = (long)(until - time(NULL));
+  long wait_s = left - 5 < max_wait_s ? left - 5 : max_wait_s;
+  char before[32];
+
+  if (wait_s < 0)
+    wait_s = 0;
+  snprintf(before, sizeof before, "%s", status_of(*txn));
+  time_t asked = time(NULL);
+  int rc = poll_status(run, txn, wait_s, wait_s + (left > wait_s + 15 ? 15 : 5));
+  if (is_final(status_of(*txn)))
+    return;
+  if (rc != 0 || (time(NULL) - asked < 1 && strcmp(before, status_of(*txn)) == 0))
+    sleep(1);                            /* no answer, or no wait slot was free (Retry-After): do not hammer */
+}
+
+static void show_waiting(struct pos_run *run, const json_t *txn, bool tty, time_t start, char last[32])
+{
+  (void)run;
+  if (strcmp(last, status_of(txn)) != 0 || tty) {
+    printf(tty ? "\r  Waiting for the shopper to confirm on the handset... [%s] %lds   " : "  Waiting for the shopper to confirm on the handset... [%s] %lds\n",
+           status_of(txn), (long)(time(NULL) - start));
+    fflush(stdout);
+    snprintf(last, 32, "%s", status_of(txn));
+  }
+}
+
+/* The POS gave up (its time-out or a signal): cancel, then wait a bounded
+ * CANCEL_WAIT_S for the final state.  A further signal stops at once. */
+static void give_up(struct pos_run *run, json_t **txn)
+{
+  cancel_phase = 1;
+  run->g.abort_flag = &stop_now;         /* the cancel must go through the first signal */
+  if (stop_now)
+    return;
+  time_t until = time(NULL) + CANCEL_WAIT_S;   /* the cancel request counts too */
+  cancel(run, txn);
+  while (!is_final(status_of(*txn)) && !stop_now && time(NULL) < until)
+    poll_once(run, txn, 25, until);
+}
+
+/* Waits for completion with a visible waiting line; gives up on the POS's
  * own time-out or a signal.  *txn holds the last answer. */
 static void wait_for_completion(struct pos_run *run, json_t **txn)
 {
   bool tty = isatty(STDOUT_FILENO) == 1;
   time_t start = time(NULL), deadline = start + run->conf.wait_timeout_s;
   char last[32] = "";
-  bool canceled = false;
 
-  while (!is_final(status_of(*txn))) {
-    time_t now = time(NULL);
-    if (!canceled && (stop_requested || now >= deadline)) {
-      run->g.abort_flag = NULL;          /* the cancel itself must go through */
-      cancel(run);
-      canceled = true;
-    }
-    if (strcmp(last, status_of(*txn)) != 0 || tty) {
-      printf(tty ? "\r  Waiting for the shopper to confirm on the handset... [%s] %lds   " : "  Waiting for the shopper to confirm on the handset... [%s] %lds\n",
-             status_of(*txn), (long)(now - start));
-      fflush(stdout);
-      snprintf(last, sizeof last, "%s", status_of(*txn));
-    }
-    long left = deadline - now;
-    long wait_s = canceled ? 0 : tty ? 1 : left < 25 ? (left > 0 ? left : 0) : 25;
-    time_t asked = time(NULL);
-    char before[32];
-    snprintf(before, sizeof before, "%s", status_of(*txn));
-    if (poll_status(run, txn, wait_s) != 0) {
-      if (canceled && time(NULL) > deadline + 30)
-        break;                           /* the gateway is gone; give up */
-      sleep(1);
-    } else if (wait_s > 1 && time(NULL) - asked < 1 && strcmp(before, status_of(*txn)) == 0) {
-      sleep(1);                          /* no wait slot was free (Retry-After): do not hammer */
-    }
+  while (!is_final(status_of(*txn)) && !stop_requested && time(NULL) < deadline) {
+    show_waiting(run, *txn, tty, start, last);
+    poll_once(run, txn, tty ? 1 : 25, deadline + 5);
   }
+  if (!is_final(status_of(*txn)))
+    give_up(run, txn);
   if (tty)
     printf("\n");
 }
@@ -354,7 +392,9 @@ static int sell(struct pos_run *run)
   /* the shop's name as the gateway's merchant table has it, else our setting */
   const char *shop = json_string_value(json_object_get(txn, "shop"));
   sale_receipt(stdout, &run->sale, shop && *shop ? shop : run->conf.shop, txn);
-  journal(run, is_final(status) ? status : "unknown", txn, is_final(status) ? NULL : "the gateway stopped answering");
+  /* the receipt's heading and the journal's status come from the same test */
+  journal(run, is_final(status) ? status : "unknown", txn,
+          is_final(status) ? NULL : "the outcome is unknown: the transaction may still be open");
   rc = strcmp(status, "completed") == 0 ? POS_PAID : is_final(status) ? POS_NOT_PAID : POS_NETWORK;
   json_decref(txn);
   return rc;

@@ -250,14 +250,35 @@ static const char *end_reason(const json_t *txn)
   return jstr(d, "reason", "no reason given");
 }
 
+bool sale_status_final(const char *status)
+{
+  static const char *const finals[] = { "completed", "declined", "failed", "canceled", "expired", NULL };
+  for (int i = 0; status && finals[i]; i++)
+    if (strcmp(status, finals[i]) == 0)
+      return true;
+  return false;
+}
+
+/* The slip's heading word for a final status that is not completed. */
+static const char *end_word(const char *status)
+{
+  return strcmp(status, "declined") == 0 ? "DECLINED"
+         : strcmp(status, "failed") == 0 ? "FAILED"
+         : strcmp(status, "expired") == 0 ? "EXPIRED" : "CANCELED";
+}
+
 void sale_receipt(FILE *out, const struct sale *s, const char *shop, const json_t *txn)
 {
   const char *status = jstr(txn, "status", "unknown");
   const json_t *c = json_object_get(txn, "completion");
+  bool final = sale_status_final(status);
 
   rule(out, '=');
   fprintf(out, "%s\n", shop);
-  fprintf(out, "%s\n", strcmp(status, "completed") == 0 ? "RECEIPT" : "SALE NOT PAID");
+  if (!final)                            /* the gateway never said how it ended */
+    fprintf(out, "OUTCOME UNKNOWN - check transaction %s\n", jstr(txn, "transaction", "-"));
+  else
+    fprintf(out, "%s\n", strcmp(status, "completed") == 0 ? "RECEIPT" : "SALE NOT PAID");
   rule(out, '-');
   item_lines(out, s);
   rule(out, '-');
@@ -272,10 +293,12 @@ void sale_receipt(FILE *out, const struct sale *s, const char *shop, const json_
     fprintf(out, "\nApproval code %s\n", jstr(c, "approval_code", "-"));
     fprintf(out, "Card          %s\n", card_shown(c));
     fprintf(out, "Paid at       %s\n", jstr(c, "completed_at", "-"));
+  } else if (!final) {
+    fprintf(out, "The gateway did not answer with the outcome; the transaction may still be open.\n");
+    fprintf(out, "Status        %s (last seen)\n", status);
   } else {
     const json_t *d = json_object_get(txn, "decline");
-    fprintf(out, "%s: %s", strcmp(status, "declined") == 0 ? "DECLINED"
-                             : strcmp(status, "failed") == 0 ? "FAILED" : "CANCELED", end_reason(txn));
+    fprintf(out, "%s: %s", end_word(status), end_reason(txn));
     if (d && jstr(d, "code", NULL))
       fprintf(out, " (code %s)", jstr(d, "code", ""));
     fprintf(out, "\nStatus        %s\n", status);

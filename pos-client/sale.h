@@ -6,6 +6,7 @@
 #define PAYGW_POS_SALE_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -48,8 +49,13 @@ json_t *sale_request_json(const struct sale *s, const char *user_id);
 /* Figure 18: the sale as the POS display shows it. */
 void sale_display(FILE *out, const struct sale *s, const char *shop);
 
+/* True for a status the gateway never leaves: completed, declined, failed,
+ * canceled, expired. */
+bool sale_status_final(const char *status);
+
 /* The receipt of a completed sale from the gateway's transaction answer
- * (GET /v1/transactions/{n}); or the decline / cancel / failure slip. */
+ * (GET /v1/transactions/{n}); or the decline / cancel / expiry / failure
+ * slip; for a status that is not final "OUTCOME UNKNOWN - check transaction N". */
 void sale_receipt(FILE *out, const struct sale *s, const char *shop, const json_t *txn);
 
 /* One journal line (JSON, no newline; malloc'd): time, status, transaction,

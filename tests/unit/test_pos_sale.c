@@ -167,6 +167,35 @@ static void display_and_receipt(void **state)
   json_decref(leaky);
 }
 
+/* After a cancel the POS may still hold a status that is not final, or one
+ * that expired: the slip says so and never "CANCELED: no reason given". */
+static void receipt_unknown_and_expired(void **state)
+{
+  struct sale s = demo_sale();
+  char *buf;
+  (void)state;
+
+  json_t *open_txn = json_loads("{\"transaction\": \"N4\", \"status\": \"awaiting_confirmation\"}", 0, NULL);
+  assert_false(sale_status_final("awaiting_confirmation"));
+  buf = capture_receipt(&s, open_txn);
+  assert_non_null(strstr(buf, "OUTCOME UNKNOWN - check transaction N4"));
+  assert_null(strstr(buf, "SALE NOT PAID"));
+  assert_null(strstr(buf, "CANCELED"));
+  assert_null(strstr(buf, "RECEIPT"));
+  free(buf);
+  json_decref(open_txn);
+
+  json_t *expired = json_loads("{\"transaction\": \"N5\", \"status\": \"expired\","
+                               " \"ended\": {\"reason\": \"no confirmation in time\"}}", 0, NULL);
+  assert_true(sale_status_final("expired"));
+  buf = capture_receipt(&s, expired);
+  assert_non_null(strstr(buf, "SALE NOT PAID"));
+  assert_non_null(strstr(buf, "EXPIRED: no confirmation in time"));
+  assert_null(strstr(buf, "CANCELED"));
+  free(buf);
+  json_decref(expired);
+}
+
 static void journal_line(void **state)
 {
   struct sale s = demo_sale();
@@ -233,6 +262,7 @@ int main(void)
     cmocka_unit_test(biggest_sale_does_not_overflow),
     cmocka_unit_test(file_parse),
     cmocka_unit_test(display_and_receipt),
+    cmocka_unit_test(receipt_unknown_and_expired),
     cmocka_unit_test(journal_line),
     cmocka_unit_test(settings_file),
   };
