@@ -19,7 +19,8 @@
 #include <string.h>
 #include <unistd.h>
 
-enum pos_exit { POS_PAID = 0, POS_NOT_PAID = 1, POS_USAGE = 2, POS_NETWORK = 3 };
+enum pos_exit { POS_PAID = 0, POS_NOT_PAID = 1, POS_USAGE = 2, POS_NETWORK = 3,
+                POS_CANCEL = 100 /* internal: a number came, but the POS gives the sale up */ };
 
 static const char *const usage =
   "usage: pos sale [options]\n"
@@ -67,6 +68,11 @@ static void on_signal(int sig)
     stop_now = 1;
   stop_requested = 1;
 }
+
+/* How long the POS waits for the final state from its cancel request on,
+ * apart from the sale's own --wait-timeout: the gateway's long poll (25 s)
+ * plus slack.  A second Ctrl-C ends it at once. */
+#define CANCEL_WAIT_S 35
 
 struct pos_run {
   struct pos_config conf;
@@ -217,38 +223,94 @@ static int wait_for_user(struct pos_run *run)
   return rc < 0 ? POS_USAGE : POS_NETWORK;
 }
 
+/* One POST /v1/transactions.  Returns POS_PAID with *txn, POS_NOT_PAID
+ * after a refusal (printed and journaled), or -1 when no answer came
+ * (*maybe_made set when the request may have reached the gateway). */
+static int post_sale(struct pos_run *run, const char *const *headers, const json_t *body, long timeout_ms,
+                     json_t **txn, bool *maybe_made)
+{
+  char text[512];
+  struct gw_reply r;
+  int rc = -1;
+
+  if (gw_http_call(&run->g, "POST", "/v1/transactions", headers, body, timeout_ms, &r) == 0) {
+    if (r.status == 201 || r.status == 200) {
+      *txn = json_incref(r.json);
+      rc = POS_PAID;
+    } else {
+      printf("The gateway refused the sale: %s.\n", gw_problem_text(&r, text, sizeof text));
+      journal(run, "refused", NULL, gw_problem_text(&r, text, sizeof text));
+      rc = POS_NOT_PAID;
+    }
+  } else {
+    *maybe_made = *maybe_made || r.sent;
+    if (!stop_requested)
+      printf("The gateway did not answer (%s).\n", r.error);
+  }
+  gw_reply_clear(&r);
+  return rc;
+}
+
+/* The POST's outcome is unknown (interrupted or no answer after it went out):
+ * the gateway may have made the transaction.  The same POST with the same
+ * Idempotency-Key returns the first answer (docs/api.md), so the POS learns
+ * the number and then cancels it.  Returns POS_PAID with *txn (the caller
+ * cancels), POS_NOT_PAID, or POS_NETWORK after journaling "unknown". */
+static int resolve_unknown_post(struct pos_run *run, const char *const *headers, const json_t *body, json_t **txn)
+{
+  time_t until = time(NULL) + CANCEL_WAIT_S;
+  bool dummy = true;
+  int rc = -1;
+
+  stop_requested = 1;                    /* the POS gives up this sale */
+  cancel_phase = 1;
+  run->g.abort_flag = &stop_now;         /* a further Ctrl-C stops at once */
+  printf("The gateway may have made a transaction: asking again with the same key to cancel it...\n");
+  while (rc < 0 && !stop_now && time(NULL) < until) {
+    long left = (long)(until - time(NULL));
+    rc = post_sale(run, headers, body, (left < 15 ? left : 15) * 1000L, txn, &dummy);
+    if (rc < 0 && !stop_now)
+      sleep(1);
+  }
+  if (rc >= 0)
+    return rc;
+  printf("OUTCOME UNKNOWN: the gateway did not answer; a transaction for sale %s may be open at the gateway.\n",
+         run->sale.reference);
+  journal(run, "unknown", NULL, "no answer to the request: a transaction may be open at the gateway");
+  return POS_NETWORK;
+}
+
 /* S3/S4: the transaction number.  A network failure is retried with the same
- * Idempotency-Key, so the gateway makes one transaction however often. */
+ * Idempotency-Key, so the gateway makes one transaction however often.
+ * Returns POS_PAID with *txn, POS_CANCEL with *txn when the POS must cancel
+ * it (the request was interrupted), or POS_NOT_PAID / POS_NETWORK (journaled). */
 static int request_number(struct pos_run *run, json_t **txn)
 {
-  char key[64], key_header[96], text[512];
+  char key[64], key_header[96];
   const char *headers[] = { run->auth_header, key_header, NULL };
   json_t *body = sale_request_json(&run->sale, run->user_id);
-  struct gw_reply r;
-  int rc = POS_NETWORK;
+  bool maybe_made = false;
+  int rc = -1;
 
   random_token(24, key, sizeof key);
   snprintf(key_header, sizeof key_header, "Idempotency-Key: %s", key);
-  for (int attempt = 1; attempt <= 3 && !stop_requested; attempt++) {
-    if (gw_http_call(&run->g, "POST", "/v1/transactions", headers, body, 30000, &r) == 0) {
-      if (r.status == 201 || r.status == 200) {
-        *txn = json_incref(r.json);
-        rc = POS_PAID;
-      } else {
-        printf("The gateway refused the sale: %s.\n", gw_problem_text(&r, text, sizeof text));
-        journal(run, "refused", NULL, gw_problem_text(&r, text, sizeof text));
-        rc = POS_NOT_PAID;
-      }
-      gw_reply_clear(&r);
-      break;
+  for (int attempt = 1; attempt <= 3 && rc < 0 && !stop_requested; attempt++) {
+    rc = post_sale(run, headers, body, 30000, txn, &maybe_made);
+    if (rc < 0 && attempt < 3 && !stop_requested) {
+      printf("Trying again (%d of 3)...\n", attempt + 1);
+      sleep((unsigned)attempt);
     }
-    printf("The gateway did not answer (%s); trying again (%d of 3)...\n", r.error, attempt);
-    gw_reply_clear(&r);
-    sleep((unsigned)attempt);
   }
-  if (rc == POS_NETWORK) {
+  if (rc < 0 && maybe_made) {
+    rc = resolve_unknown_post(run, headers, body, txn);
+    if (rc == POS_PAID)
+      rc = POS_CANCEL;
+  } else if (rc < 0) {                   /* nothing reached the gateway */
     printf("No payment: the gateway could not be reached.\n");
     journal(run, "error", NULL, "the gateway could not be reached");
+    rc = POS_NETWORK;
+  } else if (rc == POS_PAID && stop_requested) {
+    rc = POS_CANCEL;                     /* the answer came, but the POS was stopped meanwhile */
   }
   json_decref(body);
   return rc;
@@ -264,11 +326,6 @@ static const char *status_of(const json_t *txn)
   const char *s = json_string_value(json_object_get(txn, "status"));
   return s ? s : "";
 }
-
-/* How long the POS waits for the final state from its cancel request on,
- * apart from the sale's own --wait-timeout: the gateway's long poll (25 s)
- * plus slack.  A second Ctrl-C ends it at once. */
-#define CANCEL_WAIT_S 35
 
 /* Cancels the transaction (the POS gave up or was stopped); a 200 answer
  * carries the new state, which replaces *txn. */
@@ -381,7 +438,7 @@ static int sell(struct pos_run *run)
   sale_display(stdout, &run->sale, run->conf.shop);
   if ((rc = wait_for_user(run)) != POS_PAID)
     return rc;
-  if ((rc = request_number(run, &txn)) != POS_PAID)
+  if ((rc = request_number(run, &txn)) != POS_PAID && rc != POS_CANCEL)
     return rc;
   snprintf(run->number, sizeof run->number, "%s", json_string_value(json_object_get(txn, "transaction")));
   binding = json_string_value(json_object_get(txn, "binding_code"));

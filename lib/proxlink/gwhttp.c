@@ -155,6 +155,8 @@ int gw_http_call(struct gw_http *g, const char *method, const char *path, const 
   } else {
     r->timed_out = cc == CURLE_OPERATION_TIMEDOUT;
     r->aborted = cc == CURLE_ABORTED_BY_CALLBACK;
+    long request_bytes = 0;
+    r->sent = curl_easy_getinfo(c, CURLINFO_REQUEST_SIZE, &request_bytes) == CURLE_OK && request_bytes > 0;
     snprintf(r->error, sizeof r->error, "%s", buf.too_big ? "answer too large" : curl_easy_strerror(cc));
   }
   curl_slist_free_all(hl);

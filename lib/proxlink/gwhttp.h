@@ -22,6 +22,8 @@ struct gw_reply {
   long retry_after;                /* Retry-After seconds, or -1 */
   bool timed_out;                  /* no answer within the time-out */
   bool aborted;                    /* stopped through abort_flag */
+  bool sent;                       /* some of the request went out: without an
+                                      answer its effect at the gateway is unknown */
   char error[256];                 /* why there is no answer */
 };
 
