@@ -98,10 +98,13 @@ static void set_tls(struct gw_http *g, CURL *c)
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
   curl_easy_setopt(c, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+  /* Only the configured CA: libcurl's built-in CA directory (/etc/ssl/certs)
+   * would otherwise be trusted beside a CA file, so any public CA could vouch
+   * for "the gateway".  CAPATH is cleared whichever way the CA is given. */
+  curl_easy_setopt(c, CURLOPT_CAPATH, NULL);
   if (g->ca_pem) {
     struct curl_blob blob = { .data = g->ca_pem, .len = strlen(g->ca_pem), .flags = CURL_BLOB_COPY };
     curl_easy_setopt(c, CURLOPT_CAINFO_BLOB, &blob);
-    curl_easy_setopt(c, CURLOPT_CAPATH, NULL);
   } else {
     curl_easy_setopt(c, CURLOPT_CAINFO, g->ca_file);
   }
