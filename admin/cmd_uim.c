@@ -14,6 +14,8 @@
 #include <string.h>
 
 #define PEM_MAX 16384
+#define UIM_LOCKOUT_MAX_ATTEMPTS 5      /* failed password attempts before the handset locks */
+#define UIM_LOCKOUT_SECONDS 1800        /* and for how long */
 
 const struct opt_spec cmd_uim_write_opts[] = {
   { "device", "DEVICE-ID", true, "device whose store to write" },
@@ -100,10 +102,12 @@ int uim_write_store(struct adb *db, const char *device_code, const char *key_pem
 
   if (!users)
     return status;
-  json_t *store = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:o, s:[]}", "format", "paygw-uim", "version", 1,
-                            "device_id", device_code, "device_private_key", key_pem, "gateway_url",
+  /* the lock-out rules live in the store, not on the handset's command line */
+  json_t *store = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:o, s:i, s:i, s:[]}", "format", "paygw-uim",
+                            "version", 1, "device_id", device_code, "device_private_key", key_pem, "gateway_url",
                             s->gateway_url, "ca_cert", s->ca_pem, "gateway_message_public_key",
-                            s->message_pubkey_pem, "users", users, "auth_results");
+                            s->message_pubkey_pem, "users", users, "lockout_max_attempts", UIM_LOCKOUT_MAX_ATTEMPTS,
+                            "lockout_seconds", UIM_LOCKOUT_SECONDS, "auth_results");
   char *text = store ? json_dumps(store, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
   json_decref(store);
   if (!text)

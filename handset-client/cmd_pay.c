@@ -74,10 +74,10 @@ static int read_credentials(const struct handset_opts *o, char *user, size_t ule
 static int authentication_failed(const struct handset_opts *o, struct uim_store *s)
 {
   char err[512], until[32];
-  time_t now = handset_now(o), end;
-  int left = uim_failed_attempt(s, now, o->max_attempts, o->lock_s);
+  time_t now = time(NULL), end;          /* the lock-out: real clock only */
+  int left = uim_failed_attempt(s, now);
 
-  if (uim_save(s, now, err, sizeof err) != 0)
+  if (uim_save(s, handset_now(o), err, sizeof err) != 0)
     fprintf(stderr, "handset: %s\n", err);
   printf("Authentication failed. Nothing was sent.\n");
   if (left > 0) {
@@ -152,7 +152,7 @@ int cmd_pay(struct handset_opts *o)
     rc = EXIT_USAGE;
     goto out;
   }
-  if (uim_locked(&s, handset_now(o), &end)) {
+  if (uim_locked(&s, time(NULL), &end)) {   /* never the simulated clock offset */
     time_rfc3339(end, until, sizeof until);
     printf("This handset is locked after too many failed attempts; try again after %s.\n", until);
     rc = EXIT_LOCKED;

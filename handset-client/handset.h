@@ -31,8 +31,6 @@ struct handset_opts {
   const char *link, *user, *password;
   int card;                  /* 1-based card number, 0 = ask */
   long auth_ttl_s;           /* [0074]: 3600 */
-  int max_attempts;          /* failed attempts before the lock: 5 */
-  long lock_s;               /* length of the lock: 1800 */
   /* watch */
   int agree;                 /* 1 agree, 0 not agree, -1 ask */
   const char *method;        /* L I B pB R, NULL = ask */

@@ -46,9 +46,9 @@ static const char *const usage_pay =
   "  --password PW      the password (default $PAYGW_HANDSET_PASSWORD, else ask\n"
   "                     with echo off; --password shows in `ps`, prefer the variable)\n"
   "  --auth-ttl SEC     how long the authentication result lasts (default 3600, [0074])\n"
-  "  --max-attempts N   failed attempts before the handset locks (default 5,\n"
-  "                     $PAYGW_HANDSET_MAX_ATTEMPTS)\n"
-  "  --lock-time SEC    how long the lock lasts (default 1800, $PAYGW_HANDSET_LOCK_TIME)\n"
+  "\n"
+  "After too many failed attempts the handset locks for a while; the limit and\n"
+  "the lock time come from the UIM store (paygw-admin), by default 5 and 1800 s.\n"
   "\n"
   "exit: 0 sent, 2 usage/store, 3 POS not reachable, 4 authentication failed, 5 locked\n";
 
@@ -108,14 +108,13 @@ static int parse_long(const char *text, long min, long max, const char *what, lo
   return 0;
 }
 
-enum { O_LINK = 1, O_CARD, O_USER, O_PASSWORD, O_TTL, O_ATTEMPTS, O_LOCK, O_AGREE, O_DECLINE, O_METHOD,
+enum { O_LINK = 1, O_CARD, O_USER, O_PASSWORD, O_TTL, O_AGREE, O_DECLINE, O_METHOD,
        O_INST, O_ONCE, O_TIMEOUT, O_FOR, O_VERBOSE, O_HELP };
 
 static const struct option command_options[] = {
   { "link", required_argument, NULL, O_LINK }, { "card", required_argument, NULL, O_CARD },
   { "user", required_argument, NULL, O_USER }, { "password", required_argument, NULL, O_PASSWORD },
-  { "auth-ttl", required_argument, NULL, O_TTL }, { "max-attempts", required_argument, NULL, O_ATTEMPTS },
-  { "lock-time", required_argument, NULL, O_LOCK }, { "agree", no_argument, NULL, O_AGREE },
+  { "auth-ttl", required_argument, NULL, O_TTL }, { "agree", no_argument, NULL, O_AGREE },
   { "decline", no_argument, NULL, O_DECLINE }, { "method", required_argument, NULL, O_METHOD },
   { "installments", required_argument, NULL, O_INST }, { "once", no_argument, NULL, O_ONCE },
   { "timeout", required_argument, NULL, O_TIMEOUT }, { "for", required_argument, NULL, O_FOR },
@@ -134,7 +133,7 @@ static int take_option(int c, const char *cmd, struct handset_opts *o, const cha
     fputs(usage, stdout);
     exit(EXIT_DONE);
   }
-  if ((c >= O_LINK && c <= O_LOCK && !pay) || (c >= O_AGREE && c <= O_VERBOSE && !watch) || c == '?') {
+  if ((c >= O_LINK && c <= O_TTL && !pay) || (c >= O_AGREE && c <= O_VERBOSE && !watch) || c == '?') {
     if (c != '?')
       fprintf(stderr, "handset: that option does not belong to `%s`\n", cmd);
     fputs(usage, stderr);
@@ -146,8 +145,6 @@ static int take_option(int c, const char *cmd, struct handset_opts *o, const cha
   case O_USER: o->user = optarg; return 0;
   case O_PASSWORD: o->password = optarg; return 0;
   case O_TTL: return parse_long(optarg, 1, 86400, "--auth-ttl", &o->auth_ttl_s);
-  case O_ATTEMPTS: if (parse_long(optarg, 1, 100, "--max-attempts", &v)) return -1; o->max_attempts = (int)v; return 0;
-  case O_LOCK: return parse_long(optarg, 1, 86400 * 7, "--lock-time", &o->lock_s);
   case O_AGREE: o->agree = 1; return 0;
   case O_DECLINE: o->agree = 0; return 0;
   case O_METHOD: o->method = optarg; return 0;
@@ -167,8 +164,6 @@ static void defaults(struct handset_opts *o)
   o->link = config_str("PAYGW_LINK", NULL);
   o->password = config_str("PAYGW_HANDSET_PASSWORD", NULL);
   o->auth_ttl_s = 3600;
-  o->max_attempts = (int)config_long("PAYGW_HANDSET_MAX_ATTEMPTS", 5, 1, 100);
-  o->lock_s = config_long("PAYGW_HANDSET_LOCK_TIME", 1800, 1, 86400 * 7);
   o->agree = -1;
   o->timeout_s = config_long("PAYGW_HANDSET_TIMEOUT", 120, 1, 3600);
   o->clock_offset_s = config_long("PAYGW_HANDSET_CLOCK_OFFSET", 0, -86400, 86400);

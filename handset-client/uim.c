@@ -102,6 +102,35 @@ static enum uim_status parse_handset_fields(struct uim_store *s, char *err, size
   return UIM_OK;
 }
 
+/* An optional integer field within [min, max]; def when absent. */
+static int bounded_field(const json_t *root, const char *name, long long min, long long max, long long def,
+                         long long *out)
+{
+  const json_t *v = json_object_get(root, name);
+  if (!v) {
+    *out = def;
+    return 0;
+  }
+  if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max)
+    return -1;
+  *out = json_integer_value(v);
+  return 0;
+}
+
+/* The lock-out rules written by paygw-admin (docs/uim-store.md). */
+static enum uim_status parse_lockout_policy(struct uim_store *s, char *err, size_t errlen)
+{
+  long long attempts, seconds;
+
+  if (bounded_field(s->root, "lockout_max_attempts", 1, 100, UIM_DEFAULT_MAX_ATTEMPTS, &attempts) != 0)
+    return corrupt(err, errlen, "field '%s' is not a whole number 1-100", "lockout_max_attempts");
+  if (bounded_field(s->root, "lockout_seconds", 1, 86400 * 7, UIM_DEFAULT_LOCK_S, &seconds) != 0)
+    return corrupt(err, errlen, "field '%s' is not a whole number 1-604800", "lockout_seconds");
+  s->max_attempts = (int)attempts;
+  s->lock_s = (long)seconds;
+  return UIM_OK;
+}
+
 enum uim_status uim_parse(const char *text, size_t len, struct uim_store *s, char *err, size_t errlen)
 {
   json_error_t je;
@@ -136,7 +165,7 @@ enum uim_status uim_parse(const char *text, size_t len, struct uim_store *s, cha
   pub_pem = str_field(s->root, "gateway_message_public_key");
   if (!pub_pem || uim_public_key_from_pem(pub_pem, s->message_pub) != 0)
     return corrupt(err, errlen, "field '%s' is missing or not an Ed25519 public key", "gateway_message_public_key");
-  if ((st = parse_users(s, err, errlen)) != UIM_OK)
+  if ((st = parse_users(s, err, errlen)) != UIM_OK || (st = parse_lockout_policy(s, err, errlen)) != UIM_OK)
     return st;
   return parse_handset_fields(s, err, errlen);
 }
@@ -306,14 +335,15 @@ int uim_failed_count(const struct uim_store *s)
   return (int)json_integer_value(json_object_get(json_object_get(s->root, "lockout"), "failed_attempts"));
 }
 
-int uim_failed_attempt(struct uim_store *s, time_t now, int limit, long lock_s)
+int uim_failed_attempt(struct uim_store *s, time_t now)
 {
   json_t *l = lockout(s);
   char until[32];
-  int failed = uim_failed_count(s);
+  int failed = uim_failed_count(s), limit = s->max_attempts > 0 ? s->max_attempts : UIM_DEFAULT_MAX_ATTEMPTS;
+  long lock_s = s->lock_s > 0 ? s->lock_s : UIM_DEFAULT_LOCK_S;
 
   if (json_object_get(l, "locked_until") && !uim_locked(s, now, NULL)) {
-    json_object_del(l, "locked_until");  /* the last lock lapsed: count afresh */
+    json_object_del(l, "locked_until");  /* the last lock lapsed (by the real clock): count afresh */
     failed = 0;
   }
   failed++;

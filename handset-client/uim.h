@@ -14,6 +14,10 @@
 
 #define UIM_MAX_USERS 64
 #define UIM_MAX_BYTES (1024 * 1024)
+/* The lock-out rules come from the store (paygw-admin writes them), never
+ * from the command line or the environment; these apply when it has none. */
+#define UIM_DEFAULT_MAX_ATTEMPTS 5
+#define UIM_DEFAULT_LOCK_S 1800L
 
 enum uim_status {
   UIM_OK = 0,
@@ -35,6 +39,8 @@ struct uim_store {
   unsigned char message_pub[ED25519_KEY_LEN];
   size_t n_users;
   struct uim_user users[UIM_MAX_USERS];
+  int max_attempts;                   /* lockout_max_attempts, else UIM_DEFAULT_MAX_ATTEMPTS */
+  long lock_s;                        /* lockout_seconds, else UIM_DEFAULT_LOCK_S */
 };
 
 /* Opens path: refuses a mode other than owner-only, then parses it.
@@ -67,13 +73,14 @@ int uim_auth_find(const struct uim_store *s, const char *user_id, time_t now, ch
 void uim_auth_purge(struct uim_store *s, time_t now);
 
 /* True while the store is locked after too many failed attempts; *until
- * (optional) gets the end of the lock. */
+ * (optional) gets the end of the lock.  `now` must be the real clock
+ * (time(NULL)), never a simulated one. */
 bool uim_locked(const struct uim_store *s, time_t now, time_t *until);
 
-/* Counts one failed password attempt.  At `limit` failures the store is
- * locked until now + lock_s and the counter starts again.  Returns the
- * attempts left before the lock (0 = it is locked now). */
-int uim_failed_attempt(struct uim_store *s, time_t now, int limit, long lock_s);
+/* Counts one failed password attempt.  At the store's max_attempts failures
+ * the store is locked until now + lock_s and the counter starts again.
+ * Returns the attempts left before the lock (0 = it is locked now). */
+int uim_failed_attempt(struct uim_store *s, time_t now);
 
 /* Failed attempts counted so far (since the last success or lock). */
 int uim_failed_count(const struct uim_store *s);

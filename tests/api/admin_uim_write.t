@@ -29,7 +29,7 @@ U=$TMP/uim.json
 is "the store is mode 600" "$(stat -c %a "$U")" 600
 check "the store is JSON" jq -e . "$U" >/dev/null
 is "top-level fields" "$(jq -r 'keys_unsorted | join(",")' "$U")" \
-  "format,version,device_id,device_private_key,gateway_url,ca_cert,gateway_message_public_key,users,auth_results"
+  "format,version,device_id,device_private_key,gateway_url,ca_cert,gateway_message_public_key,users,lockout_max_attempts,lockout_seconds,auth_results"
 is "format and version" "$(jq -r '.format + " " + (.version | tostring)' "$U")" "paygw-uim 1"
 is "device_id" "$(jq -r .device_id "$U")" "d$S"
 is "device_private_key is the key file's PEM text" "$(jq -r .device_private_key "$U")" "$(cat "$TMP/d.pem")"
@@ -42,6 +42,7 @@ is "users: the password hash is the database's argon2id string" "$(jq -r '.users
 check "users: the hash is argon2id" bash -c '[[ $(jq -r ".users[1].password_hash" "$1") == \$argon2id\$* ]]' _ "$U"
 is "users: the card is masked" "$(jq -r '.users[0].card_masked' "$U")" "${PAN1:0:6}******${PAN1: -4}"
 is "auth_results is an empty array" "$(jq -c .auth_results "$U")" "[]"
+is "the lock-out rules: 5 attempts, 1800 s" "$(jq -r '[.lockout_max_attempts, .lockout_seconds] | join(" ")' "$U")" "5 1800"
 is "users have exactly the documented fields" "$(jq -r '.users[0] | keys_unsorted | join(",")' "$U")" "user_id,label,password_hash,card_masked"
 check "the store holds no card number and no password" bash -c '! grep -qE -- "$1|$2|first-password|second-password" "$3"' _ "$PAN1" "$PAN2" "$U"
 is "uim write is logged in admin_log" "$(psql_q "SELECT count(*) FROM gateway.admin_log WHERE action = 'uim write' AND subject = 'd$S'")" 1

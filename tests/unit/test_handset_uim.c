@@ -228,21 +228,66 @@ static void lockout_counts(void **state)
   (void)state;
   assert_int_equal(uim_parse(good_store, strlen(good_store), &s, err, sizeof err), UIM_OK);
   assert_false(uim_locked(&s, now, NULL));
-  assert_int_equal(uim_failed_attempt(&s, now, 5, 1800), 4);
-  assert_int_equal(uim_failed_attempt(&s, now, 5, 1800), 3);
+  assert_int_equal(uim_failed_attempt(&s, now), 4);
+  assert_int_equal(uim_failed_attempt(&s, now), 3);
   uim_attempt_succeeded(&s);                                       /* a success clears the count */
   assert_int_equal(uim_failed_count(&s), 0);
   for (int left = 4; left >= 1; left--)
-    assert_int_equal(uim_failed_attempt(&s, now, 5, 1800), left);
+    assert_int_equal(uim_failed_attempt(&s, now), left);
   assert_false(uim_locked(&s, now, NULL));
-  assert_int_equal(uim_failed_attempt(&s, now, 5, 1800), 0);      /* the fifth locks */
+  assert_int_equal(uim_failed_attempt(&s, now), 0);      /* the fifth locks */
   assert_true(uim_locked(&s, now, &until));
   assert_int_equal(until, now + 1800);
   assert_true(uim_locked(&s, now + 1799, NULL));
   assert_false(uim_locked(&s, now + 1800, NULL));                  /* the lock lapses */
-  assert_int_equal(uim_failed_attempt(&s, now + 1801, 5, 1800), 4);   /* and counting starts afresh */
-  assert_int_equal(uim_failed_attempt(&s, now, 1, 60), 0);          /* a limit of one locks at once */
+  assert_int_equal(uim_failed_attempt(&s, now + 1801), 4);   /* and counting starts afresh */
+  s.max_attempts = 1;
+  s.lock_s = 60;
+  assert_int_equal(uim_failed_attempt(&s, now), 0);               /* a limit of one locks at once */
   uim_free(&s);
+}
+
+/* The limit and the lock time come from the store (paygw-admin writes them):
+ * absent → 5 and 1800 s; out of range or the wrong type → a corrupt store. */
+static void lockout_policy_from_store(void **state)
+{
+  struct uim_store s = { 0 };
+  char err[256];
+  time_t now = 1764061200, until;
+  (void)state;
+  assert_int_equal(uim_parse(good_store, strlen(good_store), &s, err, sizeof err), UIM_OK);
+  assert_int_equal(s.max_attempts, UIM_DEFAULT_MAX_ATTEMPTS);
+  assert_int_equal(s.lock_s, UIM_DEFAULT_LOCK_S);
+  uim_free(&s);
+
+  json_t *root = json_loads(good_store, 0, NULL);
+  json_object_set_new(root, "lockout_max_attempts", json_integer(2));
+  json_object_set_new(root, "lockout_seconds", json_integer(60));
+  char *text = json_dumps(root, 0);
+  assert_int_equal(uim_parse(text, strlen(text), &s, err, sizeof err), UIM_OK);
+  assert_int_equal(uim_failed_attempt(&s, now), 1);
+  assert_int_equal(uim_failed_attempt(&s, now), 0);               /* the store's limit of two */
+  assert_true(uim_locked(&s, now, &until));
+  assert_int_equal(until, now + 60);
+  uim_free(&s);
+  free(text);
+
+  static const char *const bad[] = { "0", "101", "\"5\"", "2.5" };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    json_object_set_new(root, "lockout_max_attempts", json_loads(bad[i], JSON_DECODE_ANY, NULL));
+    text = json_dumps(root, 0);
+    assert_int_equal(uim_parse(text, strlen(text), &s, err, sizeof err), UIM_CORRUPT);
+    assert_non_null(strstr(err, "lockout_max_attempts"));
+    uim_free(&s);
+    free(text);
+  }
+  json_object_set_new(root, "lockout_max_attempts", json_integer(5));
+  json_object_set_new(root, "lockout_seconds", json_integer(0));
+  text = json_dumps(root, 0);
+  assert_int_equal(uim_parse(text, strlen(text), &s, err, sizeof err), UIM_CORRUPT);
+  uim_free(&s);
+  free(text);
+  json_decref(root);
 }
 
 int main(void)
@@ -255,6 +300,7 @@ int main(void)
     cmocka_unit_test(mode_is_checked),
     cmocka_unit_test(auth_results_expire),
     cmocka_unit_test(lockout_counts),
+    cmocka_unit_test(lockout_policy_from_store),
   };
   return cmocka_run_group_tests(tests, build_store, free_store);
 }
