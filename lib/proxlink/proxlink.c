@@ -157,33 +157,76 @@ static int unix_sockaddr(const struct proxlink_addr *addr, struct sockaddr_un *s
   return 0;
 }
 
-int proxlink_listen(const struct proxlink_addr *addr, char *err, size_t errlen)
+/* An existing file at a Unix socket path: refuses anything but a stale
+ * socket (no listener: ECONNREFUSED), which it removes.  A socket that
+ * accepts a connection belongs to a live POS.  Returns 0 or -1 with err. */
+static int clear_stale_socket(const struct proxlink_addr *addr, const struct sockaddr_un *sun, char *err,
+                              size_t errlen)
+{
+  struct stat st;
+
+  if (lstat(addr->path, &st) != 0)
+    return 0;                            /* nothing there */
+  if (!S_ISSOCK(st.st_mode)) {
+    snprintf(err, errlen, "%s exists and is not a socket", addr->path);
+    return -1;
+  }
+  int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (probe < 0) {
+    snprintf(err, errlen, "cannot check %s: %s", addr->path, strerror(errno));
+    return -1;
+  }
+  int rc = connect(probe, (const struct sockaddr *)sun, sizeof *sun);
+  int why = errno;
+  close(probe);
+  if (rc == 0) {
+    snprintf(err, errlen, "link address busy: a POS is already listening on %s", addr->path);
+    return -1;
+  }
+  if (why != ECONNREFUSED) {
+    snprintf(err, errlen, "cannot check %s: %s", addr->path, strerror(why));
+    return -1;
+  }
+  unlink(addr->path);                    /* a socket left by a killed POS */
+  return 0;
+}
+
+static int listen_unix(struct proxlink_addr *addr, char *err, size_t errlen)
+{
+  struct sockaddr_un sun;
+  struct stat st;
+
+  unix_sockaddr(addr, &sun);
+  if (clear_stale_socket(addr, &sun, err, errlen) != 0)
+    return -1;
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  mode_t old = umask(077);
+  int rc = fd < 0 ? -1 : bind(fd, (struct sockaddr *)&sun, sizeof sun);
+  umask(old);
+  if (rc != 0 && errno == EADDRINUSE) {
+    snprintf(err, errlen, "link address busy: %s was taken meanwhile", addr->path);
+    close(fd);
+    return -1;
+  }
+  if (rc != 0 || listen(fd, 4) != 0 || lstat(addr->path, &st) != 0) {
+    snprintf(err, errlen, "cannot listen on %s: %s", addr->path, strerror(errno));
+    if (fd >= 0)
+      close(fd);
+    return -1;
+  }
+  addr->bound = true;
+  addr->bound_dev = (unsigned long long)st.st_dev;
+  addr->bound_ino = (unsigned long long)st.st_ino;
+  return fd;
+}
+
+int proxlink_listen(struct proxlink_addr *addr, char *err, size_t errlen)
 {
   int fd = -1, one = 1;
 
-  if (addr->is_unix) {
-    struct sockaddr_un sun;
-    struct stat st;
-    unix_sockaddr(addr, &sun);
-    if (lstat(addr->path, &st) == 0) {
-      if (!S_ISSOCK(st.st_mode)) {
-        snprintf(err, errlen, "%s exists and is not a socket", addr->path);
-        return -1;
-      }
-      unlink(addr->path);                /* a socket left by a killed POS */
-    }
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    mode_t old = umask(077);
-    int rc = fd < 0 ? -1 : bind(fd, (struct sockaddr *)&sun, sizeof sun);
-    umask(old);
-    if (rc != 0 || listen(fd, 4) != 0) {
-      snprintf(err, errlen, "cannot listen on %s: %s", addr->path, strerror(errno));
-      if (fd >= 0)
-        close(fd);
-      return -1;
-    }
-    return fd;
-  }
+  addr->bound = false;
+  if (addr->is_unix)
+    return listen_unix(addr, err, errlen);
   struct addrinfo *res, *ai;
   if (resolve(addr, true, &res, err, errlen) != 0)
     return -1;
@@ -286,9 +329,13 @@ int proxlink_wait_user(int lfd, int timeout_ms, volatile int *interrupted,
 
 void proxlink_close(int lfd, const struct proxlink_addr *addr)
 {
+  struct stat st;
+
   if (lfd >= 0)
     close(lfd);
-  if (addr->is_unix)
+  /* another POS may have replaced a path we no longer own: unlink only ours */
+  if (addr->is_unix && addr->bound && lstat(addr->path, &st) == 0 && S_ISSOCK(st.st_mode)
+      && (unsigned long long)st.st_dev == addr->bound_dev && (unsigned long long)st.st_ino == addr->bound_ino)
     unlink(addr->path);
 }
 

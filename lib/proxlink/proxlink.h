@@ -22,6 +22,10 @@ struct proxlink_addr {
   char path[PROXLINK_ADDR_MAX];    /* Unix socket path */
   char host[64];                   /* TCP host (numeric or localhost) */
   char port[8];
+  /* set by proxlink_listen on a Unix socket: the file it created, so
+   * proxlink_close removes only that one and never a later POS's socket */
+  bool bound;
+  unsigned long long bound_dev, bound_ino;
 };
 
 /* True when s is a well-formed user ID (1-32 of [A-Za-z0-9_-]). */
@@ -44,9 +48,12 @@ int proxlink_parse_request(const char *line, char user_id[PROXLINK_USER_MAX + 1]
  * copied into reason) or anything else ("malformed answer"). */
 int proxlink_parse_reply(const char *line, char *reason, size_t len);
 
-/* POS side: binds and listens on addr (a stale Unix socket file is replaced;
- * the new one is mode 0600).  Returns the socket, or -1 with err. */
-int proxlink_listen(const struct proxlink_addr *addr, char *err, size_t errlen);
+/* POS side: binds and listens on addr.  Unix socket: an existing socket that
+ * answers a connect() belongs to a live POS and is refused ("link address
+ * busy"); only a stale one (ECONNREFUSED) is replaced; the new one is mode
+ * 0600 and its dev/inode are kept in addr.  Returns the socket, or -1 with
+ * err. */
+int proxlink_listen(struct proxlink_addr *addr, char *err, size_t errlen);
 
 /* POS side: accepts connections on lfd until one sends a valid request
  * (answered OK) or timeout_ms passes; a bad request is answered ERR and the
@@ -57,7 +64,8 @@ int proxlink_listen(const struct proxlink_addr *addr, char *err, size_t errlen);
 int proxlink_wait_user(int lfd, int timeout_ms, volatile int *interrupted,
                        char user_id[PROXLINK_USER_MAX + 1], char *err, size_t errlen);
 
-/* Closes the listener (and removes a Unix socket file). */
+/* Closes the listener and removes the Unix socket file, only when the file
+ * at the path is still the one this listener created (dev/inode). */
 void proxlink_close(int lfd, const struct proxlink_addr *addr);
 
 /* Handset side: connects, sends the user ID, reads the answer.

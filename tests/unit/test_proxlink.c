@@ -155,6 +155,50 @@ static void socket_timeout_and_refusal(void **state)
   rmdir(dir);
 }
 
+/* A socket a live POS listens on is never taken over; a stale one is;
+ * close removes only the file this listener created. */
+static void socket_busy_stale_and_ours(void **state)
+{
+  char dir[] = "/tmp/proxlink-XXXXXX", path[96], err[256];
+  struct proxlink_addr a, b;
+  (void)state;
+  assert_non_null(mkdtemp(dir));
+  snprintf(path, sizeof path, "%s/link.sock", dir);
+  proxlink_parse_addr(path, &a, err, sizeof err);
+  proxlink_parse_addr(path, &b, err, sizeof err);
+  int la = proxlink_listen(&a, err, sizeof err);
+  assert_true(la >= 0);
+  assert_int_equal(proxlink_listen(&b, err, sizeof err), -1);            /* a live POS has it */
+  assert_non_null(strstr(err, "link address busy"));
+  proxlink_close(-1, &b);                                                  /* b never bound: removes nothing */
+  assert_int_equal(access(path, F_OK), 0);
+  int fd = socket(AF_UNIX, SOCK_STREAM, 0);                                /* ... and it still answers */
+  struct sockaddr_un sun = { .sun_family = AF_UNIX };
+  snprintf(sun.sun_path, sizeof sun.sun_path, "%s", path);
+  assert_int_equal(connect(fd, (struct sockaddr *)&sun, sizeof sun), 0);
+  close(fd);
+
+  /* the path was taken over by another POS meanwhile: a's close leaves it */
+  unlink(path);
+  int lb = proxlink_listen(&b, err, sizeof err);
+  assert_true(lb >= 0);
+  proxlink_close(la, &a);
+  assert_int_equal(access(path, F_OK), 0);
+  proxlink_close(lb, &b);
+  assert_int_equal(access(path, F_OK), -1);
+
+  /* a stale socket (its POS died without removing it) is replaced */
+  fd = socket(AF_UNIX, SOCK_STREAM, 0);
+  assert_int_equal(bind(fd, (struct sockaddr *)&sun, sizeof sun), 0);
+  close(fd);
+  assert_int_equal(access(path, F_OK), 0);
+  la = proxlink_listen(&a, err, sizeof err);
+  assert_true(la >= 0);
+  proxlink_close(la, &a);
+  assert_int_equal(access(path, F_OK), -1);
+  rmdir(dir);
+}
+
 static void money_and_time(void **state)
 {
   char buf[48];
@@ -208,6 +252,7 @@ int main(void)
     cmocka_unit_test(address_parsing),
     cmocka_unit_test(socket_exchange),
     cmocka_unit_test(socket_timeout_and_refusal),
+    cmocka_unit_test(socket_busy_stale_and_ours),
     cmocka_unit_test(money_and_time),
     cmocka_unit_test(env_file),
   };
