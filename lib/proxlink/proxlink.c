@@ -5,7 +5,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -220,6 +222,19 @@ static int listen_unix(struct proxlink_addr *addr, char *err, size_t errlen)
   return fd;
 }
 
+/* The link has no authentication of its own: it must not be reachable from
+ * another machine.  True for 127.0.0.0/8, ::1 and ::ffff:127.0.0.0/104. */
+static bool is_loopback(const struct sockaddr *sa)
+{
+  if (sa->sa_family == AF_INET)
+    return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
+  if (sa->sa_family == AF_INET6) {
+    const struct in6_addr *a6 = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+    return IN6_IS_ADDR_LOOPBACK(a6) || (IN6_IS_ADDR_V4MAPPED(a6) && a6->s6_addr[12] == 127);
+  }
+  return false;
+}
+
 int proxlink_listen(struct proxlink_addr *addr, char *err, size_t errlen)
 {
   int fd = -1, one = 1;
@@ -230,6 +245,12 @@ int proxlink_listen(struct proxlink_addr *addr, char *err, size_t errlen)
   struct addrinfo *res, *ai;
   if (resolve(addr, true, &res, err, errlen) != 0)
     return -1;
+  for (ai = res; ai; ai = ai->ai_next)
+    if (!is_loopback(ai->ai_addr)) {
+      snprintf(err, errlen, "the proximity link listens on loopback only (127.0.0.0/8 or ::1), not %s", addr->host);
+      freeaddrinfo(res);
+      return -1;
+    }
   snprintf(err, errlen, "cannot listen on %s:%s", addr->host, addr->port);
   for (ai = res; ai; ai = ai->ai_next) {
     fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);

@@ -48,7 +48,8 @@ int proxlink_parse_request(const char *line, char user_id[PROXLINK_USER_MAX + 1]
  * copied into reason) or anything else ("malformed answer"). */
 int proxlink_parse_reply(const char *line, char *reason, size_t len);
 
-/* POS side: binds and listens on addr.  Unix socket: an existing socket that
+/* POS side: binds and listens on addr.  TCP: loopback only (127.0.0.0/8,
+ * ::1); any other address is refused.  Unix socket: an existing socket that
  * answers a connect() belongs to a live POS and is refused ("link address
  * busy"); only a stale one (ECONNREFUSED) is replaced; the new one is mode
  * 0600 and its dev/inode are kept in addr.  Returns the socket, or -1 with

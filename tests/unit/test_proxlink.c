@@ -199,6 +199,30 @@ static void socket_busy_stale_and_ours(void **state)
   rmdir(dir);
 }
 
+/* The link has no authentication: the POS listens on loopback only. */
+static void listen_loopback_only(void **state)
+{
+  static const char *const refused[] = { "0.0.0.0:18631", ":::18631", "192.0.2.1:18631" };
+  struct proxlink_addr a;
+  char err[256];
+  (void)state;
+  for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+    if (proxlink_parse_addr(refused[i], &a, err, sizeof err) != 0)
+      continue;                          /* refused already as an address */
+    int fd = proxlink_listen(&a, err, sizeof err);
+    if (fd >= 0)
+      close(fd);
+    assert_int_equal(fd, -1);
+    assert_non_null(strstr(err, "loopback only"));
+  }
+  assert_int_equal(proxlink_parse_addr("0.0.0.0:18631", &a, err, sizeof err), 0);
+  assert_int_equal(proxlink_listen(&a, err, sizeof err), -1);
+  assert_int_equal(proxlink_parse_addr("127.0.0.1:18631", &a, err, sizeof err), 0);
+  int fd = proxlink_listen(&a, err, sizeof err);
+  assert_true(fd >= 0);
+  proxlink_close(fd, &a);
+}
+
 static void money_and_time(void **state)
 {
   char buf[48];
@@ -253,6 +277,7 @@ int main(void)
     cmocka_unit_test(socket_exchange),
     cmocka_unit_test(socket_timeout_and_refusal),
     cmocka_unit_test(socket_busy_stale_and_ours),
+    cmocka_unit_test(listen_loopback_only),
     cmocka_unit_test(money_and_time),
     cmocka_unit_test(env_file),
   };
