@@ -34,7 +34,8 @@ static const char *const usage =
   "                          tax in minor units (yen: whole yen)\n"
   "  --file FILE             items, one per line in the same form ('#' comments)\n"
   "  --currency CUR          JPY (default), USD, EUR or GBP\n"
-  "  --reference REF         the sale's own reference (default: generated)\n"
+  "  --reference REF         the sale's own reference, 1-64 characters of UTF-8\n"
+  "                          (default: generated)\n"
   "  --listen ADDR           the proximity link: HOST:PORT or a Unix socket path\n"
   "                          (default $PAYGW_LINK, else 127.0.0.1:8600)\n"
   "  --link-timeout SEC      how long to wait for a user ID (default 120)\n"
@@ -122,6 +123,7 @@ static int parse_options(int argc, char **argv, struct pos_run *run)
     }
   }
   struct { int kind; const char *arg; } items[SALE_MAX_ITEMS * 2 + 8];
+  const char *reference = NULL;
   size_t n_items = 0;
   opterr = 1;
   optind = 1;
@@ -136,7 +138,7 @@ static int parse_options(int argc, char **argv, struct pos_run *run)
         return -1;
       }
     } else if (c == O_REFERENCE) {
-      snprintf(run->sale.reference, sizeof run->sale.reference, "%s", optarg);
+      reference = optarg;                /* checked below, after sale_init */
     } else if ((c == O_ITEM || c == O_FILE) && n_items < sizeof items / sizeof items[0]) {
       items[n_items].kind = c;
       items[n_items++].arg = optarg;
@@ -146,13 +148,11 @@ static int parse_options(int argc, char **argv, struct pos_run *run)
     fprintf(stderr, "pos: unexpected argument '%s'\n", argv[optind]);
     return -1;
   }
-  char reference[65];
-  snprintf(reference, sizeof reference, "%s", run->sale.reference);
-  if (sale_init(&run->sale, run->conf.currency, err, sizeof err) != 0) {
+  if (sale_init(&run->sale, run->conf.currency, err, sizeof err) != 0
+      || (reference && sale_set_reference(&run->sale, reference, err, sizeof err) != 0)) {
     fprintf(stderr, "pos: %s\n", err);
     return -1;
   }
-  snprintf(run->sale.reference, sizeof run->sale.reference, "%s", reference);
   for (size_t i = 0; i < n_items; i++) {
     int rc;
     if (items[i].kind == O_ITEM) {

@@ -3,6 +3,7 @@
  * against the gateway's bounds before it could overflow. */
 #include "pos-client/sale.h"
 #include "proxlink/clientutil.h"
+#include "common/utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,29 @@ static int check_name(const char *name, size_t len, char *err, size_t errlen)
     snprintf(err, errlen, "item name is longer than %d characters", SALE_NAME_MAX);
     return -1;
   }
+  return 0;
+}
+
+int sale_set_reference(struct sale *s, const char *reference, char *err, size_t errlen)
+{
+  if (!reference || !*reference) {
+    snprintf(err, errlen, "--reference is empty");
+    return -1;
+  }
+  if (!utf8_valid(reference)) {
+    snprintf(err, errlen, "--reference is not valid UTF-8");
+    return -1;
+  }
+  for (const char *p = reference; *p; p++)
+    if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+      snprintf(err, errlen, "--reference holds a control character");
+      return -1;
+    }
+  if (utf8_chars(reference) > SALE_REFERENCE_MAX || strlen(reference) >= sizeof s->reference) {
+    snprintf(err, errlen, "--reference is longer than %d characters", SALE_REFERENCE_MAX);
+    return -1;
+  }
+  snprintf(s->reference, sizeof s->reference, "%s", reference);
   return 0;
 }
 

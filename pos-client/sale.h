@@ -14,6 +14,7 @@
 #define SALE_NAME_MAX 80
 #define SALE_QTY_MAX 9999
 #define SALE_PRICE_MAX 10000000000LL     /* 10^10 minor units, as the gateway takes */
+#define SALE_REFERENCE_MAX 64              /* characters, as the gateway takes */
 
 struct sale_item {
   char name[SALE_NAME_MAX * 4 + 1];     /* UTF-8: up to 80 characters */
@@ -22,7 +23,7 @@ struct sale_item {
 
 struct sale {
   char currency[4];
-  char reference[65];
+  char reference[SALE_REFERENCE_MAX * 4 + 1];   /* UTF-8: up to 64 characters */
   size_t n_items;
   struct sale_item items[SALE_MAX_ITEMS];
   int64_t subtotal, tax_total, total;   /* total = subtotal + tax_total */
@@ -30,6 +31,11 @@ struct sale {
 
 /* Starts an empty sale in currency (JPY, USD, EUR, GBP).  Returns 0 or -1. */
 int sale_init(struct sale *s, const char *currency, char *err, size_t errlen);
+
+/* Sets the sale's own reference: 1-64 characters of well-formed UTF-8, no
+ * control characters.  Never cut: anything else is refused (0 or -1 with
+ * err), so the request and the journal line always hold it whole. */
+int sale_set_reference(struct sale *s, const char *reference, char *err, size_t errlen);
 
 /* Adds "name,quantity,unit_price,tax" (the name may itself hold commas: the
  * last three fields are the numbers).  Returns 0 or -1 with err. */

@@ -196,6 +196,43 @@ static void receipt_unknown_and_expired(void **state)
   json_decref(expired);
 }
 
+/* --reference: not UTF-8, or more than 64 characters, is refused whole (it
+ * was cut at 64 bytes, mid-character, and the journal line became NULL). */
+static void reference_checked(void **state)
+{
+  struct sale s;
+  char err[128], long_ref[300];
+  (void)state;
+  sale_init(&s, "JPY", err, sizeof err);
+  assert_int_equal(sale_set_reference(&s, "bad-\xff\xfe", err, sizeof err), -1);
+  assert_non_null(strstr(err, "UTF-8"));
+  assert_int_equal(sale_set_reference(&s, "", err, sizeof err), -1);
+  assert_int_equal(sale_set_reference(&s, "tab\there", err, sizeof err), -1);
+  memset(long_ref, 'a', 65);
+  long_ref[65] = '\0';
+  assert_int_equal(sale_set_reference(&s, long_ref, err, sizeof err), -1);
+  assert_non_null(strstr(err, "64 characters"));
+  /* 64 three-byte characters (192 bytes) are 64 characters: taken whole */
+  long_ref[0] = '\0';
+  for (int i = 0; i < 64; i++)
+    strcat(long_ref, "\xe5\x95\x86");            /* U+5546 */
+  assert_int_equal(sale_set_reference(&s, long_ref, err, sizeof err), 0);
+  assert_string_equal(s.reference, long_ref);
+  sale_add_item(&s, "Tea,1,500,40", err, sizeof err);
+  sale_totals(&s, err, sizeof err);
+  char *line = sale_journal_line(&s, "2026-11-25T09:01:00Z", "no_user", "", NULL, "x");
+  assert_non_null(line);
+  json_t *j = json_loads(line, 0, NULL);
+  assert_string_equal(json_string_value(json_object_get(j, "reference")), long_ref);
+  json_decref(j);
+  free(line);
+  json_t *body = sale_request_json(&s, "00001");
+  assert_string_equal(json_string_value(json_object_get(body, "reference")), long_ref);
+  json_decref(body);
+  strcat(long_ref, "b");                              /* the 65th character */
+  assert_int_equal(sale_set_reference(&s, long_ref, err, sizeof err), -1);
+}
+
 static void journal_line(void **state)
 {
   struct sale s = demo_sale();
@@ -263,6 +300,7 @@ int main(void)
     cmocka_unit_test(file_parse),
     cmocka_unit_test(display_and_receipt),
     cmocka_unit_test(receipt_unknown_and_expired),
+    cmocka_unit_test(reference_checked),
     cmocka_unit_test(journal_line),
     cmocka_unit_test(settings_file),
   };
