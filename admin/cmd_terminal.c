@@ -7,6 +7,7 @@
 
 #include "common/b64url.h"
 
+#include <errno.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -90,10 +91,13 @@ int cmd_terminal_add(const char **opt)
   if (!valid_ident(a.code))
     return admin_invalid("terminal code must be 1-32 of A-Z a-z 0-9 _ -, got '%.40s'", a.code);
   int status = admin_transaction(terminal_add_txn, &a);
-  if (status == ADMIN_OK) {
-    /* the only line on stdout, shown this once */
-    printf("%s\n", a.credential);
-    fflush(stdout);
+  /* the only line on stdout, shown this once: if it cannot be written (a
+   * full disk, a closed pipe) the secret is lost and the operator must know */
+  if (status == ADMIN_OK && (printf("%s\n", a.credential) < 0 || fflush(stdout) != 0)) {
+    int saved = errno;
+    status = admin_failure("terminal %s was added, but its credential could not be written to standard output "
+                           "(%s) and cannot be shown again: disable it (paygw-admin terminal disable --code %s) "
+                           "and add a terminal again", a.code, strerror(saved), a.code);
   }
   OPENSSL_cleanse(a.credential, sizeof a.credential);
   return status;

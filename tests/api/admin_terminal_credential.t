@@ -45,4 +45,11 @@ is "no terminal for a disabled merchant: nothing on stdout" "$(cat "$TMP/out3")"
 is "admin_log records the terminal add without the secret" \
   "$(psql_q "SELECT count(*) FROM gateway.admin_log WHERE action = 'terminal add' AND subject = 'pos-$S'")" 1
 is "admin_log never holds the secret" "$(psql_q "SELECT count(*) FROM gateway.admin_log WHERE subject LIKE '%$secret%'")" 0
+# the credential cannot be shown (stdout is /dev/full): not a silent success
+"$ADMIN" merchant add --code "${M}1" --name "Credential test 2" --shop "Shop 2 $S" >/dev/null 2>&1
+"$ADMIN" terminal add --merchant "${M}1" --code "full-$S" >/dev/full 2>"$TMP/err4"; rc=$?
+is "stdout /dev/full: exit status 1" "$rc" 1
+check "stdout /dev/full: says the credential was not shown" grep -q "could not be written to standard output" "$TMP/err4"
+check "stdout /dev/full: tells to disable and add again" grep -q "paygw-admin terminal disable --code full-$S" "$TMP/err4"
+check "stdout /dev/full: no secret on stderr" bash -c '! grep -qE "full-[^ ]*\.[A-Za-z0-9_-]{43}" "$1"' _ "$TMP/err4"
 done_testing
