@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define PEM_MAX 16384
 #define UIM_LOCKOUT_MAX_ATTEMPTS 5      /* failed password attempts before the handset locks */
@@ -155,6 +156,26 @@ static int read_device_key(struct uim_write *a, const char *path)
   return ADMIN_OK;
 }
 
+/* The store is written under a temporary name inside the database
+ * transaction and renamed into place only once that has committed: a failed
+ * commit leaves no store the database does not back (and an old store at
+ * --out stays as it was). */
+static int write_then_rename(struct uim_write *a, const char *out)
+{
+  char tmp[4200];
+
+  if (snprintf(tmp, sizeof tmp, "%s.new-%ld", out, (long)getpid()) >= (int)sizeof tmp)
+    return admin_invalid("--out is too long");
+  a->out = tmp;
+  int status = admin_transaction(uim_write_txn, a);
+  a->out = out;
+  if (status == ADMIN_OK && rename(tmp, out) != 0)
+    status = admin_failure("cannot put the UIM store in place at %s: %s", out, strerror(errno));
+  if (status != ADMIN_OK)
+    unlink(tmp);                         /* nothing half-done stays behind */
+  return status;
+}
+
 int cmd_uim_write(const char **opt)
 {
   struct uim_write a = { .device = opt[0], .out = opt[2] };
@@ -164,7 +185,7 @@ int cmd_uim_write(const char **opt)
     return admin_invalid("device ID must be 1-32 of A-Z a-z 0-9 _ -, got '%.40s'", a.device);
   if ((status = read_device_key(&a, opt[1])) == ADMIN_OK
       && (status = uim_settings_load(&a.settings, opt[3], opt[4], opt[5])) == ADMIN_OK)
-    status = admin_transaction(uim_write_txn, &a);
+    status = write_then_rename(&a, opt[2]);
   if (a.key_pem) {
     OPENSSL_cleanse(a.key_pem, strlen(a.key_pem));
     free(a.key_pem);

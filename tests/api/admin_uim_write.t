@@ -66,4 +66,25 @@ check "a plain-http gateway URL is refused: no file" test ! -e "$TMP/x.json"
 "$ADMIN" uim write --device "d$S" --device-key "$TMP/ca.key" --out "$TMP/x.json" >/dev/null 2>"$TMP/err"; rc=$?
 is "a non-Ed25519 key file is refused (exit 2)" "$rc" 2
 check "a non-Ed25519 key file: says so" grep -q "cannot read an Ed25519 private key" "$TMP/err"
+
+# the commit fails (a deferred constraint trigger, only for this test's
+# device, refuses the admin_log row at COMMIT): no store appears, an existing
+# one stays as it was, and no temporary file is left
+FAIL_FN=paygw_test_fail_uim_$$
+drop_fail() { psql_q "DROP TRIGGER IF EXISTS $FAIL_FN ON gateway.admin_log; DROP FUNCTION IF EXISTS gateway.$FAIL_FN()" >/dev/null 2>&1; }
+trap 'drop_fail; rm -rf "$TMP"' EXIT
+psql_q "CREATE FUNCTION gateway.$FAIL_FN() RETURNS trigger LANGUAGE plpgsql AS \$\$
+  BEGIN IF NEW.action = 'uim write' AND NEW.subject = 'd$S' THEN RAISE EXCEPTION 'test: commit refused'; END IF;
+  RETURN NEW; END \$\$;
+  CREATE CONSTRAINT TRIGGER $FAIL_FN AFTER INSERT ON gateway.admin_log DEFERRABLE INITIALLY DEFERRED
+  FOR EACH ROW EXECUTE FUNCTION gateway.$FAIL_FN()" >/dev/null
+before=$(sha256sum <"$U")
+"$ADMIN" uim write --device "d$S" --device-key "$TMP/d.pem" --out "$TMP/c.json" >/dev/null 2>"$TMP/err"; rc=$?
+is "a failed commit: exit status 1" "$rc" 1
+check "a failed commit: no store written" test ! -e "$TMP/c.json"
+"$ADMIN" uim write --device "d$S" --device-key "$TMP/d.pem" --out "$U" >/dev/null 2>"$TMP/err"; rc=$?
+is "a failed commit over an existing store: exit status 1" "$rc" 1
+is "a failed commit: the existing store is unchanged" "$(sha256sum <"$U")" "$before"
+is "a failed commit: no temporary file left" "$(find "$TMP" -name '*.json.*' | wc -l)" 0
+drop_fail
 done_testing
