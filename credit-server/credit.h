@@ -51,9 +51,9 @@ bool credit_request_parse(const struct iso_msg *msg, struct credit_request *rq, 
 
 /* The decision of figure 24B's checks, in this order: unknown card 14,
  * expired (issuer's expiry passed at `now`, or field 14 differs) 54,
- * blocked account 05, merchant unknown or disabled 03, method not allowed
- * for the merchant and the card's issuer 57, currency differs 05, over the
- * limit 51, else 00.  Returns one of the ISO_RC_* strings. */
+ * blocked account or field 49 not the account's currency 05, merchant
+ * unknown or disabled 03, method not allowed for the merchant and the
+ * card's issuer 57, over the limit 51, else 00 (docs/credit-server.md).  Returns one of the ISO_RC_* strings. */
 const char *credit_decide(const struct credit_request *rq, const struct credit_account *acct,
                           const struct credit_merchant *merchant, long now);
 

@@ -205,14 +205,18 @@ enum db_rc db_transaction(const char *what, db_txn_fn fn, void *ctx)
   int slot = pool_take();
   PGconn *conn = pool[slot].conn;
   enum db_rc rc = DB_HARD;
+  bool commit_in_doubt = false;   /* a COMMIT went out and its connection broke */
 
   for (int attempt = 0; attempt < 5; attempt++) {
     heal(conn);
     rc = simple(conn, "BEGIN");
     if (rc == DB_OK)
       rc = fn(conn, ctx);
-    if (rc == DB_OK && PQtransactionStatus(conn) == PQTRANS_INTRANS)
+    if (rc == DB_OK && PQtransactionStatus(conn) == PQTRANS_INTRANS) {
       rc = simple(conn, "COMMIT");
+      if (rc != DB_OK && PQstatus(conn) != CONNECTION_OK)
+        commit_in_doubt = true;
+    }
     if (rc == DB_OK)
       break;
     if (PQtransactionStatus(conn) != PQTRANS_IDLE)
@@ -230,5 +234,6 @@ enum db_rc db_transaction(const char *what, db_txn_fn fn, void *ctx)
   if (rc != DB_OK)
     log_event(LOG_ERROR, json_pack("{s:s, s:s}", "msg", "transaction failed", "transaction", what));
   pool_give(slot);
-  return rc == DB_OK ? DB_OK : DB_HARD;
+  /* a retry that got through settled the doubt (it met its own row) */
+  return rc == DB_OK ? DB_OK : commit_in_doubt ? DB_UNKNOWN : DB_HARD;
 }

@@ -22,8 +22,11 @@ struct authorize_result {
   bool charged;                  /* this call moved the balance */
 };
 
-/* Decides and records a 0100 in one transaction.  Returns 0, or -1 when the
- * database failed (the caller answers 96). */
+/* Decides and records a 0100 in one transaction.  Returns 0; -1 when the
+ * database refused it (nothing was recorded: the caller answers 96); -2 when
+ * the connection broke and whether it was recorded is unknown (the caller
+ * sends no answer: the acquirer times out and reverses, which undoes a
+ * recorded charge or voids the unrecorded 0100). */
 int db_authorize(const struct credit_request *rq, long now, struct authorize_result *out);
 
 /* The key of the original 0100 as in field 90, and the reversal's fields. */
@@ -47,7 +50,9 @@ int db_reverse(const struct reversal_request *rv, enum reversal_outcome *outcome
 
 /* DB_REPLAN: a migration changed a result type under the prepared
  * statements; db_transaction prepares them again and retries. */
-enum db_rc { DB_OK = 0, DB_HARD = -1, DB_RETRY = -2, DB_REPLAN = -3 };
+/* DB_UNKNOWN (from db_transaction only): the connection broke during a
+ * COMMIT and could not be re-opened, so whether it took effect is unknown. */
+enum db_rc { DB_OK = 0, DB_HARD = -1, DB_RETRY = -2, DB_REPLAN = -3, DB_UNKNOWN = -4 };
 
 /* Runs a plain (unprepared) statement with parameters; NULL on a status
  * other than `want` (logged, result cleared). */

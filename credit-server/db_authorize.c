@@ -124,6 +124,12 @@ static enum db_rc stored_answer(PGconn *conn, const struct credit_request *rq, s
   }
   copy_col(r, "response_code", out->response_code, sizeof out->response_code);
   copy_col(r, "approval_code", out->approval_code, sizeof out->approval_code);
+  /* reversed since: the approval is no longer held, so a repeat is refused
+   * like an original that comes after its reversal (a "void" row) */
+  if (strcmp(PQgetvalue(r, 0, PQfnumber(r, "status")), "reversed") == 0) {
+    snprintf(out->response_code, sizeof out->response_code, "%s", ISO_RC_DO_NOT_HONOUR);
+    out->approval_code[0] = '\0';
+  }
   out->duplicate = true;
   PQclear(r);
   return DB_OK;
@@ -180,6 +186,7 @@ static enum db_rc authorize_txn(PGconn *conn, void *arg)
 int db_authorize(const struct credit_request *rq, long now, struct authorize_result *out)
 {
   struct authorize_ctx ctx = { rq, now, out };
+  enum db_rc rc = db_transaction("authorize", authorize_txn, &ctx);
 
-  return db_transaction("authorize", authorize_txn, &ctx) == DB_OK ? 0 : -1;
+  return rc == DB_OK ? 0 : rc == DB_UNKNOWN ? -2 : -1;
 }

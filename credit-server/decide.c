@@ -108,14 +108,12 @@ const char *credit_decide(const struct credit_request *rq, const struct credit_a
     return ISO_RC_INVALID_CARD;
   if (expiry_has_passed(acct->expiry, now) || strcmp(acct->expiry, rq->expiry) != 0)
     return ISO_RC_EXPIRED_CARD;
-  if (acct->blocked)
+  if (acct->blocked || strcmp(acct->currency, rq->currency) != 0)
     return ISO_RC_DO_NOT_HONOUR;
   if (!merchant->found || merchant->disabled)
     return ISO_RC_INVALID_MERCHANT;
   if (!merchant->has_methods || !credit_method_allowed(merchant, rq->method, rq->installments))
     return ISO_RC_NOT_PERMITTED;
-  if (strcmp(acct->currency, rq->currency) != 0)
-    return ISO_RC_DO_NOT_HONOUR;
   /* written so that it cannot overflow: amount <= limit - balance */
   if (rq->amount > acct->credit_limit - acct->balance)
     return ISO_RC_OVER_LIMIT;

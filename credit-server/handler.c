@@ -171,7 +171,16 @@ static bool authorize(struct handler_job *job, uint8_t *out, size_t cap, size_t 
     log_refused(job->request.mti, "a mandatory field is missing or wrong", bad);
     return answer(&job->request, echo_0110, ISO_RC_FORMAT_ERROR, NULL, out, cap, out_len);
   }
-  if (db_authorize(&rq, (long)time(NULL), &res) != 0) {
+  int outcome = db_authorize(&rq, (long)time(NULL), &res);
+  if (outcome == -2) {
+    /* it may have been charged: a 96 would read as a decline and never be
+     * reversed, so say nothing and let the acquirer's reversal settle it */
+    log_event(LOG_WARN, json_pack("{s:s, s:s, s:s}", "msg", "authorization outcome unknown (database lost); not answering",
+                                  "stan", rq.stan, "terminal", rq.terminal_id));
+    memset(rq.pan, 0, sizeof rq.pan);
+    return false;
+  }
+  if (outcome != 0) {
     memset(&res, 0, sizeof res);
     snprintf(res.response_code, sizeof res.response_code, "%s", ISO_RC_SYSTEM_ERROR);
   }

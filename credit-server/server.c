@@ -29,6 +29,7 @@
 
 static volatile sig_atomic_t stopping;
 static long frame_timeout_ms = 5000;
+static long idle_timeout_ms = 600000;
 static atomic_int active_threads;
 
 struct conn {
@@ -36,6 +37,7 @@ struct conn {
   pthread_mutex_t write_lock;
   atomic_int refs;             /* the reader plus each delayed job */
   int id;
+  bool broken;                 /* a send failed: the stream is out of step (under write_lock) */
 };
 
 struct delayed {
@@ -58,12 +60,18 @@ static void conn_release(struct conn *c)
   }
 }
 
-/* Sends one framed answer; writers on one connection take turns. */
+/* Sends one framed answer; writers on one connection take turns.  A send
+ * that failed may have written part of a frame, after which every later
+ * frame would be read out of step: the connection is shut down instead (the
+ * reader then ends it) and later answers on it are dropped. */
 static void conn_send(struct conn *c, const uint8_t *msg, size_t len)
 {
   pthread_mutex_lock(&c->write_lock);
-  if (iso_frame_send(c->fd, msg, len, 5000) != ISO_FRAME_OK)
-    log_event(LOG_INFO, json_pack("{s:s, s:i}", "msg", "could not send an answer", "connection", c->id));
+  if (!c->broken && iso_frame_send(c->fd, msg, len, 5000) != ISO_FRAME_OK) {
+    c->broken = true;
+    shutdown(c->fd, SHUT_RDWR);
+    log_event(LOG_INFO, json_pack("{s:s, s:i}", "msg", "could not send an answer; closing", "connection", c->id));
+  }
   pthread_mutex_unlock(&c->write_lock);
 }
 
@@ -118,26 +126,25 @@ static bool handle_frame(struct conn *c, const uint8_t *body, size_t len)
   uint8_t out[ISO8583_MAX_MESSAGE];
   size_t n = 0;
 
-  switch (handler_prepare(body, len, &job, out, sizeof out, &n)) {
-  case HANDLER_CLOSE:
-    return false;
-  case HANDLER_IGNORE:
-    return true;
-  case HANDLER_ANSWER:
-    conn_send(c, out, n);
-    return true;
-  case HANDLER_JOB:
-    break;
+  enum handler_step step = handler_prepare(body, len, &job, out, sizeof out, &n);
+  if (step != HANDLER_JOB) {
+    OPENSSL_cleanse(&job, sizeof job);   /* a malformed 0100 may hold a card number */
+    if (step == HANDLER_ANSWER)
+      conn_send(c, out, n);
+    return step != HANDLER_CLOSE;
   }
   if (job.delay_ms > 0) {
     struct delayed *d = malloc(sizeof *d);
     if (d) {
       d->conn = c;
       d->job = job;
+      OPENSSL_cleanse(&job, sizeof job);
       atomic_fetch_add(&c->refs, 1);
       if (start_thread(delayed_main, d))
         return true;
       atomic_fetch_sub(&c->refs, 1);
+      job = d->job;
+      OPENSSL_cleanse(d, sizeof *d);
       free(d);
     }
   }
@@ -159,11 +166,17 @@ static void *conn_main(void *arg)
   uint8_t buf[2 + ISO8583_MAX_MESSAGE];
   size_t have = 0;
   bool open = true;
-  long partial_since = 0;
+  long partial_since = 0, last_frame = now_ms();
 
   while (open && !(stopping && have == 0)) {
     struct pollfd p = { c->fd, POLLIN, 0 };
     int pr = poll(&p, 1, 250);
+    /* a connection that sends nothing would hold a thread and a descriptor
+     * for ever; an acquirer reconnects when it needs to */
+    if (have == 0 && pr == 0 && now_ms() - last_frame > idle_timeout_ms) {
+      log_event(LOG_INFO, json_pack("{s:s, s:i}", "msg", "idle connection; closing", "connection", c->id));
+      break;
+    }
     /* a frame begun and not finished in time is a truncated message */
     if (have > 0 && now_ms() - partial_since > frame_timeout_ms) {
       log_event(LOG_INFO, json_pack("{s:s, s:i, s:i}", "msg", "truncated message (frame not completed); closing",
@@ -193,11 +206,12 @@ static void *conn_main(void *arg)
       open = handle_frame(c, body, body_len);
       memmove(buf, buf + used, have - (size_t)used);
       have -= (size_t)used;
-      partial_since = now_ms();
+      partial_since = last_frame = now_ms();
       if (!open)
         break;
     }
   }
+  OPENSSL_cleanse(buf, sizeof buf);     /* 0100s held card numbers */
   shutdown(c->fd, SHUT_RD);
   conn_release(c);
   atomic_fetch_sub(&active_threads, 1);
@@ -237,8 +251,15 @@ static int listen_on(const char *host_port)
 static void accept_one(int lfd, int *next_id)
 {
   int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-  if (fd < 0)
+  if (fd < 0) {
+    if (errno == EMFILE || errno == ENFILE) {
+      /* out of descriptors: the pending connection keeps the listening
+       * socket readable, so poll() would spin; wait for some to close */
+      log_event(LOG_WARN, json_pack("{s:s}", "msg", "out of file descriptors; accepting again in 100 ms"));
+      usleep(100000);
+    }
     return;
+  }
   int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   struct conn *c = calloc(1, sizeof *c);
@@ -257,6 +278,7 @@ static void accept_one(int lfd, int *next_id)
 int server_run(const char *host_port)
 {
   frame_timeout_ms = config_long("PAYGW_CREDIT_FRAME_TIMEOUT_MS", 5000, 100, 600000);
+  idle_timeout_ms = 1000 * config_long("PAYGW_CREDIT_IDLE_TIMEOUT_S", 600, 1, 86400);
   struct sigaction sa = { .sa_handler = on_signal };
   int next_id = 0;
 

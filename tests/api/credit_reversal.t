@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Reversals: a 0400 undoes an approved authorization and restores the
-# balance; the repeat (0401) answers 00 again without a second undo; a
+# balance; the repeat (0401) answers 00 again without a second undo; the
+# original sent again afterwards is refused (05); a
 # reversal of an authorization the issuer never saw answers 25, and the
 # original, arriving late, is then refused and charges nothing; a reversal of
 # a declined authorization changes nothing.
@@ -28,8 +29,9 @@ reverse 0400 "$stan" "$t" 7000 "$MERCHANT_A"
 is "a third reversal: 00, balance still the same" "$(fld 39) $(balance_of 152500 5678)" "00 $before"
 
 auth "$CARD_A" 3012 7000 "$MERCHANT_A" "PMR 00" "$stan" "$t"
-is "the original sent again after its reversal: the stored answer, not a new charge" \
-  "$(fld 39) $(balance_of 152500 5678)" "00 $before"
+is "the original sent again after its reversal: refused (05), not a new charge" \
+  "$(fld 39) $(balance_of 152500 5678)" "05 $before"
+is "... and no approval code: the approval is no longer held" "$(fld 38)" ""
 
 # a reversal that comes before its original
 next_stan; lost=$STAN

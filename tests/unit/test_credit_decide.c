@@ -158,6 +158,13 @@ static void blocked_account_or_other_currency_is_05(void **state)
   good(&rq, &a, &m);
   strcpy(rq.currency, "840");
   assert_string_equal(credit_decide(&rq, &a, &m, NOW), "05");
+  /* first match wins, as documented: 05 comes before 03 and 57 */
+  m.found = false;
+  assert_string_equal(credit_decide(&rq, &a, &m, NOW), "05");
+  good(&rq, &a, &m);
+  strcpy(rq.currency, "840");
+  m.has_methods = false;
+  assert_string_equal(credit_decide(&rq, &a, &m, NOW), "05");
 }
 
 static void fill_0100(struct iso_msg *msg)
