@@ -47,6 +47,8 @@ wait_exit "$POS_PID" 10; is "second Ctrl-C: exit status 3" "$RC" 3
 ms=$((($(date +%s%N) - t0) / 1000000))
 check "second Ctrl-C: stopped at once (${ms} ms)" test "$ms" -le 2000
 resume_gateway
+cancel_open "$N"
+is "the transaction left open could be canceled afterwards" "$(txn_status "$N")" canceled
 check "second Ctrl-C: OUTCOME UNKNOWN - check transaction $N" grep -q "^OUTCOME UNKNOWN - check transaction $N$" "$CT/two.out"
 check "second Ctrl-C: not called CANCELED or NOT PAID" bash -c "! grep -qE '^(CANCELED|SALE NOT PAID)' '$CT/two.out'"
 is "second Ctrl-C: journal unknown" "$(jq -r '[.status, .transaction] | join(" ")' "$CT/two.journal")" "unknown $N"
@@ -61,6 +63,7 @@ wait_exit "$POS_PID" 60; is "bounded wait: exit status 3" "$RC" 3
 s=$(($(date +%s) - t0))
 check "bounded wait: gave up within 40 s of the Ctrl-C (${s} s)" test "$s" -le 40 -a "$s" -ge 30
 resume_gateway
+cancel_open "$N"
 is "bounded wait: journal unknown" "$(jq -r .status "$CT/three.journal")" unknown
 check "bounded wait: OUTCOME UNKNOWN on the slip" grep -q "^OUTCOME UNKNOWN - check transaction $N$" "$CT/three.out"
 done_testing

@@ -51,4 +51,9 @@ wait_exit "$POS_PID" 10; is "silent: exit status 3" "$RC" 3
 resume_gateway
 is "silent: journal unknown (not error)" "$(jq -r .status "$CT/two.journal")" unknown
 check "silent: says a transaction may be open" grep -q "may be open at the gateway" "$CT/two.out"
+# the held request may have made the transaction once the gateway ran again:
+# at most one, and it is canceled here so it does not wait in the mailbox
+sleep 2
+check "silent: at most one transaction for the sale" test "$(ref_count "$REF2")" -le 1
+cancel_open "$(psql_q "SELECT number FROM gateway.transactions WHERE reference = '$REF2'")"
 done_testing
