@@ -83,3 +83,16 @@ cancel_open() {
 }
 env_get() { sed -n "s/^\(export \)\?$2=['\"]\?\([^'\"]*\)['\"]\?$/\2/p" "$1" | head -1; }
 
+# stop_gateway / resume_gateway: make this stack's gateway silent by stopping
+# its workers (SIGSTOP, by pid under the pid file scripts/stack wrote), and
+# let them go on (SIGCONT).  Tests that stop it resume it in their EXIT trap.
+GATEWAY_STOPPED=()
+stop_gateway() {
+  mapfile -t GATEWAY_STOPPED < <(pgrep -P "$(cat "$PAYGW_VAR/run/gateway.pid")")
+  kill -STOP "${GATEWAY_STOPPED[@]}"
+}
+resume_gateway() {
+  local p
+  for p in "${GATEWAY_STOPPED[@]}"; do kill -CONT "$p" 2>/dev/null; done
+  GATEWAY_STOPPED=()
+}

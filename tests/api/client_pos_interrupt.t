@@ -9,10 +9,7 @@
 . "$(dirname "$0")/client_lib.sh"
 LINK=$CT/link.sock
 STORE=$(store_copy 1234567 h1)
-WORKERS=()
-resume_gateway() { local p; for p in "${WORKERS[@]}"; do kill -CONT "$p" 2>/dev/null; done; WORKERS=(); }
 trap 'resume_gateway; client_cleanup' EXIT
-stop_gateway() { mapfile -t WORKERS < <(pgrep -P "$(cat "$PAYGW_VAR/run/gateway.pid")"); kill -STOP "${WORKERS[@]}"; }
 
 # start_sale NAME: a POS sale whose shopper sent the user ID and never confirms
 start_sale() {

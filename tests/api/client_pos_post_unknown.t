@@ -9,10 +9,7 @@
 . "$(dirname "$0")/client_lib.sh"
 LINK=$CT/link.sock
 STORE=$(store_copy 1234567 h1)
-WORKERS=()
-resume_gateway() { local p; for p in "${WORKERS[@]}"; do kill -CONT "$p" 2>/dev/null; done; WORKERS=(); }
 trap 'resume_gateway; client_cleanup' EXIT
-stop_gateway() { mapfile -t WORKERS < <(pgrep -P "$(cat "$PAYGW_VAR/run/gateway.pid")"); kill -STOP "${WORKERS[@]}"; }
 ref_count() { psql_q "SELECT count(*) FROM gateway.transactions WHERE reference = '$1'"; }
 ref_status() { psql_q "SELECT string_agg(status::text, ',') FROM gateway.transactions WHERE reference = '$1'"; }
 
