@@ -37,6 +37,18 @@ api POST /v1/transactions "${auth[@]}" --data '{"a":1,"a":2}'
 is_problem "duplicate keys" 400 bad_json
 is "nothing was stored by any refused request" "$(count)" "$before"
 
+# nginx passes /history and below it to the gateway, nothing that merely
+# starts with the same letters
+gateway_saw() { grep -c "\"path\":\"$1\"" "$PAYGW_VAR/log/gateway.log" || true; }
+for p in /history /history/2026; do
+  n=$(gateway_saw "$p"); api GET "$p"
+  is "$p reaches the gateway" "$(gateway_saw "$p")" $((n + 1))
+done
+for p in /historyfoo /history-admin.php; do
+  api GET "$p"
+  is "$p does not reach the gateway (nginx's own 404)" "$STATUS $(gateway_saw "$p")" "404 0"
+done
+
 # the refused bodies never reach the log
 check "the gateway log holds no request body" bash -c "! grep -q '\"items\": \[' '$PAYGW_VAR/log/gateway.log'"
 done_testing
