@@ -3,6 +3,10 @@
 # use (sql/0005): the gateway's role deletes nothing but expired idempotency
 # keys and cannot rewrite the audit log; the issuer's role deletes nothing.
 # Each refusal is tried for real, as the role, and must change nothing.
+# The services' environments hold only their own part of var/stack.env (no
+# superuser URI, not the other company's role or keys), and under root what
+# the services never need (database passwords, the CA key, stack.env, which
+# root's scripts source) is not the service user's.
 . "$(dirname "$0")/lib.sh"
 as_gateway() { psql -X -q -tA "$PAYGW_DB_URI" -c "$1" 2>&1; }
 as_issuer() { psql -X -q -tA "$PAYGW_ISSUER_DB_URI" -c "$1" 2>&1; }
@@ -24,4 +28,23 @@ is "gateway role: may still forget idempotency keys (the sweep does)" \
   "$(as_gateway "DELETE FROM gateway.idempotency_keys WHERE false")" ""
 is "gateway role: may still write the audit log (paygw-admin does)" \
   "$(psql_q "SELECT has_table_privilege('paygw_gateway', 'gateway.admin_log', 'INSERT')")" t
+# --- the services' environments and files ------------------------------------
+vars_of() { tr '\0' '\n' <"/proc/$1/environ" | grep -oE '^PAYGW_[A-Z_]+=' | tr -d = | sort | tr '\n' ' '; }
+worker=$(pgrep -P "$(cat "$PAYGW_VAR/run/gateway.pid")" | head -1)
+credit=$(cat "$PAYGW_VAR/run/credit-server.pid")
+wenv=$(vars_of "$worker") cenv=$(vars_of "$credit")
+check "a gateway worker has its database URI" grep -qw PAYGW_DB_URI <<<"$wenv"
+check "... but not the superuser's" bash -c '! grep -qw PAYGW_PGURI <<<"$1"' _ "$wenv"
+check "... nor the issuer's role or card keys" bash -c '! grep -qE "PAYGW_ISSUER_(DB_URI|CARD_KEY_FILE)" <<<"$1"' _ "$wenv"
+check "the credit server has its database URI" grep -qw PAYGW_ISSUER_DB_URI <<<"$cenv"
+check "... but not the superuser's" bash -c '! grep -qw PAYGW_PGURI <<<"$1"' _ "$cenv"
+check "... nor the gateway's role, card keys or message key" \
+  bash -c '! grep -qE "PAYGW_(DB_URI|CARD_KEY_FILE|MESSAGE_KEY_FILE)\b" <<<"$1"' _ "$cenv"
+if [[ $(id -u) -eq 0 ]]; then
+  svc=$(stat -c %U "$PAYGW_VAR/run/gateway.sock")
+  for f in stack.env secrets secrets/postgres.pw tls/ca.key; do
+    is "under root, $f is not the service user's ($svc)" "$(stat -c %U "$PAYGW_VAR/$f")" root
+  done
+  is "... while the service user keeps its card keys" "$(stat -c %U "$PAYGW_VAR/keys/card.keys")" "$svc"
+fi
 done_testing
