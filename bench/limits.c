@@ -194,8 +194,10 @@ int pgbench_run(const char *pg_uri, const char *pgbench, int clients, int second
   }
   fputs("\\set v random(1, 1000000000)\nINSERT INTO bench_rows (v) VALUES (:v);\n", f);
   fclose(f);
-  /* the password goes through the environment, never the command line */
-  setenv("PGPASSWORD", password, 1);
+  /* the password goes through the environment, never the command line (none
+   * in the URI: libpq reads PGPASSFILE, as scripts/stack sets it up) */
+  if (password[0])
+    setenv("PGPASSWORD", password, 1);
   snprintf(cmd, sizeof cmd, "%s -n -c %d -j %d -T %d -f %s -h %s -p %s -U %s paygw_bench 2>&1", pgbench, clients,
            clients < 2 ? 1 : 2, seconds, script, host, port, user);
   FILE *p = popen(cmd, "r");

@@ -40,9 +40,15 @@ check "the credit server has its database URI" grep -qw PAYGW_ISSUER_DB_URI <<<"
 check "... but not the superuser's" bash -c '! grep -qw PAYGW_PGURI <<<"$1"' _ "$cenv"
 check "... nor the gateway's role, card keys or message key" \
   bash -c '! grep -qE "PAYGW_(DB_URI|CARD_KEY_FILE|MESSAGE_KEY_FILE)\b" <<<"$1"' _ "$cenv"
+# the superuser's password is on no command line: its URI carries none
+# (libpq reads PGPASSFILE), and the password file is private
+like_no_password() { [[ $1 != *postgres:*@* ]]; }
+check "the superuser's URI in stack.env holds no password" like_no_password "$PAYGW_PGURI"
+is "... which libpq finds in a private password file" "$(stat -c %a "$PGPASSFILE")" 600
+is "... that works" "$(psql_q 'SELECT current_user')" postgres
 if [[ $(id -u) -eq 0 ]]; then
   svc=$(stat -c %U "$PAYGW_VAR/run/gateway.sock")
-  for f in stack.env secrets secrets/postgres.pw tls/ca.key; do
+  for f in stack.env secrets secrets/postgres.pw secrets/pgpass tls/ca.key; do
     is "under root, $f is not the service user's ($svc)" "$(stat -c %U "$PAYGW_VAR/$f")" root
   done
   is "... while the service user keeps its card keys" "$(stat -c %U "$PAYGW_VAR/keys/card.keys")" "$svc"
