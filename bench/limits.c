@@ -252,6 +252,39 @@ static long rss_of(long pid, long *ppid)
   return rss;
 }
 
+/* Calls fn for every process in /proc.  Returns 0, or -1 when /proc cannot
+ * be read. */
+static int each_process(void (*fn)(long pid, void *ctx), void *ctx)
+{
+  DIR *proc = opendir("/proc");
+  struct dirent *d;
+
+  if (!proc)
+    return -1;
+  while ((d = readdir(proc)))
+    if (isdigit((unsigned char)d->d_name[0]))
+      fn(strtol(d->d_name, NULL, 10), ctx);
+  closedir(proc);
+  return 0;
+}
+
+struct worker_count {
+  long supervisor;
+  struct rss_sample *s;
+};
+
+/* A gateway worker is a child of multiwatch (the supervisor). */
+static void count_worker(long pid, void *ctx)
+{
+  struct worker_count *w = ctx;
+  long ppid = 0, r = rss_of(pid, &ppid);
+  if (r >= 0 && ppid == w->supervisor) {
+    w->s->workers++;
+    w->s->workers_kb += r;
+    w->s->worker_pid_sum += pid;
+  }
+}
+
 int rss_sample(const char *var_dir, struct rss_sample *s)
 {
   memset(s, 0, sizeof *s);
@@ -260,25 +293,9 @@ int rss_sample(const char *var_dir, struct rss_sample *s)
     long r = rss_of(credit, NULL);
     s->credit_kb = r > 0 ? r : 0;
   }
-  DIR *proc = opendir("/proc");
-  if (!proc || supervisor <= 0) {
-    if (proc)
-      closedir(proc);
+  struct worker_count count = { supervisor, s };
+  if (supervisor <= 0 || each_process(count_worker, &count) != 0)
     return -1;
-  }
-  struct dirent *d;
-  while ((d = readdir(proc))) {
-    if (!isdigit((unsigned char)d->d_name[0]))
-      continue;
-    long pid = strtol(d->d_name, NULL, 10), ppid = 0;
-    long r = rss_of(pid, &ppid);
-    if (r >= 0 && ppid == supervisor) {
-      s->workers++;
-      s->workers_kb += r;
-      s->worker_pid_sum += pid;
-    }
-  }
-  closedir(proc);
   return s->workers > 0 ? 0 : -1;
 }
 
@@ -305,40 +322,44 @@ static long long ticks_of(long pid, long *ppid)
   return (long long)(utime + stime);
 }
 
+/* The stack's processes by pid file: each one's CPU goes to its part. */
+struct cpu_parts {
+  long postgres, gateway, nginx, credit;
+  double tick;
+  struct cpu_sample *s;
+};
+
+static void add_cpu(long pid, void *ctx)
+{
+  struct cpu_parts *c = ctx;
+  long ppid = 0;
+  long long t = ticks_of(pid, &ppid);
+  int part = -1;
+
+  if (t < 0)
+    return;
+  if (c->postgres > 0 && (pid == c->postgres || ppid == c->postgres))
+    part = CPU_POSTGRES;
+  else if (c->gateway > 0 && ppid == c->gateway)
+    part = CPU_GATEWAY;
+  else if (c->nginx > 0 && (pid == c->nginx || ppid == c->nginx))
+    part = CPU_NGINX;
+  else if (c->credit > 0 && pid == c->credit)
+    part = CPU_CREDIT;
+  if (part >= 0)
+    c->s->seconds[part] += (double)t / c->tick;
+}
+
 int cpu_sample(const char *var_dir, struct cpu_sample *s)
 {
-  long postgres = read_pid_file(var_dir, "postgres"), gateway = read_pid_file(var_dir, "gateway");
-  long nginx = read_pid_file(var_dir, "nginx"), credit = read_pid_file(var_dir, "credit-server");
-  double tick = (double)sysconf(_SC_CLK_TCK);
+  struct cpu_parts c = { read_pid_file(var_dir, "postgres"), read_pid_file(var_dir, "gateway"),
+                         read_pid_file(var_dir, "nginx"), read_pid_file(var_dir, "credit-server"),
+                         (double)sysconf(_SC_CLK_TCK), s };
   struct rusage self;
 
   memset(s, 0, sizeof *s);
   getrusage(RUSAGE_SELF, &self);
   s->seconds[CPU_CLIENT] = (double)self.ru_utime.tv_sec + (double)self.ru_utime.tv_usec / 1e6
                            + (double)self.ru_stime.tv_sec + (double)self.ru_stime.tv_usec / 1e6;
-  DIR *proc = opendir("/proc");
-  if (!proc)
-    return -1;
-  struct dirent *d;
-  while ((d = readdir(proc))) {
-    if (!isdigit((unsigned char)d->d_name[0]))
-      continue;
-    long pid = strtol(d->d_name, NULL, 10), ppid = 0;
-    long long t = ticks_of(pid, &ppid);
-    if (t < 0)
-      continue;
-    int part = -1;
-    if (postgres > 0 && (pid == postgres || ppid == postgres))
-      part = CPU_POSTGRES;
-    else if (gateway > 0 && ppid == gateway)
-      part = CPU_GATEWAY;
-    else if (nginx > 0 && (pid == nginx || ppid == nginx))
-      part = CPU_NGINX;
-    else if (credit > 0 && pid == credit)
-      part = CPU_CREDIT;
-    if (part >= 0)
-      s->seconds[part] += (double)t / tick;
-  }
-  closedir(proc);
-  return 0;
+  return each_process(add_cpu, &c);
 }

@@ -138,12 +138,12 @@ static bool handle_frame(struct conn *c, const uint8_t *body, size_t len)
     if (d) {
       d->conn = c;
       d->job = job;
-      OPENSSL_cleanse(&job, sizeof job);
       atomic_fetch_add(&c->refs, 1);
-      if (start_thread(delayed_main, d))
+      if (start_thread(delayed_main, d)) {
+        OPENSSL_cleanse(&job, sizeof job);   /* the thread has its own copy */
         return true;
+      }
       atomic_fetch_sub(&c->refs, 1);
-      job = d->job;
       OPENSSL_cleanse(d, sizeof *d);
       free(d);
     }

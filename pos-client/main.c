@@ -316,11 +316,6 @@ static int request_number(struct pos_run *run, json_t **txn)
   return rc;
 }
 
-static bool is_final(const char *status)
-{
-  return sale_status_final(status);
-}
-
 static const char *status_of(const json_t *txn)
 {
   const char *s = json_string_value(json_object_get(txn, "status"));
@@ -380,15 +375,14 @@ static void poll_once(struct pos_run *run, json_t **txn, long max_wait_s, time_t
   snprintf(before, sizeof before, "%s", status_of(*txn));
   time_t asked = time(NULL);
   int rc = poll_status(run, txn, wait_s, wait_s + (left > wait_s + 15 ? 15 : 5));
-  if (is_final(status_of(*txn)))
+  if (sale_status_final(status_of(*txn)))
     return;
   if (rc != 0 || (time(NULL) - asked < 1 && strcmp(before, status_of(*txn)) == 0))
     sleep(1);                            /* no answer, or no wait slot was free (Retry-After): do not hammer */
 }
 
-static void show_waiting(struct pos_run *run, const json_t *txn, bool tty, time_t start, char last[32])
+static void show_waiting(const json_t *txn, bool tty, time_t start, char last[32])
 {
-  (void)run;
   if (strcmp(last, status_of(txn)) != 0 || tty) {
     printf(tty ? "\r  Waiting for the shopper to confirm on the handset... [%s] %lds   " : "  Waiting for the shopper to confirm on the handset... [%s] %lds\n",
            status_of(txn), (long)(time(NULL) - start));
@@ -407,7 +401,7 @@ static void give_up(struct pos_run *run, json_t **txn)
     return;
   time_t until = time(NULL) + CANCEL_WAIT_S;   /* the cancel request counts too */
   cancel(run, txn);
-  while (!is_final(status_of(*txn)) && !stop_now && time(NULL) < until)
+  while (!sale_status_final(status_of(*txn)) && !stop_now && time(NULL) < until)
     poll_once(run, txn, 25, until);
 }
 
@@ -419,11 +413,11 @@ static void wait_for_completion(struct pos_run *run, json_t **txn)
   time_t start = time(NULL), deadline = start + run->conf.wait_timeout_s;
   char last[32] = "";
 
-  while (!is_final(status_of(*txn)) && !stop_requested && time(NULL) < deadline) {
-    show_waiting(run, *txn, tty, start, last);
+  while (!sale_status_final(status_of(*txn)) && !stop_requested && time(NULL) < deadline) {
+    show_waiting(*txn, tty, start, last);
     poll_once(run, txn, tty ? 1 : 25, deadline + 5);
   }
-  if (!is_final(status_of(*txn)))
+  if (!sale_status_final(status_of(*txn)))
     give_up(run, txn);
   if (tty)
     printf("\n");
@@ -450,9 +444,9 @@ static int sell(struct pos_run *run)
   const char *shop = json_string_value(json_object_get(txn, "shop"));
   sale_receipt(stdout, &run->sale, shop && *shop ? shop : run->conf.shop, txn);
   /* the receipt's heading and the journal's status come from the same test */
-  journal(run, is_final(status) ? status : "unknown", txn,
-          is_final(status) ? NULL : "the outcome is unknown: the transaction may still be open");
-  rc = strcmp(status, "completed") == 0 ? POS_PAID : is_final(status) ? POS_NOT_PAID : POS_NETWORK;
+  journal(run, sale_status_final(status) ? status : "unknown", txn,
+          sale_status_final(status) ? NULL : "the outcome is unknown: the transaction may still be open");
+  rc = strcmp(status, "completed") == 0 ? POS_PAID : sale_status_final(status) ? POS_NOT_PAID : POS_NETWORK;
   json_decref(txn);
   return rc;
 }
