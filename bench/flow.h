@@ -46,6 +46,7 @@ struct flow_worker {
   unsigned long seq;
   /* counts for the report */
   unsigned long completions_seen, completions_bad, stale_commands, polls_empty, slow_downs;
+  unsigned long rate_limited;            /* nginx's per-address limit, sent again after 1 s */
 };
 
 enum flow_outcome { FLOW_COMPLETED, FLOW_ENDED_OTHERWISE, FLOW_ERROR };

@@ -346,7 +346,7 @@ int main(int argc, char **argv)
     rss_track_add(&rss, &s);
 
   /* the handsets collect the completion messages of their last payments */
-  unsigned long seen = 0, bad = 0, stale = 0, empty = 0, slow = 0, drain_errors = 0;
+  unsigned long seen = 0, bad = 0, stale = 0, empty = 0, slow = 0, limited = 0, drain_errors = 0;
   char why[300];
   for (int i = 0; i < opt.concurrency; i++) {
     struct flow_worker *w = &threads[i].w;
@@ -359,6 +359,7 @@ int main(int argc, char **argv)
     stale += w->stale_commands;
     empty += w->polls_empty;
     slow += w->slow_downs;
+    limited += w->rate_limited;
   }
 
   /* pgbench on the same cluster; it also outlasts the statistics delay */
@@ -385,7 +386,8 @@ int main(int argc, char **argv)
   printf("completed flows/s: %.1f\n", flows_s);
   printf("flow latency ms: p50 %.1f  p95 %.1f  p99 %.1f  max %.1f\n", ms(hist_quantile(&r.flow_latency, 0.50)),
          ms(hist_quantile(&r.flow_latency, 0.95)), ms(hist_quantile(&r.flow_latency, 0.99)), ms(r.flow_latency.max_us));
-  printf("requests per flow: %.2f  (empty mailbox polls %lu, slow_down answers %lu)\n", req_per_flow, empty, slow);
+  printf("requests per flow: %.2f  (empty mailbox polls %lu, slow_down answers %lu, rate_limited answers %lu)\n",
+         req_per_flow, empty, slow, limited);
   printf("handset completion messages: %lu for %lu completed flows (not completed: %lu, stale commands %lu)\n", seen,
          all_completed, bad, stale);
   printf("per endpoint ms            %8s %8s %8s %8s\n", "count", "p50", "p99", "max");

@@ -191,7 +191,12 @@ static int poll_once(const struct handset_opts *o, struct uim_store *s, struct g
     rc = handle_messages(o, s, g, json_object_get(r.json, "messages"));
   } else if (r.status == 429) {
     long want = json_integer_value(json_object_get(r.json, "interval"));
-    *interval = clamp_interval(r.retry_after > 0 ? r.retry_after : want > 0 ? want : *interval * 2);
+    long next = r.retry_after > 0 ? r.retry_after : want > 0 ? want : *interval * 2;
+    /* nginx's per-address limit (rate_limited) says only "1 s"; polling
+     * sooner than the gateway's interval would just earn a slow_down */
+    if (strcmp(gw_problem_code(&r), "rate_limited") == 0 && next < *interval)
+      next = *interval;
+    *interval = clamp_interval(next);
     printf("The gateway asks to poll less often: next poll in %ld s.\n", *interval);
   } else {
     printf("The gateway refused the mailbox poll (%s).\n", gw_problem_text(&r, text, sizeof text));

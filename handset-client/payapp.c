@@ -12,6 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#define RATE_LIMIT_TRIES 3                /* sends of one request while nginx answers rate_limited */
 
 struct payment {
   const struct handset_opts *o;
@@ -26,13 +29,38 @@ static const char *mstr(const json_t *m, const char *name)
   return v ? v : "";
 }
 
+/* nginx's per-address limit answered (429 rate_limited): the request never
+ * reached the gateway, so it may be sent again once Retry-After has passed.
+ * Many handsets behind one carrier NAT share an address. */
+static bool rate_limited_wait(const struct gw_reply *r, int tries)
+{
+  if (r->status != 429 || strcmp(gw_problem_code(r), "rate_limited") != 0 || tries >= RATE_LIMIT_TRIES)
+    return false;
+  long wait = r->retry_after > 0 && r->retry_after <= 10 ? r->retry_after : 1;
+  printf("The gateway is busy; trying again in %ld s.\n", wait);
+  fflush(stdout);
+  sleep((unsigned)wait);
+  return true;
+}
+
 /* One call; prints the time-out message (or the network error) when no
- * answer came.  Returns 0 with r filled, or EXIT_NETWORK. */
+ * answer came, or nginx's limit did not lift after RATE_LIMIT_TRIES sends.
+ * Returns 0 with r filled, or EXIT_NETWORK. */
 static int call(struct payment *p, const char *method, const char *path, const json_t *body, struct gw_reply *r)
 {
   const char *headers[] = { p->session_header[0] ? p->session_header : NULL, NULL };
+  int rc, tries = 1;
 
-  if (gw_http_call(p->g, method, path, headers, body, p->o->timeout_s * 1000L, r) == 0)
+  while ((rc = gw_http_call(p->g, method, path, headers, body, p->o->timeout_s * 1000L, r)) == 0
+         && rate_limited_wait(r, tries++))
+    gw_reply_clear(r);
+  if (rc == 0 && r->status == 429 && strcmp(gw_problem_code(r), "rate_limited") == 0) {
+    printf("The gateway is too busy to answer (rate_limited). This payment has been aborted and must be carried "
+           "out from the beginning.\n");
+    gw_reply_clear(r);
+    return EXIT_NETWORK;
+  }
+  if (rc == 0)
     return 0;
   if (r->timed_out)
     printf(TIMEOUT_MESSAGE "\n", p->o->timeout_s);

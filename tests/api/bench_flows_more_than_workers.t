@@ -38,6 +38,8 @@ max_ms=$(awk '/^flow latency ms:/ {print int($11)}' "$OUT")
 check "the slowest flow took under 20 s (${max_ms} ms)" test "${max_ms:-99999}" -lt 20000
 check "every completion message reached its handset" \
   awk '/^handset completion messages:/ { exit !($4 >= $6 && $11 == "0,") }' "$OUT"
+check "nginx's per-address limit is counted (12 handsets share 127.0.0.1; refused sends are sent again)" \
+  grep -Eq '^requests per flow: .*rate_limited answers [0-9]+\)$' "$OUT"
 check "ping answered without errors" grep -q '^ping (GET /v1/ping, .*, 0 errors$' "$OUT"
 check "pgbench gave a rate" grep -Eq '^pgbench \(one-row INSERT, .*: [0-9.]+ transactions/s$' "$OUT"
 check "commits per flow were counted" grep -Eq '^database commits per flow: [0-9.]+' "$OUT"

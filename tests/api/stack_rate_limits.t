@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# stack_rate_limits.t — nginx's per-address limits on the device endpoints
+# (PAYGW_DEVICE_RATE, burst 20 for /v1/device-auth) and on /history
+# (PAYGW_LOGIN_RATE, burst 10): a burst well over the limit from one address
+# gets 429 rate_limited as problem+json with Retry-After: 1 and the usual
+# security headers; what the limit lets through reaches the gateway; after
+# the Retry-After the address is let in again.
+. "$(dirname "$0")/lib.sh"
+OUT=$(mktemp -d)
+trap 'rm -rf "$OUT"' EXIT
+
+# burst N PATH → N requests in parallel: one status per line in
+# $OUT/codes, the answers' headers in $OUT/h.*, bodies in $OUT/b.*
+burst() {
+  local n=$1 path=$2 i
+  rm -f "$OUT"/h.* "$OUT"/b.*
+  : >"$OUT/urls"
+  for ((i = 0; i < n; i++)); do
+    printf 'url = "%s%s"\noutput = "%s/b.%d"\ndump-header = "%s/h.%d"\n' "$PAYGW_URL" "$path" "$OUT" "$i" "$OUT" "$i" >>"$OUT/urls"
+  done
+  curl -sS --no-progress-meter --cacert "$PAYGW_CA" --parallel --parallel-max 60 -X POST \
+    -H 'Content-Type: application/json' --data '{}' -w '%{http_code}\n' -K "$OUT/urls" >"$OUT/codes"
+}
+count() { grep -c "^$1\$" "$OUT/codes" || true; }
+
+# --- /v1/device-auth: 200 r/s, burst 20 ------------------------------------
+burst 120 /v1/device-auth
+limited=$(count 429)
+passed=$(count 400)
+check "a burst of 120 device-auth requests: some refused by the limit ($limited)" test "$limited" -gt 0
+check "and at least the burst reached the gateway, which refused the empty body ($passed)" test "$passed" -ge 20
+is "every answer is the gateway's 400 or the limit's 429" "$((limited + passed))" 120
+
+# the limit's own answer
+h=$(grep -l '^HTTP/[0-9.]* 429' "$OUT"/h.* | head -1)
+if [[ -n $h ]]; then
+  BODY=$(cat "$OUT/b.${h##*.}")
+  is "429 body code" "$(jqr .code)" rate_limited
+  is "429 body status" "$(jqr .status)" 429
+  check "429 has a request id" test -n "$(jqr .request_id)"
+  check "429 is problem+json" grep -qi '^content-type: application/problem+json' "$h"
+  check "429 says Retry-After: 1" grep -qi '^retry-after: 1' "$h"
+  check "429 keeps Strict-Transport-Security" grep -qi '^strict-transport-security: max-age' "$h"
+  check "429 keeps X-Content-Type-Options" grep -qi '^x-content-type-options: nosniff' "$h"
+  check "429 keeps Content-Security-Policy" grep -qi "^content-security-policy: default-src 'self'" "$h"
+else
+  not_ok "a limited answer's headers were kept"
+fi
+
+sleep 1
+api POST /v1/device-auth -H 'Content-Type: application/json' --data '{}'
+is "after Retry-After the address gets through to the gateway" "$STATUS" 400
+check "and gets the gateway's own answer ($(jqr .code))" test "$(jqr .code)" != rate_limited
+
+# an answer that is not limited keeps its headers too (the include at the server level)
+curl -s --cacert "$PAYGW_CA" -D "$OUT/h" -o /dev/null "$PAYGW_URL/v1/health"
+check "a normal answer has Strict-Transport-Security" grep -qi '^strict-transport-security: max-age' "$OUT/h"
+check "and no Retry-After" bash -c "! grep -qi '^retry-after' '$OUT/h'"
+
+# --- /history: 10 r/s, burst 10 ---------------------------------------------
+burst 40 /history
+limited=$(count 429)
+check "a burst of 40 /history requests: some refused by the limit ($limited)" test "$limited" -gt 0
+check "the rest reached the gateway ($((40 - limited)) ≥ 10)" test "$((40 - limited))" -ge 10
+sleep 2
+api GET /history
+check "after the wait /history is not limited (got $STATUS)" test "$STATUS" != 429
+
+# --- the POS endpoints have no per-address limit (one shop's terminals share an address)
+burst 60 /v1/transactions
+is "60 parallel POS requests: none limited" "$(count 429)" 0
+sleep 1
+done_testing
