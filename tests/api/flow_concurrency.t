@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# flow_concurrency.t — issue 5: 20 concurrent confirmations and then 20
-# concurrent method choices for one transaction move it once: one
-# authorization at the credit server, the balance charged once, one
-# completion in the handset's mailbox.
+# flow_concurrency.t — issue 5: 20 concurrent confirmations (exactly one
+# 200, the other 19 409 wrong_state) and then 20 concurrent method choices
+# for one transaction move it once: one authorization at the credit server,
+# the balance charged once, one completion in the handset's mailbox.
 . "$(dirname "$0")/flowlib.sh"
 
 MERCHANT=4444444444 USER=00003 N=20
@@ -36,12 +36,15 @@ is "the flow reached awaiting_confirmation" "$FLOW_ERROR" ""
 # --- 20 confirmations at once ---------------------------------------------------
 race confirmation '{"agree": true}'
 read -r ok conflict other <<<"$(tally confirmation)"
-check "confirmations: at least one answered 200 ($ok)" test "$ok" -ge 1
-is "confirmations: every other answer is 409 wrong_state, nothing else" "$other" 0
+is "confirmations: exactly one answered 200" "$ok" 1
+is "confirmations: the other $((N - 1)) answered 409" "$conflict" "$((N - 1))"
+is "confirmations: no other answer" "$other" 0
 statuses=$(cat "$FLOW_TMP"/race.confirmation.*.body | jq -rs '[.[] | select(.code == null) | .status] | unique | join(",")')
 is "confirmations: every 200 says awaiting_method" "$statuses" awaiting_method
 codes=$(cat "$FLOW_TMP"/race.confirmation.*.body | jq -rs '[.[] | select(.code != null) | .code] | unique | join(",")')
-check "confirmations: the refusals are wrong_state ($codes)" test -z "$codes" -o "$codes" = wrong_state
+is "confirmations: the refusals are wrong_state" "$codes" wrong_state
+states=$(cat "$FLOW_TMP"/race.confirmation.*.body | jq -rs '[.[] | select(.code != null) | .transaction_status] | unique | join(",")')
+is "confirmations: ... naming awaiting_method" "$states" awaiting_method
 is "confirmations: the transaction awaits a method" "$(txn_status "$MERCHANT" "$TXN")" awaiting_method
 
 # --- 20 method choices at once --------------------------------------------------
