@@ -120,7 +120,7 @@ api POST "$C" "${AUTH1[@]}" -H 'Content-Type: text/plain' --data '{}'; refused "
 
 # --- GET /v1/mailbox: device signature headers ----------------------------------------
 DEV=1234567 KEY=$(device_key 1234567)
-mb() { api GET /v1/mailbox -H "X-Paygw-Device: $1" -H "X-Paygw-Timestamp: $2" -H "X-Paygw-Signature: $3"; }
+mb() { api GET /v1/mailbox -H "X-Paygw-Device: $1" -H "X-Paygw-Timestamp: $2" -H "X-Paygw-Signature: $3" "${@:4}"; }
 ts=$(now_ms)
 api GET /v1/mailbox;                                       refused "mailbox: no signature headers" 401 unauthenticated
 api GET /v1/mailbox -H "X-Paygw-Device: $DEV" -H "X-Paygw-Timestamp: $ts"; refused "mailbox: no signature" 401 unauthenticated
@@ -133,13 +133,21 @@ future=$((ts + 120000))
 mb "$DEV" "$future" "$(sign_text "$KEY" "mailbox:$DEV:$future")";          refused "mailbox: a timestamp 2 minutes ahead" 401 unauthenticated
 mb "$DEV" "soon" "$(sign_text "$KEY" "mailbox:$DEV:soon")";                refused "mailbox: a timestamp not a number" 401 unauthenticated
 mb "$DEV" "$ts" "not-base64url!";                                           refused "mailbox: a malformed signature" 401 unauthenticated
-last=$(psql_q "SELECT last_poll_ms FROM gateway.devices WHERE code = '$DEV'")
-mb "$DEV" "$last" "$(sign_text "$KEY" "mailbox:$DEV:$last")"
-if (( $(now_ms) - last < 55000 )); then
-  refused "mailbox: the last accepted signed poll replayed" 401 unauthenticated
-else
-  refused "mailbox: the last accepted signed poll replayed (now also out of the clock window)" 401 unauthenticated
-fi
+# oversized headers: refused as malformed, before any lookup or buffer use
+last_poll() { psql_q "SELECT last_poll_ms FROM gateway.devices WHERE code = '$1'"; }
+LAST=$(last_poll "$DEV")
+long_dev=$(printf '1%.0s' {1..1000})
+mb "$long_dev" "$ts" "$(sign_text "$KEY" "mailbox:$long_dev:$ts")";         refused "mailbox: a 1000-character X-Paygw-Device" 401 unauthenticated
+long_ts=$(printf '9%.0s' {1..30})
+mb "$DEV" "$long_ts" "$(sign_text "$KEY" "mailbox:$DEV:$long_ts")";         refused "mailbox: a 30-digit timestamp" 401 unauthenticated
+# 10240 base64url characters.  Over HTTP/2 what counts for nginx is the
+# header's HPACK (Huffman) size: "A" takes 6 bits (7.5 KiB in all), "Z" and
+# "x" 7 (8.75 KiB): both must be refused by the gateway like any bad signature
+sig_a=$(printf 'A%.0s' {1..10240}) sig_zx=$(printf 'Zx%.0s' {1..5120})
+mb "$DEV" "$ts" "$sig_a";                  refused "mailbox: a 10 KB signature (HTTP/2, 7.5 KiB encoded)" 401 unauthenticated
+mb "$DEV" "$ts" "$sig_zx";                 refused "mailbox: a 10 KB signature (HTTP/2, 8.75 KiB encoded)" 401 unauthenticated
+mb "$DEV" "$ts" "$sig_a" --http1.1;        refused "mailbox: a 10 KB signature (HTTP/1.1)" 401 unauthenticated
+is "mailbox: the oversized headers left last_poll_ms alone" "$(last_poll "$DEV")" "$LAST"
 
 # --- POST /v1/device-auth ---------------------------------------------------------------
 dgood=$(device_auth_body "$T_DEV" 00001 1234567 "$CH")
@@ -147,10 +155,16 @@ dwith() { jq -c "$1" <<<"$dgood"; }
 bad_da() { json_post /v1/device-auth "$2"; refused "device-auth: $1" "${3:-400}" "${4:-invalid_field}"; }
 bad_da "malformed JSON" '{"transaction": ' 400 bad_json
 bad_da "a JSON array" "[$dgood]" 400 bad_json
+bad_da "missing transaction" "$(dwith 'del(.transaction)')"
+bad_da "missing user_id" "$(dwith 'del(.user_id)')"
+bad_da "missing device_id" "$(dwith 'del(.device_id)')"
+bad_da "missing signature" "$(dwith 'del(.signature)')"
 bad_da "missing challenge" "$(dwith 'del(.challenge)')"
 bad_da "missing auth_result" "$(dwith 'del(.auth_result)')"
 bad_da "missing auth_result.expires_at" "$(dwith 'del(.auth_result.expires_at)')"
+bad_da "missing auth_result.verified_at" "$(dwith 'del(.auth_result.verified_at)')"
 bad_da "user_id over 32 characters" "$(dwith '.user_id = "'"$(printf '0%.0s' {1..33})"'"')"
+bad_da "device_id over 32 characters" "$(dwith '.device_id = "'"$(printf '1%.0s' {1..33})"'"')"
 bad_da "transaction over 32 characters" "$(dwith '.transaction = "'"$(printf 'T%.0s' {1..33})"'"')"
 bad_da "a challenge of the wrong length" "$(dwith '.challenge = .challenge + "A"')"
 bad_da "a signature of the wrong length" "$(dwith '.signature = .signature[0:80]')"
@@ -210,6 +224,23 @@ is "the transactions are still where they were" "$(txn_status "$M1" "$T_DEV") $(
   "awaiting_device awaiting_confirmation awaiting_method"
 handset GET "$T_METH" payment-methods "$S_METH"
 is "the sessions still work after the refusals" "$STATUS" 200
+
+# --- a signed poll replayed ---------------------------------------------------------
+# accepted once; sent again unchanged after more than half the poll interval
+# (so it is not merely too soon: that would be 429 slow_down) it is refused
+sleep 1.1
+ts=$(now_ms) sig=$(sign_text "$KEY" "mailbox:$DEV:$ts")
+mb "$DEV" "$ts" "$sig"
+is "replay: the signed poll is accepted once" "$STATUS" 200
+is "replay: ... and recorded as the device's last" "$(last_poll "$DEV")" "$ts"
+sleep 1.1
+mb "$DEV" "$ts" "$sig"
+refused "replay: the same signed poll again 1.1 s later" 401 unauthenticated
+like "replay: ... says it was already used" "$(jqr .detail)" "already used"
+is "replay: ... last_poll_ms unchanged" "$(last_poll "$DEV")" "$ts"
+ts2=$(now_ms)
+mb "$DEV" "$ts2" "$(sign_text "$KEY" "mailbox:$DEV:$ts2")"
+is "replay: a new signed poll right after is accepted" "$STATUS" 200
 
 # --- Idempotency-Key ----------------------------------------------------------------
 KEY_=flowtests-$(date +%s%N)
