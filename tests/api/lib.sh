@@ -6,6 +6,13 @@ TEST_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 PAYGW_STACK_ENV=${PAYGW_STACK_ENV:-$TEST_ROOT/var/stack.env}
 [[ -r $PAYGW_STACK_ENV ]] || { echo "not ok - stack environment $PAYGW_STACK_ENV is readable (start the stack)"; exit 1; }
 set -a; . "$PAYGW_STACK_ENV"; set +a
+# scripts/stack's subcommands (db-stop, db-start, credit-restart) take the
+# ports from the environment: unless given, this stack's, read from its
+# addresses — not the defaults, which would start a second PostgreSQL
+[[ ${PAYGW_URL:-} =~ :([0-9]+)$ ]] && : "${PAYGW_HTTPS_PORT:=${BASH_REMATCH[1]}}"
+[[ ${PAYGW_CREDIT_ADDR:-} =~ :([0-9]+)$ ]] && : "${PAYGW_CREDIT_PORT:=${BASH_REMATCH[1]}}"
+[[ ${PAYGW_PGURI:-} =~ @[^/:]+:([0-9]+)/ ]] && : "${PAYGW_PG_PORT:=${BASH_REMATCH[1]}}"
+export PAYGW_HTTPS_PORT PAYGW_CREDIT_PORT PAYGW_PG_PORT
 TESTS_FAILED=0
 
 ok() { echo "ok - $*"; }
