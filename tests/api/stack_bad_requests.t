@@ -20,20 +20,25 @@ cred=$(grep -h '^PAYGW_TERMINAL_1111111111=' "$PAYGW_VAR/demo/terminals.env" | c
 auth=(-H "Authorization: Bearer $cred" -H 'Content-Type: application/json')
 count() { psql_q "SELECT count(*) FROM gateway.transactions"; }
 before=$(count)
+# every refused body carries this marker: should a body be logged, JSON-escaped
+# or not, the marker shows (a plain word: no escaping changes it)
+MARK=bodymark$$x$RANDOM
+bad_json_lines() { grep -c '"problem":"bad_json"' "$PAYGW_VAR/log/gateway.log" || true; }
+bad_json_before=$(bad_json_lines)
 
-big=$(mktemp); head -c 20000 /dev/zero | tr '\0' 'a' >"$big"
+big=$(mktemp); { printf '{"user_id": "%s", "x": "' "$MARK"; head -c 20000 /dev/zero | tr '\0' 'a'; } >"$big"
 api POST /v1/transactions "${auth[@]}" --data-binary @"$big"
 is_problem "a 20 kB body (over the gateway's 16 kB limit)" 413 body_too_large
-head -c 100000 /dev/zero | tr '\0' 'a' >"$big"
+{ printf '{"user_id": "%s", "x": "' "$MARK"; head -c 100000 /dev/zero | tr '\0' 'a'; } >"$big"
 api POST /v1/transactions "${auth[@]}" --data-binary @"$big"
 is_problem "a 100 kB body (over nginx's limit)" 413 body_too_large
 rm -f "$big"
 
-api POST /v1/transactions "${auth[@]}" --data '{"user_id": "00001", "items": ['
+api POST /v1/transactions "${auth[@]}" --data '{"user_id": "00001", "items": [{"name": "'"$MARK"'"'
 is_problem "malformed JSON" 400 bad_json
-api POST /v1/transactions "${auth[@]}" --data '[1,2,3]'
+api POST /v1/transactions "${auth[@]}" --data '[1,2,"'"$MARK"'"]'
 is_problem "a JSON array instead of an object" 400 bad_json
-api POST /v1/transactions "${auth[@]}" --data '{"a":1,"a":2}'
+api POST /v1/transactions "${auth[@]}" --data '{"a":"'"$MARK"'","a":2}'
 is_problem "duplicate keys" 400 bad_json
 is "nothing was stored by any refused request" "$(count)" "$before"
 
@@ -49,6 +54,10 @@ for p in /historyfoo /history-admin.php; do
   is "$p does not reach the gateway (nginx's own 404)" "$STATUS $(gateway_saw "$p")" "404 0"
 done
 
-# the refused bodies never reach the log
-check "the gateway log holds no request body" bash -c "! grep -q '\"items\": \[' '$PAYGW_VAR/log/gateway.log'"
+# the refused bodies never reach the log (the requests themselves do)
+is "the gateway logged the three bad_json refusals" "$(bad_json_lines)" "$((bad_json_before + 3))"
+for log in gateway.log nginx-access.log nginx-error.log; do
+  check "$log exists" test -f "$PAYGW_VAR/log/$log"
+  check "$log holds no part of a refused body" bash -c '! grep -qF -- "$1" "$2"' _ "$MARK" "$PAYGW_VAR/log/$log"
+done
 done_testing
