@@ -15,7 +15,7 @@ trap cleanup EXIT
 SCRATCH_PGURI=$(sed -E "s#/[^/?]+(\?|$)#/$DB\1#" <<<"$PAYGW_PGURI")
 SCRATCH_DB_URI=$(sed -E "s#@/[^/?]+\?#@/$DB?#; t; s#/[^/?]+(\?|$)#/$DB\1#" <<<"$PAYGW_DB_URI")
 psql -X -q "$PAYGW_PGURI" -c "CREATE DATABASE $DB" >/dev/null
-check "scratch database migrated" env PAYGW_PGURI="$SCRATCH_PGURI" "$TEST_ROOT/scripts/migrate" >/dev/null
+check "scratch database migrated" no_stdout env PAYGW_PGURI="$SCRATCH_PGURI" "$TEST_ROOT/scripts/migrate"
 sq() { psql -X -q -tA -v ON_ERROR_STOP=1 "$SCRATCH_PGURI" -c "$1"; }
 scratch_admin() { PAYGW_ADMIN_DB_URI=$SCRATCH_DB_URI "$ADMIN" "$@"; }
 counts() { sq "SELECT concat_ws(' ', (SELECT count(*) FROM gateway.issuers), (SELECT count(*) FROM gateway.issuer_ranges),

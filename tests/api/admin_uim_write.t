@@ -19,7 +19,7 @@ setup() {
   echo "first-password" | "$ADMIN" user add --user-id "a$S" --subscriber "s$S" --card "$(cut -d' ' -f2 "$TMP/c1")" --device "d$S" &&
   echo "second-password" | "$ADMIN" user add --user-id "b$S" --subscriber "s$S" --card "$(cut -d' ' -f2 "$TMP/c2")" --device "d$S"
 }
-check "setup: subscriber, device, two cards, two user IDs" setup >/dev/null 2>&1
+check "setup: subscriber, device, two cards, two user IDs" quietly setup
 is "device key file is mode 600" "$(stat -c %a "$TMP/d.pem")" 600
 check "device key file is a PKCS#8 Ed25519 key" bash -c 'openssl pkey -in "$1" -noout -text 2>/dev/null | grep -q ED25519' _ "$TMP/d.pem"
 
@@ -27,7 +27,7 @@ check "device key file is a PKCS#8 Ed25519 key" bash -c 'openssl pkey -in "$1" -
 is "uim write: exit status 0" "$rc" 0
 U=$TMP/uim.json
 is "the store is mode 600" "$(stat -c %a "$U")" 600
-check "the store is JSON" jq -e . "$U" >/dev/null
+check "the store is JSON" no_stdout jq -e . "$U"
 is "top-level fields" "$(jq -r 'keys_unsorted | join(",")' "$U")" \
   "format,version,device_id,device_private_key,gateway_url,ca_cert,gateway_message_public_key,users,lockout_max_attempts,lockout_seconds,auth_results"
 is "format and version" "$(jq -r '.format + " " + (.version | tostring)' "$U")" "paygw-uim 1"

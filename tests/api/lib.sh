@@ -19,6 +19,10 @@ ok() { echo "ok - $*"; }
 not_ok() { echo "not ok - $*"; TESTS_FAILED=$((TESTS_FAILED + 1)); }
 # check DESCRIPTION COMMAND...: ok when the command succeeds
 check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
+# quietly COMMAND...: the command with its output discarded, for `check`
+# (redirecting `check ... >/dev/null` would discard the ok/not ok line too)
+quietly() { "$@" >/dev/null 2>&1; }
+no_stdout() { "$@" >/dev/null; }
 # is DESCRIPTION GOT WANT
 is() { if [[ "$2" == "$3" ]]; then ok "$1"; else not_ok "$1 (got '$2', want '$3')"; fi; }
 done_testing() { [[ $TESTS_FAILED -eq 0 ]]; exit $?; }
