@@ -5,12 +5,15 @@
 . "$(dirname "$0")/credit_lib.sh"
 
 pans=$(grep -oE '"[0-9]{12,19}"' "$PAYGW_ROOT/lib/common/demo_data.h" | tr -d '"' | sort -u)
+check "the demo card numbers were read from demo_data.h (8 or more)" test "$(wc -w <<<"$pans")" -ge 8
 check "the issuer's demo accounts are enrolled" test "$(psql_q 'SELECT count(*) FROM issuer.card_accounts')" -ge 7
 # make sure the log has seen card numbers go by
 next_stan
 auth "$CARD_A" 3012 1 "$MERCHANT_A" "PML 00" "$STAN" "$(now_time)"
 is "an authorization went through" "$(fld 39)" 00
 reverse 0400 "$STAN" "$(sed -n 's/^07=//p' <<<"$ANS")" 1 "$MERCHANT_A"
+
+check "the credit server's log is there to search and not empty" test -s "$PAYGW_VAR/log/credit-server.log"
 
 dump=$(mktemp)
 pg_dump "$PAYGW_PGURI" >"$dump"

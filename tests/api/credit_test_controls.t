@@ -6,8 +6,8 @@
 . "$(dirname "$0")/credit_lib.sh"
 
 if [[ -z ${PAYGW_CREDIT_TEST_CONTROLS:-} ]]; then
-  echo "# skip: the stack runs without test controls (scripts/check turns them on)"
-  exit 0
+  echo "not ok - the credit server runs with test controls (start the stack with PAYGW_CREDIT_TEST_CONTROLS=FILE; scripts/check does)"
+  exit 1
 fi
 controls=$PAYGW_CREDIT_TEST_CONTROLS
 trap 'rm -f "$controls"' EXIT

@@ -24,7 +24,7 @@ refused() {
   is "$name: HTTP $status" "$STATUS" "$status"
   is "$name: code $code" "$(jqr .code)" "$code"
   is "$name: application/problem+json" "$CTYPE" application/problem+json
-  is "$name: no session handed out" "$SESSION" ""
+  is "$name: no session in the answer" "$(jqr '.session // empty')" ""
   is "$name: the transaction row is unchanged" "$(txn_row "$TXN")" "$ROW_BEFORE"
   is "$name: the terminal still sees awaiting_device" "$(txn_status "$MERCHANT" "$TXN")" awaiting_device
 }
