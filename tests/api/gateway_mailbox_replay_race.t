@@ -9,6 +9,13 @@
 . "$(dirname "$0")/flowlib.sh"
 DEV=3345678
 KEY=$(device_key "$DEV")
+# a poll of this device by an earlier test less than a poll interval ago
+# would make both answers 429 slow_down: let it age first
+for _ in $(seq 50); do
+  [[ $(psql_q "SELECT coalesce(last_poll_at < now() - interval '2 seconds', true)
+                 FROM gateway.devices WHERE code = '$DEV'") == t ]] && break
+  sleep 0.1
+done
 ts=$(now_ms)
 SIG=$(sign_text "$KEY" "mailbox:$DEV:$ts")
 poll() {   # poll NAME: the signed poll; headers and body in $FLOW_TMP/NAME.*
