@@ -54,6 +54,22 @@ for p in /historyfoo /history-admin.php; do
   is "$p does not reach the gateway (nginx's own 404)" "$STATUS $(gateway_saw "$p")" "404 0"
 done
 
+# headers: large ones reach the gateway (refused there as any bad
+# signature), ones over nginx's 16 KiB buffers are refused by nginx — as
+# problem+json too, as is a request nginx cannot parse at all
+big=$(printf 'Zx%.0s' {1..5120}) huge=$(printf 'Zx%.0s' {1..10240})
+api GET /v1/mailbox --http1.1 -H "X-Paygw-Signature: $big"
+is_problem "a 10 KiB header reaches the gateway (HTTP/1.1)" 401 unauthenticated
+api GET /v1/mailbox -H "X-Paygw-Signature: $big"
+is_problem "a 10 KiB header reaches the gateway (HTTP/2)" 401 unauthenticated
+api GET /v1/mailbox --http1.1 -H "X-Paygw-Signature: $huge"
+is_problem "a 20 KiB header: nginx refuses it" 431 headers_too_large
+raw=$(printf 'GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nNo colon here\r\n\r\n' |
+  timeout 5 openssl s_client -quiet -connect "127.0.0.1:$PAYGW_HTTPS_PORT" 2>/dev/null | tr -d '\r')
+is "a request that is not HTTP: 400" "$(head -1 <<<"$raw")" "HTTP/1.1 400 Bad Request"
+check "... as problem+json" grep -q '^Content-Type: application/problem+json' <<<"$raw"
+check "... code bad_request" grep -q '"code":"bad_request"' <<<"$raw"
+
 # the refused bodies never reach the log (the requests themselves do)
 is "the gateway logged the three bad_json refusals" "$(bad_json_lines)" "$((bad_json_before + 3))"
 for log in gateway.log nginx-access.log nginx-error.log; do
