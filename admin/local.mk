@@ -25,3 +25,10 @@ tests_unit_test_admin_validate_LDADD = $(COMMON_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_admin_args_SOURCES = tests/unit/test_admin_args.c admin/args.c admin/args.h
 tests_unit_test_admin_args_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/admin $(CMOCKA_CFLAGS)
 tests_unit_test_admin_args_LDADD = $(CMOCKA_LIBS)
+
+# the card key file as paygw-admin rotates it (lib/common/cardcrypt.c)
+check_PROGRAMS += tests/unit/test_cardcrypt
+TESTS += tests/unit/test_cardcrypt
+tests_unit_test_cardcrypt_SOURCES = tests/unit/test_cardcrypt.c
+tests_unit_test_cardcrypt_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(OPENSSL_CFLAGS)
+tests_unit_test_cardcrypt_LDADD = $(COMMON_LIBS) $(CMOCKA_LIBS)
