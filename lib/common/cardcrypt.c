@@ -374,6 +374,11 @@ static const struct data_key *find_key(int id)
   return NULL;
 }
 
+bool cardkeys_has_key(int key_id)
+{
+  return find_key(key_id) != NULL;
+}
+
 /* The key id is authenticated with the ciphertext, so a blob cannot be
  * passed off as belonging to another key. */
 static void make_aad(int key_id, char aad[32], int *aad_len)

@@ -38,6 +38,9 @@ int cardkeys_add_data_key(const char *path, char *err, size_t errlen);
 /* Id of the key new encryptions use (0 when nothing is loaded). */
 int cardkeys_current_id(void);
 
+/* True when the loaded key file holds data key `key_id`. */
+bool cardkeys_has_key(int key_id);
+
 /* Encrypts pan under the current key into blob (>= CARDCRYPT_MAX_BLOB bytes):
  * iv || ciphertext || tag.  Sets *blob_len and *key_id.  Returns 0 or -1. */
 int card_encrypt(const char *pan, unsigned char *blob, size_t *blob_len, int *key_id);
