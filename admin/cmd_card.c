@@ -107,10 +107,10 @@ int cmd_card_add(const char **opt)
   int status;
 
   if (!valid_ident(a.subscriber))
-    return admin_invalid("subscriber code must be 1-32 of A-Z a-z 0-9 _ -, got '%.40s'", a.subscriber);
+    return admin_invalid("subscriber code must be 1-32 of A-Z a-z 0-9 _ -, got '%.40s'", shown(a.subscriber));
   switch (expiry_check(a.expiry, (long)time(NULL))) {
   case EXPIRY_MALFORMED:
-    return admin_invalid("expiry must be YYMM with a month 01-12, got '%.8s'", a.expiry);
+    return admin_invalid("expiry must be YYMM with a month 01-12, got '%.8s'", shown(a.expiry));
   case EXPIRY_PASSED:
     return admin_invalid("the card expired (expiry %s has passed)", a.expiry);
   case EXPIRY_OK:
@@ -143,7 +143,7 @@ int cmd_card_disable(const char **opt)
   long long id;
 
   if (!parse_row_id(opt[0], &id))
-    return admin_invalid("card id must be a positive number, got '%.20s'", opt[0]);
+    return admin_invalid("card id must be a positive number, got '%.20s'", shown(opt[0]));
   return admin_update_one("card", "disabled", "card_disable",
                           "UPDATE gateway.cards SET status = 'disabled' WHERE id = $1::bigint RETURNING 1", opt[0]);
 }

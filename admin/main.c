@@ -116,7 +116,7 @@ int main(int argc, char **argv)
     return argc < 2 ? ADMIN_INVALID : ADMIN_OK;
   }
   if (!entity_exists(argv[1]))
-    return admin_invalid("unknown command '%.40s' (see paygw-admin --help)", argv[1]);
+    return admin_invalid("unknown command '%.40s' (see paygw-admin --help)", shown(argv[1]));
   const struct command *c = find_command(argv[1], NULL);
   if (c && !c->verb)
     return run_command(c, argc - 1, argv + 1);
@@ -126,6 +126,6 @@ int main(int argc, char **argv)
     return argc < 3 ? ADMIN_INVALID : ADMIN_OK;
   }
   if (!(c = find_command(argv[1], argv[2])))
-    return admin_invalid("unknown command '%s %.40s' (see paygw-admin %s --help)", argv[1], argv[2], argv[1]);
+    return admin_invalid("unknown command '%s %.40s' (see paygw-admin %s --help)", argv[1], shown(argv[2]), argv[1]);
   return run_command(c, argc - 2, argv + 2);
 }
