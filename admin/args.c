@@ -149,5 +149,5 @@ void args_usage(FILE *out, const char *command, const char *summary, const struc
     fputs("\noptions:\n", out);
   for (int i = 0; spec[i].name; i++)
     fprintf(out, "  --%-16s %s%s\n", spec[i].name, spec[i].help, spec[i].required ? "" : " (optional)");
-  fputs("  --help           show this text\n", out);
+  fputs("  --help             show this text\n", out);
 }

@@ -35,6 +35,8 @@ static const struct command commands[] = {
   { "card", "add", cmd_card_add_opts, cmd_card_add,
     "Adds a card; reads the card number as one line on standard input; prints 'card <id> <masked>'." },
   { "card", "list", cmd_card_list_opts, cmd_card_list, "Lists the cards (masked)." },
+  { "card", "update", cmd_card_update_opts, cmd_card_update,
+    "Gives a renewed card (same number) its new expiry; a passed expiry is refused." },
   { "card", "disable", cmd_card_disable_opts, cmd_card_disable, "Disables a card." },
   { "cards", "reencrypt", cmd_cards_reencrypt_opts, cmd_cards_reencrypt,
     "Re-encrypts every card stored under an older data key with the current one, in batches of short transactions." },
