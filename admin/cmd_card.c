@@ -117,7 +117,7 @@ static int read_card_number(struct card_add *a)
   char line[128];
   enum pan_check c = PAN_EMPTY;
 
-  if (read_line(stdin, line, sizeof line) == 0)
+  if (read_secret_line("card number: ", line, sizeof line) == 0)
     c = pan_normalize(line, a->pan);
   OPENSSL_cleanse(line, sizeof line);
   return c == PAN_OK ? ADMIN_OK : admin_invalid("%s", pan_check_message(c));

@@ -132,7 +132,7 @@ int cmd_user_add(const char **opt)
     return admin_invalid("card id must be a positive number, got '%.20s'", shown(opt[2]));
   if (!valid_ident(a.device))
     return admin_invalid("device ID must be 1-32 of A-Z a-z 0-9 _ -, got '%.40s'", shown(a.device));
-  if (read_line(stdin, a.password, sizeof a.password) != 0)
+  if (read_secret_line("password: ", a.password, sizeof a.password) != 0)
     status = admin_invalid("no password on standard input, or longer than 256 bytes (give it as one line)");
   else if ((problem = password_problem(a.password)))
     status = admin_invalid("%s", problem);
