@@ -45,7 +45,8 @@ static const char *const usage_pay =
   "  --user ID          the user ID (default: ask)\n"
   "  --password PW      the password (default $PAYGW_HANDSET_PASSWORD, else ask\n"
   "                     with echo off; --password shows in `ps`, prefer the variable)\n"
-  "  --auth-ttl SEC     how long the authentication result lasts (default 3600, [0074])\n"
+  "  --auth-ttl SEC     how long the authentication result lasts, 1-3600 (default\n"
+  "                     3600: the gateway refuses results longer than an hour, [0074])\n"
   "\n"
   "After too many failed attempts the handset locks for a while; the limit and\n"
   "the lock time come from the UIM store (paygw-admin), by default 5 and 1800 s.\n"
@@ -108,6 +109,23 @@ static int parse_long(const char *text, long min, long max, const char *what, lo
   return 0;
 }
 
+/* The gateway refuses an auth result spanning more than PAYGW_AUTH_RESULT_MAX
+ * (one hour by default, [0074]); a longer one would only fail at payment
+ * time, after the user ID has gone to the POS. */
+#define AUTH_TTL_MAX 3600
+
+static int parse_auth_ttl(const char *text, long *out)
+{
+  char *end;
+  long v = strtol(text, &end, 10);
+  if (*text && !*end && v > AUTH_TTL_MAX) {
+    fprintf(stderr, "handset: --auth-ttl must be at most %d s: the gateway refuses an authentication result "
+            "that lasts longer than an hour, got '%s'\n", AUTH_TTL_MAX, text);
+    return -1;
+  }
+  return parse_long(text, 1, AUTH_TTL_MAX, "--auth-ttl", out);
+}
+
 enum { O_LINK = 1, O_CARD, O_USER, O_PASSWORD, O_TTL, O_AGREE, O_DECLINE, O_METHOD,
        O_INST, O_ONCE, O_TIMEOUT, O_FOR, O_VERBOSE, O_HELP };
 
@@ -144,7 +162,7 @@ static int take_option(int c, const char *cmd, struct handset_opts *o, const cha
   case O_CARD: if (parse_long(optarg, 1, UIM_MAX_USERS, "--card", &v)) return -1; o->card = (int)v; return 0;
   case O_USER: o->user = optarg; return 0;
   case O_PASSWORD: o->password = optarg; return 0;
-  case O_TTL: return parse_long(optarg, 1, 86400, "--auth-ttl", &o->auth_ttl_s);
+  case O_TTL: return parse_auth_ttl(optarg, &o->auth_ttl_s);
   case O_AGREE: o->agree = 1; return 0;
   case O_DECLINE: o->agree = 0; return 0;
   case O_METHOD: o->method = optarg; return 0;

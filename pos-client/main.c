@@ -45,7 +45,9 @@ static const char *const usage =
   "                          shop, listen, journal, currency, link_timeout, wait_timeout)\n"
   "  --merchant CODE         use PAYGW_TERMINAL_<CODE> (environment or\n"
   "                          $PAYGW_VAR/demo/terminals.env) as the credential\n"
-  "  --shop NAME             the shop's name on the display and the receipt\n"
+  "  --shop NAME             the shop's name on the display (default: \"Merchant\n"
+  "                          <CODE>\" with --merchant, else \"Terminal <code>\"); the\n"
+  "                          receipt uses the gateway's name for the shop\n"
   "  --journal FILE          the sales journal (default pos-journal.log next to the\n"
   "                          config, else $PAYGW_VAR/pos-journal.log)\n"
   "\n"
@@ -53,8 +55,9 @@ static const char *const usage =
   "var/stack.env ($PAYGW_STACK_ENV); the credential from the config,\n"
   "PAYGW_TERMINAL or --merchant.\n"
   "\n"
-  "exit: 0 paid, 1 declined, canceled, expired or failed, 2 usage or settings,\n"
-  "3 no user ID in time or the gateway unreachable\n";
+  "exit: 0 paid; 1 declined, canceled, expired, failed or refused by the gateway;\n"
+  "2 usage or settings; 3 no user ID in time, the gateway unreachable, or the\n"
+  "outcome unknown (OUTCOME UNKNOWN: the transaction may be open at the gateway)\n";
 
 /* The first SIGINT/SIGTERM asks the POS to give up the sale (stop_requested);
  * one that comes while it is already giving up (cancel_phase) means "stop

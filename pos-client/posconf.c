@@ -171,9 +171,14 @@ int posconf_finish(struct pos_config *c, char *err, size_t errlen)
     return -1;
   }
   if (!c->shop[0]) {
-    /* pos-<merchant code>.<secret>: name the shop by its merchant code */
+    /* Only a label for the display until the gateway names the shop: the
+     * merchant code when known, else the terminal code (the credential's
+     * part before the dot), which says nothing about the merchant. */
     const char *dot = strchr(c->terminal, '.');
-    snprintf(c->shop, sizeof c->shop, "Merchant %.*s", dot ? (int)(dot - c->terminal) : 0, c->terminal);
+    if (c->merchant[0])
+      snprintf(c->shop, sizeof c->shop, "Merchant %s", c->merchant);
+    else
+      snprintf(c->shop, sizeof c->shop, "Terminal %.*s", dot ? (int)(dot - c->terminal) : 0, c->terminal);
   }
   return 0;
 }

@@ -34,7 +34,10 @@ int ep_mailbox_get(struct request *rq)
   if (db_exec(rq->db, &q_mailbox_pickup, params, &res) < 0)
     return reply_problem(rq, PROBLEM_DB_UNAVAILABLE, "the database is not reachable");
   if (strcmp(db_get(res, 0, "accepted"), "1") != 0) {
+    /* a concurrent poll with a newer (or the same) timestamp won: a replay,
+     * refused like auth_device.c's other 401s (RFC 9110 wants the header) */
     PQclear(res);
+    reply_add_header(rq, "WWW-Authenticate: Signature realm=\"paygw\"");
     return reply_problem(rq, PROBLEM_UNAUTHENTICATED, "this signed poll was already used (timestamp not newer)");
   }
   json_t *messages = json_array();

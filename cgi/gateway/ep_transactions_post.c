@@ -218,7 +218,14 @@ int ep_transactions_post(struct request *rq)
     goto out;
   }
   if (items_total(json_object_get(body, "items"), &t.total, &t.tax_total) != 0) {
-    status = reply_problem(rq, PROBLEM_INVALID_FIELD, "items: the total exceeds %lld", MONEY_MAX_TOTAL);
+    status = reply_problem(rq, PROBLEM_INVALID_FIELD, "items: the total is over the limit (%s minor units)",
+                           MONEY_MAX_TOTAL_TEXT);
+    goto out;
+  }
+  /* an issuer refuses to authorize nothing (ISO 8583 code 30): say so now,
+   * not after the shopper has agreed on the handset */
+  if (t.total == 0) {
+    status = reply_problem(rq, PROBLEM_INVALID_FIELD, "items: the total must be more than 0");
     goto out;
   }
   if (t.idem_key) {

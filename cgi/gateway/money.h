@@ -7,6 +7,8 @@
 #include <stdint.h>
 
 #define MONEY_MAX_TOTAL 999999999999LL
+/* for messages: grouped, so that pan_scrub does not take it for a card number */
+#define MONEY_MAX_TOTAL_TEXT "999,999,999,999"
 
 struct currency {
   const char *alpha;     /* ISO 4217 "JPY" */

@@ -1,5 +1,6 @@
 /* reply.c — writing answers to the FastCGI stream. */
 #include "gateway/reply.h"
+#include "common/pan.h"
 #include "common/utf8.h"
 
 #include <stdarg.h>
@@ -68,6 +69,7 @@ static int send_problem(struct request *rq, enum problem p, json_t *extra, const
 
   vsnprintf(detail, sizeof detail, fmt, ap);
   utf8_scrub(detail);      /* it may quote the path or a header, or end mid-character */
+  pan_scrub(detail);       /* or a card number sent in the wrong field */
   snprintf(type, sizeof type, "https://paygw.example/problems/%s", info->code);
   json_t *body = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "type", type, "title", info->title,
                            "status", info->status, "code", info->code, "detail", detail,

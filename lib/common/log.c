@@ -1,8 +1,11 @@
 /* log.c — JSON log lines on stderr (see log.h). */
 #include "common/log.h"
+#include "common/pan.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 static const char *log_program = "paygw";
@@ -21,6 +24,32 @@ void log_time_rfc3339(char *buf, size_t len)
   snprintf(buf + n, len - n, ".%03ldZ", ts.tv_nsec / 1000000);
 }
 
+/* Masks card-number-like digit runs in every string of v (pan_scrub): a
+ * log line never holds a card number, whatever a caller put in it. */
+static void scrub_strings(json_t *v)
+{
+  const char *key;
+  json_t *member;
+  size_t i;
+
+  if (json_is_string(v)) {
+    const char *text = json_string_value(v);
+    size_t len = json_string_length(v);
+    if (len >= PAN_MIN_LEN && strpbrk(text, "0123456789")) {
+      char *copy = strndup(text, len);
+      if (copy && strcmp(pan_scrub(copy), text) != 0)
+        json_string_setn(v, copy, len);
+      free(copy);
+    }
+  } else if (json_is_object(v)) {
+    json_object_foreach(v, key, member)
+      scrub_strings(member);
+  } else if (json_is_array(v)) {
+    json_array_foreach(v, i, member)
+      scrub_strings(member);
+  }
+}
+
 void log_event(enum log_level level, json_t *fields)
 {
   char when[40];
@@ -32,6 +61,7 @@ void log_event(enum log_level level, json_t *fields)
   json_object_set_new(line, "program", json_string(log_program));
   if (fields)
     json_object_update(line, fields);
+  scrub_strings(line);
   char *text = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
   if (text) {
     /* one fputs per line so concurrent workers do not interleave */

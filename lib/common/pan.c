@@ -1,6 +1,7 @@
 /* pan.c — Luhn check, masking and expiry rules for card numbers. */
 #include "common/pan.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -67,4 +68,43 @@ bool expiry_has_passed(const char *yymm, long now)
   int month = (yymm[2] - '0') * 10 + (yymm[3] - '0');
   int this_year = tm.tm_year + 1900, this_month = tm.tm_mon + 1;
   return year < this_year || (year == this_year && month < this_month);
+}
+
+/* The end of the digit run starting at s[i] (digits, and single spaces or
+ * dashes between digits); *digits counts its digits. */
+static size_t digit_run_end(const char *s, size_t i, size_t *digits)
+{
+  *digits = 0;
+  for (;;) {
+    if (isdigit((unsigned char)s[i])) {
+      (*digits)++;
+      i++;
+    } else if ((s[i] == ' ' || s[i] == '-') && *digits > 0 && isdigit((unsigned char)s[i + 1])) {
+      i++;
+    } else {
+      return i;
+    }
+  }
+}
+
+char *pan_scrub(char *s)
+{
+  size_t i = 0;
+
+  while (s[i]) {
+    if (!isdigit((unsigned char)s[i])) {
+      i++;
+      continue;
+    }
+    size_t digits, end = digit_run_end(s, i, &digits);
+    /* part of a longer word (a hex request ID, a transaction number) is
+     * not a card number someone typed */
+    bool in_word = (i > 0 && isalpha((unsigned char)s[i - 1])) || isalpha((unsigned char)s[end]);
+    if (digits >= PAN_MIN_LEN && !in_word)
+      for (size_t k = i; k < end; k++)
+        if (isdigit((unsigned char)s[k]))
+          s[k] = '*';
+    i = end;
+  }
+  return s;
 }

@@ -18,6 +18,14 @@ bool str_is_digits(const char *s);
 /* Writes "152500******5678" style mask into out (>= PAN_MAX_LEN + 1 bytes). */
 void pan_mask(const char *pan, char *out, size_t outlen);
 
+/* Masks in place, with '*', the digits of every run of PAN_MIN_LEN or more
+ * digits in s (single spaces or dashes between digits count as part of the
+ * run: "1525 0000 1234 5678") that is not part of a word (a letter just
+ * before or after it: a hex request ID, a transaction number).  Applied to every problem detail and log
+ * line, so that a card number typed into the wrong field (a user ID, a
+ * price, a path) is never sent back or written down.  Returns s. */
+char *pan_scrub(char *s);
+
 /* True when `yymm` is a valid card expiry (4 digits, month 01-12). */
 bool expiry_is_wellformed(const char *yymm);
 

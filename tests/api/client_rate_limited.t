@@ -8,7 +8,7 @@
 # spends that one just before the handset's turn.  With the limit never
 # lifting, the handset gives up after three sends with the reason (exit 3).
 . "$(dirname "$0")/client_lib.sh"
-FRONT_PORT=${PAYGW_TEST_FRONT_PORT:-10609}
+FRONT_PORT=${PAYGW_TEST_FRONT_PORT:-10610}
 LINK=$CT/link.sock
 NG=$CT/front
 mkdir -p "$NG/tmp"

@@ -11,6 +11,7 @@
 #include "common/cardcrypt.h"
 #include "common/config.h"
 #include "common/ed25519.h"
+#include "common/log.h"
 #include "common/pan.h"
 #include "common/pwhash.h"
 
@@ -281,6 +282,70 @@ static void utf8_validity_and_scrub(void **state)
   assert_true(utf8_valid(mixed));
 }
 
+static void scrub_masks_card_number_runs(void **state)
+{
+  (void)state;
+  char plain[] = "no transaction 1525000012345678 for this merchant";
+  assert_string_equal(pan_scrub(plain), "no transaction **************** for this merchant");
+  char spaced[] = "got '1525 0000 1234 5678'";
+  assert_string_equal(pan_scrub(spaced), "got '**** **** **** ****'");
+  char dashed[] = "(1525-0000-1234-5678)";
+  assert_string_equal(pan_scrub(dashed), "(****-****-****-****)");
+  char twelve[] = "123456789012";                   /* PAN_MIN_LEN digits: masked */
+  assert_string_equal(pan_scrub(twelve), "************");
+  char eleven[] = "must be between 0 and 10000000000, got 12345678901";
+  assert_string_equal(pan_scrub(eleven), "must be between 0 and 10000000000, got 12345678901");
+  char stamp[] = "2026-11-25T13:33:39.911Z 2026-11-25 13:33";   /* dates stay readable */
+  assert_string_equal(pan_scrub(stamp), "2026-11-25T13:33:39.911Z 2026-11-25 13:33");
+  char two_spaces[] = "123456  789012";          /* a double space ends a run */
+  assert_string_equal(pan_scrub(two_spaces), "123456  789012");
+  char grouped[] = "999,999,999,999";            /* commas end runs: totals stay readable */
+  assert_string_equal(pan_scrub(grouped), "999,999,999,999");
+  char trailing[] = "1234567890123-";
+  assert_string_equal(pan_scrub(trailing), "*************-");
+  char hex[] = "4a528e73464877270136a82a6c0b7d2b";   /* a request ID keeps its digits */
+  assert_string_equal(pan_scrub(hex), "4a528e73464877270136a82a6c0b7d2b");
+  char txn[] = "/v1/transactions/A152500001234567";  /* so does a transaction number */
+  assert_string_equal(pan_scrub(txn), "/v1/transactions/A152500001234567");
+  char quoted[] = "'1525000012345678'_(1525000012345678)";   /* punctuation is no word */
+  assert_string_equal(pan_scrub(quoted), "'****************'_(****************)");
+  char empty[] = "";
+  assert_string_equal(pan_scrub(empty), "");
+}
+
+/* log_event masks card numbers in every string, nested ones too */
+static void log_lines_hold_no_card_number(void **state)
+{
+  (void)state;
+  char path[] = "/tmp/paygw-test-log-XXXXXX";
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  fflush(stderr);
+  int saved = dup(2);
+  assert_int_equal(dup2(fd, 2), 2);
+  log_msg(LOG_INFO, "unknown user %s", "1525000012345678");
+  log_event(LOG_INFO, json_pack("{s:s, s:{s:[s]}, s:i}", "path", "/v1/transactions/1525000012345678",
+                                "nested", "list", "1525 0000 1234 5678", "count", 7));
+  fflush(stderr);
+  dup2(saved, 2);
+  close(saved);
+
+  char text[2048] = "";
+  FILE *f = fopen(path, "r");
+  assert_non_null(f);
+  size_t n = fread(text, 1, sizeof text - 1, f);
+  text[n] = '\0';
+  fclose(f);
+  unlink(path);
+  close(fd);
+  assert_null(strstr(text, "1525000012345678"));
+  assert_null(strstr(text, "1525 0000"));
+  assert_non_null(strstr(text, "unknown user ****************"));
+  assert_non_null(strstr(text, "\"path\":\"/v1/transactions/****************\""));
+  assert_non_null(strstr(text, "\"list\":[\"**** **** **** ****\"]"));
+  assert_non_null(strstr(text, "\"count\":7"));
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -297,6 +362,8 @@ int main(void)
     cmocka_unit_test(ed25519_sign_verify_and_pem),
     cmocka_unit_test(config_bounds_and_fallbacks),
     cmocka_unit_test(utf8_validity_and_scrub),
+    cmocka_unit_test(scrub_masks_card_number_runs),
+    cmocka_unit_test(log_lines_hold_no_card_number),
   };
   int rc = make_keyfile(NULL);
   if (rc != 0)

@@ -291,6 +291,30 @@ static void settings_file(void **state)
   unlink(path);
 }
 
+/* With no shop name set, the display's label: the merchant code when
+ * --merchant gave one, else the terminal code — never "Merchant <terminal>". */
+static void settings_default_shop(void **state)
+{
+  struct pos_config c;
+  char err[512];
+  (void)state;
+  unsetenv("PAYGW_POS_SHOP");
+  posconf_defaults(&c);
+  assert_int_equal(posconf_set(&c, "gateway_url", "https://127.0.0.1:10443", err, sizeof err), 0);
+  assert_int_equal(posconf_set(&c, "ca", "/x/ca.crt", err, sizeof err), 0);
+  assert_int_equal(posconf_set(&c, "terminal", "pos-a-1.secret", err, sizeof err), 0);
+  assert_int_equal(posconf_finish(&c, err, sizeof err), 0);
+  assert_string_equal(c.shop, "Terminal pos-a-1");
+
+  posconf_defaults(&c);
+  assert_int_equal(posconf_set(&c, "gateway_url", "https://127.0.0.1:10443", err, sizeof err), 0);
+  assert_int_equal(posconf_set(&c, "ca", "/x/ca.crt", err, sizeof err), 0);
+  assert_int_equal(posconf_set(&c, "terminal", "pos-1111111111.secret", err, sizeof err), 0);
+  assert_int_equal(posconf_set(&c, "merchant", "1111111111", err, sizeof err), 0);
+  assert_int_equal(posconf_finish(&c, err, sizeof err), 0);
+  assert_string_equal(c.shop, "Merchant 1111111111");
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -303,6 +327,7 @@ int main(void)
     cmocka_unit_test(reference_checked),
     cmocka_unit_test(journal_line),
     cmocka_unit_test(settings_file),
+    cmocka_unit_test(settings_default_shop),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
