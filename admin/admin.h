@@ -114,7 +114,7 @@ COMMAND(cmd_terminal_add); COMMAND(cmd_terminal_list); COMMAND(cmd_terminal_disa
 COMMAND(cmd_method_set); COMMAND(cmd_method_list);
 COMMAND(cmd_subscriber_add); COMMAND(cmd_subscriber_list); COMMAND(cmd_subscriber_disable);
 COMMAND(cmd_device_add); COMMAND(cmd_device_list); COMMAND(cmd_device_disable);
-COMMAND(cmd_card_add); COMMAND(cmd_card_list); COMMAND(cmd_card_disable);
+COMMAND(cmd_card_add); COMMAND(cmd_card_list); COMMAND(cmd_card_update); COMMAND(cmd_card_disable);
 COMMAND(cmd_cards_reencrypt); COMMAND(cmd_keys_rotate);
 COMMAND(cmd_user_add); COMMAND(cmd_user_list); COMMAND(cmd_user_disable); COMMAND(cmd_user_unlock);
 COMMAND(cmd_uim_write);

@@ -2,6 +2,7 @@
 #include "args.h"
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <string.h>
 
 #define OPT_HELP 'h'
@@ -18,13 +19,75 @@ static int build_long_options(const struct opt_spec *spec, struct option *lo)
   return n;
 }
 
+#define NOT_SHOWN "(not shown)"
+#define CARD_DIGITS_MIN 12      /* the shortest card number */
+
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+static int digits_in(const char *s, size_t len)
+{
+  int n = 0;
+
+  for (size_t i = 0; i < len && s[i]; i++)
+    n += is_digit(s[i]);
+  return n;
+}
+
+const char *shown(const char *s)
+{
+  if (!s)
+    return "";
+  return digits_in(s, strlen(s)) >= CARD_DIGITS_MIN ? NOT_SHOWN : s;
+}
+
+/* End of the digit run starting at p (digit groups joined by one space or
+ * dash count as one run); *digits receives its number of digits. */
+static char *run_end(char *p, int *digits)
+{
+  *digits = 0;
+  for (;;) {
+    while (is_digit(*p)) {
+      p++;
+      (*digits)++;
+    }
+    if ((*p == ' ' || *p == '-') && is_digit(p[1]))
+      p++;
+    else
+      return p;
+  }
+}
+
+void redact_card_numbers(char *text)
+{
+  char *p = text;
+
+  while (*p) {
+    int digits;
+    char *end = is_digit(*p) ? run_end(p, &digits) : NULL;
+    if (!end || digits < CARD_DIGITS_MIN) {
+      p = end ? end : p + 1;
+      continue;
+    }
+    /* NOT_SHOWN (11 bytes) is never longer than the run it replaces */
+    size_t tail = strlen(end) + 1;
+    memcpy(p, NOT_SHOWN, strlen(NOT_SHOWN));
+    memmove(p + strlen(NOT_SHOWN), end, tail);
+    p += strlen(NOT_SHOWN);
+  }
+}
+
 /* The message for the option getopt_long refused (argv[optind - 1]),
- * naming the option but never its value (it might be a card number). */
+ * naming the option but never its value (it might be a card number), nor
+ * its name when that might be one (--4111111111111111). */
 static void refused_option(int argc, char **argv, int c, char *err, size_t errlen)
 {
   const char *arg = optind - 1 < argc ? argv[optind - 1] : "?";
   int name_len = (int)strcspn(arg, "=");
 
+  if (digits_in(arg, (size_t)name_len) >= CARD_DIGITS_MIN) {
+    arg = NOT_SHOWN;
+    name_len = (int)strlen(arg);
+  }
   if (name_len > 40)
     name_len = 40;
   if (c == ':')
@@ -36,11 +99,7 @@ static void refused_option(int argc, char **argv, int c, char *err, size_t errle
 /* A stray argument is echoed only when it cannot be a card number. */
 static void stray_argument(const char *arg, char *err, size_t errlen)
 {
-  int digits = 0;
-
-  for (const char *p = arg; *p; p++)
-    digits += *p >= '0' && *p <= '9';
-  if (digits >= 12)
+  if (shown(arg) != arg)
     snprintf(err, errlen, "unexpected argument (not shown; card numbers and passwords are read from standard input)");
   else
     snprintf(err, errlen, "unexpected argument '%.40s' (options are written --name VALUE)", arg);
@@ -90,5 +149,5 @@ void args_usage(FILE *out, const char *command, const char *summary, const struc
     fputs("\noptions:\n", out);
   for (int i = 0; spec[i].name; i++)
     fprintf(out, "  --%-16s %s%s\n", spec[i].name, spec[i].help, spec[i].required ? "" : " (optional)");
-  fputs("  --help           show this text\n", out);
+  fputs("  --help             show this text\n", out);
 }

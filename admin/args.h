@@ -27,6 +27,18 @@ enum args_result { ARGS_OK, ARGS_HELP, ARGS_ERROR };
 enum args_result args_parse(const struct opt_spec *spec, int argc, char **argv,
                             const char *values[ARGS_MAX], char *err, size_t errlen);
 
+/* What a message may echo of a value the user gave: the value itself, or
+ * "(not shown)" when it holds 12 or more digits (it might be a card number,
+ * typed where something else was expected).  Every message and log line
+ * that repeats a user's value passes it through this. */
+const char *shown(const char *s);
+
+/* Replaces, in place, every run of 12 or more digits in text (single spaces
+ * or dashes between digit groups count as part of the run) with
+ * "(not shown)" — the net under shown() for text paygw-admin does not
+ * write itself, such as a database error quoting a value. */
+void redact_card_numbers(char *text);
+
 /* Prints "usage: paygw-admin <command> --opt VALUE ..." and the options. */
 void args_usage(FILE *out, const char *command, const char *summary, const struct opt_spec *spec);
 

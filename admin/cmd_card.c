@@ -1,4 +1,5 @@
-/* cmd_card.c — `paygw-admin card add|list|disable`: credit cards (fig 7).
+/* cmd_card.c — `paygw-admin card add|list|update|disable`: credit cards
+ * (fig 7); update gives a renewed card (same number) its new expiry.
  * The number is read from standard input (never argv, so never in ps or the
  * shell history), checked, stored AES-256-GCM encrypted with its key ID and
  * an HMAC lookup hash, and shown only masked from then on. */
@@ -20,6 +21,11 @@ const struct opt_spec cmd_card_add_opts[] = {
   { NULL }
 };
 const struct opt_spec cmd_card_list_opts[] = { { NULL } };
+const struct opt_spec cmd_card_update_opts[] = {
+  { "id", "N", true, "card id (from card add or card list)" },
+  { "expiry", "YYMM", true, "the renewed card's expiry, e.g. 3412" },
+  { NULL }
+};
 const struct opt_spec cmd_card_disable_opts[] = {
   { "id", "N", true, "card id (from card add or card list)" },
   { NULL }
@@ -34,7 +40,9 @@ static int check_not_enrolled(struct adb *db, const char *lookup)
 
   if (found < 0)
     return admin_db_failure(db);
-  return found ? admin_invalid("this card number is already enrolled (card %lld)", id) : ADMIN_OK;
+  return found ? admin_invalid("this card number is already enrolled (card %lld; a renewed card keeps it: "
+                               "paygw-admin card update --id %lld --expiry YYMM)", id, id)
+               : ADMIN_OK;
 }
 
 int card_store(struct adb *db, const char *subscriber_code, const char *pan, const char *expiry,
@@ -75,6 +83,20 @@ int card_store(struct adb *db, const char *subscriber_code, const char *pan, con
   return adb_log_action(db, "card add", subject) == 0 ? ADMIN_OK : admin_db_failure(db);
 }
 
+/* Refuses an expiry that is malformed or has passed; ADMIN_OK otherwise. */
+static int check_expiry(const char *expiry)
+{
+  switch (expiry_check(expiry, (long)time(NULL))) {
+  case EXPIRY_MALFORMED:
+    return admin_invalid("expiry must be YYMM with a month 01-12, got '%.8s'", shown(expiry));
+  case EXPIRY_PASSED:
+    return admin_invalid("the card expired (expiry %s has passed)", expiry);
+  case EXPIRY_OK:
+    break;
+  }
+  return ADMIN_OK;
+}
+
 struct card_add {
   const char *subscriber, *expiry, *label;
   char pan[PAN_MAX_LEN + 1];
@@ -95,7 +117,7 @@ static int read_card_number(struct card_add *a)
   char line[128];
   enum pan_check c = PAN_EMPTY;
 
-  if (read_line(stdin, line, sizeof line) == 0)
+  if (read_secret_line("card number: ", line, sizeof line) == 0)
     c = pan_normalize(line, a->pan);
   OPENSSL_cleanse(line, sizeof line);
   return c == PAN_OK ? ADMIN_OK : admin_invalid("%s", pan_check_message(c));
@@ -107,15 +129,9 @@ int cmd_card_add(const char **opt)
   int status;
 
   if (!valid_ident(a.subscriber))
-    return admin_invalid("subscriber code must be 1-32 of A-Z a-z 0-9 _ -, got '%.40s'", a.subscriber);
-  switch (expiry_check(a.expiry, (long)time(NULL))) {
-  case EXPIRY_MALFORMED:
-    return admin_invalid("expiry must be YYMM with a month 01-12, got '%.8s'", a.expiry);
-  case EXPIRY_PASSED:
-    return admin_invalid("the card expired (expiry %s has passed)", a.expiry);
-  case EXPIRY_OK:
-    break;
-  }
+    return admin_invalid("subscriber code must be 1-32 of A-Z a-z 0-9 _ -, got '%.40s'", shown(a.subscriber));
+  if ((status = check_expiry(a.expiry)) != ADMIN_OK)
+    return status;
   if (!valid_text(a.label, LABEL_MAX_CHARS))
     return admin_invalid("card label must be 1-40 characters without control characters");
   if ((status = read_card_number(&a)) == ADMIN_OK && (status = admin_load_card_keys()) == ADMIN_OK)
@@ -138,12 +154,61 @@ int cmd_card_list(const char **opt)
                     "LEFT JOIN gateway.users u ON u.card_id = c.id ORDER BY c.id");
 }
 
+struct card_update {
+  const char *id, *expiry;
+  char old[8];
+};
+
+/* Reads the current expiry (locking the row), then changes it with an
+ * UPDATE guarded by that value, and records the change. */
+static int card_update_txn(struct adb *db, void *ctx)
+{
+  struct card_update *u = ctx;
+  char subject[80];
+  const char *id_param[1] = { u->id };
+  PGresult *res = adb_exec(db, "card_expiry_lock",
+                           "SELECT expiry FROM gateway.cards WHERE id = $1::bigint FOR NO KEY UPDATE", 1, id_param);
+
+  if (!res)
+    return admin_db_failure(db);
+  bool found = PQntuples(res) == 1;
+  if (found)
+    snprintf(u->old, sizeof u->old, "%s", PQgetvalue(res, 0, 0));
+  PQclear(res);
+  if (!found)
+    return admin_invalid("unknown card '%s'", shown(u->id));
+  if (strcmp(u->old, u->expiry) == 0)
+    return admin_invalid("card %s already has expiry %s", u->id, u->expiry);
+  const char *params[3] = { u->id, u->expiry, u->old };
+  long n = adb_exec_count(db, "card_expiry_update",
+                          "UPDATE gateway.cards SET expiry = $2 WHERE id = $1::bigint AND expiry = $3", 3, params);
+  if (n != 1)
+    return n < 0 ? admin_db_failure(db) : admin_failure("card %s changed meanwhile; nothing was updated", u->id);
+  snprintf(subject, sizeof subject, "card %s expiry %s -> %s", u->id, u->old, u->expiry);
+  return adb_log_action(db, "card update", subject) == 0 ? ADMIN_OK : admin_db_failure(db);
+}
+
+int cmd_card_update(const char **opt)
+{
+  struct card_update u = { .id = opt[0], .expiry = opt[1] };
+  long long id;
+  int status;
+
+  if (!parse_row_id(u.id, &id))
+    return admin_invalid("card id must be a positive number, got '%.20s'", shown(u.id));
+  if ((status = check_expiry(u.expiry)) != ADMIN_OK)
+    return status;
+  if ((status = admin_transaction(card_update_txn, &u)) == ADMIN_OK)
+    printf("card %s expiry %s (was %s)\n", u.id, u.expiry, u.old);
+  return status;
+}
+
 int cmd_card_disable(const char **opt)
 {
   long long id;
 
   if (!parse_row_id(opt[0], &id))
-    return admin_invalid("card id must be a positive number, got '%.20s'", opt[0]);
+    return admin_invalid("card id must be a positive number, got '%.20s'", shown(opt[0]));
   return admin_update_one("card", "disabled", "card_disable",
                           "UPDATE gateway.cards SET status = 'disabled' WHERE id = $1::bigint RETURNING 1", opt[0]);
 }

@@ -147,7 +147,7 @@ static int load_terminals(struct adb *db, struct demo *d)
   OPENSSL_cleanse(credential, sizeof credential);
   snprintf(d->env_path, sizeof d->env_path, "%s/terminals.env", d->dir);
   if (status == ADMIN_OK && file_write_private(d->env_path, env, true) != 0)
-    status = admin_failure("cannot write %s: %s", d->env_path, strerror(errno));
+    status = admin_failure("cannot write %s: %s", shown(d->env_path), strerror(errno));
   if (status == ADMIN_OK)
     written(d, d->env_path);
   OPENSSL_cleanse(env, sizeof env);
@@ -164,11 +164,11 @@ static int write_handset_files(struct adb *db, struct demo *d)
     snprintf(dev->key_path, sizeof dev->key_path, "%s/devices/%s.pem", d->dir, dev->code);
     snprintf(dev->uim_path, sizeof dev->uim_path, "%s/uim/%s.json", d->dir, dev->code);
     if (ed25519_write_private_pem(dev->key_path, dev->priv, true) != 0 || chmod(dev->key_path, 0600) != 0)
-      return admin_failure("cannot write %s: %s", dev->key_path, strerror(errno));
+      return admin_failure("cannot write %s: %s", shown(dev->key_path), strerror(errno));
     written(d, dev->key_path);
     char *pem = file_read_text(dev->key_path, 4096);
     if (!pem)
-      return admin_failure("cannot read back %s: %s", dev->key_path, strerror(errno));
+      return admin_failure("cannot read back %s: %s", shown(dev->key_path), strerror(errno));
     status = uim_write_store(db, dev->code, pem, dev->pub, &d->settings, dev->uim_path);
     OPENSSL_cleanse(pem, strlen(pem));
     free(pem);
@@ -215,7 +215,7 @@ static int make_dir(const char *dir, const char *sub)
 
   snprintf(path, sizeof path, "%s%s%s", dir, sub ? "/" : "", sub ? sub : "");
   if (mkdir(path, 0700) != 0 && errno != EEXIST)
-    return admin_failure("cannot create directory %s: %s", path, strerror(errno));
+    return admin_failure("cannot create directory %s: %s", shown(path), strerror(errno));
   return ADMIN_OK;
 }
 

@@ -41,7 +41,7 @@ int device_store(struct adb *db, const char *subscriber_code, const char *code,
   if (n < 0)
     return admin_db_failure(db);
   if (n == 0)
-    return admin_invalid("device %s already exists", code);
+    return admin_invalid("device %s already exists", shown(code));
   return adb_log_action(db, "device add", code) == 0 ? ADMIN_OK : admin_db_failure(db);
 }
 
@@ -61,7 +61,7 @@ static int device_add_txn(struct adb *db, void *ctx)
   if (status != ADMIN_OK)
     return status;
   if (ed25519_write_private_pem(a->key_out, a->priv, false) != 0)
-    return admin_failure("cannot write the device key to %s: %s", a->key_out, strerror(errno));
+    return admin_failure("cannot write the device key to %s: %s", shown(a->key_out), strerror(errno));
   a->key_written = true;
   return ADMIN_OK;
 }
@@ -71,11 +71,11 @@ int cmd_device_add(const char **opt)
   struct device_add a = { .subscriber = opt[0], .code = opt[1], .key_out = opt[2] };
 
   if (!valid_ident(a.subscriber))
-    return admin_invalid("subscriber code must be 1-32 of A-Z a-z 0-9 _ -, got '%.40s'", a.subscriber);
+    return admin_invalid("subscriber code must be 1-32 of A-Z a-z 0-9 _ -, got '%.40s'", shown(a.subscriber));
   if (!valid_ident(a.code))
-    return admin_invalid("device ID must be 1-32 of A-Z a-z 0-9 _ -, got '%.40s'", a.code);
+    return admin_invalid("device ID must be 1-32 of A-Z a-z 0-9 _ -, got '%.40s'", shown(a.code));
   if (access(a.key_out, F_OK) == 0)
-    return admin_invalid("key file %s already exists; refusing to overwrite it", a.key_out);
+    return admin_invalid("key file %s already exists; refusing to overwrite it", shown(a.key_out));
   if (ed25519_keypair(a.pub, a.priv) != 0)
     return admin_failure("cannot generate the device key pair");
   int status = admin_transaction(device_add_txn, &a);

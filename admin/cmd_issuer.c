@@ -26,7 +26,7 @@ int issuer_store(struct adb *db, const char *code, const char *name)
   if (n < 0)
     return admin_db_failure(db);
   if (n == 0)
-    return admin_invalid("issuer %s already exists", code);
+    return admin_invalid("issuer %s already exists", shown(code));
   return adb_log_action(db, "issuer add", code) == 0 ? ADMIN_OK : admin_db_failure(db);
 }
 
@@ -46,7 +46,7 @@ int cmd_issuer_add(const char **opt)
   struct issuer_add a = { opt[0], opt[1] };
 
   if (!valid_issuer_code(a.code))
-    return admin_invalid("issuer code must be 1-16 letters or digits, got '%.40s'", a.code);
+    return admin_invalid("issuer code must be 1-16 letters or digits, got '%.40s'", shown(a.code));
   if (!valid_text(a.name, NAME_MAX_CHARS))
     return admin_invalid("issuer name must be 1-80 characters without control characters");
   int status = admin_transaction(issuer_add_txn, &a);

@@ -1,8 +1,13 @@
-/* cmd_keys.c — card key rotation: `paygw-admin keys rotate` appends a new
- * data key to PAYGW_CARD_KEY_FILE, `paygw-admin cards reencrypt` moves every
- * card row still under an older key to the current one (one transaction;
- * rows are locked, so the gateway keeps reading them meanwhile). */
+/* cmd_keys.c — card key rotation: `paygw-admin keys rotate` adds a new data
+ * key to PAYGW_CARD_KEY_FILE, `paygw-admin cards reencrypt` moves every card
+ * row still under an older key to the current one, in batches (--batch,
+ * default 500 rows), each batch its own short transaction.  The rows of a
+ * batch are locked FOR NO KEY UPDATE, which does not conflict with the FOR
+ * KEY SHARE that the foreign-key check of an INSERT INTO
+ * gateway.transactions takes, so payments go on meanwhile; rows another
+ * transaction has locked are skipped and taken on a later pass. */
 #include "admin.h"
+#include "validate.h"
 
 #include "common/cardcrypt.h"
 #include "common/config.h"
@@ -12,10 +17,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#define REENCRYPT_BATCH 500
+#define REENCRYPT_BATCH_MAX 10000
+#define LOCKED_WAIT_MS 200
+#define LOCKED_TRIES 150            /* 30 s for rows other transactions hold */
 
 const struct opt_spec cmd_keys_rotate_opts[] = { { NULL } };
-const struct opt_spec cmd_cards_reencrypt_opts[] = { { NULL } };
-
+const struct opt_spec cmd_cards_reencrypt_opts[] = {
+  { "batch", "N", false, "rows per transaction, 1-10000 (default 500)" },
+  { NULL }
+};
 
 /* Decrypts one row's ciphertext with its key and stores it under the
  * current key; the UPDATE is guarded by the old key id. */
@@ -44,38 +57,144 @@ static int reencrypt_row(struct adb *db, const char *id, int old_key, const char
   return adb_exec_count(db, "card_reencrypt", sql, 4, params) == 1 ? ADMIN_OK : admin_db_failure(db);
 }
 
-static int reencrypt_txn(struct adb *db, void *ctx)
+struct reencrypt {
+  char current[16], batch[16], after[24];   /* statement parameters */
+  long long done, total;
+};
+
+/* One batch: up to `batch` rows after the last id seen, still under an
+ * older key and not locked by anyone else.  Returns the number of rows
+ * moved (0 at the end of a pass), or -(exit status). */
+static long reencrypt_batch(struct adb *db, struct reencrypt *r)
 {
   static const char sql[] =
-      "SELECT id, key_id, pan_ciphertext FROM gateway.cards WHERE key_id <> $1::integer ORDER BY id FOR UPDATE";
-  char current[16], subject[64];
-  int *count = ctx, status = ADMIN_OK;
+      "SELECT id, key_id, pan_ciphertext FROM gateway.cards WHERE key_id <> $1::integer AND id > $2::bigint "
+      "ORDER BY id LIMIT $3::integer FOR NO KEY UPDATE SKIP LOCKED";
+  char subject[64];
+  int status = ADMIN_OK;
 
-  snprintf(current, sizeof current, "%d", cardkeys_current_id());
-  const char *params[1] = { current };
-  PGresult *res = adb_exec(db, "cards_old_key", sql, 1, params);
+  const char *params[3] = { r->current, r->after, r->batch };
+  PGresult *res = adb_exec(db, "cards_old_key", sql, 3, params);
   if (!res)
-    return admin_db_failure(db);
-  for (int r = 0; r < PQntuples(res) && status == ADMIN_OK; r++)
-    status = reencrypt_row(db, adb_get(res, r, "id"), atoi(adb_get(res, r, "key_id")),
-                           adb_get(res, r, "pan_ciphertext"));
-  *count = PQntuples(res);
+    return -admin_db_failure(db);
+  int n = PQntuples(res);
+  for (int i = 0; i < n && status == ADMIN_OK; i++)
+    status = reencrypt_row(db, adb_get(res, i, "id"), atoi(adb_get(res, i, "key_id")),
+                           adb_get(res, i, "pan_ciphertext"));
+  if (n > 0)
+    snprintf(r->after, sizeof r->after, "%s", adb_get(res, n - 1, "id"));
   PQclear(res);
   if (status != ADMIN_OK)
-    return status;
-  snprintf(subject, sizeof subject, "%d cards to key %s", *count, current);
-  return adb_log_action(db, "cards reencrypt", subject) == 0 ? ADMIN_OK : admin_db_failure(db);
+    return -status;
+  if (n == 0)
+    return 0;
+  snprintf(subject, sizeof subject, "%d cards to key %s", n, r->current);
+  if (adb_log_action(db, "cards reencrypt", subject) != 0)
+    return -admin_db_failure(db);
+  return n;
+}
+
+/* Rows still under an older key (locked ones included); -1 on error. */
+static long long count_old(struct adb *db, const char *current, int *missing_key)
+{
+  static const char sql[] =
+      "SELECT key_id, count(*) AS n FROM gateway.cards WHERE key_id <> $1::integer GROUP BY key_id";
+  const char *params[1] = { current };
+  PGresult *res = adb_exec(db, "cards_old_count", sql, 1, params);
+  long long total = 0;
+
+  if (!res)
+    return -1;
+  *missing_key = 0;
+  for (int i = 0; i < PQntuples(res); i++) {
+    int key = atoi(adb_get(res, i, "key_id"));
+    if (!cardkeys_has_key(key))
+      *missing_key = key;
+    total += atoll(adb_get(res, i, "n"));
+  }
+  PQclear(res);
+  return total;
+}
+
+/* One pass over the table in id order, a transaction per batch.  Returns an
+ * exit status. */
+static int reencrypt_pass(struct adb *db, struct reencrypt *r)
+{
+  long n;
+
+  snprintf(r->after, sizeof r->after, "0");
+  do {
+    if (adb_begin(db) != 0)
+      return admin_db_failure(db);
+    if ((n = reencrypt_batch(db, r)) < 0)
+      return (int)-n;                      /* adb_close rolls the batch back */
+    if (adb_commit(db) != 0)
+      return admin_db_failure(db);
+    r->done += n;
+    if (n > 0)
+      printf("re-encrypted %lld of %lld cards, %lld left\n", r->done, r->total,
+             r->total > r->done ? r->total - r->done : 0);
+    fflush(stdout);
+  } while (n > 0);
+  return ADMIN_OK;
+}
+
+static void sleep_ms(long ms)
+{
+  struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+  nanosleep(&ts, NULL);
+}
+
+/* Passes until no row is left under an older key; rows locked by other
+ * transactions are waited for (LOCKED_TRIES passes at most). */
+static int reencrypt_all(struct adb *db, struct reencrypt *r)
+{
+  int missing = 0, status = ADMIN_OK;
+
+  r->total = count_old(db, r->current, &missing);
+  if (r->total < 0)
+    return admin_db_failure(db);
+  /* a key the file lacks would stop the run half-way: refuse it up front */
+  if (missing)
+    return admin_failure("cards under key %d: cannot decrypt with key %d (is that key still in the key file?); "
+                         "nothing was changed", missing, missing);
+  for (int tries = 0; status == ADMIN_OK; tries++) {
+    if ((status = reencrypt_pass(db, r)) != ADMIN_OK)
+      break;
+    long long left = count_old(db, r->current, &missing);
+    if (left < 0)
+      return admin_db_failure(db);
+    if (left == 0)
+      break;
+    if (tries == LOCKED_TRIES)
+      return admin_failure("%lld cards stay locked by other transactions; run cards reencrypt again", left);
+    sleep_ms(LOCKED_WAIT_MS);
+  }
+  return status;
 }
 
 int cmd_cards_reencrypt(const char **opt)
 {
-  int count = 0, status = admin_load_card_keys();
+  struct reencrypt r = { .done = 0 };
+  long long batch = REENCRYPT_BATCH;
+  struct adb db;
+  int status;
 
-  (void)opt;
+  if (opt[0] && (!parse_row_id(opt[0], &batch) || batch > REENCRYPT_BATCH_MAX))
+    return admin_invalid("--batch must be a number from 1 to %d", REENCRYPT_BATCH_MAX);
+  if ((status = admin_load_card_keys()) != ADMIN_OK)
+    return status;
+  snprintf(r.current, sizeof r.current, "%d", cardkeys_current_id());
+  snprintf(r.batch, sizeof r.batch, "%lld", batch);
+  if (adb_open(&db) != 0)
+    return ADMIN_FAILURE;
+  status = reencrypt_all(&db, &r);
+  adb_close(&db);
   if (status == ADMIN_OK)
-    status = admin_transaction(reencrypt_txn, &count);
-  if (status == ADMIN_OK)
-    printf("re-encrypted %d card%s under key %d\n", count, count == 1 ? "" : "s", cardkeys_current_id());
+    printf("re-encrypted %lld card%s under key %s\n", r.done, r.done == 1 ? "" : "s", r.current);
+  else if (r.done > 0)
+    fprintf(stderr, "paygw-admin: %lld cards were re-encrypted before the failure; run cards reencrypt again\n",
+            r.done);
   return status;
 }
 

@@ -28,7 +28,7 @@ int merchant_store(struct adb *db, const char *code, const char *name, const cha
   if (n < 0)
     return admin_db_failure(db);
   if (n == 0)
-    return admin_invalid("merchant %s already exists", code);
+    return admin_invalid("merchant %s already exists", shown(code));
   return adb_log_action(db, "merchant add", code) == 0 ? ADMIN_OK : admin_db_failure(db);
 }
 
@@ -48,7 +48,7 @@ int cmd_merchant_add(const char **opt)
   struct merchant_add a = { opt[0], opt[1], opt[2] };
 
   if (!valid_merchant_code(a.code))
-    return admin_invalid("merchant code must be 1-15 digits, got '%.40s'", a.code);
+    return admin_invalid("merchant code must be 1-15 digits, got '%.40s'", shown(a.code));
   if (!valid_text(a.name, NAME_MAX_CHARS))
     return admin_invalid("merchant name must be 1-80 characters without control characters");
   if (!valid_text(a.shop, NAME_MAX_CHARS))

@@ -65,9 +65,9 @@ int cmd_method_set(const char **opt)
   char err[160];
 
   if (!valid_merchant_code(a.merchant))
-    return admin_invalid("merchant code must be 1-15 digits, got '%.40s'", a.merchant);
+    return admin_invalid("merchant code must be 1-15 digits, got '%.40s'", shown(a.merchant));
   if (!valid_issuer_code(a.issuer))
-    return admin_invalid("issuer code must be 1-16 letters or digits, got '%.40s'", a.issuer);
+    return admin_invalid("issuer code must be 1-16 letters or digits, got '%.40s'", shown(a.issuer));
   if (methods_parse(opt[2], &a.m, err, sizeof err) != 0)
     return admin_invalid("%s", err);
   if (opt[3]) {

@@ -28,7 +28,7 @@ static int check_no_overlap(struct adb *db, const char *low, const char *high)
   for (int r = 0; r < PQntuples(res) && status == ADMIN_OK; r++) {
     const char *l = adb_get(res, r, "low"), *h = adb_get(res, r, "high");
     if (ranges_overlap(low, high, l, h))
-      status = admin_invalid("range %s-%s overlaps range %s-%s of issuer %s", low, high, l, h,
+      status = admin_invalid("range %s-%s overlaps range %s-%s of issuer %s", shown(low), shown(high), shown(l), shown(h),
                              adb_get(res, r, "code"));
   }
   PQclear(res);
@@ -75,11 +75,11 @@ int cmd_range_add(const char **opt)
   struct range_add a = { opt[0], opt[1], opt[2] };
 
   if (!valid_issuer_code(a.issuer))
-    return admin_invalid("issuer code must be 1-16 letters or digits, got '%.40s'", a.issuer);
+    return admin_invalid("issuer code must be 1-16 letters or digits, got '%.40s'", shown(a.issuer));
   if (!valid_range_bound(a.low) || !valid_range_bound(a.high))
     return admin_invalid("range bounds must be card-number prefixes of 1-19 digits");
   if (!range_bounds_ordered(a.low, a.high))
-    return admin_invalid("range low bound %s is above its high bound %s", a.low, a.high);
+    return admin_invalid("range low bound %s is above its high bound %s", shown(a.low), shown(a.high));
   int status = admin_transaction(range_add_txn, &a);
   if (status == ADMIN_OK)
     printf("range %s-%s added to issuer %s\n", a.low, a.high, a.issuer);

@@ -26,7 +26,7 @@ int subscriber_store(struct adb *db, const char *code, const char *name)
   if (n < 0)
     return admin_db_failure(db);
   if (n == 0)
-    return admin_invalid("subscriber %s already exists", code);
+    return admin_invalid("subscriber %s already exists", shown(code));
   return adb_log_action(db, "subscriber add", code) == 0 ? ADMIN_OK : admin_db_failure(db);
 }
 
@@ -46,7 +46,7 @@ int cmd_subscriber_add(const char **opt)
   struct subscriber_add a = { opt[0], opt[1] };
 
   if (!valid_ident(a.code))
-    return admin_invalid("subscriber code must be 1-32 of A-Z a-z 0-9 _ -, got '%.40s'", a.code);
+    return admin_invalid("subscriber code must be 1-32 of A-Z a-z 0-9 _ -, got '%.40s'", shown(a.code));
   if (!valid_text(a.name, NAME_MAX_CHARS))
     return admin_invalid("subscriber name must be 1-80 characters without control characters");
   int status = admin_transaction(subscriber_add_txn, &a);

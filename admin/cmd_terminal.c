@@ -63,7 +63,7 @@ int terminal_store(struct adb *db, const char *merchant_code, const char *code, 
   long n = adb_exec_count(db, "terminal_insert", sql, 3, params);
   if (n != 1) {
     OPENSSL_cleanse(secret, sizeof secret);
-    return n < 0 ? admin_db_failure(db) : admin_invalid("terminal %s already exists", code);
+    return n < 0 ? admin_db_failure(db) : admin_invalid("terminal %s already exists", shown(code));
   }
   snprintf(credential, 80, "%s.%s", code, secret);
   OPENSSL_cleanse(secret, sizeof secret);
@@ -87,9 +87,9 @@ int cmd_terminal_add(const char **opt)
   struct terminal_add a = { opt[0], opt[1], "" };
 
   if (!valid_merchant_code(a.merchant))
-    return admin_invalid("merchant code must be 1-15 digits, got '%.40s'", a.merchant);
+    return admin_invalid("merchant code must be 1-15 digits, got '%.40s'", shown(a.merchant));
   if (!valid_ident(a.code))
-    return admin_invalid("terminal code must be 1-32 of A-Z a-z 0-9 _ -, got '%.40s'", a.code);
+    return admin_invalid("terminal code must be 1-32 of A-Z a-z 0-9 _ -, got '%.40s'", shown(a.code));
   int status = admin_transaction(terminal_add_txn, &a);
   /* the only line on stdout, shown this once: if it cannot be written (a
    * full disk, a closed pipe) the secret is lost and the operator must know */
@@ -97,7 +97,7 @@ int cmd_terminal_add(const char **opt)
     int saved = errno;
     status = admin_failure("terminal %s was added, but its credential could not be written to standard output "
                            "(%s) and cannot be shown again: disable it (paygw-admin terminal disable --code %s) "
-                           "and add a terminal again", a.code, strerror(saved), a.code);
+                           "and add a terminal again", shown(a.code), strerror(saved), shown(a.code));
   }
   OPENSSL_cleanse(a.credential, sizeof a.credential);
   return status;

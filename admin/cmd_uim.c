@@ -41,10 +41,10 @@ int uim_settings_load(struct uim_settings *s, const char *url, const char *ca_fi
   if (!pubkey_file)
     return admin_invalid("no gateway message public key: give --message-pubkey or set PAYGW_MESSAGE_PUBKEY_FILE");
   if (!(s->ca_pem = file_read_text(ca_file, PEM_MAX)) || !strstr(s->ca_pem, "-----BEGIN CERTIFICATE-----"))
-    return admin_invalid("cannot read a PEM certificate from %s", ca_file);
+    return admin_invalid("cannot read a PEM certificate from %s", shown(ca_file));
   s->message_pubkey_pem = file_read_text(pubkey_file, PEM_MAX);
   if (!s->message_pubkey_pem || !strstr(s->message_pubkey_pem, "-----BEGIN PUBLIC KEY-----"))
-    return admin_invalid("cannot read a PEM public key from %s", pubkey_file);
+    return admin_invalid("cannot read a PEM public key from %s", shown(pubkey_file));
   return ADMIN_OK;
 }
 
@@ -79,7 +79,7 @@ static json_t *uim_users(struct adb *db, const char *device_code, const unsigned
   for (int i = 0; i < ED25519_KEY_LEN; i++)
     snprintf(pub_hex + 2 * i, 3, "%02x", pub[i]);
   if (PQntuples(res) == 0 || strcmp(adb_get(res, 0, "public_key"), pub_hex) != 0) {
-    *status = admin_invalid("the device key does not match the public key enrolled for device %s", device_code);
+    *status = admin_invalid("the device key does not match the public key enrolled for device %s", shown(device_code));
     goto out;
   }
   users = json_array();
@@ -122,7 +122,7 @@ int uim_write_store(struct adb *db, const char *device_code, const char *key_pem
   text = grown;
   strcpy(text + len, "\n");
   if (file_write_private(path, text, true) != 0)
-    status = admin_failure("cannot write the UIM store %s: %s", path, strerror(errno));
+    status = admin_failure("cannot write the UIM store %s: %s", shown(path), strerror(errno));
   else
     status = adb_log_action(db, "uim write", device_code) == 0 ? ADMIN_OK : admin_db_failure(db);
   OPENSSL_cleanse(text, len);
@@ -152,7 +152,7 @@ static int read_device_key(struct uim_write *a, const char *path)
 
   OPENSSL_cleanse(priv, sizeof priv);
   if (rc != 0 || !(a->key_pem = file_read_text(path, PEM_MAX)))
-    return admin_invalid("cannot read an Ed25519 private key (PKCS#8 PEM) from %s", path);
+    return admin_invalid("cannot read an Ed25519 private key (PKCS#8 PEM) from %s", shown(path));
   return ADMIN_OK;
 }
 
@@ -170,7 +170,7 @@ static int write_then_rename(struct uim_write *a, const char *out)
   int status = admin_transaction(uim_write_txn, a);
   a->out = out;
   if (status == ADMIN_OK && rename(tmp, out) != 0)
-    status = admin_failure("cannot put the UIM store in place at %s: %s", out, strerror(errno));
+    status = admin_failure("cannot put the UIM store in place at %s: %s", shown(out), strerror(errno));
   if (status != ADMIN_OK)
     unlink(tmp);                         /* nothing half-done stays behind */
   return status;
@@ -182,7 +182,7 @@ int cmd_uim_write(const char **opt)
   int status;
 
   if (!valid_ident(a.device))
-    return admin_invalid("device ID must be 1-32 of A-Z a-z 0-9 _ -, got '%.40s'", a.device);
+    return admin_invalid("device ID must be 1-32 of A-Z a-z 0-9 _ -, got '%.40s'", shown(a.device));
   if ((status = read_device_key(&a, opt[1])) == ADMIN_OK
       && (status = uim_settings_load(&a.settings, opt[3], opt[4], opt[5])) == ADMIN_OK)
     status = write_then_rename(&a, opt[2]);

@@ -50,7 +50,7 @@ static int check_card(struct adb *db, long long subscriber_id, long long card_id
     status = admin_invalid("card %lld is disabled", card_id);
   else if (*adb_get(res, 0, "user_id"))
     status = admin_invalid("card %lld already has user ID %s (one user ID per card)", card_id,
-                           adb_get(res, 0, "user_id"));
+                           shown(adb_get(res, 0, "user_id")));
   PQclear(res);
   return status;
 }
@@ -70,7 +70,7 @@ static int check_device(struct adb *db, long long subscriber_id, const char *dev
   if (!res)
     return admin_db_failure(db);
   if (PQntuples(res) != 1 || atoll(PQgetvalue(res, 0, 0)) != subscriber_id)
-    status = admin_invalid("device %s does not belong to that subscriber", device_code);
+    status = admin_invalid("device %s does not belong to that subscriber", shown(device_code));
   PQclear(res);
   return status;
 }
@@ -101,7 +101,7 @@ int user_store(struct adb *db, const char *user_id, const char *subscriber_code,
   if (n < 0)
     return admin_db_failure(db);
   if (n == 0)
-    return admin_invalid("user ID %s already exists", user_id);
+    return admin_invalid("user ID %s already exists", shown(user_id));
   return adb_log_action(db, "user add", user_id) == 0 ? ADMIN_OK : admin_db_failure(db);
 }
 
@@ -125,14 +125,14 @@ int cmd_user_add(const char **opt)
   int status;
 
   if (!valid_ident(a.user_id))
-    return admin_invalid("user ID must be 1-32 of A-Z a-z 0-9 _ -, got '%.40s'", a.user_id);
+    return admin_invalid("user ID must be 1-32 of A-Z a-z 0-9 _ -, got '%.40s'", shown(a.user_id));
   if (!valid_ident(a.subscriber))
-    return admin_invalid("subscriber code must be 1-32 of A-Z a-z 0-9 _ -, got '%.40s'", a.subscriber);
+    return admin_invalid("subscriber code must be 1-32 of A-Z a-z 0-9 _ -, got '%.40s'", shown(a.subscriber));
   if (!parse_row_id(opt[2], &a.card_id))
-    return admin_invalid("card id must be a positive number, got '%.20s'", opt[2]);
+    return admin_invalid("card id must be a positive number, got '%.20s'", shown(opt[2]));
   if (!valid_ident(a.device))
-    return admin_invalid("device ID must be 1-32 of A-Z a-z 0-9 _ -, got '%.40s'", a.device);
-  if (read_line(stdin, a.password, sizeof a.password) != 0)
+    return admin_invalid("device ID must be 1-32 of A-Z a-z 0-9 _ -, got '%.40s'", shown(a.device));
+  if (read_secret_line("password: ", a.password, sizeof a.password) != 0)
     status = admin_invalid("no password on standard input, or longer than 256 bytes (give it as one line)");
   else if ((problem = password_problem(a.password)))
     status = admin_invalid("%s", problem);

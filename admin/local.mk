@@ -14,14 +14,22 @@ admin_paygw_admin_SOURCES = \
 	admin/cmd_card.c admin/cmd_keys.c admin/cmd_user.c \
 	admin/cmd_uim.c admin/cmd_demo.c
 admin_paygw_admin_CFLAGS = $(AM_CFLAGS) $(LIBPQ_CFLAGS) $(JANSSON_CFLAGS) $(OPENSSL_CFLAGS)
-admin_paygw_admin_LDADD = $(LIBPQ_LIBS) $(COMMON_LIBS)
+# prompt.c of lib/proxlink: echo off (and back on signals) for secrets typed at a terminal
+admin_paygw_admin_LDADD = lib/proxlink/libpaygw_client.a $(LIBPQ_LIBS) $(COMMON_LIBS)
 
 # unit tests of the pure parts: option parsing and input rules
 check_PROGRAMS += tests/unit/test_admin_validate tests/unit/test_admin_args
 TESTS += tests/unit/test_admin_validate tests/unit/test_admin_args
 tests_unit_test_admin_validate_SOURCES = tests/unit/test_admin_validate.c admin/validate.c admin/validate.h
 tests_unit_test_admin_validate_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/admin $(CMOCKA_CFLAGS) $(OPENSSL_CFLAGS)
-tests_unit_test_admin_validate_LDADD = $(COMMON_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_admin_validate_LDADD = lib/proxlink/libpaygw_client.a $(COMMON_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_admin_args_SOURCES = tests/unit/test_admin_args.c admin/args.c admin/args.h
 tests_unit_test_admin_args_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/admin $(CMOCKA_CFLAGS)
 tests_unit_test_admin_args_LDADD = $(CMOCKA_LIBS)
+
+# the card key file as paygw-admin rotates it (lib/common/cardcrypt.c)
+check_PROGRAMS += tests/unit/test_cardcrypt
+TESTS += tests/unit/test_cardcrypt
+tests_unit_test_cardcrypt_SOURCES = tests/unit/test_cardcrypt.c
+tests_unit_test_cardcrypt_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(OPENSSL_CFLAGS)
+tests_unit_test_cardcrypt_LDADD = $(COMMON_LIBS) $(CMOCKA_LIBS)

@@ -35,11 +35,13 @@ static const struct command commands[] = {
   { "card", "add", cmd_card_add_opts, cmd_card_add,
     "Adds a card; reads the card number as one line on standard input; prints 'card <id> <masked>'." },
   { "card", "list", cmd_card_list_opts, cmd_card_list, "Lists the cards (masked)." },
+  { "card", "update", cmd_card_update_opts, cmd_card_update,
+    "Gives a renewed card (same number) its new expiry; a passed expiry is refused." },
   { "card", "disable", cmd_card_disable_opts, cmd_card_disable, "Disables a card." },
   { "cards", "reencrypt", cmd_cards_reencrypt_opts, cmd_cards_reencrypt,
-    "Re-encrypts every card stored under an older data key with the current one." },
+    "Re-encrypts every card stored under an older data key with the current one, in batches of short transactions." },
   { "keys", "rotate", cmd_keys_rotate_opts, cmd_keys_rotate,
-    "Appends a new data key to PAYGW_CARD_KEY_FILE (then restart the workers and run cards reencrypt)." },
+    "Adds a new data key to PAYGW_CARD_KEY_FILE (then restart the workers and run cards reencrypt)." },
   { "user", "add", cmd_user_add_opts, cmd_user_add,
     "Adds a user ID for one card and handset; reads the password (8+ characters) as one line on standard input." },
   { "user", "list", cmd_user_list_opts, cmd_user_list, "Lists the user IDs." },
@@ -116,7 +118,7 @@ int main(int argc, char **argv)
     return argc < 2 ? ADMIN_INVALID : ADMIN_OK;
   }
   if (!entity_exists(argv[1]))
-    return admin_invalid("unknown command '%.40s' (see paygw-admin --help)", argv[1]);
+    return admin_invalid("unknown command '%.40s' (see paygw-admin --help)", shown(argv[1]));
   const struct command *c = find_command(argv[1], NULL);
   if (c && !c->verb)
     return run_command(c, argc - 1, argv + 1);
@@ -126,6 +128,6 @@ int main(int argc, char **argv)
     return argc < 3 ? ADMIN_INVALID : ADMIN_OK;
   }
   if (!(c = find_command(argv[1], argv[2])))
-    return admin_invalid("unknown command '%s %.40s' (see paygw-admin %s --help)", argv[1], argv[2], argv[1]);
+    return admin_invalid("unknown command '%s %.40s' (see paygw-admin %s --help)", argv[1], shown(argv[2]), argv[1]);
   return run_command(c, argc - 2, argv + 2);
 }

@@ -21,6 +21,9 @@ static int report(int status, const char *fmt, va_list ap)
   char text[600];
 
   vsnprintf(text, sizeof text, fmt, ap);
+  /* values are echoed through shown(); this catches what is quoted by
+   * others (a database error repeating a value) */
+  redact_card_numbers(text);
   fprintf(stderr, "paygw-admin: %s\n", text);
   /* messages never hold a secret (card numbers are never echoed) */
   log_event(status == ADMIN_INVALID ? LOG_INFO : LOG_ERROR,
@@ -126,7 +129,7 @@ static int update_one_txn(struct adb *db, void *ctx)
   if (n < 0)
     return admin_db_failure(db);
   if (n == 0)
-    return admin_invalid("unknown %s '%s'", u->what, u->key);
+    return admin_invalid("unknown %s '%s'", u->what, shown(u->key));
   return adb_log_action(db, u->action, u->key) == 0 ? ADMIN_OK : admin_db_failure(db);
 }
 
@@ -222,9 +225,9 @@ int admin_find(struct adb *db, const char *what, const char *code, bool need_act
     if (found < 0)
       return admin_db_failure(db);
     if (found == 0)
-      return admin_invalid("unknown %s '%s'", what, code);
+      return admin_invalid("unknown %s '%s'", what, shown(code));
     if (need_active && strcmp(status, "active") != 0)
-      return admin_invalid("%s %s is disabled", what, code);
+      return admin_invalid("%s %s is disabled", what, shown(code));
     return ADMIN_OK;
   }
   return admin_failure("internal error: no finder for %s", what);

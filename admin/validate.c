@@ -2,9 +2,12 @@
  * CHECK constraints repeat them, so a bug here cannot store bad data. */
 #include "validate.h"
 
+#include "proxlink/prompt.h"
+
 #include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static bool all_of(const char *s, size_t max_len, bool (*ok)(char))
 {
@@ -290,6 +293,27 @@ int read_line(FILE *in, char *buf, size_t len)
   while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
     buf[--n] = '\0';
   return 0;
+}
+
+int read_secret_line(const char *question, char *buf, size_t len)
+{
+  if (!isatty(STDIN_FILENO))
+    return read_line(stdin, buf, len);
+  /* one byte more than buf: a line that fills it is too long */
+  char *line = malloc(len + 1);
+  int rc = -1;
+
+  if (!line)
+    return -1;
+  fputs(question, stderr);
+  fflush(stderr);
+  if (prompt_line("", false, line, len + 1) == 0 && strlen(line) < len) {
+    memcpy(buf, line, strlen(line) + 1);
+    rc = 0;
+  }
+  OPENSSL_cleanse(line, len + 1);
+  free(line);
+  return rc;
 }
 
 void mask_from_parts(const char *first6, const char *last4, int pan_length, char *out, size_t outlen)

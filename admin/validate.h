@@ -83,6 +83,12 @@ bool parse_row_id(const char *s, long long *id);
  * or -1 when there is no line or it does not fit.  The caller wipes buf. */
 int read_line(FILE *in, char *buf, size_t len);
 
+/* Reads a secret (card number, password) as read_line does from stdin.
+ * When stdin is a terminal, question goes to stderr and what is typed is
+ * not echoed; echo comes back after the line, and also on Ctrl-C, SIGTERM
+ * and Ctrl-Z (lib/proxlink/prompt.c, as the handset's password prompt). */
+int read_secret_line(const char *question, char *buf, size_t len);
+
 /* "152500******5678" from the stored parts of a card (length 12-19). */
 void mask_from_parts(const char *first6, const char *last4, int pan_length, char *out, size_t outlen);
 

@@ -9,22 +9,31 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define MAX_DATA_KEYS 32
 #define KEY_LEN 32
+#define KEY_FILE_MAX 16384      /* 32 data keys take about 2.5 KiB */
 
 struct data_key {
   int id;
   unsigned char key[KEY_LEN];
 };
 
-static struct data_key data_keys[MAX_DATA_KEYS];
-static int n_data_keys;
-static unsigned char lookup_key[KEY_LEN];
-static bool have_lookup_key;
+/* The keys of one key file.  The file is parsed into a scratch set first,
+ * so a bad file (or a rotation that would make one) changes nothing. */
+struct keyset {
+  struct data_key data[MAX_DATA_KEYS];
+  int n_data;
+  unsigned char lookup[KEY_LEN];
+  bool have_lookup;
+};
+
+static struct keyset keys;      /* what this process uses */
 
 static int hex_to_key(const char *hex, unsigned char key[KEY_LEN])
 {
@@ -39,74 +48,139 @@ static int hex_to_key(const char *hex, unsigned char key[KEY_LEN])
   return 0;
 }
 
-static void forget_keys(void)
+static void keyset_wipe(struct keyset *ks)
 {
-  OPENSSL_cleanse(data_keys, sizeof data_keys);
-  OPENSSL_cleanse(lookup_key, sizeof lookup_key);
-  n_data_keys = 0;
-  have_lookup_key = false;
+  OPENSSL_cleanse(ks, sizeof *ks);
 }
 
-/* Parses one non-comment line; returns 0 or -1. */
-static int parse_key_line(char *line)
+static bool has_data_key(const struct keyset *ks, int id)
 {
-  char kind[16], hex[80];
+  for (int i = 0; i < ks->n_data; i++)
+    if (ks->data[i].id == id)
+      return true;
+  return false;
+}
+
+/* Parses one non-comment line into ks; returns NULL or what is wrong.  A
+ * data-key ID may appear once only: decryption looks keys up by ID, so a
+ * second key under the same ID would leave rows nobody can read. */
+static const char *parse_key_line(const char *line, struct keyset *ks)
+{
+  char kind[16], hex[80], extra[2];
   int id;
 
-  if (sscanf(line, "data-key %d %79s", &id, hex) == 2) {
-    if (id <= 0 || n_data_keys == MAX_DATA_KEYS)
-      return -1;
-    data_keys[n_data_keys].id = id;
-    if (hex_to_key(hex, data_keys[n_data_keys].key) != 0)
-      return -1;
-    n_data_keys++;
-    return 0;
+  if (sscanf(line, "data-key %d %79s %1s", &id, hex, extra) == 2) {
+    if (id <= 0)
+      return "is malformed";
+    if (has_data_key(ks, id))
+      return "repeats a data-key ID";
+    if (ks->n_data == MAX_DATA_KEYS)
+      return "is one data key too many (at most 32)";
+    ks->data[ks->n_data].id = id;
+    if (hex_to_key(hex, ks->data[ks->n_data].key) != 0)
+      return "is malformed";
+    ks->n_data++;
+    return NULL;
   }
-  if (sscanf(line, "%15s %79s", kind, hex) == 2 && strcmp(kind, "lookup-key") == 0
-      && !have_lookup_key) {
-    have_lookup_key = hex_to_key(hex, lookup_key) == 0;
-    return have_lookup_key ? 0 : -1;
+  if (sscanf(line, "%15s %79s %1s", kind, hex, extra) == 2 && strcmp(kind, "lookup-key") == 0) {
+    if (ks->have_lookup)
+      return "repeats the lookup-key";
+    ks->have_lookup = hex_to_key(hex, ks->lookup) == 0;
+    return ks->have_lookup ? NULL : "is malformed";
   }
-  return -1;
+  return "is malformed";
+}
+
+/* Parses a whole key file's text into ks (wiped first).  Returns 0, or -1
+ * with the reason in err (naming `path`, never key material). */
+static int parse_key_text(const char *text, const char *path, struct keyset *ks, char *err, size_t errlen)
+{
+  char line[256];
+  int lineno = 0, rc = 0;
+
+  keyset_wipe(ks);
+  for (const char *p = text; *p && rc == 0;) {
+    size_t n = strcspn(p, "\n");
+    lineno++;
+    if (n >= sizeof line) {
+      snprintf(err, errlen, "card key file %s: line %d is too long", path, lineno);
+      rc = -1;
+      break;
+    }
+    memcpy(line, p, n);
+    line[n] = '\0';
+    p += n + (p[n] == '\n');
+    if (line[0] == '#' || strspn(line, " \t\r") == n)
+      continue;
+    const char *problem = parse_key_line(line, ks);
+    if (problem) {
+      snprintf(err, errlen, "card key file %s: line %d %s", path, lineno, problem);
+      rc = -1;
+    }
+  }
+  OPENSSL_cleanse(line, sizeof line);
+  if (rc == 0 && (ks->n_data == 0 || !ks->have_lookup)) {
+    snprintf(err, errlen, "card key file %s needs a data-key and a lookup-key line", path);
+    rc = -1;
+  }
+  if (rc != 0)
+    keyset_wipe(ks);
+  return rc;
+}
+
+/* Reads the whole key file (private, at most KEY_FILE_MAX bytes) into a
+ * malloc'd NUL-terminated buffer; st receives its owner and mode. */
+static char *read_key_file(const char *path, struct stat *st, char *err, size_t errlen)
+{
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  char *text = NULL;
+  ssize_t got = 0, n = 0;
+
+  if (fd < 0) {
+    snprintf(err, errlen, "cannot open card key file %s: %s", path, strerror(errno));
+    return NULL;
+  }
+  if (fstat(fd, st) != 0 || (st->st_mode & 077)) {
+    snprintf(err, errlen, "card key file %s must not be readable by group or others (chmod 600)", path);
+  } else if (st->st_size > KEY_FILE_MAX || !(text = malloc(KEY_FILE_MAX + 1))) {
+    snprintf(err, errlen, "card key file %s is too large", path);
+  } else {
+    while (got <= KEY_FILE_MAX && (n = read(fd, text + got, (size_t)(KEY_FILE_MAX + 1 - got))) > 0)
+      got += n;
+    if (n < 0 || got > KEY_FILE_MAX) {
+      snprintf(err, errlen, "cannot read card key file %s", path);
+      OPENSSL_cleanse(text, KEY_FILE_MAX + 1);
+      free(text);
+      text = NULL;
+    } else {
+      text[got] = '\0';
+    }
+  }
+  close(fd);
+  return text;
+}
+
+static void free_text(char *text)
+{
+  if (text) {
+    OPENSSL_cleanse(text, strlen(text));
+    free(text);
+  }
 }
 
 int cardkeys_load(const char *path, char *err, size_t errlen)
 {
   struct stat st;
-  char line[256];
-  int lineno = 0;
+  struct keyset ks;
+  char *text = read_key_file(path, &st, err, errlen);
+  int rc = text ? parse_key_text(text, path, &ks, err, errlen) : -1;
 
-  forget_keys();
-  FILE *f = fopen(path, "r");
-  if (!f) {
-    snprintf(err, errlen, "cannot open card key file %s: %s", path, strerror(errno));
-    return -1;
-  }
-  if (fstat(fileno(f), &st) != 0 || (st.st_mode & 077)) {
-    snprintf(err, errlen, "card key file %s must not be readable by group or others (chmod 600)", path);
-    fclose(f);
-    return -1;
-  }
-  while (fgets(line, sizeof line, f)) {
-    lineno++;
-    if (line[0] == '#' || line[0] == '\n')
-      continue;
-    if (parse_key_line(line) != 0) {
-      snprintf(err, errlen, "card key file %s: line %d is malformed", path, lineno);
-      OPENSSL_cleanse(line, sizeof line);
-      fclose(f);
-      forget_keys();
-      return -1;
-    }
-  }
-  OPENSSL_cleanse(line, sizeof line);
-  fclose(f);
-  if (n_data_keys == 0 || !have_lookup_key) {
-    snprintf(err, errlen, "card key file %s needs a data-key and a lookup-key line", path);
-    forget_keys();
-    return -1;
-  }
-  return 0;
+  free_text(text);
+  keyset_wipe(&keys);
+  if (rc == 0)
+    keys = ks;
+  keyset_wipe(&ks);
+  return rc;
 }
 
 static int write_key_line(FILE *f, const char *prefix, const unsigned char key[KEY_LEN])
@@ -143,45 +217,166 @@ int cardkeys_create(const char *path, char *err, size_t errlen)
   return cardkeys_load(path, err, errlen);
 }
 
-int cardkeys_add_data_key(const char *path, char *err, size_t errlen)
+/* Takes an exclusive lock on "<path>.lock" (created 0600 beside the key
+ * file, owned like it).  The key file itself is replaced by rename, so a
+ * lock on it would guard the old inode only.  Returns the fd or -1. */
+static int lock_key_file(const char *path, const struct stat *key_st, char *err, size_t errlen)
+{
+  char lock_path[4096];
+
+  if (snprintf(lock_path, sizeof lock_path, "%s.lock", path) >= (int)sizeof lock_path) {
+    snprintf(err, errlen, "card key file path is too long");
+    return -1;
+  }
+  int fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) {
+    snprintf(err, errlen, "cannot open the lock file %s: %s", lock_path, strerror(errno));
+    return -1;
+  }
+  if (fchown(fd, key_st->st_uid, key_st->st_gid) != 0) {
+    /* not root: the lock stays ours, which is harmless */
+  }
+  if (flock(fd, LOCK_EX) != 0) {
+    snprintf(err, errlen, "cannot lock %s: %s", lock_path, strerror(errno));
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+/* Writes text to "<path>.tmp" (0600, the key file's owner), fsyncs it,
+ * renames it over path and fsyncs the folder, so a crash leaves either the
+ * old file or the new one, never half of one. */
+static int replace_key_file(const char *path, const char *text, const struct stat *key_st, char *err, size_t errlen)
+{
+  char tmp[4096], dir[4096];
+  size_t len = strlen(text);
+
+  if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
+    snprintf(err, errlen, "card key file path is too long");
+    return -1;
+  }
+  unlink(tmp);                 /* a leftover of a crash; we hold the lock */
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) {
+    snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
+    return -1;
+  }
+  /* the workers read the file as its owner: keep it theirs */
+  bool ok = fchown(fd, key_st->st_uid, key_st->st_gid) == 0 && fchmod(fd, 0600) == 0
+            && write(fd, text, len) == (ssize_t)len && fsync(fd) == 0;
+  int saved = errno;
+  ok = close(fd) == 0 && ok;
+  if (ok && rename(tmp, path) != 0) {
+    saved = errno;
+    ok = false;
+  }
+  if (!ok) {
+    unlink(tmp);
+    snprintf(err, errlen, "cannot write card key file %s: %s (the file is unchanged)", path, strerror(saved));
+    return -1;
+  }
+  snprintf(dir, sizeof dir, "%s", path);
+  char *slash = strrchr(dir, '/');
+  if (!slash)
+    snprintf(dir, sizeof dir, ".");
+  else if (slash == dir)
+    dir[1] = '\0';
+  else
+    *slash = '\0';
+  int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    fsync(dfd);
+    close(dfd);
+  }
+  return 0;
+}
+
+/* The key file's text with one more data-key line (id) appended, with a
+ * line break first when the file did not end with one.  malloc'd. */
+static char *text_with_new_key(const char *old, int id)
 {
   unsigned char k[KEY_LEN];
-  char prefix[32];
+  size_t old_len = strlen(old), cap = old_len + 128;
+  char *text = malloc(cap);
 
-  if (cardkeys_load(path, err, errlen) != 0)
-    return -1;
-  int id = 0;
-  for (int i = 0; i < n_data_keys; i++)
-    if (data_keys[i].id > id)
-      id = data_keys[i].id;
-  id++;
-  FILE *f = fopen(path, "a");
-  if (!f || RAND_bytes(k, KEY_LEN) != 1) {
-    snprintf(err, errlen, "cannot append to card key file %s", path);
-    if (f) fclose(f);
-    return -1;
+  if (!text || RAND_bytes(k, KEY_LEN) != 1) {
+    free(text);
+    return NULL;
   }
-  snprintf(prefix, sizeof prefix, "data-key %d ", id);
-  int rc = write_key_line(f, prefix, k);
+  int n = snprintf(text, cap, "%s%sdata-key %d ", old, old_len && old[old_len - 1] != '\n' ? "\n" : "", id);
+  for (int i = 0; i < KEY_LEN; i++)
+    n += snprintf(text + n, cap - (size_t)n, "%02x", k[i]);
+  snprintf(text + n, cap - (size_t)n, "\n");
   OPENSSL_cleanse(k, sizeof k);
-  if (fclose(f) != 0 || rc != 0) {
-    snprintf(err, errlen, "cannot write card key file %s", path);
+  return text;
+}
+
+/* Under the lock: reads and checks the file, builds the new text, checks
+ * that it parses (so the file is never left unloadable) and replaces the
+ * file.  Returns the new id or -1. */
+static int add_data_key_locked(const char *path, const struct stat *key_st, char *err, size_t errlen)
+{
+  struct stat st;
+  struct keyset ks;
+  char *old = read_key_file(path, &st, err, errlen), *text = NULL;
+  int id = -1;
+
+  if (old && parse_key_text(old, path, &ks, err, errlen) == 0) {
+    int top = 0;
+    for (int i = 0; i < ks.n_data; i++)
+      if (ks.data[i].id > top)
+        top = ks.data[i].id;
+    if (ks.n_data == MAX_DATA_KEYS)
+      snprintf(err, errlen, "card key file %s already holds %d data keys, the most it may; nothing was added",
+               path, MAX_DATA_KEYS);
+    else if (!(text = text_with_new_key(old, top + 1)))
+      snprintf(err, errlen, "cannot generate a card key");
+    else if (parse_key_text(text, path, &ks, err, errlen) != 0)
+      ;        /* err says why; the file is untouched */
+    else if (replace_key_file(path, text, key_st, err, errlen) == 0)
+      id = top + 1;
+  }
+  keyset_wipe(&ks);
+  free_text(old);
+  free_text(text);
+  return id;
+}
+
+int cardkeys_add_data_key(const char *path, char *err, size_t errlen)
+{
+  struct stat st;
+
+  if (stat(path, &st) != 0) {
+    snprintf(err, errlen, "cannot open card key file %s: %s", path, strerror(errno));
     return -1;
   }
-  return cardkeys_load(path, err, errlen) == 0 ? id : -1;
+  int lock = lock_key_file(path, &st, err, errlen);
+  if (lock < 0)
+    return -1;
+  int id = add_data_key_locked(path, &st, err, errlen);
+  if (id > 0 && cardkeys_load(path, err, errlen) != 0)
+    id = -1;
+  close(lock);                 /* releases the lock */
+  return id;
 }
 
 int cardkeys_current_id(void)
 {
-  return n_data_keys ? data_keys[n_data_keys - 1].id : 0;
+  return keys.n_data ? keys.data[keys.n_data - 1].id : 0;
 }
 
 static const struct data_key *find_key(int id)
 {
-  for (int i = 0; i < n_data_keys; i++)
-    if (data_keys[i].id == id)
-      return &data_keys[i];
+  for (int i = 0; i < keys.n_data; i++)
+    if (keys.data[i].id == id)
+      return &keys.data[i];
   return NULL;
+}
+
+bool cardkeys_has_key(int key_id)
+{
+  return find_key(key_id) != NULL;
 }
 
 /* The key id is authenticated with the ciphertext, so a blob cannot be
@@ -193,7 +388,7 @@ static void make_aad(int key_id, char aad[32], int *aad_len)
 
 int card_encrypt(const char *pan, unsigned char *blob, size_t *blob_len, int *key_id)
 {
-  const struct data_key *k = n_data_keys ? &data_keys[n_data_keys - 1] : NULL;
+  const struct data_key *k = keys.n_data ? &keys.data[keys.n_data - 1] : NULL;
   size_t pan_len = strlen(pan);
   char aad[32];
   int aad_len, n, fin, rc = -1;
@@ -250,8 +445,8 @@ int card_lookup_hash(const char *pan, char out[CARDCRYPT_LOOKUP_HEX])
   unsigned char mac[32];
   unsigned int mac_len = 0;
 
-  if (!have_lookup_key
-      || !HMAC(EVP_sha256(), lookup_key, KEY_LEN, (const unsigned char *)pan, strlen(pan), mac, &mac_len))
+  if (!keys.have_lookup
+      || !HMAC(EVP_sha256(), keys.lookup, KEY_LEN, (const unsigned char *)pan, strlen(pan), mac, &mac_len))
     return -1;
   for (unsigned i = 0; i < mac_len; i++)
     snprintf(out + 2 * i, 3, "%02x", mac[i]);

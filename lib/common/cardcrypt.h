@@ -5,8 +5,9 @@
  * Key file (mode 0600, owner only), one key per line, '#' comments:
  *     data-key <id> <64 hex digits>     one or more; the last line is current
  *     lookup-key <64 hex digits>        exactly one
- * Rotation: append a new data-key line, restart the workers, then run
- * `paygw-admin cards reencrypt` to move old rows to the new key. */
+ * A data-key ID appears once only; at most 32 data keys.
+ * Rotation: `paygw-admin keys rotate` adds a data-key line, then restart the
+ * workers and run `paygw-admin cards reencrypt` to move old rows to it. */
 #ifndef PAYGW_CARDCRYPT_H
 #define PAYGW_CARDCRYPT_H
 
@@ -26,12 +27,19 @@ int cardkeys_load(const char *path, char *err, size_t errlen);
  * Fails if the file exists.  Returns 0 or -1 with err. */
 int cardkeys_create(const char *path, char *err, size_t errlen);
 
-/* Appends a new data key (id = highest + 1) to an existing key file and
- * reloads it.  Returns the new key id, or -1 with err. */
+/* Adds a new data key (id = highest + 1) to an existing key file and
+ * reloads it.  Holds flock(LOCK_EX) on "<path>.lock" throughout; builds the
+ * new file in memory, refuses it unless it parses (e.g. a 33rd key), then
+ * writes "<path>.tmp" (0600, the key file's owner), fsyncs and renames it
+ * over path, so the file is either unchanged or whole.  Returns the new key
+ * id, or -1 with err (the file unchanged). */
 int cardkeys_add_data_key(const char *path, char *err, size_t errlen);
 
 /* Id of the key new encryptions use (0 when nothing is loaded). */
 int cardkeys_current_id(void);
+
+/* True when the loaded key file holds data key `key_id`. */
+bool cardkeys_has_key(int key_id);
 
 /* Encrypts pan under the current key into blob (>= CARDCRYPT_MAX_BLOB bytes):
  * iv || ciphertext || tag.  Sets *blob_len and *key_id.  Returns 0 or -1. */

@@ -45,7 +45,10 @@ static const struct demo_merchant_method demo_methods[] = {
 };
 
 /* Subscriber S1 holds three cards on one handset (one user ID per card,
- * [0052]); the last three cards exist to draw each decline from the issuer. */
+ * [0052]); the last three cards exist to draw each decline from the issuer.
+ * Expiries lie far ahead (`paygw-admin demo` refuses a passed one): 4912
+ * where no test names the expiry; 3012 and 3106 are named by the credit
+ * server's tests (its 0100s must carry the stored expiry) and move with them. */
 static const struct demo_card demo_cards[] = {
   { "00001", "demo-pass-00001", "S1", "1234567", "Card A", "1525000012345678", "3012",
     "Taro Yamada", "1-1 Chiyoda, Tokyo", 0, 500000 },
@@ -53,9 +56,9 @@ static const struct demo_card demo_cards[] = {
     "Taro Yamada", "1-1 Chiyoda, Tokyo", 0, 300000 },
   { "00005", "demo-pass-00005", "S1", "1234567", "Card A2", "1355500123456780", "3106",
     "Taro Yamada", "1-1 Chiyoda, Tokyo", 0, 200000 },
-  { "00002", "demo-pass-00002", "S2", "2234567", "Card B", "1452590000123456", "2911",
+  { "00002", "demo-pass-00002", "S2", "2234567", "Card B", "1452590000123456", "4912",
     "Hanako Sato", "2-2 Kita, Osaka", 0, 800000 },
-  { "00003", "demo-pass-00003", "S3", "3345678", "Card C", "1539960101234568", "3003",
+  { "00003", "demo-pass-00003", "S3", "3345678", "Card C", "1539960101234568", "4912",
     "Jiro Suzuki", "3-3 Naka, Nagoya", 0, 100000 },
   { "00006", "demo-pass-00006", "S4", "4456789", "Expired at issuer", "1525000023456787", "3012",
     "Expired Holder", "4-4 Minami, Fukuoka", "2001", 500000 },

@@ -80,6 +80,6 @@ while read -r entity verb; do
   "$ADMIN" $entity $verb --help >"$TMP/h" 2>&1 && grep -q "^usage: paygw-admin $entity" "$TMP/h" || { bad=$((bad + 1)); echo "# no help: $entity $verb"; }
 done < <(sed -n '/^commands:/,$p' "$TMP/help" | awk 'NR > 1 && NF {print $1, ($2 ~ /^[a-z]+$/ ? $2 : "")}')
 is "every command of paygw-admin --help answers --help with its usage" "$bad" 0
-check "paygw-admin --help lists 30 commands" test "$(sed -n '/^commands:/,$p' "$TMP/help" | grep -c '^  [a-z]')" -eq 30
+check "paygw-admin --help lists 31 commands (card update too)" test "$(sed -n '/^commands:/,$p' "$TMP/help" | grep -c '^  [a-z]')" -eq 31
 "$ADMIN" >/dev/null 2>&1; is "paygw-admin without a command: exit status 2" "$?" 2
 done_testing

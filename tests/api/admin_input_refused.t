@@ -2,7 +2,8 @@
 # admin_input_refused.t — every kind of bad input to paygw-admin (card number
 # Luhn/length/characters, expiry, duplicate IDs, unknown references, bad
 # options) gives exit status 2, says exactly what was wrong on stderr, never
-# echoes a card number, and leaves the database unchanged (row counts and
+# echoes a card number (not even one typed as an option, ID or command:
+# "(not shown)", in the message and its log line), and leaves the database unchanged (row counts and
 # contents of every enrolment table, admin_log included, before/after).
 . "$(dirname "$0")/lib.sh"
 ADMIN=$TEST_ROOT/admin/paygw-admin
@@ -148,6 +149,37 @@ refused "option given twice" "" "option --code is given twice" issuer add --code
 refused "unknown command" "" "unknown command 'frobnicate'" frobnicate
 refused "unknown verb" "" "unknown command 'issuer frobnicate'" issuer frobnicate
 refused "device key file exists" "" "already exists; refusing to overwrite" device add --subscriber "s$S" --code "y$S" --key-out "$TMP/d.pem"
+
+# --- a card number typed where something else was expected -------------------------
+# Neither the message nor the "admin input refused" log line (both on stderr)
+# may repeat it, in any grouping; the message says "(not shown)" instead.
+P=$(new_pan); P_GROUPED=$(sed -E 's/(.{4})/\1 /g; s/ $//' <<<"$P")
+refused_pan() {  # [PAN_INPUT=STDIN] refused_pan DESCRIPTION MESSAGE ARGS...
+  local desc=$1 want=$2; shift 2
+  refused "$desc" "${PAN_INPUT:-}" "$want" "$@"
+  check "$desc: card number not echoed" absent "$P" "$TMP/err" "$TMP/out"
+  check "$desc: ... nor its groups" absent "${P:0:12}" "$TMP/err" "$TMP/out"
+  check "$desc: ... nor its groups with spaces" absent "${P_GROUPED:0:14}" "$TMP/err" "$TMP/out"
+  check "$desc: the log line is there, without it" grep -q '"msg":"admin input refused".*(not shown)' "$TMP/err"
+}
+refused_pan "card number as an option name" "unknown option (not shown)" issuer add --code "J$S" --name X "--$P"
+refused_pan "card number as --opt=value name" "unknown option (not shown)" issuer add --code "J$S" --name X "--$P=1"
+refused_pan "card number as a command" "unknown command '(not shown)'" "$P"
+refused_pan "card number as a verb" "unknown command 'issuer (not shown)'" issuer "$P"
+refused_pan "card number with a letter as user ID" "user ID must be 1-32 of A-Z a-z 0-9 _ -, got '(not shown)'" \
+  user add --user-id "${P}!" --subscriber "s$S" --card "$CARD2" --device "d$S"
+refused_pan "grouped card number as user ID" "got '(not shown)'" \
+  user add --user-id "$P_GROUPED" --subscriber "s$S" --card "$CARD2" --device "d$S"
+refused_pan "card number as --card" "card id must be a positive number, got '(not shown)'" \
+  user add --user-id "w$S" --subscriber "s$S" --card "${P}x" --device "d$S"
+refused_pan "card number as card disable --id" "card id must be a positive number, got '(not shown)'" card disable --id "${P}x"
+refused_pan "card number as an unknown card id" "unknown card '(not shown)'" card disable --id "$P"
+refused_pan "card number as an unknown user ID" "unknown user ID '(not shown)'" user disable --user-id "$P"
+refused_pan "card number as a subscriber" "unknown subscriber '(not shown)'" device add --subscriber "$P" --code "x$S" --key-out "$TMP/x.pem"
+PAN_INPUT=password-$S refused_pan "card number as a device" "unknown device '(not shown)'" \
+  user add --user-id "w$S" --subscriber "s$S" --card "$CARD2" --device "$P"
+refused_pan "card number as a range bound" "range low bound (not shown) is above its high bound (not shown)" \
+  range add --issuer "I$S" --low "$P" --high 1000000000000
 
 # --- other failures: status 1, still nothing half-written --------------------------
 before=$(snapshot)

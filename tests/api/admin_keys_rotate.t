@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # admin_keys_rotate.t — card key rotation on a copy of the stack's key file:
 # `keys rotate` appends a data key, `cards reencrypt` moves every card row to
-# it (new ciphertext and key ID, same lookup hash) in one transaction, a key
-# file lacking a row's key refuses the whole run (exit 1, nothing changed),
+# it (new ciphertext and key ID, same lookup hash) in batches, a key
+# file lacking a row's key is refused up front (exit 1, nothing changed),
 # and re-encrypting back under the original key restores what the running
 # gateway workers can read.  The stack's own key file is never modified.
 . "$(dirname "$0")/lib.sh"
@@ -51,7 +51,7 @@ printf '%s\n' 1525000012345678 | PAYGW_CARD_KEY_FILE=$K "$ADMIN" card add --subs
 is "a duplicate is still found after rotation (exit 2)" "$rc" 2
 check "a duplicate is still found after rotation: says so" grep -q "already enrolled" "$TMP/err"
 
-# a key file without the rows' key: refused as a whole
+# a key file without the rows' key: refused before anything changes
 mid_state=$(cards_state)
 PAYGW_CARD_KEY_FILE=$PAYGW_CARD_KEY_FILE "$ADMIN" cards reencrypt >"$TMP/out" 2>"$TMP/err"; rc=$?
 is "reencrypt without the rows' key: exit status 1" "$rc" 1

@@ -91,6 +91,52 @@ static void stray_arguments_are_refused_and_card_numbers_never_echoed(void **sta
   assert_null(strstr(err, "1525000012345678"));
 }
 
+static void a_card_number_as_an_option_name_is_not_echoed(void **state)
+{
+  char *name[] = { "set", "--merchant", "1", "--issuer", "A", "--1525000012345678", NULL };
+  char *named[] = { "set", "--merchant", "1", "--issuer", "A", "--1525000012345678=x", NULL };
+  char *novalue[] = { "set", "--issuer", "A", "--merchant", NULL };
+  const char *v[ARGS_MAX];
+  char err[200];
+  (void)state;
+  assert_int_equal(parse(6, name, v, err), ARGS_ERROR);
+  assert_string_equal(err, "unknown option (not shown) (see --help)");
+  assert_int_equal(parse(6, named, v, err), ARGS_ERROR);
+  assert_string_equal(err, "unknown option (not shown) (see --help)");
+  assert_int_equal(parse(4, novalue, v, err), ARGS_ERROR);
+  assert_string_equal(err, "option --merchant needs a value");
+}
+
+static void shown_hides_what_might_be_a_card_number(void **state)
+{
+  (void)state;
+  assert_string_equal(shown("S1"), "S1");
+  assert_string_equal(shown("12345678901"), "12345678901");        /* 11 digits */
+  assert_string_equal(shown("123456789012"), "(not shown)");       /* 12 */
+  assert_string_equal(shown("4111 1111 1111 1111"), "(not shown)");
+  assert_string_equal(shown("4111-1111-1111-1111x"), "(not shown)");
+  assert_string_equal(shown("/tmp/a4111111111111111.pem"), "(not shown)");
+  assert_string_equal(shown(""), "");
+  assert_string_equal(shown(NULL), "");
+}
+
+static void redact_card_numbers_catches_runs_in_any_text(void **state)
+{
+  char a[] = "invalid input syntax for type bigint: \"4111111111111111x\"";
+  char b[] = "value 4111 1111 1111 1111 and 4111-1111-1111-1111 end";
+  char c[] = "card 12 of S1 at 2026-11-25 14:00:00, 12345678901 ok";
+  char d[] = "123456789012";
+  (void)state;
+  redact_card_numbers(a);
+  assert_string_equal(a, "invalid input syntax for type bigint: \"(not shown)x\"");
+  redact_card_numbers(b);
+  assert_string_equal(b, "value (not shown) and (not shown) end");
+  redact_card_numbers(c);
+  assert_string_equal(c, "card 12 of S1 at 2026-11-25 14:00:00, 12345678901 ok");
+  redact_card_numbers(d);
+  assert_string_equal(d, "(not shown)");
+}
+
 static void help_wins(void **state)
 {
   char *argv[] = { "set", "--help", NULL };
@@ -110,6 +156,9 @@ int main(void)
     cmocka_unit_test(missing_required_option_is_named),
     cmocka_unit_test(unknown_repeated_and_valueless_options_are_refused),
     cmocka_unit_test(stray_arguments_are_refused_and_card_numbers_never_echoed),
+    cmocka_unit_test(a_card_number_as_an_option_name_is_not_echoed),
+    cmocka_unit_test(shown_hides_what_might_be_a_card_number),
+    cmocka_unit_test(redact_card_numbers_catches_runs_in_any_text),
     cmocka_unit_test(help_wins),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
