@@ -46,7 +46,7 @@ static const struct command commands[] = {
     "Adds a user ID for one card and handset; reads the password (8+ characters) as one line on standard input." },
   { "user", "list", cmd_user_list_opts, cmd_user_list, "Lists the user IDs." },
   { "user", "disable", cmd_user_disable_opts, cmd_user_disable, "Disables a user ID." },
-  { "user", "unlock", cmd_user_unlock_opts, cmd_user_unlock, "Clears a user ID's failed logins and lock." },
+  { "user", "unlock", cmd_user_unlock_opts, cmd_user_unlock, "Clears a user ID's failed-login count and lock columns (nothing sets them yet)." },
   { "uim", "write", cmd_uim_write_opts, cmd_uim_write, "Writes a handset's UIM store (docs/uim-store.md)." },
   { "demo", NULL, cmd_demo_opts, cmd_demo,
     "Loads the demo data of figures 7, 9 and 10 and writes terminal credentials, device keys and UIM stores." },

@@ -29,6 +29,8 @@ GRANT SELECT, INSERT, UPDATE ON
   issuer.issuers, issuer.card_ranges, issuer.merchants, issuer.merchant_methods,
   issuer.card_accounts, issuer.authorizations
   TO paygw_issuer;
--- fig 24D's reports are read only
+-- fig 24D's reports are read only (0002's all-tables grant had given the
+-- views INSERT and UPDATE too; neither view is updatable, but say so)
+REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON issuer.merchant_sales, issuer.merchant_sales_daily FROM paygw_issuer;
 GRANT SELECT ON issuer.merchant_sales, issuer.merchant_sales_daily TO paygw_issuer;
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA issuer TO paygw_issuer;

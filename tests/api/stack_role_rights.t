@@ -28,6 +28,10 @@ is "gateway role: may still forget idempotency keys (the sweep does)" \
   "$(as_gateway "DELETE FROM gateway.idempotency_keys WHERE false")" ""
 is "gateway role: may still write the audit log (paygw-admin does)" \
   "$(psql_q "SELECT has_table_privilege('paygw_gateway', 'gateway.admin_log', 'INSERT')")" t
+is "issuer role: fig 24D's report views are read only (no INSERT, UPDATE, DELETE)" \
+  "$(psql_q "SELECT string_agg(p::text, ',') FROM unnest(ARRAY['INSERT','UPDATE','DELETE']) p, unnest(ARRAY['issuer.merchant_sales','issuer.merchant_sales_daily']) v WHERE has_table_privilege('paygw_issuer', v, p)")" ""
+is "issuer role: and may read them" \
+  "$(psql_q "SELECT has_table_privilege('paygw_issuer', 'issuer.merchant_sales', 'SELECT') AND has_table_privilege('paygw_issuer', 'issuer.merchant_sales_daily', 'SELECT')")" t
 # --- the services' environments and files ------------------------------------
 vars_of() { tr '\0' '\n' <"/proc/$1/environ" | grep -oE '^PAYGW_[A-Z_]+=' | tr -d = | sort | tr '\n' ' '; }
 worker=$(pgrep -P "$(cat "$PAYGW_VAR/run/gateway.pid")" | head -1)
