@@ -9,14 +9,7 @@
 # (docs/credit-server.md), which scripts/check turns on.
 . "$(dirname "$0")/flowlib.sh"
 
-if [[ -z ${PAYGW_CREDIT_TEST_CONTROLS:-} ]]; then
-  echo "not ok - the credit server runs with test controls (start the stack with PAYGW_CREDIT_TEST_CONTROLS=FILE; scripts/check does)"
-  exit 1
-fi
-CONTROLS=$PAYGW_CREDIT_TEST_CONTROLS
-SAVED=$FLOW_TMP/controls.saved
-[[ -f $CONTROLS ]] && cp "$CONTROLS" "$SAVED"
-restore_controls() { if [[ -f $SAVED ]]; then cat "$SAVED" >"$CONTROLS"; else rm -f "$CONTROLS"; fi; }
+needs_test_controls
 trap 'restore_controls; flow_cleanup' EXIT
 
 MERCHANT=1111111111 USER=00005

@@ -10,13 +10,9 @@
 # than PostgreSQL stopped, so the credit server keeps its database.
 . "$(dirname "$0")/flowlib.sh"
 
-if [[ -z ${PAYGW_CREDIT_TEST_CONTROLS:-} ]]; then
-  echo "not ok - the stack runs without the credit server's test controls (scripts/check turns them on)"
-  exit 1
-fi
-CONTROLS=$PAYGW_CREDIT_TEST_CONTROLS
+needs_test_controls
 unlock() { psql_q "ALTER ROLE paygw_gateway LOGIN" >/dev/null; }
-trap 'unlock; rm -f "$CONTROLS"; flow_cleanup' EXIT
+trap 'unlock; restore_controls; flow_cleanup' EXIT
 MERCHANT=1111111111 USER_ID=00005 AMOUNT=2345
 gw_auth() { psql_q "SELECT a.status FROM gateway.authorizations a JOIN gateway.transactions t ON t.id = a.transaction_id WHERE t.number = '$TXN'"; }
 issuer_status() {

@@ -6,19 +6,15 @@
 # undone exactly once, the POS and the handset are told.
 . "$(dirname "$0")/flowlib.sh"
 
-if [[ -z ${PAYGW_CREDIT_TEST_CONTROLS:-} ]]; then
-  echo "not ok - the stack runs without the credit server's test controls (scripts/check turns them on)"
-  exit 1
-fi
-controls=$PAYGW_CREDIT_TEST_CONTROLS
-trap 'rm -f "$controls"; flow_cleanup' EXIT
+needs_test_controls
+trap 'restore_controls; flow_cleanup' EXIT
 USER_ID=00005 MERCHANT=1111111111 AMOUNT=3456
 supervisor=$(cat "$PAYGW_VAR/run/gateway.pid")
 gw_auth() { psql_q "SELECT a.status FROM gateway.authorizations a JOIN gateway.transactions t ON t.id = a.transaction_id WHERE t.number = '$TXN'"; }
 row_status() { psql_q "SELECT status FROM gateway.transactions WHERE number = '$TXN'"; }
 
 before=$(issuer_balance $USER_ID)
-echo "drop ${USER_CARD[$USER_ID]: -4}" >"$controls"     # the credit server charges, never answers
+echo "drop ${USER_CARD[$USER_ID]: -4}" >"$CONTROLS"     # the credit server charges, never answers
 flow_to awaiting_method $MERCHANT $USER_ID $AMOUNT
 is "the flow reached awaiting_method" "$FLOW_ERROR" ""
 choose "$TXN" "$SESSION" L >/dev/null 2>&1 &
@@ -29,7 +25,7 @@ for i in $(seq 30); do [[ $(issuer_balance $USER_ID) != "$before" ]] && break; s
 is "the credit server charged the card" "$(issuer_balance $USER_ID)" $((before + AMOUNT))
 pkill -9 -P "$supervisor" paygw.fcgi           # every worker dies mid-request
 wait $chooser 2>/dev/null
-rm -f "$controls"
+rm -f "$CONTROLS"
 is "after the crash the transaction is left authorizing" "$(row_status)" authorizing
 is "... and its authorization is left sent" "$(gw_auth)" sent
 

@@ -14,6 +14,21 @@ FLOW_TMP=$(mktemp -d)
 flow_cleanup() { rm -rf "$FLOW_TMP"; }
 trap flow_cleanup EXIT
 
+# needs_test_controls: the test drives the credit server's test controls
+# (delay and drop rules, docs/credit-server.md), which scripts/check turns
+# on; without them it is a failure, not a skip.  Sets CONTROLS (the rules
+# file) and keeps its content for restore_controls, which the test's EXIT
+# trap calls.
+needs_test_controls() {
+  if [[ -z ${PAYGW_CREDIT_TEST_CONTROLS:-} ]]; then
+    echo "not ok - the credit server runs with test controls (start the stack with PAYGW_CREDIT_TEST_CONTROLS=FILE; scripts/check does)"
+    exit 1
+  fi
+  CONTROLS=$PAYGW_CREDIT_TEST_CONTROLS CONTROLS_SAVED=$FLOW_TMP/controls.saved
+  if [[ -f $CONTROLS ]]; then cp "$CONTROLS" "$CONTROLS_SAVED"; fi
+}
+restore_controls() { if [[ -f $CONTROLS_SAVED ]]; then cat "$CONTROLS_SAVED" >"$CONTROLS"; else rm -f "$CONTROLS"; fi; }
+
 # The demo handsets of lib/common/demo_data.h: user ID → device ID.
 declare -A USER_DEVICE=([00001]=1234567 [00004]=1234567 [00005]=1234567 [00002]=2234567
                         [00003]=3345678 [00006]=4456789 [00007]=4456789 [00008]=4456789)
