@@ -1,6 +1,8 @@
 /* args.c — getopt_long over a command's option table (see args.h). */
 #include "args.h"
 
+#include "common/pan.h"
+
 #include <getopt.h>
 #include <stdbool.h>
 #include <string.h>
@@ -20,7 +22,7 @@ static int build_long_options(const struct opt_spec *spec, struct option *lo)
 }
 
 #define NOT_SHOWN "(not shown)"
-#define CARD_DIGITS_MIN 12      /* the shortest card number */
+#define CARD_DIGITS_MIN PAN_MIN_LEN    /* the shortest card number */
 
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -40,32 +42,15 @@ const char *shown(const char *s)
   return digits_in(s, strlen(s)) >= CARD_DIGITS_MIN ? NOT_SHOWN : s;
 }
 
-/* End of the digit run starting at p (digit groups joined by one space or
- * dash count as one run); *digits receives its number of digits. */
-static char *run_end(char *p, int *digits)
-{
-  *digits = 0;
-  for (;;) {
-    while (is_digit(*p)) {
-      p++;
-      (*digits)++;
-    }
-    if ((*p == ' ' || *p == '-') && is_digit(p[1]))
-      p++;
-    else
-      return p;
-  }
-}
-
 void redact_card_numbers(char *text)
 {
   char *p = text;
 
   while (*p) {
-    int digits;
-    char *end = is_digit(*p) ? run_end(p, &digits) : NULL;
-    if (!end || digits < CARD_DIGITS_MIN) {
-      p = end ? end : p + 1;
+    size_t digits, run = pan_digit_run(p, &digits);
+    char *end = p + run;
+    if (digits < CARD_DIGITS_MIN) {
+      p = run ? end : p + 1;
       continue;
     }
     /* NOT_SHOWN (11 bytes) is never longer than the run it replaces */

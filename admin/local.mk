@@ -25,7 +25,7 @@ tests_unit_test_admin_validate_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/admin $(CMO
 tests_unit_test_admin_validate_LDADD = lib/proxlink/libpaygw_client.a $(COMMON_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_admin_args_SOURCES = tests/unit/test_admin_args.c admin/args.c admin/args.h
 tests_unit_test_admin_args_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/admin $(CMOCKA_CFLAGS)
-tests_unit_test_admin_args_LDADD = $(CMOCKA_LIBS)
+tests_unit_test_admin_args_LDADD = $(COMMON_LIBS) $(CMOCKA_LIBS)
 
 # the card key file as paygw-admin rotates it (lib/common/cardcrypt.c)
 check_PROGRAMS += tests/unit/test_cardcrypt

@@ -194,7 +194,7 @@ static int poll_once(const struct handset_opts *o, struct uim_store *s, struct g
     long next = r.retry_after > 0 ? r.retry_after : want > 0 ? want : *interval * 2;
     /* nginx's per-address limit (rate_limited) says only "1 s"; polling
      * sooner than the gateway's interval would just earn a slow_down */
-    if (strcmp(gw_problem_code(&r), "rate_limited") == 0 && next < *interval)
+    if (gw_rate_limited(&r) && next < *interval)
       next = *interval;
     *interval = clamp_interval(next);
     printf("The gateway asks to poll less often: next poll in %ld s.\n", *interval);

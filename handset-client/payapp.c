@@ -34,7 +34,7 @@ static const char *mstr(const json_t *m, const char *name)
  * Many handsets behind one carrier NAT share an address. */
 static bool rate_limited_wait(const struct gw_reply *r, int tries)
 {
-  if (r->status != 429 || strcmp(gw_problem_code(r), "rate_limited") != 0 || tries >= RATE_LIMIT_TRIES)
+  if (!gw_rate_limited(r) || tries >= RATE_LIMIT_TRIES)
     return false;
   long wait = r->retry_after > 0 && r->retry_after <= 10 ? r->retry_after : 1;
   printf("The gateway is busy; trying again in %ld s.\n", wait);
@@ -54,7 +54,7 @@ static int call(struct payment *p, const char *method, const char *path, const j
   while ((rc = gw_http_call(p->g, method, path, headers, body, p->o->timeout_s * 1000L, r)) == 0
          && rate_limited_wait(r, tries++))
     gw_reply_clear(r);
-  if (rc == 0 && r->status == 429 && strcmp(gw_problem_code(r), "rate_limited") == 0) {
+  if (rc == 0 && gw_rate_limited(r)) {
     printf("The gateway is too busy to answer (rate_limited). This payment has been aborted and must be carried "
            "out from the beginning.\n");
     gw_reply_clear(r);

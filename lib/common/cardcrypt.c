@@ -183,12 +183,26 @@ int cardkeys_load(const char *path, char *err, size_t errlen)
   return rc;
 }
 
+#define KEY_LINE_MAX 96          /* "data-key <id> " + 64 hex digits + "\n" */
+
+/* "<prefix><key in hex>\n" into line (KEY_LINE_MAX bytes); the caller
+ * wipes it. */
+static void format_key_line(char line[KEY_LINE_MAX], const char *prefix, const unsigned char key[KEY_LEN])
+{
+  int n = snprintf(line, KEY_LINE_MAX, "%s", prefix);
+  for (int i = 0; i < KEY_LEN; i++)
+    n += snprintf(line + n, KEY_LINE_MAX - (size_t)n, "%02x", key[i]);
+  snprintf(line + n, KEY_LINE_MAX - (size_t)n, "\n");
+}
+
 static int write_key_line(FILE *f, const char *prefix, const unsigned char key[KEY_LEN])
 {
-  fputs(prefix, f);
-  for (int i = 0; i < KEY_LEN; i++)
-    fprintf(f, "%02x", key[i]);
-  return fputc('\n', f) == EOF ? -1 : 0;
+  char line[KEY_LINE_MAX];
+
+  format_key_line(line, prefix, key);
+  int rc = fputs(line, f) == EOF ? -1 : 0;
+  OPENSSL_cleanse(line, sizeof line);
+  return rc;
 }
 
 int cardkeys_create(const char *path, char *err, size_t errlen)
@@ -297,18 +311,19 @@ static int replace_key_file(const char *path, const char *text, const struct sta
 static char *text_with_new_key(const char *old, int id)
 {
   unsigned char k[KEY_LEN];
-  size_t old_len = strlen(old), cap = old_len + 128;
+  char prefix[32], line[KEY_LINE_MAX];
+  size_t old_len = strlen(old), cap = old_len + 1 + KEY_LINE_MAX;
   char *text = malloc(cap);
 
   if (!text || RAND_bytes(k, KEY_LEN) != 1) {
     free(text);
     return NULL;
   }
-  int n = snprintf(text, cap, "%s%sdata-key %d ", old, old_len && old[old_len - 1] != '\n' ? "\n" : "", id);
-  for (int i = 0; i < KEY_LEN; i++)
-    n += snprintf(text + n, cap - (size_t)n, "%02x", k[i]);
-  snprintf(text + n, cap - (size_t)n, "\n");
+  snprintf(prefix, sizeof prefix, "data-key %d ", id);
+  format_key_line(line, prefix, k);
+  snprintf(text, cap, "%s%s%s", old, old_len && old[old_len - 1] != '\n' ? "\n" : "", line);
   OPENSSL_cleanse(k, sizeof k);
+  OPENSSL_cleanse(line, sizeof line);
   return text;
 }
 

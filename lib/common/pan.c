@@ -70,10 +70,10 @@ bool expiry_has_passed(const char *yymm, long now)
   return year < this_year || (year == this_year && month < this_month);
 }
 
-/* The end of the digit run starting at s[i] (digits, and single spaces or
- * dashes between digits); *digits counts its digits. */
-static size_t digit_run_end(const char *s, size_t i, size_t *digits)
+size_t pan_digit_run(const char *s, size_t *digits)
 {
+  size_t i = 0;
+
   *digits = 0;
   for (;;) {
     if (isdigit((unsigned char)s[i])) {
@@ -96,7 +96,7 @@ char *pan_scrub(char *s)
       i++;
       continue;
     }
-    size_t digits, end = digit_run_end(s, i, &digits);
+    size_t digits, end = i + pan_digit_run(s + i, &digits);
     /* part of a longer word (a hex request ID, a transaction number) is
      * not a card number someone typed */
     bool in_word = (i > 0 && isalpha((unsigned char)s[i - 1])) || isalpha((unsigned char)s[end]);

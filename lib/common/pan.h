@@ -18,6 +18,12 @@ bool str_is_digits(const char *s);
 /* Writes "152500******5678" style mask into out (>= PAN_MAX_LEN + 1 bytes). */
 void pan_mask(const char *pan, char *out, size_t outlen);
 
+/* The length of the run of digits at the start of s, single spaces or
+ * dashes between digits counting as part of it ("1525 0000 1234 5678");
+ * *digits receives how many digits it holds (0 when s starts otherwise).
+ * The run a card number typed by a person takes. */
+size_t pan_digit_run(const char *s, size_t *digits);
+
 /* Masks in place, with '*', the digits of every run of PAN_MIN_LEN or more
  * digits in s (single spaces or dashes between digits count as part of the
  * run: "1525 0000 1234 5678") that is not part of a word (a letter just

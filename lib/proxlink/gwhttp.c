@@ -180,6 +180,11 @@ const char *gw_problem_code(const struct gw_reply *r)
   return code ? code : "";
 }
 
+bool gw_rate_limited(const struct gw_reply *r)
+{
+  return r->status == 429 && strcmp(gw_problem_code(r), "rate_limited") == 0;
+}
+
 const char *gw_problem_text(const struct gw_reply *r, char *buf, size_t len)
 {
   const char *detail = json_string_value(json_object_get(r->json, "detail"));

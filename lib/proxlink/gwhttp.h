@@ -50,4 +50,8 @@ const char *gw_problem_text(const struct gw_reply *r, char *buf, size_t len);
 /* The problem's stable `code`, or "" when the answer is not a problem. */
 const char *gw_problem_code(const struct gw_reply *r);
 
+/* True for nginx's per-address limit (429 rate_limited): the request never
+ * reached the gateway, so it may be sent again after Retry-After. */
+bool gw_rate_limited(const struct gw_reply *r);
+
 #endif
