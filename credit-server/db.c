@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/pg_errors.h"
 
 static const struct statement {
   const char *name, *sql;
@@ -132,13 +133,9 @@ static void pool_give(int i)
 
 static enum db_rc classify(const PGresult *r)
 {
-  const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-
-  const char *text = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-
-  if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0))
+  if (pg_error_retryable(r))
     return DB_RETRY;
-  if (state && strcmp(state, "0A000") == 0 && text && strstr(text, "cached plan must not change result type"))
+  if (pg_error_plan_outdated(r))
     return DB_REPLAN;
   return DB_HARD;
 }

@@ -10,6 +10,6 @@ lib_common_libpaygw_common_a_SOURCES = \
 	lib/common/b64url.c lib/common/b64url.h \
 	lib/common/ed25519.c lib/common/ed25519.h \
 	lib/common/utf8.c lib/common/utf8.h \
-	lib/common/demo_data.h
+	lib/common/demo_data.h lib/common/pg_errors.h
 lib_common_libpaygw_common_a_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(OPENSSL_CFLAGS) $(ARGON2_CFLAGS)
 COMMON_LIBS = lib/common/libpaygw_common.a $(JANSSON_LIBS) $(OPENSSL_LIBS) $(ARGON2_LIBS)

@@ -1,6 +1,7 @@
 /* db.c — connection, lazy preparation, reconnection and retries (see db.h). */
 #include "gateway/db/db.h"
 #include "common/log.h"
+#include "common/pg_errors.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,13 +110,6 @@ static bool prepare(struct db *db, struct db_statement *st)
  * 0A000 "cached plan must not change result type".  They are dropped and
  * prepared again on their next use, and the statement (or its transaction)
  * is tried again, so a running gateway survives the migration. */
-static bool plan_outdated(PGresult *res)
-{
-  const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-  const char *text = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
-  return state && strcmp(state, "0A000") == 0 && text && strstr(text, "cached plan must not change result type");
-}
-
 static void forget_prepared(struct db *db)
 {
   PQclear(PQexec(db->conn, "DEALLOCATE ALL"));
@@ -126,10 +120,9 @@ static void forget_prepared(struct db *db)
 
 static enum db_status classify(struct db *db, PGresult *res)
 {
-  const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-  if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0))
+  if (pg_error_retryable(res))
     return DB_SOFT_ERROR;
-  if (plan_outdated(res)) {
+  if (pg_error_plan_outdated(res)) {
     db->plans_outdated = true;
     return DB_SOFT_ERROR;
   }
