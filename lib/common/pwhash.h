@@ -1,5 +1,5 @@
 /* pwhash.h — argon2id password hashes (libargon2), with the parameters of
- * DESIGN.md: 19 MiB memory, 2 iterations, parallelism 1. */
+ * the project's figures (docs/architecture.md): 19 MiB memory, 2 iterations, parallelism 1. */
 #ifndef PAYGW_PWHASH_H
 #define PAYGW_PWHASH_H
 

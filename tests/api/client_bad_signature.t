@@ -9,7 +9,7 @@
 #     command after them is still handled.
 # The user ID is sent by hand over TCP: the link protocol is one line.
 . "$(dirname "$0")/client_lib.sh"
-PORT=${PAYGW_TEST_LINK_PORT2:-10606}
+PORT=${PAYGW_TEST_LINK_PORT2:-$((${PAYGW_TEST_PORT_BASE:-10600} + 6))}
 STORE=$(store_copy 2234567 h2)
 openssl genpkey -algorithm ed25519 -out "$CT/other.pem" 2>/dev/null
 openssl pkey -in "$CT/other.pem" -pubout -out "$CT/other.pub" 2>/dev/null

@@ -4,8 +4,8 @@
 # and never answers) or unreachable (nothing listens); and it refuses a
 # gateway whose certificate the store's CA did not sign.
 . "$(dirname "$0")/client_lib.sh"
-SILENT_PORT=${PAYGW_TEST_SILENT_PORT:-10607}
-DEAD_PORT=${PAYGW_TEST_DEAD_PORT:-10608}
+SILENT_PORT=${PAYGW_TEST_SILENT_PORT:-$((${PAYGW_TEST_PORT_BASE:-10600} + 7))}
+DEAD_PORT=${PAYGW_TEST_DEAD_PORT:-$((${PAYGW_TEST_PORT_BASE:-10600} + 8))}
 STORE=$(store_copy 1234567 h1)
 
 # a throwaway certificate for 127.0.0.1, trusted by a copy of the store

@@ -3,7 +3,7 @@
 # line is answered ERR and the POS keeps waiting; the first good line is
 # answered OK and is the sale's only user ID; after it nobody is listening.
 . "$(dirname "$0")/client_lib.sh"
-PORT=${PAYGW_TEST_LINK_PORT3:-10609}
+PORT=${PAYGW_TEST_LINK_PORT3:-$((${PAYGW_TEST_PORT_BASE:-10600} + 9))}
 send_line() {   # send_line LINE → LINK_ANSWER (empty when nobody listens)
   LINK_ANSWER=
   exec 3<>"/dev/tcp/127.0.0.1/$PORT" 2>/dev/null || return 1

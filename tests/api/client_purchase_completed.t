@@ -5,7 +5,7 @@
 # ID.  The POS prints a receipt with every field, writes one journal line,
 # and the credit server holds exactly one authorization for it.
 . "$(dirname "$0")/client_lib.sh"
-PORT=${PAYGW_TEST_LINK_PORT:-10601}
+PORT=${PAYGW_TEST_LINK_PORT:-$((${PAYGW_TEST_PORT_BASE:-10600} + 1))}
 STORE=$(store_copy 1234567 h1)
 issuer_auths() { psql_q "SELECT count(*) FROM issuer.authorizations"; }
 before=$(issuer_auths)

@@ -10,7 +10,7 @@
 # With the limit never lifting, the handset gives up after three sends with
 # the reason (exit 3).
 . "$(dirname "$0")/client_lib.sh"
-FRONT_PORT=${PAYGW_TEST_FRONT_PORT:-10610}
+FRONT_PORT=${PAYGW_TEST_FRONT_PORT:-$((${PAYGW_TEST_PORT_BASE:-10600} + 10))}
 LINK=$CT/link.sock
 NG=$CT/front
 mkdir -p "$NG/tmp"
