@@ -115,7 +115,7 @@ int ep_confirmation_post(struct request *rq)
   else if (st >= 0 || st == DB_ABORT)
     status = txn_reply_wrong_state(rq, c.status, "confirmation");
   else
-    status = reply_problem(rq, PROBLEM_DB_UNAVAILABLE, "the database is not reachable");
+    status = reply_db_failed(rq, "the database is not reachable");
   json_decref(c.answer);
   json_decref(body);
   return status;

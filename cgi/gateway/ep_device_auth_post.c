@@ -176,7 +176,7 @@ static int answer(struct request *rq, struct device_auth *a)
   case R_DB:
     break;
   }
-  return reply_problem(rq, PROBLEM_DB_UNAVAILABLE, "the database is not reachable");
+  return reply_db_failed(rq, "the database is not reachable");
 }
 
 int ep_device_auth_post(struct request *rq)

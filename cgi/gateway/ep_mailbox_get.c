@@ -2,7 +2,10 @@
  * (authenticated by auth_device.c) picks up its pending signed messages;
  * one statement records the poll and marks them delivered (see
  * q_mailbox_pickup), and the answer says when to poll next (like CIBA's
- * `interval`). */
+ * `interval`).  The statement runs in a transaction of its own: were its
+ * commit's answer lost, db_run_transaction reads whether it committed and
+ * the messages taken are answered, never taken a second time (the retry
+ * of a bare statement would find the poll used and the messages gone). */
 #include "gateway/db/queries.h"
 #include "gateway/endpoints.h"
 #include "gateway/reply.h"
@@ -21,18 +24,37 @@ static int slow_down(struct request *rq)
                              "poll every %ld s", settings.poll_interval_s);
 }
 
+struct pickup {
+  const char *params[2];         /* device id, poll timestamp */
+  PGresult *res;
+};
+
+static enum db_status pickup_in_db(struct db *db, void *ctx)
+{
+  struct pickup *p = ctx;
+
+  if (p->res)
+    PQclear(p->res);
+  p->res = NULL;
+  return db_exec(db, &q_mailbox_pickup, p->params, &p->res);
+}
+
 int ep_mailbox_get(struct request *rq)
 {
   char device[24], stamp[24];
+  struct pickup pick = { { device, stamp }, NULL };
   PGresult *res;
 
   if (rq->device.too_soon)
     return slow_down(rq);
   snprintf(device, sizeof device, "%" PRId64, rq->device.device_id);
   snprintf(stamp, sizeof stamp, "%" PRId64, rq->device.timestamp_ms);
-  const char *params[] = { device, stamp };
-  if (db_exec(rq->db, &q_mailbox_pickup, params, &res) < 0)
-    return reply_problem(rq, PROBLEM_DB_UNAVAILABLE, "the database is not reachable");
+  if (db_run_transaction(rq->db, "mailbox pickup", pickup_in_db, &pick) < 0 || !pick.res) {
+    if (pick.res)
+      PQclear(pick.res);
+    return reply_db_failed(rq, "the database is not reachable");
+  }
+  res = pick.res;
   if (strcmp(db_get(res, 0, "accepted"), "1") != 0) {
     /* a concurrent poll with a newer (or the same) timestamp won: a replay,
      * refused like auth_device.c's other 401s (RFC 9110 wants the header) */

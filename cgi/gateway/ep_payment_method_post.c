@@ -123,7 +123,7 @@ int ep_payment_method_post(struct request *rq)
                            c.method, c.installments ? " with that installment count" : "");
     break;
   case R_DB:
-    status = reply_problem(rq, PROBLEM_DB_UNAVAILABLE, "the database is not reachable");
+    status = reply_db_failed(rq, "the database is not reachable");
     break;
   case R_NONE:
   default:

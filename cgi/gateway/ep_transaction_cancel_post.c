@@ -66,7 +66,7 @@ int ep_transaction_cancel_post(struct request *rq)
     c.reason = json_string_value(json_object_get(body, "reason"));
   enum db_status st = db_run_transaction(rq->db, "cancel", cancel_in_db, &c);
   if (st < 0)
-    status = reply_problem(rq, PROBLEM_DB_UNAVAILABLE, "the database is not reachable");
+    status = reply_db_failed(rq, "the database is not reachable");
   else if (!c.found)
     status = reply_problem(rq, PROBLEM_UNKNOWN_TRANSACTION, "no transaction %s for this merchant", rq->path_param);
   else if (strcmp(c.status, "canceled") != 0 || st != DB_ONE_ROW)

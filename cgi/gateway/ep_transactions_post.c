@@ -196,7 +196,7 @@ static int answer(struct request *rq, struct new_txn *t, enum db_status st)
       return reply_raw_json(rq, 201, t->answer);
     break;
   }
-  return reply_problem(rq, PROBLEM_DB_UNAVAILABLE, "the transaction could not be stored; try again");
+  return reply_db_failed(rq, "the transaction could not be stored; try again");
 }
 
 int ep_transactions_post(struct request *rq)

@@ -22,6 +22,7 @@ static const struct problem_info problems[PROBLEM_COUNT] = {
   [PROBLEM_METHOD_NOT_OFFERED] = { "method_not_offered", 422, "The payment method is not offered for this card here" },
   [PROBLEM_SLOW_DOWN] = { "slow_down", 429, "Polling too fast" },
   [PROBLEM_DB_UNAVAILABLE] = { "database_unavailable", 503, "The database is not reachable" },
+  [PROBLEM_OUTCOME_UNKNOWN] = { "outcome_unknown", 503, "The database connection broke during the commit; whether the request took effect is unknown" },
   [PROBLEM_ISSUER_UNAVAILABLE] = { "issuer_unavailable", 502, "The issuer's credit server did not answer in time" },
   [PROBLEM_INTERNAL] = { "internal_error", 500, "Internal error" },
 };

@@ -1,5 +1,6 @@
 /* reply.c — writing answers to the FastCGI stream. */
 #include "gateway/reply.h"
+#include "gateway/db/db.h"
 #include "common/pan.h"
 #include "common/utf8.h"
 
@@ -102,4 +103,19 @@ int reply_problem_extra(struct request *rq, enum problem p, json_t *extra, const
   int rc = send_problem(rq, p, extra, fmt, ap);
   va_end(ap);
   return rc;
+}
+
+int reply_db_failed(struct request *rq, const char *detail)
+{
+  char retry[40];
+
+  if (!rq->db || !rq->db->in_doubt)
+    return reply_problem(rq, PROBLEM_DB_UNAVAILABLE, "%s", detail);
+  /* by then the database is back, or the operator has been told */
+  snprintf(retry, sizeof retry, "Retry-After: %ld", rq->db->in_doubt_wait_ms / 1000 + 1);
+  reply_add_header(rq, retry);
+  return reply_problem(rq, PROBLEM_OUTCOME_UNKNOWN,
+                       "the connection to the database broke while this request's changes were being "
+                       "committed, and whether they were could not be read: read the state before sending "
+                       "it again, or send it again with the same Idempotency-Key");
 }

@@ -23,6 +23,12 @@ int reply_problem(struct request *rq, enum problem p, const char *detail_fmt, ..
 int reply_problem_extra(struct request *rq, enum problem p, json_t *extra, const char *detail_fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* Answers a failed database transaction: 503 outcome_unknown with
+ * Retry-After when its COMMIT's answer was lost and its outcome could not
+ * be read (rq->db->in_doubt, see db_run_transaction), else 503
+ * database_unavailable with detail. */
+int reply_db_failed(struct request *rq, const char *detail);
+
 /* Adds a response header to the next reply of this request (e.g.
  * "Retry-After: 5").  At most a few per request. */
 void reply_add_header(struct request *rq, const char *line);

@@ -10,8 +10,14 @@
 #include <libpq-fe.h>
 #include <stdbool.h>
 
-/* DB_ABORT: a transaction function decided to roll back (not an error). */
-enum db_status { DB_ABORT = -3, DB_HARD_ERROR = -2, DB_SOFT_ERROR = -1, DB_NO_ROWS = 0, DB_ONE_ROW = 1, DB_ROWS = 2 };
+/* DB_ABORT: a transaction function decided to roll back (not an error).
+ * DB_IN_DOUBT (db_run_transaction only): COMMIT went out, its answer was
+ * lost, and what became of the transaction could not be read: its work may
+ * or may not stand, and it was not run again. */
+enum db_status {
+  DB_IN_DOUBT = -4, DB_ABORT = -3, DB_HARD_ERROR = -2, DB_SOFT_ERROR = -1,
+  DB_NO_ROWS = 0, DB_ONE_ROW = 1, DB_ROWS = 2
+};
 
 struct db_statement {
   const char *name;
@@ -27,10 +33,14 @@ struct db {
   bool in_transaction;
   const char *listen_channel;     /* LISTENed on at every (re)connect, or NULL */
   bool plans_outdated;            /* a migration changed a result type: re-prepare */
+  char xact_id[24];               /* pg_current_xact_id() of the transaction db_run_transaction has open */
+  long in_doubt_wait_ms;          /* how long a lost COMMIT's outcome is looked for (PAYGW_DB_IN_DOUBT_MS) */
+  bool in_doubt;                  /* the last db_run_transaction returned DB_IN_DOUBT */
 };
 
-/* Connects (a failure is not fatal: the next statement tries again).
- * Returns the handle; caller frees with db_close. */
+/* Connects (a failure is not fatal: the next statement tries again) and
+ * reads PAYGW_DB_IN_DOUBT_MS.  Returns the handle; caller frees with
+ * db_close. */
 struct db *db_open(const char *uri);
 void db_close(struct db *db);
 
@@ -50,7 +60,9 @@ bool db_ensure_connected(struct db *db);
 /* Runs a prepared statement with text parameters.  *result is set on
  * DB_NO_ROWS / DB_ONE_ROW / DB_ROWS and must be PQclear'd by the caller.
  * Outside a transaction, a lost connection is re-opened and the statement
- * tried once more. */
+ * tried once more — so a statement whose answer was lost may run twice:
+ * outside db_run_transaction run only reads and guarded updates that change
+ * nothing the second time. */
 enum db_status db_exec(struct db *db, struct db_statement *st, const char *const *params, PGresult **result);
 
 /* Runs st and frees the result: for statements whose rows are not needed.
@@ -63,8 +75,19 @@ enum db_status db_exec_params(struct db *db, struct db_statement *st, const char
 
 /* Runs fn inside BEGIN/COMMIT, again (up to 3 times) on a serialization
  * failure or deadlock, and once more after a reconnect.  fn returns a
- * db_status; a negative one rolls back.  Returns fn's last status, or
- * DB_HARD_ERROR when BEGIN/COMMIT themselves fail. */
+ * db_status; a negative one rolls back.  fn may run more than once, so it
+ * sets everything it fills on each run.
+ *
+ * A COMMIT whose answer is lost (the connection broke after it went out) is
+ * in doubt: the transaction's ID, learned in BEGIN's round trip, is looked
+ * up on a new connection (pg_xact_status) for up to in_doubt_wait_ms.
+ * Committed: fn's status is returned as if COMMIT had answered (what fn
+ * filled in stands).  Rolled back: fn is run again.  Neither known in time:
+ * DB_IN_DOUBT, logged, fn not run again, db->in_doubt set (reply.c's
+ * reply_db_failed answers 503 outcome_unknown).
+ *
+ * Returns fn's last status, DB_IN_DOUBT, or DB_HARD_ERROR when BEGIN/COMMIT
+ * themselves fail. */
 typedef enum db_status (*db_txn_fn)(struct db *db, void *ctx);
 enum db_status db_run_transaction(struct db *db, const char *label, db_txn_fn fn, void *ctx);
 
