@@ -226,20 +226,42 @@ static int wait_for_user(struct pos_run *run)
   return rc < 0 ? POS_USAGE : POS_NETWORK;
 }
 
+/* 503 outcome_unknown: the gateway lost its database connection while
+ * committing the sale and cannot tell whether it stored it.  Asked again
+ * before the database is back, it answers database_unavailable: nothing
+ * was done by that request, but the first one may still have stored it. */
+static bool gateway_unsure(const struct gw_reply *r, bool maybe_made)
+{
+  const char *code = gw_problem_code(r);
+  return r->status == 503
+         && (strcmp(code, "outcome_unknown") == 0 || (maybe_made && strcmp(code, "database_unavailable") == 0));
+}
+
 /* One POST /v1/transactions.  Returns POS_PAID with *txn, POS_NOT_PAID
- * after a refusal (printed and journaled), or -1 when no answer came
- * (*maybe_made set when the request may have reached the gateway). */
+ * after a refusal (printed and journaled), or -1 when no answer came or the
+ * gateway could not tell whether it stored the sale (*maybe_made set when
+ * the request may have made it; *retry_after, when given, to the seconds
+ * the gateway asked for, or -1). */
 static int post_sale(struct pos_run *run, const char *const *headers, const json_t *body, long timeout_ms,
-                     json_t **txn, bool *maybe_made)
+                     json_t **txn, bool *maybe_made, long *retry_after)
 {
   char text[512];
   struct gw_reply r;
   int rc = -1;
 
+  if (retry_after)
+    *retry_after = -1;
   if (gw_http_call(&run->g, "POST", "/v1/transactions", headers, body, timeout_ms, &r) == 0) {
     if (r.status == 201 || r.status == 200) {
       *txn = json_incref(r.json);
       rc = POS_PAID;
+    } else if (gateway_unsure(&r, *maybe_made)) {
+      /* the same Idempotency-Key settles it: the first answer, or a new sale */
+      printf("The gateway does not know whether it stored the sale (%s); asking again with the same key.\n",
+             gw_problem_code(&r));
+      *maybe_made = true;
+      if (retry_after)
+        *retry_after = r.retry_after;
     } else {
       printf("The gateway refused the sale: %s.\n", gw_problem_text(&r, text, sizeof text));
       journal(run, "refused", NULL, gw_problem_text(&r, text, sizeof text));
@@ -271,7 +293,7 @@ static int resolve_unknown_post(struct pos_run *run, const char *const *headers,
   printf("The gateway may have made a transaction: asking again with the same key to cancel it...\n");
   while (rc < 0 && !stop_now && time(NULL) < until) {
     long left = (long)(until - time(NULL));
-    rc = post_sale(run, headers, body, (left < 15 ? left : 15) * 1000L, txn, &dummy);
+    rc = post_sale(run, headers, body, (left < 15 ? left : 15) * 1000L, txn, &dummy, NULL);
     if (rc < 0 && !stop_now)
       sleep(1);
   }
@@ -298,10 +320,11 @@ static int request_number(struct pos_run *run, json_t **txn)
   random_token(24, key, sizeof key);
   snprintf(key_header, sizeof key_header, "Idempotency-Key: %s", key);
   for (int attempt = 1; attempt <= 3 && rc < 0 && !stop_requested; attempt++) {
-    rc = post_sale(run, headers, body, 30000, txn, &maybe_made);
+    long retry_after;
+    rc = post_sale(run, headers, body, 30000, txn, &maybe_made, &retry_after);
     if (rc < 0 && attempt < 3 && !stop_requested) {
       printf("Trying again (%d of 3)...\n", attempt + 1);
-      sleep((unsigned)attempt);
+      sleep(retry_after > attempt && retry_after <= 10 ? (unsigned)retry_after : (unsigned)attempt);
     }
   }
   if (rc < 0 && maybe_made) {
