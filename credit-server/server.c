@@ -196,12 +196,15 @@ static void conn_handshake(struct conn *c)
 }
 
 /* What has arrived, without waiting (see iso_link_read_some); *partial
- * tells whether part of a TLS record is held. */
-static long conn_read(struct conn *c, uint8_t *buf, size_t cap, bool *partial)
+ * tells whether part of a TLS record is held, and why[] (-1) why the link
+ * is over ("" for a close_notify, an orderly end). */
+static long conn_read(struct conn *c, uint8_t *buf, size_t cap, bool *partial, char *why, size_t whylen)
 {
   pthread_mutex_lock(&c->io_lock);
   long got = iso_link_read_some(c->link, buf, cap);
   *partial = got >= 0 && iso_link_partial(c->link);
+  if (got < 0)
+    snprintf(why, whylen, "%s", strstr(iso_link_error(c->link), "close_notify") ? "" : iso_link_error(c->link));
   pthread_mutex_unlock(&c->io_lock);
   return got;
 }
@@ -244,11 +247,12 @@ static void *conn_main(void *arg)
       continue;
     if (have == 0 && !partial)
       partial_since = now_ms();
-    long got = conn_read(c, buf + have, sizeof buf - have, &partial);
+    char why[200];
+    long got = conn_read(c, buf + have, sizeof buf - have, &partial, why, sizeof why);
     if (got < 0) {
-      if (*iso_link_error(c->link) && strstr(iso_link_error(c->link), "close_notify") == NULL)
+      if (*why)
         log_event(LOG_INFO, json_pack("{s:s, s:i, s:s}", "msg", "TLS link broken; closing", "connection", c->id,
-                                      "reason", iso_link_error(c->link)));
+                                      "reason", why));
       break;
     }
     have += (size_t)got;
