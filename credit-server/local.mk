@@ -21,10 +21,11 @@ credit_server_credit_server_CFLAGS = $(CREDIT_CFLAGS)
 credit_server_credit_server_LDADD = $(CREDIT_LIBS)
 credit_server_credit_server_LDFLAGS = -pthread
 
-# a test tool: one ISO 8583 message from the command line, the answer printed
+# a test tool: one ISO 8583 message from the command line over the link's
+# mutual TLS, the answer printed
 noinst_PROGRAMS += tests/tools/iso-send
 tests_tools_iso_send_SOURCES = tests/tools/iso-send.c
-tests_tools_iso_send_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
+tests_tools_iso_send_CFLAGS = $(AM_CFLAGS) $(LIBSSL_CFLAGS) $(OPENSSL_CFLAGS) $(JANSSON_CFLAGS)
 tests_tools_iso_send_LDADD = $(ISO8583_LIBS) $(COMMON_LIBS)
 
 check_PROGRAMS += tests/unit/test_credit_decide tests/unit/test_credit_controls
