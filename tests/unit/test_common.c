@@ -36,18 +36,78 @@ static void luhn_accepts_valid_and_refuses_invalid(void **state)
   assert_true(pan_is_valid("0000000000000"));       /* 13 zeros pass Luhn */
 }
 
-static void mask_shows_first_six_and_last_four(void **state)
+/* The one rule (PCI DSS 3.4.1): at most the first 6 and the last 4 digits,
+ * never fewer than 6 hidden; under 16 digits the last 4 only.  Every length
+ * a card number may have, written out (not computed by the same rule). */
+static void mask_every_length_hides_six_or_more(void **state)
+{
+  static const struct { const char *pan, *masked; } cases[] = {
+    { "123456789012", "********9012" },                 /* 12: 8 hidden, not 2 */
+    { "1234567890123", "*********0123" },
+    { "12345678901234", "**********1234" },
+    { "123456789012345", "***********2345" },           /* 15: 11 hidden, not 5 */
+    { "1525000012345678", "152500******5678" },         /* 16: first 6 + last 4, 6 hidden */
+    { "15250000123456789", "152500*******6789" },
+    { "152500001234567890", "152500********7890" },
+    { "1525000012345678901", "152500*********8901" },   /* 19: 9 hidden */
+  };
+  char out[32];
+  (void)state;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    size_t len = strlen(cases[i].pan), hidden = 0;
+    assert_true(len >= PAN_MIN_LEN && len <= PAN_MAX_LEN);
+    pan_mask(cases[i].pan, out, sizeof out);
+    assert_string_equal(out, cases[i].masked);
+    for (const char *p = out; *p; p++)
+      hidden += *p == '*';
+    assert_true(hidden >= 6);
+  }
+  assert_int_equal(PAN_MIN_LEN, 12);          /* the table starts at the shortest */
+  assert_int_equal(PAN_MAX_LEN, 19);
+}
+
+/* What is not a card number shows no digit; a buffer too small, none. */
+static void mask_refuses_what_is_not_a_card_number(void **state)
 {
   char out[32];
   (void)state;
-  pan_mask("1525000012345678", out, sizeof out);
+  pan_mask("123456789", out, sizeof out);
+  assert_string_equal(out, "****");
+  pan_mask("12345678901", out, sizeof out);                 /* 11 digits */
+  assert_string_equal(out, "****");
+  pan_mask("15250000123456789012", out, sizeof out);        /* 20 digits */
+  assert_string_equal(out, "****");
+  pan_mask("1525 0000 1234 5678", out, sizeof out);
+  assert_string_equal(out, "****");
+  pan_mask("", out, sizeof out);
+  assert_string_equal(out, "****");
+  pan_mask("1525000012345678", out, 8);                     /* buffer too small */
+  assert_string_equal(out, "****");
+}
+
+/* A mask masked again keeps what the rule lets it show: a store or answer
+ * written under the old rule (first 6 of a 13-digit card) is corrected;
+ * only a mask pan_mask leaves alone conforms, never a clear number. */
+static void mask_of_a_mask_applies_the_rule(void **state)
+{
+  char out[32];
+  (void)state;
+  pan_mask("123456***0123", out, sizeof out);               /* the old rule's 13 digits */
+  assert_string_equal(out, "*********0123");
+  pan_mask("152500******5678", out, sizeof out);
   assert_string_equal(out, "152500******5678");
-  pan_mask("1234567890123", out, sizeof out);
-  assert_string_equal(out, "123456***0123");
-  pan_mask("123456789", out, sizeof out);         /* too short to show any digit */
-  assert_string_equal(out, "****");
-  pan_mask("1525000012345678", out, 8);           /* buffer too small */
-  assert_string_equal(out, "****");
+  pan_mask("****************", out, sizeof out);
+  assert_string_equal(out, "****************");
+  assert_true(pan_mask_conforms("152500******5678"));
+  assert_true(pan_mask_conforms("**********1234"));
+  assert_true(pan_mask_conforms("152500*********8901"));
+  assert_false(pan_mask_conforms("1525000012345678"));      /* a clear number */
+  assert_false(pan_mask_conforms("123456***0123"));         /* first 6 of a short card */
+  assert_false(pan_mask_conforms("1525000*****5678"));      /* 7 shown in front */
+  assert_false(pan_mask_conforms("(withheld)"));
+  assert_false(pan_mask_conforms("****"));
+  assert_false(pan_mask_conforms(""));
+  assert_false(pan_mask_conforms(NULL));
 }
 
 static void expiry_rules(void **state)
@@ -350,7 +410,9 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(luhn_accepts_valid_and_refuses_invalid),
-    cmocka_unit_test(mask_shows_first_six_and_last_four),
+    cmocka_unit_test(mask_every_length_hides_six_or_more),
+    cmocka_unit_test(mask_refuses_what_is_not_a_card_number),
+    cmocka_unit_test(mask_of_a_mask_applies_the_rule),
     cmocka_unit_test(expiry_rules),
     cmocka_unit_test(card_encryption_round_trip_and_tamper),
     cmocka_unit_test(key_rotation_keeps_old_rows_readable),
