@@ -5,7 +5,9 @@
 # fails cleanly — the confirmation answers 500 card_unreadable with the
 # transaction failed, nothing reaches the issuer, the handset is told, the
 # gateway logs an error naming the card row (never a number) — instead of
-# paying with the other card.  Put back, the same cards pay again.
+# paying with the other card; so does a swap between the confirmation and
+# the method choice (payment-method answers card_unreadable).  Put back,
+# the same cards pay again.
 . "$(dirname "$0")/flowlib.sh"
 ADMIN=$TEST_ROOT/admin/paygw-admin
 CREDIT_SERVER=$TEST_ROOT/credit-server/credit-server
@@ -86,6 +88,19 @@ restore
 psql_q "BEGIN; UPDATE gateway.cards SET pan_lookup = md5('$S') || md5('$S') WHERE id = $CARD_B;
         UPDATE gateway.cards SET pan_lookup = '$(cut -d' ' -f3 <<<"$ROW_B")' WHERE id = $CARD_A; COMMIT" >/dev/null
 refused "a$S" "another lookup hash"
+restore
+
+# --- swapped after the confirmation, before the method is chosen ----------------
+flow_to awaiting_method "$MERCHANT" "a$S" 700
+is "swapped late: the flow reaches the method choice ($FLOW_ERROR)" "$FLOW_ERROR" ""
+psql_q "UPDATE gateway.cards SET pan_ciphertext = o.pan_ciphertext, key_id = o.key_id
+          FROM gateway.cards o WHERE (cards.id, o.id) IN (($CARD_A, $CARD_B), ($CARD_B, $CARD_A))" >/dev/null
+choose "$TXN" "$SESSION" L
+is "swapped late: payment-method answers 500 card_unreadable, the transaction failed" \
+  "$STATUS $(jqr .code) $(problem_state)" "500 card_unreadable failed"
+is "swapped late: the transaction is failed, no method recorded, no authorization" \
+  "$(psql_q "SELECT t.status || '|' || (t.method IS NULL) || '|' || count(a.id) FROM gateway.transactions t LEFT JOIN gateway.authorizations a ON a.transaction_id = t.id WHERE t.number = '$TXN' GROUP BY t.id")" \
+  "failed|true|0"
 restore
 
 is "the issuer received no 0100 for either card" "$(issuer_auths)" 0
