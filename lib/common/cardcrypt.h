@@ -7,7 +7,8 @@
  *     lookup-key <64 hex digits>        exactly one
  * A data-key ID appears once only; at most 32 data keys.
  * Rotation: `paygw-admin keys rotate` adds a data-key line, then restart the
- * workers and run `paygw-admin cards reencrypt` to move old rows to it. */
+ * workers and run `paygw-admin cards reencrypt` to move old rows to it (it
+ * also seals rows of an older AAD format again, bound to their row). */
 #ifndef PAYGW_CARDCRYPT_H
 #define PAYGW_CARDCRYPT_H
 
