@@ -15,7 +15,8 @@
 --    of its 12-15 digits.  PCI DSS 3.4.1: at most the first 6 and last 4,
 --    never fewer than 6 hidden — under 16 digits the last 4 only.  One
 --    column, the mask as pan_mask (lib/common/pan.c) makes it, replaces
---    first6/last4, and a CHECK keeps every stored mask to that rule.  The
+--    first6/last4, and a CHECK keeps every stored mask to that rule (also
+--    gateway.transactions.card_masked, whose short cards are masked again).  The
 --    rows already there are masked here (the one place outside pan_mask
 --    that spells the rule out); the issuer's table has no length column, so
 --    its card numbers' lengths come from the ciphertext (12-byte IV and
@@ -40,6 +41,16 @@ COMMENT ON COLUMN gateway.cards.pan_masked IS
   'the card number as shown everywhere: first 6 + last 4 from 16 digits, else the last 4 only (never fewer than 6 hidden)';
 COMMENT ON COLUMN gateway.cards.pan_ciphertext IS
   'AES-256-GCM: 12-byte IV || ciphertext || 16-byte tag; its AAD names key_id, and from format 2 (pan_aad) the row id and pan_lookup';
+
+-- gateway.transactions: the card each payment showed (GET /v1/transactions)
+-- was masked by the old rule; a short card's first 6 go (a 16-19 digit mask
+-- is already right)
+UPDATE gateway.transactions SET card_masked = repeat('*', length(card_masked) - 4) || right(card_masked, 4)
+ WHERE length(card_masked) < 16 AND card_masked !~ '^\*+[0-9]{4}$';
+ALTER TABLE gateway.transactions ADD CONSTRAINT transactions_card_masked_rule
+  CHECK (card_masked ~ '^([0-9]{6}\*{6,9}|\*{8,11})[0-9]{4}$');
+COMMENT ON COLUMN gateway.transactions.card_masked IS
+  'the card as the payment showed it (pan_mask): first 6 + last 4 from 16 digits, else the last 4 only';
 
 -- issuer.card_accounts ------------------------------------------------------
 ALTER TABLE issuer.card_accounts ADD COLUMN card_aad smallint NOT NULL DEFAULT 1 CHECK (card_aad IN (1, 2));
