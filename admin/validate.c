@@ -315,14 +315,3 @@ int read_secret_line(const char *question, char *buf, size_t len)
   free(line);
   return rc;
 }
-
-void mask_from_parts(const char *first6, const char *last4, int pan_length, char *out, size_t outlen)
-{
-  int stars = pan_length - 10;
-
-  if (stars < 0 || stars > PAN_MAX_LEN || outlen < (size_t)pan_length + 1) {
-    snprintf(out, outlen, "****");
-    return;
-  }
-  snprintf(out, outlen, "%.6s%.*s%.4s", first6, stars, "*******************", last4);
-}

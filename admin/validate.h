@@ -89,7 +89,4 @@ int read_line(FILE *in, char *buf, size_t len);
  * and Ctrl-Z (lib/proxlink/prompt.c, as the handset's password prompt). */
 int read_secret_line(const char *question, char *buf, size_t len);
 
-/* "152500******5678" from the stored parts of a card (length 12-19). */
-void mask_from_parts(const char *first6, const char *last4, int pan_length, char *out, size_t outlen);
-
 #endif

@@ -45,8 +45,8 @@ enum db_status payment_begin(struct db *db, PGresult *txn, const char *method, i
                   strtoll(db_get(txn, 0, "total"), NULL, 10));
   p->auth.installments = installments;
   if (methods_card_pan(txn, p->pan, p->expiry, p->masked) != 0) {
-    log_msg(LOG_ERROR, "cannot decrypt the card of transaction %s (card key file?)", p->ref.number);
-    return DB_HARD_ERROR;
+    p->card_unreadable = true;           /* logged; nothing is sent */
+    return methods_fail_unreadable_card(db, txn, "awaiting_method");
   }
   snprintf(count, sizeof count, "%d", installments);
   const char *moved[] = { p->ref.id, method, count, p->masked };

@@ -24,6 +24,7 @@ static const struct problem_info problems[PROBLEM_COUNT] = {
   [PROBLEM_DB_UNAVAILABLE] = { "database_unavailable", 503, "The database is not reachable" },
   [PROBLEM_ISSUER_UNAVAILABLE] = { "issuer_unavailable", 502, "The issuer's credit server did not answer in time" },
   [PROBLEM_INTERNAL] = { "internal_error", 500, "Internal error" },
+  [PROBLEM_CARD_UNREADABLE] = { "card_unreadable", 500, "The card on file cannot be read" },
 };
 
 const struct problem_info *problem_info(enum problem p)

@@ -47,7 +47,7 @@ reverse() {
 }
 
 balance_of() {   # balance_of PAN-FIRST6 LAST4 (demo cards) or balance_id ID
-  psql_q "SELECT balance FROM issuer.card_accounts WHERE first6 = '$1' AND last4 = '$2'"
+  psql_q "SELECT balance FROM issuer.card_accounts WHERE card_masked = '$1******$2'"
 }
 balance_id() { psql_q "SELECT balance FROM issuer.card_accounts WHERE id = $1"; }
 
