@@ -28,6 +28,7 @@ static bool is_ident_char(char c) { return is_alnum(c) || c == '_' || c == '-'; 
 bool valid_issuer_code(const char *s) { return all_of(s, 16, is_alnum); }
 bool valid_merchant_code(const char *s) { return all_of(s, 15, is_digit); }
 bool valid_ident(const char *s) { return all_of(s, 32, is_ident_char); }
+bool valid_iso_terminal_id(const char *s) { return all_of(s, 8, is_ident_char); }
 bool valid_range_bound(const char *s) { return all_of(s, PAN_MAX_LEN, is_digit); }
 
 /* Length in bytes of the UTF-8 sequence starting at p, or 0 when invalid. */

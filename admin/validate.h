@@ -26,6 +26,9 @@ bool valid_merchant_code(const char *s);
 /* ^[0-9A-Za-z_-]{1,32}$: terminal, subscriber, device and user IDs. */
 bool valid_ident(const char *s);
 
+/* ^[0-9A-Za-z_-]{1,8}$: a terminal's ISO 8583 terminal ID (field 41). */
+bool valid_iso_terminal_id(const char *s);
+
 /* 1..max_chars UTF-8 characters, valid UTF-8, no control characters. */
 bool valid_text(const char *s, size_t max_chars);
 

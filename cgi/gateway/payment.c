@@ -53,7 +53,7 @@ enum db_status payment_begin(struct db *db, PGresult *txn, const char *method, i
   if ((st = db_run(db, &q_txn_authorizing, moved)) != DB_ONE_ROW)
     return st;
   issuer_transmission_time(p->auth.transmission_time);
-  issuer_terminal_field(db_get(txn, 0, "terminal_code"), p->auth.terminal_field);
+  issuer_terminal_field(db_get(txn, 0, "iso_terminal_id"), p->auth.terminal_field);
   const char *record[] = { p->ref.id, p->ref.user_id, p->auth.transmission_time, p->auth.terminal_field };
   if ((st = db_exec(db, &q_auth_record, record, &res)) != DB_ONE_ROW)
     return st < 0 ? st : DB_HARD_ERROR;

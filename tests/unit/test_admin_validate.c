@@ -33,6 +33,16 @@ static void codes_follow_the_schema_patterns(void **state)
   assert_false(valid_ident("pos a"));
   assert_false(valid_ident("pos.a"));
   assert_false(valid_ident("123456789012345678901234567890123"));   /* 33 */
+  /* field 41: 1-8 of the same characters */
+  assert_true(valid_iso_terminal_id("pos-1111"));
+  assert_true(valid_iso_terminal_id("T0000001"));
+  assert_true(valid_iso_terminal_id("a_B-9"));
+  assert_true(valid_iso_terminal_id("x"));
+  assert_false(valid_iso_terminal_id("pos-11111"));    /* 9 */
+  assert_false(valid_iso_terminal_id("pos 1111"));
+  assert_false(valid_iso_terminal_id("pos.1"));
+  assert_false(valid_iso_terminal_id(""));
+  assert_false(valid_iso_terminal_id(NULL));
 }
 
 static void names_are_counted_in_characters_and_refuse_control_chars(void **state)

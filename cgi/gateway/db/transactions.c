@@ -40,7 +40,7 @@ struct db_statement q_txn_insert = {
 struct db_statement q_txn_lock = {
   "txn_lock",
   "SELECT " TXN_COLUMNS ", m.code AS merchant_code, m.name AS merchant_name, m.shop_name,"
-  "       tm.code AS terminal_code, c.label AS card_label, c.pan_masked AS card_pan_masked,"
+  "       tm.code AS terminal_code, tm.iso_terminal_id, c.label AS card_label, c.pan_masked AS card_pan_masked,"
   "       encode(c.pan_ciphertext, 'hex') AS card_ciphertext, c.key_id AS card_key_id, c.pan_aad AS card_aad,"
   "       c.pan_lookup AS card_lookup, c.expiry AS card_expiry"
   "  FROM gateway.transactions t JOIN gateway.merchants m ON m.id = t.merchant_id"
@@ -54,7 +54,7 @@ struct db_statement q_txn_lock = {
 struct db_statement q_txn_read = {
   "txn_read",
   "SELECT " TXN_COLUMNS ", m.code AS merchant_code, m.name AS merchant_name, m.shop_name,"
-  "       tm.code AS terminal_code, c.label AS card_label, c.pan_masked AS card_pan_masked,"
+  "       tm.code AS terminal_code, tm.iso_terminal_id, c.label AS card_label, c.pan_masked AS card_pan_masked,"
   "       encode(c.pan_ciphertext, 'hex') AS card_ciphertext, c.key_id AS card_key_id, c.pan_aad AS card_aad,"
   "       c.pan_lookup AS card_lookup, c.expiry AS card_expiry"
   "  FROM gateway.transactions t JOIN gateway.merchants m ON m.id = t.merchant_id"
