@@ -70,8 +70,11 @@ int admin_load_card_keys(void);
 int issuer_store(struct adb *db, const char *code, const char *name);
 int range_store(struct adb *db, const char *issuer_code, const char *low, const char *high);
 int merchant_store(struct adb *db, const char *code, const char *name, const char *shop);
-/* credential receives "<code>.<43 base64url>" (at least 80 bytes). */
-int terminal_store(struct adb *db, const char *merchant_code, const char *code, char *credential);
+/* credential receives "<code>.<43 base64url>" (at least 80 bytes); iso_id
+ * is the field-41 terminal ID (checked), NULL for the first 8 characters of
+ * code.  A code or field 41 another terminal holds is refused. */
+int terminal_store(struct adb *db, const char *merchant_code, const char *code, const char *iso_id,
+                   char *credential);
 struct methods;
 int method_store(struct adb *db, const char *merchant_code, const char *issuer_code,
                  const struct methods *m, const int *counts, int n_counts);

@@ -2,7 +2,8 @@
  * (fig 7); update gives a renewed card (same number) its new expiry.
  * The number is read from standard input (never argv, so never in ps or the
  * shell history), checked, stored AES-256-GCM encrypted with its key ID and
- * an HMAC lookup hash, and shown only masked from then on. */
+ * an HMAC lookup hash — the ciphertext bound to its row ID and that hash —
+ * and shown only masked (pan_mask, stored as pan_masked) from then on. */
 #include "admin.h"
 #include "validate.h"
 
@@ -45,15 +46,30 @@ static int check_not_enrolled(struct adb *db, const char *lookup)
                : ADMIN_OK;
 }
 
+/* The next id of gateway.cards: the ciphertext is bound to its row's id,
+ * so the id is taken before the row is written.  Returns 0 or -1. */
+static int next_card_id(struct adb *db, long long *id)
+{
+  PGresult *res = adb_exec(db, "card_next_id", "SELECT nextval(pg_get_serial_sequence('gateway.cards', 'id'))", 0,
+                           NULL);
+
+  if (!res)
+    return -1;
+  *id = atoll(PQgetvalue(res, 0, 0));
+  PQclear(res);
+  return 0;
+}
+
 int card_store(struct adb *db, const char *subscriber_code, const char *pan, const char *expiry,
                const char *label, long long *card_id, char *masked)
 {
   static const char sql[] =
-      "INSERT INTO gateway.cards (subscriber_id, pan_ciphertext, key_id, pan_lookup, first6, last4, pan_length, "
-      "expiry, label) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
+      "INSERT INTO gateway.cards (id, subscriber_id, pan_ciphertext, key_id, pan_aad, pan_lookup, pan_masked, "
+      "pan_length, expiry, label) OVERRIDING SYSTEM VALUE "
+      "VALUES ($1::bigint, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
   unsigned char blob[CARDCRYPT_MAX_BLOB];
   char lookup[CARDCRYPT_LOOKUP_HEX], blob_param[2 + 2 * CARDCRYPT_MAX_BLOB + 1], sub_text[24], key_text[16];
-  char first6[7], last4[5], len_text[24], subject[64];
+  char id_text[24], aad_text[8], len_text[24], subject[64];
   size_t blob_len;
   int key_id;
   long long subscriber_id;
@@ -61,24 +77,26 @@ int card_store(struct adb *db, const char *subscriber_code, const char *pan, con
 
   if (status != ADMIN_OK)
     return status;
-  if (card_lookup_hash(pan, lookup) != 0 || card_encrypt(pan, blob, &blob_len, &key_id) != 0)
+  if (card_lookup_hash(pan, lookup) != 0)
     return admin_failure("cannot encrypt the card number (card key file loaded?)");
   if ((status = check_not_enrolled(db, lookup)) != ADMIN_OK)
     return status;
-  size_t len = strlen(pan);
-  snprintf(first6, sizeof first6, "%.6s", pan);
-  snprintf(last4, sizeof last4, "%s", pan + len - 4);
-  snprintf(len_text, sizeof len_text, "%zu", len);
+  if (next_card_id(db, card_id) != 0)
+    return admin_db_failure(db);
+  struct card_binding bind = { .row_id = *card_id, .lookup_hex = lookup };
+  if (card_encrypt(pan, &bind, blob, &blob_len, &key_id) != 0)
+    return admin_failure("cannot encrypt the card number (card key file loaded?)");
+  pan_mask(pan, masked, PAN_MAX_LEN + 1);
+  snprintf(id_text, sizeof id_text, "%lld", *card_id);
+  snprintf(len_text, sizeof len_text, "%zu", strlen(pan));
   snprintf(sub_text, sizeof sub_text, "%lld", subscriber_id);
   snprintf(key_text, sizeof key_text, "%d", key_id);
+  snprintf(aad_text, sizeof aad_text, "%d", CARD_AAD_CURRENT);
   admin_bytea_param(blob, blob_len, blob_param);
-  const char *params[9] = { sub_text, blob_param, key_text, lookup, first6, last4, len_text, expiry, label };
-  PGresult *res = adb_exec(db, "card_insert", sql, 9, params);
-  if (!res)
+  const char *params[10] = { id_text, sub_text, blob_param, key_text, aad_text, lookup, masked, len_text, expiry,
+                             label };
+  if (adb_exec_count(db, "card_insert", sql, 10, params) != 1)
     return admin_db_failure(db);
-  *card_id = atoll(PQgetvalue(res, 0, 0));
-  PQclear(res);
-  mask_from_parts(first6, last4, (int)len, masked, PAN_MAX_LEN + 1);
   snprintf(subject, sizeof subject, "card %lld of %s", *card_id, subscriber_code);
   return adb_log_action(db, "card add", subject) == 0 ? ADMIN_OK : admin_db_failure(db);
 }
@@ -145,10 +163,9 @@ int cmd_card_add(const char **opt)
 int cmd_card_list(const char **opt)
 {
   (void)opt;
-  /* masked from the stored parts; the ciphertext is never read here */
+  /* the mask stored at enrolment; the ciphertext is never read here */
   return admin_list("card_list",
-                    "SELECT c.id, s.code AS subscriber, "
-                    "c.first6 || repeat('*', c.pan_length - 10) || c.last4 AS card, c.expiry, c.label, "
+                    "SELECT c.id, s.code AS subscriber, c.pan_masked AS card, c.expiry, c.label, "
                     "c.key_id, c.status, coalesce(u.user_id, '-') AS user_id "
                     "FROM gateway.cards c JOIN gateway.subscribers s ON s.id = c.subscriber_id "
                     "LEFT JOIN gateway.users u ON u.card_id = c.id ORDER BY c.id");

@@ -139,7 +139,7 @@ static int load_terminals(struct adb *db, struct demo *d)
 
   for (int i = 0; demo_merchants[i].code && status == ADMIN_OK; i++) {
     snprintf(code, sizeof code, "pos-%s", demo_merchants[i].code);
-    status = terminal_store(db, demo_merchants[i].code, code, credential);
+    status = terminal_store(db, demo_merchants[i].code, code, NULL, credential);
     if (status == ADMIN_OK && used < sizeof env)
       used += (size_t)snprintf(env + used, sizeof env - used, "PAYGW_TERMINAL_%s=%s\n", demo_merchants[i].code,
                                credential);

@@ -62,7 +62,7 @@ static json_t *uim_users(struct adb *db, const char *device_code, const unsigned
 {
   static const char sql[] =
       "SELECT u.user_id, c.label, u.password_hash, "
-      "c.first6 || repeat('*', c.pan_length - 10) || c.last4 AS card_masked, "
+      "c.pan_masked AS card_masked, "
       "encode(d.public_key, 'hex') AS public_key "
       "FROM gateway.devices d LEFT JOIN gateway.users u ON u.device_id = d.id AND u.status = 'active' "
       "LEFT JOIN gateway.cards c ON c.id = u.card_id AND c.status = 'active' "

@@ -149,7 +149,7 @@ int cmd_user_list(const char **opt)
   (void)opt;
   return admin_list("user_list",
                     "SELECT u.user_id, s.code AS subscriber, u.card_id AS card, "
-                    "c.first6 || repeat('*', c.pan_length - 10) || c.last4 AS masked, d.code AS device, "
+                    "c.pan_masked AS masked, d.code AS device, "
                     "u.status, u.failed_attempts AS failed, "
                     "coalesce(to_char(u.locked_until AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '-') "
                     "AS locked_until "

@@ -28,6 +28,7 @@ static bool is_ident_char(char c) { return is_alnum(c) || c == '_' || c == '-'; 
 bool valid_issuer_code(const char *s) { return all_of(s, 16, is_alnum); }
 bool valid_merchant_code(const char *s) { return all_of(s, 15, is_digit); }
 bool valid_ident(const char *s) { return all_of(s, 32, is_ident_char); }
+bool valid_iso_terminal_id(const char *s) { return all_of(s, 8, is_ident_char); }
 bool valid_range_bound(const char *s) { return all_of(s, PAN_MAX_LEN, is_digit); }
 
 /* Length in bytes of the UTF-8 sequence starting at p, or 0 when invalid. */
@@ -314,15 +315,4 @@ int read_secret_line(const char *question, char *buf, size_t len)
   OPENSSL_cleanse(line, len + 1);
   free(line);
   return rc;
-}
-
-void mask_from_parts(const char *first6, const char *last4, int pan_length, char *out, size_t outlen)
-{
-  int stars = pan_length - 10;
-
-  if (stars < 0 || stars > PAN_MAX_LEN || outlen < (size_t)pan_length + 1) {
-    snprintf(out, outlen, "****");
-    return;
-  }
-  snprintf(out, outlen, "%.6s%.*s%.4s", first6, stars, "*******************", last4);
 }

@@ -26,6 +26,9 @@ bool valid_merchant_code(const char *s);
 /* ^[0-9A-Za-z_-]{1,32}$: terminal, subscriber, device and user IDs. */
 bool valid_ident(const char *s);
 
+/* ^[0-9A-Za-z_-]{1,8}$: a terminal's ISO 8583 terminal ID (field 41). */
+bool valid_iso_terminal_id(const char *s);
+
 /* 1..max_chars UTF-8 characters, valid UTF-8, no control characters. */
 bool valid_text(const char *s, size_t max_chars);
 
@@ -88,8 +91,5 @@ int read_line(FILE *in, char *buf, size_t len);
  * not echoed; echo comes back after the line, and also on Ctrl-C, SIGTERM
  * and Ctrl-Z (lib/proxlink/prompt.c, as the handset's password prompt). */
 int read_secret_line(const char *question, char *buf, size_t len);
-
-/* "152500******5678" from the stored parts of a card (length 12-19). */
-void mask_from_parts(const char *first6, const char *last4, int pan_length, char *out, size_t outlen);
 
 #endif

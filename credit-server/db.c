@@ -24,14 +24,18 @@ static const struct statement {
     "  FROM issuer.merchants m"
     "  LEFT JOIN issuer.merchant_methods mm ON mm.merchant_id = m.id AND mm.issuer_code = $2"
     " WHERE m.merchant_code = $1", 2 },
+  /* the key is (STAN, terminal, full transmission time: field 7 placed in
+   * its year, $14); the card's lookup hash is kept for the duplicate check */
   { "authorization_insert",
     "INSERT INTO issuer.authorizations (account_id, stan, terminal_id, transmission_time, merchant_code,"
-    "   amount, currency, method, installments, approval_code, response_code, status)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-    " ON CONFLICT (stan, terminal_id, transmission_time) DO NOTHING RETURNING id", 12 },
+    "   amount, currency, method, installments, approval_code, response_code, status, card_lookup_hash,"
+    "   transmitted_at)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+    " ON CONFLICT (stan, terminal_id, transmitted_at) DO NOTHING RETURNING id", 14 },
   { "authorization_find",
-    "SELECT id, account_id, amount, status, response_code, coalesce(approval_code, '') AS approval_code"
-    "  FROM issuer.authorizations WHERE stan = $1 AND terminal_id = $2 AND transmission_time = $3"
+    "SELECT id, account_id, amount, status, response_code, coalesce(approval_code, '') AS approval_code,"
+    "       coalesce(card_lookup_hash, '') AS card_lookup_hash, merchant_code, currency"
+    "  FROM issuer.authorizations WHERE stan = $1 AND terminal_id = $2 AND transmitted_at = $3"
     "   FOR UPDATE", 3 },
   { "account_charge",
     "UPDATE issuer.card_accounts SET balance = balance + $2 WHERE id = $1", 2 },
@@ -44,9 +48,9 @@ static const struct statement {
    * with the response code stored here (05) and never charged */
   { "authorization_void",
     "INSERT INTO issuer.authorizations (stan, terminal_id, transmission_time, merchant_code, amount,"
-    "   currency, response_code, status, reversed_at)"
-    " VALUES ($1, $2, $3, $4, $5, $6, '05', 'void', now())"
-    " ON CONFLICT (stan, terminal_id, transmission_time) DO NOTHING RETURNING id", 6 },
+    "   currency, response_code, status, reversed_at, transmitted_at)"
+    " VALUES ($1, $2, $3, $4, $5, $6, '05', 'void', now(), $7)"
+    " ON CONFLICT (stan, terminal_id, transmitted_at) DO NOTHING RETURNING id", 7 },
   { NULL, NULL, 0 }
 };
 

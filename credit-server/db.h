@@ -19,10 +19,14 @@ struct authorize_result {
   char response_code[3];
   char approval_code[7];         /* "" unless approved */
   bool duplicate;                /* the same STAN, terminal and time was seen before */
+  unsigned differs;              /* a key match that is another request (CREDIT_DIFF_*): answered 94 */
   bool charged;                  /* this call moved the balance */
 };
 
-/* Decides and records a 0100 in one transaction.  Returns 0; -1 when the
+/* Decides and records a 0100 (rq->transmitted_at set) in one transaction:
+ * under a key already held it charges nothing and answers the stored answer
+ * when rq is that request again, 94 when its card, amount, merchant or
+ * currency differ.  Returns 0; -1 when the
  * database refused it (nothing was recorded: the caller answers 96); -2 when
  * the connection broke and whether it was recorded is unknown (the caller
  * sends no answer: the acquirer times out and reverses, which undoes a
@@ -32,6 +36,7 @@ int db_authorize(const struct credit_request *rq, long now, struct authorize_res
 /* The key of the original 0100 as in field 90, and the reversal's fields. */
 struct reversal_request {
   char stan[7], transmission_time[11], terminal_id[9];
+  long transmitted_at;           /* the original's field 7 as a full time */
   char merchant_code[16], currency[4];
   int64_t amount;
 };

@@ -1,8 +1,10 @@
 /* db_authorize.c — one 0100 as one database transaction: lock the account
  * row, read the merchant, decide (decide.c), record the authorization under
- * its unique key (STAN, terminal, transmission time) and only then charge.
- * A duplicate — or a 0100 whose reversal came first — hits the unique key,
- * charges nothing and answers what was stored. */
+ * its unique key (STAN, terminal, full transmission time) and only then
+ * charge.  A duplicate — or a 0100 whose reversal came first — hits the
+ * unique key and charges nothing: the same request again is answered what
+ * was stored, another request under that key (card, amount, merchant or
+ * currency differ: duplicate.c) is refused 94. */
 #include "credit-server/db.h"
 
 #include <inttypes.h>
@@ -17,6 +19,8 @@ struct authorize_ctx {
   const struct credit_request *rq;
   long now;
   struct authorize_result *out;
+  char card_hash[CARDCRYPT_LOOKUP_HEX];        /* the card's lookup hash: never the number in SQL */
+  char transmitted[CREDIT_TIMESTAMP_LEN];      /* rq->transmitted_at as a timestamptz parameter */
 };
 
 static void copy_col(const PGresult *r, const char *col, char *dst, size_t cap)
@@ -24,15 +28,12 @@ static void copy_col(const PGresult *r, const char *col, char *dst, size_t cap)
   snprintf(dst, cap, "%s", PQgetvalue(r, 0, PQfnumber(r, col)));
 }
 
-static enum db_rc load_account(PGconn *conn, const struct credit_request *rq, struct credit_account *acct)
+static enum db_rc load_account(PGconn *conn, const char *card_hash, struct credit_account *acct)
 {
-  char hash[CARDCRYPT_LOOKUP_HEX];
   enum db_rc rc;
 
   memset(acct, 0, sizeof *acct);
-  if (card_lookup_hash(rq->pan, hash) != 0)
-    return DB_HARD;
-  const char *params[] = { hash };
+  const char *params[] = { card_hash };
   PGresult *r = db_run(conn, "account_lock", 1, params, PGRES_TUPLES_OK, &rc);
   if (!r)
     return rc;
@@ -88,9 +89,10 @@ static enum db_rc load_merchant(PGconn *conn, const char *merchant_code, const c
 }
 
 /* INSERT ... ON CONFLICT DO NOTHING; *inserted tells which happened. */
-static enum db_rc record(PGconn *conn, const struct credit_request *rq, const struct credit_account *acct,
+static enum db_rc record(PGconn *conn, const struct authorize_ctx *ctx, const struct credit_account *acct,
                          const char *code, const char *approval, bool *inserted)
 {
+  const struct credit_request *rq = ctx->rq;
   char account_id[24], amount[24], installments[8];
   enum db_rc rc;
   bool approved = strcmp(code, ISO_RC_APPROVED) == 0;
@@ -100,8 +102,9 @@ static enum db_rc record(PGconn *conn, const struct credit_request *rq, const st
   snprintf(installments, sizeof installments, "%d", rq->installments);
   const char *params[] = { acct->found ? account_id : NULL, rq->stan, rq->terminal_id, rq->transmission_time,
                            rq->merchant_code, amount, rq->currency, rq->method, installments,
-                           approved ? approval : NULL, code, approved ? "approved" : "declined" };
-  PGresult *r = db_run(conn, "authorization_insert", 12, params, PGRES_TUPLES_OK, &rc);
+                           approved ? approval : NULL, code, approved ? "approved" : "declined",
+                           ctx->card_hash, ctx->transmitted };
+  PGresult *r = db_run(conn, "authorization_insert", 14, params, PGRES_TUPLES_OK, &rc);
   if (!r)
     return rc;
   *inserted = PQntuples(r) == 1;
@@ -109,11 +112,24 @@ static enum db_rc record(PGconn *conn, const struct credit_request *rq, const st
   return DB_OK;
 }
 
-/* The first answer to this key (a duplicate, or a 0100 after its reversal). */
-static enum db_rc stored_answer(PGconn *conn, const struct credit_request *rq, struct authorize_result *out)
+/* What the key's row holds, for the duplicate check. */
+static void read_stored(const PGresult *r, struct credit_stored *s)
 {
+  memset(s, 0, sizeof *s);
+  copy_col(r, "card_lookup_hash", s->card_hash, sizeof s->card_hash);
+  copy_col(r, "merchant_code", s->merchant_code, sizeof s->merchant_code);
+  copy_col(r, "currency", s->currency, sizeof s->currency);
+  s->amount = strtoll(PQgetvalue(r, 0, PQfnumber(r, "amount")), NULL, 10);
+}
+
+/* The answer to a 0100 whose key is held: 94 when it is another request,
+ * else the first answer (a duplicate, or a 0100 after its reversal). */
+static enum db_rc stored_answer(PGconn *conn, const struct authorize_ctx *ctx, struct authorize_result *out)
+{
+  const struct credit_request *rq = ctx->rq;
+  struct credit_stored stored;
   enum db_rc rc;
-  const char *params[] = { rq->stan, rq->terminal_id, rq->transmission_time };
+  const char *params[] = { rq->stan, rq->terminal_id, ctx->transmitted };
 
   PGresult *r = db_run(conn, "authorization_find", 3, params, PGRES_TUPLES_OK, &rc);
   if (!r)
@@ -121,6 +137,16 @@ static enum db_rc stored_answer(PGconn *conn, const struct credit_request *rq, s
   if (PQntuples(r) != 1) {
     PQclear(r);
     return DB_RETRY;    /* the conflicting row is gone (cannot happen: rows are never deleted) */
+  }
+  out->duplicate = true;
+  read_stored(r, &stored);
+  out->differs = credit_duplicate_differs(&stored, rq, ctx->card_hash);
+  if (out->differs) {
+    /* not a repeat of the stored request: neither its answer nor a charge */
+    snprintf(out->response_code, sizeof out->response_code, "%s", ISO_RC_DUPLICATE);
+    out->approval_code[0] = '\0';
+    PQclear(r);
+    return DB_OK;
   }
   copy_col(r, "response_code", out->response_code, sizeof out->response_code);
   copy_col(r, "approval_code", out->approval_code, sizeof out->approval_code);
@@ -130,7 +156,6 @@ static enum db_rc stored_answer(PGconn *conn, const struct credit_request *rq, s
     snprintf(out->response_code, sizeof out->response_code, "%s", ISO_RC_DO_NOT_HONOUR);
     out->approval_code[0] = '\0';
   }
-  out->duplicate = true;
   PQclear(r);
   return DB_OK;
 }
@@ -162,7 +187,7 @@ static enum db_rc authorize_txn(PGconn *conn, void *arg)
   bool inserted = false;
 
   memset(ctx->out, 0, sizeof *ctx->out);
-  if ((rc = load_account(conn, rq, &acct)) != DB_OK)
+  if ((rc = load_account(conn, ctx->card_hash, &acct)) != DB_OK)
     return rc;
   memset(&merchant, 0, sizeof merchant);
   if (acct.found && (rc = load_merchant(conn, rq->merchant_code, acct.issuer_code, &merchant)) != DB_OK)
@@ -171,10 +196,10 @@ static enum db_rc authorize_txn(PGconn *conn, void *arg)
   bool approved = strcmp(code, ISO_RC_APPROVED) == 0;
   if (approved && credit_approval_code(approval) != 0)
     return DB_HARD;
-  if ((rc = record(conn, rq, &acct, code, approval, &inserted)) != DB_OK)
+  if ((rc = record(conn, ctx, &acct, code, approval, &inserted)) != DB_OK)
     return rc;
   if (!inserted)
-    return stored_answer(conn, rq, ctx->out);
+    return stored_answer(conn, ctx, ctx->out);
   if (approved && (rc = charge(conn, acct.id, rq->amount)) != DB_OK)
     return rc;
   snprintf(ctx->out->response_code, sizeof ctx->out->response_code, "%s", code);
@@ -185,7 +210,14 @@ static enum db_rc authorize_txn(PGconn *conn, void *arg)
 
 int db_authorize(const struct credit_request *rq, long now, struct authorize_result *out)
 {
-  struct authorize_ctx ctx = { rq, now, out };
+  struct authorize_ctx ctx = { .rq = rq, .now = now, .out = out };
+
+  memset(out, 0, sizeof *out);
+  if (card_lookup_hash(rq->pan, ctx.card_hash) != 0)
+    return -1;
+  credit_timestamp_text(rq->transmitted_at, ctx.transmitted);
+  if (!ctx.transmitted[0])
+    return -1;
   enum db_rc rc = db_transaction("authorize", authorize_txn, &ctx);
 
   return rc == DB_OK ? 0 : rc == DB_UNKNOWN ? -2 : -1;

@@ -1,6 +1,6 @@
 /* db_reverse.c — a 0400/0401 as one database transaction: find the original
- * authorization by its key (field 90's STAN and time, and field 41) and lock
- * it; undo an approved one exactly once (guarded UPDATE, then refund); when
+ * authorization by its key (field 90's STAN and time — placed in its year as
+ * for the 0100 — and field 41) and lock it; undo an approved one exactly once (guarded UPDATE, then refund); when
  * the original was never seen, record a void row under its key so that the
  * original, arriving late, is refused instead of charged. */
 #include "credit-server/db.h"
@@ -15,6 +15,7 @@
 struct reverse_ctx {
   const struct reversal_request *rv;
   enum reversal_outcome outcome;
+  char transmitted[CREDIT_TIMESTAMP_LEN];   /* rv->transmitted_at as a timestamptz parameter */
 };
 
 static enum db_rc undo(PGconn *conn, const char *auth_id, const char *account_id, const char *amount, bool *done)
@@ -39,15 +40,16 @@ static enum db_rc undo(PGconn *conn, const char *auth_id, const char *account_id
 }
 
 /* Inserts the void row; *inserted = false when an original got there first. */
-static enum db_rc record_void(PGconn *conn, const struct reversal_request *rv, bool *inserted)
+static enum db_rc record_void(PGconn *conn, const struct reverse_ctx *ctx, bool *inserted)
 {
+  const struct reversal_request *rv = ctx->rv;
   char amount[24];
   enum db_rc rc;
 
   snprintf(amount, sizeof amount, "%" PRId64, rv->amount);
   const char *params[] = { rv->stan, rv->terminal_id, rv->transmission_time, rv->merchant_code, amount,
-                           rv->currency };
-  PGresult *r = db_run(conn, "authorization_void", 6, params, PGRES_TUPLES_OK, &rc);
+                           rv->currency, ctx->transmitted };
+  PGresult *r = db_run(conn, "authorization_void", 7, params, PGRES_TUPLES_OK, &rc);
   if (!r)
     return rc;
   *inserted = PQntuples(r) == 1;
@@ -59,7 +61,7 @@ static enum db_rc reverse_txn(PGconn *conn, void *arg)
 {
   struct reverse_ctx *ctx = arg;
   const struct reversal_request *rv = ctx->rv;
-  const char *key[] = { rv->stan, rv->terminal_id, rv->transmission_time };
+  const char *key[] = { rv->stan, rv->terminal_id, ctx->transmitted };
   enum db_rc rc;
 
   /* two rounds: when the void insert loses to an original committed in
@@ -87,7 +89,7 @@ static enum db_rc reverse_txn(PGconn *conn, void *arg)
     }
     PQclear(r);
     bool inserted = false;
-    if ((rc = record_void(conn, rv, &inserted)) != DB_OK)
+    if ((rc = record_void(conn, ctx, &inserted)) != DB_OK)
       return rc;
     if (inserted) {
       ctx->outcome = REVERSAL_NOT_FOUND;
@@ -99,9 +101,10 @@ static enum db_rc reverse_txn(PGconn *conn, void *arg)
 
 int db_reverse(const struct reversal_request *rv, enum reversal_outcome *outcome)
 {
-  struct reverse_ctx ctx = { rv, REVERSAL_NOT_FOUND };
+  struct reverse_ctx ctx = { .rv = rv, .outcome = REVERSAL_NOT_FOUND };
 
-  if (db_transaction("reverse", reverse_txn, &ctx) != DB_OK)
+  credit_timestamp_text(rv->transmitted_at, ctx.transmitted);
+  if (!ctx.transmitted[0] || db_transaction("reverse", reverse_txn, &ctx) != DB_OK)
     return -1;
   *outcome = ctx.outcome;
   return 0;

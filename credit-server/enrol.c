@@ -1,7 +1,8 @@
 /* enrol.c — puts issuers, card ranges, merchants with their methods and card
  * accounts into the issuer schema (enrol.h).  Card numbers are encrypted
- * (cardcrypt) before they reach the database and their issuer is found from
- * the range table in this process, so a clear card number never leaves it. */
+ * (cardcrypt) before they reach the database — the ciphertext bound to the
+ * account's row ID and lookup hash — and their issuer is found from the
+ * range table in this process, so a clear card number never leaves it. */
 #include "credit-server/enrol.h"
 
 #include <inttypes.h>
@@ -32,14 +33,24 @@ static const char sql_methods[] =
   "   FROM issuer.merchants WHERE merchant_code = $1"
   " ON CONFLICT (merchant_id, issuer_code) DO UPDATE SET methods = EXCLUDED.methods,"
   "   installment_counts = EXCLUDED.installment_counts";
-/* re-enrolling keeps the balance; a lowered limit never goes under it */
+/* The account's row ID, taken before the row is written (the ciphertext is
+ * bound to it): the existing account's, locked, or a new one. */
+static const char sql_account_id[] =
+  "SELECT coalesce((SELECT id FROM issuer.card_accounts WHERE card_lookup_hash = $1 FOR UPDATE),"
+  "                nextval(pg_get_serial_sequence('issuer.card_accounts', 'id')))";
+/* re-enrolling keeps the balance (a lowered limit never goes under it) and
+ * seals the number again for its row; an account another enrolment made
+ * meanwhile under another ID is left alone (no row returned) */
 static const char sql_account[] =
-  "INSERT INTO issuer.card_accounts (issuer_code, holder, address, card_ciphertext, card_key_id,"
-  "   card_lookup_hash, first6, last4, expiry, credit_limit, currency)"
-  " VALUES ($1, $2, $3, decode($4, 'hex'), $5, $6, $7, $8, $9, $10, $11)"
+  "INSERT INTO issuer.card_accounts (id, issuer_code, holder, address, card_ciphertext, card_key_id, card_aad,"
+  "   card_lookup_hash, card_masked, expiry, credit_limit, currency) OVERRIDING SYSTEM VALUE"
+  " VALUES ($1::bigint, $2, $3, $4, decode($5, 'hex'), $6, $7, $8, $9, $10, $11, $12)"
   " ON CONFLICT (card_lookup_hash) DO UPDATE SET issuer_code = EXCLUDED.issuer_code, holder = EXCLUDED.holder,"
   "   address = EXCLUDED.address, expiry = EXCLUDED.expiry, currency = EXCLUDED.currency,"
-  "   credit_limit = greatest(EXCLUDED.credit_limit, issuer.card_accounts.balance)"
+  "   credit_limit = greatest(EXCLUDED.credit_limit, issuer.card_accounts.balance),"
+  "   card_ciphertext = EXCLUDED.card_ciphertext, card_key_id = EXCLUDED.card_key_id,"
+  "   card_aad = EXCLUDED.card_aad, card_masked = EXCLUDED.card_masked"
+  " WHERE issuer.card_accounts.id = EXCLUDED.id"
   " RETURNING id";
 
 static bool run(PGconn *conn, const char *sql, int n, const char *const *params)
@@ -78,11 +89,24 @@ static bool issuer_for_pan(PGconn *conn, const char *pan, char *out, size_t cap)
   return best > 0;
 }
 
+/* The row ID the account of lookup hash `hash` has or will have. */
+static bool account_id(PGconn *conn, const char *hash, char id[24])
+{
+  const char *params[] = { hash };
+  PGresult *r = db_exec(conn, sql_account_id, 1, params, PGRES_TUPLES_OK);
+
+  if (!r)
+    return false;
+  snprintf(id, 24, "%s", PQgetvalue(r, 0, 0));
+  PQclear(r);
+  return true;
+}
+
 static bool put_account(PGconn *conn, const struct enrol_account *a, int64_t *id)
 {
   unsigned char blob[CARDCRYPT_MAX_BLOB];
-  char hex[2 * CARDCRYPT_MAX_BLOB + 1], hash[CARDCRYPT_LOOKUP_HEX], key_id[12], limit[24];
-  char issuer[17], first6[7], last4[5];
+  char hex[2 * CARDCRYPT_MAX_BLOB + 1], hash[CARDCRYPT_LOOKUP_HEX], key_id[12], limit[24], aad[8];
+  char issuer[17], masked[PAN_MAX_LEN + 1], row_id[24];
   size_t blob_len = 0;
   int kid = 0;
 
@@ -90,26 +114,33 @@ static bool put_account(PGconn *conn, const struct enrol_account *a, int64_t *id
     log_msg(LOG_ERROR, "the card account is not valid (card number, expiry YYMM or a positive limit)");
     return false;
   }
+  pan_mask(a->pan, masked, sizeof masked);
   if (!issuer_for_pan(conn, a->pan, issuer, sizeof issuer)) {
-    log_msg(LOG_ERROR, "no issuer range holds the card %.6s...%s", a->pan, a->pan + strlen(a->pan) - 4);
+    log_msg(LOG_ERROR, "no issuer range holds the card %s", masked);
     return false;
   }
-  if (card_encrypt(a->pan, blob, &blob_len, &kid) != 0 || card_lookup_hash(a->pan, hash) != 0)
+  if (card_lookup_hash(a->pan, hash) != 0 || !account_id(conn, hash, row_id))
+    return false;
+  struct card_binding bind = { .row_id = strtoll(row_id, NULL, 10), .lookup_hex = hash };
+  if (card_encrypt(a->pan, &bind, blob, &blob_len, &kid) != 0)
     return false;
   for (size_t i = 0; i < blob_len; i++)
     snprintf(hex + 2 * i, 3, "%02x", blob[i]);
   snprintf(key_id, sizeof key_id, "%d", kid);
+  snprintf(aad, sizeof aad, "%d", CARD_AAD_CURRENT);
   snprintf(limit, sizeof limit, "%" PRId64, a->credit_limit);
-  snprintf(first6, sizeof first6, "%.6s", a->pan);
-  snprintf(last4, sizeof last4, "%s", a->pan + strlen(a->pan) - 4);
-  const char *params[] = { issuer, a->holder, a->address, hex, key_id, hash, first6, last4, a->expiry, limit,
+  const char *params[] = { row_id, issuer, a->holder, a->address, hex, key_id, aad, hash, masked, a->expiry, limit,
                            a->currency ? a->currency : "392" };
-  PGresult *r = db_exec(conn, sql_account, 11, params, PGRES_TUPLES_OK);
+  PGresult *r = db_exec(conn, sql_account, 12, params, PGRES_TUPLES_OK);
   if (!r)
     return false;
-  *id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+  bool made = PQntuples(r) == 1;
+  if (made)
+    *id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+  else
+    log_msg(LOG_ERROR, "the account of card %s was enrolled meanwhile by another run; enrol it again", masked);
   PQclear(r);
-  return true;
+  return made;
 }
 
 static bool put_merchant(PGconn *conn, const struct enrol_merchant *m)

@@ -150,15 +150,18 @@ enum handler_step handler_prepare(const uint8_t *body, size_t len, struct handle
 
 static void log_authorization(const struct credit_request *rq, const struct authorize_result *res, bool dropped)
 {
-  char masked[PAN_MAX_LEN + 1];
+  char masked[PAN_MAX_LEN + 1], differs[40];
 
   pan_mask(rq->pan, masked, sizeof masked);
-  log_event(LOG_INFO, json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:b, s:b, s:b}",
+  /* a key match that is another request: what differed, never a value */
+  credit_differs_text(res->differs, differs, sizeof differs);
+  log_event(LOG_INFO, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:b, s:s, s:b, s:b}",
                                 "msg", "authorization", "card", masked, "stan", rq->stan,
-                                "terminal", rq->terminal_id, "merchant", rq->merchant_code,
-                                "amount", (json_int_t)rq->amount, "currency", rq->currency,
-                                "method", rq->method, "response_code", res->response_code,
-                                "duplicate", res->duplicate, "charged", res->charged, "dropped", dropped));
+                                "transmission_time", rq->transmission_time, "terminal", rq->terminal_id,
+                                "merchant", rq->merchant_code, "amount", (json_int_t)rq->amount,
+                                "currency", rq->currency, "method", rq->method,
+                                "response_code", res->response_code, "duplicate", res->duplicate,
+                                "differs", differs, "charged", res->charged, "dropped", dropped));
 }
 
 static bool authorize(struct handler_job *job, uint8_t *out, size_t cap, size_t *out_len)
@@ -167,11 +170,20 @@ static bool authorize(struct handler_job *job, uint8_t *out, size_t cap, size_t 
   struct authorize_result res;
   int bad = 0;
 
+  long now = (long)time(NULL);
+
   if (!credit_request_parse(&job->request, &rq, &bad)) {
+    memset(rq.pan, 0, sizeof rq.pan);
     log_refused(job->request.mti, "a mandatory field is missing or wrong", bad);
     return answer(&job->request, echo_0110, ISO_RC_FORMAT_ERROR, NULL, out, cap, out_len);
   }
-  int outcome = db_authorize(&rq, (long)time(NULL), &res);
+  /* the key needs field 7 as a full time (docs/credit-server.md) */
+  if (credit_transmission_instant(rq.transmission_time, now, &rq.transmitted_at) != 0) {
+    memset(rq.pan, 0, sizeof rq.pan);
+    log_refused(job->request.mti, "field 7 is not a date and time within half a year", ISO_F_TRANSMISSION_TIME);
+    return answer(&job->request, echo_0110, ISO_RC_FORMAT_ERROR, NULL, out, cap, out_len);
+  }
+  int outcome = db_authorize(&rq, now, &res);
   if (outcome == -2) {
     /* it may have been charged: a 96 would read as a decline and never be
      * reversed, so say nothing and let the acquirer's reversal settle it */
@@ -191,8 +203,9 @@ static bool authorize(struct handler_job *job, uint8_t *out, size_t cap, size_t 
   return answer(&job->request, echo_0110, res.response_code, res.approval_code, out, cap, out_len);
 }
 
-/* Field 90: original MTI (4), STAN (6), transmission time (10), ... */
-static bool reversal_parse(const struct iso_msg *m, struct reversal_request *rv)
+/* Field 90: original MTI (4), STAN (6), transmission time (10), ...; the
+ * time is placed in its year as the original's was (at `now`). */
+static bool reversal_parse(const struct iso_msg *m, long now, struct reversal_request *rv)
 {
   const char *orig = iso_get(m, ISO_F_ORIGINAL_DATA), *term = iso_get(m, ISO_F_TERMINAL_ID);
   const char *amount = iso_get(m, ISO_F_AMOUNT), *merchant = iso_get(m, ISO_F_MERCHANT_ID);
@@ -203,6 +216,8 @@ static bool reversal_parse(const struct iso_msg *m, struct reversal_request *rv)
     return false;
   memcpy(rv->stan, orig + 4, 6);
   memcpy(rv->transmission_time, orig + 10, 10);
+  if (credit_transmission_instant(rv->transmission_time, now, &rv->transmitted_at) != 0)
+    return false;
   credit_rtrim_copy(rv->terminal_id, sizeof rv->terminal_id, term);
   if (!rv->terminal_id[0])
     return false;
@@ -219,7 +234,7 @@ static bool reverse(struct handler_job *job, uint8_t *out, size_t cap, size_t *o
   enum reversal_outcome outcome;
   const char *code;
 
-  if (!reversal_parse(&job->request, &rv)) {
+  if (!reversal_parse(&job->request, (long)time(NULL), &rv)) {
     log_refused(job->request.mti, "field 90, 41 or 11 is missing or wrong", ISO_F_ORIGINAL_DATA);
     return answer(&job->request, echo_0410, ISO_RC_FORMAT_ERROR, NULL, out, cap, out_len);
   }

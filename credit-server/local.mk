@@ -7,7 +7,7 @@ CREDIT_LIBS = credit-server/libcredit.a $(ISO8583_LIBS) $(COMMON_LIBS) $(LIBPQ_L
 noinst_LIBRARIES += credit-server/libcredit.a
 credit_server_libcredit_a_CFLAGS = $(CREDIT_CFLAGS)
 credit_server_libcredit_a_SOURCES = \
-	credit-server/credit.h credit-server/decide.c \
+	credit-server/credit.h credit-server/decide.c credit-server/duplicate.c \
 	credit-server/controls.c credit-server/controls.h \
 	credit-server/db.c credit-server/db.h \
 	credit-server/db_authorize.c credit-server/db_reverse.c \
@@ -21,14 +21,15 @@ credit_server_credit_server_CFLAGS = $(CREDIT_CFLAGS)
 credit_server_credit_server_LDADD = $(CREDIT_LIBS)
 credit_server_credit_server_LDFLAGS = -pthread
 
-# a test tool: one ISO 8583 message from the command line, the answer printed
+# a test tool: one ISO 8583 message from the command line over the link's
+# mutual TLS, the answer printed
 noinst_PROGRAMS += tests/tools/iso-send
 tests_tools_iso_send_SOURCES = tests/tools/iso-send.c
-tests_tools_iso_send_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
+tests_tools_iso_send_CFLAGS = $(AM_CFLAGS) $(LIBSSL_CFLAGS) $(OPENSSL_CFLAGS) $(JANSSON_CFLAGS)
 tests_tools_iso_send_LDADD = $(ISO8583_LIBS) $(COMMON_LIBS)
 
-check_PROGRAMS += tests/unit/test_credit_decide tests/unit/test_credit_controls
-TESTS += tests/unit/test_credit_decide tests/unit/test_credit_controls
+check_PROGRAMS += tests/unit/test_credit_decide tests/unit/test_credit_controls tests/unit/test_credit_duplicate
+TESTS += tests/unit/test_credit_decide tests/unit/test_credit_controls tests/unit/test_credit_duplicate
 tests_unit_test_credit_decide_SOURCES = tests/unit/test_credit_decide.c
 tests_unit_test_credit_decide_CFLAGS = $(CREDIT_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_credit_decide_LDADD = $(CREDIT_LIBS) $(CMOCKA_LIBS)
@@ -37,3 +38,7 @@ tests_unit_test_credit_controls_SOURCES = tests/unit/test_credit_controls.c
 tests_unit_test_credit_controls_CFLAGS = $(CREDIT_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_credit_controls_LDADD = $(CREDIT_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_credit_controls_LDFLAGS = -pthread
+tests_unit_test_credit_duplicate_SOURCES = tests/unit/test_credit_duplicate.c
+tests_unit_test_credit_duplicate_CFLAGS = $(CREDIT_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_credit_duplicate_LDADD = $(CREDIT_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_credit_duplicate_LDFLAGS = -pthread

@@ -1,7 +1,9 @@
 /* main.c — credit-server: the reference issuer host (credit server 13).
- * Serves ISO 8583 on a loopback port (docs/credit-server.md), or runs one
- * enrolment mode and exits.  Configuration is the environment:
- * PAYGW_ISSUER_DB_URI, PAYGW_ISSUER_CARD_KEY_FILE, PAYGW_ISSUER_DB_POOL. */
+ * Serves ISO 8583 under mutual TLS (docs/credit-server.md, docs/iso8583.md),
+ * or runs one enrolment mode and exits.  Configuration is the environment:
+ * PAYGW_ISSUER_DB_URI, PAYGW_ISSUER_CARD_KEY_FILE, PAYGW_ISSUER_DB_POOL, and
+ * for the link PAYGW_CREDIT_SERVER_CERT, _SERVER_KEY, _CLIENT_CA, _ACQUIRERS
+ * (server.c). */
 #include <getopt.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
@@ -26,7 +28,9 @@ static void usage(FILE *to)
         "                     [--currency 392]   (the card number is read from standard input)\n"
         "       credit-server --enrol-merchant --merchant CODE --name NAME [--credit-code CODE]\n"
         "                     [--issuer CODE --methods 'L I R' [--installments '3 6']] [--status active|disabled]\n"
-        "environment: PAYGW_ISSUER_DB_URI, PAYGW_ISSUER_CARD_KEY_FILE, PAYGW_ISSUER_DB_POOL (8)\n",
+        "environment: PAYGW_ISSUER_DB_URI, PAYGW_ISSUER_CARD_KEY_FILE, PAYGW_ISSUER_DB_POOL (8);\n"
+        "  serving: PAYGW_CREDIT_SERVER_CERT, PAYGW_CREDIT_SERVER_KEY, PAYGW_CREDIT_CLIENT_CA,\n"
+        "  PAYGW_CREDIT_ACQUIRERS (paygw-gateway), PAYGW_CREDIT_HANDSHAKE_TIMEOUT_MS (5000)\n",
         to);
 }
 

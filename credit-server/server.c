@@ -1,11 +1,15 @@
 /* server.c — the listening socket and the connections: one thread per
- * connection reading frames (blocking work such as a database transaction
- * then holds up only its own connection), a small pool of database
- * connections shared by all (db.c), and a thread of its own for a 0100 that
- * a test control delays, so that the connection keeps serving meanwhile.
- * SIGTERM: stop accepting, let connections finish the message in hand, exit. */
+ * connection, which first completes the TLS handshake (mutual TLS: only an
+ * acquirer with a certificate of the link's CA is served, docs/iso8583.md)
+ * within the handshake time-out, then reads frames (blocking work such as a
+ * database transaction then holds up only its own connection); a small pool
+ * of database connections shared by all (db.c), and a thread of its own for
+ * a 0100 that a test control delays, so that the connection keeps serving
+ * meanwhile.  SIGTERM: stop accepting, let connections finish the message in
+ * hand, exit. */
 #include "credit-server/server.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
 #include <openssl/crypto.h>
@@ -26,18 +30,23 @@
 #include "common/log.h"
 #include "credit-server/handler.h"
 #include "iso8583/frame.h"
+#include "iso8583/tls.h"
 
 static volatile sig_atomic_t stopping;
 static long frame_timeout_ms = 5000;
 static long idle_timeout_ms = 600000;
+static long handshake_timeout_ms = 5000;
+static SSL_CTX *tls_ctx;
 static atomic_int active_threads;
 
 struct conn {
-  int fd;
-  pthread_mutex_t write_lock;
+  int fd;                      /* until the handshake; then the link's */
+  struct iso_link *link;       /* NULL until the handshake succeeded */
+  pthread_mutex_t io_lock;     /* one TLS call at a time: the reader and the writers take turns */
   atomic_int refs;             /* the reader plus each delayed job */
   int id;
-  bool broken;                 /* a send failed: the stream is out of step (under write_lock) */
+  char peer[64];               /* the peer's address, for the log */
+  bool broken;                 /* a send failed: the stream is out of step (under io_lock) */
 };
 
 struct delayed {
@@ -54,8 +63,11 @@ static void on_signal(int sig)
 static void conn_release(struct conn *c)
 {
   if (atomic_fetch_sub(&c->refs, 1) == 1) {
-    close(c->fd);
-    pthread_mutex_destroy(&c->write_lock);
+    if (c->link)
+      iso_link_close(c->link);
+    else if (c->fd >= 0)
+      close(c->fd);
+    pthread_mutex_destroy(&c->io_lock);
     free(c);
   }
 }
@@ -66,13 +78,13 @@ static void conn_release(struct conn *c)
  * reader then ends it) and later answers on it are dropped. */
 static void conn_send(struct conn *c, const uint8_t *msg, size_t len)
 {
-  pthread_mutex_lock(&c->write_lock);
-  if (!c->broken && iso_frame_send(c->fd, msg, len, 5000) != ISO_FRAME_OK) {
+  pthread_mutex_lock(&c->io_lock);
+  if (!c->broken && iso_link_send(c->link, msg, len, 5000) != ISO_FRAME_OK) {
     c->broken = true;
-    shutdown(c->fd, SHUT_RDWR);
+    shutdown(iso_link_fd(c->link), SHUT_RDWR);
     log_event(LOG_INFO, json_pack("{s:s, s:i}", "msg", "could not send an answer; closing", "connection", c->id));
   }
-  pthread_mutex_unlock(&c->write_lock);
+  pthread_mutex_unlock(&c->io_lock);
 }
 
 static void run_and_answer(struct conn *c, struct handler_job *job)
@@ -160,36 +172,89 @@ static long now_ms(void)
   return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
+/* The TLS handshake, within the handshake time-out: a peer that never
+ * completes one holds its own thread and socket that long, and nothing else.
+ * Refused peers are logged with OpenSSL's reason (never key material). */
+static void conn_handshake(struct conn *c)
+{
+  enum iso_link_fail fail;
+  char why[200];
+
+  c->link = iso_link_accept(tls_ctx, c->fd, (int)handshake_timeout_ms, &fail, why, sizeof why);
+  if (!c->link) {
+    c->fd = -1;                             /* closed by iso_link_accept */
+    const char *msg = fail == ISO_LINK_HANDSHAKE_TIMEOUT ? "TLS handshake time-out; closing"
+                      : fail == ISO_LINK_CLOSED_EARLY    ? "closed before a TLS handshake (a port probe?)"
+                                                         : "TLS handshake refused";
+    log_event(fail == ISO_LINK_CLOSED_EARLY ? LOG_DEBUG : LOG_INFO,
+              json_pack("{s:s, s:i, s:s, s:s}", "msg", msg, "connection", c->id, "peer", c->peer, "reason", why));
+    return;
+  }
+  log_event(LOG_INFO, json_pack("{s:s, s:i, s:s, s:s, s:s, s:s}", "msg", "acquirer connected", "connection", c->id,
+                                "acquirer", iso_link_peer(c->link), "peer", c->peer,
+                                "tls", iso_link_version(c->link), "cipher", iso_link_cipher(c->link)));
+}
+
+/* What has arrived, without waiting (see iso_link_read_some); *partial
+ * tells whether part of a TLS record is held, and why[] (-1) why the link
+ * is over ("" for a close_notify, an orderly end). */
+static long conn_read(struct conn *c, uint8_t *buf, size_t cap, bool *partial, char *why, size_t whylen)
+{
+  pthread_mutex_lock(&c->io_lock);
+  long got = iso_link_read_some(c->link, buf, cap);
+  *partial = got >= 0 && iso_link_partial(c->link);
+  if (got < 0)
+    snprintf(why, whylen, "%s", strstr(iso_link_error(c->link), "close_notify") ? "" : iso_link_error(c->link));
+  pthread_mutex_unlock(&c->io_lock);
+  return got;
+}
+
+static bool conn_pending(struct conn *c)
+{
+  pthread_mutex_lock(&c->io_lock);
+  bool pending = iso_link_pending(c->link);
+  pthread_mutex_unlock(&c->io_lock);
+  return pending;
+}
+
 static void *conn_main(void *arg)
 {
   struct conn *c = arg;
   uint8_t buf[2 + ISO8583_MAX_MESSAGE];
   size_t have = 0;
-  bool open = true;
+  bool open = true, partial = false;
   long partial_since = 0, last_frame = now_ms();
 
-  while (open && !(stopping && have == 0)) {
-    struct pollfd p = { c->fd, POLLIN, 0 };
-    int pr = poll(&p, 1, 250);
+  conn_handshake(c);
+  while (open && c->link && !(stopping && have == 0)) {
+    /* decrypted bytes may wait inside TLS, where poll() cannot see them */
+    struct pollfd p = { iso_link_fd(c->link), POLLIN, 0 };
+    int pr = conn_pending(c) ? 1 : poll(&p, 1, 250);
     /* a connection that sends nothing would hold a thread and a descriptor
      * for ever; an acquirer reconnects when it needs to */
-    if (have == 0 && pr == 0 && now_ms() - last_frame > idle_timeout_ms) {
+    if (have == 0 && !partial && pr == 0 && now_ms() - last_frame > idle_timeout_ms) {
       log_event(LOG_INFO, json_pack("{s:s, s:i}", "msg", "idle connection; closing", "connection", c->id));
       break;
     }
-    /* a frame begun and not finished in time is a truncated message */
-    if (have > 0 && now_ms() - partial_since > frame_timeout_ms) {
+    /* a frame (or a TLS record) begun and not finished in time is a
+     * truncated message */
+    if ((have > 0 || partial) && now_ms() - partial_since > frame_timeout_ms) {
       log_event(LOG_INFO, json_pack("{s:s, s:i, s:i}", "msg", "truncated message (frame not completed); closing",
                                     "connection", c->id, "bytes", (int)have));
       break;
     }
     if (pr <= 0)
       continue;
-    if (have == 0)
+    if (have == 0 && !partial)
       partial_since = now_ms();
-    ssize_t got = read(c->fd, buf + have, sizeof buf - have);
-    if (got <= 0)
+    char why[200];
+    long got = conn_read(c, buf + have, sizeof buf - have, &partial, why, sizeof why);
+    if (got < 0) {
+      if (*why)
+        log_event(LOG_INFO, json_pack("{s:s, s:i, s:s}", "msg", "TLS link broken; closing", "connection", c->id,
+                                      "reason", why));
       break;
+    }
     have += (size_t)got;
     for (;;) {
       const uint8_t *body;
@@ -212,7 +277,8 @@ static void *conn_main(void *arg)
     }
   }
   OPENSSL_cleanse(buf, sizeof buf);     /* 0100s held card numbers */
-  shutdown(c->fd, SHUT_RD);
+  if (c->link)
+    shutdown(iso_link_fd(c->link), SHUT_RD);
   conn_release(c);
   atomic_fetch_sub(&active_threads, 1);
   return NULL;
@@ -248,6 +314,28 @@ static int listen_on(const char *host_port)
   return fd;
 }
 
+/* "host:port" of the peer, for the log. */
+static void peer_address(int fd, char *out, size_t cap)
+{
+  struct sockaddr_storage sa;
+  socklen_t len = sizeof sa;
+  char host[INET6_ADDRSTRLEN] = "?";
+  int port = 0;
+
+  if (getpeername(fd, (struct sockaddr *)&sa, &len) == 0) {
+    if (sa.ss_family == AF_INET) {
+      struct sockaddr_in *in = (struct sockaddr_in *)&sa;
+      inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
+      port = ntohs(in->sin_port);
+    } else if (sa.ss_family == AF_INET6) {
+      struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&sa;
+      inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
+      port = ntohs(in6->sin6_port);
+    }
+  }
+  snprintf(out, cap, "%s:%d", host, port);
+}
+
 static void accept_one(int lfd, int *next_id)
 {
   int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
@@ -269,16 +357,44 @@ static void accept_one(int lfd, int *next_id)
   }
   c->fd = fd;
   c->id = ++*next_id;
+  peer_address(fd, c->peer, sizeof c->peer);
   atomic_init(&c->refs, 1);
-  pthread_mutex_init(&c->write_lock, NULL);
+  pthread_mutex_init(&c->io_lock, NULL);
   if (!start_thread(conn_main, c))
     conn_release(c);
+}
+
+/* The link's TLS context from the environment (docs/config.md): the
+ * server's certificate and key, the CA acquirers' certificates must chain
+ * to, and the acquirers served.  There is no plain-TCP mode. */
+static SSL_CTX *tls_from_environment(void)
+{
+  const char *cert = config_str("PAYGW_CREDIT_SERVER_CERT", NULL);
+  const char *key = config_str("PAYGW_CREDIT_SERVER_KEY", NULL);
+  const char *ca = config_str("PAYGW_CREDIT_CLIENT_CA", NULL);
+  const char *acquirers = config_str("PAYGW_CREDIT_ACQUIRERS", "paygw-gateway");
+  char why[200];
+
+  if (!cert || !key || !ca) {
+    log_msg(LOG_ERROR, "the ISO 8583 link needs PAYGW_CREDIT_SERVER_CERT, PAYGW_CREDIT_SERVER_KEY and "
+                       "PAYGW_CREDIT_CLIENT_CA (mutual TLS; docs/iso8583.md)");
+    return NULL;
+  }
+  SSL_CTX *ctx = iso_tls_server_ctx(ca, cert, key, acquirers, why, sizeof why);
+  if (!ctx)
+    log_event(LOG_ERROR, json_pack("{s:s, s:s, s:s, s:s}", "msg", "cannot set up TLS for the ISO 8583 link",
+                                   "reason", why, "certificate", cert, "ca", ca));
+  else
+    log_event(LOG_INFO, json_pack("{s:s, s:s, s:s, s:s}", "msg", "mutual TLS", "certificate", cert, "ca", ca,
+                                  "acquirers", acquirers));
+  return ctx;
 }
 
 int server_run(const char *host_port)
 {
   frame_timeout_ms = config_long("PAYGW_CREDIT_FRAME_TIMEOUT_MS", 5000, 100, 600000);
   idle_timeout_ms = 1000 * config_long("PAYGW_CREDIT_IDLE_TIMEOUT_S", 600, 1, 86400);
+  handshake_timeout_ms = config_long("PAYGW_CREDIT_HANDSHAKE_TIMEOUT_MS", 5000, 100, 60000);
   struct sigaction sa = { .sa_handler = on_signal };
   int next_id = 0;
 
@@ -286,9 +402,13 @@ int server_run(const char *host_port)
   sigaction(SIGTERM, &sa, NULL);
   sigaction(SIGINT, &sa, NULL);
   signal(SIGPIPE, SIG_IGN);
-  int lfd = listen_on(host_port);
-  if (lfd < 0)
+  if (!(tls_ctx = tls_from_environment()))
     return -1;
+  int lfd = listen_on(host_port);
+  if (lfd < 0) {
+    iso_tls_ctx_free(tls_ctx);
+    return -1;
+  }
   log_event(LOG_INFO, json_pack("{s:s, s:s}", "msg", "listening", "listen", host_port));
   while (!stopping) {
     struct pollfd p = { lfd, POLLIN, 0 };
@@ -300,5 +420,7 @@ int server_run(const char *host_port)
   for (int i = 0; i < 100 && atomic_load(&active_threads) > 0; i++)
     usleep(100000);
   log_event(LOG_INFO, json_pack("{s:s, s:i}", "msg", "stopped", "threads_left", atomic_load(&active_threads)));
+  if (atomic_load(&active_threads) == 0)
+    iso_tls_ctx_free(tls_ctx);             /* else a thread may still use it; the process ends anyway */
   return 0;
 }

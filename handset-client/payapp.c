@@ -7,6 +7,7 @@
 #include "handset-client/screens.h"
 #include "common/b64url.h"
 #include "common/ed25519.h"
+#include "common/pan.h"
 #include "proxlink/prompt.h"
 
 #include <stdio.h>
@@ -186,7 +187,9 @@ static int show_result(const struct gw_reply *r)
   const json_t *decline = json_object_get(r->json, "decline");
 
   if (r->status == 200 && strcmp(status, "completed") == 0) {
-    printf("Approval code %s, card %s.\n", mstr(r->json, "approval_code"), mstr(r->json, "card"));
+    char masked[PAN_MAX_LEN + 1];
+    pan_mask(mstr(r->json, "card"), masked, sizeof masked);
+    printf("Approval code %s, card %s.\n", mstr(r->json, "approval_code"), masked);
     printf("Payment has now been completed.\n");
     return EXIT_DONE;
   }

@@ -2,6 +2,7 @@
  * the check of a chosen payment method against the offered ones. */
 #include "handset-client/screens.h"
 #include "proxlink/clientutil.h"
+#include "common/pan.h"
 
 #include <string.h>
 
@@ -46,8 +47,9 @@ void screen_details(FILE *out, const json_t *d)
   }
   fprintf(out, "  Tax:           %s %s\n", money_format(json_integer_value(json_object_get(d, "tax_total")), cur, c, sizeof c), cur);
   fprintf(out, "  Total:         %s %s\n", money_format(json_integer_value(json_object_get(d, "total")), cur, a, sizeof a), cur);
-  fprintf(out, "  Card:          %s  %s\n", str(json_object_get(d, "card"), "label"),
-          str(json_object_get(d, "card"), "masked"));
+  char masked[PAN_MAX_LEN + 1];
+  pan_mask(str(json_object_get(d, "card"), "masked"), masked, sizeof masked);   /* however the gateway sent it */
+  fprintf(out, "  Card:          %s  %s\n", str(json_object_get(d, "card"), "label"), masked);
   if (*str(d, "confirm_by"))
     fprintf(out, "  Answer by:     %s\n", str(d, "confirm_by"));
 }

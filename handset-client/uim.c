@@ -75,9 +75,14 @@ static enum uim_status parse_users(struct uim_store *s, char *err, size_t errlen
     e->user_id = str_field(u, "user_id");
     e->label = str_field(u, "label");
     e->password_hash = str_field(u, "password_hash");
-    e->card_masked = str_field(u, "card_masked");
-    if (!json_is_object(u) || !proxlink_user_id_ok(e->user_id) || !e->label || !e->card_masked)
+    const char *stored_mask = str_field(u, "card_masked");
+    if (!json_is_object(u) || !proxlink_user_id_ok(e->user_id) || !e->label || !stored_mask)
       return corrupt(err, errlen, "users[]: an entry lacks a well-formed %s", "user_id, label or card_masked");
+    /* a store written under an older rule (first 6 of a short card) is
+     * shown by today's, and corrected in the file at the next rewrite */
+    pan_mask(stored_mask, e->card_masked, sizeof e->card_masked);
+    if (strcmp(stored_mask, e->card_masked) != 0)
+      json_object_set_new(u, "card_masked", json_string(e->card_masked));
     if (!e->password_hash || strncmp(e->password_hash, "$argon2id$", 10) != 0)
       return corrupt(err, errlen, "users[]: the password hash of %s is not an argon2id hash", e->user_id);
   }

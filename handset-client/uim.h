@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "common/ed25519.h"
+#include "common/pan.h"
 
 #define UIM_MAX_USERS 64
 #define UIM_MAX_BYTES (1024 * 1024)
@@ -28,7 +29,8 @@ enum uim_status {
 };
 
 struct uim_user {
-  const char *user_id, *label, *password_hash, *card_masked;   /* point into root */
+  const char *user_id, *label, *password_hash;   /* point into root */
+  char card_masked[PAN_MAX_LEN + 1];             /* the stored mask, masked again by pan_mask */
 };
 
 struct uim_store {

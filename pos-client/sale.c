@@ -3,6 +3,7 @@
  * against the gateway's bounds before it could overflow. */
 #include "pos-client/sale.h"
 #include "proxlink/clientutil.h"
+#include "common/pan.h"
 #include "common/utf8.h"
 
 #include <stdlib.h>
@@ -252,15 +253,13 @@ static const char *jstr(const json_t *o, const char *name, const char *fallback)
   return v && *v ? v : fallback;
 }
 
-/* The gateway sends the card masked (first 6, last 4); should anything with
- * more digits ever come, the POS shows and keeps none of it. */
+/* The gateway sends the card masked (pan_mask's rule: first 6 and last 4
+ * from 16 digits, else the last 4 only); should anything that shows more
+ * ever come, the POS shows and keeps none of it. */
 static const char *card_shown(const json_t *completion)
 {
   const char *card = jstr(completion, "card", "-");
-  int digits = 0;
-  for (const char *p = card; *p; p++)
-    digits += *p >= '0' && *p <= '9';
-  return digits <= 10 ? card : "(withheld)";
+  return pan_mask_conforms(card) ? card : "(withheld)";
 }
 
 /* Why a transaction did not complete, from its decline / failure / ended member. */

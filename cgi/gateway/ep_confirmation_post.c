@@ -28,6 +28,7 @@ struct confirmation {
   enum txn_access access;
   char status[32];          /* the state before, or the new one on success */
   bool changed;
+  bool card_unreadable;     /* the card did not decrypt: the transaction failed */
   json_t *answer;
 };
 
@@ -38,8 +39,10 @@ static enum db_status agree(struct db *db, struct confirmation *c, PGresult *txn
   struct method_offer offer = { 0 };
   enum db_status st;
 
-  if (methods_card_pan(txn, pan, expiry, masked) != 0)
-    return DB_HARD_ERROR;
+  if (methods_card_pan(txn, pan, expiry, masked) != 0) {
+    c->card_unreadable = true;
+    return methods_fail_unreadable_card(db, txn, "awaiting_confirmation");
+  }
   st = methods_issuer_for_pan(db, pan, issuer);
   OPENSSL_cleanse(pan, sizeof pan);
   if (st < 0)
@@ -73,6 +76,7 @@ static enum db_status confirm_in_db(struct db *db, void *ctx)
   enum db_status st;
 
   c->changed = false;
+  c->card_unreadable = false;
   json_decref(c->answer);
   c->answer = NULL;
   if ((c->access = txn_lock_for_session(db, c->rq, &txn)) != TXN_OK)
@@ -110,6 +114,9 @@ int ep_confirmation_post(struct request *rq)
   enum db_status st = db_run_transaction(rq->db, "confirmation", confirm_in_db, &c);
   if (c.access != TXN_OK)
     status = txn_reply_access(rq, c.access);
+  else if (st >= 0 && c.changed && c.card_unreadable)
+    status = reply_problem_extra(rq, PROBLEM_CARD_UNREADABLE, json_pack("{s:s}", "transaction_status", "failed"),
+                                 "%s; the transaction failed", METHODS_CARD_UNREADABLE);
   else if (st >= 0 && c.changed && c.answer)
     status = reply_json(rq, 200, json_incref(c.answer));
   else if (st >= 0 || st == DB_ABORT)

@@ -14,6 +14,7 @@
 #include "gateway/validate.h"
 #include "common/b64url.h"
 #include "common/ed25519.h"
+#include "common/pan.h"
 
 #include <openssl/crypto.h>
 #include <stdio.h>
@@ -96,10 +97,9 @@ static int check_device(struct request *rq, const json_t *body, PGresult *user)
  * joined to it: names from the merchant table, the card only masked. */
 static json_t *details(PGresult *txn, const char *confirm_by)
 {
-  char masked[32];
+  char masked[PAN_MAX_LEN + 1];
 
-  int pan_len = atoi(db_get(txn, 0, "pan_length"));
-  snprintf(masked, sizeof masked, "%s%.*s%s", db_get(txn, 0, "first6"), pan_len - 10, "*********", db_get(txn, 0, "last4"));
+  pan_mask(db_get(txn, 0, "card_pan_masked"), masked, sizeof masked);   /* stored masked; the rule again */
   json_t *items = json_loads(db_get(txn, 0, "items"), 0, NULL);
   json_t *answer = json_pack(
       "{s:s, s:s, s:{s:s, s:s}, s:s, s:o, s:I, s:I, s:s, s:s, s:{s:s, s:s}, s:s}",

@@ -32,7 +32,7 @@ static const struct field method_spec[] = {
   { NULL }
 };
 
-enum refusal { R_NONE, R_ACCESS, R_STATE, R_NOT_OFFERED, R_DB };
+enum refusal { R_NONE, R_ACCESS, R_STATE, R_NOT_OFFERED, R_CARD, R_DB };
 
 struct choice {
   struct request *rq;
@@ -67,7 +67,9 @@ static enum db_status record_in_db(struct db *db, void *ctx)
     st = DB_NO_ROWS;
   } else if (st >= 0) {
     st = payment_begin(db, txn, c->method, c->installments, &c->pay);
-    if (st == DB_NO_ROWS) {
+    if (c->pay.card_unreadable && st >= 0) {
+      c->refusal = R_CARD;               /* the failure is committed, nothing sent */
+    } else if (st == DB_NO_ROWS) {
       c->refusal = R_STATE;
       st = DB_ABORT;
     } else if (st >= 0) {
@@ -109,7 +111,8 @@ int ep_payment_method_post(struct request *rq)
   c.method = json_string_value(json_object_get(body, "method"));
   c.installments = (int)json_integer_value(json_object_get(body, "installments"));
   /* nothing is sent unless step 1 committed */
-  if (db_run_transaction(rq->db, "record authorization", record_in_db, &c) < 0 && c.refusal == R_NONE)
+  if (db_run_transaction(rq->db, "record authorization", record_in_db, &c) < 0
+      && (c.refusal == R_NONE || c.refusal == R_CARD))
     c.refusal = R_DB;
   switch (c.refusal) {
   case R_ACCESS:
@@ -121,6 +124,10 @@ int ep_payment_method_post(struct request *rq)
   case R_NOT_OFFERED:
     status = reply_problem(rq, PROBLEM_METHOD_NOT_OFFERED, "method %s%s is not offered for this card at this shop",
                            c.method, c.installments ? " with that installment count" : "");
+    break;
+  case R_CARD:
+    status = reply_problem_extra(rq, PROBLEM_CARD_UNREADABLE, json_pack("{s:s}", "transaction_status", "failed"),
+                                 "%s; the transaction failed", METHODS_CARD_UNREADABLE);
     break;
   case R_DB:
     status = reply_db_failed(rq, "the database is not reachable");

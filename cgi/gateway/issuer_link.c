@@ -2,31 +2,81 @@
  * time, so one connection carries at most one outstanding message.  After a
  * time-out the connection is closed (a frame may be half read), so a late
  * answer never reaches the next request; any other stray answer is dropped
- * by matching MTI and STAN. */
+ * by matching MTI and STAN.  The connection is mutual TLS (lib/iso8583/
+ * tls.h): this process presents the gateway's client certificate and sends
+ * nothing to a server whose certificate does not chain to the link's CA and
+ * name the credit server.  The settings are read from the environment on
+ * first use, so any gateway process that uses this file gets them. */
 #include "gateway/issuer_link.h"
 #include "gateway/settings.h"
+#include "common/config.h"
 #include "common/log.h"
 #include "iso8583/frame.h"
 #include "iso8583/iso8583.h"
+#include "iso8583/tls.h"
 
-#include <errno.h>
 #include <openssl/crypto.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
-#include <unistd.h>
 
-#define CONNECT_TIMEOUT_MS 1000
-
-static int link_fd = -1;
+static struct iso_link *link;
+static SSL_CTX *link_ctx;
+static const char *server_name;      /* the name the credit server's certificate must carry */
+static long connect_timeout_ms;      /* TCP connect and TLS handshake together */
 
 static void link_close(void)
 {
-  if (link_fd >= 0)
-    close(link_fd);
-  link_fd = -1;
+  iso_link_close(link);
+  link = NULL;
+}
+
+/* The TLS context, made on first use from the environment (docs/config.md).
+ * NULL (logged) while a setting is missing or a file unreadable: every
+ * message then goes unanswered, and the next one tries again. */
+static SSL_CTX *tls_context(void)
+{
+  char why[200];
+
+  if (link_ctx)
+    return link_ctx;
+  const char *ca = config_str("PAYGW_CREDIT_CA", NULL);
+  const char *cert = config_str("PAYGW_CREDIT_CLIENT_CERT", NULL);
+  const char *key = config_str("PAYGW_CREDIT_CLIENT_KEY", NULL);
+  server_name = config_str("PAYGW_CREDIT_SERVER_NAME", NULL);
+  connect_timeout_ms = config_long("PAYGW_CREDIT_CONNECT_TIMEOUT_MS", 1000, 100, 60000);
+  if (!ca || !cert || !key) {
+    log_msg(LOG_ERROR, "the credit server link needs PAYGW_CREDIT_CA, PAYGW_CREDIT_CLIENT_CERT and "
+                       "PAYGW_CREDIT_CLIENT_KEY (mutual TLS; docs/iso8583.md)");
+    return NULL;
+  }
+  if (!(link_ctx = iso_tls_client_ctx(ca, cert, key, why, sizeof why)))
+    log_event(LOG_ERROR, json_pack("{s:s, s:s, s:s, s:s}", "msg", "cannot set up TLS for the credit server link",
+                                   "reason", why, "certificate", cert, "ca", ca));
+  return link_ctx;
+}
+
+/* Opens the link within the connect time-out (and never past the caller's). */
+static bool link_open(long timeout_ms)
+{
+  enum iso_link_fail fail;
+  char why[200];
+  SSL_CTX *ctx = tls_context();
+
+  if (!ctx)
+    return false;
+  link = iso_link_connect(ctx, settings.credit_addr, server_name,
+                          (int)(timeout_ms < connect_timeout_ms ? timeout_ms : connect_timeout_ms), &fail, why,
+                          sizeof why);
+  if (link)
+    return true;
+  if (fail == ISO_LINK_NO_CONNECTION)
+    log_msg(LOG_WARN, "credit server %s is not reachable", settings.credit_addr);
+  else
+    log_event(LOG_WARN, json_pack("{s:s, s:s, s:s}", "msg", "credit server refused: no TLS link", "credit_server",
+                                  settings.credit_addr, "reason", why));
+  return false;
 }
 
 void issuer_terminal_field(const char *terminal_code, char out[9])
@@ -50,15 +100,14 @@ static long elapsed_ms(const struct timespec *since)
 }
 
 /* True when the kept connection can carry the next message: the credit
- * server has not closed it (after a restart of the server its FIN waits
- * here, and across a network the next send() would still succeed, so the
- * loss would only show as a missing answer) and nothing unasked-for waits
- * on it. */
+ * server has not closed it (after a restart of the server its close_notify
+ * or FIN waits here, and across a network the next send would still
+ * succeed, so the loss would only show as a missing answer) and nothing
+ * unasked-for waits on it.  TLS records without data are consumed on the
+ * way (iso_link_usable). */
 static bool link_usable(void)
 {
-  char byte;
-  ssize_t n = recv(link_fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-  return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+  return iso_link_usable(link);
 }
 
 /* Sends msg, on a new connection when the kept one has gone away.  Sending
@@ -75,13 +124,11 @@ static int send_message(const struct iso_msg *msg, long timeout_ms)
     return -1;
   }
   for (int attempt = 0; attempt < 2 && rc != 0; attempt++) {
-    if (link_fd >= 0 && !link_usable())
+    if (link && !link_usable())
       link_close();
-    if (link_fd < 0 && (link_fd = iso_connect(settings.credit_addr, CONNECT_TIMEOUT_MS)) < 0) {
-      log_msg(LOG_WARN, "credit server %s is not reachable", settings.credit_addr);
+    if (!link && !link_open(timeout_ms))
       break;
-    }
-    if (iso_frame_send(link_fd, buf, len, (int)timeout_ms) == ISO_FRAME_OK)
+    if (iso_link_send(link, buf, len, (int)timeout_ms) == ISO_FRAME_OK)
       rc = 0;
     else
       link_close();
@@ -102,8 +149,14 @@ static int await_answer(const char *mti, const char *stan, struct iso_msg *answe
     long left = timeout_ms - elapsed_ms(&start);
     if (left <= 0)
       return -1;
-    int rc = iso_frame_recv(link_fd, buf, sizeof buf, &len, (int)left);
+    int rc = iso_link_recv(link, buf, sizeof buf, &len, (int)left);
     if (rc != ISO_FRAME_OK) {
+      /* an alert (the credit server refused our certificate after a TLS 1.3
+       * handshake), or it closed the link: say so; a time-out is the
+       * caller's to log */
+      if (rc == ISO_FRAME_CLOSED && *iso_link_error(link))
+        log_event(LOG_WARN, json_pack("{s:s, s:s}", "msg", "credit server closed the link", "reason",
+                                      iso_link_error(link)));
       link_close();    /* a frame may be half read: the stream cannot be trusted */
       return -1;
     }

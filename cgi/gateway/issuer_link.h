@@ -28,8 +28,9 @@ struct issuer_answer {
 
 enum issuer_result { ISSUER_ANSWERED, ISSUER_NO_ANSWER };
 
-/* Field 41 from a terminal code: its first 8 characters, space padded. */
-void issuer_terminal_field(const char *terminal_code, char out[9]);
+/* Field 41 from the terminal's ISO terminal ID (gateway.terminals.
+ * iso_terminal_id: 1-8 characters, unique per terminal), space padded. */
+void issuer_terminal_field(const char *iso_terminal_id, char out[9]);
 
 /* Field 7 now. */
 void issuer_transmission_time(char out[11]);

@@ -2,7 +2,9 @@
 #include "gateway/methods.h"
 #include "gateway/cache.h"
 #include "gateway/db/queries.h"
+#include "gateway/txn.h"
 #include "common/cardcrypt.h"
+#include "common/log.h"
 #include "common/pan.h"
 
 #include <openssl/crypto.h>
@@ -113,11 +115,31 @@ int methods_card_pan(PGresult *txn, char pan[20], char expiry[5], char masked[24
 {
   unsigned char blob[CARDCRYPT_MAX_BLOB];
   size_t len = 0;
+  struct card_binding bind = { .row_id = strtoll(db_get(txn, 0, "card_id"), NULL, 10),
+                               .lookup_hex = db_get(txn, 0, "card_lookup") };
 
   if (OPENSSL_hexstr2buf_ex(blob, sizeof blob, &len, db_get(txn, 0, "card_ciphertext"), '\0') != 1
-      || card_decrypt(atoi(db_get(txn, 0, "card_key_id")), blob, len, pan, 20) != 0)
+      || card_decrypt(atoi(db_get(txn, 0, "card_key_id")), atoi(db_get(txn, 0, "card_aad")), &bind, blob, len, pan,
+                      20) != 0) {
+    log_msg(LOG_ERROR, "card %s of transaction %s cannot be decrypted: its ciphertext was not sealed for this "
+            "card row and lookup hash (moved from another row?), or data key %s is not in the card key file",
+            db_get(txn, 0, "card_id"), db_get(txn, 0, "number"), db_get(txn, 0, "card_key_id"));
     return -1;
+  }
   snprintf(expiry, 5, "%s", db_get(txn, 0, "card_expiry"));
   pan_mask(pan, masked, 24);
   return 0;
+}
+
+enum db_status methods_fail_unreadable_card(struct db *db, PGresult *txn, const char *expected)
+{
+  const char *params[] = { db_get(txn, 0, "id"), "failed", expected, "card_unreadable", METHODS_CARD_UNREADABLE,
+                           NULL };
+  enum db_status st = db_run(db, &q_txn_finish, params);
+  struct txn_ref ref;
+
+  if (st != DB_ONE_ROW)
+    return st < 0 ? st : DB_ABORT;
+  txn_ref_from(txn, &ref);
+  return txn_notify_handset(db, &ref, "failed", NULL, METHODS_CARD_UNREADABLE);
 }

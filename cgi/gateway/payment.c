@@ -45,15 +45,15 @@ enum db_status payment_begin(struct db *db, PGresult *txn, const char *method, i
                   strtoll(db_get(txn, 0, "total"), NULL, 10));
   p->auth.installments = installments;
   if (methods_card_pan(txn, p->pan, p->expiry, p->masked) != 0) {
-    log_msg(LOG_ERROR, "cannot decrypt the card of transaction %s (card key file?)", p->ref.number);
-    return DB_HARD_ERROR;
+    p->card_unreadable = true;           /* logged; nothing is sent */
+    return methods_fail_unreadable_card(db, txn, "awaiting_method");
   }
   snprintf(count, sizeof count, "%d", installments);
   const char *moved[] = { p->ref.id, method, count, p->masked };
   if ((st = db_run(db, &q_txn_authorizing, moved)) != DB_ONE_ROW)
     return st;
   issuer_transmission_time(p->auth.transmission_time);
-  issuer_terminal_field(db_get(txn, 0, "terminal_code"), p->auth.terminal_field);
+  issuer_terminal_field(db_get(txn, 0, "iso_terminal_id"), p->auth.terminal_field);
   const char *record[] = { p->ref.id, p->ref.user_id, p->auth.transmission_time, p->auth.terminal_field };
   if ((st = db_exec(db, &q_auth_record, record, &res)) != DB_ONE_ROW)
     return st < 0 ? st : DB_HARD_ERROR;

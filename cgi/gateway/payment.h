@@ -18,6 +18,7 @@ struct payment {
   char method[3], currency_alpha[4], currency_numeric[4], merchant_code[33];
   struct issuer_answer answer;
   enum payment_outcome outcome;
+  bool card_unreadable;             /* payment_begin: the card did not decrypt, the transaction failed */
 };
 
 /* Fills what the 0100 and its reversals share and points p->auth at p's
@@ -26,7 +27,9 @@ void payment_prepare(struct payment *p, const char *currency_alpha, const char *
 
 /* Step 1, inside the caller's database transaction on the locked row txn:
  * decrypts the card, moves the transaction to authorizing (guarded) and
- * records the authorization.  DB_NO_ROWS when the state moved meanwhile. */
+ * records the authorization.  DB_NO_ROWS when the state moved meanwhile.
+ * A card that does not decrypt sets p->card_unreadable and ends the
+ * transaction as failed instead (methods_fail_unreadable_card). */
 enum db_status payment_begin(struct db *db, PGresult *txn, const char *method, int installments, struct payment *p);
 
 /* Steps 2 and 3: send, await, record the outcome (or fail and reverse). */

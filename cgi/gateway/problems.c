@@ -25,6 +25,7 @@ static const struct problem_info problems[PROBLEM_COUNT] = {
   [PROBLEM_OUTCOME_UNKNOWN] = { "outcome_unknown", 503, "The database connection broke during the commit; whether the request took effect is unknown" },
   [PROBLEM_ISSUER_UNAVAILABLE] = { "issuer_unavailable", 502, "The issuer's credit server did not answer in time" },
   [PROBLEM_INTERNAL] = { "internal_error", 500, "Internal error" },
+  [PROBLEM_CARD_UNREADABLE] = { "card_unreadable", 500, "The card on file cannot be read" },
 };
 
 const struct problem_info *problem_info(enum problem p)

@@ -394,27 +394,58 @@ bool cardkeys_has_key(int key_id)
   return find_key(key_id) != NULL;
 }
 
-/* The key id is authenticated with the ciphertext, so a blob cannot be
- * passed off as belonging to another key. */
-static void make_aad(int key_id, char aad[32], int *aad_len)
+static bool lookup_hex_ok(const char *hex)
 {
-  *aad_len = snprintf(aad, 32, "paygw-card-v1:%d", key_id);
+  if (!hex || strlen(hex) != 2 * 32)
+    return false;
+  for (const char *p = hex; *p; p++)
+    if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+      return false;
+  return true;
 }
 
-int card_encrypt(const char *pan, unsigned char *blob, size_t *blob_len, int *key_id)
+static void put_be(unsigned char *out, unsigned long long v, int bytes)
+{
+  for (int i = bytes - 1; i >= 0; i--, v >>= 8)
+    out[i] = (unsigned char)(v & 0xff);
+}
+
+int card_aad(int version, int key_id, const struct card_binding *b, unsigned char out[CARDCRYPT_AAD_MAX])
+{
+  if (key_id <= 0)
+    return -1;
+  if (version == CARD_AAD_V1)    /* rows sealed before the binding: the key ID only */
+    return snprintf((char *)out, CARDCRYPT_AAD_MAX, "paygw-card-v1:%d", key_id);
+  if (version != CARD_AAD_V2 || !b || b->row_id <= 0 || !lookup_hex_ok(b->lookup_hex))
+    return -1;
+  /* fixed-width fields after a tag that no v1 text starts with ("paygw-card"
+   * then the byte 2, where v1 has '-'): one byte string, one meaning */
+  memcpy(out, "paygw-card", 10);
+  out[10] = CARD_AAD_V2;
+  put_be(out + 11, (unsigned long long)key_id, 4);
+  put_be(out + 15, (unsigned long long)b->row_id, 8);
+  for (int i = 0; i < 32; i++) {
+    unsigned v;
+    sscanf(b->lookup_hex + 2 * i, "%2x", &v);
+    out[23 + i] = (unsigned char)v;
+  }
+  return CARDCRYPT_AAD_V2_LEN;
+}
+
+int card_encrypt_as(int aad_version, const char *pan, const struct card_binding *b, unsigned char *blob,
+                    size_t *blob_len, int *key_id)
 {
   const struct data_key *k = keys.n_data ? &keys.data[keys.n_data - 1] : NULL;
   size_t pan_len = strlen(pan);
-  char aad[32];
+  unsigned char aad[CARDCRYPT_AAD_MAX];
   int aad_len, n, fin, rc = -1;
 
-  if (!k || pan_len > 32)
+  if (!k || pan_len > 32 || (aad_len = card_aad(aad_version, k->id, b, aad)) < 0)
     return -1;
   EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
-  make_aad(k->id, aad, &aad_len);
   if (ctx && RAND_bytes(blob, CARDCRYPT_IV_LEN) == 1
       && EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, k->key, blob) == 1
-      && EVP_EncryptUpdate(ctx, NULL, &n, (const unsigned char *)aad, aad_len) == 1
+      && EVP_EncryptUpdate(ctx, NULL, &n, aad, aad_len) == 1
       && EVP_EncryptUpdate(ctx, blob + CARDCRYPT_IV_LEN, &n, (const unsigned char *)pan, (int)pan_len) == 1
       && EVP_EncryptFinal_ex(ctx, blob + CARDCRYPT_IV_LEN + n, &fin) == 1
       && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, CARDCRYPT_TAG_LEN,
@@ -427,32 +458,53 @@ int card_encrypt(const char *pan, unsigned char *blob, size_t *blob_len, int *ke
   return rc;
 }
 
-int card_decrypt(int key_id, const unsigned char *blob, size_t blob_len, char *pan, size_t pan_len)
+int card_encrypt(const char *pan, const struct card_binding *b, unsigned char *blob, size_t *blob_len, int *key_id)
 {
-  const struct data_key *k = find_key(key_id);
-  char aad[32];
-  int aad_len, n, fin, rc = -1;
+  return card_encrypt_as(CARD_AAD_CURRENT, pan, b, blob, blob_len, key_id);
+}
 
-  if (!k || blob_len <= CARDCRYPT_IV_LEN + CARDCRYPT_TAG_LEN || blob_len > CARDCRYPT_MAX_BLOB)
-    return -1;
+/* AES-256-GCM open of blob under k with aad into pan (NUL-terminated). */
+static int open_blob(const struct data_key *k, const unsigned char *aad, int aad_len, const unsigned char *blob,
+                     size_t blob_len, char *pan, size_t pan_len)
+{
+  int n, fin, rc = -1;
   int ct_len = (int)(blob_len - CARDCRYPT_IV_LEN - CARDCRYPT_TAG_LEN);
+
   if ((size_t)ct_len >= pan_len)
     return -1;
   EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
-  make_aad(key_id, aad, &aad_len);
   if (ctx && EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, k->key, blob) == 1
-      && EVP_DecryptUpdate(ctx, NULL, &n, (const unsigned char *)aad, aad_len) == 1
+      && EVP_DecryptUpdate(ctx, NULL, &n, aad, aad_len) == 1
       && EVP_DecryptUpdate(ctx, (unsigned char *)pan, &n, blob + CARDCRYPT_IV_LEN, ct_len) == 1
       && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, CARDCRYPT_TAG_LEN,
                              (void *)(blob + blob_len - CARDCRYPT_TAG_LEN)) == 1
       && EVP_DecryptFinal_ex(ctx, (unsigned char *)pan + n, &fin) == 1) {
     pan[n + fin] = '\0';
     rc = 0;
-  } else {
-    OPENSSL_cleanse(pan, pan_len);
   }
   EVP_CIPHER_CTX_free(ctx);
   return rc;
+}
+
+int card_decrypt(int key_id, int aad_version, const struct card_binding *b, const unsigned char *blob,
+                 size_t blob_len, char *pan, size_t pan_len)
+{
+  const struct data_key *k = find_key(key_id);
+  unsigned char aad[CARDCRYPT_AAD_MAX];
+  char lookup[CARDCRYPT_LOOKUP_HEX];
+  int aad_len = card_aad(aad_version, key_id, b, aad);
+
+  if (!k || aad_len < 0 || !b || !lookup_hex_ok(b->lookup_hex) || pan_len == 0
+      || blob_len <= CARDCRYPT_IV_LEN + CARDCRYPT_TAG_LEN || blob_len > CARDCRYPT_MAX_BLOB)
+    return -1;
+  /* the number must also be the one the row's lookup hash names: for a v1
+   * row (whose AAD names neither row nor hash) the only tie to its row */
+  if (open_blob(k, aad, aad_len, blob, blob_len, pan, pan_len) != 0 || card_lookup_hash(pan, lookup) != 0
+      || CRYPTO_memcmp(lookup, b->lookup_hex, CARDCRYPT_LOOKUP_HEX - 1) != 0) {
+    OPENSSL_cleanse(pan, pan_len);
+    return -1;
+  }
+  return 0;
 }
 
 int card_lookup_hash(const char *pan, char out[CARDCRYPT_LOOKUP_HEX])

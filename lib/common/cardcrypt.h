@@ -7,7 +7,8 @@
  *     lookup-key <64 hex digits>        exactly one
  * A data-key ID appears once only; at most 32 data keys.
  * Rotation: `paygw-admin keys rotate` adds a data-key line, then restart the
- * workers and run `paygw-admin cards reencrypt` to move old rows to it. */
+ * workers and run `paygw-admin cards reencrypt` to move old rows to it (it
+ * also seals rows of an older AAD format again, bound to their row). */
 #ifndef PAYGW_CARDCRYPT_H
 #define PAYGW_CARDCRYPT_H
 
@@ -41,14 +42,50 @@ int cardkeys_current_id(void);
 /* True when the loaded key file holds data key `key_id`. */
 bool cardkeys_has_key(int key_id);
 
-/* Encrypts pan under the current key into blob (>= CARDCRYPT_MAX_BLOB bytes):
- * iv || ciphertext || tag.  Sets *blob_len and *key_id.  Returns 0 or -1. */
-int card_encrypt(const char *pan, unsigned char *blob, size_t *blob_len, int *key_id);
+/* What a card's ciphertext is bound to, authenticated as the AES-GCM
+ * associated data (AAD): a ciphertext copied into another row, or next to
+ * another lookup hash, fails to decrypt. */
+struct card_binding {
+  long long row_id;               /* the id of the row that holds it (> 0) */
+  const char *lookup_hex;         /* the row's lookup hash: 64 lower-case hex digits */
+};
 
-/* Decrypts a blob made by card_encrypt with key `key_id` into pan
- * (>= 20 bytes).  Returns 0, or -1 when the key is unknown or the blob was
- * tampered with.  The caller wipes pan with OPENSSL_cleanse after use. */
-int card_decrypt(int key_id, const unsigned char *blob, size_t blob_len, char *pan, size_t pan_len);
+/* AAD formats, recorded per row (gateway.cards.pan_aad,
+ * issuer.card_accounts.card_aad):
+ *   1  "paygw-card-v1:<key id>" as text: rows sealed before migration 0011;
+ *      read only, until `paygw-admin cards reencrypt` moves them to 2
+ *   2  "paygw-card" · the byte 2 · key id (4 bytes) · row id (8 bytes) ·
+ *      lookup hash (32 bytes), integers big-endian: fixed widths, so one
+ *      byte string has one meaning */
+#define CARD_AAD_V1 1
+#define CARD_AAD_V2 2
+#define CARD_AAD_CURRENT CARD_AAD_V2
+#define CARDCRYPT_AAD_V2_LEN 55
+#define CARDCRYPT_AAD_MAX 64
+
+/* The AAD of format `version` for key_id and b (b unused by format 1) into
+ * out; returns its length, or -1 when version, key_id or b is not valid. */
+int card_aad(int version, int key_id, const struct card_binding *b, unsigned char out[CARDCRYPT_AAD_MAX]);
+
+/* Encrypts pan under the current key, bound to b (AAD format
+ * CARD_AAD_CURRENT), into blob (>= CARDCRYPT_MAX_BLOB bytes): iv ||
+ * ciphertext || tag.  Sets *blob_len and *key_id.  Returns 0 or -1.  The
+ * row's id must be known first (take it from the table's sequence). */
+int card_encrypt(const char *pan, const struct card_binding *b, unsigned char *blob, size_t *blob_len, int *key_id);
+
+/* card_encrypt with another AAD format: only for tests that make a row as
+ * it was before migration 0011 (format 1), to prove it is still read and
+ * re-encrypted. */
+int card_encrypt_as(int aad_version, const char *pan, const struct card_binding *b, unsigned char *blob,
+                    size_t *blob_len, int *key_id);
+
+/* Decrypts a blob that key `key_id` sealed with AAD format aad_version for
+ * b into pan (>= 20 bytes), and checks that the number's lookup hash is
+ * b->lookup_hex.  Returns 0, or -1 when the key is unknown, the blob was
+ * tampered with or belongs to another row or lookup hash (pan wiped).  The
+ * caller wipes pan with OPENSSL_cleanse after use. */
+int card_decrypt(int key_id, int aad_version, const struct card_binding *b, const unsigned char *blob,
+                 size_t blob_len, char *pan, size_t pan_len);
 
 /* HMAC-SHA256(lookup key, pan) as 64 lower-case hex digits + NUL. */
 int card_lookup_hash(const char *pan, char out[CARDCRYPT_LOOKUP_HEX]);

@@ -35,19 +35,48 @@ bool pan_is_valid(const char *pan)
   return sum % 10 == 0;
 }
 
+/* How many leading digits a card number of len digits may show: 6 while
+ * that still hides PAN_MASK_MIN_HIDDEN or more (16 digits and up), else 0. */
+static size_t mask_head(size_t len)
+{
+  return len >= 6 + PAN_MASK_MIN_HIDDEN + 4 ? 6 : 0;
+}
+
+/* True when s is PAN_MIN_LEN..PAN_MAX_LEN characters, each a digit or '*'. */
+static bool mask_input_ok(const char *s, size_t len)
+{
+  if (len < PAN_MIN_LEN || len > PAN_MAX_LEN)
+    return false;
+  for (size_t i = 0; i < len; i++)
+    if ((s[i] < '0' || s[i] > '9') && s[i] != '*')
+      return false;
+  return true;
+}
+
 void pan_mask(const char *pan, char *out, size_t outlen)
 {
-  size_t len = strlen(pan);
+  size_t len = pan ? strlen(pan) : 0;
 
   if (outlen == 0)
     return;
-  if (len < 10 || len + 1 > outlen) {   /* too short to show any digit safely */
-    snprintf(out, outlen, "****");
+  if (!mask_input_ok(pan, len) || len + 1 > outlen) {
+    snprintf(out, outlen, "****");      /* not a card number: no digit shown */
     return;
   }
+  size_t head = mask_head(len);
   for (size_t i = 0; i < len; i++)
-    out[i] = (i < 6 || i >= len - 4) ? pan[i] : '*';
+    out[i] = (i < head || i >= len - 4) ? pan[i] : '*';
   out[len] = '\0';
+}
+
+bool pan_mask_conforms(const char *shown)
+{
+  char again[PAN_MAX_LEN + 1];
+
+  if (!shown || !mask_input_ok(shown, strlen(shown)))
+    return false;
+  pan_mask(shown, again, sizeof again);
+  return strcmp(again, shown) == 0;
 }
 
 bool expiry_is_wellformed(const char *yymm)

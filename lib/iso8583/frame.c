@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "iso8583/frame.h"
 #include "iso8583/iso8583.h"
+#include "iso8583/wait.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,18 +18,17 @@
 #include <time.h>
 #include <unistd.h>
 
-static long now_ms(void)
+long iso_now_ms(void)
 {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
-/* Waits for `events` on fd until the deadline: 1 ready, 0 time-out, -1 error. */
-static int wait_fd(int fd, short events, long deadline)
+int iso_wait_fd(int fd, short events, long deadline)
 {
   for (;;) {
-    long left = deadline - now_ms();
+    long left = deadline - iso_now_ms();
     if (left <= 0)
       return 0;
     struct pollfd p = { fd, events, 0 };
@@ -66,7 +66,7 @@ static int connect_one(const struct addrinfo *ai, long deadline)
   int flags = fcntl(fd, F_GETFL);
   fcntl(fd, F_SETFL, flags | O_NONBLOCK);
   int rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
-  if (rc != 0 && errno == EINPROGRESS && wait_fd(fd, POLLOUT, deadline) == 1) {
+  if (rc != 0 && errno == EINPROGRESS && iso_wait_fd(fd, POLLOUT, deadline) == 1) {
     int err = 0;
     socklen_t len = sizeof err;
     rc = (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0) ? 0 : -1;
@@ -86,7 +86,7 @@ int iso_connect(const char *host_port, int timeout_ms)
   char host[256];
   const char *port;
   struct addrinfo hints = { 0 }, *list;
-  long deadline = now_ms() + timeout_ms;
+  long deadline = iso_now_ms() + timeout_ms;
   int fd = -1;
 
   if (!host_port || split_host_port(host_port, host, sizeof host, &port) != 0)
@@ -112,7 +112,7 @@ static int write_all(int fd, const uint8_t *p, size_t n, long deadline)
     }
     if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
       return ISO_FRAME_CLOSED;
-    int rc = wait_fd(fd, POLLOUT, deadline);
+    int rc = iso_wait_fd(fd, POLLOUT, deadline);
     if (rc <= 0)
       return rc == 0 ? ISO_FRAME_TIMEOUT : ISO_FRAME_CLOSED;
   }
@@ -122,7 +122,7 @@ static int write_all(int fd, const uint8_t *p, size_t n, long deadline)
 static int read_all(int fd, uint8_t *p, size_t n, long deadline)
 {
   while (n > 0) {
-    int rc = wait_fd(fd, POLLIN, deadline);
+    int rc = iso_wait_fd(fd, POLLIN, deadline);
     if (rc <= 0)
       return rc == 0 ? ISO_FRAME_TIMEOUT : ISO_FRAME_CLOSED;
     ssize_t r = recv(fd, p, n, MSG_DONTWAIT);
@@ -139,7 +139,7 @@ static int read_all(int fd, uint8_t *p, size_t n, long deadline)
 int iso_frame_send(int fd, const uint8_t *msg, size_t len, int timeout_ms)
 {
   uint8_t head[2];
-  long deadline = now_ms() + timeout_ms;
+  long deadline = iso_now_ms() + timeout_ms;
 
   if (len == 0 || len > ISO8583_MAX_MESSAGE)
     return ISO_FRAME_TOO_LONG;
@@ -152,7 +152,7 @@ int iso_frame_send(int fd, const uint8_t *msg, size_t len, int timeout_ms)
 int iso_frame_recv(int fd, uint8_t *buf, size_t cap, size_t *len, int timeout_ms)
 {
   uint8_t head[2];
-  long deadline = now_ms() + timeout_ms;
+  long deadline = iso_now_ms() + timeout_ms;
   int rc = read_all(fd, head, 2, deadline);
 
   if (rc != ISO_FRAME_OK)

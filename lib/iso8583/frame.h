@@ -1,7 +1,8 @@
-/* frame.h — ISO 8583 messages on TCP: each message is preceded by its length
- * as 2 bytes, big-endian.  Blocking sockets with poll()-based time-outs, used
- * by the gateway, the POS and the tests; the credit server frames its own
- * non-blocking connections with iso_frame_parse. */
+/* frame.h — ISO 8583 messages on a stream: each message is preceded by its
+ * length as 2 bytes, big-endian.  The functions here frame on plain blocking
+ * TCP sockets with poll()-based time-outs; the link between the gateway and
+ * the credit server carries the same frames inside mutual TLS (tls.h), and
+ * the credit server cuts them out of what it reads with iso_frame_parse. */
 #ifndef PAYGW_ISO8583_FRAME_H
 #define PAYGW_ISO8583_FRAME_H
 

@@ -126,6 +126,7 @@ int iso_method_decode(const char *field48, char method[3], int *installments);
 #define ISO_RC_EXPIRED_CARD      "54"
 #define ISO_RC_NOT_PERMITTED     "57"
 #define ISO_RC_ORIGINAL_NOT_FOUND "25"
+#define ISO_RC_DUPLICATE         "94"   /* a 0100 under another's key that is not that request */
 #define ISO_RC_SYSTEM_ERROR      "96"
 
 /* An English reason for a response code ("over the credit limit"); never NULL. */

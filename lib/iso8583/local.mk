@@ -1,11 +1,14 @@
-# lib/iso8583 — the ISO 8583:1987 codec and its TCP framing, used by the
-# gateway, the credit server and the tests (docs/iso8583.md).
+# lib/iso8583 — the ISO 8583:1987 codec, its framing, and the link under
+# mutual TLS, used by the gateway, the credit server and the tests
+# (docs/iso8583.md).
 noinst_LIBRARIES += lib/iso8583/libiso8583.a
 lib_iso8583_libiso8583_a_SOURCES = \
 	lib/iso8583/iso8583.c lib/iso8583/iso8583.h \
 	lib/iso8583/fields.c lib/iso8583/method.c \
-	lib/iso8583/frame.c lib/iso8583/frame.h
-ISO8583_LIBS = lib/iso8583/libiso8583.a
+	lib/iso8583/frame.c lib/iso8583/frame.h lib/iso8583/wait.h \
+	lib/iso8583/tls.c lib/iso8583/tls_ctx.c lib/iso8583/tls.h lib/iso8583/tls_internal.h
+lib_iso8583_libiso8583_a_CFLAGS = $(AM_CFLAGS) $(LIBSSL_CFLAGS) $(OPENSSL_CFLAGS)
+ISO8583_LIBS = lib/iso8583/libiso8583.a $(LIBSSL_LIBS) $(OPENSSL_LIBS) -lpthread
 
 check_PROGRAMS += tests/unit/test_iso8583
 TESTS += tests/unit/test_iso8583
@@ -24,3 +27,9 @@ TESTS += tests/unit/test_iso8583_frame
 tests_unit_test_iso8583_frame_SOURCES = tests/unit/test_iso8583_frame.c
 tests_unit_test_iso8583_frame_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) -pthread
 tests_unit_test_iso8583_frame_LDADD = $(ISO8583_LIBS) $(CMOCKA_LIBS) -lpthread
+
+check_PROGRAMS += tests/unit/test_iso8583_tls
+TESTS += tests/unit/test_iso8583_tls
+tests_unit_test_iso8583_tls_SOURCES = tests/unit/test_iso8583_tls.c
+tests_unit_test_iso8583_tls_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(LIBSSL_CFLAGS) $(OPENSSL_CFLAGS) -pthread
+tests_unit_test_iso8583_tls_LDADD = $(ISO8583_LIBS) $(CMOCKA_LIBS)

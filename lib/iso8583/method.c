@@ -53,6 +53,7 @@ const char *iso_response_text(const char *code)
     { "54", "the card has expired" },
     { "57", "the payment method is not permitted for this card" },
     { "91", "the issuer is not available" },
+    { "94", "refused by the issuer as a duplicate transmission" },
     { "96", "the issuer had a system error" },
   };
   for (size_t i = 0; code && i < sizeof texts / sizeof texts[0]; i++)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # admin_card_stored_encrypted.t — `card add` reads the number from stdin,
-# prints "card <id> <masked>", and stores only ciphertext (with its key ID),
-# the HMAC lookup hash and first6/last4/length: a pg_dump of the database
+# prints "card <id> <masked>", and stores only ciphertext (with its key ID
+# and AAD format 2: bound to its row), the HMAC lookup hash, the masked
+# number and its length: a pg_dump of the database
 # holds neither the new card number nor any demo card number, and no list
 # command ever prints a full card number.
 . "$(dirname "$0")/lib.sh"
@@ -11,6 +12,7 @@ S=t$$$RANDOM
 
 PAN=$(luhn "99$(date +%s%N | tail -c 14 | head -c 13)")
 PAN19=$(luhn "98$(date +%s%N | tail -c 17)")
+PAN12=$(luhn "97$(date +%s%N | tail -c 10 | head -c 9)")
 
 "$ADMIN" demo --out-dir "$PAYGW_VAR/demo" >/dev/null 2>&1
 "$ADMIN" subscriber add --code "s$S" --name "Card test" >/dev/null 2>&1
@@ -19,25 +21,30 @@ is "card add succeeds" "$rc" 0
 masked="${PAN:0:6}******${PAN: -4}"
 check "card add prints 'card <id> <masked>'" grep -qE "^card [0-9]+ ${masked//\*/\\*}$" "$TMP/out"
 id=$(cut -d' ' -f2 "$TMP/out")
-row=$(psql_q "SELECT first6, last4, pan_length, expiry, label, key_id > 0, length(pan_ciphertext), pan_lookup ~ '^[0-9a-f]{64}$' FROM gateway.cards WHERE id = $id")
-is "the row holds first6, last4, length, expiry, label, key id, ciphertext, lookup" "$row" "${PAN:0:6}|${PAN: -4}|16|3012|Test card|t|44|t"
+row=$(psql_q "SELECT pan_masked, pan_length, expiry, label, key_id > 0, pan_aad, length(pan_ciphertext), pan_lookup ~ '^[0-9a-f]{64}$' FROM gateway.cards WHERE id = $id")
+is "the row holds the mask, length, expiry, label, key id, AAD format 2, ciphertext, lookup" "$row" "$masked|16|3012|Test card|t|2|44|t"
 check "the lookup hash is keyed (not a plain SHA-256 of the number)" \
   test "$(psql_q "SELECT pan_lookup FROM gateway.cards WHERE id = $id")" != "$(printf '%s' "$PAN" | sha256sum | cut -d' ' -f1)"
 printf '%s\n' "$PAN19" | "$ADMIN" card add --subscriber "s$S" --expiry 3012 --label "Long card" >"$TMP/out19" 2>/dev/null
 is "a 19-digit card is masked to first 6 and last 4" "$(cut -d' ' -f3 "$TMP/out19")" "${PAN19:0:6}*********${PAN19: -4}"
+printf '%s\n' "$PAN12" | "$ADMIN" card add --subscriber "s$S" --expiry 3012 --label "Short card" >"$TMP/out12" 2>/dev/null
+is "a 12-digit card is masked to its last 4 (8 hidden)" "$(cut -d' ' -f3 "$TMP/out12")" "********${PAN12: -4}"
+is "... and stored so: no clear digit of it but the last 4" \
+  "$(psql_q "SELECT pan_masked || '|' || pan_length || '|' || position('${PAN12:0:6}' IN (to_jsonb(c) - 'pan_ciphertext' - 'pan_lookup')::text) FROM gateway.cards c WHERE id = $(cut -d' ' -f2 "$TMP/out12")")" \
+  "********${PAN12: -4}|12|0"
 printf '%s\n' "${PAN:0:4} ${PAN:4:4} ${PAN:8:4} ${PAN:12:4}" | "$ADMIN" card add --subscriber "s$S" --expiry 3012 --label Again >/dev/null 2>&1
 is "the same number typed with spaces is found as a duplicate" "$?" 2
 
 pg_dump "$PAYGW_PGURI" >"$TMP/dump"
 check "pg_dump is not empty" test -s "$TMP/dump"
 found=0
-for pan in "$PAN" "$PAN19" $(grep -oE '"[0-9]{12,19}"' "$TEST_ROOT/lib/common/demo_data.h" | tr -d '"' | sort -u); do
+for pan in "$PAN" "$PAN19" "$PAN12" $(grep -oE '"[0-9]{12,19}"' "$TEST_ROOT/lib/common/demo_data.h" | tr -d '"' | sort -u); do
   grep -qF -- "$pan" "$TMP/dump" && { found=$((found + 1)); echo "# in dump: ${pan:0:6}..."; }
 done
 is "pg_dump holds no card number in clear (new and demo cards)" "$found" 0
 is "the demo cards are enrolled" "$(psql_q "SELECT count(*) FROM gateway.cards c JOIN gateway.users u ON u.card_id = c.id WHERE u.user_id IN ('00001','00002','00003','00004','00005','00006','00007','00008')")" 8
 
-all_pans="$PAN $PAN19 $(grep -oE '"[0-9]{12,19}"' "$TEST_ROOT/lib/common/demo_data.h" | tr -d '"' | sort -u)"
+all_pans="$PAN $PAN19 $PAN12 $(grep -oE '"[0-9]{12,19}"' "$TEST_ROOT/lib/common/demo_data.h" | tr -d '"' | sort -u)"
 for cmd in "card list" "user list" "subscriber list" "device list" "issuer list" "range list" "merchant list" "terminal list" "method list"; do
   "$ADMIN" $cmd >"$TMP/list" 2>&1
   hits=0

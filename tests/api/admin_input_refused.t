@@ -9,6 +9,7 @@
 ADMIN=$TEST_ROOT/admin/paygw-admin
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
 S=t$$$RANDOM
+T=$(unique_tag)   # terminal codes: a letter and T, so their first 8 characters (field 41) are this run's
 R=$(date +%s%N | tail -c 13)   # 12 digits: a range prefix no other run shares
 
 new_pan() { luhn "99$(date +%s%N | tail -c 14 | head -c 13)"; }
@@ -66,7 +67,7 @@ setup() {
   "$ADMIN" issuer add --code "I$S" --name "Test issuer $S" &&
   "$ADMIN" range add --issuer "I$S" --low "8${R}0" --high "8${R}9" &&
   "$ADMIN" merchant add --code "9${S//[!0-9]/}" --name "Test merchant" --shop "Test shop $S" &&
-  "$ADMIN" terminal add --merchant "9${S//[!0-9]/}" --code "pos-$S" >/dev/null &&
+  "$ADMIN" terminal add --merchant "9${S//[!0-9]/}" --code "a$T" >/dev/null &&
   "$ADMIN" subscriber add --code "s$S" --name "Test subscriber" &&
   "$ADMIN" subscriber add --code "o$S" --name "Other subscriber" &&
   "$ADMIN" device add --subscriber "s$S" --code "d$S" --key-out "$TMP/d.pem" &&
@@ -105,7 +106,7 @@ refused "card disable of an unknown id" "" "unknown card '999999999'" card disab
 # --- duplicates -----------------------------------------------------------------
 refused "issuer twice" "" "issuer I$S already exists" issuer add --code "I$S" --name again
 refused "merchant twice" "" "merchant $M already exists" merchant add --code "$M" --name again --shop again
-refused "terminal twice" "" "terminal pos-$S already exists" terminal add --merchant "$M" --code "pos-$S"
+refused "terminal twice" "" "terminal a$T already exists" terminal add --merchant "$M" --code "a$T"
 refused "subscriber twice" "" "subscriber s$S already exists" subscriber add --code "s$S" --name again
 refused "device twice" "" "device d$S already exists" device add --subscriber "s$S" --code "d$S" --key-out "$TMP/again.pem"
 check "device twice: no key file left behind" test ! -e "$TMP/again.pem"
@@ -116,7 +117,7 @@ refused "demo range overlap" "" "overlaps" range add --issuer "I$S" --low 152500
 
 # --- unknown references -----------------------------------------------------------
 refused "range of unknown issuer" "" "unknown issuer 'nope$S'" range add --issuer "nope$S" --low 7${R}0 --high 7${R}9
-refused "terminal of unknown merchant" "" "unknown merchant '7${S//[!0-9]/}'" terminal add --merchant "7${S//[!0-9]/}" --code "pos2-$S"
+refused "terminal of unknown merchant" "" "unknown merchant '7${S//[!0-9]/}'" terminal add --merchant "7${S//[!0-9]/}" --code "b$T"
 refused "method of unknown merchant" "" "unknown merchant" method set --merchant "7${S//[!0-9]/}" --issuer "I$S" --methods L
 refused "method of unknown issuer" "" "unknown issuer 'nope$S'" method set --merchant "$M" --issuer "nope$S" --methods L
 refused "device of unknown subscriber" "" "unknown subscriber 'nobody$S'" device add --subscriber "nobody$S" --code "x$S" --key-out "$TMP/x.pem"

@@ -1,11 +1,18 @@
 # tests/api/credit_lib.sh — shared by the credit_*.t tests: sending ISO 8583
-# messages to the credit server with tests/tools/iso-send, reading the
+# messages to the credit server with tests/tools/iso-send (mutual TLS, as the
+# test acquirer), reading the
 # answer's fields, fresh keys and fresh test accounts, balances from psql.
 . "$(dirname "$0")/lib.sh"
 
 ISO_SEND=$PAYGW_ROOT/tests/tools/iso-send
 CREDIT_SERVER=$PAYGW_ROOT/credit-server/credit-server
 [[ -x $ISO_SEND && -x $CREDIT_SERVER ]] || { echo "not ok - credit-server and tests/tools/iso-send are built"; exit 1; }
+# The tests are an acquirer of their own on the mutual-TLS link
+# (docs/iso8583.md): the stack issued them a client certificate, named
+# paygw-test-acquirer, which the credit server of a local stack serves.
+[[ -r ${PAYGW_TEST_ACQUIRER_CERT:-} && -r ${PAYGW_TEST_ACQUIRER_KEY:-} ]] \
+  || { echo "not ok - the test acquirer's certificate and key (PAYGW_TEST_ACQUIRER_CERT, _KEY in stack.env) are readable"; exit 1; }
+export PAYGW_CREDIT_CLIENT_CERT=$PAYGW_TEST_ACQUIRER_CERT PAYGW_CREDIT_CLIENT_KEY=$PAYGW_TEST_ACQUIRER_KEY
 
 # Demo cards (lib/common/demo_data.h).
 CARD_A=1525000012345678          # 00001, limit 500000, expiry 3012
@@ -40,7 +47,7 @@ reverse() {
 }
 
 balance_of() {   # balance_of PAN-FIRST6 LAST4 (demo cards) or balance_id ID
-  psql_q "SELECT balance FROM issuer.card_accounts WHERE first6 = '$1' AND last4 = '$2'"
+  psql_q "SELECT balance FROM issuer.card_accounts WHERE card_masked = '$1******$2'"
 }
 balance_id() { psql_q "SELECT balance FROM issuer.card_accounts WHERE id = $1"; }
 

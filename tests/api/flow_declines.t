@@ -48,6 +48,6 @@ decline_case 00007 5000 51 'credit limit'
 
 is "no card of these users was charged since the test began" \
   "$(psql_q "SELECT count(*) FROM issuer.authorizations a JOIN issuer.card_accounts c ON c.id = a.account_id
-               WHERE c.last4 IN ('6787', '7895') AND a.status = 'approved' AND a.created_at >= '$SINCE'")" 0
+               WHERE c.card_masked IN ('152500******6787', '152500******7895') AND a.status = 'approved' AND a.created_at >= '$SINCE'")" 0
 
 done_testing

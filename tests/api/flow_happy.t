@@ -105,7 +105,7 @@ is "issuer: exactly one 0100 for the card since the test began" "$(issuer_auths_
 is "issuer: the authorization is approved with the same code, amount and method" \
   "$(psql_q "SELECT a.status || ' ' || a.approval_code || ' ' || a.amount || ' ' || a.method || ' ' || a.installments
                FROM issuer.authorizations a JOIN issuer.card_accounts c ON c.id = a.account_id
-              WHERE c.last4 = '${USER_CARD[$USER]: -4}' AND a.created_at >= '$SINCE'")" \
+              WHERE c.card_masked = '${USER_CARD[$USER]}' AND a.created_at >= '$SINCE'")" \
   "approved $APPROVAL $AMOUNT I 3"
 is "issuer: the balance grew by the total exactly" "$(issuer_balance "$USER")" "$((BALANCE_BEFORE + AMOUNT))"
 

@@ -32,7 +32,7 @@ restore_controls() { if [[ -f $CONTROLS_SAVED ]]; then cat "$CONTROLS_SAVED" >"$
 # The demo handsets of lib/common/demo_data.h: user ID → device ID.
 declare -A USER_DEVICE=([00001]=1234567 [00004]=1234567 [00005]=1234567 [00002]=2234567
                         [00003]=3345678 [00006]=4456789 [00007]=4456789 [00008]=4456789)
-# ... and the masked form of each user's card (first 6, last 4), never the number
+# ... and the masked form of each user's card (16 digits: first 6, last 4), never the number
 declare -A USER_CARD=([00001]=152500******5678 [00004]=136000******6784 [00005]=135550******6780
                       [00002]=145259******3456 [00003]=153996******4568 [00006]=152500******6787
                       [00007]=152500******7895 [00008]=152500******9991)
@@ -250,11 +250,11 @@ issuer_auths_for() {
 issuer_auths_since() {
   local m=${USER_CARD[$1]}
   psql_q "SELECT count(*) FROM issuer.authorizations a JOIN issuer.card_accounts c ON c.id = a.account_id
-           WHERE c.first6 = '${m:0:6}' AND c.last4 = '${m: -4}' AND a.created_at >= '$2'"
+           WHERE c.card_masked = '$m' AND a.created_at >= '$2'"
 }
 # issuer_balance USER → the balance the issuer holds on that user's card
 issuer_balance() {
   local m=${USER_CARD[$1]}
-  psql_q "SELECT balance FROM issuer.card_accounts WHERE first6 = '${m:0:6}' AND last4 = '${m: -4}'"
+  psql_q "SELECT balance FROM issuer.card_accounts WHERE card_masked = '$m'"
 }
 db_now() { psql_q "SELECT now()"; }

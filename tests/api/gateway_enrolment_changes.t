@@ -8,6 +8,7 @@
 . "$(dirname "$0")/flowlib.sh"
 ADMIN=$TEST_ROOT/admin/paygw-admin
 S=$$$RANDOM
+T=$(unique_tag)   # terminal codes: a letter and T, so their first 8 characters (field 41) are this run's
 M=7${S:0:8}
 # paygw-admin has no "issuer enable": an operator's UPDATE, which the
 # triggers announce like any other change
@@ -24,11 +25,11 @@ statuses() {
 
 # --- a terminal disabled, then its merchant --------------------------------
 "$ADMIN" merchant add --code "$M" --name "Cache test $S" --shop "Shop $S" >/dev/null 2>&1
-cred1=$("$ADMIN" terminal add --merchant "$M" --code "c1-$S" 2>/dev/null)
-cred2=$("$ADMIN" terminal add --merchant "$M" --code "c2-$S" 2>/dev/null)
+cred1=$("$ADMIN" terminal add --merchant "$M" --code "a$T" 2>/dev/null)
+cred2=$("$ADMIN" terminal add --merchant "$M" --code "b$T" 2>/dev/null)
 is "a new terminal is known at once (unknown transaction: 404)" "$(statuses "$cred1" 24)" 24x404
 is "so is the second" "$(statuses "$cred2" 24)" 24x404
-"$ADMIN" terminal disable --code "c1-$S" >/dev/null 2>&1
+"$ADMIN" terminal disable --code "a$T" >/dev/null 2>&1
 is "right after terminal disable every worker refuses it: 401" "$(statuses "$cred1" 24)" 24x401
 is "... and still takes the merchant's other terminal" "$(statuses "$cred2" 24)" 24x404
 "$ADMIN" merchant disable --code "$M" >/dev/null 2>&1

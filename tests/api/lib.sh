@@ -38,6 +38,18 @@ luhn() {
   echo "$body$(((10 - sum % 10) % 10))"
 }
 
+# unique_tag → 7 characters (0-9 a-z) that no earlier call on this machine
+# gave in the last 2.5 years: the time in milliseconds in base 36, after a
+# 2 ms pause.  For terminal codes, which must differ in their first 8
+# characters (field 41 of ISO 8583, docs/admin.md), across runs on one stack.
+unique_tag() {
+  local chars=0123456789abcdefghijklmnopqrstuvwxyz out="" i n
+  sleep 0.002
+  n=$(( $(date +%s%3N) % 78364164096 ))
+  for i in 1 2 3 4 5 6 7; do out=${chars:n % 36:1}$out; n=$((n / 36)); done
+  echo "$out"
+}
+
 psql_q() { psql -X -q -tA -v ON_ERROR_STOP=1 "$PAYGW_PGURI" -c "$1"; }
 
 # api METHOD PATH [curl args...] → sets STATUS, BODY, CTYPE

@@ -1,23 +1,36 @@
 /* iso-send — a test tool: sends one ISO 8583 message (fields from the command
- * line) to a credit server and prints the answer as "mti=..." and "NN=value"
- * lines.  Field 2 is never printed in clear (masked first 6 / last 4).
+ * line) to a credit server over the link's mutual TLS and prints the answer
+ * as "mti=..." and "NN=value" lines.  Field 2 is never printed in clear
+ * (masked first 6 / last 4).
  *
- *   iso-send --addr HOST:PORT [--timeout MS] MTI N=VALUE ...
- *   iso-send --addr HOST:PORT --hex HEX          one frame with these bytes as its body
- *   iso-send --addr HOST:PORT --raw HEX [--hold MS]   these bytes as they are (no header)
+ *   iso-send [TLS] --addr HOST:PORT [--timeout MS] MTI N=VALUE ...
+ *   iso-send [TLS] --addr HOST:PORT --hex HEX          one frame with these bytes as its body
+ *   iso-send [TLS] --addr HOST:PORT --raw HEX [--hold MS]   these bytes as they are (no header)
+ *
+ *   TLS: --cert FILE --key FILE (its client certificate; default
+ *   PAYGW_CREDIT_CLIENT_CERT / _KEY), --no-cert (offer none, to see the
+ *   refusal), --ca FILE (the credit server's CA; PAYGW_CREDIT_CA),
+ *   --server-name NAME (its certificate's name; PAYGW_CREDIT_SERVER_NAME,
+ *   else the host of --addr).
  *
  * Fixed numeric fields shorter than their length are zero-padded on the
- * left, fixed text fields space-padded on the right.  Exit status: 0 an
- * answer, 3 the connection was closed, 4 no answer in time, 2 bad usage. */
+ * left, fixed text fields space-padded on the right.  Prints
+ * "connect-failed" (no TCP connection), "refused" (the TLS handshake failed,
+ * at either end), "closed" or "timeout" instead of an answer.  Exit status:
+ * 0 an answer, 3 no connection, refused or closed, 4 no answer in time, 2
+ * bad usage. */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "common/config.h"
 #include "common/pan.h"
 #include "iso8583/frame.h"
 #include "iso8583/iso8583.h"
+#include "iso8583/tls.h"
 
 static int hex_decode(const char *hex, uint8_t *out, size_t cap, size_t *len)
 {
@@ -115,9 +128,14 @@ int main(int argc, char **argv)
   static const struct option opts[] = {
     { "addr", required_argument, 0, 'a' }, { "timeout", required_argument, 0, 't' },
     { "hex", required_argument, 0, 'x' }, { "raw", required_argument, 0, 'r' },
-    { "hold", required_argument, 0, 'o' }, { 0 }
+    { "hold", required_argument, 0, 'o' }, { "cert", required_argument, 0, 'c' },
+    { "key", required_argument, 0, 'k' }, { "ca", required_argument, 0, 'C' },
+    { "server-name", required_argument, 0, 'n' }, { "no-cert", no_argument, 0, 'N' }, { 0 }
   };
   const char *addr = getenv("PAYGW_CREDIT_ADDR"), *hex = NULL, *raw = NULL;
+  const char *cert = config_str("PAYGW_CREDIT_CLIENT_CERT", NULL), *key = config_str("PAYGW_CREDIT_CLIENT_KEY", NULL);
+  const char *ca = config_str("PAYGW_CREDIT_CA", NULL), *server_name = config_str("PAYGW_CREDIT_SERVER_NAME", NULL);
+  bool no_cert = false;
   int timeout = 5000, hold = 0, c;
   uint8_t msg[ISO8583_MAX_MESSAGE + 2], buf[ISO8583_MAX_MESSAGE];
   size_t len = 0, got = 0;
@@ -129,6 +147,11 @@ int main(int argc, char **argv)
     case 'x': hex = optarg; break;
     case 'r': raw = optarg; break;
     case 'o': hold = atoi(optarg); break;
+    case 'c': cert = optarg; break;
+    case 'k': key = optarg; break;
+    case 'C': ca = optarg; break;
+    case 'n': server_name = optarg; break;
+    case 'N': no_cert = true; break;
     default: return 2;
     }
   }
@@ -141,22 +164,36 @@ int main(int argc, char **argv)
          : build(argc - optind, argv + optind, msg, sizeof msg, &len);
   if (rc != 0)
     return 2;
-  int fd = iso_connect(addr, timeout);
-  if (fd < 0) {
-    printf("connect-failed\n");
+  char why[200];
+  SSL_CTX *ctx = iso_tls_client_ctx(ca, no_cert ? NULL : cert, no_cert ? NULL : key, why, sizeof why);
+  if (!ctx) {
+    fprintf(stderr, "iso-send: TLS: %s (--ca, --cert, --key or PAYGW_CREDIT_CA, _CLIENT_CERT, _CLIENT_KEY)\n", why);
+    return 2;
+  }
+  enum iso_link_fail fail;
+  struct iso_link *link = iso_link_connect(ctx, addr, server_name, timeout, &fail, why, sizeof why);
+  if (!link) {
+    printf("%s\n", fail == ISO_LINK_NO_CONNECTION ? "connect-failed" : "refused");
+    fprintf(stderr, "iso-send: %s\n", why);
+    SSL_CTX_free(ctx);
     return 3;
   }
   if (raw) {
-    if (write(fd, msg, len) != (ssize_t)len)
+    if (iso_link_send_raw(link, msg, len, timeout) != ISO_FRAME_OK) {
+      printf("closed\n");
       return 3;
+    }
     if (hold > 0)
       usleep((useconds_t)hold * 1000u);
-  } else if (iso_frame_send(fd, msg, len, timeout) != ISO_FRAME_OK) {
+  } else if (iso_link_send(link, msg, len, timeout) != ISO_FRAME_OK) {
     printf("closed\n");
     return 3;
   }
-  rc = iso_frame_recv(fd, buf, sizeof buf, &got, timeout);
-  close(fd);
+  rc = iso_link_recv(link, buf, sizeof buf, &got, timeout);
+  if (rc == ISO_FRAME_CLOSED && *iso_link_error(link))
+    fprintf(stderr, "iso-send: %s\n", iso_link_error(link));
+  iso_link_close(link);
+  SSL_CTX_free(ctx);
   if (rc == ISO_FRAME_TIMEOUT) {
     printf("timeout\n");
     return 4;

@@ -36,18 +36,78 @@ static void luhn_accepts_valid_and_refuses_invalid(void **state)
   assert_true(pan_is_valid("0000000000000"));       /* 13 zeros pass Luhn */
 }
 
-static void mask_shows_first_six_and_last_four(void **state)
+/* The one rule (PCI DSS 3.4.1): at most the first 6 and the last 4 digits,
+ * never fewer than 6 hidden; under 16 digits the last 4 only.  Every length
+ * a card number may have, written out (not computed by the same rule). */
+static void mask_every_length_hides_six_or_more(void **state)
+{
+  static const struct { const char *pan, *masked; } cases[] = {
+    { "123456789012", "********9012" },                 /* 12: 8 hidden, not 2 */
+    { "1234567890123", "*********0123" },
+    { "12345678901234", "**********1234" },
+    { "123456789012345", "***********2345" },           /* 15: 11 hidden, not 5 */
+    { "1525000012345678", "152500******5678" },         /* 16: first 6 + last 4, 6 hidden */
+    { "15250000123456789", "152500*******6789" },
+    { "152500001234567890", "152500********7890" },
+    { "1525000012345678901", "152500*********8901" },   /* 19: 9 hidden */
+  };
+  char out[32];
+  (void)state;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    size_t len = strlen(cases[i].pan), hidden = 0;
+    assert_true(len >= PAN_MIN_LEN && len <= PAN_MAX_LEN);
+    pan_mask(cases[i].pan, out, sizeof out);
+    assert_string_equal(out, cases[i].masked);
+    for (const char *p = out; *p; p++)
+      hidden += *p == '*';
+    assert_true(hidden >= 6);
+  }
+  assert_int_equal(PAN_MIN_LEN, 12);          /* the table starts at the shortest */
+  assert_int_equal(PAN_MAX_LEN, 19);
+}
+
+/* What is not a card number shows no digit; a buffer too small, none. */
+static void mask_refuses_what_is_not_a_card_number(void **state)
 {
   char out[32];
   (void)state;
-  pan_mask("1525000012345678", out, sizeof out);
+  pan_mask("123456789", out, sizeof out);
+  assert_string_equal(out, "****");
+  pan_mask("12345678901", out, sizeof out);                 /* 11 digits */
+  assert_string_equal(out, "****");
+  pan_mask("15250000123456789012", out, sizeof out);        /* 20 digits */
+  assert_string_equal(out, "****");
+  pan_mask("1525 0000 1234 5678", out, sizeof out);
+  assert_string_equal(out, "****");
+  pan_mask("", out, sizeof out);
+  assert_string_equal(out, "****");
+  pan_mask("1525000012345678", out, 8);                     /* buffer too small */
+  assert_string_equal(out, "****");
+}
+
+/* A mask masked again keeps what the rule lets it show: a store or answer
+ * written under the old rule (first 6 of a 13-digit card) is corrected;
+ * only a mask pan_mask leaves alone conforms, never a clear number. */
+static void mask_of_a_mask_applies_the_rule(void **state)
+{
+  char out[32];
+  (void)state;
+  pan_mask("123456***0123", out, sizeof out);               /* the old rule's 13 digits */
+  assert_string_equal(out, "*********0123");
+  pan_mask("152500******5678", out, sizeof out);
   assert_string_equal(out, "152500******5678");
-  pan_mask("1234567890123", out, sizeof out);
-  assert_string_equal(out, "123456***0123");
-  pan_mask("123456789", out, sizeof out);         /* too short to show any digit */
-  assert_string_equal(out, "****");
-  pan_mask("1525000012345678", out, 8);           /* buffer too small */
-  assert_string_equal(out, "****");
+  pan_mask("****************", out, sizeof out);
+  assert_string_equal(out, "****************");
+  assert_true(pan_mask_conforms("152500******5678"));
+  assert_true(pan_mask_conforms("**********1234"));
+  assert_true(pan_mask_conforms("152500*********8901"));
+  assert_false(pan_mask_conforms("1525000012345678"));      /* a clear number */
+  assert_false(pan_mask_conforms("123456***0123"));         /* first 6 of a short card */
+  assert_false(pan_mask_conforms("1525000*****5678"));      /* 7 shown in front */
+  assert_false(pan_mask_conforms("(withheld)"));
+  assert_false(pan_mask_conforms("****"));
+  assert_false(pan_mask_conforms(""));
+  assert_false(pan_mask_conforms(NULL));
 }
 
 static void expiry_rules(void **state)
@@ -83,32 +143,126 @@ static int remove_keyfile(void **state)
   return 0;
 }
 
+/* The binding of a test row: id and the lookup hash of pan. */
+static struct card_binding bind_row(long long id, const char *pan, char lookup[CARDCRYPT_LOOKUP_HEX])
+{
+  assert_int_equal(card_lookup_hash(pan, lookup), 0);
+  return (struct card_binding){ .row_id = id, .lookup_hex = lookup };
+}
+
 static void card_encryption_round_trip_and_tamper(void **state)
 {
   unsigned char blob[CARDCRYPT_MAX_BLOB];
   size_t len;
   int key_id;
-  char pan[32];
+  char pan[32], lookup[CARDCRYPT_LOOKUP_HEX];
   (void)state;
+  struct card_binding b = bind_row(7, "1525000012345678", lookup);
 
-  assert_int_equal(card_encrypt("1525000012345678", blob, &len, &key_id), 0);
+  assert_int_equal(card_encrypt("1525000012345678", &b, blob, &len, &key_id), 0);
   assert_int_equal(key_id, 1);
   assert_int_equal(len, 12 + 16 + 16);
   assert_null(memmem(blob, len, "1525000012345678", 16));
-  assert_int_equal(card_decrypt(key_id, blob, len, pan, sizeof pan), 0);
+  assert_int_equal(card_decrypt(key_id, CARD_AAD_V2, &b, blob, len, pan, sizeof pan), 0);
   assert_string_equal(pan, "1525000012345678");
 
   blob[20] ^= 1;                                      /* tampered ciphertext */
-  assert_int_equal(card_decrypt(key_id, blob, len, pan, sizeof pan), -1);
+  assert_int_equal(card_decrypt(key_id, CARD_AAD_V2, &b, blob, len, pan, sizeof pan), -1);
   blob[20] ^= 1;
-  assert_int_equal(card_decrypt(2, blob, len, pan, sizeof pan), -1);   /* unknown key */
-  assert_int_equal(card_decrypt(key_id, blob, 20, pan, sizeof pan), -1); /* truncated */
-  assert_int_equal(card_decrypt(key_id, blob, len, pan, 8), -1);       /* no room */
+  assert_int_equal(card_decrypt(2, CARD_AAD_V2, &b, blob, len, pan, sizeof pan), -1);   /* unknown key */
+  assert_int_equal(card_decrypt(key_id, CARD_AAD_V2, &b, blob, 20, pan, sizeof pan), -1); /* truncated */
+  assert_int_equal(card_decrypt(key_id, CARD_AAD_V2, &b, blob, len, pan, 8), -1);       /* no room */
+  assert_int_equal(card_decrypt(key_id, CARD_AAD_V2, NULL, blob, len, pan, sizeof pan), -1);
 
   unsigned char blob2[CARDCRYPT_MAX_BLOB];
   size_t len2;
-  assert_int_equal(card_encrypt("1525000012345678", blob2, &len2, &key_id), 0);
+  assert_int_equal(card_encrypt("1525000012345678", &b, blob2, &len2, &key_id), 0);
   assert_memory_not_equal(blob, blob2, len);          /* fresh IV every time */
+  struct card_binding no_row = { .row_id = 0, .lookup_hex = lookup };
+  assert_int_equal(card_encrypt("1525000012345678", &no_row, blob2, &len2, &key_id), -1);
+  assert_int_equal(card_encrypt("1525000012345678", NULL, blob2, &len2, &key_id), -1);
+}
+
+/* A ciphertext decrypts only in its own row, next to its own lookup hash,
+ * under its own key ID and AAD format. */
+static void card_ciphertext_is_bound_to_its_row(void **state)
+{
+  unsigned char blob[CARDCRYPT_MAX_BLOB];
+  size_t len;
+  int key_id;
+  char pan[32], lookup[CARDCRYPT_LOOKUP_HEX], other_lookup[CARDCRYPT_LOOKUP_HEX];
+  (void)state;
+  struct card_binding b = bind_row(41, "1525000012345678", lookup);
+  struct card_binding other = bind_row(42, "1360000123456784", other_lookup);
+
+  assert_int_equal(card_encrypt("1525000012345678", &b, blob, &len, &key_id), 0);
+  struct card_binding moved = { .row_id = 42, .lookup_hex = lookup };          /* copied to row 42 */
+  assert_int_equal(card_decrypt(key_id, CARD_AAD_V2, &moved, blob, len, pan, sizeof pan), -1);
+  assert_int_equal(card_decrypt(key_id, CARD_AAD_V2, &other, blob, len, pan, sizeof pan), -1);
+  struct card_binding rehashed = { .row_id = 41, .lookup_hex = other_lookup }; /* another hash */
+  assert_int_equal(card_decrypt(key_id, CARD_AAD_V2, &rehashed, blob, len, pan, sizeof pan), -1);
+  assert_int_equal(card_decrypt(key_id, CARD_AAD_V1, &b, blob, len, pan, sizeof pan), -1);   /* downgraded */
+  for (size_t i = 0; i < sizeof pan; i++)
+    assert_int_equal(pan[i], 0);                      /* a refused decryption leaves nothing */
+  assert_int_equal(card_decrypt(key_id, CARD_AAD_V2, &b, blob, len, pan, sizeof pan), 0);
+  assert_string_equal(pan, "1525000012345678");
+}
+
+/* Rows sealed before the binding (AAD format 1, the key ID only) still
+ * decrypt, but only next to their own card's lookup hash. */
+static void card_old_format_still_decrypts_in_its_row(void **state)
+{
+  unsigned char blob[CARDCRYPT_MAX_BLOB];
+  size_t len;
+  int key_id;
+  char pan[32], lookup[CARDCRYPT_LOOKUP_HEX], other_lookup[CARDCRYPT_LOOKUP_HEX];
+  (void)state;
+  struct card_binding b = bind_row(5, "1525000012345678", lookup);
+  struct card_binding other = bind_row(6, "1360000123456784", other_lookup);
+
+  assert_int_equal(card_encrypt_as(CARD_AAD_V1, "1525000012345678", &b, blob, &len, &key_id), 0);
+  assert_int_equal(card_decrypt(key_id, CARD_AAD_V1, &b, blob, len, pan, sizeof pan), 0);
+  assert_string_equal(pan, "1525000012345678");
+  struct card_binding any_row = { .row_id = 99, .lookup_hex = lookup };        /* format 1 names no row */
+  assert_int_equal(card_decrypt(key_id, CARD_AAD_V1, &any_row, blob, len, pan, sizeof pan), 0);
+  assert_int_equal(card_decrypt(key_id, CARD_AAD_V1, &other, blob, len, pan, sizeof pan), -1);
+  assert_int_equal(card_decrypt(key_id, CARD_AAD_V2, &b, blob, len, pan, sizeof pan), -1);
+  assert_int_equal(card_encrypt_as(3, "1525000012345678", &b, blob, &len, &key_id), -1);   /* no such format */
+}
+
+/* The AAD of format 2, byte for byte: tag, format, key id, row id, hash. */
+static void card_aad_encoding_is_fixed_width(void **state)
+{
+  static const char hash[] = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+  unsigned char aad[CARDCRYPT_AAD_MAX], aad2[CARDCRYPT_AAD_MAX];
+  struct card_binding b = { .row_id = 0x0102030405LL, .lookup_hex = hash };
+  unsigned char want[CARDCRYPT_AAD_V2_LEN] = { 'p', 'a', 'y', 'g', 'w', '-', 'c', 'a', 'r', 'd', 2,
+                                              0, 0, 1, 3,                       /* key 259 */
+                                              0, 0, 0, 1, 2, 3, 4, 5 };         /* row 0x0102030405 */
+  (void)state;
+  for (int i = 0; i < 32; i++)
+    want[23 + i] = (unsigned char)i;
+  assert_int_equal(card_aad(CARD_AAD_V2, 259, &b, aad), CARDCRYPT_AAD_V2_LEN);
+  assert_memory_equal(aad, want, CARDCRYPT_AAD_V2_LEN);
+
+  /* key 1 / row 23 and key 12 / row 3 differ: no digits run together */
+  struct card_binding r23 = { .row_id = 23, .lookup_hex = hash }, r3 = { .row_id = 3, .lookup_hex = hash };
+  assert_int_equal(card_aad(CARD_AAD_V2, 1, &r23, aad), CARDCRYPT_AAD_V2_LEN);
+  assert_int_equal(card_aad(CARD_AAD_V2, 12, &r3, aad2), CARDCRYPT_AAD_V2_LEN);
+  assert_memory_not_equal(aad, aad2, CARDCRYPT_AAD_V2_LEN);
+
+  assert_int_equal(card_aad(CARD_AAD_V1, 3, NULL, aad), 15);
+  assert_memory_equal(aad, "paygw-card-v1:3", 15);
+
+  struct card_binding bad = { .row_id = 1, .lookup_hex = "00010203" };          /* short hash */
+  assert_int_equal(card_aad(CARD_AAD_V2, 1, &bad, aad), -1);
+  bad.lookup_hex = "000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F";   /* upper case */
+  assert_int_equal(card_aad(CARD_AAD_V2, 1, &bad, aad), -1);
+  struct card_binding neg = { .row_id = -1, .lookup_hex = hash };
+  assert_int_equal(card_aad(CARD_AAD_V2, 1, &neg, aad), -1);
+  assert_int_equal(card_aad(CARD_AAD_V2, 0, &b, aad), -1);
+  assert_int_equal(card_aad(CARD_AAD_V2, 1, NULL, aad), -1);
+  assert_int_equal(card_aad(0, 1, &b, aad), -1);
 }
 
 static void key_rotation_keeps_old_rows_readable(void **state)
@@ -116,19 +270,20 @@ static void key_rotation_keeps_old_rows_readable(void **state)
   unsigned char blob[CARDCRYPT_MAX_BLOB], blob2[CARDCRYPT_MAX_BLOB];
   size_t len, len2;
   int old_id, new_id;
-  char pan[32], err[256];
+  char pan[32], err[256], lookup[CARDCRYPT_LOOKUP_HEX];
   (void)state;
+  struct card_binding b = bind_row(3, "4111111111111111", lookup);
 
-  assert_int_equal(card_encrypt("4111111111111111", blob, &len, &old_id), 0);
+  assert_int_equal(card_encrypt("4111111111111111", &b, blob, &len, &old_id), 0);
   new_id = cardkeys_add_data_key(keyfile, err, sizeof err);
   assert_int_equal(new_id, old_id + 1);
   assert_int_equal(cardkeys_current_id(), new_id);
-  assert_int_equal(card_decrypt(old_id, blob, len, pan, sizeof pan), 0);
+  assert_int_equal(card_decrypt(old_id, CARD_AAD_V2, &b, blob, len, pan, sizeof pan), 0);
   assert_string_equal(pan, "4111111111111111");
-  assert_int_equal(card_encrypt("4111111111111111", blob2, &len2, &new_id), 0);
+  assert_int_equal(card_encrypt("4111111111111111", &b, blob2, &len2, &new_id), 0);
   assert_int_equal(new_id, cardkeys_current_id());
   /* a blob cannot be passed off under another key id (the id is in the AAD) */
-  assert_int_equal(card_decrypt(old_id, blob2, len2, pan, sizeof pan), -1);
+  assert_int_equal(card_decrypt(old_id, CARD_AAD_V2, &b, blob2, len2, pan, sizeof pan), -1);
 }
 
 static void lookup_hash_is_keyed_and_stable(void **state)
@@ -350,9 +505,14 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(luhn_accepts_valid_and_refuses_invalid),
-    cmocka_unit_test(mask_shows_first_six_and_last_four),
+    cmocka_unit_test(mask_every_length_hides_six_or_more),
+    cmocka_unit_test(mask_refuses_what_is_not_a_card_number),
+    cmocka_unit_test(mask_of_a_mask_applies_the_rule),
     cmocka_unit_test(expiry_rules),
     cmocka_unit_test(card_encryption_round_trip_and_tamper),
+    cmocka_unit_test(card_ciphertext_is_bound_to_its_row),
+    cmocka_unit_test(card_old_format_still_decrypts_in_its_row),
+    cmocka_unit_test(card_aad_encoding_is_fixed_width),
     cmocka_unit_test(key_rotation_keeps_old_rows_readable),
     cmocka_unit_test(lookup_hash_is_keyed_and_stable),
     cmocka_unit_test(key_file_must_be_private),

@@ -152,6 +152,30 @@ static void rejects_wrong_fields(void **state)
   json_decref(root);
 }
 
+/* A store written under the old masking rule (first 6 of a 13-digit card)
+ * is shown by today's (last 4 only) and corrected in the store's JSON, so
+ * the handset's next rewrite stores the right mask; a clear number stored
+ * by mistake is never shown either. */
+static void old_masks_are_masked_again(void **state)
+{
+  char err[256];
+  (void)state;
+  json_t *root = json_loads(good_store, 0, NULL);
+  json_t *users = json_object_get(root, "users");
+  json_object_set_new(json_array_get(users, 0), "card_masked", json_string("123456***0123"));
+  json_object_set_new(json_array_get(users, 1), "card_masked", json_string("1360000123456784"));
+  char *text = json_dumps(root, 0);
+  struct uim_store s = { 0 };
+  assert_int_equal(uim_parse(text, strlen(text), &s, err, sizeof err), UIM_OK);
+  assert_string_equal(uim_find_user(&s, "00001")->card_masked, "*********0123");
+  assert_string_equal(uim_find_user(&s, "00004")->card_masked, "136000******6784");
+  json_t *kept = json_array_get(json_object_get(s.root, "users"), 0);
+  assert_string_equal(json_string_value(json_object_get(kept, "card_masked")), "*********0123");
+  uim_free(&s);
+  free(text);
+  json_decref(root);
+}
+
 static char *write_temp(const char *text, mode_t mode)
 {
   char *path = strdup("/tmp/uim-test-XXXXXX");
@@ -297,6 +321,7 @@ int main(void)
     cmocka_unit_test(truncated_store_is_corrupt),
     cmocka_unit_test(garbled_store_never_crashes),
     cmocka_unit_test(rejects_wrong_fields),
+    cmocka_unit_test(old_masks_are_masked_again),
     cmocka_unit_test(mode_is_checked),
     cmocka_unit_test(auth_results_expire),
     cmocka_unit_test(lockout_counts),

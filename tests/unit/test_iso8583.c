@@ -315,7 +315,7 @@ static void method_field_encoding(void **state)
   assert_string_equal(iso_response_text("77"), "declined by the issuer");
   assert_string_equal(iso_response_text(NULL), "declined by the issuer");
   /* every code we answer has its own text (05 is the generic decline) */
-  const char *codes[] = { "00", "03", "14", "25", "30", "51", "54", "57", "91", "96" };
+  const char *codes[] = { "00", "03", "14", "25", "30", "51", "54", "57", "91", "94", "96" };
   for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
     assert_string_not_equal(iso_response_text(codes[i]), "declined by the issuer");
   assert_string_equal(iso_response_text("91"), "the issuer is not available");

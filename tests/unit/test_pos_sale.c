@@ -165,6 +165,21 @@ static void display_and_receipt(void **state)
   assert_non_null(strstr(buf, "(withheld)"));
   free(buf);
   json_decref(leaky);
+
+  /* a short card shows its last 4 only; the first 6 of one are withheld */
+  json_t *short_card = json_loads("{\"transaction\": \"N4\", \"status\": \"completed\","
+                                  " \"completion\": {\"card\": \"**********1234\"}}", 0, NULL);
+  buf = capture_receipt(&s, short_card);
+  assert_non_null(strstr(buf, "Card          **********1234\n"));
+  free(buf);
+  json_decref(short_card);
+  json_t *old_rule = json_loads("{\"transaction\": \"N5\", \"status\": \"completed\","
+                                " \"completion\": {\"card\": \"135591****1234\"}}", 0, NULL);
+  buf = capture_receipt(&s, old_rule);
+  assert_null(strstr(buf, "135591"));
+  assert_non_null(strstr(buf, "(withheld)"));
+  free(buf);
+  json_decref(old_rule);
 }
 
 /* After a cancel the POS may still hold a status that is not final, or one

@@ -35,13 +35,14 @@ struct db_statement q_txn_insert = {
   " (t.status IN " WAITING " AND t.deadline < now()) AS overdue"
 
 /* The lock also reads what the handset's steps need from other tables (the
- * card's ciphertext, the merchant's and terminal's codes), saving a round
- * trip each; only the transaction row is locked. */
+ * card's ciphertext with what it is bound to, the merchant's and terminal's
+ * codes), saving a round trip each; only the transaction row is locked. */
 struct db_statement q_txn_lock = {
   "txn_lock",
   "SELECT " TXN_COLUMNS ", m.code AS merchant_code, m.name AS merchant_name, m.shop_name,"
-  "       tm.code AS terminal_code, c.label AS card_label, c.first6, c.last4, c.pan_length,"
-  "       encode(c.pan_ciphertext, 'hex') AS card_ciphertext, c.key_id AS card_key_id, c.expiry AS card_expiry"
+  "       tm.code AS terminal_code, tm.iso_terminal_id, c.label AS card_label, c.pan_masked AS card_pan_masked,"
+  "       encode(c.pan_ciphertext, 'hex') AS card_ciphertext, c.key_id AS card_key_id, c.pan_aad AS card_aad,"
+  "       c.pan_lookup AS card_lookup, c.expiry AS card_expiry"
   "  FROM gateway.transactions t JOIN gateway.merchants m ON m.id = t.merchant_id"
   "  JOIN gateway.terminals tm ON tm.id = t.terminal_id JOIN gateway.cards c ON c.id = t.card_id"
   " WHERE t.number = $1 FOR UPDATE OF t",
@@ -53,8 +54,9 @@ struct db_statement q_txn_lock = {
 struct db_statement q_txn_read = {
   "txn_read",
   "SELECT " TXN_COLUMNS ", m.code AS merchant_code, m.name AS merchant_name, m.shop_name,"
-  "       tm.code AS terminal_code, c.label AS card_label, c.first6, c.last4, c.pan_length,"
-  "       encode(c.pan_ciphertext, 'hex') AS card_ciphertext, c.key_id AS card_key_id, c.expiry AS card_expiry"
+  "       tm.code AS terminal_code, tm.iso_terminal_id, c.label AS card_label, c.pan_masked AS card_pan_masked,"
+  "       encode(c.pan_ciphertext, 'hex') AS card_ciphertext, c.key_id AS card_key_id, c.pan_aad AS card_aad,"
+  "       c.pan_lookup AS card_lookup, c.expiry AS card_expiry"
   "  FROM gateway.transactions t JOIN gateway.merchants m ON m.id = t.merchant_id"
   "  JOIN gateway.terminals tm ON tm.id = t.terminal_id JOIN gateway.cards c ON c.id = t.card_id"
   " WHERE t.number = $1",
