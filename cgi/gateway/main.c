@@ -128,6 +128,12 @@ int main(void)
     log_msg(LOG_ERROR, "cannot initialise the worker");
     return 1;
   }
+  /* multiwatch stops its workers with SIGUSR1.  libfcgi's own handler
+   * (installed by FCGX_Init, hence ours after it) only flags the next
+   * FCGX_Accept_r: a worker busy with a request when it came would wait in
+   * epoll for a connection that never comes, and be left behind. */
+  struct sigaction stop = { .sa_handler = on_sigterm };
+  sigaction(SIGUSR1, &stop, NULL);
   memset(&rq, 0, sizeof rq);
   rq.fcgx = &fcgx;
   rq.db = db;
