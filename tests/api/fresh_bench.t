@@ -6,7 +6,7 @@
 . "$(dirname "$0")/fresh_lib.sh"
 L=$TEST_ROOT/var/check-logs/fresh_bench
 rm -rf "$L"; mkdir -p "$L"
-C=$(fresh_copy) || { not_ok "a copy of the tracked files"; done_testing; }
+fresh_copy || { not_ok "a copy of the tracked files"; done_testing; }
 check "the copy holds no var/ and no build products" test ! -e "$C/var" -a ! -e "$C/configure" -a ! -e "$C/bench/flows"
 
 in_copy "$C" PAYGW_BENCH_HTTPS_PORT="${PORTS_A[0]}" PAYGW_BENCH_CREDIT_PORT="${PORTS_A[1]}" \

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/fresh_lib.sh"
 L=$TEST_ROOT/var/check-logs/fresh_check
 rm -rf "$L"; mkdir -p "$L"
-C=$(fresh_copy) || { not_ok "a copy of the tracked files"; done_testing; }
+fresh_copy || { not_ok "a copy of the tracked files"; done_testing; }
 check "the copy holds no var/ and no build products" test ! -e "$C/var" -a ! -e "$C/configure"
 
 in_copy "$C" PAYGW_CHECK_HTTPS_PORT="${PORTS_A[0]}" PAYGW_CHECK_CREDIT_PORT="${PORTS_A[1]}" \

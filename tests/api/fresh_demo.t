@@ -9,7 +9,7 @@
 . "$(dirname "$0")/fresh_lib.sh"
 L=$TEST_ROOT/var/check-logs/fresh_demo
 rm -rf "$L"; mkdir -p "$L"
-C=$(fresh_copy) || { not_ok "a copy of the tracked files"; done_testing; }
+fresh_copy || { not_ok "a copy of the tracked files"; done_testing; }
 check "the copy holds no var/ and no build products" test ! -e "$C/var" -a ! -e "$C/configure" -a ! -e "$C/admin/paygw-admin"
 
 # demo NAME PORTS [VAR=VALUE...]: scripts/demo in the copy; output in $L/NAME.out, status in RC

@@ -15,15 +15,14 @@ PORTS_B=($((FRESH_BASE + 15)) $((FRESH_BASE + 16)) $((FRESH_BASE + 17)))
 FRESH_LINK=127.0.0.1:$((FRESH_BASE + 14))
 FRESH_COPIES=()
 
-# fresh_copy → prints the path of a new copy of the tracked files
+# fresh_copy → sets C to a new copy of the tracked files (not in a $(...):
+# the EXIT trap must learn of the copy to remove it)
 fresh_copy() {
-  local dir
-  dir=$(mktemp -d /tmp/paygw-fresh-XXXXXX) || return 1
-  FRESH_COPIES+=("$dir")
+  C=$(mktemp -d /tmp/paygw-fresh-XXXXXX) || return 1
+  FRESH_COPIES+=("$C")
   # the tracked files that exist in the working tree, with their changes
   (cd "$TEST_ROOT" && git ls-files -z | while IFS= read -r -d '' f; do [[ -e $f || -L $f ]] && printf '%s\0' "$f"; done \
-    | tar --null -T - -cf -) | tar -xf - -C "$dir" || return 1
-  echo "$dir"
+    | tar --null -T - -cf -) | tar -xf - -C "$C"
 }
 
 # in_copy DIR [VAR=VALUE...] COMMAND...: runs COMMAND in DIR with nothing of
@@ -66,6 +65,7 @@ fresh_cleanup() {
   done
 }
 trap fresh_cleanup EXIT
+trap 'exit 143' TERM INT                 # stopped (check's time-out): the EXIT trap still stops the stacks
 
 # pristine DIR: DIR holds exactly the tracked files (nothing built, no var/)
 pristine() {

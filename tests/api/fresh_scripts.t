@@ -11,7 +11,7 @@
 . "$(dirname "$0")/fresh_lib.sh"
 L=$TEST_ROOT/var/check-logs/fresh_scripts
 rm -rf "$L"; mkdir -p "$L"
-C=$(fresh_copy) || { not_ok "a copy of the tracked files"; done_testing; }
+fresh_copy || { not_ok "a copy of the tracked files"; done_testing; }
 check "the copy holds exactly the tracked files" pristine "$C"
 
 in_copy "$C" scripts/deps >"$L/deps.out" 2>&1
