@@ -18,7 +18,6 @@
 . "$(dirname "$0")/flowlib.sh"
 
 N=50
-TIMEOUT_MS=${PAYGW_ISSUER_TIMEOUT_MS:-5000}
 BACKOFF_MS=${PAYGW_REVERSAL_BACKOFF_MS:-1000}
 BACKOFF_MAX_MS=${PAYGW_REVERSAL_BACKOFF_MAX_MS:-60000}
 USERS=(00001 00002 00003 00006)  # one per demo handset, so mailbox polls do not wait for each other
