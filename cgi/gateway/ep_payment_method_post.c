@@ -6,9 +6,10 @@
  *   2. the 0100 goes out and the 0110 is awaited within the time-out;
  *   3. a second database transaction records the answer, ends the payment
  *      and tells the handset's mailbox — or, with no answer, marks it failed
- *      and reverses (0400, repeated as 0401); what stays unacknowledged is
- *      retried by the sweep (sweep.c), which also reverses authorizations
- *      left "sent" by a worker that died between steps 1 and 3. */
+ *      with its reversal due and wakes paygw-sweeper (sweep.c), which sends
+ *      the 0400 (then 0401 repeats with back-off) and also reverses
+ *      authorizations left "sent" by a worker that died between steps 1
+ *      and 3.  The worker itself never sends a reversal. */
 #include "gateway/db/queries.h"
 #include "gateway/endpoints.h"
 #include "gateway/issuer_link.h"
