@@ -17,6 +17,9 @@ struct settings {
   long wait_max_s;           /* cap of GET /v1/transactions/{n}?wait= */
   long sweep_every_s;        /* the recovery sweep's period */
   long clock_skew_s;         /* tolerated difference of handset clocks */
+  long max_open_per_user;    /* open transactions one user ID may hold (issue 4) */
+  long terminal_rate;        /* new transactions per second one terminal may ask for */
+  long terminal_burst;       /* ... and how many more at once */
   const char *credit_addr;   /* host:port of the credit server */
   unsigned char message_key[ED25519_KEY_LEN];   /* signs mailbox messages */
   bool have_message_key;

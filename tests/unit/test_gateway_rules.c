@@ -1,6 +1,7 @@
 /* test_gateway_rules.c — unit tests for the payment flow's pure rules:
  * issuer ranges of differing lengths (fig 9), the methods of figure 10,
- * totals and currencies, random tokens, ISO 8583 field 41. */
+ * totals and currencies, random tokens, ISO 8583 field 41, the terminal
+ * rate limit's figures (issue 4). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 #include "gateway/issuer_link.h"
 #include "gateway/methods.h"
 #include "gateway/money.h"
+#include "gateway/rate_limit.h"
 #include "gateway/tokens.h"
 
 #include <string.h>
@@ -106,6 +108,28 @@ static void terminal_field_is_eight_characters(void **state)
   assert_string_equal(f, "a-very-l");
 }
 
+static void rate_limit_figures(void **state)
+{
+  (void)state;
+  char interval[32], tolerance[32];
+  rate_limit_params(10, 20, interval, tolerance);
+  assert_string_equal(interval, "0.100000");      /* 1/rate seconds */
+  assert_string_equal(tolerance, "2.000000");     /* burst/rate seconds */
+  rate_limit_params(3, 0, interval, tolerance);
+  assert_string_equal(interval, "0.333333");
+  assert_string_equal(tolerance, "0.000000");     /* no burst: one at a time */
+  rate_limit_params(100000, 100000, interval, tolerance);
+  assert_string_equal(interval, "0.000010");
+  assert_string_equal(tolerance, "1.000000");
+  /* Retry-After: whole seconds, never 0 (the statement rounds up) */
+  assert_int_equal(rate_limit_retry_after("1"), 1);
+  assert_int_equal(rate_limit_retry_after("7"), 7);
+  assert_int_equal(rate_limit_retry_after("0"), 1);
+  assert_int_equal(rate_limit_retry_after("-3"), 1);
+  assert_int_equal(rate_limit_retry_after(""), 1);          /* NULL from the database */
+  assert_int_equal(rate_limit_retry_after("99999"), 3600);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -114,6 +138,7 @@ int main(void)
     cmocka_unit_test(totals_are_integers_and_bounded),
     cmocka_unit_test(tokens_have_their_shape),
     cmocka_unit_test(terminal_field_is_eight_characters),
+    cmocka_unit_test(rate_limit_figures),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,14 +2,22 @@
 #include "gateway/db/queries.h"
 
 /* A user ID that can pay: user, card, device and subscriber all active. */
-struct db_statement q_user_for_payment = {
-  "user_for_payment",
-  "SELECT u.user_id, u.card_id, u.device_id, d.code AS device_code, encode(d.public_key, 'hex') AS public_key"
-  "  FROM gateway.users u JOIN gateway.cards c ON c.id = u.card_id"
-  "  JOIN gateway.devices d ON d.id = u.device_id JOIN gateway.subscribers s ON s.id = u.subscriber_id"
-  " WHERE u.user_id = $1 AND u.status = 'active' AND c.status = 'active' AND d.status = 'active'"
-  "   AND s.status = 'active'",
-  1, 0
+#define USER_FOR_PAYMENT \
+  "SELECT u.user_id, u.card_id, u.device_id, d.code AS device_code, encode(d.public_key, 'hex') AS public_key" \
+  "  FROM gateway.users u JOIN gateway.cards c ON c.id = u.card_id" \
+  "  JOIN gateway.devices d ON d.id = u.device_id JOIN gateway.subscribers s ON s.id = u.subscriber_id" \
+  " WHERE u.user_id = $1 AND u.status = 'active' AND c.status = 'active' AND d.status = 'active'" \
+  "   AND s.status = 'active'"
+
+struct db_statement q_user_for_payment = { "user_for_payment", USER_FOR_PAYMENT, 1, 0 };
+
+/* The same for a new transaction, with the user's row locked until the
+ * commit: concurrent POST /v1/transactions for one user ID take turns, so
+ * each counts the open transactions the one before it committed
+ * (q_user_open_count, a statement of its own: a new snapshot after the
+ * wait).  NO KEY UPDATE leaves the foreign-key checks of other inserts free. */
+struct db_statement q_user_for_new_txn = {
+  "user_for_new_txn", USER_FOR_PAYMENT " FOR NO KEY UPDATE OF u", 1, 0
 };
 
 /* All active ranges: matched in the worker, so no card number is ever a
