@@ -26,6 +26,7 @@ cgi_gateway_libgateway_a_SOURCES = \
 	cgi/gateway/methods.c cgi/gateway/methods.h \
 	cgi/gateway/issuer_link.c cgi/gateway/issuer_link.h \
 	cgi/gateway/payment.c cgi/gateway/payment.h \
+	cgi/gateway/parties.c cgi/gateway/parties.h \
 	cgi/gateway/rate_limit.c cgi/gateway/rate_limit.h \
 	cgi/gateway/sweep.c cgi/gateway/sweep.h \
 	cgi/gateway/auth_device.c \

@@ -36,3 +36,23 @@ struct db_statement q_merchant_methods = {
   "  FROM gateway.merchant_methods WHERE merchant_id = $1 AND issuer_id = $2",
   2, 0
 };
+
+/* Issue 6: the status of every enrolment row the payment of transaction $1
+ * rests on, read in the database transaction that would move it to
+ * authorizing.  The shopper's rows are locked (FOR SHARE) until that commit,
+ * so a `paygw-admin ... disable` either commits before this read (and the
+ * payment is declined) or waits until the authorization is recorded (and
+ * the payment began before the disable).  The shop's and the issuer's rows,
+ * which every payment of a shop shares, are read as committed, not locked. */
+struct db_statement q_txn_parties = {
+  "txn_parties",
+  "SELECT c.status AS card_status, u.status AS user_status, d.status AS device_status,"
+  "       s.status AS subscriber_status, i.status AS issuer_status, m.status AS merchant_status,"
+  "       tm.status AS terminal_status"
+  "  FROM gateway.transactions t JOIN gateway.users u ON u.user_id = t.user_id"
+  "  JOIN gateway.cards c ON c.id = t.card_id JOIN gateway.devices d ON d.id = t.device_id"
+  "  JOIN gateway.subscribers s ON s.id = u.subscriber_id JOIN gateway.issuers i ON i.id = t.issuer_id"
+  "  JOIN gateway.merchants m ON m.id = t.merchant_id JOIN gateway.terminals tm ON tm.id = t.terminal_id"
+  " WHERE t.id = $1 FOR SHARE OF c, u, d, s",
+  1, 0
+};
