@@ -11,7 +11,9 @@ DEMO_DIR=${PAYGW_DEMO_DIR:-$PAYGW_VAR/demo}
 # shellcheck disable=SC1091
 . "$DEMO_DIR/terminals.env"
 FLOW_TMP=$(mktemp -d)
-flow_cleanup() { rm -rf "$FLOW_TMP"; }
+FLOW_STARTED=$(psql_q "SELECT now()" 2>/dev/null)
+# on exit: what the test left waiting is canceled (lib.sh, cancel_open_since)
+flow_cleanup() { cancel_open_since "$FLOW_STARTED"; rm -rf "$FLOW_TMP"; }
 trap flow_cleanup EXIT
 
 # needs_test_controls: the test drives the credit server's test controls
