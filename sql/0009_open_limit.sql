@@ -12,7 +12,10 @@
 CREATE INDEX transactions_open_idx ON gateway.transactions (user_id)
   WHERE status IN ('awaiting_device', 'awaiting_confirmation', 'awaiting_method', 'authorizing');
 
-CREATE TABLE gateway.terminal_rate (
+-- UNLOGGED: what it holds is worth nothing after a crash (every terminal
+-- starts again with a full allowance), so its updates write no WAL and the
+-- one-statement transaction that spends an allowance needs no WAL flush
+CREATE UNLOGGED TABLE gateway.terminal_rate (
   terminal_id  bigint PRIMARY KEY REFERENCES gateway.terminals,
   -- the generic cell rate algorithm's "theoretical arrival time": each new
   -- transaction moves it on by 1/rate seconds from now (or from itself when
@@ -20,7 +23,7 @@ CREATE TABLE gateway.terminal_rate (
   tat          timestamptz NOT NULL
 );
 COMMENT ON TABLE gateway.terminal_rate IS
-  'per-terminal rate limit of POST /v1/transactions (GCRA): one row per terminal that has asked';
+  'per-terminal rate limit of POST /v1/transactions (GCRA): one row per terminal that has asked; unlogged, emptied by a crash';
 COMMENT ON COLUMN gateway.terminal_rate.tat IS
   'theoretical arrival time: a request is refused (429 rate_limited) while tat > now() + burst/rate';
 GRANT SELECT, INSERT, UPDATE ON gateway.terminal_rate TO paygw_gateway;
