@@ -27,6 +27,8 @@ cgi_gateway_libgateway_a_SOURCES = \
 	cgi/gateway/methods.c cgi/gateway/methods.h \
 	cgi/gateway/issuer_link.c cgi/gateway/issuer_link.h \
 	cgi/gateway/payment.c cgi/gateway/payment.h \
+	cgi/gateway/parties.c cgi/gateway/parties.h \
+	cgi/gateway/rate_limit.c cgi/gateway/rate_limit.h \
 	cgi/gateway/sweep.c cgi/gateway/sweep.h \
 	cgi/gateway/backoff.c cgi/gateway/backoff.h \
 	cgi/gateway/auth_device.c \
@@ -43,6 +45,7 @@ cgi_gateway_libgateway_a_SOURCES = \
 	cgi/gateway/db/db.c cgi/gateway/db/db.h cgi/gateway/db/queries.h \
 	cgi/gateway/db/health_ping.c \
 	cgi/gateway/db/terminal_by_code.c \
+	cgi/gateway/db/terminal_rate.c \
 	cgi/gateway/db/transactions.c cgi/gateway/db/enrolment.c cgi/gateway/db/idempotency.c \
 	cgi/gateway/db/devices.c cgi/gateway/db/authorizations.c cgi/gateway/db/sweeper.c
 

@@ -22,6 +22,9 @@ struct settings {
   long reversal_backoff_ms;  /* wait after the first unacknowledged reversal, doubled after each */
   long reversal_backoff_max_ms;  /* ... up to this */
   long clock_skew_s;         /* tolerated difference of handset clocks */
+  long max_open_per_user;    /* open transactions one user ID may hold (issue 4) */
+  long terminal_rate;        /* new transactions per second one terminal may ask for */
+  long terminal_burst;       /* ... and how many more at once */
   const char *credit_addr;   /* host:port of the credit server */
   unsigned char message_key[ED25519_KEY_LEN];   /* signs mailbox messages */
   bool have_message_key;
