@@ -75,11 +75,25 @@ int merchant_store(struct adb *db, const char *code, const char *name, const cha
  * code.  A code or field 41 another terminal holds is refused. */
 int terminal_store(struct adb *db, const char *merchant_code, const char *code, const char *iso_id,
                    char *credential);
+/* 1 when credential is the current one of terminal code (of merchant_code),
+ * 0 when not (or no such terminal), -1 on a database error (not printed). */
+int terminal_credential_current(struct adb *db, const char *merchant_code, const char *code, const char *credential);
+/* Gives terminal code of merchant_code a new secret (the old credential
+ * stops working at once); credential receives it as terminal_store's does. */
+int terminal_rotate(struct adb *db, const char *merchant_code, const char *code, char *credential);
 struct methods;
 int method_store(struct adb *db, const char *merchant_code, const char *issuer_code,
                  const struct methods *m, const int *counts, int n_counts);
 int subscriber_store(struct adb *db, const char *code, const char *name);
 int device_store(struct adb *db, const char *subscriber_code, const char *code,
+                 const unsigned char pub[ED25519_KEY_LEN]);
+/* 1 with the enrolled public key of device code (of subscriber_code) in
+ * pub, 0 when there is no such device, -1 on a database error (not printed). */
+int device_public_key(struct adb *db, const char *subscriber_code, const char *code,
+                      unsigned char pub[ED25519_KEY_LEN]);
+/* Replaces the enrolled public key of device code (of subscriber_code):
+ * signatures of its old key are refused from then on. */
+int device_rekey(struct adb *db, const char *subscriber_code, const char *code,
                  const unsigned char pub[ED25519_KEY_LEN]);
 /* pan is already normalized and checked; card_id and masked (>= 20 bytes)
  * receive the new row's id and mask. */
@@ -98,6 +112,13 @@ struct uim_settings {
  * PAYGW_MESSAGE_PUBKEY_FILE).  Returns an exit status. */
 int uim_settings_load(struct uim_settings *s, const char *url, const char *ca_file, const char *pubkey_file);
 void uim_settings_free(struct uim_settings *s);
+
+/* The UIM store of device_code as `uim write` writes it (no auth results,
+ * no lock-out state), from the rows visible in db's transaction; pub is the
+ * public half of key_pem, checked against the enrolled key.  NULL after a
+ * message, with *status set; the caller json_decrefs the store. */
+json_t *uim_store_build(struct adb *db, const char *device_code, const char *key_pem,
+                        const unsigned char pub[ED25519_KEY_LEN], const struct uim_settings *s, int *status);
 
 /* Builds the UIM store of device_code from the rows visible in db's
  * transaction and writes it to path (0600, replacing it).  pub is the public

@@ -45,6 +45,46 @@ int device_store(struct adb *db, const char *subscriber_code, const char *code,
   return adb_log_action(db, "device add", code) == 0 ? ADMIN_OK : admin_db_failure(db);
 }
 
+int device_public_key(struct adb *db, const char *subscriber_code, const char *code,
+                      unsigned char pub[ED25519_KEY_LEN])
+{
+  static const char sql[] =
+      "SELECT encode(d.public_key, 'hex') AS public_key FROM gateway.devices d "
+      "JOIN gateway.subscribers s ON s.id = d.subscriber_id WHERE d.code = $1 AND s.code = $2";
+  const char *params[2] = { code, subscriber_code };
+  PGresult *res = adb_exec(db, "device_public_key", sql, 2, params);
+  int found = 0;
+
+  if (!res)
+    return -1;
+  if (PQntuples(res) == 1 && strlen(adb_get(res, 0, "public_key")) == 2 * ED25519_KEY_LEN) {
+    const char *hex = adb_get(res, 0, "public_key");
+    for (int i = 0; i < ED25519_KEY_LEN; i++)
+      sscanf(hex + 2 * i, "%2hhx", &pub[i]);
+    found = 1;
+  }
+  PQclear(res);
+  return found;
+}
+
+int device_rekey(struct adb *db, const char *subscriber_code, const char *code,
+                 const unsigned char pub[ED25519_KEY_LEN])
+{
+  static const char sql[] =
+      "UPDATE gateway.devices d SET public_key = $3 FROM gateway.subscribers s "
+      "WHERE s.id = d.subscriber_id AND d.code = $1 AND s.code = $2 RETURNING d.id";
+  char key_param[2 + 2 * ED25519_KEY_LEN + 1];
+
+  admin_bytea_param(pub, ED25519_KEY_LEN, key_param);
+  const char *params[3] = { code, subscriber_code, key_param };
+  long n = adb_exec_count(db, "device_rekey", sql, 3, params);
+  if (n < 0)
+    return admin_db_failure(db);
+  if (n == 0)
+    return admin_invalid("no device %s of subscriber %s", shown(code), shown(subscriber_code));
+  return adb_log_action(db, "device rekey", code) == 0 ? ADMIN_OK : admin_db_failure(db);
+}
+
 struct device_add {
   const char *subscriber, *code, *key_out;
   unsigned char pub[ED25519_KEY_LEN], priv[ED25519_KEY_LEN];

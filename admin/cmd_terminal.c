@@ -33,21 +33,30 @@ const struct opt_spec cmd_terminal_disable_opts[] = {
   { NULL }
 };
 
-/* A fresh secret (base64url of 32 random bytes) and "\x<hex>" of its
- * SHA-256 for a bytea parameter.  Returns 0 or -1. */
+/* "\x<hex>" of the SHA-256 of a 43-character secret, for a bytea
+ * parameter.  Returns 0 or -1. */
+static int secret_hash_param(const char *secret, char hash_param[2 + 64 + 1])
+{
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int dlen = 0;
+
+  if (strlen(secret) != SECRET_CHARS || EVP_Digest(secret, SECRET_CHARS, digest, &dlen, EVP_sha256(), NULL) != 1)
+    return -1;
+  admin_bytea_param(digest, dlen, hash_param);
+  return 0;
+}
+
+/* A fresh secret (base64url of 32 random bytes) and its hash parameter.
+ * Returns 0 or -1. */
 static int make_secret(char secret[SECRET_CHARS + 1], char hash_param[2 + 64 + 1])
 {
-  unsigned char raw[SECRET_BYTES], digest[EVP_MAX_MD_SIZE];
-  unsigned int dlen = 0;
+  unsigned char raw[SECRET_BYTES];
 
   if (RAND_bytes(raw, sizeof raw) != 1)
     return -1;
   b64url_encode(raw, sizeof raw, secret);
   OPENSSL_cleanse(raw, sizeof raw);
-  if (strlen(secret) != SECRET_CHARS || EVP_Digest(secret, SECRET_CHARS, digest, &dlen, EVP_sha256(), NULL) != 1)
-    return -1;
-  admin_bytea_param(digest, dlen, hash_param);
-  return 0;
+  return secret_hash_param(secret, hash_param);
 }
 
 /* Why a terminal (code, iso_id) could not be inserted: the code is taken,
@@ -101,6 +110,43 @@ int terminal_store(struct adb *db, const char *merchant_code, const char *code, 
   snprintf(credential, 80, "%s.%s", code, secret);
   OPENSSL_cleanse(secret, sizeof secret);
   return adb_log_action(db, "terminal add", code) == 0 ? ADMIN_OK : admin_db_failure(db);
+}
+
+int terminal_credential_current(struct adb *db, const char *merchant_code, const char *code, const char *credential)
+{
+  static const char sql[] =
+      "SELECT t.id FROM gateway.terminals t JOIN gateway.merchants m ON m.id = t.merchant_id "
+      "WHERE t.code = $1 AND m.code = $2 AND t.credential_hash = $3::bytea";
+  char hash_param[67];
+  size_t n = strlen(code);
+
+  /* "<code>.<secret>": another terminal's credential is not this one's */
+  if (!credential || strncmp(credential, code, n) != 0 || credential[n] != '.'
+      || secret_hash_param(credential + n + 1, hash_param) != 0)
+    return 0;
+  const char *params[3] = { code, merchant_code, hash_param };
+  long rows = adb_exec_count(db, "terminal_credential_current", sql, 3, params);
+  return rows < 0 ? -1 : rows > 0;
+}
+
+int terminal_rotate(struct adb *db, const char *merchant_code, const char *code, char *credential)
+{
+  static const char sql[] =
+      "UPDATE gateway.terminals t SET credential_hash = $3 FROM gateway.merchants m "
+      "WHERE m.id = t.merchant_id AND t.code = $1 AND m.code = $2 RETURNING t.id";
+  char secret[SECRET_CHARS + 1], hash_param[67];
+
+  if (make_secret(secret, hash_param) != 0)
+    return admin_failure("cannot generate a terminal secret (RAND_bytes failed)");
+  const char *params[3] = { code, merchant_code, hash_param };
+  long n = adb_exec_count(db, "terminal_rotate", sql, 3, params);
+  if (n != 1) {
+    OPENSSL_cleanse(secret, sizeof secret);
+    return n < 0 ? admin_db_failure(db) : admin_invalid("no terminal %s of merchant %s", shown(code), shown(merchant_code));
+  }
+  snprintf(credential, 80, "%s.%s", code, secret);
+  OPENSSL_cleanse(secret, sizeof secret);
+  return adb_log_action(db, "terminal rotate", code) == 0 ? ADMIN_OK : admin_db_failure(db);
 }
 
 struct terminal_add {

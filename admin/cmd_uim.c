@@ -94,22 +94,35 @@ out:
   return users;
 }
 
-int uim_write_store(struct adb *db, const char *device_code, const char *key_pem,
-                    const unsigned char pub[ED25519_KEY_LEN], const struct uim_settings *s, const char *path)
+json_t *uim_store_build(struct adb *db, const char *device_code, const char *key_pem,
+                        const unsigned char pub[ED25519_KEY_LEN], const struct uim_settings *s, int *status)
 {
   long long device_id;
-  int status = admin_find(db, "device", device_code, true, &device_id);
-  json_t *users = status == ADMIN_OK ? uim_users(db, device_code, pub, &status) : NULL;
+  json_t *users;
 
-  if (!users)
-    return status;
+  if ((*status = admin_find(db, "device", device_code, true, &device_id)) != ADMIN_OK
+      || !(users = uim_users(db, device_code, pub, status)))
+    return NULL;
   /* the lock-out rules live in the store, not on the handset's command line */
   json_t *store = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:o, s:i, s:i, s:[]}", "format", "paygw-uim",
                             "version", 1, "device_id", device_code, "device_private_key", key_pem, "gateway_url",
                             s->gateway_url, "ca_cert", s->ca_pem, "gateway_message_public_key",
                             s->message_pubkey_pem, "users", users, "lockout_max_attempts", UIM_LOCKOUT_MAX_ATTEMPTS,
                             "lockout_seconds", UIM_LOCKOUT_SECONDS, "auth_results");
-  char *text = store ? json_dumps(store, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+  if (!store)
+    *status = admin_failure("cannot build the UIM store JSON");
+  return store;
+}
+
+int uim_write_store(struct adb *db, const char *device_code, const char *key_pem,
+                    const unsigned char pub[ED25519_KEY_LEN], const struct uim_settings *s, const char *path)
+{
+  int status;
+  json_t *store = uim_store_build(db, device_code, key_pem, pub, s, &status);
+
+  if (!store)
+    return status;
+  char *text = json_dumps(store, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
   json_decref(store);
   if (!text)
     return admin_failure("cannot build the UIM store JSON");

@@ -12,7 +12,7 @@ admin_paygw_admin_SOURCES = \
 	admin/cmd_merchant.c admin/cmd_terminal.c admin/cmd_method.c \
 	admin/cmd_subscriber.c admin/cmd_device.c \
 	admin/cmd_card.c admin/cmd_keys.c admin/cmd_user.c \
-	admin/cmd_uim.c admin/cmd_demo.c
+	admin/cmd_uim.c admin/cmd_demo.c admin/demo.h admin/demo_refresh.c
 admin_paygw_admin_CFLAGS = $(AM_CFLAGS) $(LIBPQ_CFLAGS) $(JANSSON_CFLAGS) $(OPENSSL_CFLAGS)
 # prompt.c of lib/proxlink: echo off (and back on signals) for secrets typed at a terminal
 admin_paygw_admin_LDADD = lib/proxlink/libpaygw_client.a $(LIBPQ_LIBS) $(COMMON_LIBS)

@@ -49,7 +49,8 @@ static const struct command commands[] = {
   { "user", "unlock", cmd_user_unlock_opts, cmd_user_unlock, "Clears a user ID's failed-login count and lock columns (nothing sets them yet)." },
   { "uim", "write", cmd_uim_write_opts, cmd_uim_write, "Writes a handset's UIM store (docs/uim-store.md)." },
   { "demo", NULL, cmd_demo_opts, cmd_demo,
-    "Loads the demo data of figures 7, 9 and 10 and writes terminal credentials, device keys and UIM stores." },
+    "Loads the demo data of figures 7, 9 and 10 and writes terminal credentials, device keys and UIM stores; "
+    "once loaded, re-issues whichever of those files is missing or no longer matches." },
   { NULL }
 };
 

@@ -3,11 +3,14 @@
  * answers (429 slow_down and Retry-After honoured).  A message runs the
  * payment application only when its signature verifies under the gateway's
  * message key from the store and it is a payment command for a user of this
- * handset ([0077]-[0079]); anything else is reported as ignored. */
+ * handset ([0077]-[0079]); anything else is reported as ignored.  A gateway
+ * that does not answer is reported once, polled with back-off, and reported
+ * once more when it answers again (lib/proxlink/reach.h). */
 #include "handset-client/handset.h"
 #include "common/b64url.h"
 #include "common/ed25519.h"
 #include "proxlink/clientutil.h"
+#include "proxlink/reach.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -164,8 +167,18 @@ static long clamp_interval(long v)
   return v < INTERVAL_MIN ? INTERVAL_MIN : v > INTERVAL_MAX ? INTERVAL_MAX : v;
 }
 
+/* Notes whether a poll got an answer; prints a line when that changed. */
+static void note_reach(struct gw_reach *reach, bool answered, const char *error)
+{
+  char line[512];
+
+  if (gw_reach_note(reach, answered, time(NULL), error, line, sizeof line))
+    printf("%s\n", line);
+}
+
 /* One poll.  Sets *interval; returns -1 to keep watching, or an exit status. */
-static int poll_once(const struct handset_opts *o, struct uim_store *s, struct gw_http *g, long *interval, time_t *last_ok)
+static int poll_once(const struct handset_opts *o, struct uim_store *s, struct gw_http *g, long *interval,
+                     time_t *last_ok, struct gw_reach *reach)
 {
   char h[3][160], text[512];
   const char *headers[] = { h[0], h[1], h[2], NULL };
@@ -177,11 +190,12 @@ static int poll_once(const struct handset_opts *o, struct uim_store *s, struct g
     return EXIT_USAGE;
   }
   if (gw_http_call(g, "GET", "/v1/mailbox", headers, NULL, o->timeout_s * 1000L, &r) != 0) {
-    if (!r.aborted)
-      printf("Gateway not reachable: %s.\n", r.error);
+    if (!r.aborted)                      /* stopped by a signal: that says nothing of the gateway */
+      note_reach(reach, false, r.error);
     gw_reply_clear(&r);
     return -1;
   }
+  note_reach(reach, true, NULL);
   *last_ok = time(NULL);
   if (r.status == 200) {
     *interval = clamp_interval(json_integer_value(json_object_get(r.json, "interval")));
@@ -213,6 +227,7 @@ int cmd_watch(struct handset_opts *o)
   char err[512];
   long interval = 2;
   time_t started = time(NULL), last_ok = started;
+  struct gw_reach reach;
   int rc = handset_open_store(o, &s);
 
   if (rc != 0)
@@ -231,9 +246,10 @@ int cmd_watch(struct handset_opts *o)
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
   g.abort_flag = &stop_requested;
+  gw_reach_init(&reach, 1, o->backoff_max_s);
   printf("Watching the mailbox of device %s at %s.\n", s.device_id, s.gateway_url);
   for (rc = -1; rc < 0 && !stop_requested;) {
-    rc = poll_once(o, &s, &g, &interval, &last_ok);
+    rc = poll_once(o, &s, &g, &interval, &last_ok, &reach);
     if (rc >= 0 || stop_requested)
       break;
     if (time(NULL) - last_ok >= o->timeout_s) {
@@ -243,7 +259,12 @@ int cmd_watch(struct handset_opts *o)
       printf("No payment within %ld s; stopped watching.\n", o->for_s);
       rc = EXIT_NETWORK;
     } else {
-      for (long t = 0; t < interval && !stop_requested; t++)
+      /* no answer: back off, but try once more before the time-out of [0083] */
+      long wait = reach.down ? gw_reach_wait(&reach) : interval;
+      long left = o->timeout_s - (long)(time(NULL) - last_ok);
+      if (reach.down && wait > left)
+        wait = left;
+      for (long t = 0; t < wait && !stop_requested; t++)
         sleep(1);
     }
   }

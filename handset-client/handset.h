@@ -40,6 +40,7 @@ struct handset_opts {
   long for_s;                /* 0 = watch for ever */
   bool verbose;
   long clock_offset_s;       /* PAYGW_HANDSET_CLOCK_OFFSET: a handset whose clock is off */
+  long backoff_max_s;        /* PAYGW_CLIENT_BACKOFF_MAX: most seconds between polls of a silent gateway */
 };
 
 /* The handset's clock (the system clock plus the configured offset). */

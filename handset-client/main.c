@@ -5,6 +5,7 @@
  * Options and exit statuses: docs/handset.md. */
 #include "handset-client/handset.h"
 #include "common/config.h"
+#include "proxlink/reach.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -67,7 +68,11 @@ static const char *const usage_watch =
   "  --installments N         the count for method I\n"
   "  --once                   exit after one payment\n"
   "  --timeout SEC            give up when the gateway does not answer within this\n"
-  "                           (default 120, [0083]; $PAYGW_HANDSET_TIMEOUT)\n"
+  "                           (default 120, [0083]; $PAYGW_HANDSET_TIMEOUT); until\n"
+  "                           then a gateway that does not answer is said once and\n"
+  "                           polled less and less often (at most every\n"
+  "                           $PAYGW_CLIENT_BACKOFF_MAX s, default 30), and said\n"
+  "                           once more when it answers again\n"
   "  --for SEC                stop watching after this long (default: never)\n"
   "  --verbose                report every poll\n"
   "\n"
@@ -185,6 +190,7 @@ static void defaults(struct handset_opts *o)
   o->agree = -1;
   o->timeout_s = config_long("PAYGW_HANDSET_TIMEOUT", 120, 1, 3600);
   o->clock_offset_s = config_long("PAYGW_HANDSET_CLOCK_OFFSET", 0, -86400, 86400);
+  o->backoff_max_s = config_long("PAYGW_CLIENT_BACKOFF_MAX", GW_REACH_BACKOFF_MAX, 1, 300);
 }
 
 int main(int argc, char **argv)

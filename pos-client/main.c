@@ -3,12 +3,16 @@
  * Shows the sale, waits on the proximity link for ONE user ID, asks the
  * gateway for a transaction number (S3/S4, with an Idempotency-Key reused on
  * retry), keeps it with the sale ([0093]), waits for completion, prints the
- * receipt and appends the sale to the journal.  docs/pos.md. */
+ * receipt and appends the sale to the journal.  A gateway that does not
+ * answer is reported once, asked again with back-off, and reported once
+ * more when it answers (lib/proxlink/reach.h).  docs/pos.md. */
 #include "pos-client/posconf.h"
 #include "pos-client/sale.h"
 #include "proxlink/clientutil.h"
 #include "proxlink/gwhttp.h"
 #include "proxlink/proxlink.h"
+#include "proxlink/reach.h"
+#include "common/config.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -53,7 +57,9 @@ static const char *const usage =
   "\n"
   "The gateway and its CA come from the config, PAYGW_URL / PAYGW_CA, or\n"
   "var/stack.env ($PAYGW_STACK_ENV); the credential from the config,\n"
-  "PAYGW_TERMINAL or --merchant.\n"
+  "PAYGW_TERMINAL or --merchant.  A gateway that does not answer is said once,\n"
+  "asked again less and less often (at most every $PAYGW_CLIENT_BACKOFF_MAX s,\n"
+  "default 30) and said once more when it answers again.\n"
   "\n"
   "exit: 0 paid; 1 declined, canceled, expired, failed or refused by the gateway;\n"
   "2 usage or settings; 3 no user ID in time, the gateway unreachable, or the\n"
@@ -82,6 +88,7 @@ struct pos_run {
   struct pos_config conf;
   struct sale sale;
   struct gw_http g;
+  struct gw_reach reach;                 /* does the gateway answer: one line per change */
   int journal_fd;
   char user_id[PROXLINK_USER_MAX + 1];
   char auth_header[300];
@@ -226,6 +233,30 @@ static int wait_for_user(struct pos_run *run)
   return rc < 0 ? POS_USAGE : POS_NETWORK;
 }
 
+/* Notes whether a call got an answer (a call stopped by a signal says
+ * nothing of the gateway) and prints a line when that changed. */
+static void note_reach(struct pos_run *run, const struct gw_reply *r, bool answered)
+{
+  char line[512];
+
+  if ((answered || !r->aborted) && gw_reach_note(&run->reach, answered, time(NULL), r->error, line, sizeof line))
+    printf("%s\n", line);
+}
+
+/* Sleeps before the next try at an unanswering gateway: its back-off, but
+ * not past `until` (0: no bound) and not through a signal. */
+static void back_off(struct pos_run *run, time_t until)
+{
+  long wait = gw_reach_wait(&run->reach);
+
+  if (wait < 1)
+    wait = 1;
+  if (until && wait > (long)(until - time(NULL)))
+    wait = (long)(until - time(NULL));
+  for (long t = 0; t < wait && !stop_now && !(stop_requested && !cancel_phase); t++)
+    sleep(1);
+}
+
 /* 503 outcome_unknown: the gateway lost its database connection while
  * committing the sale and cannot tell whether it stored it.  Asked again
  * before the database is back, it answers database_unavailable: nothing
@@ -252,6 +283,7 @@ static int post_sale(struct pos_run *run, const char *const *headers, const json
   if (retry_after)
     *retry_after = -1;
   if (gw_http_call(&run->g, "POST", "/v1/transactions", headers, body, timeout_ms, &r) == 0) {
+    note_reach(run, &r, true);
     if (r.status == 201 || r.status == 200) {
       *txn = json_incref(r.json);
       rc = POS_PAID;
@@ -269,8 +301,7 @@ static int post_sale(struct pos_run *run, const char *const *headers, const json
     }
   } else {
     *maybe_made = *maybe_made || r.sent;
-    if (!stop_requested)
-      printf("The gateway did not answer (%s).\n", r.error);
+    note_reach(run, &r, false);
   }
   gw_reply_clear(&r);
   return rc;
@@ -295,7 +326,7 @@ static int resolve_unknown_post(struct pos_run *run, const char *const *headers,
     long left = (long)(until - time(NULL));
     rc = post_sale(run, headers, body, (left < 15 ? left : 15) * 1000L, txn, &dummy, NULL);
     if (rc < 0 && !stop_now)
-      sleep(1);
+      back_off(run, until);
   }
   if (rc >= 0)
     return rc;
@@ -322,9 +353,11 @@ static int request_number(struct pos_run *run, json_t **txn)
   for (int attempt = 1; attempt <= 3 && rc < 0 && !stop_requested; attempt++) {
     long retry_after;
     rc = post_sale(run, headers, body, 30000, txn, &maybe_made, &retry_after);
-    if (rc < 0 && attempt < 3 && !stop_requested) {
-      printf("Trying again (%d of 3)...\n", attempt + 1);
-      sleep(retry_after > attempt && retry_after <= 10 ? (unsigned)retry_after : (unsigned)attempt);
+    if (rc < 0 && attempt < 3 && !stop_requested && retry_after > 0) {
+      for (long t = 0; t < (retry_after < 10 ? retry_after : 10) && !stop_requested; t++)
+        sleep(1);                        /* the Retry-After the gateway asked for */
+    } else if (rc < 0 && attempt < 3 && !stop_requested) {
+      back_off(run, 0);
     }
   }
   if (rc < 0 && maybe_made) {
@@ -357,7 +390,9 @@ static void cancel(struct pos_run *run, json_t **txn)
   struct gw_reply r;
 
   snprintf(path, sizeof path, "/v1/transactions/%s/cancel", run->number);
-  if (gw_http_call(&run->g, "POST", path, headers, NULL, 15000, &r) == 0 && r.status == 200) {
+  int answered = gw_http_call(&run->g, "POST", path, headers, NULL, 15000, &r) == 0;
+  note_reach(run, &r, answered);
+  if (answered && r.status == 200) {
     printf("\nThe sale was canceled at the POS.\n");
     if (json_is_string(json_object_get(r.json, "status")) && json_object_get(r.json, "transaction")) {
       json_t *merged = json_deep_copy(*txn);
@@ -378,8 +413,9 @@ static int poll_status(struct pos_run *run, json_t **txn, long wait_s, long time
   int rc = -1;
 
   snprintf(path, sizeof path, "/v1/transactions/%s?wait=%ld&status=%s", run->number, wait_s, status_of(*txn));
-  if (gw_http_call(&run->g, "GET", path, headers, NULL, timeout_s * 1000L, &r) == 0 && r.status == 200
-      && json_is_object(r.json)) {
+  int answered = gw_http_call(&run->g, "GET", path, headers, NULL, timeout_s * 1000L, &r) == 0;
+  note_reach(run, &r, answered);
+  if (answered && r.status == 200 && json_is_object(r.json)) {
     json_decref(*txn);
     *txn = json_incref(r.json);
     rc = 0;
@@ -396,15 +432,17 @@ static void poll_once(struct pos_run *run, json_t **txn, long max_wait_s, time_t
   long wait_s = left - 5 < max_wait_s ? left - 5 : max_wait_s;
   char before[32];
 
-  if (wait_s < 0)
-    wait_s = 0;
+  if (wait_s < 0 || run->reach.down)
+    wait_s = 0;                          /* after no answer, ask without waiting: is it back? */
   snprintf(before, sizeof before, "%s", status_of(*txn));
   time_t asked = time(NULL);
   int rc = poll_status(run, txn, wait_s, wait_s + (left > wait_s + 15 ? 15 : 5));
   if (sale_status_final(status_of(*txn)))
     return;
-  if (rc != 0 || (time(NULL) - asked < 1 && strcmp(before, status_of(*txn)) == 0))
-    sleep(1);                            /* no answer, or no wait slot was free (Retry-After): do not hammer */
+  if (run->reach.down)
+    back_off(run, until);                /* no answer: ask less and less often */
+  else if (rc != 0 || (time(NULL) - asked < 1 && strcmp(before, status_of(*txn)) == 0))
+    sleep(1);                            /* refused, or no wait slot was free (Retry-After): do not hammer */
 }
 
 static void show_waiting(const json_t *txn, bool tty, time_t start, char last[32])
@@ -510,6 +548,7 @@ int main(int argc, char **argv)
     return POS_USAGE;
   }
   snprintf(run.auth_header, sizeof run.auth_header, "Authorization: Bearer %s", run.conf.terminal);
+  gw_reach_init(&run.reach, 1, config_long("PAYGW_CLIENT_BACKOFF_MAX", GW_REACH_BACKOFF_MAX, 1, 300));
   struct sigaction sa = { .sa_handler = on_signal };
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);

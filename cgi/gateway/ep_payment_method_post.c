@@ -1,19 +1,25 @@
 /* ep_payment_method_post.c — POST /v1/transactions/{number}/payment-method:
  * the shopper's choice (S9) and the authorization at the credit server
  * (S10-S14).  Exactly once toward the credit server:
- *   1. one database transaction moves awaiting_method → authorizing and
- *      records the authorization (STAN, time) BEFORE anything is sent;
+ *   1. one database transaction checks that the card, user ID, handset,
+ *      subscriber, issuer, merchant and terminal are still enrolled
+ *      (parties.c: any disabled since device-auth declines the payment
+ *      here, `enrolment_disabled`, and nothing is sent), then moves
+ *      awaiting_method → authorizing and records the authorization (STAN,
+ *      time) BEFORE anything is sent;
  *   2. the 0100 goes out and the 0110 is awaited within the time-out;
  *   3. a second database transaction records the answer, ends the payment
  *      and tells the handset's mailbox — or, with no answer, marks it failed
- *      and reverses (0400, repeated as 0401); what stays unacknowledged is
- *      retried by the sweep (sweep.c), which also reverses authorizations
- *      left "sent" by a worker that died between steps 1 and 3. */
+ *      with its reversal due and wakes paygw-sweeper (sweep.c), which sends
+ *      the 0400 (then 0401 repeats with back-off) and also reverses
+ *      authorizations left "sent" by a worker that died between steps 1
+ *      and 3.  The worker itself never sends a reversal. */
 #include "gateway/db/queries.h"
 #include "gateway/endpoints.h"
 #include "gateway/issuer_link.h"
 #include "gateway/methods.h"
 #include "gateway/money.h"
+#include "gateway/parties.h"
 #include "gateway/payment.h"
 #include "gateway/reply.h"
 #include "gateway/settings.h"
@@ -32,7 +38,7 @@ static const struct field method_spec[] = {
   { NULL }
 };
 
-enum refusal { R_NONE, R_ACCESS, R_STATE, R_NOT_OFFERED, R_CARD, R_DB };
+enum refusal { R_NONE, R_ACCESS, R_STATE, R_NOT_OFFERED, R_CARD, R_DISABLED, R_DB };
 
 struct choice {
   struct request *rq;
@@ -41,8 +47,23 @@ struct choice {
   enum txn_access access;
   enum refusal refusal;
   char status[32];
+  const char *disabled;      /* R_DISABLED: the reason (static text) */
   struct payment pay;        /* what step 2 sends, filled by step 1 */
 };
+
+/* A party was disabled after device-auth: the payment ends declined, the
+ * handset's mailbox is told, and nothing goes to the credit server. */
+static enum db_status decline_disabled(struct db *db, PGresult *txn, const char *reason)
+{
+  struct txn_ref ref;
+  const char *params[] = { db_get(txn, 0, "id"), "declined", "awaiting_method", PARTIES_DECLINE_CODE, reason, NULL };
+  enum db_status st = db_run(db, &q_txn_finish, params);
+
+  if (st != DB_ONE_ROW)
+    return st < 0 ? st : DB_HARD_ERROR;   /* the row is locked in awaiting_method: cannot miss */
+  txn_ref_from(txn, &ref);
+  return txn_notify_handset(db, &ref, "declined", NULL, reason);
+}
 
 /* Step 1. */
 static enum db_status record_in_db(struct db *db, void *ctx)
@@ -65,6 +86,9 @@ static enum db_status record_in_db(struct db *db, void *ctx)
              && !methods_allows(&offer, c->method, c->installments)) {
     c->refusal = R_NOT_OFFERED;
     st = DB_NO_ROWS;
+  } else if (st >= 0 && (st = parties_check(db, db_get(txn, 0, "id"), &c->disabled)) >= 0 && c->disabled) {
+    c->refusal = R_DISABLED;
+    st = decline_disabled(db, txn, c->disabled);
   } else if (st >= 0) {
     st = payment_begin(db, txn, c->method, c->installments, &c->pay);
     if (c->pay.card_unreadable && st >= 0) {
@@ -110,9 +134,9 @@ int ep_payment_method_post(struct request *rq)
     return rq->status;
   c.method = json_string_value(json_object_get(body, "method"));
   c.installments = (int)json_integer_value(json_object_get(body, "installments"));
-  /* nothing is sent unless step 1 committed */
+  /* nothing is sent unless step 1 committed (nor is a decline or a failure answered) */
   if (db_run_transaction(rq->db, "record authorization", record_in_db, &c) < 0
-      && (c.refusal == R_NONE || c.refusal == R_CARD))
+      && (c.refusal == R_NONE || c.refusal == R_CARD || c.refusal == R_DISABLED))
     c.refusal = R_DB;
   switch (c.refusal) {
   case R_ACCESS:
@@ -128,6 +152,11 @@ int ep_payment_method_post(struct request *rq)
   case R_CARD:
     status = reply_problem_extra(rq, PROBLEM_CARD_UNREADABLE, json_pack("{s:s}", "transaction_status", "failed"),
                                  "%s; the transaction failed", METHODS_CARD_UNREADABLE);
+    break;
+  case R_DISABLED:
+    status = reply_json(rq, 200, json_pack("{s:s, s:s, s:{s:s, s:s}}", "transaction", rq->path_param,
+                                           "status", "declined", "decline", "code", PARTIES_DECLINE_CODE,
+                                           "reason", c.disabled));
     break;
   case R_DB:
     status = reply_db_failed(rq, "the database is not reachable");

@@ -1,11 +1,16 @@
 /* ep_transactions_post.c — POST /v1/transactions: a POS terminal or shop
- * server asks for a transaction number (S3, S4).  In one database
- * transaction: the Idempotency-Key is claimed, the transaction stored, and a
- * signed payment command put in the user's mailbox (S5, [0096]). */
+ * server asks for a transaction number (S3, S4).  A well-formed request
+ * first spends one of the terminal's allowance (rate_limit.c, 429
+ * rate_limited beyond it).  Then in one database transaction: the
+ * Idempotency-Key is claimed, the user's row locked and its open
+ * transactions counted (409 too_many_open at PAYGW_MAX_OPEN_PER_USER, issue
+ * 4), the transaction stored, and a signed payment command put in the
+ * user's mailbox (S5, [0096]).  A refusal rolls it all back, key included. */
 #include "gateway/db/queries.h"
 #include "gateway/endpoints.h"
 #include "gateway/mailbox.h"
 #include "gateway/money.h"
+#include "gateway/rate_limit.h"
 #include "gateway/reply.h"
 #include "gateway/settings.h"
 #include "gateway/timefmt.h"
@@ -33,7 +38,7 @@ static const struct field transaction_spec[] = {
   { NULL }
 };
 
-enum outcome { OUT_CREATED, OUT_REPLAY, OUT_CONFLICT, OUT_UNKNOWN_USER };
+enum outcome { OUT_CREATED, OUT_REPLAY, OUT_CONFLICT, OUT_UNKNOWN_USER, OUT_TOO_MANY_OPEN };
 
 struct new_txn {
   struct request *rq;
@@ -43,6 +48,7 @@ struct new_txn {
   int64_t total, tax_total;
   enum outcome outcome;
   int replay_status;
+  long open;                         /* the user's open transactions */
   char *answer;                      /* the JSON answered (malloc'd) */
 };
 
@@ -149,6 +155,22 @@ out:
   return st;
 }
 
+/* The user's open transactions, counted after q_user_for_new_txn locked the
+ * user's row: a concurrent creation for the same user has committed (and is
+ * counted) or waits for ours. */
+static enum db_status count_open(struct db *db, const char *user_id, long *open)
+{
+  PGresult *res;
+  const char *params[] = { user_id };
+  enum db_status st = db_exec(db, &q_user_open_count, params, &res);
+
+  if (st < 0)
+    return st;
+  *open = st == DB_ONE_ROW ? strtol(db_get(res, 0, "open"), NULL, 10) : 0;
+  PQclear(res);
+  return DB_ONE_ROW;
+}
+
 static enum db_status create_in_db(struct db *db, void *ctx)
 {
   struct new_txn *t = ctx;
@@ -164,7 +186,7 @@ static enum db_status create_in_db(struct db *db, void *ctx)
       return st;
   }
   const char *uparams[] = { json_string_value(json_object_get(t->body, "user_id")) };
-  st = db_exec(db, &q_user_for_payment, uparams, &user);
+  st = db_exec(db, &q_user_for_new_txn, uparams, &user);
   if (st < 0)
     return st;
   if (st == DB_NO_ROWS) {
@@ -172,7 +194,12 @@ static enum db_status create_in_db(struct db *db, void *ctx)
     t->outcome = OUT_UNKNOWN_USER;
     return DB_ABORT;   /* and the claimed key with it */
   }
-  st = store(db, t, user);
+  if ((st = count_open(db, uparams[0], &t->open)) >= 0 && t->open >= settings.max_open_per_user) {
+    t->outcome = OUT_TOO_MANY_OPEN;
+    st = DB_ABORT;     /* the key too: it makes the transaction once one has ended */
+  } else if (st >= 0) {
+    st = store(db, t, user);
+  }
   PQclear(user);
   return st;
 }
@@ -183,6 +210,11 @@ static int answer(struct request *rq, struct new_txn *t, enum db_status st)
   case OUT_UNKNOWN_USER:
     return reply_problem(rq, PROBLEM_UNKNOWN_USER, "no active user %s",
                          json_string_value(json_object_get(t->body, "user_id")));
+  case OUT_TOO_MANY_OPEN:
+    return reply_problem_extra(rq, PROBLEM_TOO_MANY_OPEN, json_pack("{s:i}", "limit", (int)settings.max_open_per_user),
+                               "user ID %s has %ld open transactions, the most allowed: one must end (completed, "
+                               "declined, canceled or expired) before another is made",
+                               json_string_value(json_object_get(t->body, "user_id")), t->open);
   case OUT_CONFLICT:
     return reply_problem(rq, PROBLEM_IDEMPOTENCY_CONFLICT,
                          "this Idempotency-Key was used with another request");
@@ -228,6 +260,8 @@ int ep_transactions_post(struct request *rq)
     status = reply_problem(rq, PROBLEM_INVALID_FIELD, "items: the total must be more than 0");
     goto out;
   }
+  if (rate_limit_terminal(rq, &status))
+    goto out;
   if (t.idem_key) {
     char *canonical = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
     token_sha256_hex(canonical ? canonical : "", t.request_hash);

@@ -1,9 +1,10 @@
-# cgi/gateway — paygw.fcgi, the gateway's FastCGI worker.  Endpoints are
-# ep_*.c (one each), their statements db/*.c (one each).
+# cgi/gateway — paygw.fcgi, the gateway's FastCGI worker, and paygw-sweeper,
+# its background work.  Endpoints are ep_*.c (one each), their statements
+# db/*.c (one each).
 GATEWAY_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/cgi $(FCGI_CFLAGS) $(LIBPQ_CFLAGS) $(JANSSON_CFLAGS) $(OPENSSL_CFLAGS)
 GATEWAY_LIBS = $(FCGI_LIBS) $(LIBPQ_LIBS) $(ISO8583_LIBS) $(COMMON_LIBS)
 
-# everything but main.c, so unit tests link the same code
+# everything but the two mains, so unit tests link the same code
 noinst_LIBRARIES += cgi/gateway/libgateway.a
 cgi_gateway_libgateway_a_CFLAGS = $(GATEWAY_CFLAGS)
 cgi_gateway_libgateway_a_SOURCES = \
@@ -26,7 +27,10 @@ cgi_gateway_libgateway_a_SOURCES = \
 	cgi/gateway/methods.c cgi/gateway/methods.h \
 	cgi/gateway/issuer_link.c cgi/gateway/issuer_link.h \
 	cgi/gateway/payment.c cgi/gateway/payment.h \
+	cgi/gateway/parties.c cgi/gateway/parties.h \
+	cgi/gateway/rate_limit.c cgi/gateway/rate_limit.h \
 	cgi/gateway/sweep.c cgi/gateway/sweep.h \
+	cgi/gateway/backoff.c cgi/gateway/backoff.h \
 	cgi/gateway/auth_device.c \
 	cgi/gateway/ep_health_get.c \
 	cgi/gateway/ep_ping_get.c \
@@ -41,10 +45,18 @@ cgi_gateway_libgateway_a_SOURCES = \
 	cgi/gateway/db/db.c cgi/gateway/db/db.h cgi/gateway/db/queries.h \
 	cgi/gateway/db/health_ping.c \
 	cgi/gateway/db/terminal_by_code.c \
+	cgi/gateway/db/terminal_rate.c \
 	cgi/gateway/db/transactions.c cgi/gateway/db/enrolment.c cgi/gateway/db/idempotency.c \
-	cgi/gateway/db/devices.c cgi/gateway/db/authorizations.c
+	cgi/gateway/db/devices.c cgi/gateway/db/authorizations.c cgi/gateway/db/sweeper.c
 
 bin_PROGRAMS += cgi/gateway/paygw.fcgi
 cgi_gateway_paygw_fcgi_SOURCES = cgi/gateway/main.c
 cgi_gateway_paygw_fcgi_CFLAGS = $(GATEWAY_CFLAGS)
 cgi_gateway_paygw_fcgi_LDADD = cgi/gateway/libgateway.a $(GATEWAY_LIBS)
+
+# the gateway's background work (reversals, recovery, expiry): one process,
+# beside the workers, sharing their code (sweep.c, payment.c, issuer_link.c, db/)
+bin_PROGRAMS += cgi/gateway/paygw-sweeper
+cgi_gateway_paygw_sweeper_SOURCES = cgi/gateway/sweeper_main.c
+cgi_gateway_paygw_sweeper_CFLAGS = $(GATEWAY_CFLAGS)
+cgi_gateway_paygw_sweeper_LDADD = cgi/gateway/libgateway.a $(GATEWAY_LIBS)

@@ -10,15 +10,12 @@
 #include "gateway/request.h"
 #include "gateway/router.h"
 #include "gateway/settings.h"
-#include "gateway/sweep.h"
 
 #include <fcgiapp.h>
-#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t stopping;
@@ -82,37 +79,6 @@ static int load_keys(void)
   return 0;
 }
 
-/* The listening socket (fd 0) in an epoll set of this worker's own.
- * EPOLLEXCLUSIVE: a new connection wakes one idle worker, not all of them
- * (poll() would wake every idle worker for every request). */
-static int watch_listener(void)
-{
-  struct epoll_event ev = { .events = EPOLLIN | EPOLLEXCLUSIVE };
-  int epfd = epoll_create1(EPOLL_CLOEXEC);
-
-  if (epfd >= 0 && epoll_ctl(epfd, EPOLL_CTL_ADD, 0, &ev) != 0) {
-    close(epfd);
-    epfd = -1;
-  }
-  if (epfd < 0)
-    log_msg(LOG_WARN, "cannot watch the listening socket (%s): idle workers will not sweep", strerror(errno));
-  return epfd;
-}
-
-/* Waits until nginx's next connection is pending, running the sweep
- * whenever PAYGW_SWEEP_EVERY passes without one, so an idle gateway still
- * reverses unanswered authorizations and expires transactions.  A worker
- * woken for a connection another one took blocks in accept() as before. */
-static void wait_for_connection(int epfd, struct db *db)
-{
-  struct epoll_event ev;
-
-  if (epfd < 0)
-    return;
-  while (!stopping && epoll_wait(epfd, &ev, 1, (int)sweep_due_in(time(NULL)) * 1000) == 0)
-    sweep_if_due(db, time(NULL), 0);
-}
-
 int main(void)
 {
   FCGX_Request fcgx;
@@ -138,10 +104,9 @@ int main(void)
   rq.fcgx = &fcgx;
   rq.db = db;
   log_msg(LOG_INFO, "worker %d ready", (int)getpid());
-  sweep_if_due(db, time(NULL), 1);
-  int epfd = watch_listener();
+  /* no background work here: reversals, recovery and expiry are
+   * paygw-sweeper's, so a slow issuer never holds a worker between requests */
   for (;;) {
-    wait_for_connection(epfd, db);
     if (stopping || FCGX_Accept_r(&fcgx) < 0)
       break;
     if (request_read(&rq, max_body) == 0)
@@ -149,7 +114,6 @@ int main(void)
     log_request(&rq);
     FCGX_Finish_r(&fcgx);
     request_reset(&rq);
-    sweep_if_due(db, time(NULL), 0);   /* after the answer: the client never waits for it */
   }
   log_msg(LOG_INFO, "worker %d stopping", (int)getpid());
   db_close(db);

@@ -5,6 +5,7 @@
 #include "gateway/methods.h"
 #include "gateway/money.h"
 #include "gateway/settings.h"
+#include "gateway/sweep.h"
 #include "common/log.h"
 #include "iso8583/iso8583.h"
 
@@ -12,10 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#define REVERSAL_TIMEOUT_MS 1000
-#define FAILED_REASON "the issuer did not answer in time; the authorization was reversed"
+#define FAILED_REASON "the issuer did not answer in time; the authorization is being reversed"
 
 void payment_prepare(struct payment *p, const char *currency_alpha, const char *merchant_code, int64_t amount)
 {
@@ -89,11 +88,15 @@ static enum db_status record_answer(struct db *db, struct payment *p)
   return st;
 }
 
+/* No answer in time: the payment fails, the handset is told, and the
+ * reversal falls due; the NOTIFY (delivered at commit) wakes the sweeper,
+ * which sends it, so the shopper's request never waits for reversals. */
 static enum db_status record_failure(struct db *db, void *ctx)
 {
   struct payment *p = ((struct finish *)ctx)->p;
   enum db_status st;
   const char *auth[] = { p->ref.id };
+  const char *channel[] = { SWEEPER_CHANNEL };
 
   if ((st = db_run(db, &q_auth_reversal_pending, auth)) < 0)
     return st;
@@ -103,41 +106,9 @@ static enum db_status record_failure(struct db *db, void *ctx)
     return st;
   if (st == DB_NO_ROWS)
     return DB_NO_ROWS;
-  return txn_notify_handset(db, &p->ref, "failed", NULL, FAILED_REASON);
-}
-
-struct reversed {
-  struct payment *p;
-  int attempts;
-  bool acknowledged;
-};
-
-static enum db_status record_reversal(struct db *db, void *ctx)
-{
-  struct reversed *r = ctx;
-  char attempts[12];
-  snprintf(attempts, sizeof attempts, "%d", r->attempts);
-  const char *params[] = { r->p->ref.id, attempts };
-  return db_run(db, r->acknowledged ? &q_auth_reversed : &q_auth_reversal_tried, params);
-}
-
-bool payment_reverse(struct db *db, struct payment *p, int tries, bool already_tried)
-{
-  struct reversed r = { .p = p };
-  struct timespec pause = { 0, 100 * 1000000L };
-
-  for (int i = 0; i < tries && !r.acknowledged; i++) {
-    r.attempts++;
-    r.acknowledged = issuer_reverse(&p->auth, already_tried || i > 0, REVERSAL_TIMEOUT_MS) == ISSUER_ANSWERED;
-    if (!r.acknowledged) {
-      nanosleep(&pause, NULL);
-      pause.tv_nsec *= 2;          /* back off: 100, 200, 400 ms */
-    }
-  }
-  db_run_transaction(db, "record reversal", record_reversal, &r);
-  if (!r.acknowledged)
-    log_msg(LOG_WARN, "reversal of transaction %s not acknowledged yet; the sweep will repeat it", p->ref.number);
-  return r.acknowledged;
+  if ((st = txn_notify_handset(db, &p->ref, "failed", NULL, FAILED_REASON)) < 0)
+    return st;
+  return db_run(db, &q_sweeper_wake, channel);
 }
 
 /* How the transaction ended, as stored. */
@@ -170,7 +141,7 @@ void payment_send_and_finish(struct db *db, struct payment *p)
   enum db_status st = db_run_transaction(db, "record failure", record_failure, &f);
   if (st >= 0 && !f.was_sent) {
     /* already settled: our answer was recorded though its reply was lost,
-     * or the sweep reversed it; reversing again would undo a payment */
+     * or the sweeper reversed it; reversing again would undo a payment */
     p->outcome = settled_outcome(db, p);
     return;
   }
@@ -179,12 +150,12 @@ void payment_send_and_finish(struct db *db, struct payment *p)
      * answer was recorded (its commit may have succeeded before the
      * connection broke): reversing now could undo a payment the POS will
      * see as completed.  The authorization row is "sent" unless the answer
-     * was recorded; the sweep reverses it once it can read which. */
-    log_msg(LOG_ERROR, "cannot record the end of %s; the sweep will settle it", p->ref.number);
+     * was recorded; the sweeper reverses it once it can read which. */
+    log_msg(LOG_ERROR, "cannot record the end of %s; the sweeper will settle it", p->ref.number);
     p->outcome = PAYMENT_UNKNOWN;
     return;
   }
-  payment_reverse(db, p, 3, false);
+  log_msg(LOG_WARN, "no answer from the issuer for %s; the sweeper reverses it", p->ref.number);
 }
 
 void payment_wipe(struct payment *p)

@@ -1,5 +1,6 @@
 /* payment.h — one authorization at the credit server, exactly once (see
- * ep_payment_method_post.c for the steps, sweep.c for recovery). */
+ * ep_payment_method_post.c for the steps; sweep.c, run by paygw-sweeper,
+ * sends the reversals and settles what a dead worker left). */
 #ifndef PAYGW_PAYMENT_H
 #define PAYGW_PAYMENT_H
 
@@ -8,7 +9,7 @@
 #include "gateway/txn.h"
 
 /* PAYMENT_UNKNOWN: the end could not be recorded (the database went away);
- * the authorization stays "sent" and the sweep settles it. */
+ * the authorization stays "sent" and the sweeper settles it. */
 enum payment_outcome { PAYMENT_PENDING, PAYMENT_COMPLETED, PAYMENT_DECLINED, PAYMENT_FAILED, PAYMENT_UNKNOWN };
 
 struct payment {
@@ -32,15 +33,11 @@ void payment_prepare(struct payment *p, const char *currency_alpha, const char *
  * transaction as failed instead (methods_fail_unreadable_card). */
 enum db_status payment_begin(struct db *db, PGresult *txn, const char *method, int installments, struct payment *p);
 
-/* Steps 2 and 3: send, await, record the outcome (or fail and reverse). */
+/* Steps 2 and 3: send, await, record the outcome (or record the failure,
+ * leaving the reversal to the sweeper, woken by NOTIFY). */
 void payment_send_and_finish(struct db *db, struct payment *p);
 
 /* Forgets the card number. */
 void payment_wipe(struct payment *p);
-
-/* Sends a reversal of p->auth (0400 first, 0401 repeats) until
- * acknowledged or `tries` are used; records success.  Returns true when
- * acknowledged. */
-bool payment_reverse(struct db *db, struct payment *p, int tries, bool already_tried);
 
 #endif

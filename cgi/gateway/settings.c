@@ -18,7 +18,14 @@ int settings_load(void)
   settings.issuer_timeout_ms = config_long("PAYGW_ISSUER_TIMEOUT_MS", 5000, 100, 60000);
   settings.wait_max_s = config_long("PAYGW_WAIT_MAX", 30, 0, 120);
   settings.sweep_every_s = config_long("PAYGW_SWEEP_EVERY", 10, 1, 3600);
+  settings.sweep_budget_ms = config_long("PAYGW_SWEEP_BUDGET_MS", 5000, 100, 600000);
+  settings.reversal_timeout_ms = config_long("PAYGW_REVERSAL_TIMEOUT_MS", 1000, 100, 60000);
+  settings.reversal_backoff_ms = config_long("PAYGW_REVERSAL_BACKOFF_MS", 1000, 100, 3600000);
+  settings.reversal_backoff_max_ms = config_long("PAYGW_REVERSAL_BACKOFF_MAX_MS", 60000, 100, 86400000);
   settings.clock_skew_s = config_long("PAYGW_CLOCK_SKEW", 60, 1, 600);
+  settings.max_open_per_user = config_long("PAYGW_MAX_OPEN_PER_USER", 3, 1, 100);
+  settings.terminal_rate = config_long("PAYGW_TERMINAL_RATE", 10, 1, 100000);
+  settings.terminal_burst = config_long("PAYGW_TERMINAL_BURST", 20, 0, 100000);
   settings.credit_addr = config_str("PAYGW_CREDIT_ADDR", "127.0.0.1:8583");
   settings.have_message_key = false;
   if (!key_file) {

@@ -1,5 +1,6 @@
-/* settings.h — the gateway's time-outs and knobs, read once per worker from
- * the environment (docs/config.md), with the patent's values as defaults. */
+/* settings.h — the gateway's time-outs and knobs, read once per worker (and
+ * by the sweeper) from the environment (docs/config.md), with the patent's
+ * values as defaults. */
 #ifndef PAYGW_SETTINGS_H
 #define PAYGW_SETTINGS_H
 
@@ -15,8 +16,15 @@ struct settings {
   long auth_result_max_s;    /* longest auth result accepted ([0074]: 1 h) */
   long issuer_timeout_ms;    /* the credit server's answer is expected within */
   long wait_max_s;           /* cap of GET /v1/transactions/{n}?wait= */
-  long sweep_every_s;        /* the recovery sweep's period */
+  long sweep_every_s;        /* the sweeper's longest sleep between passes */
+  long sweep_budget_ms;      /* a sweeper pass starts no new reversal after this */
+  long reversal_timeout_ms;  /* the 0410 is expected within */
+  long reversal_backoff_ms;  /* wait after the first unacknowledged reversal, doubled after each */
+  long reversal_backoff_max_ms;  /* ... up to this */
   long clock_skew_s;         /* tolerated difference of handset clocks */
+  long max_open_per_user;    /* open transactions one user ID may hold (issue 4) */
+  long terminal_rate;        /* new transactions per second one terminal may ask for */
+  long terminal_burst;       /* ... and how many more at once */
   const char *credit_addr;   /* host:port of the credit server */
   unsigned char message_key[ED25519_KEY_LEN];   /* signs mailbox messages */
   bool have_message_key;

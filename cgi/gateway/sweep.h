@@ -1,20 +1,29 @@
-/* sweep.h — the recovery step each worker runs at start and then every
- * PAYGW_SWEEP_EVERY seconds (after a request, or while idle): reverses authorizations
- * that have no recorded answer (a worker died between send and answer) and
- * repeats unacknowledged reversals; expires transactions whose waiting time
- * ran out; forgets idempotency keys older than 48 h. */
+/* sweep.h — the gateway's background work, done by paygw-sweeper
+ * (sweeper_main.c) and never by a FastCGI worker: reversals sent until
+ * acknowledged, with back-off; authorizations a dead worker left "sent"
+ * failed and reversed; overdue transactions expired; idempotency keys older
+ * than 48 h forgotten. */
 #ifndef PAYGW_SWEEP_H
 #define PAYGW_SWEEP_H
 
 #include "gateway/db/db.h"
 
-#include <time.h>
+#include <stdbool.h>
 
-/* Runs the sweep when it is due (always when force).  Returns how many
- * authorizations it reversed or tried to. */
-int sweep_if_due(struct db *db, time_t now, int force);
+/* The channel a worker NOTIFYs (q_sweeper_wake) when a reversal falls due,
+ * and the sweeper LISTENs on. */
+#define SWEEPER_CHANNEL "paygw_sweep"
 
-/* Seconds until the next sweep is due (at least 1). */
-long sweep_due_in(time_t now);
+/* The key of the PostgreSQL advisory lock the working sweeper holds ("paygw"
+ * in ASCII, as a bigint). */
+#define SWEEPER_LOCK_KEY "482671683447"
+
+/* One pass: settles abandoned "sent" authorizations, expires and forgets
+ * (at most every PAYGW_SWEEP_EVERY seconds), then sends due reversals one
+ * at a time, oldest due first, while go_on(db) holds and PAYGW_SWEEP_BUDGET_MS
+ * has not run out (the attempt in hand finishes).  Returns the milliseconds
+ * until the next row falls due (0: now, more is due than the budget
+ * allowed), or -1 when nothing is open. */
+long sweep_pass(struct db *db, bool (*go_on)(struct db *db));
 
 #endif

@@ -4,12 +4,14 @@
 # the role that set them, so 0003's tables had no rights for paygw_gateway
 # when another role ran 0003.  In scratch databases on the stack's server:
 #  1. 0001-0002 run by postgres, 0003-0005 by another superuser role: the
-#     gap is real; 0006 run by that role closes it, and every right of
-#     paygw_gateway and paygw_issuer is then exactly the stack's own;
+#     gap is real; 0006 run by that role closes it, and after the later
+#     migrations (also that role's, each granting its own objects' rights by
+#     name) every right of paygw_gateway and paygw_issuer is exactly the
+#     stack's own;
 #  2. scripts/migrate run by the other role after postgres ran 0001-0002:
 #     every migration runs as the owner of schema gateway (postgres), so
 #     every object is postgres's and the rights are again exactly the stack's.
-# And on the stack itself: the rights are the ones 0001-0006 intend, no more.
+# And on the stack itself: the rights are the ones the migrations intend, no more.
 . "$(dirname "$0")/lib.sh"
 DBA=paygw_test_dba$$
 DB1=paygw_grants1_$$ DB2=paygw_grants2_$$
@@ -42,9 +44,9 @@ rights_sql="SELECT string_agg(line, ' ' ORDER BY line) FROM (
 has() { sql_in "$1" "" "SELECT has_table_privilege('paygw_gateway', '$2', '$3')"; }
 STACK_RIGHTS=$(psql_q "$rights_sql")
 
-# --- on the stack: what 0001-0006 intend ----------------------------------------
+# --- on the stack: what the migrations intend -------------------------------------
 for t in issuers issuer_ranges merchants terminals merchant_methods subscribers devices cards users \
-         transactions mailbox idempotency_keys authorizations; do
+         transactions mailbox idempotency_keys authorizations terminal_rate; do
   is "stack: gateway.$t: SELECT INSERT UPDATE" \
     "$(psql_q "SELECT string_agg(privilege_type, ' ' ORDER BY privilege_type) FROM information_schema.role_table_grants WHERE grantee = 'paygw_gateway' AND table_schema = 'gateway' AND table_name = '$t' AND privilege_type <> 'DELETE'")" \
     "INSERT SELECT UPDATE"
@@ -73,6 +75,10 @@ apply "$DB1" "$DBA" 0006_explicit_grants.sql
 is "1: after 0006 it can" "$(has "$DB1" gateway.transactions INSERT)" t
 is "1: ... and use gateway.mailbox, idempotency_keys, authorizations" \
   "$(has "$DB1" gateway.mailbox UPDATE) $(has "$DB1" gateway.idempotency_keys DELETE) $(has "$DB1" gateway.authorizations UPDATE)" "t t t"
+for f in "$TEST_ROOT"/sql/[0-9][0-9][0-9][0-9]_*.sql; do
+  m=$(basename "$f")
+  [[ $m > 0006_explicit_grants.sql ]] && apply "$DB1" "$DBA" "$m"
+done
 is "1: every right equals the stack's (nothing wider, nothing missing)" "$(sql_in "$DB1" "" "$rights_sql")" "$STACK_RIGHTS"
 
 # --- 2. scripts/migrate run by the other role --------------------------------------

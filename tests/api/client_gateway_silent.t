@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # client_gateway_silent.t — the handset gives up with the message of [0083]
 # within its time-out when the gateway is silent (a TLS server that accepts
-# and never answers) or unreachable (nothing listens); and it refuses a
+# and never answers) or unreachable (nothing listens: said once, whatever
+# the number of tries; client_gateway_back.t has it coming back); and it refuses a
 # gateway whose certificate the store's CA did not sign.
 . "$(dirname "$0")/client_lib.sh"
 SILENT_PORT=${PAYGW_TEST_SILENT_PORT:-$((${PAYGW_TEST_PORT_BASE:-10600} + 7))}
@@ -33,6 +34,7 @@ check "silent gateway: gave up within its limit (3 s + 2 s slack, took ${ELAPSED
 timed "$HANDSET" --store "$CT/dead.json" watch --once --agree --method L --timeout 3 >"$CT/dead.out" 2>&1
 is "unreachable gateway: exit status 3" "$RC" 3
 check "unreachable gateway: says so" grep -q "Gateway not reachable" "$CT/dead.out"
+is "unreachable gateway: says so once, not once per try" "$(grep -c "not reachable" "$CT/dead.out")" 1
 check "unreachable gateway: the time-out message" grep -q "^Time-out: the gateway did not answer within 3 s" "$CT/dead.out"
 check "unreachable gateway: gave up within its limit (took ${ELAPSED_MS} ms)" test "$ELAPSED_MS" -le 5500
 

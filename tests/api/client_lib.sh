@@ -6,10 +6,12 @@ HANDSET=$TEST_ROOT/handset-client/handset
 POS=$TEST_ROOT/pos-client/pos
 CT=$(mktemp -d /tmp/paygw-client-XXXXXX)
 CLIENT_PIDS=()
+CLIENT_STARTED=$(psql_q "SELECT now()" 2>/dev/null)
 client_cleanup() {
   local p
   for p in "${CLIENT_PIDS[@]}"; do kill "$p" 2>/dev/null; done
   for p in "${CLIENT_PIDS[@]}"; do wait "$p" 2>/dev/null; done
+  cancel_open_since "$CLIENT_STARTED"
   rm -rf "$CT"
 }
 trap client_cleanup EXIT
@@ -81,7 +83,6 @@ cancel_open() {
       "$PAYGW_URL/v1/transactions/$n/cancel"
   done
 }
-env_get() { sed -n "s/^\(export \)\?$2=['\"]\?\([^'\"]*\)['\"]\?$/\2/p" "$1" | head -1; }
 
 # stop_gateway / resume_gateway: make this stack's gateway silent by stopping
 # its workers (SIGSTOP, by pid under the pid file scripts/stack wrote), and

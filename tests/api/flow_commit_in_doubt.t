@@ -30,6 +30,13 @@ dbproxy_start $IN_DOUBT_MS
 sale() { txn_body "$USER" "$2" | jq -c --arg r "$1" '.reference = $r'; }
 rows_of() { psql_q "SELECT count(*) FROM gateway.transactions WHERE reference = '$1'"; }
 number_of() { psql_q "SELECT string_agg(number, ',') FROM gateway.transactions WHERE reference = '$1'"; }
+# end_txn NUMBER...: cancels what a case leaves waiting (a user may have only
+# PAYGW_MAX_OPEN_PER_USER, 3, open at once); keeps STATUS and BODY
+end_txn() {
+  local status=$STATUS body=$BODY n
+  for n in "$@"; do pos POST "/v1/transactions/$n/cancel" $MERCHANT; done
+  STATUS=$status BODY=$body
+}
 
 # --- 1. POST /v1/transactions without Idempotency-Key: the commit landed ----
 ref=indoubt-$$-created
@@ -44,6 +51,7 @@ is "exactly one payment command went to the mailbox" \
               WHERE t.reference = '$ref' AND m.kind = 'payment_command'")" 1
 check "the gateway logged the lost answer and the commit it read" \
   gateway_log_has "create transaction" "committed"
+end_txn $(number_of "$ref" | tr ',' ' ')
 
 # --- 1b. the same with a slow COMMIT: "in progress" is waited out -----------
 # a deferred trigger makes the COMMIT take 0.6 s, so the first looks at the
@@ -61,6 +69,7 @@ is "the proxy cut the connection after the slow COMMIT" "$(cuts after txn_insert
 is "the terminal got 201" "$STATUS" 201
 is "exactly one transaction was stored" "$(rows_of "$ref")" 1
 is "... the one answered" "$(jqr .transaction)" "$(number_of "$ref")"
+end_txn $(number_of "$ref" | tr ',' ' ')
 
 # --- 2. device-auth: the commit landed, the session works -------------------
 flow_to awaiting_device $MERCHANT $USER 520
@@ -75,6 +84,7 @@ nonempty "... with a session" "$SESSION"
 confirm "$TXN" "$SESSION" true
 is "the session works afterwards: the confirmation answers 200" "$STATUS" 200
 is "... awaiting_method" "$(jqr .status)" awaiting_method
+end_txn "$TXN"
 
 # --- 3. payment-method: the commit landed, one authorization, completed -----
 flow_to awaiting_method $MERCHANT $USER 530
@@ -103,6 +113,7 @@ is "the proxy cut the connection after the pickup's commit" "$(cuts after mailbo
 is "the poll answered 200 (not 401 for its own retry)" "$STATUS" 200
 check "the handset got the payment command (in that answer or the next)" mailbox_find "$DEVICE" "$TXN" payment_command
 is "... signed by the gateway" "$MSG_VERIFIED" true
+end_txn "$TXN"
 
 # --- 5. the COMMIT never arrived: done again, once ---------------------------
 ref=indoubt-$$-rolledback
@@ -115,6 +126,7 @@ is "exactly one transaction was stored" "$(rows_of "$ref")" 1
 is "... the one answered" "$(jqr .transaction)" "$(number_of "$ref")"
 check "the gateway logged that the lost commit had rolled back" \
   gateway_log_has "create transaction" "rolled back"
+end_txn $(number_of "$ref" | tr ',' ' ')
 
 # --- 6. the outcome cannot be read: 503 outcome_unknown, nothing repeated ---
 ref=indoubt-$$-unknown key=indoubt-$$-key
@@ -137,4 +149,5 @@ is "the terminal's retry with its Idempotency-Key gets the first answer" "$STATU
 check "... replayed" grep -qi '^Idempotency-Replayed: true' "$FLOW_TMP/headers"
 is "... with the stored number" "$(jqr .transaction)" "$(number_of "$ref")"
 is "... and still one transaction" "$(rows_of "$ref")" 1
+end_txn $(number_of "$ref" | tr ',' ' ')
 done_testing

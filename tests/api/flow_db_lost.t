@@ -4,8 +4,9 @@
 # answer.  It must not guess: a reversal now could undo a payment whose
 # answer was in fact recorded.  It answers 503 database_unavailable with
 # transaction_status "authorizing", sends nothing more, and once the
-# database is back the recovery sweep reverses the authorization that has
-# no recorded answer: failed at the POS and in the mailbox, balance restored.
+# database is back the sweeper (its connection cut too: it uses the same
+# role) reconnects, takes its lock again and reverses the authorization that
+# has no recorded answer: failed at the POS and in the mailbox, balance restored.
 # The gateway's role is locked out (NOLOGIN, backends terminated) rather
 # than PostgreSQL stopped, so the credit server keeps its database.
 . "$(dirname "$0")/flowlib.sh"
@@ -43,7 +44,7 @@ is "... and the issuer's authorization still approved" "$(issuer_status)" approv
 
 unlock
 for i in $(seq 80); do [[ $(gw_auth) == reversed ]] && break; sleep 0.5; done
-is "with the database back, the sweep reversed the unrecorded authorization" "$(gw_auth)" reversed
+is "with the database back, the sweeper reversed the unrecorded authorization" "$(gw_auth)" reversed
 is "the issuer's authorization is reversed" "$(issuer_status)" reversed
 is "the charge is undone" "$(issuer_balance $USER_ID)" "$before"
 is "the POS sees failed" "$(txn_status $MERCHANT "$TXN")" failed

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # flow_issuer_late.t — issue 5: the credit server answers late (delay) or
 # never (drop; it decides and charges but sends nothing).  The gateway waits
-# PAYGW_ISSUER_TIMEOUT_MS, reverses (0400), answers 502 issuer_unavailable,
-# the transaction is `failed` at the POS and in the handset's mailbox, and the
-# balance at the issuer ends unchanged: the late original is voided, the
-# dropped one reversed.  Another card keeps completing meanwhile.
+# PAYGW_ISSUER_TIMEOUT_MS and answers 502 issuer_unavailable; the transaction
+# is `failed` at the POS and in the handset's mailbox; the sweeper, woken by
+# the worker, sends the 0400 at once (the worker itself sends none) and the
+# gateway records it acknowledged; the balance at the issuer ends unchanged:
+# the late original is voided, the dropped one reversed.  Another card keeps
+# completing meanwhile.
 # Uses the credit server's test controls (docs/credit-server.md), which
 # scripts/check turns on.
 . "$(dirname "$0")/flowlib.sh"
@@ -23,6 +25,10 @@ issuer_row() {
   psql_q "SELECT ia.status || ' ' || ia.response_code FROM issuer.authorizations ia
             JOIN gateway.authorizations ga ON ia.stan = lpad(ga.stan::text, 6, '0')
              AND ia.transmission_time = ga.transmission_time AND ia.terminal_id = ga.terminal_code
+            JOIN gateway.transactions t ON t.id = ga.transaction_id WHERE t.number = '$1'"
+}
+gw_auth_attempts() {
+  psql_q "SELECT ga.reversal_attempts FROM gateway.authorizations ga
             JOIN gateway.transactions t ON t.id = ga.transaction_id WHERE t.number = '$1'"
 }
 gw_auth_row() {
@@ -63,12 +69,16 @@ late_case() {
   is "$kind: the POS sees no approval" "$(jqr '.completion // empty')" ""
   mailbox_find "$device" "$txn" completion
   is "$kind: the handset's mailbox gets a signed failed completion" "$MSG_VERIFIED $(msg_field .status)" "true failed"
+  # the sweeper sends the 0400 as soon as the worker's failure commits: well
+  # within the reversal's own time-out (1 s) and its first back-off (1 s)
+  local i
+  for ((i = 0; i < 50; i++)); do [[ $(gw_auth_row "$txn") == "reversed true" ]] && break; sleep 0.1; done
   is "$kind: the gateway recorded the reversal" "$(gw_auth_row "$txn")" "reversed true"
+  is "$kind: ... acknowledged on the first attempt, a 0400" "$(gw_auth_attempts "$txn")" 1
 
   restore_controls
   # the credit server must have decided the original (a delayed one arrives
   # late): wait for its row, at most the delay
-  local i
   for ((i = 0; i < 40; i++)); do [[ $(issuer_row "$txn") == "$want_issuer"* ]] && break; sleep 0.2; done
   like "$kind: the issuer's record ends $want_issuer" "$(issuer_row "$txn")" "^$want_issuer"
   is "$kind: the balance at the issuer is unchanged" "$(issuer_balance "$USER")" "$before"

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # A worker dies between sending the 0100 and recording the answer: the
 # authorization stays "sent" and the credit server has charged the card.
-# The recovery sweep (at worker start and every PAYGW_SWEEP_EVERY seconds,
-# also while no request comes in) reverses what has no recorded answer: the transaction fails, the charge is
-# undone exactly once, the POS and the handset are told.
+# The sweeper (paygw-sweeper, a process of its own: it wakes when such a row
+# outlives the issuer time-out + 5 s, with no request coming in) reverses
+# what has no recorded answer: the transaction fails, the charge is undone
+# exactly once, the POS and the handset are told.
 . "$(dirname "$0")/flowlib.sh"
 
 needs_test_controls
@@ -29,13 +30,13 @@ rm -f "$CONTROLS"
 is "after the crash the transaction is left authorizing" "$(row_status)" authorizing
 is "... and its authorization is left sent" "$(gw_auth)" sent
 
-# the sweep takes authorizations older than the issuer time-out + 5 s; no
-# request reaches the gateway meanwhile: the idle workers sweep on their own
+# the sweeper takes authorizations older than the issuer time-out + 5 s; no
+# request reaches the gateway meanwhile (and the workers do no sweeping)
 for i in $(seq 90); do
   [[ $(gw_auth) == reversed ]] && break
   sleep 0.5
 done
-is "the sweep reversed the authorization" "$(gw_auth)" reversed
+is "the sweeper reversed the authorization" "$(gw_auth)" reversed
 is "the transaction failed" "$(row_status)" failed
 is "the charge is undone at the issuer" "$(issuer_balance $USER_ID)" "$before"
 is "the issuer's authorization is reversed, once" \
@@ -45,5 +46,5 @@ mailbox_find "${USER_DEVICE[$USER_ID]}" "$TXN" completion
 is "the handset's mailbox says failed" "$(msg_field .status)" failed
 is "... signed by the gateway" "$MSG_VERIFIED" true
 sleep 1
-is "a later sweep changes nothing more" "$(issuer_balance $USER_ID)" "$before"
+is "a later pass changes nothing more" "$(issuer_balance $USER_ID)" "$before"
 done_testing

@@ -11,7 +11,9 @@ DEMO_DIR=${PAYGW_DEMO_DIR:-$PAYGW_VAR/demo}
 # shellcheck disable=SC1091
 . "$DEMO_DIR/terminals.env"
 FLOW_TMP=$(mktemp -d)
-flow_cleanup() { rm -rf "$FLOW_TMP"; }
+FLOW_STARTED=$(psql_q "SELECT now()" 2>/dev/null)
+# on exit: what the test left waiting is canceled (lib.sh, cancel_open_since)
+flow_cleanup() { cancel_open_since "$FLOW_STARTED"; rm -rf "$FLOW_TMP"; }
 trap flow_cleanup EXIT
 
 # needs_test_controls: the test drives the credit server's test controls
@@ -222,6 +224,42 @@ flow_to() {
   [[ $STATUS == 200 ]] || { FLOW_ERROR="confirmation answered $STATUS: $BODY"; return 1; }
   [[ $target == awaiting_method ]] && return 0
   choose "$TXN" "$SESSION" "$method" $inst
+}
+
+# --- throwaway enrolments (paygw-admin), for tests that fill or disable them ----
+
+# enrol_shopper NAME [PAN]: subscriber sNAME, handset hNAME (its key where
+# device_key finds it), a card (PAN, else a number in no issuer's range) and
+# the user ID uNAME, all active; USER_DEVICE and USER_CARD learn them and
+# CARD_ID is the card's row.  Returns 1 when paygw-admin refused a step.
+enrol_shopper() {
+  local name=$1 pan=${2:-} out
+  [[ -n $pan ]] || pan=$(luhn "99$(date +%s%N | tail -c 14 | head -c 13)")
+  {
+    "$PAYGW_ADMIN" subscriber add --code "s$name" --name "Test shopper $name" &&
+    "$PAYGW_ADMIN" device add --subscriber "s$name" --code "h$name" --key-out "$FLOW_TMP/h$name.pem" &&
+    out=$(echo "$pan" | "$PAYGW_ADMIN" card add --subscriber "s$name" --expiry 3012 --label "Card $name") &&
+    echo "a long password $name" | "$PAYGW_ADMIN" user add --user-id "u$name" --subscriber "s$name" \
+      --card "$(cut -d' ' -f2 <<<"$out")" --device "h$name"
+  } >/dev/null 2>>"$FLOW_TMP/enrol.err" || return 1
+  CARD_ID=$(cut -d' ' -f2 <<<"$out")
+  USER_DEVICE[u$name]=h$name
+  USER_CARD[u$name]=$(cut -d' ' -f3 <<<"$out")
+}
+
+# issuer_enrol_card PAN: the credit server's account for the card (limit
+# 1,000,000 yen), so an authorization of it is approved
+issuer_enrol_card() {
+  echo "$1" | "$TEST_ROOT/credit-server/credit-server" --enrol-account --expiry 3012 --limit 1000000 \
+    --holder "Test holder" --address "-" >/dev/null 2>>"$FLOW_TMP/enrol.err"
+}
+
+# enrol_terminal MERCHANT CODE: a new terminal of the merchant; its
+# credential goes to PAYGW_TERMINAL_CODE, so `pos METHOD PATH CODE` uses it
+enrol_terminal() {
+  local cred
+  cred=$("$PAYGW_ADMIN" terminal add --merchant "$1" --code "$2" 2>>"$FLOW_TMP/enrol.err") || return 1
+  printf -v "PAYGW_TERMINAL_$2" '%s' "$cred"
 }
 
 # --- the database, read as the operator would -------------------------------

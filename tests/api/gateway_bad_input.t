@@ -270,7 +270,8 @@ refused "idempotency: a key over 64 characters" 400 invalid_field
 KEY2=$KEY_-u
 pos POST "$T" "$M1" -H 'Content-Type: application/json' -H "Idempotency-Key: $KEY2" --data "$(txn_body 99999 100)"
 refused "idempotency: an unknown user with a key" 404 unknown_user
-pos POST "$T" "$M1" -H 'Content-Type: application/json' -H "Idempotency-Key: $KEY2" --data "$body1"
+# (for user 00004: 00001 has its three open transactions, PAYGW_MAX_OPEN_PER_USER)
+pos POST "$T" "$M1" -H 'Content-Type: application/json' -H "Idempotency-Key: $KEY2" --data "$(txn_body 00004 100)"
 is "idempotency: a refused request does not keep its key (201 with another body)" "$STATUS" 201
 pos POST "$T" "$M1" -H 'Content-Type: application/json' -H "Idempotency-Key: $KEY_" --data "$(txn_body 00001 100)"
 refused "idempotency: the key still conflicts for other bodies" 409 idempotency_conflict

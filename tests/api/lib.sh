@@ -51,6 +51,26 @@ unique_tag() {
 }
 
 psql_q() { psql -X -q -tA -v ON_ERROR_STOP=1 "$PAYGW_PGURI" -c "$1"; }
+# env_get FILE NAME → the value of NAME=... in an environment file
+env_get() { sed -n "s/^\(export \)\?$2=['\"]\?\([^'\"]*\)['\"]\?$/\2/p" "$1" | head -1; }
+
+# cancel_open_since TIME: cancels, each as its merchant's demo terminal,
+# every transaction made since TIME (a timestamptz) that still waits.  A
+# user ID holds at most 3 open transactions (PAYGW_MAX_OPEN_PER_USER), and
+# the demo users are shared by the tests: flowlib.sh and client_lib.sh call
+# this on exit so no test's leftovers count against the next one's.  Quiet.
+cancel_open_since() {
+  local envf=${PAYGW_DEMO_DIR:-$PAYGW_VAR/demo}/terminals.env n m cred
+  [[ -n ${1:-} && -r $envf ]] || return 0
+  while read -r n m; do
+    cred=$(env_get "$envf" "PAYGW_TERMINAL_$m")
+    [[ -n $cred ]] && curl -s -o /dev/null --max-time 15 --cacert "$PAYGW_CA" -X POST \
+      -H "Authorization: Bearer $cred" "$PAYGW_URL/v1/transactions/$n/cancel"
+  done < <(psql_q "SELECT t.number || ' ' || m.code FROM gateway.transactions t
+                     JOIN gateway.merchants m ON m.id = t.merchant_id
+                    WHERE t.created_at >= '$1' AND t.status LIKE 'awaiting_%' AND t.deadline >= now()" 2>/dev/null)
+  return 0
+}
 
 # api METHOD PATH [curl args...] → sets STATUS, BODY, CTYPE
 api() {

@@ -66,7 +66,8 @@ sleep 2
 api GET /history
 check "after the wait /history is not limited (got $STATUS)" test "$STATUS" != 429
 
-# --- the POS endpoints have no per-address limit (one shop's terminals share an address)
+# --- the POS endpoints have no per-address limit (one shop's terminals share an address);
+# each authenticated terminal has its own in the gateway (gateway_terminal_rate.t)
 burst 60 /v1/transactions
 is "60 parallel POS requests: none limited" "$(count 429)" 0
 sleep 1

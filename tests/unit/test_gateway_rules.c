@@ -1,6 +1,7 @@
 /* test_gateway_rules.c — unit tests for the payment flow's pure rules:
  * issuer ranges of differing lengths (fig 9), the methods of figure 10,
- * totals and currencies, random tokens, ISO 8583 field 41. */
+ * totals and currencies, random tokens, ISO 8583 field 41, the parties a
+ * payment rests on (issue 6) and the terminal rate limit's figures (issue 4). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,8 @@
 #include "gateway/issuer_link.h"
 #include "gateway/methods.h"
 #include "gateway/money.h"
+#include "gateway/parties.h"
+#include "gateway/rate_limit.h"
 #include "gateway/tokens.h"
 
 #include <string.h>
@@ -106,6 +109,61 @@ static void terminal_field_is_eight_characters(void **state)
   assert_string_equal(f, "a-very-l");
 }
 
+/* A row of q_txn_parties: every column "active" but the one named (set to
+ * `value`, or NULL for a missing column). */
+struct fake_parties {
+  const char *off, *value;
+};
+static const char *fake_status(void *ctx, const char *column)
+{
+  const struct fake_parties *f = ctx;
+  return f->off && strcmp(column, f->off) == 0 ? f->value : "active";
+}
+
+static void a_disabled_party_is_named(void **state)
+{
+  (void)state;
+  struct fake_parties all = { NULL, NULL };
+  assert_null(parties_inactive_reason(fake_status, &all));
+  static const struct { const char *column, *word; } cases[] = {
+    { "card_status", "card" }, { "user_status", "user ID" }, { "device_status", "handset" },
+    { "subscriber_status", "subscriber" }, { "issuer_status", "issuer" }, { "merchant_status", "merchant" },
+    { "terminal_status", "terminal" },
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    struct fake_parties one = { cases[i].column, "disabled" };
+    const char *reason = parties_inactive_reason(fake_status, &one);
+    assert_non_null(reason);
+    assert_non_null(strstr(reason, cases[i].word));
+  }
+  /* anything but "active" is not active, a missing status neither */
+  struct fake_parties odd = { "merchant_status", "Active" }, missing = { "terminal_status", NULL };
+  assert_non_null(strstr(parties_inactive_reason(fake_status, &odd), "merchant"));
+  assert_non_null(strstr(parties_inactive_reason(fake_status, &missing), "terminal"));
+}
+
+static void rate_limit_figures(void **state)
+{
+  (void)state;
+  char interval[32], tolerance[32];
+  rate_limit_params(10, 20, interval, tolerance);
+  assert_string_equal(interval, "0.100000");      /* 1/rate seconds */
+  assert_string_equal(tolerance, "2.000000");     /* burst/rate seconds */
+  rate_limit_params(3, 0, interval, tolerance);
+  assert_string_equal(interval, "0.333333");
+  assert_string_equal(tolerance, "0.000000");     /* no burst: one at a time */
+  rate_limit_params(100000, 100000, interval, tolerance);
+  assert_string_equal(interval, "0.000010");
+  assert_string_equal(tolerance, "1.000000");
+  /* Retry-After: whole seconds, never 0 (the statement rounds up) */
+  assert_int_equal(rate_limit_retry_after("1"), 1);
+  assert_int_equal(rate_limit_retry_after("7"), 7);
+  assert_int_equal(rate_limit_retry_after("0"), 1);
+  assert_int_equal(rate_limit_retry_after("-3"), 1);
+  assert_int_equal(rate_limit_retry_after(""), 1);          /* NULL from the database */
+  assert_int_equal(rate_limit_retry_after("99999"), 3600);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -114,6 +172,8 @@ int main(void)
     cmocka_unit_test(totals_are_integers_and_bounded),
     cmocka_unit_test(tokens_have_their_shape),
     cmocka_unit_test(terminal_field_is_eight_characters),
+    cmocka_unit_test(a_disabled_party_is_named),
+    cmocka_unit_test(rate_limit_figures),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

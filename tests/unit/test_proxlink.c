@@ -1,6 +1,7 @@
 /* test_proxlink.c — the proximity link's protocol parsing and a real socket
  * exchange (Unix socket in a temporary folder), plus the clients' money and
- * time formatting. */
+ * time formatting and how they wait for a gateway that does not answer
+ * (reach.c: one line per change, back-off between tries). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 
 #include "proxlink/clientutil.h"
 #include "proxlink/proxlink.h"
+#include "proxlink/reach.h"
 
 static void request_valid(void **state)
 {
@@ -266,6 +268,76 @@ static void env_file(void **state)
   unlink(path);
 }
 
+/* A gateway down for many tries: one line when it goes, one when it comes
+ * back, none in between or while it answers. */
+static void reach_one_line_per_change(void **state)
+{
+  struct gw_reach r;
+  char line[256];
+  int lines = 0;
+  (void)state;
+
+  gw_reach_init(&r, 1, 8);
+  assert_false(gw_reach_note(&r, true, 100, NULL, line, sizeof line));
+  assert_true(gw_reach_note(&r, false, 101, "Couldn't connect to server", line, sizeof line));
+  assert_string_equal(line, "Gateway not reachable: Couldn't connect to server. Trying again, waiting longer each "
+                            "time (up to 8 s between tries).");
+  for (time_t t = 102; t < 160; t++) {
+    strcpy(line, "untouched");
+    lines += gw_reach_note(&r, false, t, "Timeout was reached", line, sizeof line);
+    assert_string_equal(line, "untouched");
+  }
+  assert_int_equal(lines, 0);
+  assert_true(gw_reach_note(&r, true, 161, NULL, line, sizeof line));
+  assert_string_equal(line, "Gateway reachable again after 60 s.");
+  for (time_t t = 162; t < 170; t++)
+    assert_false(gw_reach_note(&r, true, t, NULL, line, sizeof line));
+  /* a second outage is a change again, timed from its own start */
+  assert_true(gw_reach_note(&r, false, 200, NULL, line, sizeof line));
+  assert_string_equal(line, "Gateway not reachable: no answer. Trying again, waiting longer each time (up to 8 s "
+                            "between tries).");
+  assert_false(gw_reach_note(&r, false, 203, "x", line, sizeof line));
+  assert_true(gw_reach_note(&r, true, 205, NULL, line, sizeof line));
+  assert_string_equal(line, "Gateway reachable again after 5 s.");
+}
+
+/* The wait between tries: none while it answers, then 1, 2, 4, 8 s and no
+ * more; from the minimum again after an answer. */
+static void reach_backoff(void **state)
+{
+  static const long want[] = { 1, 2, 4, 8, 8, 8, 8 };
+  struct gw_reach r;
+  char line[256];
+  (void)state;
+
+  gw_reach_init(&r, 1, 8);
+  assert_int_equal(gw_reach_wait(&r), 0);
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+    gw_reach_note(&r, false, (time_t)i, "e", line, sizeof line);
+    assert_int_equal(gw_reach_wait(&r), want[i]);
+  }
+  for (int i = 0; i < 1000; i++)                /* no overflow however long it lasts */
+    gw_reach_note(&r, false, 10, "e", line, sizeof line);
+  assert_int_equal(gw_reach_wait(&r), 8);
+  gw_reach_note(&r, true, 20, NULL, line, sizeof line);
+  assert_int_equal(gw_reach_wait(&r), 0);
+  gw_reach_note(&r, false, 30, "e", line, sizeof line);
+  assert_int_equal(gw_reach_wait(&r), 1);
+
+  gw_reach_init(&r, 0, 0);                      /* bounds are at least 1 s */
+  gw_reach_note(&r, false, 1, "e", line, sizeof line);
+  assert_int_equal(gw_reach_wait(&r), 1);
+  gw_reach_init(&r, 3, 5);                      /* a maximum that is no power of two away */
+  long waits[3];
+  for (int i = 0; i < 3; i++) {
+    gw_reach_note(&r, false, i, "e", line, sizeof line);
+    waits[i] = gw_reach_wait(&r);
+  }
+  assert_int_equal(waits[0], 3);
+  assert_int_equal(waits[1], 5);
+  assert_int_equal(waits[2], 5);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -280,6 +352,8 @@ int main(void)
     cmocka_unit_test(listen_loopback_only),
     cmocka_unit_test(money_and_time),
     cmocka_unit_test(env_file),
+    cmocka_unit_test(reach_one_line_per_change),
+    cmocka_unit_test(reach_backoff),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,36 +25,78 @@ struct db_statement q_auth_outcome = {
   8, 0
 };
 
+/* No answer in time: the reversal falls due at once (the sweeper sends it). */
 struct db_statement q_auth_reversal_pending = {
   "auth_reversal_pending",
-  "UPDATE gateway.authorizations SET status = 'reversal_pending' WHERE transaction_id = $1 AND status = 'sent'",
+  "UPDATE gateway.authorizations SET status = 'reversal_pending', next_attempt_at = now()"
+  " WHERE transaction_id = $1 AND status = 'sent'",
   1, 0
 };
 
+/* The 0410 came: reversed, nothing more to send. */
 struct db_statement q_auth_reversed = {
   "auth_reversed",
-  "UPDATE gateway.authorizations SET status = 'reversed', reversed_at = now(),"
-  "   reversal_attempts = reversal_attempts + $2"
+  "UPDATE gateway.authorizations SET status = 'reversed', reversed_at = now(), next_attempt_at = NULL"
   " WHERE transaction_id = $1 AND status = 'reversal_pending'",
-  2, 0
+  1, 0
 };
 
-struct db_statement q_auth_reversal_tried = {
-  "auth_reversal_tried",
-  "UPDATE gateway.authorizations SET reversal_attempts = reversal_attempts + $2"
-  " WHERE transaction_id = $1 AND status = 'reversal_pending'",
-  2, 0
-};
+/* What the sweeper needs to rebuild a reversal (no card number: a reversal
+ * carries none). */
+#define REVERSAL_COLUMNS \
+  "a.transaction_id, a.user_id, a.stan, a.transmission_time, a.terminal_code, a.reversal_attempts," \
+  " t.number, t.total, t.currency, t.device_id, m.code AS merchant_code" \
+  " FROM gateway.authorizations a JOIN gateway.transactions t ON t.id = a.transaction_id" \
+  " JOIN gateway.merchants m ON m.id = t.merchant_id"
 
-/* The recovery sweep: authorizations sent but never answered (a worker died
- * between send and answer) and reversals not yet acknowledged. */
-struct db_statement q_auth_unresolved = {
-  "auth_unresolved",
-  "SELECT a.transaction_id, a.user_id, a.stan, a.transmission_time, a.terminal_code, a.status,"
-  "       a.reversal_attempts, t.number, t.total, t.currency, t.device_id, m.code AS merchant_code"
-  "  FROM gateway.authorizations a JOIN gateway.transactions t ON t.id = a.transaction_id"
-  "  JOIN gateway.merchants m ON m.id = t.merchant_id"
-  " WHERE a.status IN ('sent', 'reversal_pending') AND a.created_at < now() - make_interval(secs => $1::double precision)"
+/* Authorizations left "sent" for longer than $1 seconds (the issuer
+ * time-out and a margin): a worker died between send and answer. */
+struct db_statement q_auth_abandoned = {
+  "auth_abandoned",
+  "SELECT " REVERSAL_COLUMNS
+  " WHERE a.status = 'sent' AND a.created_at < now() - make_interval(secs => $1::double precision)"
   " ORDER BY a.created_at LIMIT 20 FOR UPDATE OF a SKIP LOCKED",
+  1, 0
+};
+
+/* The reversal that has waited longest among those due, locked. */
+struct db_statement q_auth_reversal_due = {
+  "auth_reversal_due",
+  "SELECT " REVERSAL_COLUMNS
+  " WHERE a.status = 'reversal_pending' AND (a.next_attempt_at IS NULL OR a.next_attempt_at <= now())"
+  " ORDER BY a.next_attempt_at NULLS FIRST LIMIT 1 FOR UPDATE OF a SKIP LOCKED",
+  0, 0
+};
+
+/* Claims the row for one attempt, committed before the reversal is sent:
+ * the attempt is counted and the row is not due again for $2 ms (a lease
+ * long enough for the attempt and its back-off), so a sweeper that dies
+ * mid-attempt does not make the next one repeat it at once. */
+struct db_statement q_auth_reversal_claim = {
+  "auth_reversal_claim",
+  "UPDATE gateway.authorizations SET reversal_attempts = reversal_attempts + 1,"
+  "   next_attempt_at = now() + make_interval(secs => $2::double precision / 1000)"
+  " WHERE transaction_id = $1 AND status = 'reversal_pending' RETURNING reversal_attempts",
+  2, 0
+};
+
+/* No 0410: the next attempt is due $2 ms from now (the back-off). */
+struct db_statement q_auth_reversal_retry = {
+  "auth_reversal_retry",
+  "UPDATE gateway.authorizations SET next_attempt_at = now() + make_interval(secs => $2::double precision / 1000)"
+  " WHERE transaction_id = $1 AND status = 'reversal_pending'",
+  2, 0
+};
+
+/* Milliseconds until the sweeper has something to do (0 or less: now;
+ * NULL: nothing is open): the next reversal due, or the next "sent" row to
+ * outlive $1 seconds. */
+struct db_statement q_auth_next_due = {
+  "auth_next_due",
+  "SELECT ceil(extract(epoch FROM least("
+  "         min(coalesce(next_attempt_at, '-infinity')) FILTER (WHERE status = 'reversal_pending'),"
+  "         min(created_at) FILTER (WHERE status = 'sent') + make_interval(secs => $1::double precision))"
+  "         - now()) * 1000)::bigint AS due_in_ms"
+  "  FROM gateway.authorizations WHERE status IN ('sent', 'reversal_pending')",
   1, 0
 };

@@ -23,6 +23,17 @@ struct db_statement q_txn_insert = {
   18, 0
 };
 
+/* The user's open transactions (issue 4): not ended and not past their
+ * deadline (an overdue one is expired by the sweep or the next touch).
+ * The status list is transactions_open_idx's (sql/0009). */
+struct db_statement q_user_open_count = {
+  "user_open_count",
+  "SELECT count(*) AS open FROM gateway.transactions"
+  " WHERE user_id = $1 AND status IN ('awaiting_device', 'awaiting_confirmation', 'awaiting_method', 'authorizing')"
+  "   AND (status = 'authorizing' OR deadline >= now())",
+  1, 0
+};
+
 /* Everything a handler needs about one transaction, locked for the rest of
  * the database transaction; `overdue` says its waiting state has ended. */
 #define TXN_COLUMNS \

@@ -1,0 +1,49 @@
+/* parties.c — see parties.h. */
+#include "gateway/parties.h"
+#include "gateway/db/queries.h"
+
+#include <string.h>
+
+/* In the order a reason is given when several are disabled: the shopper's
+ * own first. */
+static const struct {
+  const char *column, *reason;
+} parties[] = {
+  { "card_status", "the card has been disabled" },
+  { "user_status", "the user ID has been disabled" },
+  { "device_status", "the handset has been disabled" },
+  { "subscriber_status", "the subscriber has been disabled" },
+  { "issuer_status", "the card's issuer has been disabled" },
+  { "merchant_status", "the merchant has been disabled" },
+  { "terminal_status", "the terminal has been disabled" },
+};
+
+const char *parties_inactive_reason(const char *(*status_of)(void *ctx, const char *column), void *ctx)
+{
+  for (size_t i = 0; i < sizeof parties / sizeof parties[0]; i++) {
+    const char *status = status_of(ctx, parties[i].column);
+    if (!status || strcmp(status, "active") != 0)
+      return parties[i].reason;
+  }
+  return NULL;
+}
+
+static const char *column_of(void *res, const char *column)
+{
+  return db_get(res, 0, column);
+}
+
+enum db_status parties_check(struct db *db, const char *txn_id, const char **reason)
+{
+  PGresult *res;
+  const char *params[] = { txn_id };
+  enum db_status st = db_exec(db, &q_txn_parties, params, &res);
+
+  *reason = NULL;
+  if (st < 0)
+    return st;
+  if (st == DB_ONE_ROW)
+    *reason = parties_inactive_reason(column_of, res);
+  PQclear(res);
+  return st == DB_ONE_ROW ? DB_ONE_ROW : DB_HARD_ERROR;
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# fresh_bench.t — scripts/bench as the first command in a fresh clone
+# (issue 18: it redirected into var/ before anything had made it): its short
+# mode installs, builds, starts a stack of its own, measures some flows,
+# says so, and stops that stack again.
+. "$(dirname "$0")/fresh_lib.sh"
+L=$TEST_ROOT/var/check-logs/fresh_bench
+rm -rf "$L"; mkdir -p "$L"
+fresh_copy || { not_ok "a copy of the tracked files"; done_testing; }
+check "the copy holds no var/ and no build products" test ! -e "$C/var" -a ! -e "$C/configure" -a ! -e "$C/bench/flows"
+
+in_copy "$C" PAYGW_BENCH_HTTPS_PORT="${PORTS_A[0]}" PAYGW_BENCH_CREDIT_PORT="${PORTS_A[1]}" \
+  PAYGW_BENCH_PG_PORT="${PORTS_A[2]}" scripts/bench --quick >"$L/bench.out" 2>&1
+rc=$?
+is "scripts/bench --quick first in a fresh clone: exit status 0" "$rc" 0
+[[ $rc -eq 0 ]] || tail -n 20 "$L/bench.out" | sed 's/^/# /'
+completed=$(awk '/^flows:/ {print $2}' "$L/bench.out" | head -1)
+check "it measured completed flows ($completed)" test "${completed:-0}" -gt 0
+is "every flow completed" "$(awk -F': ' '/^every flow completed:/ {print $2}' "$L/bench.out" | head -1)" yes
+check "its state is in the copy's var/bench" test -s "$C/var/bench/stack.env"
+check "it stopped its stack: nothing listens on its ports" nothing_listens A
+done_testing
