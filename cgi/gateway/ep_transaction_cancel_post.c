@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const struct field cancel_spec[] = {
+const struct field cancel_spec[] = {
   { "reason", FIELD_STRING, false, 1, 120, 0, 0, NULL },
   { NULL }
 };

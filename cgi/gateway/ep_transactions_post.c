@@ -25,7 +25,7 @@ static const struct field item_spec[] = {
   { NULL }
 };
 
-static const struct field transaction_spec[] = {
+const struct field transaction_spec[] = {
   { "user_id", FIELD_CODE, true, 1, 32, 0, 0, NULL },
   { "currency", FIELD_CODE, true, 3, 3, 0, 0, NULL },
   { "items", FIELD_ARRAY, true, 1, 50, 0, 0, item_spec },
