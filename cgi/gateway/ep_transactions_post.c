@@ -61,8 +61,11 @@ static enum db_status claim_key(struct db *db, struct new_txn *t, bool *claimed)
   }
   *claimed = false;
   st = db_exec(db, &q_idem_get, params, &res);
-  if (st != DB_ONE_ROW)
+  if (st != DB_ONE_ROW) {
+    if (st >= 0)
+      PQclear(res);
     return st < 0 ? st : DB_HARD_ERROR;
+  }
   if (strcmp(db_get(res, 0, "request_hash"), t->request_hash) != 0) {
     t->outcome = OUT_CONFLICT;
   } else {
