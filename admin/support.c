@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+static int report(int status, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
 static int report(int status, const char *fmt, va_list ap)
 {
   char text[600];

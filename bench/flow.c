@@ -24,6 +24,8 @@ struct command {
   char challenge[96], binding_code[16];
 };
 
+static int fail(char *why, size_t why_len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 static int fail(char *why, size_t why_len, const char *fmt, ...)
 {
   va_list ap;

@@ -5,6 +5,9 @@
 
 #include "gateway/request.h"
 #include "gateway/router.h"
+#include "common/ed25519.h"
+
+#include <stdint.h>
 
 /* Returns 0 when the caller is who the route needs (filling rq->terminal or
  * rq->device), else answers 401/403 and returns -1. */
@@ -19,6 +22,13 @@ int auth_check(struct request *rq, enum route_auth auth);
  * secret.  Returns 0 or -1 when malformed.  Exposed for paygw-admin and the
  * unit tests. */
 int terminal_credential_parse(const char *credential, char *code, size_t code_len, char hash_hex[65]);
+
+/* The shape of a signed mailbox poll's headers, before any database work:
+ * X-Paygw-Device 1-32 of [A-Za-z0-9_-], X-Paygw-Timestamp 1-15 digits (ms),
+ * X-Paygw-Signature base64url of 64 bytes.  Returns 0 with *ts and sig
+ * filled, or -1.  Exposed for the fuzz harness and the unit tests. */
+int device_headers_parse(const char *device, const char *stamp, const char *sig_text, int64_t *ts,
+                         unsigned char sig[ED25519_SIG_LEN]);
 
 int auth_terminal(struct request *rq);
 int auth_device(struct request *rq);

@@ -39,21 +39,33 @@ int hex_to_key(const char *hex, unsigned char key[32])
   return (strlen(hex) == 64 && OPENSSL_hexstr2buf_ex(key, 32, &len, hex, '\0') == 1 && len == 32) ? 0 : -1;
 }
 
+int device_headers_parse(const char *device, const char *stamp, const char *sig_text, int64_t *ts,
+                         unsigned char sig[ED25519_SIG_LEN])
+{
+  unsigned char decoded[ED25519_SIG_LEN + 2];    /* room to see a longer one */
+
+  if (!token_is_code(device, 32) || strlen(stamp) > 15 || strspn(stamp, "0123456789") != strlen(stamp) || !*stamp
+      || b64url_decode(sig_text, decoded, sizeof decoded) != ED25519_SIG_LEN)
+    return -1;
+  memcpy(sig, decoded, ED25519_SIG_LEN);
+  *ts = strtoll(stamp, NULL, 10);
+  return 0;
+}
+
 int auth_device(struct request *rq)
 {
   const char *device = request_header(rq, "HTTP_X_PAYGW_DEVICE");
   const char *stamp = request_header(rq, "HTTP_X_PAYGW_TIMESTAMP");
   const char *sig_text = request_header(rq, "HTTP_X_PAYGW_SIGNATURE");
-  unsigned char sig[ED25519_SIG_LEN + 2], key[32];
+  unsigned char sig[ED25519_SIG_LEN], key[32];
   char signed_text[128], window[16];
+  int64_t ts;
   PGresult *res;
 
   if (!device || !stamp || !sig_text)
     return refuse(rq, "X-Paygw-Device, X-Paygw-Timestamp and X-Paygw-Signature are required");
-  if (!token_is_code(device, 32) || strlen(stamp) > 15 || strspn(stamp, "0123456789") != strlen(stamp) || !*stamp
-      || b64url_decode(sig_text, sig, sizeof sig) != ED25519_SIG_LEN)
+  if (device_headers_parse(device, stamp, sig_text, &ts, sig) != 0)
     return refuse(rq, "the device signature headers are malformed");
-  int64_t ts = strtoll(stamp, NULL, 10);
   if (llabs(now_ms() - ts) > settings.clock_skew_s * 1000)
     return refuse(rq, "X-Paygw-Timestamp is too far from the gateway's clock");
   snprintf(window, sizeof window, "%.1f", (double)settings.poll_interval_s / 2.0);

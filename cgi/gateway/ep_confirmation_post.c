@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const struct field confirmation_spec[] = {
+const struct field confirmation_spec[] = {
   { "agree", FIELD_BOOL, true, 0, 0, 0, 0, NULL },
   { NULL }
 };

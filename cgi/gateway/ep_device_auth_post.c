@@ -27,7 +27,7 @@ static const struct field auth_result_spec[] = {
   { NULL }
 };
 
-static const struct field device_auth_spec[] = {
+const struct field device_auth_spec[] = {
   { "transaction", FIELD_CODE, true, 1, 32, 0, 0, NULL },
   { "user_id", FIELD_CODE, true, 1, 32, 0, 0, NULL },
   { "device_id", FIELD_CODE, true, 1, 32, 0, 0, NULL },

@@ -32,7 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct field method_spec[] = {
+const struct field method_spec[] = {
   { "method", FIELD_CODE, true, 1, 2, 0, 0, NULL },
   { "installments", FIELD_INT, false, 0, 0, 2, 99, NULL },
   { NULL }

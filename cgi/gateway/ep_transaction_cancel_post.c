@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const struct field cancel_spec[] = {
+const struct field cancel_spec[] = {
   { "reason", FIELD_STRING, false, 1, 120, 0, 0, NULL },
   { NULL }
 };
@@ -29,8 +29,11 @@ static enum db_status cancel_in_db(struct db *db, void *ctx)
   enum db_status st = txn_lock(db, c->rq->path_param, &res);
 
   c->found = false;
-  if (st != DB_ONE_ROW)
+  if (st != DB_ONE_ROW) {
+    if (st >= 0)
+      PQclear(res);         /* no such number: the empty result is ours to free */
     return st < 0 ? st : DB_NO_ROWS;
+  }
   if (strtoll(db_get(res, 0, "merchant_id"), NULL, 10) != c->rq->terminal.merchant_id) {
     PQclear(res);
     return DB_NO_ROWS;    /* another merchant's number: as if unknown */

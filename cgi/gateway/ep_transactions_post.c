@@ -30,7 +30,7 @@ static const struct field item_spec[] = {
   { NULL }
 };
 
-static const struct field transaction_spec[] = {
+const struct field transaction_spec[] = {
   { "user_id", FIELD_CODE, true, 1, 32, 0, 0, NULL },
   { "currency", FIELD_CODE, true, 3, 3, 0, 0, NULL },
   { "items", FIELD_ARRAY, true, 1, 50, 0, 0, item_spec },
@@ -67,8 +67,11 @@ static enum db_status claim_key(struct db *db, struct new_txn *t, bool *claimed)
   }
   *claimed = false;
   st = db_exec(db, &q_idem_get, params, &res);
-  if (st != DB_ONE_ROW)
+  if (st != DB_ONE_ROW) {
+    if (st >= 0)
+      PQclear(res);
     return st < 0 ? st : DB_HARD_ERROR;
+  }
   if (strcmp(db_get(res, 0, "request_hash"), t->request_hash) != 0) {
     t->outcome = OUT_CONFLICT;
   } else {

@@ -49,8 +49,11 @@ enum db_status methods_offer(struct db *db, const char *merchant_id, const char 
   enum db_status st = db_exec(db, &q_merchant_methods, params, &res);
 
   memset(offer, 0, sizeof *offer);
-  if (st != DB_ONE_ROW)
+  if (st != DB_ONE_ROW) {
+    if (st >= 0)
+      PQclear(res);         /* no row for this issuer: the empty result is ours to free */
     return st < 0 ? st : DB_NO_ROWS;
+  }
   offer->lump_sum = strcmp(db_get(res, 0, "lump_sum"), "t") == 0;
   offer->installments = strcmp(db_get(res, 0, "installments"), "t") == 0;
   offer->bonus = strcmp(db_get(res, 0, "bonus"), "t") == 0;

@@ -54,8 +54,11 @@ enum db_status payment_begin(struct db *db, PGresult *txn, const char *method, i
   issuer_transmission_time(p->auth.transmission_time);
   issuer_terminal_field(db_get(txn, 0, "iso_terminal_id"), p->auth.terminal_field);
   const char *record[] = { p->ref.id, p->ref.user_id, p->auth.transmission_time, p->auth.terminal_field };
-  if ((st = db_exec(db, &q_auth_record, record, &res)) != DB_ONE_ROW)
+  if ((st = db_exec(db, &q_auth_record, record, &res)) != DB_ONE_ROW) {
+    if (st >= 0)
+      PQclear(res);
     return st < 0 ? st : DB_HARD_ERROR;
+  }
   p->auth.stan = atoi(db_get(res, 0, "stan"));
   PQclear(res);
   return DB_ONE_ROW;

@@ -64,6 +64,9 @@ int reply_raw_json(struct request *rq, int status, const char *text)
 }
 
 static int send_problem(struct request *rq, enum problem p, json_t *extra, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+
+static int send_problem(struct request *rq, enum problem p, json_t *extra, const char *fmt, va_list ap)
 {
   const struct problem_info *info = problem_info(p);
   char detail[512], type[96];

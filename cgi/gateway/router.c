@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-static const struct route routes[] = {
+const struct route router_routes[] = {
   { "GET",  "/v1/health",                                ep_health_get,              AUTH_NONE },
   { "GET",  "/v1/ping",                                  ep_ping_get,                AUTH_NONE },
   { "POST", "/v1/transactions",                          ep_transactions_post,       AUTH_TERMINAL },
@@ -68,7 +68,7 @@ int router_dispatch(struct request *rq)
   bool path_known = false;
   char param[PATH_PARAM_MAX + 1] = "";
 
-  for (const struct route *r = routes; r->method; r++) {
+  for (const struct route *r = router_routes; r->method; r++) {
     if (router_match(r->pattern, rq->path, param, sizeof param) != 0)
       continue;
     path_known = true;

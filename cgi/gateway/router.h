@@ -21,6 +21,10 @@ struct route {
   enum route_auth auth;
 };
 
+/* The route table, ending with a NULL method (exposed for the fuzz harness
+ * of paths, tests/fuzz/fuzz_gateway_path.c). */
+extern const struct route router_routes[];
+
 /* Finds the route for rq, runs its authentication and its handler; answers
  * 404 / 405 / 401 itself.  Returns the status sent. */
 int router_dispatch(struct request *rq);

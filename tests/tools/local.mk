@@ -6,3 +6,9 @@ noinst_PROGRAMS += tests/tools/pg-cut-proxy
 tests_tools_pg_cut_proxy_SOURCES = tests/tools/pg-cut-proxy.c
 tests_tools_pg_cut_proxy_CFLAGS = $(AM_CFLAGS) -pthread
 tests_tools_pg_cut_proxy_LDFLAGS = -pthread
+# tests/tools — programs the tests run (iso-send is built by credit-server/local.mk).
+if ENABLE_SANITIZE
+# a planted defect of each kind, for scripts/check --sanitize's own check
+noinst_PROGRAMS += tests/tools/sanitizer-canary
+tests_tools_sanitizer_canary_SOURCES = tests/tools/sanitizer-canary.c
+endif

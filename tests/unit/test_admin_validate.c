@@ -47,7 +47,7 @@ static void codes_follow_the_schema_patterns(void **state)
 
 static void names_are_counted_in_characters_and_refuse_control_chars(void **state)
 {
-  char eighty_kana[80 * 3 + 1] = "";
+  char eighty_kana[80 * 3 + 2] = "";     /* 80 kana, one more letter, NUL */
   (void)state;
   for (int i = 0; i < 80; i++)
     strcat(eighty_kana, "\xe3\x81\x82");   /* U+3042, 3 bytes each */

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "gateway/auth.h"
 #include "gateway/issuer_link.h"
 #include "gateway/methods.h"
 #include "gateway/money.h"
@@ -164,6 +165,29 @@ static void rate_limit_figures(void **state)
   assert_int_equal(rate_limit_retry_after("99999"), 3600);
 }
 
+/* The signed mailbox poll's headers, before any database work (auth_device.c) */
+static void device_headers_have_their_shape(void **state)
+{
+  char sig_text[87];
+  unsigned char sig[ED25519_SIG_LEN];
+  int64_t ts = -1;
+  (void)state;
+  memset(sig_text, 'A', 86);
+  sig_text[86] = '\0';
+  assert_int_equal(device_headers_parse("1234567", "1795000000123", sig_text, &ts, sig), 0);
+  assert_true(ts == 1795000000123LL);
+  assert_int_equal(device_headers_parse("dev_1-x", "0", sig_text, &ts, sig), 0);
+  assert_int_equal(device_headers_parse("", "1", sig_text, &ts, sig), -1);                    /* no device */
+  assert_int_equal(device_headers_parse("12 34", "1", sig_text, &ts, sig), -1);               /* not a code */
+  assert_int_equal(device_headers_parse("123456789012345678901234567890123", "1", sig_text, &ts, sig), -1);  /* 33 */
+  assert_int_equal(device_headers_parse("1234567", "", sig_text, &ts, sig), -1);
+  assert_int_equal(device_headers_parse("1234567", "-5", sig_text, &ts, sig), -1);
+  assert_int_equal(device_headers_parse("1234567", "1234567890123456", sig_text, &ts, sig), -1);  /* 16 digits */
+  sig_text[85] = '\0';                                                                         /* 85 characters */
+  assert_int_equal(device_headers_parse("1234567", "1", sig_text, &ts, sig), -1);
+  assert_int_equal(device_headers_parse("1234567", "1", "AAAA", &ts, sig), -1);                /* 3 bytes */
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -174,6 +198,7 @@ int main(void)
     cmocka_unit_test(terminal_field_is_eight_characters),
     cmocka_unit_test(a_disabled_party_is_named),
     cmocka_unit_test(rate_limit_figures),
+    cmocka_unit_test(device_headers_have_their_shape),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
