@@ -82,3 +82,30 @@ void log_msg(enum log_level level, const char *fmt, ...)
   va_end(ap);
   log_event(level, json_pack("{s:s}", "msg", text));
 }
+
+static void log_at(enum log_level level, const char *kind, const char *file, int line, const char *fmt, va_list ap)
+{
+  char text[1024], where[160];
+
+  vsnprintf(text, sizeof text, fmt, ap);
+  snprintf(where, sizeof where, "%s:%d", file, line);
+  log_event(level, json_pack("{s:s, s:s, s:s}", "msg", text, "kind", kind, "at", where));
+}
+
+void log_bug(const char *file, int line, const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start(ap, fmt);
+  log_at(LOG_ERROR, "bug", file, line, fmt, ap);
+  va_end(ap);
+}
+
+void log_client_fault(const char *file, int line, const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start(ap, fmt);
+  log_at(LOG_INFO, "client_fault", file, line, fmt, ap);
+  va_end(ap);
+}

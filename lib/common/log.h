@@ -19,6 +19,16 @@ void log_event(enum log_level level, json_t *fields);
 void log_msg(enum log_level level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* A broken invariant — a bug in our code, never bad input: logged at error
+ * level with the file and line it was found at.  LOG_BUG(fmt, ...) fills
+ * those in. */
+void log_bug(const char *file, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+#define LOG_BUG(...) log_bug(__FILE__, __LINE__, __VA_ARGS__)
+
+/* Bad input from a client — expected, not our fault: logged at info level
+ * with the file and line that refused it. */
+void log_client_fault(const char *file, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* RFC 3339 UTC time with milliseconds into buf (at least 32 bytes). */
 void log_time_rfc3339(char *buf, size_t len);
 

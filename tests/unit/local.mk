@@ -1,7 +1,9 @@
 # tests/unit — cmocka unit tests of lib/common and the gateway's request
 # plumbing (other folders keep their own unit-test rules in their local.mk).
-check_PROGRAMS += tests/unit/test_common tests/unit/test_validate tests/unit/test_gateway_rules tests/unit/test_backoff
-TESTS += tests/unit/test_common tests/unit/test_validate tests/unit/test_gateway_rules tests/unit/test_backoff
+check_PROGRAMS += tests/unit/test_common tests/unit/test_validate tests/unit/test_gateway_rules tests/unit/test_backoff \
+	tests/unit/test_db
+TESTS += tests/unit/test_common tests/unit/test_validate tests/unit/test_gateway_rules tests/unit/test_backoff \
+	tests/unit/test_db
 
 tests_unit_test_common_SOURCES = tests/unit/test_common.c
 tests_unit_test_common_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(OPENSSL_CFLAGS)
@@ -18,3 +20,7 @@ tests_unit_test_gateway_rules_LDADD = cgi/gateway/libgateway.a $(GATEWAY_LIBS) $
 tests_unit_test_backoff_SOURCES = tests/unit/test_backoff.c
 tests_unit_test_backoff_CFLAGS = $(GATEWAY_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_backoff_LDADD = cgi/gateway/libgateway.a $(GATEWAY_LIBS) $(CMOCKA_LIBS)
+
+tests_unit_test_db_SOURCES = tests/unit/test_db.c
+tests_unit_test_db_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(LIBPQ_CFLAGS) $(JANSSON_CFLAGS)
+tests_unit_test_db_LDADD = $(DB_LIBS) $(CMOCKA_LIBS)

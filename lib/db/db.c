@@ -1,0 +1,312 @@
+/* db.c — the connection, its prepared statements, one statement per call
+ * with reconnection and bounded retries (see db.h; transactions are in
+ * transaction.c, results in result.c). */
+#include "db/db_internal.h"
+#include "common/config.h"
+#include "common/log.h"
+#include "common/pg_errors.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define CALL_MAX_ATTEMPTS 3
+
+static int next_slot;
+
+static void remember_error(struct db *db, const PGresult *res)
+{
+  const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+  const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+
+  snprintf(db->sqlstate, sizeof db->sqlstate, "%s", state ? state : "");
+  snprintf(db->error, sizeof db->error, "%s", msg ? msg : db->conn ? PQerrorMessage(db->conn) : "no connection");
+  db->error[strcspn(db->error, "\n")] = '\0';
+}
+
+/* LISTEN takes no parameters; the channel names are ours (db_listen's
+ * callers), quoted as identifiers all the same. */
+static void listen_now(struct db *db, const char *channel)
+{
+  char *quoted = PQescapeIdentifier(db->conn, channel, strlen(channel));
+  char sql[160];
+
+  if (!quoted)
+    return;
+  snprintf(sql, sizeof sql, "LISTEN %s", quoted);
+  PQfreemem(quoted);
+  PGresult *res = PQexec(db->conn, sql);
+  if (PQresultStatus(res) != PGRES_COMMAND_OK)
+    log_msg(LOG_WARN, "cannot listen on %s: %s", channel, PQresultErrorMessage(res));
+  PQclear(res);
+}
+
+bool db_connect_now(struct db *db)
+{
+  const char *keys[] = { "dbname", "application_name", NULL };
+  const char *values[] = { db->uri, db->program, NULL };
+
+  if (db->conn)
+    PQfinish(db->conn);
+  db->conn = PQconnectdbParams(keys, values, 1);   /* dbname may be a URI: expanded */
+  db->generation++;
+  db->in_transaction = false;
+  memset(db->prepared, 0, sizeof db->prepared);
+  if (PQstatus(db->conn) != CONNECTION_OK) {
+    log_msg(LOG_WARN, "database connection failed: %s", PQerrorMessage(db->conn));
+    return false;
+  }
+  for (int i = 0; i < db->n_channels; i++)
+    listen_now(db, db->channels[i]);
+  return true;
+}
+
+struct db *db_open(const char *uri, const char *program)
+{
+  struct db *db = calloc(1, sizeof *db);
+
+  if (!db || !(db->uri = strdup(uri))) {
+    free(db);
+    return NULL;
+  }
+  snprintf(db->program, sizeof db->program, "%s", program ? program : "paygw");
+  db->in_doubt_wait_ms = config_long("PAYGW_DB_IN_DOUBT_MS", 2000, 0, 60000);
+  db_connect_now(db);
+  return db;
+}
+
+void db_close(struct db *db)
+{
+  if (!db)
+    return;
+  PQfinish(db->conn);
+  free(db->uri);
+  free(db);
+}
+
+bool db_connected(const struct db *db)
+{
+  return db->conn && PQstatus(db->conn) == CONNECTION_OK;
+}
+
+bool db_ensure_connected(struct db *db)
+{
+  return db_connected(db) || db_connect_now(db);
+}
+
+unsigned db_generation(const struct db *db)
+{
+  return db->generation;
+}
+
+int db_socket(const struct db *db)
+{
+  return db_connected(db) ? PQsocket(db->conn) : -1;
+}
+
+void db_listen(struct db *db, const char *channel)
+{
+  for (int i = 0; i < db->n_channels; i++)
+    if (strcmp(db->channels[i], channel) == 0)
+      return;
+  if (db->n_channels == DB_MAX_CHANNELS) {
+    LOG_BUG("more than %d channels to listen on", DB_MAX_CHANNELS);
+    return;
+  }
+  db->channels[db->n_channels++] = channel;
+  if (db_connected(db))
+    listen_now(db, channel);
+}
+
+bool db_notified(struct db *db)
+{
+  bool any = false;
+  PGnotify *n;
+
+  if (!db_connected(db))
+    return false;
+  PQconsumeInput(db->conn);   /* reads what arrived, never waits */
+  while ((n = PQnotifies(db->conn)) != NULL) {
+    any = true;
+    PQfreemem(n);
+  }
+  return any;
+}
+
+const char *db_sqlstate(const struct db *db)
+{
+  return db->sqlstate;
+}
+
+const char *db_error(const struct db *db)
+{
+  return db->error;
+}
+
+/* A statement's slot is taken once, by whichever thread uses it first (the
+ * credit server's connections are used by several threads; GCC's and
+ * clang's __atomic builtins work on the plain int of a static struct). */
+static int slot_of(struct db_statement *st)
+{
+  int slot = __atomic_load_n(&st->slot, __ATOMIC_ACQUIRE);
+  if (slot >= 0)
+    return slot;
+  int mine = __atomic_fetch_add(&next_slot, 1, __ATOMIC_RELAXED);
+  int expected = -1;
+  if (!__atomic_compare_exchange_n(&st->slot, &expected, mine, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+    return expected;   /* another thread got there first: its slot */
+  return mine;
+}
+
+static bool prepare(struct db *db, struct db_statement *st)
+{
+  int slot = slot_of(st);
+
+  if (slot >= DB_MAX_STATEMENTS) {
+    LOG_BUG("more than %d statements: raise DB_MAX_STATEMENTS", DB_MAX_STATEMENTS);
+    return false;
+  }
+  if (db->prepared[slot / 64] & (1ull << (slot % 64)))
+    return true;
+  PGresult *res = PQprepare(db->conn, st->name, st->sql, st->n_params, NULL);
+  bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+  if (!ok) {
+    remember_error(db, res);
+    log_msg(LOG_ERROR, "cannot prepare %s: %s", st->name, db->error);
+  }
+  PQclear(res);
+  if (ok)
+    db->prepared[slot / 64] |= 1ull << (slot % 64);
+  return ok;
+}
+
+/* A migration that changed a result column's type leaves the statements
+ * this connection prepared before it unusable: PostgreSQL answers 0A000
+ * "cached plan must not change result type".  They are dropped and
+ * prepared again on their next use, and the statement (or its
+ * transaction) is tried again, so a running program survives the
+ * migration. */
+void db_forget_prepared(struct db *db)
+{
+  PQclear(PQexec(db->conn, "DEALLOCATE ALL"));
+  memset(db->prepared, 0, sizeof db->prepared);
+  db->plans_outdated = false;
+  log_msg(LOG_WARN, "the schema changed under prepared statements: preparing them again");
+}
+
+enum db_status db_classify(struct db *db, const PGresult *res)
+{
+  remember_error(db, res);
+  if (pg_error_retryable(res))
+    return DB_SOFT_ERROR;
+  if (pg_error_plan_outdated(res)) {
+    db->plans_outdated = true;
+    return DB_SOFT_ERROR;
+  }
+  return DB_HARD_ERROR;
+}
+
+static enum db_status count_rows(PGresult *res)
+{
+  int n = PQresultStatus(res) == PGRES_TUPLES_OK ? PQntuples(res) : atoi(PQcmdTuples(res));
+  return n == 0 ? DB_NO_ROWS : n == 1 ? DB_ONE_ROW : DB_ROWS;
+}
+
+/* One attempt.  *sent says whether the statement may have reached the
+ * server (so a lost connection leaves its effect unknown). */
+static enum db_status call_once(struct db *db, struct db_statement *st, const struct db_params *p,
+                                PGresult **result, bool *sent)
+{
+  static const struct db_params none = { 0 };
+
+  *result = NULL;
+  *sent = false;
+  if (!p)
+    p = &none;
+  if (!db_ensure_connected(db) || !prepare(db, st))
+    return DB_HARD_ERROR;
+  *sent = true;
+  PGresult *res = PQexecPrepared(db->conn, st->name, p->n, p->values, p->lengths, p->formats, 0);
+  ExecStatusType est = PQresultStatus(res);
+  if (est == PGRES_TUPLES_OK || est == PGRES_COMMAND_OK) {
+    *result = res;
+    return count_rows(res);
+  }
+  enum db_status status = db_classify(db, res);
+  if (status == DB_HARD_ERROR && db_connected(db))
+    log_msg(LOG_ERROR, "statement %s failed: %s", st->name, db->error);
+  PQclear(res);
+  return status;
+}
+
+static long long monotonic_ms(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void db_pause_ms(long ms)
+{
+  struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+  nanosleep(&ts, NULL);
+}
+
+/* The connection broke under a statement that may be sent again: re-open
+ * it within the in-doubt wait (the database may be restarting). */
+static bool reconnect_within_wait(struct db *db)
+{
+  long long deadline = monotonic_ms() + db->in_doubt_wait_ms;
+  long pause = 20;
+
+  while (!db_connect_now(db)) {
+    if (monotonic_ms() + pause > deadline)
+      return false;
+    db_pause_ms(pause);
+    pause = pause * 2 > 250 ? 250 : pause * 2;
+  }
+  return true;
+}
+
+enum db_status db_call(struct db *db, struct db_statement *st, const struct db_params *p, PGresult **res)
+{
+  PGresult *local = NULL, **out = res ? res : &local;
+  enum db_status status = DB_HARD_ERROR;
+  bool sent;
+
+  if (p && p->overflow) {
+    LOG_BUG("statement %s: more than %d parameters", st->name, DB_MAX_PARAMS);
+    return DB_HARD_ERROR;
+  }
+  for (int attempt = 0; attempt < CALL_MAX_ATTEMPTS; attempt++) {
+    status = call_once(db, st, p, out, &sent);
+    if (db->in_transaction)
+      break;                         /* the transaction runner decides */
+    if (status == DB_SOFT_ERROR) {
+      if (db->plans_outdated)
+        db_forget_prepared(db);
+      continue;                      /* autocommit: nothing of it stands */
+    }
+    if (status != DB_HARD_ERROR || db_connected(db))
+      break;
+    /* the connection is gone */
+    if (sent && st->kind == DB_CHANGE) {
+      log_msg(LOG_ERROR, "the answer to %s was lost; its outcome is unknown", st->name);
+      status = DB_IN_DOUBT;
+      break;
+    }
+    if (!reconnect_within_wait(db)) {
+      status = sent && st->kind != DB_READ ? DB_IN_DOUBT : DB_HARD_ERROR;
+      if (status == DB_IN_DOUBT)
+        log_msg(LOG_ERROR, "the answer to %s was lost and the database is not back; its outcome is unknown",
+                st->name);
+      break;
+    }
+    if (sent && st->kind == DB_REPEATABLE)
+      log_msg(LOG_WARN, "the answer to %s was lost: sent again to read its outcome", st->name);
+  }
+  if (local)
+    PQclear(local);
+  return status;
+}

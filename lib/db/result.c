@@ -1,0 +1,57 @@
+/* result.c — reading a result by column name, checked: asking for a column
+ * the statement does not return is a bug in the operation's file, logged
+ * with the caller's file and line (LOG_BUG), never a silent "". */
+#include "db/db.h"
+#include "common/log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int column(const PGresult *res, int row, const char *name, const char *file, int line)
+{
+  int col = res ? PQfnumber(res, name) : -1;
+
+  if (col < 0) {
+    log_bug(file, line, "the result has no column %s", name);
+    return -1;
+  }
+  if (row < 0 || row >= PQntuples(res)) {
+    log_bug(file, line, "the result has no row %d (column %s)", row, name);
+    return -1;
+  }
+  return col;
+}
+
+bool db_null_at(const PGresult *res, int row, const char *name, const char *file, int line)
+{
+  int col = column(res, row, name, file, line);
+  return col < 0 || PQgetisnull(res, row, col);
+}
+
+const char *db_text_at(const PGresult *res, int row, const char *name, const char *file, int line)
+{
+  int col = column(res, row, name, file, line);
+  return col < 0 || PQgetisnull(res, row, col) ? "" : PQgetvalue(res, row, col);
+}
+
+int64_t db_int64_at(const PGresult *res, int row, const char *name, const char *file, int line)
+{
+  return strtoll(db_text_at(res, row, name, file, line), NULL, 10);
+}
+
+bool db_bool_at(const PGresult *res, int row, const char *name, const char *file, int line)
+{
+  return strcmp(db_text_at(res, row, name, file, line), "t") == 0;
+}
+
+void db_copy_at(const PGresult *res, int row, const char *name, char *dst, size_t cap, const char *file, int line)
+{
+  const char *v = db_text_at(res, row, name, file, line);
+
+  if (cap == 0)
+    return;
+  if (strlen(v) >= cap)
+    log_bug(file, line, "column %s: a value of %zu bytes for a buffer of %zu", name, strlen(v), cap);
+  snprintf(dst, cap, "%s", v);
+}

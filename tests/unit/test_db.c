@@ -1,0 +1,179 @@
+/* test_db.c — lib/db's pure parts: parameters built for libpq, and results
+ * read by column name, a missing column logged as a bug with the caller's
+ * file and line (the results are made in memory with libpq's own
+ * PQsetResultAttrs/PQsetvalue, no server). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "db/db.h"
+
+static void params_text_numbers_null_and_binary(void **state)
+{
+  struct db_params p;
+  const unsigned char bytes[3] = { 0, 1, 2 };
+
+  (void)state;
+  db_params_init(&p);
+  db_param_text(&p, "abc");
+  db_param_int64(&p, -9223372036854775807LL - 1);
+  db_param_bool(&p, true);
+  db_param_text(&p, NULL);
+  db_param_bytea(&p, bytes, sizeof bytes);
+  assert_int_equal(p.n, 5);
+  assert_string_equal(p.values[0], "abc");
+  assert_string_equal(p.values[1], "-9223372036854775808");
+  assert_string_equal(p.values[2], "t");
+  assert_null(p.values[3]);
+  assert_ptr_equal(p.values[4], bytes);
+  assert_int_equal(p.lengths[4], 3);
+  assert_int_equal(p.formats[4], 1);
+  assert_int_equal(p.formats[0], 0);
+  assert_false(p.overflow);
+}
+
+static void params_overflow_is_flagged(void **state)
+{
+  struct db_params p;
+
+  (void)state;
+  db_params_init(&p);
+  for (int i = 0; i < DB_MAX_PARAMS + 1; i++)
+    db_param_int64(&p, i);
+  assert_int_equal(p.n, DB_MAX_PARAMS);
+  assert_true(p.overflow);
+}
+
+/* A two-column, one-row result: id = 42, name = NULL. */
+static PGresult *small_result(void)
+{
+  PGresult *res = PQmakeEmptyPGresult(NULL, PGRES_TUPLES_OK);
+  PGresAttDesc attrs[2] = { { .name = "id", .format = 0, .typid = 20 }, { .name = "name", .format = 0, .typid = 25 } };
+
+  assert_int_equal(PQsetResultAttrs(res, 2, attrs), 1);
+  assert_int_equal(PQsetvalue(res, 0, 0, "42", 2), 1);
+  assert_int_equal(PQsetvalue(res, 0, 1, NULL, -1), 1);
+  return res;
+}
+
+/* stderr (the log) into a temporary file while fn runs; returns its text. */
+static char *captured_log(void (*fn)(PGresult *), PGresult *res)
+{
+  char path[] = "/tmp/test_db_log_XXXXXX";
+  int fd = mkstemp(path), saved = dup(2);
+  static char text[4096];
+
+  fflush(stderr);
+  dup2(fd, 2);
+  fn(res);
+  fflush(stderr);
+  dup2(saved, 2);
+  close(saved);
+  lseek(fd, 0, SEEK_SET);
+  ssize_t n = read(fd, text, sizeof text - 1);
+  text[n > 0 ? n : 0] = '\0';
+  close(fd);
+  unlink(path);
+  return text;
+}
+
+static int64_t read_id;
+static const char *read_name;
+static void read_known(PGresult *res)
+{
+  read_id = db_int64(res, 0, "id");
+  read_name = db_text(res, 0, "name");
+}
+
+static void known_columns_read_without_a_log_line(void **state)
+{
+  PGresult *res = small_result();
+
+  (void)state;
+  char *log = captured_log(read_known, res);
+  assert_int_equal(read_id, 42);
+  assert_string_equal(read_name, "");
+  assert_string_equal(log, "");
+  assert_true(db_null(res, 0, "name"));
+  assert_false(db_null(res, 0, "id"));
+  PQclear(res);
+}
+
+static int missing_line;
+static void read_missing(PGresult *res)
+{
+  missing_line = __LINE__ + 1;
+  read_name = db_text(res, 0, "nmae");      /* misspelt on purpose */
+}
+
+static void a_missing_column_is_a_bug_with_file_and_line(void **state)
+{
+  PGresult *res = small_result();
+  char where[64];
+
+  (void)state;
+  char *log = captured_log(read_missing, res);
+  assert_string_equal(read_name, "");
+  assert_non_null(strstr(log, "\"level\":\"error\""));
+  assert_non_null(strstr(log, "\"kind\":\"bug\""));
+  assert_non_null(strstr(log, "no column nmae"));
+  snprintf(where, sizeof where, "test_db.c:%d", missing_line);
+  assert_non_null(strstr(log, where));
+  PQclear(res);
+}
+
+static void read_row_out_of_range(PGresult *res)
+{
+  read_id = db_int64(res, 1, "id");
+}
+
+static void a_missing_row_is_a_bug_too(void **state)
+{
+  PGresult *res = small_result();
+
+  (void)state;
+  char *log = captured_log(read_row_out_of_range, res);
+  assert_int_equal(read_id, 0);
+  assert_non_null(strstr(log, "no row 1"));
+  PQclear(res);
+}
+
+static char copied[3];
+static void copy_too_long(PGresult *res)
+{
+  db_copy(res, 0, "id", copied);            /* "42" fits in 3 */
+  char tiny[2];
+  db_copy(res, 0, "id", tiny);              /* and not in 2: a bug, cut */
+  assert_string_equal(tiny, "4");
+}
+
+static void a_value_longer_than_its_buffer_is_a_bug(void **state)
+{
+  PGresult *res = small_result();
+
+  (void)state;
+  char *log = captured_log(copy_too_long, res);
+  assert_string_equal(copied, "42");
+  assert_non_null(strstr(log, "column id: a value of 2 bytes for a buffer of 2"));
+  PQclear(res);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(params_text_numbers_null_and_binary),
+    cmocka_unit_test(params_overflow_is_flagged),
+    cmocka_unit_test(known_columns_read_without_a_log_line),
+    cmocka_unit_test(a_missing_column_is_a_bug_with_file_and_line),
+    cmocka_unit_test(a_missing_row_is_a_bug_too),
+    cmocka_unit_test(a_value_longer_than_its_buffer_is_a_bug),
+  };
+  log_init("test_db");
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
