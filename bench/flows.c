@@ -5,8 +5,8 @@
  * the machine's limits (limits.c): GET /v1/ping at the same concurrency,
  * pgbench on the same cluster, the CPU and RSS of the stack's processes;
  * and what PostgreSQL counted (pgstats.c): statements and transactions per
- * flow.  scripts/bench
- * prepares users and a stack and runs it; docs/performance.md reads it. */
+ * flow.  scripts/bench prepares users and a stack and runs it;
+ * docs/performance.md reads it. */
 #include "bench/flow.h"
 #include "bench/limits.h"
 #include "bench/pgstats.h"
@@ -400,7 +400,6 @@ int main(int argc, char **argv)
     slow += w->slow_downs;
     limited += w->rate_limited;
   }
-
 
   /* --- figures --- */
   unsigned long done = r.completed + r.ended_otherwise + r.errors;
