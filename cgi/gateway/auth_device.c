@@ -69,26 +69,29 @@ int auth_device(struct request *rq)
   if (llabs(now_ms() - ts) > settings.clock_skew_s * 1000)
     return refuse(rq, "X-Paygw-Timestamp is too far from the gateway's clock");
   snprintf(window, sizeof window, "%.1f", (double)settings.poll_interval_s / 2.0);
-  const char *params[] = { device, window };
-  enum db_status st = db_exec(rq->db, &q_device_by_code, params, &res);
+  struct db_params params;
+  db_params_init(&params);
+  db_param_text(&params, device);
+  db_param_text(&params, window);
+  enum db_status st = db_call(rq->db, &q_device_by_code, &params, &res);
   if (st < 0) {
     reply_problem(rq, PROBLEM_DB_UNAVAILABLE, "the database is not reachable");
     return -1;
   }
-  bool known = st == DB_ONE_ROW && hex_to_key(db_get(res, 0, "public_key"), key) == 0;
+  bool known = st == DB_ONE_ROW && hex_to_key(db_text(res, 0, "public_key"), key) == 0;
   snprintf(signed_text, sizeof signed_text, "mailbox:%s:%s", device, stamp);
   if (!known || !ed25519_verify(key, signed_text, strlen(signed_text), sig)) {
     PQclear(res);
     return refuse(rq, "the device or its signature is not recognised");
   }
-  if (ts <= strtoll(db_get(res, 0, "last_poll_ms"), NULL, 10)) {
+  if (ts <= strtoll(db_text(res, 0, "last_poll_ms"), NULL, 10)) {
     PQclear(res);
     return refuse(rq, "this signed poll was already used (X-Paygw-Timestamp not newer than the last)");
   }
-  rq->device.device_id = strtoll(db_get(res, 0, "id"), NULL, 10);
+  rq->device.device_id = strtoll(db_text(res, 0, "id"), NULL, 10);
   snprintf(rq->device.device_code, sizeof rq->device.device_code, "%s", device);
   rq->device.timestamp_ms = ts;
-  rq->device.too_soon = strcmp(db_get(res, 0, "too_soon"), "t") == 0;
+  rq->device.too_soon = strcmp(db_text(res, 0, "too_soon"), "t") == 0;
   PQclear(res);
   return 0;
 }

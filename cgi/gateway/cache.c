@@ -7,6 +7,7 @@
 #include <time.h>
 
 #define TERMINAL_SLOTS 64
+#define USER_SLOTS 256
 
 struct terminal_slot {
   char code[33];
@@ -15,9 +16,16 @@ struct terminal_slot {
 };
 
 static struct terminal_slot terminals[TERMINAL_SLOTS];
+struct user_slot {
+  char user_id[33];
+  char device_code[33];
+  time_t fetched;
+};
+
+static struct user_slot users[USER_SLOTS];
 static PGresult *ranges;
 static time_t ranges_fetched;
-static unsigned connection_seen;   /* db->generation the copies came from */
+static unsigned connection_seen;   /* db_generation() the copies came from */
 
 static long ttl(void)
 {
@@ -30,6 +38,7 @@ static long ttl(void)
 static void forget_everything(void)
 {
   memset(terminals, 0, sizeof terminals);
+  memset(users, 0, sizeof users);
   if (ranges)
     PQclear(ranges);
   ranges = NULL;
@@ -39,25 +48,24 @@ static void forget_everything(void)
  * was re-opened and an announcement may have been missed: start afresh. */
 static void forget_if_changed(struct db *db)
 {
-  if (!db->listen_channel)
-    db_listen(db, ENROLMENT_CHANNEL);
-  if (db_notified(db) || db->generation != connection_seen) {
+  db_listen(db, ENROLMENT_CHANNEL);     /* once: a channel already listened on is kept */
+  if (db_notified(db) || db_generation(db) != connection_seen) {
     forget_everything();
-    connection_seen = db->generation;
+    connection_seen = db_generation(db);
   }
 }
 
-static unsigned slot_of(const char *code)
+static unsigned hash_of(const char *code)
 {
   unsigned h = 2166136261u;            /* FNV-1a */
   for (const char *p = code; *p; p++)
     h = (h ^ (unsigned char)*p) * 16777619u;
-  return h % TERMINAL_SLOTS;
+  return h;
 }
 
 enum db_status cache_terminal_by_code(struct db *db, const char *code, struct terminal_row *row)
 {
-  struct terminal_slot *slot = &terminals[slot_of(code)];
+  struct terminal_slot *slot = &terminals[hash_of(code) % TERMINAL_SLOTS];
   time_t now = time(NULL);
 
   forget_if_changed(db);
@@ -81,7 +89,7 @@ enum db_status cache_issuer_ranges(struct db *db, PGresult **res)
   forget_if_changed(db);
   if (!ranges || now - ranges_fetched >= ttl()) {
     PGresult *fresh;
-    enum db_status st = db_exec(db, &q_issuer_ranges, NULL, &fresh);
+    enum db_status st = db_call(db, &q_issuer_ranges, NULL, &fresh);
     if (st < 0)
       return st;
     if (ranges)
@@ -91,4 +99,24 @@ enum db_status cache_issuer_ranges(struct db *db, PGresult **res)
   }
   *res = ranges;
   return PQntuples(ranges) ? DB_ROWS : DB_NO_ROWS;
+}
+
+const char *cache_user_device(const char *user_id)
+{
+  struct user_slot *slot = &users[hash_of(user_id) % USER_SLOTS];
+
+  if (slot->fetched && time(NULL) - slot->fetched < ttl() && strcmp(slot->user_id, user_id) == 0)
+    return slot->device_code;
+  return NULL;
+}
+
+void cache_user_device_put(const char *user_id, const char *device_code)
+{
+  struct user_slot *slot = &users[hash_of(user_id) % USER_SLOTS];
+
+  if (ttl() <= 0 || strlen(user_id) >= sizeof slot->user_id || strlen(device_code) >= sizeof slot->device_code)
+    return;
+  snprintf(slot->user_id, sizeof slot->user_id, "%s", user_id);
+  snprintf(slot->device_code, sizeof slot->device_code, "%s", device_code);
+  slot->fetched = time(NULL);
 }

@@ -16,6 +16,14 @@
 
 #define ENROLMENT_CHANNEL "paygw_enrolment"
 
+/* The code of a user ID's handset, which the signed payment command of
+ * POST /v1/transactions names: NULL when not known.  A hint, never trusted:
+ * gateway.do_create_transaction compares it with the user's row and
+ * answers sign_again with the right one (cache_user_device_put), so a
+ * stale entry costs one more round trip, never a wrong command. */
+const char *cache_user_device(const char *user_id);
+void cache_user_device_put(const char *user_id, const char *device_code);
+
 /* Like db_terminal_by_code, answered from the cache when fresh. */
 enum db_status cache_terminal_by_code(struct db *db, const char *code, struct terminal_row *row);
 

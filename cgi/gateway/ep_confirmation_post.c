@@ -47,12 +47,18 @@ static enum db_status agree(struct db *db, struct confirmation *c, PGresult *txn
   OPENSSL_cleanse(pan, sizeof pan);
   if (st < 0)
     return st;
-  if (st == DB_ONE_ROW && (st = methods_offer(db, db_get(txn, 0, "merchant_id"), issuer, &offer)) < 0)
+  if (st == DB_ONE_ROW && (st = methods_offer(db, db_text(txn, 0, "merchant_id"), issuer, &offer)) < 0)
     return st;
   if (!offer.found) {
-    const char *params[] = { db_get(txn, 0, "id"), "declined", "awaiting_confirmation", "card_not_accepted",
-                             NOT_ACCEPTED, NULL };
-    if ((st = db_run(db, &q_txn_finish, params)) != DB_ONE_ROW)
+    struct db_params params;
+    db_params_init(&params);
+    db_param_text(&params, db_text(txn, 0, "id"));
+    db_param_text(&params, "declined");
+    db_param_text(&params, "awaiting_confirmation");
+    db_param_text(&params, "card_not_accepted");
+    db_param_text(&params, NOT_ACCEPTED);
+    db_param_text(&params, NULL);
+    if ((st = db_call(db, &q_txn_finish, &params, NULL)) != DB_ONE_ROW)
       return st < 0 ? st : DB_ABORT;
     c->answer = json_pack("{s:s, s:s, s:{s:s, s:s}}", "transaction", c->rq->path_param, "status", "declined",
                           "decline", "code", "card_not_accepted", "reason", NOT_ACCEPTED);
@@ -61,8 +67,12 @@ static enum db_status agree(struct db *db, struct confirmation *c, PGresult *txn
     return txn_notify_handset(db, &ref, "declined", NULL, NOT_ACCEPTED);
   }
   rfc3339(time(NULL) + settings.method_window_s, deadline);
-  const char *params[] = { db_get(txn, 0, "id"), issuer, deadline };
-  if ((st = db_run(db, &q_txn_confirmed, params)) != DB_ONE_ROW)
+  struct db_params params;
+  db_params_init(&params);
+  db_param_text(&params, db_text(txn, 0, "id"));
+  db_param_text(&params, issuer);
+  db_param_text(&params, deadline);
+  if ((st = db_call(db, &q_txn_confirmed, &params, NULL)) != DB_ONE_ROW)
     return st < 0 ? st : DB_ABORT;
   c->answer = json_pack("{s:s, s:s, s:o, s:s}", "transaction", c->rq->path_param, "status", "awaiting_method",
                         "methods", methods_json(&offer), "choose_by", deadline);
@@ -81,7 +91,7 @@ static enum db_status confirm_in_db(struct db *db, void *ctx)
   c->answer = NULL;
   if ((c->access = txn_lock_for_session(db, c->rq, &txn)) != TXN_OK)
     return c->access == TXN_DB_ERROR ? DB_HARD_ERROR : DB_ABORT;
-  snprintf(c->status, sizeof c->status, "%s", db_get(txn, 0, "status"));
+  snprintf(c->status, sizeof c->status, "%s", db_text(txn, 0, "status"));
   if (strcmp(c->status, "awaiting_confirmation") != 0) {
     PQclear(txn);
     return DB_NO_ROWS;      /* refused; commits an expiry txn_lock applied */
@@ -89,9 +99,15 @@ static enum db_status confirm_in_db(struct db *db, void *ctx)
   if (c->agree) {
     st = agree(db, c, txn);
   } else {
-    const char *params[] = { db_get(txn, 0, "id"), "canceled", "awaiting_confirmation", NULL,
-                             "the shopper did not agree", NULL };
-    st = db_run(db, &q_txn_finish, params);
+    struct db_params params;
+    db_params_init(&params);
+    db_param_text(&params, db_text(txn, 0, "id"));
+    db_param_text(&params, "canceled");
+    db_param_text(&params, "awaiting_confirmation");
+    db_param_text(&params, NULL);
+    db_param_text(&params, "the shopper did not agree");
+    db_param_text(&params, NULL);
+    st = db_call(db, &q_txn_finish, &params, NULL);
     if (st == DB_ONE_ROW)
       c->answer = json_pack("{s:s, s:s}", "transaction", c->rq->path_param, "status", "canceled");
     else if (st == DB_NO_ROWS)

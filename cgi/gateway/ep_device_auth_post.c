@@ -80,11 +80,11 @@ static int check_device(struct request *rq, const json_t *body, PGresult *user)
 
   snprintf(text, sizeof text, "device-auth:%s:%s:%s:%s", member(body, "transaction"), member(body, "user_id"),
            member(body, "challenge"), member(json_object_get(body, "auth_result"), "expires_at"));
-  if (strcmp(db_get(user, 0, "device_code"), member(body, "device_id")) != 0) {
+  if (strcmp(db_text(user, 0, "device_code"), member(body, "device_id")) != 0) {
     reply_problem(rq, PROBLEM_DEVICE_REFUSED, "this device is not the one registered for the user ID");
     return -1;
   }
-  if (hex_to_key(db_get(user, 0, "public_key"), key) != 0
+  if (hex_to_key(db_text(user, 0, "public_key"), key) != 0
       || b64url_decode(member(body, "signature"), sig, sizeof sig) != ED25519_SIG_LEN
       || !ed25519_verify(key, text, strlen(text), sig)) {
     reply_problem(rq, PROBLEM_DEVICE_REFUSED, "the device signature does not verify");
@@ -99,17 +99,17 @@ static json_t *details(PGresult *txn, const char *confirm_by)
 {
   char masked[PAN_MAX_LEN + 1];
 
-  pan_mask(db_get(txn, 0, "card_pan_masked"), masked, sizeof masked);   /* stored masked; the rule again */
-  json_t *items = json_loads(db_get(txn, 0, "items"), 0, NULL);
+  pan_mask(db_text(txn, 0, "card_pan_masked"), masked, sizeof masked);   /* stored masked; the rule again */
+  json_t *items = json_loads(db_text(txn, 0, "items"), 0, NULL);
   json_t *answer = json_pack(
       "{s:s, s:s, s:{s:s, s:s}, s:s, s:o, s:I, s:I, s:s, s:s, s:{s:s, s:s}, s:s}",
-      "transaction", db_get(txn, 0, "number"), "status", "awaiting_confirmation",
-      "merchant", "code", db_get(txn, 0, "merchant_code"), "name", db_get(txn, 0, "merchant_name"),
-      "shop", db_get(txn, 0, "shop_name"), "items", items ? items : json_array(),
-      "tax_total", (json_int_t)strtoll(db_get(txn, 0, "tax_total"), NULL, 10),
-      "total", (json_int_t)strtoll(db_get(txn, 0, "total"), NULL, 10), "currency", db_get(txn, 0, "currency"),
-      "binding_code", db_get(txn, 0, "binding_code"),
-      "card", "label", db_get(txn, 0, "card_label"), "masked", masked, "confirm_by", confirm_by);
+      "transaction", db_text(txn, 0, "number"), "status", "awaiting_confirmation",
+      "merchant", "code", db_text(txn, 0, "merchant_code"), "name", db_text(txn, 0, "merchant_name"),
+      "shop", db_text(txn, 0, "shop_name"), "items", items ? items : json_array(),
+      "tax_total", (json_int_t)strtoll(db_text(txn, 0, "tax_total"), NULL, 10),
+      "total", (json_int_t)strtoll(db_text(txn, 0, "total"), NULL, 10), "currency", db_text(txn, 0, "currency"),
+      "binding_code", db_text(txn, 0, "binding_code"),
+      "card", "label", db_text(txn, 0, "card_label"), "masked", masked, "confirm_by", confirm_by);
   return answer;
 }
 
@@ -128,11 +128,11 @@ static enum db_status authenticate_in_db(struct db *db, void *ctx)
     PQclear(txn);
     return DB_ABORT;
   }
-  snprintf(a->status, sizeof a->status, "%s", db_get(txn, 0, "status"));
-  if (strcmp(db_get(txn, 0, "user_id"), member(a->body, "user_id")) != 0)
+  snprintf(a->status, sizeof a->status, "%s", db_text(txn, 0, "status"));
+  if (strcmp(db_text(txn, 0, "user_id"), member(a->body, "user_id")) != 0)
     a->refusal = R_OTHER_USER;
-  else if (strcmp(db_get(txn, 0, "challenge_used"), "t") == 0
-           || CRYPTO_memcmp(db_get(txn, 0, "challenge"), member(a->body, "challenge"), CHALLENGE_LEN) != 0)
+  else if (strcmp(db_text(txn, 0, "challenge_used"), "t") == 0
+           || CRYPTO_memcmp(db_text(txn, 0, "challenge"), member(a->body, "challenge"), CHALLENGE_LEN) != 0)
     a->refusal = R_CHALLENGE;
   else if (strcmp(a->status, "awaiting_device") != 0)
     a->refusal = R_STATE;
@@ -144,8 +144,12 @@ static enum db_status authenticate_in_db(struct db *db, void *ctx)
   }
   rfc3339(time(NULL) + settings.confirm_window_s, deadline);
   token_sha256_hex(a->session, session_hex);
-  const char *params[] = { db_get(txn, 0, "id"), session_hex, deadline };
-  st = db_run(db, &q_txn_device_authed, params);
+  struct db_params params;
+  db_params_init(&params);
+  db_param_text(&params, db_text(txn, 0, "id"));
+  db_param_text(&params, session_hex);
+  db_param_text(&params, deadline);
+  st = db_call(db, &q_txn_device_authed, &params, NULL);
   if (st == DB_ONE_ROW) {
     a->answer = details(txn, deadline);
     st = a->answer ? DB_ONE_ROW : DB_HARD_ERROR;
@@ -193,8 +197,10 @@ int ep_device_auth_post(struct request *rq)
     status = rq->status;
     goto out;
   }
-  const char *params[] = { member(body, "user_id") };
-  enum db_status st = db_exec(rq->db, &q_user_for_payment, params, &user);
+  struct db_params params;
+  db_params_init(&params);
+  db_param_text(&params, member(body, "user_id"));
+  enum db_status st = db_call(rq->db, &q_user_for_payment, &params, &user);
   if (st < 0) {
     status = reply_problem(rq, PROBLEM_DB_UNAVAILABLE, "the database is not reachable");
     goto out;
@@ -207,8 +213,8 @@ int ep_device_auth_post(struct request *rq)
     status = rq->status;
     goto out;
   }
-  rq->device.device_id = strtoll(db_get(user, 0, "device_id"), NULL, 10);
-  snprintf(rq->device.device_code, sizeof rq->device.device_code, "%s", db_get(user, 0, "device_code"));
+  rq->device.device_id = strtoll(db_text(user, 0, "device_id"), NULL, 10);
+  snprintf(rq->device.device_code, sizeof rq->device.device_code, "%s", db_text(user, 0, "device_code"));
   if (token_b64url32(a.session) != 0) {
     status = reply_problem(rq, PROBLEM_INTERNAL, "no random numbers");
     goto out;

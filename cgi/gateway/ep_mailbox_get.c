@@ -25,7 +25,7 @@ static int slow_down(struct request *rq)
 }
 
 struct pickup {
-  const char *params[2];         /* device id, poll timestamp */
+  struct db_params params;       /* device id, poll timestamp */
   PGresult *res;
 };
 
@@ -36,26 +36,26 @@ static enum db_status pickup_in_db(struct db *db, void *ctx)
   if (p->res)
     PQclear(p->res);
   p->res = NULL;
-  return db_exec(db, &q_mailbox_pickup, p->params, &p->res);
+  return db_call(db, &q_mailbox_pickup, &p->params, &p->res);
 }
 
 int ep_mailbox_get(struct request *rq)
 {
-  char device[24], stamp[24];
-  struct pickup pick = { { device, stamp }, NULL };
+  struct pickup pick = { .res = NULL };
   PGresult *res;
 
   if (rq->device.too_soon)
     return slow_down(rq);
-  snprintf(device, sizeof device, "%" PRId64, rq->device.device_id);
-  snprintf(stamp, sizeof stamp, "%" PRId64, rq->device.timestamp_ms);
+  db_params_init(&pick.params);
+  db_param_int64(&pick.params, rq->device.device_id);
+  db_param_int64(&pick.params, rq->device.timestamp_ms);
   if (db_run_transaction(rq->db, "mailbox pickup", pickup_in_db, &pick) < 0 || !pick.res) {
     if (pick.res)
       PQclear(pick.res);
     return reply_db_failed(rq, "the database is not reachable");
   }
   res = pick.res;
-  if (strcmp(db_get(res, 0, "accepted"), "1") != 0) {
+  if (strcmp(db_text(res, 0, "accepted"), "1") != 0) {
     /* a concurrent poll with a newer (or the same) timestamp won: a replay,
      * refused like auth_device.c's other 401s (RFC 9110 wants the header) */
     PQclear(res);
@@ -64,9 +64,9 @@ int ep_mailbox_get(struct request *rq)
   }
   json_t *messages = json_array();
   for (int i = 0; i < PQntuples(res); i++)
-    if (!db_is_null(res, i, "id"))
-      json_array_append_new(messages, json_pack("{s:s, s:s}", "message", db_get(res, i, "message"),
-                                                "signature", db_get(res, i, "signature")));
+    if (!db_null(res, i, "id"))
+      json_array_append_new(messages, json_pack("{s:s, s:s}", "message", db_text(res, i, "message"),
+                                                "signature", db_text(res, i, "signature")));
   PQclear(res);
   return reply_json(rq, 200, json_pack("{s:o, s:i}", "messages", messages, "interval", (int)settings.poll_interval_s));
 }

@@ -56,8 +56,15 @@ struct choice {
 static enum db_status decline_disabled(struct db *db, PGresult *txn, const char *reason)
 {
   struct txn_ref ref;
-  const char *params[] = { db_get(txn, 0, "id"), "declined", "awaiting_method", PARTIES_DECLINE_CODE, reason, NULL };
-  enum db_status st = db_run(db, &q_txn_finish, params);
+  struct db_params params;
+  db_params_init(&params);
+  db_param_text(&params, db_text(txn, 0, "id"));
+  db_param_text(&params, "declined");
+  db_param_text(&params, "awaiting_method");
+  db_param_text(&params, PARTIES_DECLINE_CODE);
+  db_param_text(&params, reason);
+  db_param_text(&params, NULL);
+  enum db_status st = db_call(db, &q_txn_finish, &params, NULL);
 
   if (st != DB_ONE_ROW)
     return st < 0 ? st : DB_HARD_ERROR;   /* the row is locked in awaiting_method: cannot miss */
@@ -78,15 +85,15 @@ static enum db_status record_in_db(struct db *db, void *ctx)
     c->refusal = R_ACCESS;
     return c->access == TXN_DB_ERROR ? DB_HARD_ERROR : DB_ABORT;
   }
-  snprintf(c->status, sizeof c->status, "%s", db_get(txn, 0, "status"));
+  snprintf(c->status, sizeof c->status, "%s", db_text(txn, 0, "status"));
   if (strcmp(c->status, "awaiting_method") != 0) {
     c->refusal = R_STATE;
     st = DB_NO_ROWS;        /* refused; commits an expiry txn_lock applied */
-  } else if ((st = methods_offer(db, db_get(txn, 0, "merchant_id"), db_get(txn, 0, "issuer_id"), &offer)) >= 0
+  } else if ((st = methods_offer(db, db_text(txn, 0, "merchant_id"), db_text(txn, 0, "issuer_id"), &offer)) >= 0
              && !methods_allows(&offer, c->method, c->installments)) {
     c->refusal = R_NOT_OFFERED;
     st = DB_NO_ROWS;
-  } else if (st >= 0 && (st = parties_check(db, db_get(txn, 0, "id"), &c->disabled)) >= 0 && c->disabled) {
+  } else if (st >= 0 && (st = parties_check(db, db_text(txn, 0, "id"), &c->disabled)) >= 0 && c->disabled) {
     c->refusal = R_DISABLED;
     st = decline_disabled(db, txn, c->disabled);
   } else if (st >= 0) {

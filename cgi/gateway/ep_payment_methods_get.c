@@ -17,9 +17,9 @@ int ep_payment_methods_get(struct request *rq)
 
   if (access != TXN_OK)
     return txn_reply_access(rq, access);
-  if (strcmp(db_get(txn, 0, "status"), "awaiting_method") != 0)
-    status = txn_reply_wrong_state(rq, db_get(txn, 0, "status"), "choosing a method");
-  else if (methods_offer(rq->db, db_get(txn, 0, "merchant_id"), db_get(txn, 0, "issuer_id"), &offer) < 0)
+  if (strcmp(db_text(txn, 0, "status"), "awaiting_method") != 0)
+    status = txn_reply_wrong_state(rq, db_text(txn, 0, "status"), "choosing a method");
+  else if (methods_offer(rq->db, db_text(txn, 0, "merchant_id"), db_text(txn, 0, "issuer_id"), &offer) < 0)
     status = reply_problem(rq, PROBLEM_DB_UNAVAILABLE, "the database is not reachable");
   else
     status = reply_json(rq, 200, json_pack("{s:s, s:o}", "transaction", rq->path_param, "methods", methods_json(&offer)));

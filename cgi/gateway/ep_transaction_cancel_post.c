@@ -34,18 +34,25 @@ static enum db_status cancel_in_db(struct db *db, void *ctx)
       PQclear(res);         /* no such number: the empty result is ours to free */
     return st < 0 ? st : DB_NO_ROWS;
   }
-  if (strtoll(db_get(res, 0, "merchant_id"), NULL, 10) != c->rq->terminal.merchant_id) {
+  if (strtoll(db_text(res, 0, "merchant_id"), NULL, 10) != c->rq->terminal.merchant_id) {
     PQclear(res);
     return DB_NO_ROWS;    /* another merchant's number: as if unknown */
   }
   c->found = true;
-  snprintf(c->status, sizeof c->status, "%s", db_get(res, 0, "status"));
+  snprintf(c->status, sizeof c->status, "%s", db_text(res, 0, "status"));
   if (strncmp(c->status, "awaiting_", 9) != 0) {
     PQclear(res);
     return DB_NO_ROWS;
   }
-  const char *params[] = { db_get(res, 0, "id"), "canceled", c->status, NULL, c->reason, NULL };
-  st = db_run(db, &q_txn_finish, params);
+  struct db_params params;
+  db_params_init(&params);
+  db_param_text(&params, db_text(res, 0, "id"));
+  db_param_text(&params, "canceled");
+  db_param_text(&params, c->status);
+  db_param_text(&params, NULL);
+  db_param_text(&params, c->reason);
+  db_param_text(&params, NULL);
+  st = db_call(db, &q_txn_finish, &params, NULL);
   if (st == DB_ONE_ROW) {
     snprintf(c->status, sizeof c->status, "canceled");
     struct txn_ref ref;

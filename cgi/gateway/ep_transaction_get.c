@@ -20,26 +20,32 @@
 
 static enum db_status read_view(struct request *rq, const char *merchant, PGresult **res)
 {
-  const char *params[] = { rq->path_param, merchant };
-  return txn_fetch(rq->db, &q_txn_for_merchant, params, res);   /* an overdue one shows as expired */
+  struct db_params params;
+  db_params_init(&params);
+  db_param_text(&params, rq->path_param);
+  db_param_text(&params, merchant);
+  return txn_fetch(rq->db, &q_txn_for_merchant, &params, res);   /* an overdue one shows as expired */
 }
 
 /* Sleeps in short steps until the status differs from `from` or time is up. */
 static void wait_for_change(struct request *rq, const char *merchant, const char *from, long seconds)
 {
   struct timespec step = { 0, WAIT_STEP_MS * 1000000L };
-  const char *params[] = { rq->path_param, merchant };
+  struct db_params params;
+  db_params_init(&params);
+  db_param_text(&params, rq->path_param);
+  db_param_text(&params, merchant);
   long steps = seconds * 1000 / WAIT_STEP_MS;
 
   for (long i = 0; i < steps; i++) {
     PGresult *res;
     nanosleep(&step, NULL);
-    if (db_exec(rq->db, &q_txn_status, params, &res) != DB_ONE_ROW) {
+    if (db_call(rq->db, &q_txn_status, &params, &res) != DB_ONE_ROW) {
       if (res)
         PQclear(res);
       return;
     }
-    bool changed = strcmp(db_get(res, 0, "status"), from) != 0;
+    bool changed = strcmp(db_text(res, 0, "status"), from) != 0;
     PQclear(res);
     if (changed)
       return;
@@ -81,9 +87,9 @@ int ep_transaction_get(struct request *rq)
   }
   if (wait > 0) {
     if (request_query_param(rq, "status", from, sizeof from) != 0)
-      snprintf(from, sizeof from, "%s", db_get(res, 0, "status"));
+      snprintf(from, sizeof from, "%s", db_text(res, 0, "status"));
     int slot = -1;
-    if (strcmp(db_get(res, 0, "status"), from) == 0 && !txn_is_final(from)
+    if (strcmp(db_text(res, 0, "status"), from) == 0 && !txn_is_final(from)
         && (slot = wait_slot_acquire()) < 0)
       reply_add_header(rq, "Retry-After: 1");   /* every wait slot is taken: ask again soon */
     if (slot >= 0) {

@@ -1,12 +1,14 @@
 /* ep_transactions_post.c — POST /v1/transactions: a POS terminal or shop
- * server asks for a transaction number (S3, S4).  A well-formed request
- * first spends one of the terminal's allowance (rate_limit.c, 429
- * rate_limited beyond it).  Then in one database transaction: the
- * Idempotency-Key is claimed, the user's row locked and its open
- * transactions counted (409 too_many_open at PAYGW_MAX_OPEN_PER_USER, issue
- * 4), the transaction stored, and a signed payment command put in the
- * user's mailbox (S5, [0096]).  A refusal rolls it all back, key included. */
-#include "gateway/db/queries.h"
+ * server asks for a transaction number (S3, S4).  A well-formed request is
+ * one call at the database (db/txn_create.c, gateway.do_create_transaction):
+ * it first spends one of the terminal's allowance (rate_limit.c, 429
+ * rate_limited beyond it), then claims the Idempotency-Key, locks the
+ * user's row and counts its open transactions (409 too_many_open at
+ * PAYGW_MAX_OPEN_PER_USER, issue 4), stores the transaction and puts the
+ * signed payment command in the user's mailbox (S5, [0096]).  A refusal
+ * keeps nothing but the spent allowance, key included. */
+#include "gateway/cache.h"
+#include "gateway/db/txn.h"
 #include "gateway/endpoints.h"
 #include "gateway/mailbox.h"
 #include "gateway/money.h"
@@ -38,50 +40,15 @@ const struct field transaction_spec[] = {
   { NULL }
 };
 
-enum outcome { OUT_CREATED, OUT_REPLAY, OUT_CONFLICT, OUT_UNKNOWN_USER, OUT_TOO_MANY_OPEN };
-
 struct new_txn {
   struct request *rq;
   const json_t *body;
   const char *idem_key;              /* NULL without an Idempotency-Key */
   char request_hash[65];
   int64_t total, tax_total;
-  enum outcome outcome;
-  int replay_status;
-  long open;                         /* the user's open transactions */
   char *answer;                      /* the JSON answered (malloc'd) */
+  struct txn_created got;            /* what the database made of it */
 };
-
-/* Claims the key; on a second use, decides replay or conflict. */
-static enum db_status claim_key(struct db *db, struct new_txn *t, bool *claimed)
-{
-  char terminal_id[24];
-  PGresult *res;
-
-  snprintf(terminal_id, sizeof terminal_id, "%" PRId64, t->rq->terminal.terminal_id);
-  const char *params[] = { terminal_id, t->idem_key, t->request_hash };
-  enum db_status st = db_run(db, &q_idem_claim, params);
-  if (st < 0 || st == DB_ONE_ROW) {
-    *claimed = st == DB_ONE_ROW;
-    return st;
-  }
-  *claimed = false;
-  st = db_exec(db, &q_idem_get, params, &res);
-  if (st != DB_ONE_ROW) {
-    if (st >= 0)
-      PQclear(res);
-    return st < 0 ? st : DB_HARD_ERROR;
-  }
-  if (strcmp(db_get(res, 0, "request_hash"), t->request_hash) != 0) {
-    t->outcome = OUT_CONFLICT;
-  } else {
-    t->outcome = OUT_REPLAY;
-    t->replay_status = atoi(db_get(res, 0, "response_status"));
-    t->answer = strdup(db_get(res, 0, "response_body"));
-  }
-  PQclear(res);
-  return DB_ONE_ROW;
-}
 
 static json_t *payment_command(const char *number, const char *user_id, const char *device_code,
                                const char *challenge, const char *binding, const char *issued,
@@ -112,123 +79,94 @@ static char *answer_text(const struct new_txn *t, const char *number, const char
   return text;
 }
 
-/* Stores the transaction, its signed payment command and the idempotent
- * answer in one statement (q_txn_insert); fills t->answer. */
-static enum db_status store(struct db *db, struct new_txn *t, PGresult *user)
+/* The payment command names the user's handset, which only the database
+ * knows for sure: signed for the one the worker's cache remembers, and
+ * signed again when the database answers sign_again with another. */
+static enum db_status create_in_db(struct new_txn *t)
 {
   char number[TXN_NUMBER_LEN + 1], binding[BINDING_CODE_LEN + 1], challenge[CHALLENGE_LEN + 1];
-  char deadline[RFC3339_LEN], now_text[RFC3339_LEN], merchant[24], terminal[24], total[24], tax[24], sig[90];
+  char deadline[RFC3339_LEN], now_text[RFC3339_LEN], interval[32], tolerance[32], device[33] = "", sig[90];
+  const json_t *ref = json_object_get(t->body, "reference");
+  const char *user_id = json_string_value(json_object_get(t->body, "user_id"));
+  const char *cached = cache_user_device(user_id);
   char *items = NULL, *command = NULL;
   time_t now = time(NULL);
-  const json_t *ref = json_object_get(t->body, "reference");
-  const char *user_id = db_get(user, 0, "user_id");
   enum db_status st = DB_HARD_ERROR;
-  PGresult *res;
 
   if (token_txn_number(number) || token_binding_code(binding) || token_b64url32(challenge))
     return DB_HARD_ERROR;
   rfc3339(now, now_text);
   rfc3339(now + settings.device_window_s, deadline);
+  rate_limit_params(settings.terminal_rate, settings.terminal_burst, interval, tolerance);
   items = json_dumps(json_object_get(t->body, "items"), JSON_COMPACT | JSON_PRESERVE_ORDER);
   t->answer = answer_text(t, number, binding, now_text, deadline);
-  if (!items || !t->answer
-      || mailbox_seal(payment_command(number, user_id, db_get(user, 0, "device_code"), challenge, binding,
-                                      now_text, deadline), &command, sig) != 0)
+  if (!items || !t->answer)
     goto out;
-  snprintf(merchant, sizeof merchant, "%" PRId64, t->rq->terminal.merchant_id);
-  snprintf(terminal, sizeof terminal, "%" PRId64, t->rq->terminal.terminal_id);
-  snprintf(total, sizeof total, "%" PRId64, t->total);
-  snprintf(tax, sizeof tax, "%" PRId64, t->tax_total);
-  const char *params[] = { number, user_id, db_get(user, 0, "card_id"), db_get(user, 0, "device_id"),
-                           merchant, terminal, deadline,
-                           json_string_value(json_object_get(t->body, "currency")), total, tax, items,
-                           ref ? json_string_value(ref) : NULL, binding, challenge, command, sig,
-                           t->answer, t->idem_key };
-  st = db_exec(db, &q_txn_insert, params, &res);
-  if (st == DB_ONE_ROW) {
-    t->outcome = OUT_CREATED;
-    PQclear(res);
-  } else if (st >= 0) {
-    PQclear(res);
-    st = DB_HARD_ERROR;
+  if (cached)
+    snprintf(device, sizeof device, "%s", cached);
+  struct txn_new in = {
+    .terminal_id = t->rq->terminal.terminal_id, .merchant_id = t->rq->terminal.merchant_id,
+    .rate_interval_s = interval, .rate_tolerance_s = tolerance,
+    .idem_key = t->idem_key, .request_hash = t->request_hash, .user_id = user_id,
+    .max_open = settings.max_open_per_user, .number = number, .deadline = deadline,
+    .currency = json_string_value(json_object_get(t->body, "currency")), .total = t->total,
+    .tax_total = t->tax_total, .items = items, .reference = ref ? json_string_value(ref) : NULL,
+    .binding_code = binding, .challenge = challenge, .answer = t->answer,
+  };
+  for (int round = 0; round < 2; round++) {
+    free(command);
+    command = NULL;
+    in.device_code = in.command = in.signature = NULL;
+    if (*device) {
+      if (mailbox_seal(payment_command(number, user_id, device, challenge, binding, now_text, deadline), &command,
+                       sig) != 0)
+        goto out;
+      in.device_code = device;
+      in.command = command;
+      in.signature = sig;
+    }
+    st = db_txn_create(t->rq->db, &in, &t->got);
+    if (st != DB_ONE_ROW || t->got.outcome != TXN_SIGN_AGAIN)
+      break;
+    snprintf(device, sizeof device, "%s", t->got.device_code);
   }
+  if (st == DB_ONE_ROW && t->got.outcome == TXN_CREATED)
+    cache_user_device_put(user_id, device);
 out:
   free(items);
   free(command);
   return st;
 }
 
-/* The user's open transactions, counted after q_user_for_new_txn locked the
- * user's row: a concurrent creation for the same user has committed (and is
- * counted) or waits for ours. */
-static enum db_status count_open(struct db *db, const char *user_id, long *open)
-{
-  PGresult *res;
-  const char *params[] = { user_id };
-  enum db_status st = db_exec(db, &q_user_open_count, params, &res);
-
-  if (st < 0)
-    return st;
-  *open = st == DB_ONE_ROW ? strtol(db_get(res, 0, "open"), NULL, 10) : 0;
-  PQclear(res);
-  return DB_ONE_ROW;
-}
-
-static enum db_status create_in_db(struct db *db, void *ctx)
-{
-  struct new_txn *t = ctx;
-  PGresult *user;
-  enum db_status st;
-
-  free(t->answer);
-  t->answer = NULL;
-  if (t->idem_key) {
-    bool claimed;
-    st = claim_key(db, t, &claimed);
-    if (st < 0 || !claimed)
-      return st;
-  }
-  const char *uparams[] = { json_string_value(json_object_get(t->body, "user_id")) };
-  st = db_exec(db, &q_user_for_new_txn, uparams, &user);
-  if (st < 0)
-    return st;
-  if (st == DB_NO_ROWS) {
-    PQclear(user);
-    t->outcome = OUT_UNKNOWN_USER;
-    return DB_ABORT;   /* and the claimed key with it */
-  }
-  if ((st = count_open(db, uparams[0], &t->open)) >= 0 && t->open >= settings.max_open_per_user) {
-    t->outcome = OUT_TOO_MANY_OPEN;
-    st = DB_ABORT;     /* the key too: it makes the transaction once one has ended */
-  } else if (st >= 0) {
-    st = store(db, t, user);
-  }
-  PQclear(user);
-  return st;
-}
-
 static int answer(struct request *rq, struct new_txn *t, enum db_status st)
 {
-  switch (t->outcome) {
-  case OUT_UNKNOWN_USER:
+  if (st != DB_ONE_ROW)
+    return reply_db_failed(rq, "the transaction could not be stored; try again");
+  switch (t->got.outcome) {
+  case TXN_RATE_LIMITED:
+    return rate_limit_reply(rq, t->got.wait_s);
+  case TXN_UNKNOWN_USER:
     return reply_problem(rq, PROBLEM_UNKNOWN_USER, "no active user %s",
                          json_string_value(json_object_get(t->body, "user_id")));
-  case OUT_TOO_MANY_OPEN:
+  case TXN_TOO_MANY_OPEN:
     return reply_problem_extra(rq, PROBLEM_TOO_MANY_OPEN, json_pack("{s:i}", "limit", (int)settings.max_open_per_user),
                                "user ID %s has %ld open transactions, the most allowed: one must end (completed, "
                                "declined, canceled or expired) before another is made",
-                               json_string_value(json_object_get(t->body, "user_id")), t->open);
-  case OUT_CONFLICT:
+                               json_string_value(json_object_get(t->body, "user_id")), t->got.open);
+  case TXN_CONFLICT:
     return reply_problem(rq, PROBLEM_IDEMPOTENCY_CONFLICT,
                          "this Idempotency-Key was used with another request");
-  case OUT_REPLAY:
-    if (!t->answer || t->replay_status == 0)
+  case TXN_REPLAYED:
+    if (!t->got.replay_body || t->got.replay_status == 0)
       break;
     reply_add_header(rq, "Idempotency-Replayed: true");
-    return reply_raw_json(rq, t->replay_status, t->answer);
-  case OUT_CREATED:
-    if (st >= 0 && t->answer)
+    return reply_raw_json(rq, t->got.replay_status, t->got.replay_body);
+  case TXN_CREATED:
+    if (t->answer)
       return reply_raw_json(rq, 201, t->answer);
+    break;
+  case TXN_SIGN_AGAIN:          /* the user's handset changed twice meanwhile */
+  case TXN_KEY_LOST:
     break;
   }
   return reply_db_failed(rq, "the transaction could not be stored; try again");
@@ -237,7 +175,7 @@ static int answer(struct request *rq, struct new_txn *t, enum db_status st)
 int ep_transactions_post(struct request *rq)
 {
   json_t *body = NULL;
-  struct new_txn t = { .rq = rq, .outcome = OUT_CREATED };
+  struct new_txn t = { .rq = rq };
   int status;
 
   if (parse_json_body(rq, transaction_spec, &body) != 0)
@@ -263,17 +201,15 @@ int ep_transactions_post(struct request *rq)
     status = reply_problem(rq, PROBLEM_INVALID_FIELD, "items: the total must be more than 0");
     goto out;
   }
-  if (rate_limit_terminal(rq, &status))
-    goto out;
   if (t.idem_key) {
     char *canonical = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
     token_sha256_hex(canonical ? canonical : "", t.request_hash);
     free(canonical);
   }
-  enum db_status st = db_run_transaction(rq->db, "create transaction", create_in_db, &t);
-  status = answer(rq, &t, st);
+  status = answer(rq, &t, create_in_db(&t));
 out:
   free(t.answer);
+  free(t.got.replay_body);
   json_decref(body);
   return status;
 }

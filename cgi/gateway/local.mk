@@ -2,7 +2,7 @@
 # its background work.  Endpoints are ep_*.c (one each), their statements
 # db/*.c (one each).
 GATEWAY_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/cgi $(FCGI_CFLAGS) $(LIBPQ_CFLAGS) $(JANSSON_CFLAGS) $(OPENSSL_CFLAGS)
-GATEWAY_LIBS = $(FCGI_LIBS) $(LIBPQ_LIBS) $(ISO8583_LIBS) $(COMMON_LIBS)
+GATEWAY_LIBS = $(FCGI_LIBS) $(DB_LIBS) $(ISO8583_LIBS) $(COMMON_LIBS)
 
 # everything but the two mains, so unit tests link the same code
 noinst_LIBRARIES += cgi/gateway/libgateway.a
@@ -42,10 +42,10 @@ cgi_gateway_libgateway_a_SOURCES = \
 	cgi/gateway/ep_confirmation_post.c \
 	cgi/gateway/ep_payment_methods_get.c \
 	cgi/gateway/ep_payment_method_post.c \
-	cgi/gateway/db/db.c cgi/gateway/db/db.h cgi/gateway/db/queries.h \
+	cgi/gateway/db/queries.h \
 	cgi/gateway/db/health_ping.c \
 	cgi/gateway/db/terminal_by_code.c \
-	cgi/gateway/db/terminal_rate.c \
+	cgi/gateway/db/txn_create.c cgi/gateway/db/txn.h \
 	cgi/gateway/db/transactions.c cgi/gateway/db/enrolment.c cgi/gateway/db/idempotency.c \
 	cgi/gateway/db/devices.c cgi/gateway/db/authorizations.c cgi/gateway/db/sweeper.c
 

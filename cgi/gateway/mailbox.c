@@ -8,12 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static struct db_statement mailbox_insert = {
-  "mailbox_insert",
+static struct db_statement mailbox_insert = DB_STATEMENT("mailbox_insert", DB_CHANGE, 7,
   "INSERT INTO gateway.mailbox (device_id, user_id, transaction_id, kind, message, signature, expires_at)"
-  " VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz)",
-  7, 0
-};
+  " VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz)");
 
 int mailbox_sign(const char *text, char sig_b64[90])
 {
@@ -51,8 +48,16 @@ enum db_status mailbox_put(struct db *db, const char *device_id, const char *use
   if (mailbox_sign(text, sig) != 0) {
     log_msg(LOG_ERROR, "cannot sign a mailbox message (is PAYGW_MESSAGE_KEY_FILE set?)");
   } else {
-    const char *params[] = { device_id, user_id, txn_id, kind, text, sig, expires_at };
-    st = db_exec(db, &mailbox_insert, params, &res);
+    struct db_params params;
+    db_params_init(&params);
+    db_param_text(&params, device_id);
+    db_param_text(&params, user_id);
+    db_param_text(&params, txn_id);
+    db_param_text(&params, kind);
+    db_param_text(&params, text);
+    db_param_text(&params, sig);
+    db_param_text(&params, expires_at);
+    st = db_call(db, &mailbox_insert, &params, &res);
     if (st >= 0)
       PQclear(res);
   }

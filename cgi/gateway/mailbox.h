@@ -4,7 +4,7 @@
 #ifndef PAYGW_MAILBOX_H
 #define PAYGW_MAILBOX_H
 
-#include "gateway/db/db.h"
+#include "db/db.h"
 
 #include <jansson.h>
 

@@ -6,7 +6,7 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "common/utf8.h"
-#include "gateway/db/db.h"
+#include "db/db.h"
 #include "gateway/request.h"
 #include "gateway/router.h"
 #include "gateway/settings.h"
@@ -89,7 +89,7 @@ int main(void)
   install_signals();
   if (load_keys() != 0 || settings_load() != 0)
     return 1;
-  struct db *db = db_open(config_str("PAYGW_DB_URI", "postgresql:///paygw"));
+  struct db *db = db_open(config_str("PAYGW_DB_URI", "postgresql:///paygw"), "paygw.fcgi");
   if (!db || FCGX_Init() != 0 || FCGX_InitRequest(&fcgx, 0, 0) != 0) {
     log_msg(LOG_ERROR, "cannot initialise the worker");
     return 1;

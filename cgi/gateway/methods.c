@@ -33,10 +33,10 @@ enum db_status methods_issuer_for_pan(struct db *db, const char *pan, char issue
   if (st < 0)
     return st;
   for (int i = 0; i < PQntuples(res); i++) {
-    const char *low = db_get(res, i, "low");
-    if (methods_range_holds(low, db_get(res, i, "high"), pan) && strlen(low) > best) {
+    const char *low = db_text(res, i, "low");
+    if (methods_range_holds(low, db_text(res, i, "high"), pan) && strlen(low) > best) {
       best = strlen(low);
-      snprintf(issuer_id, 24, "%s", db_get(res, i, "issuer_id"));
+      snprintf(issuer_id, 24, "%s", db_text(res, i, "issuer_id"));
     }
   }
   return best ? DB_ONE_ROW : DB_NO_ROWS;
@@ -45,8 +45,11 @@ enum db_status methods_issuer_for_pan(struct db *db, const char *pan, char issue
 enum db_status methods_offer(struct db *db, const char *merchant_id, const char *issuer_id, struct method_offer *offer)
 {
   PGresult *res;
-  const char *params[] = { merchant_id, issuer_id };
-  enum db_status st = db_exec(db, &q_merchant_methods, params, &res);
+  struct db_params params;
+  db_params_init(&params);
+  db_param_text(&params, merchant_id);
+  db_param_text(&params, issuer_id);
+  enum db_status st = db_call(db, &q_merchant_methods, &params, &res);
 
   memset(offer, 0, sizeof *offer);
   if (st != DB_ONE_ROW) {
@@ -54,12 +57,12 @@ enum db_status methods_offer(struct db *db, const char *merchant_id, const char 
       PQclear(res);         /* no row for this issuer: the empty result is ours to free */
     return st < 0 ? st : DB_NO_ROWS;
   }
-  offer->lump_sum = strcmp(db_get(res, 0, "lump_sum"), "t") == 0;
-  offer->installments = strcmp(db_get(res, 0, "installments"), "t") == 0;
-  offer->bonus = strcmp(db_get(res, 0, "bonus"), "t") == 0;
-  offer->partial_bonus = strcmp(db_get(res, 0, "partial_bonus"), "t") == 0;
-  offer->revolving = strcmp(db_get(res, 0, "revolving"), "t") == 0;
-  const char *p = db_get(res, 0, "counts");
+  offer->lump_sum = strcmp(db_text(res, 0, "lump_sum"), "t") == 0;
+  offer->installments = strcmp(db_text(res, 0, "installments"), "t") == 0;
+  offer->bonus = strcmp(db_text(res, 0, "bonus"), "t") == 0;
+  offer->partial_bonus = strcmp(db_text(res, 0, "partial_bonus"), "t") == 0;
+  offer->revolving = strcmp(db_text(res, 0, "revolving"), "t") == 0;
+  const char *p = db_text(res, 0, "counts");
   for (int n = 0; *p && n < METHOD_MAX_COUNTS - 1; n++) {
     offer->counts[n] = (int)strtol(p, (char **)&p, 10);
     if (*p == ',')
@@ -118,27 +121,33 @@ int methods_card_pan(PGresult *txn, char pan[20], char expiry[5], char masked[24
 {
   unsigned char blob[CARDCRYPT_MAX_BLOB];
   size_t len = 0;
-  struct card_binding bind = { .row_id = strtoll(db_get(txn, 0, "card_id"), NULL, 10),
-                               .lookup_hex = db_get(txn, 0, "card_lookup") };
+  struct card_binding bind = { .row_id = strtoll(db_text(txn, 0, "card_id"), NULL, 10),
+                               .lookup_hex = db_text(txn, 0, "card_lookup") };
 
-  if (OPENSSL_hexstr2buf_ex(blob, sizeof blob, &len, db_get(txn, 0, "card_ciphertext"), '\0') != 1
-      || card_decrypt(atoi(db_get(txn, 0, "card_key_id")), atoi(db_get(txn, 0, "card_aad")), &bind, blob, len, pan,
+  if (OPENSSL_hexstr2buf_ex(blob, sizeof blob, &len, db_text(txn, 0, "card_ciphertext"), '\0') != 1
+      || card_decrypt(atoi(db_text(txn, 0, "card_key_id")), atoi(db_text(txn, 0, "card_aad")), &bind, blob, len, pan,
                       20) != 0) {
     log_msg(LOG_ERROR, "card %s of transaction %s cannot be decrypted: its ciphertext was not sealed for this "
             "card row and lookup hash (moved from another row?), or data key %s is not in the card key file",
-            db_get(txn, 0, "card_id"), db_get(txn, 0, "number"), db_get(txn, 0, "card_key_id"));
+            db_text(txn, 0, "card_id"), db_text(txn, 0, "number"), db_text(txn, 0, "card_key_id"));
     return -1;
   }
-  snprintf(expiry, 5, "%s", db_get(txn, 0, "card_expiry"));
+  snprintf(expiry, 5, "%s", db_text(txn, 0, "card_expiry"));
   pan_mask(pan, masked, 24);
   return 0;
 }
 
 enum db_status methods_fail_unreadable_card(struct db *db, PGresult *txn, const char *expected)
 {
-  const char *params[] = { db_get(txn, 0, "id"), "failed", expected, "card_unreadable", METHODS_CARD_UNREADABLE,
-                           NULL };
-  enum db_status st = db_run(db, &q_txn_finish, params);
+  struct db_params params;
+  db_params_init(&params);
+  db_param_text(&params, db_text(txn, 0, "id"));
+  db_param_text(&params, "failed");
+  db_param_text(&params, expected);
+  db_param_text(&params, "card_unreadable");
+  db_param_text(&params, METHODS_CARD_UNREADABLE);
+  db_param_text(&params, NULL);
+  enum db_status st = db_call(db, &q_txn_finish, &params, NULL);
   struct txn_ref ref;
 
   if (st != DB_ONE_ROW)

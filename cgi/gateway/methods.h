@@ -4,7 +4,7 @@
 #ifndef PAYGW_METHODS_H
 #define PAYGW_METHODS_H
 
-#include "gateway/db/db.h"
+#include "db/db.h"
 
 #include <jansson.h>
 #include <stdbool.h>

@@ -30,14 +30,16 @@ const char *parties_inactive_reason(const char *(*status_of)(void *ctx, const ch
 
 static const char *column_of(void *res, const char *column)
 {
-  return db_get(res, 0, column);
+  return db_text(res, 0, column);
 }
 
 enum db_status parties_check(struct db *db, const char *txn_id, const char **reason)
 {
   PGresult *res;
-  const char *params[] = { txn_id };
-  enum db_status st = db_exec(db, &q_txn_parties, params, &res);
+  struct db_params params;
+  db_params_init(&params);
+  db_param_text(&params, txn_id);
+  enum db_status st = db_call(db, &q_txn_parties, &params, &res);
 
   *reason = NULL;
   if (st < 0)

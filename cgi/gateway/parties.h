@@ -6,7 +6,7 @@
 #ifndef PAYGW_PARTIES_H
 #define PAYGW_PARTIES_H
 
-#include "gateway/db/db.h"
+#include "db/db.h"
 
 /* The decline code of a payment refused for a disabled party. */
 #define PARTIES_DECLINE_CODE "enrolment_disabled"

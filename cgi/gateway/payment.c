@@ -40,26 +40,36 @@ enum db_status payment_begin(struct db *db, PGresult *txn, const char *method, i
   memset(p, 0, sizeof *p);
   txn_ref_from(txn, &p->ref);
   snprintf(p->method, sizeof p->method, "%s", method);
-  payment_prepare(p, db_get(txn, 0, "currency"), db_get(txn, 0, "merchant_code"),
-                  strtoll(db_get(txn, 0, "total"), NULL, 10));
+  payment_prepare(p, db_text(txn, 0, "currency"), db_text(txn, 0, "merchant_code"),
+                  strtoll(db_text(txn, 0, "total"), NULL, 10));
   p->auth.installments = installments;
   if (methods_card_pan(txn, p->pan, p->expiry, p->masked) != 0) {
     p->card_unreadable = true;           /* logged; nothing is sent */
     return methods_fail_unreadable_card(db, txn, "awaiting_method");
   }
   snprintf(count, sizeof count, "%d", installments);
-  const char *moved[] = { p->ref.id, method, count, p->masked };
-  if ((st = db_run(db, &q_txn_authorizing, moved)) != DB_ONE_ROW)
+  struct db_params moved;
+  db_params_init(&moved);
+  db_param_text(&moved, p->ref.id);
+  db_param_text(&moved, method);
+  db_param_text(&moved, count);
+  db_param_text(&moved, p->masked);
+  if ((st = db_call(db, &q_txn_authorizing, &moved, NULL)) != DB_ONE_ROW)
     return st;
   issuer_transmission_time(p->auth.transmission_time);
-  issuer_terminal_field(db_get(txn, 0, "iso_terminal_id"), p->auth.terminal_field);
-  const char *record[] = { p->ref.id, p->ref.user_id, p->auth.transmission_time, p->auth.terminal_field };
-  if ((st = db_exec(db, &q_auth_record, record, &res)) != DB_ONE_ROW) {
+  issuer_terminal_field(db_text(txn, 0, "iso_terminal_id"), p->auth.terminal_field);
+  struct db_params record;
+  db_params_init(&record);
+  db_param_text(&record, p->ref.id);
+  db_param_text(&record, p->ref.user_id);
+  db_param_text(&record, p->auth.transmission_time);
+  db_param_text(&record, p->auth.terminal_field);
+  if ((st = db_call(db, &q_auth_record, &record, &res)) != DB_ONE_ROW) {
     if (st >= 0)
       PQclear(res);
     return st < 0 ? st : DB_HARD_ERROR;
   }
-  p->auth.stan = atoi(db_get(res, 0, "stan"));
+  p->auth.stan = atoi(db_text(res, 0, "stan"));
   PQclear(res);
   return DB_ONE_ROW;
 }
@@ -82,9 +92,17 @@ static enum db_status record_answer(struct db *db, struct payment *p)
   if (mailbox_seal(txn_completion_message(&p->ref, status, approved ? p->answer.approval_code : NULL, reason),
                    &message, sig) != 0)
     return DB_HARD_ERROR;
-  const char *params[] = { p->ref.id, p->answer.response_code, p->answer.approval_code, status, reason,
-                           approved ? p->answer.approval_code : NULL, message, sig };
-  enum db_status st = db_exec(db, &q_auth_outcome, params, &res);
+  struct db_params params;
+  db_params_init(&params);
+  db_param_text(&params, p->ref.id);
+  db_param_text(&params, p->answer.response_code);
+  db_param_text(&params, p->answer.approval_code);
+  db_param_text(&params, status);
+  db_param_text(&params, reason);
+  db_param_text(&params, approved ? p->answer.approval_code : NULL);
+  db_param_text(&params, message);
+  db_param_text(&params, sig);
+  enum db_status st = db_call(db, &q_auth_outcome, &params, &res);
   free(message);
   if (st >= 0)
     PQclear(res);
@@ -98,20 +116,31 @@ static enum db_status record_failure(struct db *db, void *ctx)
 {
   struct payment *p = ((struct finish *)ctx)->p;
   enum db_status st;
-  const char *auth[] = { p->ref.id };
-  const char *channel[] = { SWEEPER_CHANNEL };
+  struct db_params auth;
+  db_params_init(&auth);
+  db_param_text(&auth, p->ref.id);
+  struct db_params channel;
+  db_params_init(&channel);
+  db_param_text(&channel, SWEEPER_CHANNEL);
 
-  if ((st = db_run(db, &q_auth_reversal_pending, auth)) < 0)
+  if ((st = db_call(db, &q_auth_reversal_pending, &auth, NULL)) < 0)
     return st;
   ((struct finish *)ctx)->was_sent = st == DB_ONE_ROW;
-  const char *fin[] = { p->ref.id, "failed", "authorizing", "91", FAILED_REASON, NULL };
-  if ((st = db_run(db, &q_txn_finish, fin)) < 0)
+  struct db_params fin;
+  db_params_init(&fin);
+  db_param_text(&fin, p->ref.id);
+  db_param_text(&fin, "failed");
+  db_param_text(&fin, "authorizing");
+  db_param_text(&fin, "91");
+  db_param_text(&fin, FAILED_REASON);
+  db_param_text(&fin, NULL);
+  if ((st = db_call(db, &q_txn_finish, &fin, NULL)) < 0)
     return st;
   if (st == DB_NO_ROWS)
     return DB_NO_ROWS;
   if ((st = txn_notify_handset(db, &p->ref, "failed", NULL, FAILED_REASON)) < 0)
     return st;
-  return db_run(db, &q_sweeper_wake, channel);
+  return db_call(db, &q_sweeper_wake, &channel, NULL);
 }
 
 /* How the transaction ended, as stored. */
@@ -121,7 +150,7 @@ static enum payment_outcome settled_outcome(struct db *db, struct payment *p)
   enum payment_outcome outcome = PAYMENT_FAILED;
 
   if (txn_read(db, p->ref.number, &res) == DB_ONE_ROW) {
-    const char *status = db_get(res, 0, "status");
+    const char *status = db_text(res, 0, "status");
     outcome = strcmp(status, "completed") == 0 ? PAYMENT_COMPLETED
               : strcmp(status, "declined") == 0 ? PAYMENT_DECLINED : PAYMENT_FAILED;
   }

@@ -4,7 +4,7 @@
 #ifndef PAYGW_PAYMENT_H
 #define PAYGW_PAYMENT_H
 
-#include "gateway/db/db.h"
+#include "db/db.h"
 #include "gateway/issuer_link.h"
 #include "gateway/txn.h"
 

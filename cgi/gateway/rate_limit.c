@@ -1,6 +1,5 @@
 /* rate_limit.c — see rate_limit.h. */
 #include "gateway/rate_limit.h"
-#include "gateway/db/queries.h"
 #include "gateway/reply.h"
 #include "gateway/settings.h"
 
@@ -26,30 +25,15 @@ long rate_limit_retry_after(const char *wait_s)
   return wait > 3600.0 ? 3600 : (long)wait;
 }
 
-bool rate_limit_terminal(struct request *rq, int *status)
+int rate_limit_reply(struct request *rq, const char *wait_s)
 {
-  char terminal[24], interval[32], tolerance[32], retry[40];
-  PGresult *res;
+  char retry[40];
+  long wait = rate_limit_retry_after(wait_s);
 
-  snprintf(terminal, sizeof terminal, "%" PRId64, rq->terminal.terminal_id);
-  rate_limit_params(settings.terminal_rate, settings.terminal_burst, interval, tolerance);
-  const char *params[] = { terminal, interval, tolerance };
-  if (db_exec(rq->db, &q_terminal_rate_take, params, &res) != DB_ONE_ROW) {
-    if (res)
-      PQclear(res);
-    *status = reply_problem(rq, PROBLEM_DB_UNAVAILABLE, "the database is not reachable");
-    return true;
-  }
-  bool allowed = strcmp(db_get(res, 0, "allowed"), "1") == 0;
-  long wait = rate_limit_retry_after(db_get(res, 0, "wait_s"));
-  PQclear(res);
-  if (allowed)
-    return false;
   snprintf(retry, sizeof retry, "Retry-After: %ld", wait);
   reply_add_header(rq, retry);
-  *status = reply_problem(rq, PROBLEM_RATE_LIMITED,
-                          "terminal %s asked for more than %ld new transactions per second (bursts of %ld); "
-                          "try again in %ld s", rq->terminal.terminal_code, settings.terminal_rate,
-                          settings.terminal_burst, wait);
-  return true;
+  return reply_problem(rq, PROBLEM_RATE_LIMITED,
+                       "terminal %s asked for more than %ld new transactions per second (bursts of %ld); "
+                       "try again in %ld s", rq->terminal.terminal_code, settings.terminal_rate,
+                       settings.terminal_burst, wait);
 }

@@ -20,12 +20,12 @@
 
 #include <stdbool.h>
 
-/* Spends one of the authenticated terminal's allowance.  false: go on.
- * true: the request was answered — 429 rate_limited with Retry-After, or
- * 503 when the database cannot say — and *status is the HTTP status. */
-bool rate_limit_terminal(struct request *rq, int *status);
+/* The allowance is spent by gateway.do_create_transaction (sql/0014), the
+ * first thing it does.  When it refused: answers 429 rate_limited with
+ * Retry-After from its wait_s, and returns the HTTP status. */
+int rate_limit_reply(struct request *rq, const char *wait_s);
 
-/* The statement's parameters for `rate` per second and `burst`: the
+/* The function's parameters for `rate` per second and `burst`: the
  * emission interval 1/rate and the tolerance burst/rate, in seconds, as
  * text. */
 void rate_limit_params(long rate, long burst, char interval[32], char tolerance[32]);

@@ -1,6 +1,6 @@
 /* reply.c — writing answers to the FastCGI stream. */
 #include "gateway/reply.h"
-#include "gateway/db/db.h"
+#include "db/db.h"
 #include "common/pan.h"
 #include "common/utf8.h"
 
@@ -112,10 +112,10 @@ int reply_db_failed(struct request *rq, const char *detail)
 {
   char retry[40];
 
-  if (!rq->db || !rq->db->in_doubt)
+  if (!rq->db || !db_in_doubt(rq->db))
     return reply_problem(rq, PROBLEM_DB_UNAVAILABLE, "%s", detail);
   /* by then the database is back, or the operator has been told */
-  snprintf(retry, sizeof retry, "Retry-After: %ld", rq->db->in_doubt_wait_ms / 1000 + 1);
+  snprintf(retry, sizeof retry, "Retry-After: %ld", db_in_doubt_wait_ms(rq->db) / 1000 + 1);
   reply_add_header(rq, retry);
   return reply_problem(rq, PROBLEM_OUTCOME_UNKNOWN,
                        "the connection to the database broke while this request's changes were being "

@@ -25,7 +25,7 @@ int reply_problem_extra(struct request *rq, enum problem p, json_t *extra, const
 
 /* Answers a failed database transaction: 503 outcome_unknown with
  * Retry-After when its COMMIT's answer was lost and its outcome could not
- * be read (rq->db->in_doubt, see db_run_transaction), else 503
+ * be read (db_in_doubt(rq->db), see lib/db), else 503
  * database_unavailable with detail. */
 int reply_db_failed(struct request *rq, const char *detail);
 

@@ -26,15 +26,15 @@
 static void load_row(PGresult *res, int i, struct payment *p)
 {
   memset(p, 0, sizeof *p);
-  snprintf(p->ref.id, sizeof p->ref.id, "%s", db_get(res, i, "transaction_id"));
-  snprintf(p->ref.user_id, sizeof p->ref.user_id, "%s", db_get(res, i, "user_id"));
-  snprintf(p->ref.device_id, sizeof p->ref.device_id, "%s", db_get(res, i, "device_id"));
-  snprintf(p->ref.number, sizeof p->ref.number, "%s", db_get(res, i, "number"));
-  payment_prepare(p, db_get(res, i, "currency"), db_get(res, i, "merchant_code"),
-                  strtoll(db_get(res, i, "total"), NULL, 10));
-  p->auth.stan = atoi(db_get(res, i, "stan"));
-  snprintf(p->auth.terminal_field, sizeof p->auth.terminal_field, "%s", db_get(res, i, "terminal_code"));
-  snprintf(p->auth.transmission_time, sizeof p->auth.transmission_time, "%s", db_get(res, i, "transmission_time"));
+  snprintf(p->ref.id, sizeof p->ref.id, "%s", db_text(res, i, "transaction_id"));
+  snprintf(p->ref.user_id, sizeof p->ref.user_id, "%s", db_text(res, i, "user_id"));
+  snprintf(p->ref.device_id, sizeof p->ref.device_id, "%s", db_text(res, i, "device_id"));
+  snprintf(p->ref.number, sizeof p->ref.number, "%s", db_text(res, i, "number"));
+  payment_prepare(p, db_text(res, i, "currency"), db_text(res, i, "merchant_code"),
+                  strtoll(db_text(res, i, "total"), NULL, 10));
+  p->auth.stan = atoi(db_text(res, i, "stan"));
+  snprintf(p->auth.terminal_field, sizeof p->auth.terminal_field, "%s", db_text(res, i, "terminal_code"));
+  snprintf(p->auth.transmission_time, sizeof p->auth.transmission_time, "%s", db_text(res, i, "transmission_time"));
 }
 
 /* "sent" older than the issuer time-out plus a margin, so a worker still
@@ -54,8 +54,10 @@ static enum db_status settle_abandoned(struct db *db, void *ctx)
   struct payment p;
 
   abandoned_age(age);
-  const char *params[] = { age };
-  enum db_status st = db_exec(db, &q_auth_abandoned, params, &res);
+  struct db_params params;
+  db_params_init(&params);
+  db_param_text(&params, age);
+  enum db_status st = db_call(db, &q_auth_abandoned, &params, &res);
   *settled = 0;
   if (st == DB_NO_ROWS)
     PQclear(res);
@@ -63,9 +65,18 @@ static enum db_status settle_abandoned(struct db *db, void *ctx)
     return st;
   for (int i = 0; i < PQntuples(res); i++) {
     load_row(res, i, &p);
-    const char *auth[] = { p.ref.id };
-    const char *fin[] = { p.ref.id, "failed", "authorizing", "91", ABANDONED_REASON, NULL };
-    if ((st = db_run(db, &q_auth_reversal_pending, auth)) < 0 || (st = db_run(db, &q_txn_finish, fin)) < 0)
+    struct db_params auth;
+    db_params_init(&auth);
+    db_param_text(&auth, p.ref.id);
+    struct db_params fin;
+    db_params_init(&fin);
+    db_param_text(&fin, p.ref.id);
+    db_param_text(&fin, "failed");
+    db_param_text(&fin, "authorizing");
+    db_param_text(&fin, "91");
+    db_param_text(&fin, ABANDONED_REASON);
+    db_param_text(&fin, NULL);
+    if ((st = db_call(db, &q_auth_reversal_pending, &auth, NULL)) < 0 || (st = db_call(db, &q_txn_finish, &fin, NULL)) < 0)
       break;
     if (st == DB_ONE_ROW
         && (st = txn_notify_handset(db, &p.ref, "failed", NULL, "the payment could not be completed")) < 0)
@@ -86,8 +97,8 @@ static void housekeeping(struct db *db)
   if (last && now - last < settings.sweep_every_s)
     return;
   last = now;
-  db_run(db, &q_txn_expire_overdue, NULL);
-  db_run(db, &q_idem_forget, NULL);
+  db_call(db, &q_txn_expire_overdue, NULL, NULL);
+  db_call(db, &q_idem_forget, NULL, NULL);
 }
 
 struct claim {
@@ -104,20 +115,23 @@ static enum db_status claim_due(struct db *db, void *ctx)
   PGresult *res;
 
   c->found = false;
-  enum db_status st = db_exec(db, &q_auth_reversal_due, NULL, &res);
+  enum db_status st = db_call(db, &q_auth_reversal_due, NULL, &res);
   if (st == DB_NO_ROWS)
     PQclear(res);
   if (st <= 0)
     return st;
   load_row(res, 0, &c->pay);
-  int next = atoi(db_get(res, 0, "reversal_attempts")) + 1;
+  int next = atoi(db_text(res, 0, "reversal_attempts")) + 1;
   PQclear(res);
   snprintf(lease, sizeof lease, "%ld", settings.reversal_timeout_ms + CLAIM_MARGIN_MS
            + backoff_ms(next, settings.reversal_backoff_ms, settings.reversal_backoff_max_ms));
-  const char *params[] = { c->pay.ref.id, lease };
-  if ((st = db_exec(db, &q_auth_reversal_claim, params, &res)) != DB_ONE_ROW)
+  struct db_params params;
+  db_params_init(&params);
+  db_param_text(&params, c->pay.ref.id);
+  db_param_text(&params, lease);
+  if ((st = db_call(db, &q_auth_reversal_claim, &params, &res)) != DB_ONE_ROW)
     return st < 0 ? st : DB_HARD_ERROR;    /* locked, so it cannot have moved */
-  c->attempt = atoi(db_get(res, 0, "reversal_attempts"));
+  c->attempt = atoi(db_text(res, 0, "reversal_attempts"));
   PQclear(res);
   c->found = true;
   return DB_ONE_ROW;
@@ -136,10 +150,13 @@ static bool reverse_one(struct db *db)
   bool acknowledged = issuer_reverse(&c.pay.auth, repeat, settings.reversal_timeout_ms) == ISSUER_ANSWERED;
   long retry_ms = backoff_ms(c.attempt, settings.reversal_backoff_ms, settings.reversal_backoff_max_ms);
   snprintf(retry, sizeof retry, "%ld", retry_ms);
-  const char *params[] = { c.pay.ref.id, retry };
+  struct db_params params;
+  db_params_init(&params);
+  db_param_text(&params, c.pay.ref.id);
+  db_param_text(&params, retry);
   /* a failure here leaves the claim's lease: the next attempt is a 0401,
    * which the credit server acknowledges like the first */
-  db_run(db, acknowledged ? &q_auth_reversed : &q_auth_reversal_retry, params);
+  db_call(db, acknowledged ? &q_auth_reversed : &q_auth_reversal_retry, &params, NULL);
   json_t *line = json_pack("{s:s, s:s, s:i, s:s, s:i, s:b, s:i}", "msg", "reversal attempt",
                            "transaction", c.pay.ref.number, "stan", c.pay.auth.stan,
                            "mti", repeat ? "0401" : "0400", "attempt", c.attempt,
@@ -164,10 +181,12 @@ static long next_due_ms(struct db *db)
   long due = -1;
 
   abandoned_age(age);
-  const char *params[] = { age };
-  if (db_exec(db, &q_auth_next_due, params, &res) == DB_ONE_ROW) {
-    if (!db_is_null(res, 0, "due_in_ms")) {
-      due = strtol(db_get(res, 0, "due_in_ms"), NULL, 10);
+  struct db_params params;
+  db_params_init(&params);
+  db_param_text(&params, age);
+  if (db_call(db, &q_auth_next_due, &params, &res) == DB_ONE_ROW) {
+    if (!db_null(res, 0, "due_in_ms")) {
+      due = strtol(db_text(res, 0, "due_in_ms"), NULL, 10);
       if (due < 0)
         due = 0;
     }

@@ -6,7 +6,7 @@
 #ifndef PAYGW_SWEEP_H
 #define PAYGW_SWEEP_H
 
-#include "gateway/db/db.h"
+#include "db/db.h"
 
 #include <stdbool.h>
 

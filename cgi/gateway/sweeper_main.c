@@ -13,7 +13,7 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "gateway/backoff.h"
-#include "gateway/db/db.h"
+#include "db/db.h"
 #include "gateway/db/queries.h"
 #include "gateway/settings.h"
 #include "gateway/sweep.h"
@@ -28,7 +28,7 @@
 #define RECONNECT_PAUSE_MS 1000
 
 static volatile sig_atomic_t stopping;
-static unsigned locked_generation;   /* db->generation the lock was taken on; 0: not held */
+static unsigned locked_generation;   /* db_generation() the lock was taken on; 0: not held */
 
 static void on_stop(int sig)
 {
@@ -53,8 +53,7 @@ static void install_signals(void)
  * generation) means another sweeper may hold it now. */
 static bool holds_lock(struct db *db)
 {
-  return locked_generation != 0 && locked_generation == db->generation && db->conn
-         && PQstatus(db->conn) == CONNECTION_OK;
+  return locked_generation != 0 && locked_generation == db_generation(db) && db_socket(db) >= 0;
 }
 
 static bool go_on(struct db *db)
@@ -64,15 +63,17 @@ static bool go_on(struct db *db)
 
 static bool take_lock(struct db *db)
 {
-  const char *params[] = { SWEEPER_LOCK_KEY };
+  struct db_params params;
+  db_params_init(&params);
+  db_param_text(&params, SWEEPER_LOCK_KEY);
   PGresult *res = NULL;
   bool got = false;
 
-  if (db_exec(db, &q_sweeper_lock, params, &res) == DB_ONE_ROW)
-    got = strcmp(db_get(res, 0, "locked"), "t") == 0;
+  if (db_call(db, &q_sweeper_lock, &params, &res) == DB_ONE_ROW)
+    got = strcmp(db_text(res, 0, "locked"), "t") == 0;
   if (res)
     PQclear(res);
-  locked_generation = got ? db->generation : 0;
+  locked_generation = got ? db_generation(db) : 0;
   return got;
 }
 
@@ -81,7 +82,7 @@ static void wait_for_work(struct db *db, long ms)
 {
   if (stopping || ms <= 0 || db_notified(db))
     return;
-  struct pollfd pfd = { .fd = db->conn ? PQsocket(db->conn) : -1, .events = POLLIN };
+  struct pollfd pfd = { .fd = db_socket(db), .events = POLLIN };
   poll(&pfd, 1, (int)ms);       /* fd -1 (no connection): a plain sleep */
   db_notified(db);              /* consumes what woke us */
 }
@@ -94,7 +95,7 @@ int main(void)
   install_signals();
   if (settings_load() != 0)
     return 1;
-  struct db *db = db_open(config_str("PAYGW_DB_URI", "postgresql:///paygw"));
+  struct db *db = db_open(config_str("PAYGW_DB_URI", "postgresql:///paygw"), "paygw-sweeper");
   if (!db) {
     log_msg(LOG_ERROR, "cannot initialise the sweeper");
     return 1;

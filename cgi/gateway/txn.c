@@ -10,31 +10,37 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum db_status txn_fetch(struct db *db, struct db_statement *st_read, const char *const *params, PGresult **res)
+enum db_status txn_fetch(struct db *db, struct db_statement *st_read, const struct db_params *params, PGresult **res)
 {
-  enum db_status st = db_exec(db, st_read, params, res);
+  enum db_status st = db_call(db, st_read, params, res);
 
-  if (st != DB_ONE_ROW || strcmp(db_get(*res, 0, "overdue"), "t") != 0)
+  if (st != DB_ONE_ROW || strcmp(db_text(*res, 0, "overdue"), "t") != 0)
     return st;
-  const char *id[] = { db_get(*res, 0, "id") };
-  enum db_status ex = db_run(db, &q_txn_expire, id);
+  struct db_params id;
+  db_params_init(&id);
+  db_param_text(&id, db_text(*res, 0, "id"));
+  enum db_status ex = db_call(db, &q_txn_expire, &id, NULL);
   PQclear(*res);
   *res = NULL;
   if (ex < 0)
     return ex;
-  return db_exec(db, st_read, params, res);
+  return db_call(db, st_read, params, res);
 }
 
 enum db_status txn_lock(struct db *db, const char *number, PGresult **res)
 {
-  const char *params[] = { number };
-  return txn_fetch(db, &q_txn_lock, params, res);
+  struct db_params params;
+  db_params_init(&params);
+  db_param_text(&params, number);
+  return txn_fetch(db, &q_txn_lock, &params, res);
 }
 
 enum db_status txn_read(struct db *db, const char *number, PGresult **res)
 {
-  const char *params[] = { number };
-  return txn_fetch(db, &q_txn_read, params, res);
+  struct db_params params;
+  db_params_init(&params);
+  db_param_text(&params, number);
+  return txn_fetch(db, &q_txn_read, &params, res);
 }
 
 bool txn_is_final(const char *status)
@@ -48,32 +54,32 @@ bool txn_is_final(const char *status)
 
 static json_t *nullable_string(PGresult *res, const char *column)
 {
-  return db_is_null(res, 0, column) ? json_null() : json_string(db_get(res, 0, column));
+  return db_null(res, 0, column) ? json_null() : json_string(db_text(res, 0, column));
 }
 
 static json_t *outcome_view(PGresult *res, const char *status)
 {
   if (strcmp(status, "completed") == 0) {
-    return json_pack("{s:s, s:s, s:i, s:s, s:o}", "approval_code", db_get(res, 0, "approval_code"),
-                     "method", db_get(res, 0, "method"), "installments", atoi(db_get(res, 0, "installments")),
-                     "card", db_get(res, 0, "card_masked"), "completed_at", nullable_string(res, "completed_at"));
+    return json_pack("{s:s, s:s, s:i, s:s, s:o}", "approval_code", db_text(res, 0, "approval_code"),
+                     "method", db_text(res, 0, "method"), "installments", atoi(db_text(res, 0, "installments")),
+                     "card", db_text(res, 0, "card_masked"), "completed_at", nullable_string(res, "completed_at"));
   }
   if (strcmp(status, "declined") == 0)
-    return json_pack("{s:s, s:s}", "code", db_get(res, 0, "response_code"), "reason", db_get(res, 0, "outcome_reason"));
-  return json_pack("{s:s}", "reason", db_get(res, 0, "outcome_reason"));
+    return json_pack("{s:s, s:s}", "code", db_text(res, 0, "response_code"), "reason", db_text(res, 0, "outcome_reason"));
+  return json_pack("{s:s}", "reason", db_text(res, 0, "outcome_reason"));
 }
 
 json_t *txn_terminal_view(PGresult *res)
 {
-  const char *status = db_get(res, 0, "status");
-  json_t *items = json_loads(db_get(res, 0, "items"), 0, NULL);
+  const char *status = db_text(res, 0, "status");
+  json_t *items = json_loads(db_text(res, 0, "items"), 0, NULL);
   json_t *view = json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:o, s:s, s:o, s:o}",
-                           "transaction", db_get(res, 0, "number"), "status", status,
-                           "binding_code", db_get(res, 0, "binding_code"),
-                           "total", (json_int_t)strtoll(db_get(res, 0, "total"), NULL, 10),
-                           "tax_total", (json_int_t)strtoll(db_get(res, 0, "tax_total"), NULL, 10),
-                           "currency", db_get(res, 0, "currency"), "reference", nullable_string(res, "reference"),
-                           "created_at", db_get(res, 0, "created_at"), "expires_at", nullable_string(res, "deadline"),
+                           "transaction", db_text(res, 0, "number"), "status", status,
+                           "binding_code", db_text(res, 0, "binding_code"),
+                           "total", (json_int_t)strtoll(db_text(res, 0, "total"), NULL, 10),
+                           "tax_total", (json_int_t)strtoll(db_text(res, 0, "tax_total"), NULL, 10),
+                           "currency", db_text(res, 0, "currency"), "reference", nullable_string(res, "reference"),
+                           "created_at", db_text(res, 0, "created_at"), "expires_at", nullable_string(res, "deadline"),
                            "items", items ? items : json_array());
   if (strcmp(status, "completed") == 0)
     json_object_set_new(view, "completion", outcome_view(res, status));
@@ -86,10 +92,10 @@ json_t *txn_terminal_view(PGresult *res)
 
 void txn_ref_from(PGresult *res, struct txn_ref *ref)
 {
-  snprintf(ref->id, sizeof ref->id, "%s", db_get(res, 0, "id"));
-  snprintf(ref->number, sizeof ref->number, "%s", db_get(res, 0, "number"));
-  snprintf(ref->user_id, sizeof ref->user_id, "%s", db_get(res, 0, "user_id"));
-  snprintf(ref->device_id, sizeof ref->device_id, "%s", db_get(res, 0, "device_id"));
+  snprintf(ref->id, sizeof ref->id, "%s", db_text(res, 0, "id"));
+  snprintf(ref->number, sizeof ref->number, "%s", db_text(res, 0, "number"));
+  snprintf(ref->user_id, sizeof ref->user_id, "%s", db_text(res, 0, "user_id"));
+  snprintf(ref->device_id, sizeof ref->device_id, "%s", db_text(res, 0, "device_id"));
 }
 
 json_t *txn_completion_message(const struct txn_ref *ref, const char *status, const char *approval,
@@ -136,7 +142,7 @@ enum txn_access txn_for_session(struct db *db, struct request *rq, PGresult **re
     *res = NULL;
     return TXN_UNKNOWN;
   }
-  const char *stored = db_get(*res, 0, "session_hash");
+  const char *stored = db_text(*res, 0, "session_hash");
   if (strlen(stored) != 64 || CRYPTO_memcmp(stored, rq->session_hash, 64) != 0) {
     PQclear(*res);
     *res = NULL;

@@ -4,7 +4,7 @@
 #ifndef PAYGW_TXN_H
 #define PAYGW_TXN_H
 
-#include "gateway/db/db.h"
+#include "db/db.h"
 #include "gateway/request.h"
 
 #include <jansson.h>
@@ -17,7 +17,7 @@ enum db_status txn_lock(struct db *db, const char *number, PGresult **res);
 
 /* What txn_lock and txn_read do, for any statement reading the transaction
  * columns (expired first when overdue, then read again). */
-enum db_status txn_fetch(struct db *db, struct db_statement *st_read, const char *const *params, PGresult **res);
+enum db_status txn_fetch(struct db *db, struct db_statement *st_read, const struct db_params *params, PGresult **res);
 
 /* The same without the row lock, for answers that change nothing. */
 enum db_status txn_read(struct db *db, const char *number, PGresult **res);

@@ -144,6 +144,16 @@ const char *db_error(const struct db *db)
   return db->error;
 }
 
+bool db_in_doubt(const struct db *db)
+{
+  return db->in_doubt;
+}
+
+long db_in_doubt_wait_ms(const struct db *db)
+{
+  return db->in_doubt_wait_ms;
+}
+
 /* A statement's slot is taken once, by whichever thread uses it first (the
  * credit server's connections are used by several threads; GCC's and
  * clang's __atomic builtins work on the plain int of a static struct). */
@@ -275,6 +285,8 @@ enum db_status db_call(struct db *db, struct db_statement *st, const struct db_p
   enum db_status status = DB_HARD_ERROR;
   bool sent;
 
+  if (!db->in_transaction)
+    db->in_doubt = false;
   if (p && p->overflow) {
     LOG_BUG("statement %s: more than %d parameters", st->name, DB_MAX_PARAMS);
     return DB_HARD_ERROR;
@@ -308,5 +320,7 @@ enum db_status db_call(struct db *db, struct db_statement *st, const struct db_p
   }
   if (local)
     PQclear(local);
+  if (status == DB_IN_DOUBT)
+    db->in_doubt = true;
   return status;
 }

@@ -137,6 +137,13 @@ enum db_status db_run_transaction(struct db *db, const char *label, db_txn_fn fn
 const char *db_sqlstate(const struct db *db);
 const char *db_error(const struct db *db);
 
+/* True when the last db_call or db_run_transaction ended DB_IN_DOUBT, for
+ * an answer that must tell "outcome unknown" from "database unreachable"
+ * far from the call (the gateway's reply_db_failed); and how long a lost
+ * answer's outcome is looked for (PAYGW_DB_IN_DOUBT_MS), for a Retry-After. */
+bool db_in_doubt(const struct db *db);
+long db_in_doubt_wait_ms(const struct db *db);
+
 /* --- reading results: by column name, checked -------------------------
  * A column the result does not have is a bug in the operation's file: it
  * is logged as a BUG with the caller's file and line, and read as NULL. */

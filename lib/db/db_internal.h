@@ -20,6 +20,7 @@ struct db {
   const char *channels[DB_MAX_CHANNELS];
   int n_channels;
   long in_doubt_wait_ms;            /* PAYGW_DB_IN_DOUBT_MS */
+  bool in_doubt;                    /* the last call or transaction ended DB_IN_DOUBT */
   char xact_id[24];                 /* the open transaction's ID (pg_current_xact_id) */
   char sqlstate[6];                 /* of the last failed statement */
   char error[256];                  /* its primary message */

@@ -130,10 +130,13 @@ enum db_status db_run_transaction(struct db *db, const char *label, db_txn_fn fn
   enum db_status status = DB_HARD_ERROR;
   bool reconnected = false;
 
+  db->in_doubt = false;
   for (int attempt = 0; attempt < TXN_MAX_ATTEMPTS; attempt++) {
     status = run_attempt(db, label, fn, ctx);
-    if (status == DB_IN_DOUBT)
+    if (status == DB_IN_DOUBT) {
+      db->in_doubt = true;
       break;                                  /* never run again blind */
+    }
     if (status < 0 && db->plans_outdated) {   /* whatever the caller made of the error */
       db_forget_prepared(db);
       continue;

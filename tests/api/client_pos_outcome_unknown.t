@@ -20,14 +20,14 @@ ref_status() { psql_q "SELECT string_agg(status::text, ',') FROM gateway.transac
 trap 'cancel_open "$(ref_number "$REF")"; dbproxy_stop; client_cleanup' EXIT
 dbproxy_start 1000
 
-cut after txn_insert 2500            # unreachable for 2.5 s: longer than the 1 s the gateway looks
+cut after txn_create 2500            # unreachable for 2.5 s: longer than the 1 s the gateway looks
 pos_start one --merchant 1111111111 --item "Tea,1,500,40" --listen "$LINK" --link-timeout 20 --reference "$REF"
 wait_for "$CT/one.out" "proximity link" 10
 PAYGW_HANDSET_PASSWORD=demo-pass-00001 "$HANDSET" --store "$STORE" pay --user 00001 --link "$LINK" >"$CT/pay.out" 2>&1
 wait_for "$CT/one.out" "User ID 00001 received" 10
 check "the POS got its number after all" wait_for "$CT/one.out" "Transaction number [0-9A-Z]{16}" 15
-is "the proxy cut the connection after the new transaction's COMMIT" "$(cuts after txn_insert)" 1
-check "the gateway answered outcome_unknown first" gateway_log_has "create transaction" unknown
+is "the proxy cut the connection after the new transaction's COMMIT" "$(cuts after txn_create)" 1
+check "the gateway answered outcome_unknown first" gateway_log_call txn_create unknown
 check "the POS said the gateway did not know, and asked again" grep -q "does not know whether it stored the sale" "$CT/one.out"
 is "one transaction for the sale" "$(ref_count "$REF")" 1
 N=$(ref_number "$REF")

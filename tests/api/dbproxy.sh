@@ -29,9 +29,11 @@ dbproxy_start() {
   DBPROXY_PID=$!
   PAYGW_GATEWAY_DB_URI=$via PAYGW_DB_IN_DOUBT_MS=$1 "$PAYGW_ROOT/scripts/stack" gateway-restart >/dev/null
   check "the gateway workers answer through the proxy" gateway_healthy
-  is "every gateway connection comes through the proxy (TCP, none on the socket)" \
+  # the workers' connections (application_name, lib/db's db_open): the
+  # sweeper shares their role but not the restart, and stays on the socket
+  is "every gateway worker's connection comes through the proxy (TCP, none on the socket)" \
     "$(psql_q "SELECT count(*) > 0 AND count(*) FILTER (WHERE client_addr IS NULL) = 0
-                 FROM pg_stat_activity WHERE usename = 'paygw_gateway'")" t
+                 FROM pg_stat_activity WHERE usename = 'paygw_gateway' AND application_name = 'paygw.fcgi'")" t
 }
 
 # dbproxy_stop: the stack's own workers back, then the proxy stopped
@@ -51,6 +53,16 @@ proxy_refused() { grep -q "^refused a connection" "$DBPROXY_LOG"; }
 
 # gateway_log_has LABEL OUTCOME: the gateway logged, since this file was
 # sourced, a lost COMMIT answer of that transaction and what it read of it
+# gateway_log_call STATEMENT resent|unknown: the gateway logged that the
+# answer to one call of STATEMENT (autocommit, lib/db's db_call) was lost and
+# that it sent the call again to read its outcome (DB_REPEATABLE), or that
+# the database did not come back in time (DB_IN_DOUBT)
+gateway_log_call() {
+  local says="was lost: sent again to read its outcome"
+  [[ $2 == unknown ]] && says="was lost and the database is not back; its outcome is unknown"
+  tail -c +"$DBPROXY_LOG_FROM" "$PAYGW_VAR/log/gateway.log" | grep -qF "the answer to $1 $says"
+}
+
 gateway_log_has() {
   tail -c +"$DBPROXY_LOG_FROM" "$PAYGW_VAR/log/gateway.log" | grep -F '"msg":"the answer to a COMMIT was lost"' \
     | grep -F "\"transaction\":\"$1\"" | grep -qF "\"outcome\":\"$2\""

@@ -58,6 +58,7 @@ enum cut { CUT_NONE, CUT_AFTER, CUT_BEFORE };
 struct pair {
   int client, server, id;
   bool in_block;                  /* BEGIN seen, COMMIT/ROLLBACK not yet */
+  bool await_answer;              /* cut after a commit: the server's side waits for its answer */
   int n_names;
   char names[MAX_NAMES][64];      /* statements bound since the last commit */
 };
@@ -229,9 +230,17 @@ static bool cut_here(struct pair *p, const uint8_t *msg, size_t len)
   if (refuse_ms > 0)
     refuse_for(refuse_ms);
   shutdown(p->client, SHUT_RDWR);                 /* no answer can reach the client now */
-  if (cut == CUT_AFTER)
+  if (cut == CUT_AFTER) {
+    /* the server's side is closed only once it has answered (copy_back
+     * then fails to pass the answer on): closed at once, its reset could
+     * overtake a commit still on its way in — the Sync of an autocommit
+     * call that is still executing would be discarded unread, and the
+     * call rolled back */
     write_all(p->server, msg, len);
-  shutdown(p->server, SHUT_RDWR);
+    p->await_answer = true;
+  } else {
+    shutdown(p->server, SHUT_RDWR);
+  }
   say("cut %s the commit of %s (connection %d)\n", cut == CUT_AFTER ? "after" : "before", name, p->id);
   return true;
 }
@@ -312,8 +321,9 @@ static void *forward(void *arg)
     }
   }
   shutdown(p->client, SHUT_RDWR);
-  shutdown(p->server, SHUT_RDWR);
-  pthread_join(back, NULL);
+  if (!p->await_answer)
+    shutdown(p->server, SHUT_RDWR);
+  pthread_join(back, NULL);      /* copy_back closes the server's side when it has answered */
   close(p->client);
   close(p->server);
   free(msg);

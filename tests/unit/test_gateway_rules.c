@@ -1,7 +1,8 @@
 /* test_gateway_rules.c — unit tests for the payment flow's pure rules:
  * issuer ranges of differing lengths (fig 9), the methods of figure 10,
  * totals and currencies, random tokens, ISO 8583 field 41, the parties a
- * payment rests on (issue 6) and the terminal rate limit's figures (issue 4). */
+ * payment rests on (issue 6), the terminal rate limit's figures (issue 4)
+ * and the outcomes of gateway.do_create_transaction (issue 19). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +10,7 @@
 #include <cmocka.h>
 
 #include "gateway/auth.h"
+#include "gateway/db/txn.h"
 #include "gateway/issuer_link.h"
 #include "gateway/methods.h"
 #include "gateway/money.h"
@@ -16,6 +18,8 @@
 #include "gateway/rate_limit.h"
 #include "gateway/tokens.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void ranges_are_prefixes_of_differing_lengths(void **state)
@@ -143,6 +147,48 @@ static void a_disabled_party_is_named(void **state)
   assert_non_null(strstr(parties_inactive_reason(fake_status, &missing), "terminal"));
 }
 
+/* Every outcome gateway.do_create_transaction can answer (each 'word'::text
+ * literal of sql/0014_gateway_do.sql's function) has its C value, and
+ * nothing else does: a word the C side did not know would be answered as
+ * a database failure. */
+static void create_outcomes_match_the_function(void **state)
+{
+  (void)state;
+  char path[512], line[1024];
+  const char *dir = getenv("srcdir");
+  snprintf(path, sizeof path, "%s/sql/0014_gateway_do.sql", dir && *dir ? dir : ".");
+  FILE *f = fopen(path, "r");
+  assert_non_null(f);
+  bool inside = false;
+  int seen = 0;
+  while (fgets(line, sizeof line, f)) {
+    if (strstr(line, "CREATE FUNCTION gateway.do_create_transaction("))
+      inside = true;
+    else if (inside && strncmp(line, "$$;", 3) == 0)
+      break;
+    for (char *p = line; inside && (p = strchr(p, '\'')) != NULL;) {
+      char *end = strchr(p + 1, '\'');
+      if (!end)
+        break;
+      if (strncmp(end, "'::text", 7) == 0 && end - p > 1) {
+        char word[64];
+        snprintf(word, sizeof word, "%.*s", (int)(end - p - 1), p + 1);
+        if (txn_create_outcome_of(word) < 0)
+          fail_msg("outcome %s of do_create_transaction has no C value", word);
+        seen++;
+      }
+      p = end + 1;
+    }
+  }
+  fclose(f);
+  assert_true(seen >= 8);
+  assert_int_equal(txn_create_outcome_of("created"), TXN_CREATED);
+  assert_int_equal(txn_create_outcome_of("sign_again"), TXN_SIGN_AGAIN);
+  assert_int_equal(txn_create_outcome_of("too_many_open"), TXN_TOO_MANY_OPEN);
+  assert_int_equal(txn_create_outcome_of("Created"), -1);
+  assert_int_equal(txn_create_outcome_of(""), -1);
+}
+
 static void rate_limit_figures(void **state)
 {
   (void)state;
@@ -198,6 +244,7 @@ int main(void)
     cmocka_unit_test(terminal_field_is_eight_characters),
     cmocka_unit_test(a_disabled_party_is_named),
     cmocka_unit_test(rate_limit_figures),
+    cmocka_unit_test(create_outcomes_match_the_function),
     cmocka_unit_test(device_headers_have_their_shape),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,33 +9,19 @@
   " WHERE u.user_id = $1 AND u.status = 'active' AND c.status = 'active' AND d.status = 'active'" \
   "   AND s.status = 'active'"
 
-struct db_statement q_user_for_payment = { "user_for_payment", USER_FOR_PAYMENT, 1, 0 };
-
-/* The same for a new transaction, with the user's row locked until the
- * commit: concurrent POST /v1/transactions for one user ID take turns, so
- * each counts the open transactions the one before it committed
- * (q_user_open_count, a statement of its own: a new snapshot after the
- * wait).  NO KEY UPDATE leaves the foreign-key checks of other inserts free. */
-struct db_statement q_user_for_new_txn = {
-  "user_for_new_txn", USER_FOR_PAYMENT " FOR NO KEY UPDATE OF u", 1, 0
-};
+struct db_statement q_user_for_payment = DB_STATEMENT("user_for_payment", DB_READ, 1,
+  USER_FOR_PAYMENT);
 
 /* All active ranges: matched in the worker, so no card number is ever a
  * query parameter. */
-struct db_statement q_issuer_ranges = {
-  "issuer_ranges",
+struct db_statement q_issuer_ranges = DB_STATEMENT("issuer_ranges", DB_READ, 0,
   "SELECT r.low, r.high, r.issuer_id FROM gateway.issuer_ranges r JOIN gateway.issuers i ON i.id = r.issuer_id"
-  " WHERE i.status = 'active'",
-  0, 0
-};
+  " WHERE i.status = 'active'");
 
-struct db_statement q_merchant_methods = {
-  "merchant_methods",
+struct db_statement q_merchant_methods = DB_STATEMENT("merchant_methods", DB_READ, 2,
   "SELECT lump_sum, installments, bonus, partial_bonus, revolving,"
   "       array_to_string(installment_counts, ',') AS counts"
-  "  FROM gateway.merchant_methods WHERE merchant_id = $1 AND issuer_id = $2",
-  2, 0
-};
+  "  FROM gateway.merchant_methods WHERE merchant_id = $1 AND issuer_id = $2");
 
 /* Issue 6: the status of every enrolment row the payment of transaction $1
  * rests on, read in the database transaction that would move it to
@@ -44,8 +30,7 @@ struct db_statement q_merchant_methods = {
  * payment is declined) or waits until the authorization is recorded (and
  * the payment began before the disable).  The shop's and the issuer's rows,
  * which every payment of a shop shares, are read as committed, not locked. */
-struct db_statement q_txn_parties = {
-  "txn_parties",
+struct db_statement q_txn_parties = DB_STATEMENT("txn_parties", DB_READ, 1,
   "SELECT c.status AS card_status, u.status AS user_status, d.status AS device_status,"
   "       s.status AS subscriber_status, i.status AS issuer_status, m.status AS merchant_status,"
   "       tm.status AS terminal_status"
@@ -53,6 +38,4 @@ struct db_statement q_txn_parties = {
   "  JOIN gateway.cards c ON c.id = t.card_id JOIN gateway.devices d ON d.id = t.device_id"
   "  JOIN gateway.subscribers s ON s.id = u.subscriber_id JOIN gateway.issuers i ON i.id = t.issuer_id"
   "  JOIN gateway.merchants m ON m.id = t.merchant_id JOIN gateway.terminals tm ON tm.id = t.terminal_id"
-  " WHERE t.id = $1 FOR SHARE OF c, u, d, s",
-  1, 0
-};
+  " WHERE t.id = $1 FOR SHARE OF c, u, d, s");

@@ -6,16 +6,10 @@
 
 /* $1: the lock's key (SWEEPER_LOCK_KEY).  Session-level: held until the
  * connection ends, so a sweeper that dies or loses its connection frees it. */
-struct db_statement q_sweeper_lock = {
-  "sweeper_lock",
-  "SELECT pg_try_advisory_lock($1::bigint) AS locked",
-  1, 0
-};
+struct db_statement q_sweeper_lock = DB_STATEMENT("sweeper_lock", DB_READ, 1,
+  "SELECT pg_try_advisory_lock($1::bigint) AS locked");
 
 /* NOTIFY $1 (SWEEPER_CHANNEL), delivered when the caller's transaction
  * commits: the sweeper wakes at once instead of at its next pass. */
-struct db_statement q_sweeper_wake = {
-  "sweeper_wake",
-  "SELECT pg_notify($1, '')",
-  1, 0
-};
+struct db_statement q_sweeper_wake = DB_STATEMENT("sweeper_wake", DB_CHANGE, 1,
+  "SELECT pg_notify($1, '')");

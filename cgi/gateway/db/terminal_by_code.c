@@ -5,20 +5,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-static struct db_statement terminal_by_code = {
-  "terminal_by_code",
+static struct db_statement terminal_by_code = DB_STATEMENT("terminal_by_code", DB_READ, 1,
   "SELECT t.id AS terminal_id, encode(t.credential_hash, 'hex') AS credential_hash_hex,"
   "       m.id AS merchant_id, m.code AS merchant_code, m.name AS merchant_name, m.shop_name"
   "  FROM gateway.terminals t JOIN gateway.merchants m ON m.id = t.merchant_id"
-  " WHERE t.code = $1 AND t.status = 'active' AND m.status = 'active'",
-  1, 0
-};
+  " WHERE t.code = $1 AND t.status = 'active' AND m.status = 'active'");
 
 enum db_status db_terminal_by_code(struct db *db, const char *code, struct terminal_row *row)
 {
-  const char *params[] = { code };
+  struct db_params params;
+  db_params_init(&params);
+  db_param_text(&params, code);
   PGresult *res;
-  enum db_status st = db_exec(db, &terminal_by_code, params, &res);
+  enum db_status st = db_call(db, &terminal_by_code, &params, &res);
 
   memset(row, 0, sizeof *row);
   if (st != DB_ONE_ROW) {
@@ -26,12 +25,12 @@ enum db_status db_terminal_by_code(struct db *db, const char *code, struct termi
       PQclear(res);
     return st < 0 ? st : DB_NO_ROWS;
   }
-  row->terminal_id = strtoll(db_get(res, 0, "terminal_id"), NULL, 10);
-  row->merchant_id = strtoll(db_get(res, 0, "merchant_id"), NULL, 10);
-  snprintf(row->credential_hash_hex, sizeof row->credential_hash_hex, "%s", db_get(res, 0, "credential_hash_hex"));
-  snprintf(row->merchant_code, sizeof row->merchant_code, "%s", db_get(res, 0, "merchant_code"));
-  snprintf(row->merchant_name, sizeof row->merchant_name, "%s", db_get(res, 0, "merchant_name"));
-  snprintf(row->shop_name, sizeof row->shop_name, "%s", db_get(res, 0, "shop_name"));
+  row->terminal_id = strtoll(db_text(res, 0, "terminal_id"), NULL, 10);
+  row->merchant_id = strtoll(db_text(res, 0, "merchant_id"), NULL, 10);
+  snprintf(row->credential_hash_hex, sizeof row->credential_hash_hex, "%s", db_text(res, 0, "credential_hash_hex"));
+  snprintf(row->merchant_code, sizeof row->merchant_code, "%s", db_text(res, 0, "merchant_code"));
+  snprintf(row->merchant_name, sizeof row->merchant_name, "%s", db_text(res, 0, "merchant_name"));
+  snprintf(row->shop_name, sizeof row->shop_name, "%s", db_text(res, 0, "shop_name"));
   PQclear(res);
   return DB_ONE_ROW;
 }
