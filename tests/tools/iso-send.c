@@ -13,8 +13,9 @@
  *   --server-name NAME (its certificate's name; PAYGW_CREDIT_SERVER_NAME,
  *   else the host of --addr).
  *
- * Fixed numeric fields shorter than their length are zero-padded on the
- * left, fixed text fields space-padded on the right.  Prints
+ * Fixed numeric fields shorter than their length (lib/iso8583/fields.c)
+ * are zero-padded on the left, fixed text fields space-padded on the right
+ * (iso_set_padded).  Prints
  * "connect-failed" (no TCP connection), "refused" (the TLS handshake failed,
  * at either end), "closed" or "timeout" instead of an answer.  Exit status:
  * 0 an answer, 3 no connection, refused or closed, 4 no answer in time, 2
@@ -48,25 +49,6 @@ static int hex_decode(const char *hex, uint8_t *out, size_t cap, size_t *len)
   return 0;
 }
 
-/* Pads a fixed field's value to its length (see the header comment). */
-static void padded(int field, const char *value, char *out, size_t cap)
-{
-  const struct iso_field_def *def = iso_field_def(field);
-  size_t n = strlen(value);
-
-  if (!def || def->len_kind != ISO_LEN_FIXED || n >= (size_t)def->max_len || (size_t)def->max_len >= cap) {
-    snprintf(out, cap, "%s", value);
-    return;
-  }
-  size_t pad = (size_t)def->max_len - n;
-  if (def->type == ISO_TYPE_N) {
-    memset(out, '0', pad);
-    memcpy(out + pad, value, n + 1);
-  } else {
-    snprintf(out, cap, "%-*s", def->max_len, value);
-  }
-}
-
 static int build(int argc, char **argv, uint8_t *out, size_t cap, size_t *len)
 {
   struct iso_msg m;
@@ -78,14 +60,12 @@ static int build(int argc, char **argv, uint8_t *out, size_t cap, size_t *len)
   iso_msg_init(&m, argv[0]);
   for (int i = 1; i < argc; i++) {
     char *eq = strchr(argv[i], '=');
-    char value[1024];
     if (!eq) {
       fprintf(stderr, "iso-send: expected N=VALUE, got '%s'\n", i == 1 ? argv[i] : "...");
       return -1;
     }
     int field = atoi(argv[i]);
-    padded(field, eq + 1, value, sizeof value);
-    int rc = iso_set(&m, field, value);
+    int rc = iso_set_padded(&m, field, eq + 1);     /* padded to fields.c's length */
     if (rc != ISO_OK) {
       fprintf(stderr, "iso-send: field %d refused: %s\n", field, iso_strerror(rc));
       return -1;
