@@ -2,6 +2,7 @@
  * CHECK constraints repeat them, so a bug here cannot store bad data. */
 #include "validate.h"
 
+#include "common/utf8.h"
 #include "proxlink/prompt.h"
 
 #include <openssl/crypto.h>
@@ -31,34 +32,21 @@ bool valid_ident(const char *s) { return all_of(s, 32, is_ident_char); }
 bool valid_iso_terminal_id(const char *s) { return all_of(s, 8, is_ident_char); }
 bool valid_range_bound(const char *s) { return all_of(s, PAN_MAX_LEN, is_digit); }
 
-/* Length in bytes of the UTF-8 sequence starting at p, or 0 when invalid. */
-static size_t utf8_seq_len(const unsigned char *p)
+/* True when s has a control character (in well-formed UTF-8 every byte
+ * below 0x20, and 0x7F, is a character of its own). */
+static bool has_control_char(const char *s)
 {
-  size_t n = *p < 0x80 ? 1 : (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3 : (*p & 0xF8) == 0xF0 ? 4 : 0;
-
-  if (n == 0 || (n == 2 && *p < 0xC2))
-    return 0;
-  for (size_t i = 1; i < n; i++)
-    if ((p[i] & 0xC0) != 0x80)
-      return 0;
-  return n;
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+    if (*p < 0x20 || *p == 0x7F)
+      return true;
+  return false;
 }
 
 bool valid_text(const char *s, size_t max_chars)
 {
-  const unsigned char *p = (const unsigned char *)s;
-  size_t chars = 0;
+  long chars = s ? utf8_count(s) : -1;
 
-  if (!s || !*s)
-    return false;
-  while (*p) {
-    size_t n = utf8_seq_len(p);
-    if (n == 0 || (n == 1 && (*p < 0x20 || *p == 0x7F)))
-      return false;
-    p += n;
-    chars++;
-  }
-  return chars <= max_chars;
+  return chars > 0 && (size_t)chars <= max_chars && !has_control_char(s);
 }
 
 /* The 19-digit form of a bound: padded with `fill` like rpad() in SQL. */
@@ -252,22 +240,16 @@ enum expiry_check expiry_check(const char *yymm, long now)
 
 const char *password_problem(const char *password)
 {
-  const unsigned char *p = (const unsigned char *)password;
-  size_t chars = 0;
+  long chars;
 
   if (!password || !*password)
     return "no password on standard input (give it as one line)";
   if (strlen(password) > PASSWORD_MAX_BYTES)
     return "password is too long (at most 256 bytes)";
-  while (*p) {
-    size_t n = utf8_seq_len(p);
-    if (n == 0)
-      return "password is not valid UTF-8";
-    if (n == 1 && (*p < 0x20 || *p == 0x7F))
-      return "password must not contain control characters";
-    p += n;
-    chars++;
-  }
+  if ((chars = utf8_count(password)) < 0)
+    return "password is not valid UTF-8";
+  if (has_control_char(password))
+    return "password must not contain control characters";
   return chars < PASSWORD_MIN_CHARS ? "password must be at least 8 characters long" : NULL;
 }
 

@@ -42,7 +42,7 @@ int credit_transmission_instant(const char *field7, long now, long *out)
   time_t now_t = (time_t)now;
   struct tm today;
 
-  if (!field7 || strlen(field7) != 10 || !gmtime_r(&now_t, &today))
+  if (!field7 || strlen(field7) != (size_t)iso_field_length(ISO_F_TRANSMISSION_TIME) || !gmtime_r(&now_t, &today))
     return -1;
   for (int i = 0; i < 5; i++)
     if ((f[i] = two_digits(field7 + 2 * i)) < 0)

@@ -74,10 +74,11 @@ bool handler_salvage(const uint8_t *body, size_t len, char mti[5], char stan[7])
       return false;
     pos += n;
   }
-  if (len - pos < 6 || !digits(body + pos, 6))
-    return false;
-  memcpy(stan, body + pos, 6);
-  stan[6] = '\0';
+  size_t stan_len = (size_t)iso_field_length(ISO_F_STAN);
+  if (stan_len > 6 || len - pos < stan_len || !digits(body + pos, stan_len))
+    return false;               /* stan[] holds 6 (a unit test holds fields.c to it) */
+  memcpy(stan, body + pos, stan_len);
+  stan[stan_len] = '\0';
   return true;
 }
 
@@ -203,19 +204,22 @@ static bool authorize(struct handler_job *job, uint8_t *out, size_t cap, size_t 
   return answer(&job->request, echo_0110, res.response_code, res.approval_code, out, cap, out_len);
 }
 
-/* Field 90: original MTI (4), STAN (6), transmission time (10), ...; the
- * time is placed in its year as the original's was (at `now`). */
+/* Field 90 names the original by MTI, STAN and transmission time
+ * (iso_original_decode); the time is placed in its year as the original's
+ * was (at `now`). */
 static bool reversal_parse(const struct iso_msg *m, long now, struct reversal_request *rv)
 {
   const char *orig = iso_get(m, ISO_F_ORIGINAL_DATA), *term = iso_get(m, ISO_F_TERMINAL_ID);
   const char *amount = iso_get(m, ISO_F_AMOUNT), *merchant = iso_get(m, ISO_F_MERCHANT_ID);
   const char *currency = iso_get(m, ISO_F_CURRENCY);
 
+  char orig_mti[5];
+
   memset(rv, 0, sizeof *rv);
-  if (!orig || strlen(orig) != 42 || strncmp(orig, ISO_MTI_AUTH_REQUEST, 4) != 0 || !term || !iso_get(m, ISO_F_STAN))
+  if (iso_original_decode(orig, orig_mti, sizeof orig_mti, rv->stan, sizeof rv->stan, rv->transmission_time,
+                          sizeof rv->transmission_time) != ISO_OK
+      || strcmp(orig_mti, ISO_MTI_AUTH_REQUEST) != 0 || !term || !iso_get(m, ISO_F_STAN))
     return false;
-  memcpy(rv->stan, orig + 4, 6);
-  memcpy(rv->transmission_time, orig + 10, 10);
   if (credit_transmission_instant(rv->transmission_time, now, &rv->transmitted_at) != 0)
     return false;
   credit_rtrim_copy(rv->terminal_id, sizeof rv->terminal_id, term);

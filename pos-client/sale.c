@@ -38,15 +38,6 @@ static int parse_amount(const char *text, size_t len, int64_t min, int64_t max, 
   return 0;
 }
 
-static size_t utf8_chars(const char *s)
-{
-  size_t n = 0;
-  for (; *s; s++)
-    if (((unsigned char)*s & 0xC0) != 0x80)
-      n++;
-  return n;
-}
-
 static int check_name(const char *name, size_t len, char *err, size_t errlen)
 {
   if (len == 0) {
@@ -58,13 +49,11 @@ static int check_name(const char *name, size_t len, char *err, size_t errlen)
       snprintf(err, errlen, "item name holds a control character");
       return -1;
     }
-  json_t *probe = json_stringn(name, len);  /* NULL when not valid UTF-8 */
-  if (!probe) {
+  long chars = utf8_count_n(name, len);
+  if (chars < 0) {
     snprintf(err, errlen, "item name is not valid UTF-8");
     return -1;
   }
-  size_t chars = utf8_chars(json_string_value(probe));
-  json_decref(probe);
   if (chars > SALE_NAME_MAX) {
     snprintf(err, errlen, "item name is longer than %d characters", SALE_NAME_MAX);
     return -1;
@@ -78,7 +67,8 @@ int sale_set_reference(struct sale *s, const char *reference, char *err, size_t 
     snprintf(err, errlen, "--reference is empty");
     return -1;
   }
-  if (!utf8_valid(reference)) {
+  long chars = utf8_count(reference);
+  if (chars < 0) {
     snprintf(err, errlen, "--reference is not valid UTF-8");
     return -1;
   }
@@ -87,7 +77,7 @@ int sale_set_reference(struct sale *s, const char *reference, char *err, size_t 
       snprintf(err, errlen, "--reference holds a control character");
       return -1;
     }
-  if (utf8_chars(reference) > SALE_REFERENCE_MAX || strlen(reference) >= sizeof s->reference) {
+  if (chars > SALE_REFERENCE_MAX || strlen(reference) >= sizeof s->reference) {
     snprintf(err, errlen, "--reference is longer than %d characters", SALE_REFERENCE_MAX);
     return -1;
   }

@@ -81,7 +81,9 @@ static bool link_open(long timeout_ms)
 
 void issuer_terminal_field(const char *terminal_code, char out[9])
 {
-  snprintf(out, 9, "%-8.8s", terminal_code);
+  int len = iso_field_length(ISO_F_TERMINAL_ID);    /* space padded to it (fields.c) */
+
+  snprintf(out, 9, "%-*.*s", len, len, terminal_code);
 }
 
 void issuer_transmission_time(char out[11])
@@ -171,20 +173,19 @@ static int await_answer(const char *mti, const char *stan, struct iso_msg *answe
   }
 }
 
-/* Fields shared by the 0100 and its reversals. */
+/* Fields shared by the 0100 and its reversals; stan gets field 11 as sent.
+ * Fixed fields are padded to their lengths by the codec (fields.c). */
 static int common_fields(struct iso_msg *m, const struct issuer_auth *a, char stan[7])
 {
   char field48[7];
   int rc = 0;
 
-  snprintf(stan, 7, "%06d", a->stan);
   rc |= iso_set(m, ISO_F_PROCESSING_CODE, "000000");
   rc |= iso_set_num(m, ISO_F_AMOUNT, (uint64_t)a->amount);
-  rc |= iso_set(m, ISO_F_STAN, stan);
-  rc |= iso_set(m, ISO_F_TERMINAL_ID, a->terminal_field);
-  char merchant[16];
-  snprintf(merchant, sizeof merchant, "%-15.15s", a->merchant_code);
-  rc |= iso_set(m, ISO_F_MERCHANT_ID, merchant);
+  rc |= iso_set_num(m, ISO_F_STAN, (uint64_t)a->stan);
+  snprintf(stan, 7, "%s", iso_get(m, ISO_F_STAN) ? iso_get(m, ISO_F_STAN) : "");
+  rc |= iso_set_padded(m, ISO_F_TERMINAL_ID, a->terminal_field);
+  rc |= iso_set_padded(m, ISO_F_MERCHANT_ID, a->merchant_code);
   rc |= iso_set(m, ISO_F_CURRENCY, a->currency_numeric);
   if (a->method) {
     rc |= iso_method_encode(a->method, a->installments, field48);
@@ -196,7 +197,7 @@ static int common_fields(struct iso_msg *m, const struct issuer_auth *a, char st
 enum issuer_result issuer_authorize(const struct issuer_auth *a, struct issuer_answer *answer, long timeout_ms)
 {
   struct iso_msg m, reply;
-  char stan[7], rrn[13];
+  char stan[7], text[64];
   int rc;
 
   memset(answer, 0, sizeof *answer);
@@ -204,15 +205,16 @@ enum issuer_result issuer_authorize(const struct issuer_auth *a, struct issuer_a
   rc = iso_set(&m, ISO_F_PAN, a->pan);
   rc |= common_fields(&m, a, stan);
   rc |= iso_set(&m, ISO_F_TRANSMISSION_TIME, a->transmission_time);
-  rc |= iso_set(&m, ISO_F_LOCAL_TIME, a->transmission_time + 4);
-  char date[5];
-  memcpy(date, a->transmission_time, 4);
-  date[4] = '\0';
-  rc |= iso_set(&m, ISO_F_LOCAL_DATE, date);
+  /* fields 13 (MMDD) and 12 (hhmmss): field 7 (MMDDhhmmss) cut in two */
+  int date_len = iso_field_length(ISO_F_LOCAL_DATE);
+  snprintf(text, sizeof text, "%.*s", date_len, a->transmission_time);
+  rc |= iso_set(&m, ISO_F_LOCAL_DATE, text);
+  rc |= iso_set(&m, ISO_F_LOCAL_TIME, a->transmission_time + strlen(text));
   rc |= iso_set(&m, ISO_F_EXPIRY, a->expiry);
   rc |= iso_set(&m, ISO_F_POS_ENTRY_MODE, "010");
-  snprintf(rrn, sizeof rrn, "%.6s%s", a->transmission_time + 4, stan);
-  rc |= iso_set(&m, ISO_F_RRN, rrn);
+  /* field 37: the local time and the STAN, as set above */
+  snprintf(text, sizeof text, "%s%s", iso_get(&m, ISO_F_LOCAL_TIME) ? iso_get(&m, ISO_F_LOCAL_TIME) : "", stan);
+  rc |= iso_set(&m, ISO_F_RRN, text);
   if (rc == ISO_OK)
     rc = send_message(&m, timeout_ms);
   else
@@ -230,15 +232,14 @@ enum issuer_result issuer_authorize(const struct issuer_auth *a, struct issuer_a
 enum issuer_result issuer_reverse(const struct issuer_auth *a, bool repeat, long timeout_ms)
 {
   struct iso_msg m, reply;
-  char stan[7], original[43], now[11];
+  char stan[7], original[64] = "", now[11];
   int rc;
 
   iso_msg_init(&m, repeat ? ISO_MTI_REVERSAL_REPEAT : ISO_MTI_REVERSAL_ADVICE);
   rc = common_fields(&m, a, stan);
   issuer_transmission_time(now);
   rc |= iso_set(&m, ISO_F_TRANSMISSION_TIME, now);
-  /* field 90: original MTI, STAN, transmission time, acquirer and forwarder */
-  snprintf(original, sizeof original, "0100%s%s0000000000000000000000", stan, a->transmission_time);
+  rc |= iso_original_encode(ISO_MTI_AUTH_REQUEST, stan, a->transmission_time, original, sizeof original);
   rc |= iso_set(&m, ISO_F_ORIGINAL_DATA, original);
   if (rc != ISO_OK) {
     log_msg(LOG_ERROR, "cannot build the reversal");

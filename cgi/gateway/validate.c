@@ -1,6 +1,7 @@
 /* validate.c — checks JSON values against field tables (see validate.h). */
 #include "gateway/validate.h"
 #include "gateway/reply.h"
+#include "common/utf8.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -20,16 +21,6 @@ static bool is_code(unsigned char c)
   return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '-';
 }
 static bool is_printable(unsigned char c) { return c >= 0x20 && c != 0x7f; }
-
-/* Length in characters of UTF-8 text (Jansson has checked the encoding). */
-static size_t utf8_length(const char *s)
-{
-  size_t n = 0;
-  for (; *s; s++)
-    if (((unsigned char)*s & 0xc0) != 0x80)
-      n++;
-  return n;
-}
 
 int parse_rfc3339(const char *text, int64_t *out)
 {
@@ -58,8 +49,14 @@ int parse_rfc3339(const char *text, int64_t *out)
 
 static int check_text(const struct field *f, const char *s, const char *path, char *err, size_t errlen)
 {
-  size_t len = utf8_length(s);
+  long chars = utf8_count(s);     /* Jansson has refused text that is not UTF-8 already */
   int64_t ignored;
+
+  if (chars < 0) {
+    snprintf(err, errlen, "%s is not valid UTF-8", path);
+    return -1;
+  }
+  size_t len = (size_t)chars;
 
   if (len < f->min_len || (f->max_len && len > f->max_len)) {
     snprintf(err, errlen, "%s must be %zu to %zu characters long, got %zu", path, f->min_len,

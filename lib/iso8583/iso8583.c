@@ -76,6 +76,21 @@ int iso_set_num(struct iso_msg *msg, int field, uint64_t value)
   return iso_set(msg, field, text);
 }
 
+int iso_set_padded(struct iso_msg *msg, int field, const char *value)
+{
+  int len = iso_field_length(field);
+  size_t n = value ? strlen(value) : 0;
+  char text[ISO8583_MAX_MESSAGE + 1];
+
+  if (len == 0 || !value || n >= (size_t)len)
+    return iso_set(msg, field, value);    /* variable, unknown, or nothing to pad: iso_set decides */
+  if (iso_field_def(field)->type == ISO_TYPE_N)
+    snprintf(text, sizeof text, "%0*d%s", (int)((size_t)len - n), 0, value);
+  else
+    snprintf(text, sizeof text, "%-*s", len, value);
+  return iso_set(msg, field, text);
+}
+
 const char *iso_get(const struct iso_msg *msg, int field)
 {
   if (field < 2 || field > ISO8583_MAX_FIELD || !msg->present[field])

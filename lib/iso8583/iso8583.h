@@ -1,8 +1,9 @@
 /* iso8583.h — ISO 8583:1987 messages as paygw speaks them: ASCII MTI, binary
  * primary bitmap (and secondary bitmap only when a field above 64 is
  * present), numeric fields as ASCII digits at their standard lengths, LLVAR /
- * LLLVAR length prefixes as 2 / 3 ASCII digits.  docs/iso8583.md lists every
- * field we use with its format.
+ * LLLVAR length prefixes as 2 / 3 ASCII digits.  Each field's format is
+ * declared once, in fields.c (iso_field_def); docs/iso8583.md's table says
+ * the same, and tests/unit/test_iso8583_doc.c holds the two together.
  *
  * Values are held as text (binary fields are not used by paygw and are
  * refused).  A message owns its storage: no allocation, so a decoder fed
@@ -29,26 +30,27 @@
 #define ISO_MTI_NETWORK_REQUEST     "0800"
 #define ISO_MTI_NETWORK_RESPONSE    "0810"
 
-/* Field numbers paygw uses (ISO 8583:1987 data dictionary names). */
+/* Field numbers paygw uses (ISO 8583:1987 data dictionary names).  Their
+ * formats and lengths: fields.c, and nowhere else. */
 enum iso_field {
-  ISO_F_PAN = 2,                  /* n..19 LLVAR   primary account number */
-  ISO_F_PROCESSING_CODE = 3,      /* n 6           "000000" purchase */
-  ISO_F_AMOUNT = 4,               /* n 12          minor units, zero-padded */
-  ISO_F_TRANSMISSION_TIME = 7,    /* n 10          MMDDhhmmss UTC */
-  ISO_F_STAN = 11,                /* n 6           system trace audit number */
-  ISO_F_LOCAL_TIME = 12,          /* n 6           hhmmss */
-  ISO_F_LOCAL_DATE = 13,          /* n 4           MMDD */
-  ISO_F_EXPIRY = 14,              /* n 4           YYMM */
-  ISO_F_POS_ENTRY_MODE = 22,      /* n 3 */
-  ISO_F_RRN = 37,                 /* an 12         retrieval reference number */
-  ISO_F_APPROVAL_CODE = 38,       /* an 6 */
-  ISO_F_RESPONSE_CODE = 39,       /* an 2 */
-  ISO_F_TERMINAL_ID = 41,         /* ans 8 */
-  ISO_F_MERCHANT_ID = 42,         /* ans 15 */
-  ISO_F_PRIVATE_ADDITIONAL = 48,  /* ans..999 LLLVAR  payment method, see iso_method_* */
-  ISO_F_CURRENCY = 49,            /* n 3           ISO 4217 numeric */
-  ISO_F_NETWORK_CODE = 70,        /* n 3           0800: "301" echo */
-  ISO_F_ORIGINAL_DATA = 90,       /* n 42          reversal: original MTI, STAN, time, ... */
+  ISO_F_PAN = 2,                  /* primary account number */
+  ISO_F_PROCESSING_CODE = 3,      /* "000000" purchase */
+  ISO_F_AMOUNT = 4,               /* minor units, zero-padded */
+  ISO_F_TRANSMISSION_TIME = 7,    /* MMDDhhmmss UTC */
+  ISO_F_STAN = 11,                /* system trace audit number */
+  ISO_F_LOCAL_TIME = 12,          /* hhmmss */
+  ISO_F_LOCAL_DATE = 13,          /* MMDD */
+  ISO_F_EXPIRY = 14,              /* YYMM */
+  ISO_F_POS_ENTRY_MODE = 22,
+  ISO_F_RRN = 37,                 /* retrieval reference number */
+  ISO_F_APPROVAL_CODE = 38,
+  ISO_F_RESPONSE_CODE = 39,
+  ISO_F_TERMINAL_ID = 41,         /* the terminal's ISO terminal ID, space padded */
+  ISO_F_MERCHANT_ID = 42,         /* the merchant code, space padded */
+  ISO_F_PRIVATE_ADDITIONAL = 48,  /* payment method, see iso_method_* */
+  ISO_F_CURRENCY = 49,            /* ISO 4217 numeric */
+  ISO_F_NETWORK_CODE = 70,        /* 0800: "301" echo */
+  ISO_F_ORIGINAL_DATA = 90,       /* reversal: see iso_original_encode */
 };
 
 enum iso_error {
@@ -67,7 +69,6 @@ enum iso_type { ISO_TYPE_N, ISO_TYPE_AN, ISO_TYPE_ANS };
 enum iso_len { ISO_LEN_FIXED, ISO_LEN_LLVAR, ISO_LEN_LLLVAR };
 
 struct iso_field_def {
-  int number;
   enum iso_type type;
   enum iso_len len_kind;
   int max_len;               /* the length of a fixed field */
@@ -76,6 +77,9 @@ struct iso_field_def {
 
 /* The dictionary entry for a field, or NULL when paygw does not know it. */
 const struct iso_field_def *iso_field_def(int number);
+
+/* The length of a fixed field, or 0 for a variable or unknown one. */
+int iso_field_length(int number);
 
 struct iso_msg {
   char mti[5];
@@ -94,6 +98,11 @@ void iso_msg_init(struct iso_msg *msg, const char *mti);
 int iso_set(struct iso_msg *msg, int field, const char *value);
 /* Sets a numeric fixed field from a number, zero-padded to its length. */
 int iso_set_num(struct iso_msg *msg, int field, uint64_t value);
+/* Sets a fixed field from a value that may be shorter than the field:
+ * numeric ones zero-padded on the left, text ones space-padded on the
+ * right, to the dictionary's length.  A longer value is ISO_ERR_LENGTH
+ * (never cut); a variable field is set as it is. */
+int iso_set_padded(struct iso_msg *msg, int field, const char *value);
 
 /* The field's value (NUL-terminated), or NULL when absent. */
 const char *iso_get(const struct iso_msg *msg, int field);
@@ -115,6 +124,17 @@ const char *iso_strerror(int err);
  * iso_method_decode fills method (3 bytes) and *installments. */
 int iso_method_encode(const char *method, int installments, char out[7]);
 int iso_method_decode(const char *field48, char method[3], int *installments);
+
+/* Field 90 of a reversal: the original's MTI, STAN (field 11) and
+ * transmission time (field 7), then the acquiring and forwarding
+ * institution IDs, which paygw does not use: zeros to the field's length.
+ * iso_original_encode writes it into out (cap bytes) and returns ISO_OK,
+ * ISO_ERR_LENGTH when a part is not its field's length, or ISO_ERR_SPACE;
+ * iso_original_decode copies the three parts out (each buffer one longer
+ * than its field) and returns ISO_OK, ISO_ERR_LENGTH or ISO_ERR_FORMAT. */
+int iso_original_encode(const char *mti, const char *stan, const char *transmission_time, char *out, size_t cap);
+int iso_original_decode(const char *field90, char *mti, size_t mti_cap, char *stan, size_t stan_cap,
+                        char *transmission_time, size_t time_cap);
 
 /* Response codes (field 39) the credit server answers. */
 #define ISO_RC_APPROVED          "00"

@@ -40,10 +40,11 @@ auth() {
     14="$exp" 22=010 37="${t:4:6}$stan" 41="$TERMINAL" 42="$merchant" 48="$method" 49=392
 }
 # reverse MTI STAN TIME AMOUNT MERCHANT → the 0400/0401 for that original
+# (field 90 built by iso-send from lib/iso8583, as the gateway builds it)
 reverse() {
   local mti=$1 stan=$2 t=$3 amount=$4 merchant=$5
-  send "$mti" 3=000000 4="$amount" 7="$(now_time)" 11="$stan" 41="$TERMINAL" 42="$merchant" 49=392 \
-    90="0100${stan}${t}0000000000000000000000"
+  send --original "0100,$stan,$t" "$mti" 3=000000 4="$amount" 7="$(now_time)" 11="$stan" 41="$TERMINAL" \
+    42="$merchant" 49=392
 }
 
 balance_of() {   # balance_of PAN-FIRST6 LAST4 (demo cards) or balance_id ID

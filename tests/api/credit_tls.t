@@ -42,9 +42,10 @@ plain() {
   exec 3<&-
 }
 t=$(now_time); next_stan
-m0100=$(asc 0100)723c040008c18000$(asc "16$CARD_A")$(asc 000000)$(asc 000000000100)$(asc "$t")$(asc "$STAN")
-m0100+=$(asc "${t:4:6}")$(asc "${t:0:4}")$(asc 3012)$(asc 010)$(asc "${t:4:6}$STAN")$(asc "$TERMINAL")
-m0100+=$(asc "$(printf '%-15s' "$MERCHANT_A")")$(asc "006PML 00")$(asc 392)
+# the bytes of a valid 0100 and 0400, encoded by iso-send (lib/iso8583) and sent here by hand
+m0100=$("$ISO_SEND" --encode 0100 2="$CARD_A" 3=000000 4=100 7="$t" 11="$STAN" 12="${t:4:6}" 13="${t:0:4}" \
+  14=3012 22=010 37="${t:4:6}$STAN" 41="$TERMINAL" 42="$MERCHANT_A" 48="PML 00" 49=392)
+check "iso-send encodes the 0100" test -n "$m0100"
 plain "$m0100"
 check "plain TCP, a valid 0100: no 0110 comes back" test "${PLAIN_OUT/$(asc 0110)/}" == "$PLAIN_OUT"
 check "... and the server closes the connection" test "$PLAIN_RC" != 124
@@ -52,9 +53,9 @@ is "... nothing is recorded at the issuer" "$(recorded)" 0
 is "... the card's balance is unchanged" "$(balance_of 152500 5678)" "$BALANCE_BEFORE"
 
 next_stan
-m0400=$(asc 0400)b220000000c080000000004000000000$(asc 000000)$(asc 000000000100)$(asc "$(now_time)")
-m0400+=$(asc "$STAN")$(asc "$TERMINAL")$(asc "$(printf '%-15s' "$MERCHANT_A")")$(asc 392)
-m0400+=$(asc "0100${STAN}${t}0000000000000000000000")
+m0400=$("$ISO_SEND" --encode --original "0100,$STAN,$t" 0400 3=000000 4=100 7="$(now_time)" 11="$STAN" \
+  41="$TERMINAL" 42="$MERCHANT_A" 49=392)
+check "iso-send encodes the 0400" test -n "$m0400"
 plain "$m0400"
 check "plain TCP, a 0400 with guessable keys: no 0410 comes back" test "${PLAIN_OUT/$(asc 0410)/}" == "$PLAIN_OUT"
 check "... and the server closes the connection" test "$PLAIN_RC" != 124

@@ -13,6 +13,7 @@
 #include "gateway/endpoints.h"
 #include "gateway/money.h"
 #include "gateway/validate.h"
+#include "common/utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -30,14 +31,6 @@ static const char *const content_types[] = {
 
 /* --- the field table's rules, written out again ------------------------ */
 
-static size_t utf8_chars(const char *s)
-{
-  size_t n = 0;
-  for (; *s; s++)
-    n += ((unsigned char)*s & 0xc0) != 0x80;
-  return n;
-}
-
 static bool only(const char *s, const char *set)
 {
   return strspn(s, set) == strlen(s);
@@ -47,10 +40,10 @@ static bool only(const char *s, const char *set)
 
 static bool text_keeps(const struct field *f, const char *s)
 {
-  size_t len = utf8_chars(s);
+  long len = utf8_count(s);        /* its own unit test: tests/unit/test_utf8.c */
   int64_t t;
 
-  if (len < f->min_len || (f->max_len && len > f->max_len))
+  if (len < 0 || (size_t)len < f->min_len || (f->max_len && (size_t)len > f->max_len))
     return false;
   switch (f->type) {
   case FIELD_DIGITS: return only(s, "0123456789");

@@ -6,6 +6,10 @@
  *   iso-send [TLS] --addr HOST:PORT [--timeout MS] MTI N=VALUE ...
  *   iso-send [TLS] --addr HOST:PORT --hex HEX          one frame with these bytes as its body
  *   iso-send [TLS] --addr HOST:PORT --raw HEX [--hold MS]   these bytes as they are (no header)
+ *   iso-send --encode MTI N=VALUE ...                   prints the body as hex, sends nothing
+ *
+ *   --original MTI,STAN,TIME sets field 90 of a reversal from the original's
+ *   MTI, STAN and transmission time (iso_original_encode).
  *
  *   TLS: --cert FILE --key FILE (its client certificate; default
  *   PAYGW_CREDIT_CLIENT_CERT / _KEY), --no-cert (offer none, to see the
@@ -13,8 +17,9 @@
  *   --server-name NAME (its certificate's name; PAYGW_CREDIT_SERVER_NAME,
  *   else the host of --addr).
  *
- * Fixed numeric fields shorter than their length are zero-padded on the
- * left, fixed text fields space-padded on the right.  Prints
+ * Fixed numeric fields shorter than their length (lib/iso8583/fields.c)
+ * are zero-padded on the left, fixed text fields space-padded on the right
+ * (iso_set_padded).  Prints
  * "connect-failed" (no TCP connection), "refused" (the TLS handshake failed,
  * at either end), "closed" or "timeout" instead of an answer.  Exit status:
  * 0 an answer, 3 no connection, refused or closed, 4 no answer in time, 2
@@ -48,28 +53,10 @@ static int hex_decode(const char *hex, uint8_t *out, size_t cap, size_t *len)
   return 0;
 }
 
-/* Pads a fixed field's value to its length (see the header comment). */
-static void padded(int field, const char *value, char *out, size_t cap)
-{
-  const struct iso_field_def *def = iso_field_def(field);
-  size_t n = strlen(value);
-
-  if (!def || def->len_kind != ISO_LEN_FIXED || n >= (size_t)def->max_len || (size_t)def->max_len >= cap) {
-    snprintf(out, cap, "%s", value);
-    return;
-  }
-  size_t pad = (size_t)def->max_len - n;
-  if (def->type == ISO_TYPE_N) {
-    memset(out, '0', pad);
-    memcpy(out + pad, value, n + 1);
-  } else {
-    snprintf(out, cap, "%-*s", def->max_len, value);
-  }
-}
-
-static int build(int argc, char **argv, uint8_t *out, size_t cap, size_t *len)
+static int build(int argc, char **argv, const char *original, uint8_t *out, size_t cap, size_t *len)
 {
   struct iso_msg m;
+  char f90[64] = "";
 
   if (argc < 1 || strlen(argv[0]) != 4) {
     fprintf(stderr, "iso-send: give the MTI first\n");
@@ -78,16 +65,22 @@ static int build(int argc, char **argv, uint8_t *out, size_t cap, size_t *len)
   iso_msg_init(&m, argv[0]);
   for (int i = 1; i < argc; i++) {
     char *eq = strchr(argv[i], '=');
-    char value[1024];
     if (!eq) {
       fprintf(stderr, "iso-send: expected N=VALUE, got '%s'\n", i == 1 ? argv[i] : "...");
       return -1;
     }
     int field = atoi(argv[i]);
-    padded(field, eq + 1, value, sizeof value);
-    int rc = iso_set(&m, field, value);
+    int rc = iso_set_padded(&m, field, eq + 1);     /* padded to fields.c's length */
     if (rc != ISO_OK) {
       fprintf(stderr, "iso-send: field %d refused: %s\n", field, iso_strerror(rc));
+      return -1;
+    }
+  }
+  if (original) {
+    char mti[8] = "", stan[16] = "", t[16] = "";
+    if (sscanf(original, "%7[^,],%15[^,],%15s", mti, stan, t) != 3
+        || iso_original_encode(mti, stan, t, f90, sizeof f90) != ISO_OK || iso_set(&m, ISO_F_ORIGINAL_DATA, f90) != ISO_OK) {
+      fprintf(stderr, "iso-send: --original wants MTI,STAN,TIME at their fields' lengths\n");
       return -1;
     }
   }
@@ -130,12 +123,13 @@ int main(int argc, char **argv)
     { "hex", required_argument, 0, 'x' }, { "raw", required_argument, 0, 'r' },
     { "hold", required_argument, 0, 'o' }, { "cert", required_argument, 0, 'c' },
     { "key", required_argument, 0, 'k' }, { "ca", required_argument, 0, 'C' },
-    { "server-name", required_argument, 0, 'n' }, { "no-cert", no_argument, 0, 'N' }, { 0 }
+    { "server-name", required_argument, 0, 'n' }, { "no-cert", no_argument, 0, 'N' },
+    { "encode", no_argument, 0, 'e' }, { "original", required_argument, 0, 'O' }, { 0 }
   };
-  const char *addr = getenv("PAYGW_CREDIT_ADDR"), *hex = NULL, *raw = NULL;
+  const char *addr = getenv("PAYGW_CREDIT_ADDR"), *hex = NULL, *raw = NULL, *original = NULL;
   const char *cert = config_str("PAYGW_CREDIT_CLIENT_CERT", NULL), *key = config_str("PAYGW_CREDIT_CLIENT_KEY", NULL);
   const char *ca = config_str("PAYGW_CREDIT_CA", NULL), *server_name = config_str("PAYGW_CREDIT_SERVER_NAME", NULL);
-  bool no_cert = false;
+  bool no_cert = false, encode = false;
   int timeout = 5000, hold = 0, c;
   uint8_t msg[ISO8583_MAX_MESSAGE + 2], buf[ISO8583_MAX_MESSAGE];
   size_t len = 0, got = 0;
@@ -152,18 +146,26 @@ int main(int argc, char **argv)
     case 'C': ca = optarg; break;
     case 'n': server_name = optarg; break;
     case 'N': no_cert = true; break;
+    case 'e': encode = true; break;
+    case 'O': original = optarg; break;
     default: return 2;
     }
   }
-  if (!addr) {
+  if (!addr && !encode) {
     fprintf(stderr, "iso-send: --addr HOST:PORT (or PAYGW_CREDIT_ADDR)\n");
     return 2;
   }
   int rc = raw ? hex_decode(raw, msg, sizeof msg, &len)
          : hex ? hex_decode(hex, msg, sizeof msg, &len)
-         : build(argc - optind, argv + optind, msg, sizeof msg, &len);
+         : build(argc - optind, argv + optind, original, msg, sizeof msg, &len);
   if (rc != 0)
     return 2;
+  if (encode) {          /* for a test that sends the bytes its own way */
+    for (size_t i = 0; i < len; i++)
+      printf("%02x", msg[i]);
+    printf("\n");
+    return 0;
+  }
   char why[200];
   SSL_CTX *ctx = iso_tls_client_ctx(ca, no_cert ? NULL : cert, no_cert ? NULL : key, why, sizeof why);
   if (!ctx) {

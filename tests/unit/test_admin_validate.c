@@ -60,6 +60,11 @@ static void names_are_counted_in_characters_and_refuse_control_chars(void **stat
   assert_false(valid_text("tab\there", 80));
   assert_false(valid_text("bad \xff utf8", 80));
   assert_false(valid_text("overlong \xc0\xaf", 80));
+  /* what PostgreSQL would refuse as UTF-8 is refused here first, whole */
+  assert_false(valid_text("overlong \xe0\x80\xaf", 80));
+  assert_false(valid_text("surrogate \xed\xa0\x80", 80));
+  assert_false(valid_text("above U+10FFFF \xf4\x90\x80\x80", 80));
+  assert_false(valid_text("cut \xe3\x81", 80));
   assert_false(valid_text("12345", 4));
 }
 
@@ -206,6 +211,7 @@ static void password_rules(void **state)
   assert_non_null(strstr(password_problem("1234567"), "at least 8"));
   assert_non_null(password_problem(""));
   assert_non_null(strstr(password_problem("pass\tword1"), "control"));
+  assert_non_null(strstr(password_problem("password \xed\xa0\x80"), "not valid UTF-8"));   /* a surrogate */
   assert_null(password_problem("\xe3\x81\x82\xe3\x81\x82\xe3\x81\x82\xe3\x81\x82"
                                "\xe3\x81\x82\xe3\x81\x82\xe3\x81\x82\xe3\x81\x82"));   /* 8 characters */
   assert_non_null(password_problem("\xe3\x81\x82\xe3\x81\x82\xe3\x81\x82"));        /* 3, though 9 bytes */

@@ -7,7 +7,6 @@
 #include <cmocka.h>
 
 #include "common/b64url.h"
-#include "common/utf8.h"
 #include "common/cardcrypt.h"
 #include "common/config.h"
 #include "common/ed25519.h"
@@ -411,32 +410,6 @@ static void config_bounds_and_fallbacks(void **state)
   assert_false(config_bool("PAYGW_TEST_N", true));
 }
 
-static void utf8_validity_and_scrub(void **state)
-{
-  (void)state;
-  assert_true(utf8_valid(""));
-  assert_true(utf8_valid("plain ASCII /v1/transactions"));
-  assert_true(utf8_valid("\xc3\xa9t\xc3\xa9 \xe2\x82\xac \xf0\x9f\x92\xb3"));   /* été € 💳 */
-  assert_false(utf8_valid("\xff"));
-  assert_false(utf8_valid("\xc3"));                 /* cut after the lead byte */
-  assert_false(utf8_valid("\xe2\x82"));             /* cut inside a 3-byte form */
-  assert_false(utf8_valid("\xc0\xaf"));             /* overlong '/' */
-  assert_false(utf8_valid("\xe0\x80\xaf"));         /* overlong, 3 bytes */
-  assert_false(utf8_valid("\xed\xa0\x80"));         /* a surrogate */
-  assert_false(utf8_valid("\xf4\x90\x80\x80"));     /* above U+10FFFF */
-  assert_false(utf8_valid("\x80"));                 /* a lone continuation */
-
-  char path[] = "/v1/transactions/\xff\xfe/confirmation";
-  assert_string_equal(utf8_scrub(path), "/v1/transactions/?" "?/confirmation");
-  char cut[] = "caf\xc3";                           /* a detail truncated mid-character */
-  assert_string_equal(utf8_scrub(cut), "caf?");
-  char good[] = "\xc3\xa9t\xc3\xa9";
-  assert_string_equal(utf8_scrub(good), "\xc3\xa9t\xc3\xa9");
-  char mixed[] = "a\xe2\x82" "b";                   /* a broken sequence before ASCII */
-  assert_string_equal(utf8_scrub(mixed), "a??b");
-  assert_true(utf8_valid(mixed));
-}
-
 static void scrub_masks_card_number_runs(void **state)
 {
   (void)state;
@@ -521,7 +494,6 @@ int main(void)
     cmocka_unit_test(argon2id_hashes_verify),
     cmocka_unit_test(ed25519_sign_verify_and_pem),
     cmocka_unit_test(config_bounds_and_fallbacks),
-    cmocka_unit_test(utf8_validity_and_scrub),
     cmocka_unit_test(scrub_masks_card_number_runs),
     cmocka_unit_test(log_lines_hold_no_card_number),
   };

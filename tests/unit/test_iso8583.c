@@ -268,6 +268,52 @@ static void the_largest_message_and_one_byte_more(void **state)
   assert_int_equal(iso_set(&m, 62, "tab\there"), ISO_ERR_FORMAT);
 }
 
+/* iso_set_padded pads to the dictionary's length, never cuts. */
+static void padding_follows_the_dictionary(void **state)
+{
+  (void)state;
+  struct iso_msg m;
+  iso_msg_init(&m, ISO_MTI_AUTH_REQUEST);
+  assert_int_equal(iso_set_padded(&m, ISO_F_TERMINAL_ID, "pos-1"), ISO_OK);
+  assert_string_equal(iso_get(&m, ISO_F_TERMINAL_ID), "pos-1   ");
+  assert_int_equal(iso_set_padded(&m, ISO_F_MERCHANT_ID, "1111111111"), ISO_OK);
+  assert_string_equal(iso_get(&m, ISO_F_MERCHANT_ID), "1111111111     ");
+  assert_int_equal(iso_set_padded(&m, ISO_F_STAN, "42"), ISO_OK);
+  assert_string_equal(iso_get(&m, ISO_F_STAN), "000042");
+  assert_int_equal(iso_set_padded(&m, ISO_F_RESPONSE_CODE, "00"), ISO_OK);     /* already full */
+  assert_string_equal(iso_get(&m, ISO_F_RESPONSE_CODE), "00");
+  assert_int_equal(iso_set_padded(&m, ISO_F_PAN, "1525000012345678"), ISO_OK); /* variable: as it is */
+  assert_string_equal(iso_get(&m, ISO_F_PAN), "1525000012345678");
+  assert_int_equal(iso_set_padded(&m, ISO_F_TERMINAL_ID, "pos-11111"), ISO_ERR_LENGTH);   /* 9: not cut */
+  assert_int_equal(iso_set_padded(&m, ISO_F_STAN, "4a"), ISO_ERR_FORMAT);
+  assert_int_equal(iso_set_padded(&m, 5, "1"), ISO_ERR_FIELD);
+  assert_int_equal(iso_field_length(ISO_F_TERMINAL_ID), 8);
+  assert_int_equal(iso_field_length(ISO_F_PAN), 0);
+  assert_int_equal(iso_field_length(5), 0);
+}
+
+/* Field 90 as docs/iso8583.md spells it out, and back. */
+static void original_data_of_a_reversal(void **state)
+{
+  (void)state;
+  char f90[64], mti[5], stan[7], t[11];
+  assert_int_equal(iso_original_encode("0100", "000042", "1125094303", f90, sizeof f90), ISO_OK);
+  assert_string_equal(f90, "010000004211250943030000000000000000000000");
+  assert_int_equal(iso_original_decode(f90, mti, sizeof mti, stan, sizeof stan, t, sizeof t), ISO_OK);
+  assert_string_equal(mti, "0100");
+  assert_string_equal(stan, "000042");
+  assert_string_equal(t, "1125094303");
+  assert_int_equal(iso_original_encode("0100", "42", "1125094303", f90, sizeof f90), ISO_ERR_LENGTH);
+  assert_int_equal(iso_original_encode("0100", "000042", "112509430", f90, sizeof f90), ISO_ERR_LENGTH);
+  assert_int_equal(iso_original_encode("0100", "000042", "1125094303", f90, 42), ISO_ERR_SPACE);
+  assert_int_equal(iso_original_decode("01000000421125094303000000000000000000000", mti, sizeof mti, stan,
+                                       sizeof stan, t, sizeof t), ISO_ERR_LENGTH);      /* 41 digits */
+  assert_int_equal(iso_original_decode("0100000042112509430300000000000000000000x0", mti, sizeof mti, stan,
+                                       sizeof stan, t, sizeof t), ISO_ERR_FORMAT);
+  assert_int_equal(iso_original_decode(f90, mti, sizeof mti, stan, 6, t, sizeof t), ISO_ERR_LENGTH);
+  assert_int_equal(iso_original_decode(NULL, mti, sizeof mti, stan, sizeof stan, t, sizeof t), ISO_ERR_LENGTH);
+}
+
 static void method_field_encoding(void **state)
 {
   (void)state;
@@ -331,6 +377,8 @@ int main(void)
     cmocka_unit_test(setting_checks_the_dictionary),
     cmocka_unit_test(the_largest_message_and_one_byte_more),
     cmocka_unit_test(method_field_encoding),
+    cmocka_unit_test(padding_follows_the_dictionary),
+    cmocka_unit_test(original_data_of_a_reversal),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
