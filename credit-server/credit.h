@@ -1,7 +1,8 @@
 /* credit.h — the credit server's model: an authorization request as read
- * from a 0100, the issuer's view of the account and merchant, the pure
- * decision between them (decide.c), and what makes two 0100s the same
- * (duplicate.c).  The database side is in db.h. */
+ * from a 0100 (request.c), a reversal as read from a 0400/0401, what the
+ * issuer answers them, and what makes two 0100s the same (duplicate.c).
+ * The decision itself is issuer.decide in sql/0012, run inside the one
+ * statement an authorization costs (credit-server/db/). */
 #ifndef PAYGW_CREDIT_H
 #define PAYGW_CREDIT_H
 
@@ -26,41 +27,32 @@ struct credit_request {
   int installments;
 };
 
-/* The card account as the issuer holds it (figure 24B), or found = false. */
-struct credit_account {
-  bool found;
-  int64_t id;
-  char issuer_code[17];
-  char expiry[5];
-  int64_t credit_limit, balance;
-  char currency[4];
-  bool blocked;
+/* The outcome of a 0100 as answered (new, or the first answer again). */
+struct authorize_result {
+  char response_code[3];
+  char approval_code[7];         /* "" unless approved */
+  bool duplicate;                /* the same STAN, terminal and time was seen before */
+  unsigned differs;              /* a key match that is another request (CREDIT_DIFF_*): answered 94 */
+  bool charged;                  /* this call moved the balance */
 };
 
-/* The merchant (figure 24A) and its methods for the card's issuer. */
-struct credit_merchant {
-  bool found, disabled;
-  bool has_methods;             /* a row for (merchant, card issuer) exists */
-  char methods[5][3];           /* up to five of L I B pB R */
-  int method_count;
-  int installment_counts[16];
-  int installment_count_n;
+/* The key of the original 0100 as in field 90, and the reversal's fields. */
+struct reversal_request {
+  char stan[7], transmission_time[11], terminal_id[9];
+  long transmitted_at;           /* the original's field 7 as a full time */
+  char merchant_code[16], currency[4];
+  int64_t amount;
+};
+
+enum reversal_outcome {
+  REVERSAL_UNDONE,          /* an approved authorization was undone now: 00 */
+  REVERSAL_ALREADY,         /* already reversed, or was declined: 00, nothing to undo */
+  REVERSAL_NOT_FOUND,       /* never seen: recorded void so a late original is refused: 25 */
 };
 
 /* Reads and checks the fields of a 0100.  Returns true, or false with the
  * failing field number in *bad_field (for the log; 0 when not a field). */
 bool credit_request_parse(const struct iso_msg *msg, struct credit_request *rq, int *bad_field);
-
-/* The decision of figure 24B's checks, in this order: unknown card 14,
- * expired (issuer's expiry passed at `now`, or field 14 differs) 54,
- * blocked account or field 49 not the account's currency 05, merchant
- * unknown or disabled 03, method not allowed for the merchant and the
- * card's issuer 57, over the limit 51, else 00 (docs/credit-server.md).  Returns one of the ISO_RC_* strings. */
-const char *credit_decide(const struct credit_request *rq, const struct credit_account *acct,
-                          const struct credit_merchant *merchant, long now);
-
-/* True when method/installments is one of the merchant's allowed methods. */
-bool credit_method_allowed(const struct credit_merchant *m, const char *method, int installments);
 
 /* Fills out[7] with a random approval code (6 of 0-9A-Z).  Returns 0 or -1. */
 int credit_approval_code(char out[7]);
@@ -83,27 +75,14 @@ int credit_transmission_instant(const char *field7, long now, long *out);
 #define CREDIT_TIMESTAMP_LEN 26
 void credit_timestamp_text(long t, char out[CREDIT_TIMESTAMP_LEN]);
 
-/* What the issuer holds under a key: the first 0100, or the void row a
- * reversal left when it came first. */
-struct credit_stored {
-  char card_hash[65];           /* its lookup hash (hex); "" when the row has none (void rows) */
-  int64_t amount;
-  char merchant_code[16];
-  char currency[4];
-};
-
+/* What differs between a 0100 and the request its key already holds, as
+ * issuer.do_authorize (sql/0012) reports it: the same bits. */
 enum {
   CREDIT_DIFF_CARD = 1,
   CREDIT_DIFF_AMOUNT = 2,
   CREDIT_DIFF_MERCHANT = 4,
   CREDIT_DIFF_CURRENCY = 8,
 };
-
-/* Which of card (compared by lookup hash, card_hash being rq's), amount,
- * merchant and currency of rq differ from what the key's row holds: a mask
- * of CREDIT_DIFF_*, 0 when rq is the stored request sent again. */
-unsigned credit_duplicate_differs(const struct credit_stored *s, const struct credit_request *rq,
-                                  const char *card_hash);
 
 /* "card amount merchant currency" (the differing ones) for the log. */
 void credit_differs_text(unsigned differs, char *out, size_t cap);

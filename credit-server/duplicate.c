@@ -1,9 +1,9 @@
-/* duplicate.c — what makes two 0100s "the same": the key an authorization
- * is kept under (STAN, terminal and the full transmission time, rebuilt
- * here from field 7, which has no year) and, for a key match, whether the
- * request is really the one stored (card, amount, merchant, currency).
- * Pure, like decide.c: tests/unit/test_credit_duplicate.c walks the new
- * year and every difference. */
+/* duplicate.c — the key an authorization is kept under (STAN, terminal and
+ * the full transmission time, rebuilt here from field 7, which has no
+ * year), and the words the log gives a key match that is another request.
+ * Whether a key match is the stored request again (card, amount, merchant,
+ * currency) is judged by issuer.do_authorize (sql/0012).  Pure:
+ * tests/unit/test_credit_duplicate.c walks the new year. */
 #include "credit-server/credit.h"
 
 #include <stdio.h>
@@ -75,22 +75,6 @@ void credit_timestamp_text(long t, char out[CREDIT_TIMESTAMP_LEN])
 
   if (!gmtime_r(&tt, &tm) || strftime(out, CREDIT_TIMESTAMP_LEN, "%Y-%m-%d %H:%M:%S+00", &tm) == 0)
     out[0] = '\0';
-}
-
-unsigned credit_duplicate_differs(const struct credit_stored *s, const struct credit_request *rq, const char *card_hash)
-{
-  unsigned d = 0;
-
-  /* a void row (a reversal came first) never knew the card */
-  if (s->card_hash[0] && strcmp(s->card_hash, card_hash) != 0)
-    d |= CREDIT_DIFF_CARD;
-  if (s->amount != rq->amount)
-    d |= CREDIT_DIFF_AMOUNT;
-  if (strcmp(s->merchant_code, rq->merchant_code) != 0)
-    d |= CREDIT_DIFF_MERCHANT;
-  if (strcmp(s->currency, rq->currency) != 0)
-    d |= CREDIT_DIFF_CURRENCY;
-  return d;
 }
 
 void credit_differs_text(unsigned differs, char *out, size_t cap)

@@ -4,7 +4,11 @@
 #ifndef PAYGW_CREDIT_ENROL_H
 #define PAYGW_CREDIT_ENROL_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+struct card_range;
 
 struct enrol_account {
   const char *pan;              /* read from stdin, never from the command line */
@@ -22,5 +26,10 @@ struct enrol_merchant {
 int enrol_demo(const char *uri);
 int enrol_account_run(const char *uri, const struct enrol_account *a);
 int enrol_merchant_run(const char *uri, const struct enrol_merchant *m);
+
+/* The issuer of pan among n ranges whose bounds are prefixes (low padded
+ * with 0s, high with 9s, to 19 digits); the longest low bound wins.  Pure,
+ * for the unit tests.  False when no range holds it. */
+bool enrol_issuer_for_pan(const struct card_range *ranges, int n, const char *pan, char *out, size_t cap);
 
 #endif

@@ -13,7 +13,7 @@
 #include "common/pan.h"
 #include "credit-server/controls.h"
 #include "credit-server/credit.h"
-#include "credit-server/db.h"
+#include "credit-server/issuer.h"
 
 /* Fields an answer copies from its request, per docs/iso8583.md. */
 static const int echo_0110[] = { 3, 4, 7, 11, 12, 13, 37, 41, 42, 49, 0 };
@@ -184,7 +184,7 @@ static bool authorize(struct handler_job *job, uint8_t *out, size_t cap, size_t 
     log_refused(job->request.mti, "field 7 is not a date and time within half a year", ISO_F_TRANSMISSION_TIME);
     return answer(&job->request, echo_0110, ISO_RC_FORMAT_ERROR, NULL, out, cap, out_len);
   }
-  int outcome = db_authorize(&rq, now, &res);
+  int outcome = issuer_authorize_request(&rq, now, &res);
   if (outcome == -2) {
     /* it may have been charged: a 96 would read as a decline and never be
      * reversed, so say nothing and let the acquirer's reversal settle it */
@@ -242,7 +242,7 @@ static bool reverse(struct handler_job *job, uint8_t *out, size_t cap, size_t *o
     log_refused(job->request.mti, "field 90, 41 or 11 is missing or wrong", ISO_F_ORIGINAL_DATA);
     return answer(&job->request, echo_0410, ISO_RC_FORMAT_ERROR, NULL, out, cap, out_len);
   }
-  if (db_reverse(&rv, &outcome) != 0)
+  if (issuer_reverse_request(&rv, &outcome) != 0)
     code = ISO_RC_SYSTEM_ERROR;
   else
     code = outcome == REVERSAL_NOT_FOUND ? ISO_RC_ORIGINAL_NOT_FOUND : ISO_RC_APPROVED;

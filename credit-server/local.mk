@@ -1,16 +1,21 @@
 # credit-server — the reference issuer host (docs/credit-server.md): ISO 8583
 # over TCP, its own schema `issuer`.  Everything but main.c is a library so
 # the unit tests link the same code.
+# Its database operations are one file each in credit-server/db/ (ops.h),
+# on lib/db.
 CREDIT_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir) $(LIBPQ_CFLAGS) $(JANSSON_CFLAGS) $(OPENSSL_CFLAGS) -pthread
-CREDIT_LIBS = credit-server/libcredit.a $(ISO8583_LIBS) $(COMMON_LIBS) $(LIBPQ_LIBS)
+CREDIT_LIBS = credit-server/libcredit.a $(ISO8583_LIBS) $(DB_LIBS)
 
 noinst_LIBRARIES += credit-server/libcredit.a
 credit_server_libcredit_a_CFLAGS = $(CREDIT_CFLAGS)
 credit_server_libcredit_a_SOURCES = \
-	credit-server/credit.h credit-server/decide.c credit-server/duplicate.c \
+	credit-server/credit.h credit-server/request.c credit-server/duplicate.c \
 	credit-server/controls.c credit-server/controls.h \
-	credit-server/db.c credit-server/db.h \
-	credit-server/db_authorize.c credit-server/db_reverse.c \
+	credit-server/issuer.c credit-server/issuer.h \
+	credit-server/db/ops.h credit-server/db/authorize.c credit-server/db/reverse.c \
+	credit-server/db/issuer_put.c credit-server/db/range_put.c credit-server/db/ranges_read.c \
+	credit-server/db/merchant_put.c credit-server/db/merchant_methods_put.c \
+	credit-server/db/account_id.c credit-server/db/account_put.c \
 	credit-server/handler.c credit-server/handler.h \
 	credit-server/server.c credit-server/server.h \
 	credit-server/enrol.c credit-server/enrol.h
@@ -28,12 +33,14 @@ tests_tools_iso_send_SOURCES = tests/tools/iso-send.c
 tests_tools_iso_send_CFLAGS = $(AM_CFLAGS) $(LIBSSL_CFLAGS) $(OPENSSL_CFLAGS) $(JANSSON_CFLAGS)
 tests_tools_iso_send_LDADD = $(ISO8583_LIBS) $(COMMON_LIBS)
 
-check_PROGRAMS += tests/unit/test_credit_decide tests/unit/test_credit_controls tests/unit/test_credit_duplicate
-TESTS += tests/unit/test_credit_decide tests/unit/test_credit_controls tests/unit/test_credit_duplicate
-tests_unit_test_credit_decide_SOURCES = tests/unit/test_credit_decide.c
-tests_unit_test_credit_decide_CFLAGS = $(CREDIT_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_credit_decide_LDADD = $(CREDIT_LIBS) $(CMOCKA_LIBS)
-tests_unit_test_credit_decide_LDFLAGS = -pthread
+check_PROGRAMS += tests/unit/test_credit_request tests/unit/test_credit_controls tests/unit/test_credit_duplicate \
+	tests/unit/test_credit_enrol
+TESTS += tests/unit/test_credit_request tests/unit/test_credit_controls tests/unit/test_credit_duplicate \
+	tests/unit/test_credit_enrol
+tests_unit_test_credit_request_SOURCES = tests/unit/test_credit_request.c
+tests_unit_test_credit_request_CFLAGS = $(CREDIT_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_credit_request_LDADD = $(CREDIT_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_credit_request_LDFLAGS = -pthread
 tests_unit_test_credit_controls_SOURCES = tests/unit/test_credit_controls.c
 tests_unit_test_credit_controls_CFLAGS = $(CREDIT_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_credit_controls_LDADD = $(CREDIT_LIBS) $(CMOCKA_LIBS)
@@ -42,3 +49,7 @@ tests_unit_test_credit_duplicate_SOURCES = tests/unit/test_credit_duplicate.c
 tests_unit_test_credit_duplicate_CFLAGS = $(CREDIT_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_credit_duplicate_LDADD = $(CREDIT_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_credit_duplicate_LDFLAGS = -pthread
+tests_unit_test_credit_enrol_SOURCES = tests/unit/test_credit_enrol.c
+tests_unit_test_credit_enrol_CFLAGS = $(CREDIT_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_credit_enrol_LDADD = $(CREDIT_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_credit_enrol_LDFLAGS = -pthread

@@ -14,7 +14,7 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "credit-server/controls.h"
-#include "credit-server/db.h"
+#include "credit-server/issuer.h"
 #include "credit-server/enrol.h"
 #include "credit-server/server.h"
 
@@ -52,10 +52,10 @@ static int serve(const char *uri, const char *listen, const char *controls)
     log_event(LOG_WARN, json_pack("{s:s, s:s}", "msg", "TEST CONTROLS ENABLED: answers may be delayed or dropped",
                                   "file", controls));
   }
-  if (db_pool_open(uri, pool) != 0)
+  if (issuer_pool_open(uri, pool) != 0)
     return 1;
   int rc = server_run(listen);
-  db_pool_close();
+  issuer_pool_close();
   return rc == 0 ? 0 : 1;
 }
 

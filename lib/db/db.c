@@ -6,6 +6,7 @@
 #include "common/log.h"
 #include "common/pg_errors.h"
 
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,8 +91,24 @@ bool db_connected(const struct db *db)
   return db->conn && PQstatus(db->conn) == CONNECTION_OK;
 }
 
+/* A server that ended an idle connection (a restart, pg_terminate_backend)
+ * left its goodbye and the end of the stream unread in the socket, and
+ * libpq still says CONNECTION_OK until it next reads.  Reading what is
+ * there now (notifications are kept for db_notified) lets libpq see the
+ * end, so a statement is not sent on a connection already gone: sent,
+ * a change would end in doubt for nothing. */
+static void notice_idle_end(struct db *db)
+{
+  for (int i = 0; i < 4 && !db->in_transaction && db_connected(db); i++) {
+    struct pollfd pfd = { .fd = PQsocket(db->conn), .events = POLLIN };
+    if (poll(&pfd, 1, 0) <= 0 || !PQconsumeInput(db->conn))
+      return;
+  }
+}
+
 bool db_ensure_connected(struct db *db)
 {
+  notice_idle_end(db);
   return db_connected(db) || db_connect_now(db);
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # credit_commit_in_doubt.t — the database connection breaks while the
-# credit server's COMMIT of a 0100 is under way and cannot be re-opened: the
+# credit server's 0100 (one statement, issuer.do_authorize, committing as it
+# ends) is under way and cannot be re-opened: the
 # charge may or may not be recorded.  A 96 would read as a decline at the
 # acquirer and never be reversed, so the server sends no answer at all (the
 # acquirer's time-out reversal then settles it either way).  A COMMIT made
@@ -25,8 +26,8 @@ before=$(balance_of 152500 5678)
 next_stan; stan=$STAN
 ( auth "$CARD_A" 3012 4321 "$MERCHANT_A" "PML 00" "$stan" "$t" --timeout 7000; echo "$ANS" >"$TMP/answer" ) &
 sender=$!
-for i in $(seq 40); do   # the 0100's COMMIT is running the deferred trigger
-  [[ $(psql_q "SELECT count(*) FROM pg_stat_activity WHERE usename = 'paygw_issuer' AND query = 'COMMIT' AND state = 'active'") == 1 ]] && break
+for i in $(seq 40); do   # the 0100's statement is committing: running the deferred trigger
+  [[ $(psql_q "SELECT count(*) FROM pg_stat_activity WHERE usename = 'paygw_issuer' AND query LIKE '%issuer.do_authorize(%' AND state = 'active'") == 1 ]] && break
   sleep 0.05
 done
 psql_q "ALTER ROLE paygw_issuer NOLOGIN" >/dev/null

@@ -1,6 +1,7 @@
-/* decide.c — the issuer's decision on a 0100, kept pure (no database, no
- * clock of its own) so that unit tests can walk every code: the caller
- * reads the account and merchant inside one transaction and passes them. */
+/* request.c — a 0100 read and checked field by field (pure, so the unit
+ * tests walk every refusal), and the approval code an approval carries.
+ * The decision is issuer.decide in sql/0012, inside the authorization's
+ * one statement (credit-server/db/authorize.c). */
 #include "credit-server/credit.h"
 
 #include <openssl/rand.h>
@@ -82,42 +83,6 @@ bool credit_request_parse(const struct iso_msg *msg, struct credit_request *rq, 
     return false;
   }
   return true;
-}
-
-bool credit_method_allowed(const struct credit_merchant *m, const char *method, int installments)
-{
-  bool listed = false;
-
-  for (int i = 0; i < m->method_count; i++)
-    if (strcmp(m->methods[i], method) == 0)
-      listed = true;
-  if (!listed)
-    return false;
-  if (strcmp(method, "I") != 0)
-    return installments == 0;
-  for (int i = 0; i < m->installment_count_n; i++)
-    if (m->installment_counts[i] == installments)
-      return true;
-  return false;
-}
-
-const char *credit_decide(const struct credit_request *rq, const struct credit_account *acct,
-                          const struct credit_merchant *merchant, long now)
-{
-  if (!acct->found)
-    return ISO_RC_INVALID_CARD;
-  if (expiry_has_passed(acct->expiry, now) || strcmp(acct->expiry, rq->expiry) != 0)
-    return ISO_RC_EXPIRED_CARD;
-  if (acct->blocked || strcmp(acct->currency, rq->currency) != 0)
-    return ISO_RC_DO_NOT_HONOUR;
-  if (!merchant->found || merchant->disabled)
-    return ISO_RC_INVALID_MERCHANT;
-  if (!merchant->has_methods || !credit_method_allowed(merchant, rq->method, rq->installments))
-    return ISO_RC_NOT_PERMITTED;
-  /* written so that it cannot overflow: amount <= limit - balance */
-  if (rq->amount > acct->credit_limit - acct->balance)
-    return ISO_RC_OVER_LIMIT;
-  return ISO_RC_APPROVED;
 }
 
 int credit_approval_code(char out[7])

@@ -1,0 +1,100 @@
+/* ops.h — every database operation of the credit server, one typed
+ * function per file of credit-server/db/ (docs/credit-server.md, "The
+ * database"): each holds its statement, builds its parameters and reads its
+ * result into the structs below.  Nothing outside credit-server/db/ builds
+ * a parameter or names a column.  All return lib/db's enum db_status. */
+#ifndef PAYGW_CREDIT_DB_OPS_H
+#define PAYGW_CREDIT_DB_OPS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "credit-server/credit.h"
+#include "db/db.h"
+
+/* --- serving: one statement per message ---------------------------------- */
+
+/* A 0100 for issuer.do_authorize (sql/0012). */
+struct auth_request {
+  const struct credit_request *rq;   /* checked, with transmitted_at set */
+  const char *card_hash;             /* the card's lookup hash (hex): never the number in SQL */
+  const char *approval_code;         /* 6 of 0-9A-Z, stored and answered only if approved */
+  long now;                          /* the clock the expiry is judged at */
+};
+
+enum auth_outcome {
+  AUTH_DECIDED,       /* recorded now (charged when approved) */
+  AUTH_REPLAYED,      /* the key holds this same request: its stored answer */
+  AUTH_CONFLICT,      /* the key holds another request: 94 */
+};
+
+struct auth_answer {
+  enum auth_outcome outcome;
+  char response_code[3];
+  char approval_code[7];             /* "" unless approved */
+  unsigned differs;                  /* AUTH_CONFLICT: CREDIT_DIFF_* mask */
+  bool charged;                      /* this call moved the balance */
+};
+
+/* One 0100, decided and recorded in one statement (re-sendable: a call
+ * sent again meets its own row and answers AUTH_REPLAYED).  DB_ONE_ROW
+ * with *out; DB_IN_DOUBT when the answer was lost and could not be read
+ * again; another negative status when nothing was done. */
+enum db_status issuer_authorize(struct db *db, const struct auth_request *in, struct auth_answer *out);
+
+/* One 0400/0401 (issuer.do_reverse), re-sendable too.  DB_ONE_ROW with
+ * *outcome. */
+enum db_status issuer_reverse(struct db *db, const struct reversal_request *in, enum reversal_outcome *outcome);
+
+/* --- enrolment (inside one db_run_transaction each) ----------------------- */
+
+/* An issuer, created or renamed. */
+enum db_status issuer_put(struct db *db, const char *code, const char *name);
+
+/* A card range (bounds are prefixes), created or moved to issuer_code. */
+enum db_status issuer_range_put(struct db *db, const char *low, const char *high, const char *issuer_code);
+
+struct card_range {
+  char low[20], high[20];
+  char issuer_code[17];
+};
+#define ISSUER_MAX_RANGES 256
+
+/* Every card range (at most cap; more is logged and refused as a BUG), so
+ * the issuer of a card number is found in this process (enrol.c): the
+ * number never goes to the database. */
+enum db_status issuer_ranges_read(struct db *db, struct card_range *out, int cap, int *n);
+
+struct merchant_row {
+  const char *merchant_code, *credit_code, *name, *status;
+};
+
+/* A merchant, created or updated. */
+enum db_status issuer_merchant_put(struct db *db, const struct merchant_row *m);
+
+/* A merchant's methods for one card issuer ("L I R", installments "3 6 12"
+ * or ""), created or replaced.  DB_NO_ROWS when the merchant is unknown. */
+enum db_status issuer_merchant_methods_put(struct db *db, const char *merchant_code, const char *issuer_code,
+                                           const char *methods, const char *installments);
+
+/* The row ID the account of a lookup hash has (its row locked) or will
+ * have (a new one from the sequence), taken before the row is written
+ * because the card's ciphertext is bound to it. */
+enum db_status issuer_account_id(struct db *db, const char *card_hash, int64_t *id);
+
+struct account_row {
+  int64_t id;                          /* from issuer_account_id */
+  const char *issuer_code, *holder, *address;
+  const unsigned char *ciphertext;
+  size_t ciphertext_len;
+  int key_id, aad_format;
+  const char *card_hash, *card_masked, *expiry, *currency;
+  int64_t credit_limit;
+};
+
+/* Creates the account, or re-enrols it (balance kept, a lowered limit
+ * never under it, the number sealed again).  DB_ONE_ROW; DB_NO_ROWS when
+ * another enrolment made the account meanwhile under another ID. */
+enum db_status issuer_account_put(struct db *db, const struct account_row *a);
+
+#endif

@@ -1,0 +1,28 @@
+/* issuer.h — the credit server's two conversations with its database,
+ * each one statement on a connection of a small pool (issuer.c): authorize
+ * a 0100, reverse a 0400/0401.  The statements are in credit-server/db/. */
+#ifndef PAYGW_CREDIT_ISSUER_H
+#define PAYGW_CREDIT_ISSUER_H
+
+#include "credit-server/credit.h"
+
+/* Opens `size` connections to uri.  Returns 0, or -1 (logged) when one
+ * cannot connect now. */
+int issuer_pool_open(const char *uri, int size);
+void issuer_pool_close(void);
+
+/* Decides and records a 0100 (rq->transmitted_at set) in one statement:
+ * under a key already held it charges nothing and answers the stored answer
+ * when rq is that request again, 94 when its card, amount, merchant or
+ * currency differ.  Returns 0; -1 when the database refused it or could
+ * not be reached (nothing was recorded: the caller answers 96); -2 when
+ * the answer was lost and whether it was recorded is unknown (the caller
+ * sends no answer: the acquirer times out and reverses, which undoes a
+ * recorded charge or voids the unrecorded 0100). */
+int issuer_authorize_request(const struct credit_request *rq, long now, struct authorize_result *out);
+
+/* Undoes an approved authorization exactly once.  Returns 0 with *outcome,
+ * or -1 when the database failed. */
+int issuer_reverse_request(const struct reversal_request *rv, enum reversal_outcome *outcome);
+
+#endif
