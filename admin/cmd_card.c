@@ -33,47 +33,28 @@ const struct opt_spec cmd_card_disable_opts[] = {
 };
 
 /* Refuses a card number already enrolled, found by its lookup hash. */
-static int check_not_enrolled(struct adb *db, const char *lookup)
+static int check_not_enrolled(struct db *db, const char *lookup)
 {
-  long long id;
-  int found = adb_lookup(db, "card_by_lookup", "SELECT id FROM gateway.cards WHERE pan_lookup = $1", lookup, &id,
-                         NULL);
+  int64_t id;
+  enum db_status s = adb_card_by_lookup(db, lookup, &id);
 
-  if (found < 0)
+  if (s < 0)
     return admin_db_failure(db);
-  return found ? admin_invalid("this card number is already enrolled (card %lld; a renewed card keeps it: "
-                               "paygw-admin card update --id %lld --expiry YYMM)", id, id)
+  return s > 0 ? admin_invalid("this card number is already enrolled (card %lld; a renewed card keeps it: "
+                               "paygw-admin card update --id %lld --expiry YYMM)", (long long)id, (long long)id)
                : ADMIN_OK;
 }
 
-/* The next id of gateway.cards: the ciphertext is bound to its row's id,
- * so the id is taken before the row is written.  Returns 0 or -1. */
-static int next_card_id(struct adb *db, long long *id)
-{
-  PGresult *res = adb_exec(db, "card_next_id", "SELECT nextval(pg_get_serial_sequence('gateway.cards', 'id'))", 0,
-                           NULL);
-
-  if (!res)
-    return -1;
-  *id = atoll(PQgetvalue(res, 0, 0));
-  PQclear(res);
-  return 0;
-}
-
-int card_store(struct adb *db, const char *subscriber_code, const char *pan, const char *expiry,
+int card_store(struct db *db, const char *subscriber_code, const char *pan, const char *expiry,
                const char *label, long long *card_id, char *masked)
 {
-  static const char sql[] =
-      "INSERT INTO gateway.cards (id, subscriber_id, pan_ciphertext, key_id, pan_aad, pan_lookup, pan_masked, "
-      "pan_length, expiry, label) OVERRIDING SYSTEM VALUE "
-      "VALUES ($1::bigint, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
   unsigned char blob[CARDCRYPT_MAX_BLOB];
-  char lookup[CARDCRYPT_LOOKUP_HEX], blob_param[2 + 2 * CARDCRYPT_MAX_BLOB + 1], sub_text[24], key_text[16];
-  char id_text[24], aad_text[8], len_text[24], subject[64];
+  char lookup[CARDCRYPT_LOOKUP_HEX], subject[64];
   size_t blob_len;
   int key_id;
+  int64_t id;
   long long subscriber_id;
-  int status = admin_find(db, "subscriber", subscriber_code, true, &subscriber_id);
+  int status = admin_find(db, ADB_SUBSCRIBER, subscriber_code, true, &subscriber_id);
 
   if (status != ADMIN_OK)
     return status;
@@ -81,24 +62,23 @@ int card_store(struct adb *db, const char *subscriber_code, const char *pan, con
     return admin_failure("cannot encrypt the card number (card key file loaded?)");
   if ((status = check_not_enrolled(db, lookup)) != ADMIN_OK)
     return status;
-  if (next_card_id(db, card_id) != 0)
+  /* the ciphertext is bound to its row's id: the id is drawn first */
+  if (adb_card_next_id(db, &id) != DB_ONE_ROW)
     return admin_db_failure(db);
-  struct card_binding bind = { .row_id = *card_id, .lookup_hex = lookup };
+  *card_id = id;
+  struct card_binding bind = { .row_id = id, .lookup_hex = lookup };
   if (card_encrypt(pan, &bind, blob, &blob_len, &key_id) != 0)
     return admin_failure("cannot encrypt the card number (card key file loaded?)");
   pan_mask(pan, masked, PAN_MAX_LEN + 1);
-  snprintf(id_text, sizeof id_text, "%lld", *card_id);
-  snprintf(len_text, sizeof len_text, "%zu", strlen(pan));
-  snprintf(sub_text, sizeof sub_text, "%lld", subscriber_id);
-  snprintf(key_text, sizeof key_text, "%d", key_id);
-  snprintf(aad_text, sizeof aad_text, "%d", CARD_AAD_CURRENT);
-  admin_bytea_param(blob, blob_len, blob_param);
-  const char *params[10] = { id_text, sub_text, blob_param, key_text, aad_text, lookup, masked, len_text, expiry,
-                             label };
-  if (adb_exec_count(db, "card_insert", sql, 10, params) != 1)
+  const struct card_new in = {
+    .id = id, .subscriber_id = subscriber_id, .ciphertext = blob, .ciphertext_len = blob_len, .key_id = key_id,
+    .aad_version = CARD_AAD_CURRENT, .lookup_hex = lookup, .masked = masked, .pan_length = (int)strlen(pan),
+    .expiry = expiry, .label = label,
+  };
+  if (adb_card_add(db, &in) != DB_ONE_ROW)
     return admin_db_failure(db);
   snprintf(subject, sizeof subject, "card %lld of %s", *card_id, subscriber_code);
-  return adb_log_action(db, "card add", subject) == 0 ? ADMIN_OK : admin_db_failure(db);
+  return admin_log_action(db, "card add", subject);
 }
 
 /* Refuses an expiry that is malformed or has passed; ADMIN_OK otherwise. */
@@ -122,7 +102,7 @@ struct card_add {
   char masked[PAN_MAX_LEN + 1];
 };
 
-static int card_add_txn(struct adb *db, void *ctx)
+static int card_add_txn(struct db *db, void *ctx)
 {
   struct card_add *a = ctx;
 
@@ -163,55 +143,45 @@ int cmd_card_add(const char **opt)
 int cmd_card_list(const char **opt)
 {
   (void)opt;
-  /* the mask stored at enrolment; the ciphertext is never read here */
-  return admin_list("card_list",
-                    "SELECT c.id, s.code AS subscriber, c.pan_masked AS card, c.expiry, c.label, "
-                    "c.key_id, c.status, coalesce(u.user_id, '-') AS user_id "
-                    "FROM gateway.cards c JOIN gateway.subscribers s ON s.id = c.subscriber_id "
-                    "LEFT JOIN gateway.users u ON u.card_id = c.id ORDER BY c.id");
+  return admin_list(adb_card_list);   /* masked: the ciphertext is never read */
 }
 
 struct card_update {
   const char *id, *expiry;
+  long long row_id;
   char old[8];
 };
 
 /* Reads the current expiry (locking the row), then changes it with an
  * UPDATE guarded by that value, and records the change. */
-static int card_update_txn(struct adb *db, void *ctx)
+static int card_update_txn(struct db *db, void *ctx)
 {
   struct card_update *u = ctx;
+  struct card_expiry now;
   char subject[80];
-  const char *id_param[1] = { u->id };
-  PGresult *res = adb_exec(db, "card_expiry_lock",
-                           "SELECT expiry FROM gateway.cards WHERE id = $1::bigint FOR NO KEY UPDATE", 1, id_param);
+  enum db_status s = adb_card_expiry_lock(db, u->row_id, &now);
 
-  if (!res)
+  if (s < 0)
     return admin_db_failure(db);
-  bool found = PQntuples(res) == 1;
-  if (found)
-    snprintf(u->old, sizeof u->old, "%s", PQgetvalue(res, 0, 0));
-  PQclear(res);
-  if (!found)
+  if (s != DB_ONE_ROW)
     return admin_invalid("unknown card '%s'", shown(u->id));
+  snprintf(u->old, sizeof u->old, "%s", now.expiry);
   if (strcmp(u->old, u->expiry) == 0)
     return admin_invalid("card %s already has expiry %s", u->id, u->expiry);
-  const char *params[3] = { u->id, u->expiry, u->old };
-  long n = adb_exec_count(db, "card_expiry_update",
-                          "UPDATE gateway.cards SET expiry = $2 WHERE id = $1::bigint AND expiry = $3", 3, params);
-  if (n != 1)
-    return n < 0 ? admin_db_failure(db) : admin_failure("card %s changed meanwhile; nothing was updated", u->id);
+  const struct card_expiry_change change = { .card_id = u->row_id, .expiry = u->expiry, .old_expiry = u->old };
+  s = adb_card_expiry_update(db, &change);
+  if (s != DB_ONE_ROW)
+    return s < 0 ? admin_db_failure(db) : admin_failure("card %s changed meanwhile; nothing was updated", u->id);
   snprintf(subject, sizeof subject, "card %s expiry %s -> %s", u->id, u->old, u->expiry);
-  return adb_log_action(db, "card update", subject) == 0 ? ADMIN_OK : admin_db_failure(db);
+  return admin_log_action(db, "card update", subject);
 }
 
 int cmd_card_update(const char **opt)
 {
   struct card_update u = { .id = opt[0], .expiry = opt[1] };
-  long long id;
   int status;
 
-  if (!parse_row_id(u.id, &id))
+  if (!parse_row_id(u.id, &u.row_id))
     return admin_invalid("card id must be a positive number, got '%.20s'", shown(u.id));
   if ((status = check_expiry(u.expiry)) != ADMIN_OK)
     return status;
@@ -226,6 +196,5 @@ int cmd_card_disable(const char **opt)
 
   if (!parse_row_id(opt[0], &id))
     return admin_invalid("card id must be a positive number, got '%.20s'", shown(opt[0]));
-  return admin_update_one("card", "disabled", "card_disable",
-                          "UPDATE gateway.cards SET status = 'disabled' WHERE id = $1::bigint RETURNING 1", opt[0]);
+  return admin_disable("card", ADB_CARD, opt[0]);
 }

@@ -38,7 +38,7 @@ static bool seen_before(const char *const *list, int n, const char *text)
   return false;
 }
 
-static int load_issuers_and_ranges(struct adb *db)
+static int load_issuers_and_ranges(struct db *db)
 {
   const char *codes[DEMO_MAX];
   int n = 0, status = ADMIN_OK;
@@ -54,7 +54,7 @@ static int load_issuers_and_ranges(struct adb *db)
   return status;
 }
 
-static int load_merchants_and_methods(struct adb *db)
+static int load_merchants_and_methods(struct db *db)
 {
   int status = ADMIN_OK;
   char err[160];
@@ -90,7 +90,7 @@ void demo_devices_list(struct demo *d)
   }
 }
 
-static int load_subscribers_and_devices(struct adb *db, struct demo *d)
+static int load_subscribers_and_devices(struct db *db, struct demo *d)
 {
   const char *subscribers[DEMO_MAX];
   int n_sub = 0, status = ADMIN_OK;
@@ -110,7 +110,7 @@ static int load_subscribers_and_devices(struct adb *db, struct demo *d)
   return status;
 }
 
-static int load_cards_and_users(struct adb *db, struct demo *d)
+static int load_cards_and_users(struct db *db, struct demo *d)
 {
   char masked[PAN_MAX_LEN + 1];
   int i = 0, status = ADMIN_OK;
@@ -179,7 +179,7 @@ int demo_write_terminals_env(struct demo *d, char creds[][DEMO_CREDENTIAL_MAX])
   return status;
 }
 
-static int load_terminals(struct adb *db, struct demo *d)
+static int load_terminals(struct db *db, struct demo *d)
 {
   char creds[DEMO_MAX][DEMO_CREDENTIAL_MAX], code[48];
   int status = ADMIN_OK;
@@ -194,7 +194,7 @@ static int load_terminals(struct adb *db, struct demo *d)
   return status;
 }
 
-int demo_write_handset(struct adb *db, struct demo *d, struct demo_device *dev)
+int demo_write_handset(struct db *db, struct demo *d, struct demo_device *dev)
 {
   const char *key_out = demo_out_path(d, dev->key_path);
 
@@ -213,7 +213,7 @@ int demo_write_handset(struct adb *db, struct demo *d, struct demo_device *dev)
 }
 
 /* Writes each device's key file and UIM store. */
-static int write_handset_files(struct adb *db, struct demo *d)
+static int write_handset_files(struct db *db, struct demo *d)
 {
   int status = ADMIN_OK;
 
@@ -222,26 +222,25 @@ static int write_handset_files(struct adb *db, struct demo *d)
   return status;
 }
 
-static int demo_txn(struct adb *db, void *ctx)
+static int demo_txn(struct db *db, void *ctx)
 {
   struct demo *d = ctx;
-  long long id;
+  struct adb_found marker;
   int status;
 
   /* two demo runs at once: the second waits, then finds the data */
-  if (adb_exec_count(db, "demo_lock", "SELECT pg_advisory_xact_lock(hashtext('paygw-admin demo'))", 0, NULL) < 0)
+  if (adb_demo_lock(db) < 0)
     return admin_db_failure(db);
-  int found = adb_lookup(db, "issuer_by_code", "SELECT id, status FROM gateway.issuers WHERE code = $1",
-                         DEMO_MARKER_ISSUER, &id, NULL);
+  enum db_status found = adb_find_by_code(db, ADB_ISSUER, DEMO_MARKER_ISSUER, &marker);
   if (found < 0)
     return admin_db_failure(db);
   if ((status = uim_settings_load(&d->settings, NULL, NULL, NULL)) != ADMIN_OK)
     return status;
-  if (found) {
+  if (found == DB_ONE_ROW) {
     d->already_loaded = true;
     return demo_refresh_files(db, d);
   }
-  db->rows_only = true;   /* one JSON log line for the whole load, one row per change */
+  admin_log_rows_only(true);   /* one JSON log line for the whole load, one row per change */
   if ((status = admin_load_card_keys()) != ADMIN_OK
       || (status = load_issuers_and_ranges(db)) != ADMIN_OK
       || (status = load_merchants_and_methods(db)) != ADMIN_OK
@@ -250,8 +249,8 @@ static int demo_txn(struct adb *db, void *ctx)
       || (status = load_terminals(db, d)) != ADMIN_OK
       || (status = write_handset_files(db, d)) != ADMIN_OK)
     return status;
-  db->rows_only = false;
-  return adb_log_action(db, "demo load", "figures 7, 9, 10") == 0 ? ADMIN_OK : admin_db_failure(db);
+  admin_log_rows_only(false);
+  return admin_log_action(db, "demo load", "figures 7, 9, 10");
 }
 
 static int make_dir(const char *dir, const char *sub)

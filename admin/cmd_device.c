@@ -22,67 +22,50 @@ const struct opt_spec cmd_device_disable_opts[] = {
   { NULL }
 };
 
-int device_store(struct adb *db, const char *subscriber_code, const char *code,
+int device_store(struct db *db, const char *subscriber_code, const char *code,
                  const unsigned char pub[ED25519_KEY_LEN])
 {
-  static const char sql[] =
-      "INSERT INTO gateway.devices (subscriber_id, code, public_key) VALUES ($1, $2, $3) "
-      "ON CONFLICT (code) DO NOTHING RETURNING id";
-  char id_text[24], key_param[2 + 2 * ED25519_KEY_LEN + 1];
+  struct device_new in = { .code = code };
   long long subscriber_id;
-  int status = admin_find(db, "subscriber", subscriber_code, true, &subscriber_id);
+  int status = admin_find(db, ADB_SUBSCRIBER, subscriber_code, true, &subscriber_id);
 
   if (status != ADMIN_OK)
     return status;
-  snprintf(id_text, sizeof id_text, "%lld", subscriber_id);
-  admin_bytea_param(pub, ED25519_KEY_LEN, key_param);
-  const char *params[3] = { id_text, code, key_param };
-  long n = adb_exec_count(db, "device_insert", sql, 3, params);
-  if (n < 0)
+  in.subscriber_id = subscriber_id;
+  memcpy(in.public_key, pub, ED25519_KEY_LEN);
+  enum db_status s = adb_device_add(db, &in);
+  if (s < 0)
     return admin_db_failure(db);
-  if (n == 0)
+  if (s == DB_NO_ROWS)
     return admin_invalid("device %s already exists", shown(code));
-  return adb_log_action(db, "device add", code) == 0 ? ADMIN_OK : admin_db_failure(db);
+  return admin_log_action(db, "device add", code);
 }
 
-int device_public_key(struct adb *db, const char *subscriber_code, const char *code,
+int device_public_key(struct db *db, const char *subscriber_code, const char *code,
                       unsigned char pub[ED25519_KEY_LEN])
 {
-  static const char sql[] =
-      "SELECT encode(d.public_key, 'hex') AS public_key FROM gateway.devices d "
-      "JOIN gateway.subscribers s ON s.id = d.subscriber_id WHERE d.code = $1 AND s.code = $2";
-  const char *params[2] = { code, subscriber_code };
-  PGresult *res = adb_exec(db, "device_public_key", sql, 2, params);
-  int found = 0;
+  const struct device_ref ref = { .subscriber_code = subscriber_code, .code = code };
+  struct device_key key;
+  enum db_status s = adb_device_public_key(db, &ref, &key);
 
-  if (!res)
-    return -1;
-  if (PQntuples(res) == 1 && strlen(adb_get(res, 0, "public_key")) == 2 * ED25519_KEY_LEN) {
-    const char *hex = adb_get(res, 0, "public_key");
-    for (int i = 0; i < ED25519_KEY_LEN; i++)
-      sscanf(hex + 2 * i, "%2hhx", &pub[i]);
-    found = 1;
-  }
-  PQclear(res);
-  return found;
+  if (s == DB_ONE_ROW)
+    memcpy(pub, key.public_key, ED25519_KEY_LEN);
+  return s < 0 ? -1 : s == DB_ONE_ROW;
 }
 
-int device_rekey(struct adb *db, const char *subscriber_code, const char *code,
+int device_rekey(struct db *db, const char *subscriber_code, const char *code,
                  const unsigned char pub[ED25519_KEY_LEN])
 {
-  static const char sql[] =
-      "UPDATE gateway.devices d SET public_key = $3 FROM gateway.subscribers s "
-      "WHERE s.id = d.subscriber_id AND d.code = $1 AND s.code = $2 RETURNING d.id";
-  char key_param[2 + 2 * ED25519_KEY_LEN + 1];
+  const struct device_ref ref = { .subscriber_code = subscriber_code, .code = code };
+  struct device_key key;
 
-  admin_bytea_param(pub, ED25519_KEY_LEN, key_param);
-  const char *params[3] = { code, subscriber_code, key_param };
-  long n = adb_exec_count(db, "device_rekey", sql, 3, params);
-  if (n < 0)
+  memcpy(key.public_key, pub, ED25519_KEY_LEN);
+  enum db_status s = adb_device_rekey(db, &ref, &key);
+  if (s < 0)
     return admin_db_failure(db);
-  if (n == 0)
+  if (s == DB_NO_ROWS)
     return admin_invalid("no device %s of subscriber %s", shown(code), shown(subscriber_code));
-  return adb_log_action(db, "device rekey", code) == 0 ? ADMIN_OK : admin_db_failure(db);
+  return admin_log_action(db, "device rekey", code);
 }
 
 struct device_add {
@@ -93,7 +76,7 @@ struct device_add {
 
 /* The key file is written inside the transaction, so a refused insert leaves
  * no file and a failed write leaves no row. */
-static int device_add_txn(struct adb *db, void *ctx)
+static int device_add_txn(struct db *db, void *ctx)
 {
   struct device_add *a = ctx;
   int status = device_store(db, a->subscriber, a->code, a->pub);
@@ -130,16 +113,10 @@ int cmd_device_add(const char **opt)
 int cmd_device_list(const char **opt)
 {
   (void)opt;
-  return admin_list("device_list",
-                    "SELECT d.code AS device, s.code AS subscriber, d.status, "
-                    "encode(sha256(d.public_key), 'hex') AS public_key_sha256, "
-                    "(SELECT count(*) FROM gateway.users u WHERE u.device_id = d.id) AS users "
-                    "FROM gateway.devices d JOIN gateway.subscribers s ON s.id = d.subscriber_id "
-                    "ORDER BY s.code, d.code");
+  return admin_list(adb_device_list);
 }
 
 int cmd_device_disable(const char **opt)
 {
-  return admin_update_one("device", "disabled", "device_disable",
-                          "UPDATE gateway.devices SET status = 'disabled' WHERE code = $1 RETURNING 1", opt[0]);
+  return admin_disable("device", ADB_DEVICE, opt[0]);
 }

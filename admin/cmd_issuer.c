@@ -16,25 +16,23 @@ const struct opt_spec cmd_issuer_disable_opts[] = {
   { NULL }
 };
 
-int issuer_store(struct adb *db, const char *code, const char *name)
+int issuer_store(struct db *db, const char *code, const char *name)
 {
-  static const char sql[] =
-      "INSERT INTO gateway.issuers (code, name) VALUES ($1, $2) ON CONFLICT (code) DO NOTHING RETURNING id";
-  const char *params[2] = { code, name };
-  long n = adb_exec_count(db, "issuer_insert", sql, 2, params);
+  const struct issuer_new in = { .code = code, .name = name };
+  enum db_status s = adb_issuer_add(db, &in);
 
-  if (n < 0)
+  if (s < 0)
     return admin_db_failure(db);
-  if (n == 0)
+  if (s == DB_NO_ROWS)
     return admin_invalid("issuer %s already exists", shown(code));
-  return adb_log_action(db, "issuer add", code) == 0 ? ADMIN_OK : admin_db_failure(db);
+  return admin_log_action(db, "issuer add", code);
 }
 
 struct issuer_add {
   const char *code, *name;
 };
 
-static int issuer_add_txn(struct adb *db, void *ctx)
+static int issuer_add_txn(struct db *db, void *ctx)
 {
   struct issuer_add *a = ctx;
 
@@ -58,14 +56,10 @@ int cmd_issuer_add(const char **opt)
 int cmd_issuer_list(const char **opt)
 {
   (void)opt;
-  return admin_list("issuer_list",
-                    "SELECT code, name, status, "
-                    "(SELECT count(*) FROM gateway.issuer_ranges r WHERE r.issuer_id = i.id) AS ranges "
-                    "FROM gateway.issuers i ORDER BY code");
+  return admin_list(adb_issuer_list);
 }
 
 int cmd_issuer_disable(const char **opt)
 {
-  return admin_update_one("issuer", "disabled", "issuer_disable",
-                          "UPDATE gateway.issuers SET status = 'disabled' WHERE code = $1 RETURNING 1", opt[0]);
+  return admin_disable("issuer", ADB_ISSUER, opt[0]);
 }

@@ -31,131 +31,108 @@ const struct opt_spec cmd_cards_reencrypt_opts[] = {
   { NULL }
 };
 
-/* One row as the batch read it. */
-struct old_row {
-  const char *id, *ciphertext_text, *lookup;
-  int key_id, aad;
-};
-
 /* Decrypts one row's ciphertext with its key and AAD format, and stores it
  * under the current key bound to its row; the UPDATE is guarded by the old
  * key id and format.  A row whose ciphertext does not decrypt in it (moved
  * there from another row) stops the run: it is not re-sealed as its own. */
-static int reencrypt_row(struct adb *db, const struct old_row *row)
+static int reencrypt_row(struct db *db, const struct card_sealed *row)
 {
-  static const char sql[] =
-      "UPDATE gateway.cards SET pan_ciphertext = $2, key_id = $3, pan_aad = $4 "
-      "WHERE id = $1::bigint AND key_id = $5 AND pan_aad = $6";
-  size_t old_len = 0, new_len;
-  unsigned char *old_blob = PQunescapeBytea((const unsigned char *)row->ciphertext_text, &old_len);
   unsigned char new_blob[CARDCRYPT_MAX_BLOB];
-  char pan[PAN_MAX_LEN + 8], blob_param[2 + 2 * CARDCRYPT_MAX_BLOB + 1];
-  char new_key_text[16], new_aad_text[8], old_key_text[16], old_aad_text[8];
-  struct card_binding bind = { .row_id = atoll(row->id), .lookup_hex = row->lookup };
+  char pan[PAN_MAX_LEN + 8];
+  struct card_binding bind = { .row_id = row->id, .lookup_hex = row->lookup_hex };
+  size_t new_len;
   int new_key, status = ADMIN_OK;
 
-  if (!old_blob || card_decrypt(row->key_id, row->aad, &bind, old_blob, old_len, pan, sizeof pan) != 0)
-    status = admin_failure("card %s: cannot decrypt with key %d (is that key still in the key file? or was the "
-                           "ciphertext moved from another row?)", row->id, row->key_id);
+  if (card_decrypt(row->key_id, row->aad_version, &bind, row->ciphertext, row->ciphertext_len, pan, sizeof pan) != 0)
+    status = admin_failure("card %lld: cannot decrypt with key %d (is that key still in the key file? or was the "
+                           "ciphertext moved from another row?)", (long long)row->id, row->key_id);
   else if (card_encrypt(pan, &bind, new_blob, &new_len, &new_key) != 0)
-    status = admin_failure("card %s: cannot encrypt under the current key", row->id);
+    status = admin_failure("card %lld: cannot encrypt under the current key", (long long)row->id);
   OPENSSL_cleanse(pan, sizeof pan);
-  PQfreemem(old_blob);
   if (status != ADMIN_OK)
     return status;
-  admin_bytea_param(new_blob, new_len, blob_param);
-  snprintf(new_key_text, sizeof new_key_text, "%d", new_key);
-  snprintf(new_aad_text, sizeof new_aad_text, "%d", CARD_AAD_CURRENT);
-  snprintf(old_key_text, sizeof old_key_text, "%d", row->key_id);
-  snprintf(old_aad_text, sizeof old_aad_text, "%d", row->aad);
-  const char *params[6] = { row->id, blob_param, new_key_text, new_aad_text, old_key_text, old_aad_text };
-  return adb_exec_count(db, "card_reencrypt", sql, 6, params) == 1 ? ADMIN_OK : admin_db_failure(db);
+  const struct card_reseal in = {
+    .id = row->id, .ciphertext = new_blob, .ciphertext_len = new_len, .key_id = new_key,
+    .aad_version = CARD_AAD_CURRENT, .old_key_id = row->key_id, .old_aad_version = row->aad_version,
+  };
+  return adb_card_reencrypt(db, &in) == DB_ONE_ROW ? ADMIN_OK : admin_db_failure(db);
 }
 
 struct reencrypt {
-  char current[16], aad[8], batch[16], after[24];   /* statement parameters */
+  int current, aad, batch;
+  int64_t after;                         /* the last id of the last committed batch */
   long long done, total;
+  /* the batch in hand: its row count and last id, kept once it commits */
+  long n;
+  int64_t batch_last;
 };
 
-/* One batch: up to `batch` rows after the last id seen, still under an
- * older key or AAD format and not locked by anyone else.  Returns the number of rows
- * moved (0 at the end of a pass), or -(exit status). */
-static long reencrypt_batch(struct adb *db, struct reencrypt *r)
+/* One batch in its own transaction: up to `batch` rows after the last id
+ * seen, still under an older key or AAD format and not locked by anyone
+ * else.  Sets r->n to the rows moved (0 at the end of a pass).  Returns an
+ * exit status. */
+static int reencrypt_batch(struct db *db, void *ctx)
 {
-  static const char sql[] =
-      "SELECT id, key_id, pan_aad, pan_lookup, pan_ciphertext FROM gateway.cards "
-      "WHERE (key_id <> $1::integer OR pan_aad <> $4::smallint) AND id > $2::bigint "
-      "ORDER BY id LIMIT $3::integer FOR NO KEY UPDATE SKIP LOCKED";
+  struct reencrypt *r = ctx;
+  const struct cards_old_batch in = { .current_key = r->current, .current_aad = r->aad, .limit = r->batch,
+                                      .after = r->after };
+  struct cards_sealed rows;
   char subject[64];
   int status = ADMIN_OK;
 
-  const char *params[4] = { r->current, r->after, r->batch, r->aad };
-  PGresult *res = adb_exec(db, "cards_old_key", sql, 4, params);
-  if (!res)
-    return -admin_db_failure(db);
-  int n = PQntuples(res);
-  for (int i = 0; i < n && status == ADMIN_OK; i++) {
-    struct old_row row = { adb_get(res, i, "id"), adb_get(res, i, "pan_ciphertext"), adb_get(res, i, "pan_lookup"),
-                           atoi(adb_get(res, i, "key_id")), atoi(adb_get(res, i, "pan_aad")) };
-    status = reencrypt_row(db, &row);
+  r->n = 0;
+  if (adb_cards_old_batch(db, &in, &rows) < 0) {
+    adb_cards_sealed_free(&rows);
+    return admin_db_failure(db);
   }
-  if (n > 0)
-    snprintf(r->after, sizeof r->after, "%s", adb_get(res, n - 1, "id"));
-  PQclear(res);
-  if (status != ADMIN_OK)
-    return -status;
-  if (n == 0)
-    return 0;
-  snprintf(subject, sizeof subject, "%d cards to key %s", n, r->current);
-  if (adb_log_action(db, "cards reencrypt", subject) != 0)
-    return -admin_db_failure(db);
-  return n;
+  for (int i = 0; i < rows.n && status == ADMIN_OK; i++)
+    status = reencrypt_row(db, &rows.rows[i]);
+  if (rows.n > 0)
+    r->batch_last = rows.rows[rows.n - 1].id;
+  r->n = rows.n;
+  adb_cards_sealed_free(&rows);
+  if (status != ADMIN_OK || r->n == 0)
+    return status;
+  snprintf(subject, sizeof subject, "%ld cards to key %d", r->n, r->current);
+  return admin_log_action(db, "cards reencrypt", subject);
 }
 
 /* Rows still under an older key or AAD format (locked ones included); -1
  * on error. */
-static long long count_old(struct adb *db, const struct reencrypt *r, int *missing_key)
+static long long count_old(struct db *db, const struct reencrypt *r, int *missing_key)
 {
-  static const char sql[] =
-      "SELECT key_id, count(*) AS n FROM gateway.cards WHERE key_id <> $1::integer OR pan_aad <> $2::smallint "
-      "GROUP BY key_id";
-  const char *params[2] = { r->current, r->aad };
-  PGresult *res = adb_exec(db, "cards_old_count", sql, 2, params);
+  struct cards_old_count c;
   long long total = 0;
 
-  if (!res)
+  if (adb_cards_old_count(db, r->current, r->aad, &c) < 0)
     return -1;
   *missing_key = 0;
-  for (int i = 0; i < PQntuples(res); i++) {
-    int key = atoi(adb_get(res, i, "key_id"));
-    if (!cardkeys_has_key(key))
-      *missing_key = key;
-    total += atoll(adb_get(res, i, "n"));
+  for (int i = 0; i < c.n_keys; i++) {
+    if (!cardkeys_has_key(c.keys[i].key_id))
+      *missing_key = c.keys[i].key_id;
+    total += c.keys[i].cards;
   }
-  PQclear(res);
   return total;
 }
 
 /* One pass over the table in id order, a transaction per batch.  Returns an
  * exit status. */
-static int reencrypt_pass(struct adb *db, struct reencrypt *r)
+static int reencrypt_pass(struct db *db, struct reencrypt *r)
 {
-  long n;
+  int status;
 
-  snprintf(r->after, sizeof r->after, "0");
+  r->after = 0;
   do {
-    if (adb_begin(db) != 0)
-      return admin_db_failure(db);
-    if ((n = reencrypt_batch(db, r)) < 0)
-      return (int)-n;                      /* adb_close rolls the batch back */
-    if (adb_commit(db) != 0)
-      return admin_db_failure(db);
-    r->done += n;
-    if (n > 0)
+    if ((status = admin_transaction_on(db, reencrypt_batch, r)) != ADMIN_OK)
+      return status;                     /* that batch rolled back */
+    r->done += r->n;
+    if (r->n > 0) {
+      r->after = r->batch_last;
       printf("re-encrypted %lld of %lld cards, %lld left\n", r->done, r->total,
              r->total > r->done ? r->total - r->done : 0);
+    }
     fflush(stdout);
-  } while (n > 0);
+  } while (r->n > 0);
   return ADMIN_OK;
 }
 
@@ -167,7 +144,7 @@ static void sleep_ms(long ms)
 
 /* Passes until no row is left under an older key; rows locked by other
  * transactions are waited for (LOCKED_TRIES passes at most). */
-static int reencrypt_all(struct adb *db, struct reencrypt *r)
+static int reencrypt_all(struct db *db, struct reencrypt *r)
 {
   int missing = 0, status = ADMIN_OK;
 
@@ -197,34 +174,34 @@ int cmd_cards_reencrypt(const char **opt)
 {
   struct reencrypt r = { .done = 0 };
   long long batch = REENCRYPT_BATCH;
-  struct adb db;
+  struct db *db;
   int status;
 
   if (opt[0] && (!parse_row_id(opt[0], &batch) || batch > REENCRYPT_BATCH_MAX))
     return admin_invalid("--batch must be a number from 1 to %d", REENCRYPT_BATCH_MAX);
   if ((status = admin_load_card_keys()) != ADMIN_OK)
     return status;
-  snprintf(r.current, sizeof r.current, "%d", cardkeys_current_id());
-  snprintf(r.aad, sizeof r.aad, "%d", CARD_AAD_CURRENT);
-  snprintf(r.batch, sizeof r.batch, "%lld", batch);
-  if (adb_open(&db) != 0)
+  r.current = cardkeys_current_id();
+  r.aad = CARD_AAD_CURRENT;
+  r.batch = (int)batch;
+  if (!(db = admin_db_open()))
     return ADMIN_FAILURE;
-  status = reencrypt_all(&db, &r);
-  adb_close(&db);
+  status = reencrypt_all(db, &r);
+  db_close(db);
   if (status == ADMIN_OK)
-    printf("re-encrypted %lld card%s under key %s\n", r.done, r.done == 1 ? "" : "s", r.current);
+    printf("re-encrypted %lld card%s under key %d\n", r.done, r.done == 1 ? "" : "s", r.current);
   else if (r.done > 0)
     fprintf(stderr, "paygw-admin: %lld cards were re-encrypted before the failure; run cards reencrypt again\n",
             r.done);
   return status;
 }
 
-static int log_rotation_txn(struct adb *db, void *ctx)
+static int log_rotation_txn(struct db *db, void *ctx)
 {
   char subject[32];
 
   snprintf(subject, sizeof subject, "data key %d", *(int *)ctx);
-  return adb_log_action(db, "keys rotate", subject) == 0 ? ADMIN_OK : admin_db_failure(db);
+  return admin_log_action(db, "keys rotate", subject);
 }
 
 int cmd_keys_rotate(const char **opt)

@@ -17,26 +17,23 @@ const struct opt_spec cmd_merchant_disable_opts[] = {
   { NULL }
 };
 
-int merchant_store(struct adb *db, const char *code, const char *name, const char *shop)
+int merchant_store(struct db *db, const char *code, const char *name, const char *shop)
 {
-  static const char sql[] =
-      "INSERT INTO gateway.merchants (code, name, shop_name) VALUES ($1, $2, $3) "
-      "ON CONFLICT (code) DO NOTHING RETURNING id";
-  const char *params[3] = { code, name, shop };
-  long n = adb_exec_count(db, "merchant_insert", sql, 3, params);
+  const struct merchant_new in = { .code = code, .name = name, .shop = shop };
+  enum db_status s = adb_merchant_add(db, &in);
 
-  if (n < 0)
+  if (s < 0)
     return admin_db_failure(db);
-  if (n == 0)
+  if (s == DB_NO_ROWS)
     return admin_invalid("merchant %s already exists", shown(code));
-  return adb_log_action(db, "merchant add", code) == 0 ? ADMIN_OK : admin_db_failure(db);
+  return admin_log_action(db, "merchant add", code);
 }
 
 struct merchant_add {
   const char *code, *name, *shop;
 };
 
-static int merchant_add_txn(struct adb *db, void *ctx)
+static int merchant_add_txn(struct db *db, void *ctx)
 {
   struct merchant_add *a = ctx;
 
@@ -62,14 +59,10 @@ int cmd_merchant_add(const char **opt)
 int cmd_merchant_list(const char **opt)
 {
   (void)opt;
-  return admin_list("merchant_list",
-                    "SELECT m.code, m.name, m.shop_name AS shop, m.status, "
-                    "(SELECT count(*) FROM gateway.terminals t WHERE t.merchant_id = m.id) AS terminals "
-                    "FROM gateway.merchants m ORDER BY m.code");
+  return admin_list(adb_merchant_list);
 }
 
 int cmd_merchant_disable(const char **opt)
 {
-  return admin_update_one("merchant", "disabled", "merchant_disable",
-                          "UPDATE gateway.merchants SET status = 'disabled' WHERE code = $1 RETURNING 1", opt[0]);
+  return admin_disable("merchant", ADB_MERCHANT, opt[0]);
 }

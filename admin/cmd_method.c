@@ -14,35 +14,28 @@ const struct opt_spec cmd_method_set_opts[] = {
 };
 const struct opt_spec cmd_method_list_opts[] = { { NULL } };
 
-int method_store(struct adb *db, const char *merchant_code, const char *issuer_code,
+int method_store(struct db *db, const char *merchant_code, const char *issuer_code,
                  const struct methods *m, const int *counts, int n_counts)
 {
-  static const char sql[] =
-      "INSERT INTO gateway.merchant_methods (merchant_id, issuer_id, lump_sum, installments, bonus, "
-      "partial_bonus, revolving, installment_counts) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::smallint[]) "
-      "ON CONFLICT (merchant_id, issuer_id) DO UPDATE SET lump_sum = EXCLUDED.lump_sum, "
-      "installments = EXCLUDED.installments, bonus = EXCLUDED.bonus, partial_bonus = EXCLUDED.partial_bonus, "
-      "revolving = EXCLUDED.revolving, installment_counts = EXCLUDED.installment_counts";
-  char merchant_id_text[24], issuer_id_text[24], counts_text[80], subject[120], text[32];
+  char counts_text[80], subject[120], text[32];
   long long merchant_id, issuer_id;
-  int status = admin_find(db, "merchant", merchant_code, false, &merchant_id);
+  int status = admin_find(db, ADB_MERCHANT, merchant_code, false, &merchant_id);
 
   if (status == ADMIN_OK)
-    status = admin_find(db, "issuer", issuer_code, false, &issuer_id);
+    status = admin_find(db, ADB_ISSUER, issuer_code, false, &issuer_id);
   if (status != ADMIN_OK)
     return status;
-  snprintf(merchant_id_text, sizeof merchant_id_text, "%lld", merchant_id);
-  snprintf(issuer_id_text, sizeof issuer_id_text, "%lld", issuer_id);
   installments_format(counts, n_counts, counts_text, sizeof counts_text);
-#define B(x) ((x) ? "true" : "false")
-  const char *params[8] = { merchant_id_text, issuer_id_text, B(m->lump_sum), B(m->installments),
-                            B(m->bonus), B(m->partial_bonus), B(m->revolving), counts_text };
-#undef B
-  if (adb_exec_count(db, "method_upsert", sql, 8, params) != 1)
+  const struct method_row row = {
+    .merchant_id = merchant_id, .issuer_id = issuer_id, .lump_sum = m->lump_sum, .installments = m->installments,
+    .bonus = m->bonus, .partial_bonus = m->partial_bonus, .revolving = m->revolving,
+    .installment_counts = counts_text,
+  };
+  if (adb_method_set(db, &row) != DB_ONE_ROW)
     return admin_db_failure(db);
   methods_format(m, text, sizeof text);
   snprintf(subject, sizeof subject, "%s x %s: %s %s", merchant_code, issuer_code, text, counts_text);
-  return adb_log_action(db, "method set", subject) == 0 ? ADMIN_OK : admin_db_failure(db);
+  return admin_log_action(db, "method set", subject);
 }
 
 struct method_set {
@@ -52,7 +45,7 @@ struct method_set {
   int n_counts;
 };
 
-static int method_set_txn(struct adb *db, void *ctx)
+static int method_set_txn(struct db *db, void *ctx)
 {
   struct method_set *a = ctx;
 
@@ -85,12 +78,5 @@ int cmd_method_set(const char **opt)
 int cmd_method_list(const char **opt)
 {
   (void)opt;
-  return admin_list("method_list",
-                    "SELECT m.code AS merchant, m.name AS merchant_name, i.code AS issuer, "
-                    "concat_ws(',', CASE WHEN mm.lump_sum THEN 'L' END, CASE WHEN mm.installments THEN 'I' END, "
-                    "CASE WHEN mm.bonus THEN 'B' END, CASE WHEN mm.partial_bonus THEN 'pB' END, "
-                    "CASE WHEN mm.revolving THEN 'R' END) AS methods, "
-                    "array_to_string(mm.installment_counts, ',') AS installments "
-                    "FROM gateway.merchant_methods mm JOIN gateway.merchants m ON m.id = mm.merchant_id "
-                    "JOIN gateway.issuers i ON i.id = mm.issuer_id ORDER BY m.code, i.code");
+  return admin_list(adb_method_list);
 }

@@ -15,55 +15,50 @@ const struct opt_spec cmd_range_add_opts[] = {
 const struct opt_spec cmd_range_list_opts[] = { { NULL } };
 
 /* Refuses a range sharing a card number with one already stored. */
-static int check_no_overlap(struct adb *db, const char *low, const char *high)
+static int check_no_overlap(struct db *db, const char *low, const char *high)
 {
-  static const char sql[] =
-      "SELECT r.low, r.high, i.code FROM gateway.issuer_ranges r JOIN gateway.issuers i ON i.id = r.issuer_id "
-      "ORDER BY r.id";
-  PGresult *res = adb_exec(db, "range_all", sql, 0, NULL);
+  struct adb_ranges all;
   int status = ADMIN_OK;
 
-  if (!res)
+  if (adb_ranges_all(db, &all) < 0)
     return admin_db_failure(db);
-  for (int r = 0; r < PQntuples(res) && status == ADMIN_OK; r++) {
-    const char *l = adb_get(res, r, "low"), *h = adb_get(res, r, "high");
-    if (ranges_overlap(low, high, l, h))
-      status = admin_invalid("range %s-%s overlaps range %s-%s of issuer %s", shown(low), shown(high), shown(l), shown(h),
-                             adb_get(res, r, "code"));
+  for (int r = 0; r < all.n && status == ADMIN_OK; r++) {
+    const struct adb_range *o = &all.rows[r];
+    if (ranges_overlap(low, high, o->low, o->high))
+      status = admin_invalid("range %s-%s overlaps range %s-%s of issuer %s", shown(low), shown(high), shown(o->low),
+                             shown(o->high), o->issuer_code);
   }
-  PQclear(res);
+  adb_ranges_free(&all);
   return status;
 }
 
-int range_store(struct adb *db, const char *issuer_code, const char *low, const char *high)
+int range_store(struct db *db, const char *issuer_code, const char *low, const char *high)
 {
-  static const char insert_sql[] =
-      "INSERT INTO gateway.issuer_ranges (issuer_id, low, high) VALUES ($1, $2, $3)";
-  char id_text[24], subject[80];
+  struct range_new in = { .low = low, .high = high };
+  char subject[80];
   long long issuer_id;
-  int status = admin_find(db, "issuer", issuer_code, false, &issuer_id);
+  int status = admin_find(db, ADB_ISSUER, issuer_code, false, &issuer_id);
 
   if (status != ADMIN_OK)
     return status;
   /* serialise range changes so two concurrent adds cannot both pass the check */
-  if (adb_exec_count(db, "range_lock", "LOCK TABLE gateway.issuer_ranges IN SHARE ROW EXCLUSIVE MODE", 0, NULL) < 0)
+  if (adb_ranges_lock(db) < 0)
     return admin_db_failure(db);
   status = check_no_overlap(db, low, high);
   if (status != ADMIN_OK)
     return status;
-  snprintf(id_text, sizeof id_text, "%lld", issuer_id);
-  const char *params[3] = { id_text, low, high };
-  if (adb_exec_count(db, "range_insert", insert_sql, 3, params) != 1)
+  in.issuer_id = issuer_id;
+  if (adb_range_add(db, &in) != DB_ONE_ROW)
     return admin_db_failure(db);
   snprintf(subject, sizeof subject, "%s %s-%s", issuer_code, low, high);
-  return adb_log_action(db, "range add", subject) == 0 ? ADMIN_OK : admin_db_failure(db);
+  return admin_log_action(db, "range add", subject);
 }
 
 struct range_add {
   const char *issuer, *low, *high;
 };
 
-static int range_add_txn(struct adb *db, void *ctx)
+static int range_add_txn(struct db *db, void *ctx)
 {
   struct range_add *a = ctx;
 
@@ -89,8 +84,5 @@ int cmd_range_add(const char **opt)
 int cmd_range_list(const char **opt)
 {
   (void)opt;
-  return admin_list("range_list",
-                    "SELECT r.id, i.code AS issuer, i.name, r.low, r.high, i.status "
-                    "FROM gateway.issuer_ranges r JOIN gateway.issuers i ON i.id = r.issuer_id "
-                    "ORDER BY rpad(r.low, 19, '0')");
+  return admin_list(adb_range_list);
 }

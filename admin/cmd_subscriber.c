@@ -16,25 +16,23 @@ const struct opt_spec cmd_subscriber_disable_opts[] = {
   { NULL }
 };
 
-int subscriber_store(struct adb *db, const char *code, const char *name)
+int subscriber_store(struct db *db, const char *code, const char *name)
 {
-  static const char sql[] =
-      "INSERT INTO gateway.subscribers (code, name) VALUES ($1, $2) ON CONFLICT (code) DO NOTHING RETURNING id";
-  const char *params[2] = { code, name };
-  long n = adb_exec_count(db, "subscriber_insert", sql, 2, params);
+  const struct subscriber_new in = { .code = code, .name = name };
+  enum db_status s = adb_subscriber_add(db, &in);
 
-  if (n < 0)
+  if (s < 0)
     return admin_db_failure(db);
-  if (n == 0)
+  if (s == DB_NO_ROWS)
     return admin_invalid("subscriber %s already exists", shown(code));
-  return adb_log_action(db, "subscriber add", code) == 0 ? ADMIN_OK : admin_db_failure(db);
+  return admin_log_action(db, "subscriber add", code);
 }
 
 struct subscriber_add {
   const char *code, *name;
 };
 
-static int subscriber_add_txn(struct adb *db, void *ctx)
+static int subscriber_add_txn(struct db *db, void *ctx)
 {
   struct subscriber_add *a = ctx;
 
@@ -58,16 +56,10 @@ int cmd_subscriber_add(const char **opt)
 int cmd_subscriber_list(const char **opt)
 {
   (void)opt;
-  return admin_list("subscriber_list",
-                    "SELECT s.code, s.name, s.status, "
-                    "(SELECT count(*) FROM gateway.devices d WHERE d.subscriber_id = s.id) AS devices, "
-                    "(SELECT count(*) FROM gateway.cards c WHERE c.subscriber_id = s.id) AS cards, "
-                    "(SELECT count(*) FROM gateway.users u WHERE u.subscriber_id = s.id) AS users "
-                    "FROM gateway.subscribers s ORDER BY s.code");
+  return admin_list(adb_subscriber_list);
 }
 
 int cmd_subscriber_disable(const char **opt)
 {
-  return admin_update_one("subscriber", "disabled", "subscriber_disable",
-                          "UPDATE gateway.subscribers SET status = 'disabled' WHERE code = $1 RETURNING 1", opt[0]);
+  return admin_disable("subscriber", ADB_SUBSCRIBER, opt[0]);
 }

@@ -33,22 +33,20 @@ const struct opt_spec cmd_terminal_disable_opts[] = {
   { NULL }
 };
 
-/* "\x<hex>" of the SHA-256 of a 43-character secret, for a bytea
- * parameter.  Returns 0 or -1. */
-static int secret_hash_param(const char *secret, char hash_param[2 + 64 + 1])
+/* The SHA-256 of a 43-character secret, as stored.  Returns 0 or -1. */
+static int secret_hash(const char *secret, unsigned char hash[ADB_SHA256_LEN])
 {
-  unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int dlen = 0;
 
-  if (strlen(secret) != SECRET_CHARS || EVP_Digest(secret, SECRET_CHARS, digest, &dlen, EVP_sha256(), NULL) != 1)
+  if (strlen(secret) != SECRET_CHARS || EVP_Digest(secret, SECRET_CHARS, hash, &dlen, EVP_sha256(), NULL) != 1
+      || dlen != ADB_SHA256_LEN)
     return -1;
-  admin_bytea_param(digest, dlen, hash_param);
   return 0;
 }
 
-/* A fresh secret (base64url of 32 random bytes) and its hash parameter.
- * Returns 0 or -1. */
-static int make_secret(char secret[SECRET_CHARS + 1], char hash_param[2 + 64 + 1])
+/* A fresh secret (base64url of 32 random bytes) and its hash.  Returns 0
+ * or -1. */
+static int make_secret(char secret[SECRET_CHARS + 1], unsigned char hash[ADB_SHA256_LEN])
 {
   unsigned char raw[SECRET_BYTES];
 
@@ -56,97 +54,80 @@ static int make_secret(char secret[SECRET_CHARS + 1], char hash_param[2 + 64 + 1
     return -1;
   b64url_encode(raw, sizeof raw, secret);
   OPENSSL_cleanse(raw, sizeof raw);
-  return secret_hash_param(secret, hash_param);
+  return secret_hash(secret, hash);
 }
 
 /* Why a terminal (code, iso_id) could not be inserted: the code is taken,
  * or another terminal holds that field 41.  Returns an exit status. */
-static int terminal_clash(struct adb *db, const char *code, const char *iso_id)
+static int terminal_clash(struct db *db, const char *code, const char *iso_id)
 {
-  static const char sql[] =
-      "SELECT code, code = $1 AS same_code FROM gateway.terminals WHERE code = $1 OR iso_terminal_id = $2 "
-      "ORDER BY code = $1 DESC LIMIT 1";
-  const char *params[2] = { code, iso_id };
-  PGresult *r = adb_exec(db, "terminal_clash", sql, 2, params);
-  int status;
+  struct terminal_clash holder;
+  enum db_status s = adb_terminal_clash(db, code, iso_id, &holder);
 
-  if (!r)
+  if (s < 0)
     return admin_db_failure(db);
-  if (PQntuples(r) == 0)
-    status = admin_failure("terminal %s was not stored, and no terminal holds its code or field 41 %s",
-                           shown(code), iso_id);
-  else if (strcmp(adb_get(r, 0, "same_code"), "t") == 0)
-    status = admin_invalid("terminal %s already exists", shown(code));
-  else
-    status = admin_invalid("field-41 terminal ID '%s' is already held by terminal %s; give this terminal its "
-                           "own with --iso-id", iso_id, shown(adb_get(r, 0, "code")));
-  PQclear(r);
-  return status;
+  if (s == DB_NO_ROWS)
+    return admin_failure("terminal %s was not stored, and no terminal holds its code or field 41 %s", shown(code),
+                         iso_id);
+  if (holder.same_code)
+    return admin_invalid("terminal %s already exists", shown(code));
+  return admin_invalid("field-41 terminal ID '%s' is already held by terminal %s; give this terminal its own with "
+                       "--iso-id", iso_id, shown(holder.code));
 }
 
-int terminal_store(struct adb *db, const char *merchant_code, const char *code, const char *iso_id,
+int terminal_store(struct db *db, const char *merchant_code, const char *code, const char *iso_id,
                    char *credential)
 {
-  /* no conflict target: a taken code and a taken field 41 both insert nothing */
-  static const char sql[] =
-      "INSERT INTO gateway.terminals (merchant_id, code, credential_hash, iso_terminal_id) VALUES ($1, $2, $3, $4) "
-      "ON CONFLICT DO NOTHING RETURNING id";
-  char secret[SECRET_CHARS + 1], hash_param[67], id_text[24], field41[9];
+  struct terminal_new in = { .code = code };
+  char secret[SECRET_CHARS + 1], field41[9];
   long long merchant_id;
-  int status = admin_find(db, "merchant", merchant_code, true, &merchant_id);
+  int status = admin_find(db, ADB_MERCHANT, merchant_code, true, &merchant_id);
 
   if (status != ADMIN_OK)
     return status;
   snprintf(field41, sizeof field41, "%.8s", iso_id ? iso_id : code);
-  if (make_secret(secret, hash_param) != 0)
+  if (make_secret(secret, in.credential_hash) != 0)
     return admin_failure("cannot generate a terminal secret (RAND_bytes failed)");
-  snprintf(id_text, sizeof id_text, "%lld", merchant_id);
-  const char *params[4] = { id_text, code, hash_param, field41 };
-  long n = adb_exec_count(db, "terminal_insert", sql, 4, params);
-  if (n != 1) {
+  in.merchant_id = merchant_id;
+  in.iso_terminal_id = field41;
+  enum db_status s = adb_terminal_add(db, &in, NULL);
+  if (s != DB_ONE_ROW) {
     OPENSSL_cleanse(secret, sizeof secret);
-    return n < 0 ? admin_db_failure(db) : terminal_clash(db, code, field41);
+    return s < 0 ? admin_db_failure(db) : terminal_clash(db, code, field41);
   }
   snprintf(credential, 80, "%s.%s", code, secret);
   OPENSSL_cleanse(secret, sizeof secret);
-  return adb_log_action(db, "terminal add", code) == 0 ? ADMIN_OK : admin_db_failure(db);
+  return admin_log_action(db, "terminal add", code);
 }
 
-int terminal_credential_current(struct adb *db, const char *merchant_code, const char *code, const char *credential)
+int terminal_credential_current(struct db *db, const char *merchant_code, const char *code, const char *credential)
 {
-  static const char sql[] =
-      "SELECT t.id FROM gateway.terminals t JOIN gateway.merchants m ON m.id = t.merchant_id "
-      "WHERE t.code = $1 AND m.code = $2 AND t.credential_hash = $3::bytea";
-  char hash_param[67];
+  struct terminal_credential in = { .merchant_code = merchant_code, .code = code };
   size_t n = strlen(code);
 
   /* "<code>.<secret>": another terminal's credential is not this one's */
   if (!credential || strncmp(credential, code, n) != 0 || credential[n] != '.'
-      || secret_hash_param(credential + n + 1, hash_param) != 0)
+      || secret_hash(credential + n + 1, in.credential_hash) != 0)
     return 0;
-  const char *params[3] = { code, merchant_code, hash_param };
-  long rows = adb_exec_count(db, "terminal_credential_current", sql, 3, params);
-  return rows < 0 ? -1 : rows > 0;
+  enum db_status s = adb_terminal_credential_current(db, &in);
+  return s < 0 ? -1 : s > 0;
 }
 
-int terminal_rotate(struct adb *db, const char *merchant_code, const char *code, char *credential)
+int terminal_rotate(struct db *db, const char *merchant_code, const char *code, char *credential)
 {
-  static const char sql[] =
-      "UPDATE gateway.terminals t SET credential_hash = $3 FROM gateway.merchants m "
-      "WHERE m.id = t.merchant_id AND t.code = $1 AND m.code = $2 RETURNING t.id";
-  char secret[SECRET_CHARS + 1], hash_param[67];
+  struct terminal_credential in = { .merchant_code = merchant_code, .code = code };
+  char secret[SECRET_CHARS + 1];
 
-  if (make_secret(secret, hash_param) != 0)
+  if (make_secret(secret, in.credential_hash) != 0)
     return admin_failure("cannot generate a terminal secret (RAND_bytes failed)");
-  const char *params[3] = { code, merchant_code, hash_param };
-  long n = adb_exec_count(db, "terminal_rotate", sql, 3, params);
-  if (n != 1) {
+  enum db_status s = adb_terminal_rotate(db, &in);
+  if (s != DB_ONE_ROW) {
     OPENSSL_cleanse(secret, sizeof secret);
-    return n < 0 ? admin_db_failure(db) : admin_invalid("no terminal %s of merchant %s", shown(code), shown(merchant_code));
+    return s < 0 ? admin_db_failure(db) : admin_invalid("no terminal %s of merchant %s", shown(code), shown(merchant_code));
   }
   snprintf(credential, 80, "%s.%s", code, secret);
   OPENSSL_cleanse(secret, sizeof secret);
-  return adb_log_action(db, "terminal rotate", code) == 0 ? ADMIN_OK : admin_db_failure(db);
+  return admin_log_action(db, "terminal rotate", code);
 }
 
 struct terminal_add {
@@ -154,7 +135,7 @@ struct terminal_add {
   char credential[80];
 };
 
-static int terminal_add_txn(struct adb *db, void *ctx)
+static int terminal_add_txn(struct db *db, void *ctx)
 {
   struct terminal_add *a = ctx;
 
@@ -187,15 +168,10 @@ int cmd_terminal_add(const char **opt)
 int cmd_terminal_list(const char **opt)
 {
   (void)opt;
-  return admin_list("terminal_list",
-                    "SELECT t.code, t.iso_terminal_id AS field_41, m.code AS merchant, m.shop_name AS shop, t.status, "
-                    "to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS created "
-                    "FROM gateway.terminals t JOIN gateway.merchants m ON m.id = t.merchant_id "
-                    "ORDER BY m.code, t.code");
+  return admin_list(adb_terminal_list);
 }
 
 int cmd_terminal_disable(const char **opt)
 {
-  return admin_update_one("terminal", "disabled", "terminal_disable",
-                          "UPDATE gateway.terminals SET status = 'disabled' WHERE code = $1 RETURNING 1", opt[0]);
+  return admin_disable("terminal", ADB_TERMINAL, opt[0]);
 }

@@ -57,50 +57,34 @@ void uim_settings_free(struct uim_settings *s)
 
 /* The device's active user IDs as the store's "users" array, or NULL after
  * a message; checks the key matches the device's enrolled public key. */
-static json_t *uim_users(struct adb *db, const char *device_code, const unsigned char pub[ED25519_KEY_LEN],
+static json_t *uim_users(struct db *db, const char *device_code, const unsigned char pub[ED25519_KEY_LEN],
                          int *status)
 {
-  static const char sql[] =
-      "SELECT u.user_id, c.label, u.password_hash, "
-      "c.pan_masked AS card_masked, "
-      "encode(d.public_key, 'hex') AS public_key "
-      "FROM gateway.devices d LEFT JOIN gateway.users u ON u.device_id = d.id AND u.status = 'active' "
-      "LEFT JOIN gateway.cards c ON c.id = u.card_id AND c.status = 'active' "
-      "WHERE d.code = $1 ORDER BY u.user_id";
-  char pub_hex[2 * ED25519_KEY_LEN + 1];
-  const char *params[1] = { device_code };
-  PGresult *res = adb_exec(db, "uim_users", sql, 1, params);
+  struct uim_users rows;
   json_t *users = NULL;
+  enum db_status s = adb_uim_users(db, device_code, &rows);
 
-  if (!res) {
+  if (s < 0)
     *status = admin_db_failure(db);
-    return NULL;
-  }
-  for (int i = 0; i < ED25519_KEY_LEN; i++)
-    snprintf(pub_hex + 2 * i, 3, "%02x", pub[i]);
-  if (PQntuples(res) == 0 || strcmp(adb_get(res, 0, "public_key"), pub_hex) != 0) {
+  else if (s == DB_NO_ROWS || !rows.key_ok || CRYPTO_memcmp(rows.public_key, pub, ED25519_KEY_LEN) != 0)
     *status = admin_invalid("the device key does not match the public key enrolled for device %s", shown(device_code));
-    goto out;
-  }
-  users = json_array();
-  for (int r = 0; r < PQntuples(res); r++)
-    if (*adb_get(res, r, "user_id") && *adb_get(res, r, "label"))
-      json_array_append_new(users, json_pack("{s:s, s:s, s:s, s:s}", "user_id", adb_get(res, r, "user_id"),
-                                             "label", adb_get(res, r, "label"), "password_hash",
-                                             adb_get(res, r, "password_hash"), "card_masked",
-                                             adb_get(res, r, "card_masked")));
-out:
-  PQclear(res);
+  else
+    users = json_array();
+  for (int r = 0; users && r < rows.n; r++)
+    json_array_append_new(users, json_pack("{s:s, s:s, s:s, s:s}", "user_id", rows.users[r].user_id, "label",
+                                           rows.users[r].label, "password_hash", rows.users[r].password_hash,
+                                           "card_masked", rows.users[r].card_masked));
+  adb_uim_users_free(&rows);
   return users;
 }
 
-json_t *uim_store_build(struct adb *db, const char *device_code, const char *key_pem,
+json_t *uim_store_build(struct db *db, const char *device_code, const char *key_pem,
                         const unsigned char pub[ED25519_KEY_LEN], const struct uim_settings *s, int *status)
 {
   long long device_id;
   json_t *users;
 
-  if ((*status = admin_find(db, "device", device_code, true, &device_id)) != ADMIN_OK
+  if ((*status = admin_find(db, ADB_DEVICE, device_code, true, &device_id)) != ADMIN_OK
       || !(users = uim_users(db, device_code, pub, status)))
     return NULL;
   /* the lock-out rules live in the store, not on the handset's command line */
@@ -114,7 +98,7 @@ json_t *uim_store_build(struct adb *db, const char *device_code, const char *key
   return store;
 }
 
-int uim_write_store(struct adb *db, const char *device_code, const char *key_pem,
+int uim_write_store(struct db *db, const char *device_code, const char *key_pem,
                     const unsigned char pub[ED25519_KEY_LEN], const struct uim_settings *s, const char *path)
 {
   int status;
@@ -137,7 +121,7 @@ int uim_write_store(struct adb *db, const char *device_code, const char *key_pem
   if (file_write_private(path, text, true) != 0)
     status = admin_failure("cannot write the UIM store %s: %s", shown(path), strerror(errno));
   else
-    status = adb_log_action(db, "uim write", device_code) == 0 ? ADMIN_OK : admin_db_failure(db);
+    status = admin_log_action(db, "uim write", device_code);
   OPENSSL_cleanse(text, len);
   free(text);
   return status;
@@ -150,7 +134,7 @@ struct uim_write {
   struct uim_settings settings;
 };
 
-static int uim_write_txn(struct adb *db, void *ctx)
+static int uim_write_txn(struct db *db, void *ctx)
 {
   struct uim_write *a = ctx;
 

@@ -29,61 +29,46 @@ const struct opt_spec cmd_user_unlock_opts[] = {
 };
 
 /* Checks that card card_id is the subscriber's, active and not yet bound. */
-static int check_card(struct adb *db, long long subscriber_id, long long card_id)
+static int check_card(struct db *db, long long subscriber_id, long long card_id)
 {
-  static const char sql[] =
-      "SELECT c.subscriber_id, c.status, u.user_id FROM gateway.cards c "
-      "LEFT JOIN gateway.users u ON u.card_id = c.id WHERE c.id = $1::bigint FOR UPDATE OF c";
-  char id_text[24];
-  int status = ADMIN_OK;
+  struct card_for_user card;
+  enum db_status s = adb_card_for_user(db, card_id, &card);
 
-  snprintf(id_text, sizeof id_text, "%lld", card_id);
-  const char *params[1] = { id_text };
-  PGresult *res = adb_exec(db, "user_card_check", sql, 1, params);
-  if (!res)
+  if (s < 0)
     return admin_db_failure(db);
-  if (PQntuples(res) == 0)
-    status = admin_invalid("unknown card %lld", card_id);
-  else if (atoll(adb_get(res, 0, "subscriber_id")) != subscriber_id)
-    status = admin_invalid("card %lld does not belong to that subscriber", card_id);
-  else if (strcmp(adb_get(res, 0, "status"), "active") != 0)
-    status = admin_invalid("card %lld is disabled", card_id);
-  else if (*adb_get(res, 0, "user_id"))
-    status = admin_invalid("card %lld already has user ID %s (one user ID per card)", card_id,
-                           shown(adb_get(res, 0, "user_id")));
-  PQclear(res);
-  return status;
+  if (s == DB_NO_ROWS)
+    return admin_invalid("unknown card %lld", card_id);
+  if (card.subscriber_id != subscriber_id)
+    return admin_invalid("card %lld does not belong to that subscriber", card_id);
+  if (strcmp(card.status, "active") != 0)
+    return admin_invalid("card %lld is disabled", card_id);
+  if (card.user_id[0])
+    return admin_invalid("card %lld already has user ID %s (one user ID per card)", card_id, shown(card.user_id));
+  return ADMIN_OK;
 }
 
 /* Checks that the device is the subscriber's and active. */
-static int check_device(struct adb *db, long long subscriber_id, const char *device_code, long long *device_id)
+static int check_device(struct db *db, long long subscriber_id, const char *device_code, long long *device_id)
 {
-  char text[24];
-  int status = admin_find(db, "device", device_code, true, device_id);
+  int64_t owner = 0;
+  int status = admin_find(db, ADB_DEVICE, device_code, true, device_id);
 
   if (status != ADMIN_OK)
     return status;
-  snprintf(text, sizeof text, "%lld", *device_id);
-  const char *params[1] = { text };
-  PGresult *res = adb_exec(db, "device_subscriber", "SELECT subscriber_id FROM gateway.devices WHERE id = $1::bigint",
-                           1, params);
-  if (!res)
+  enum db_status s = adb_device_subscriber(db, *device_id, &owner);
+  if (s < 0)
     return admin_db_failure(db);
-  if (PQntuples(res) != 1 || atoll(PQgetvalue(res, 0, 0)) != subscriber_id)
-    status = admin_invalid("device %s does not belong to that subscriber", shown(device_code));
-  PQclear(res);
-  return status;
+  if (s != DB_ONE_ROW || owner != subscriber_id)
+    return admin_invalid("device %s does not belong to that subscriber", shown(device_code));
+  return ADMIN_OK;
 }
 
-int user_store(struct adb *db, const char *user_id, const char *subscriber_code, long long card_id,
+int user_store(struct db *db, const char *user_id, const char *subscriber_code, long long card_id,
                const char *device_code, const char *password)
 {
-  static const char sql[] =
-      "INSERT INTO gateway.users (user_id, subscriber_id, card_id, device_id, password_hash) "
-      "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id) DO NOTHING RETURNING 1";
-  char hash[PWHASH_ENCODED_MAX], sub_text[24], card_text[24], dev_text[24];
+  char hash[PWHASH_ENCODED_MAX];
   long long subscriber_id, device_id;
-  int status = admin_find(db, "subscriber", subscriber_code, true, &subscriber_id);
+  int status = admin_find(db, ADB_SUBSCRIBER, subscriber_code, true, &subscriber_id);
 
   if (status == ADMIN_OK)
     status = check_card(db, subscriber_id, card_id);
@@ -93,16 +78,14 @@ int user_store(struct adb *db, const char *user_id, const char *subscriber_code,
     return status;
   if (pwhash_make(password, hash) != 0)
     return admin_failure("cannot hash the password (argon2id)");
-  snprintf(sub_text, sizeof sub_text, "%lld", subscriber_id);
-  snprintf(card_text, sizeof card_text, "%lld", card_id);
-  snprintf(dev_text, sizeof dev_text, "%lld", device_id);
-  const char *params[5] = { user_id, sub_text, card_text, dev_text, hash };
-  long n = adb_exec_count(db, "user_insert", sql, 5, params);
-  if (n < 0)
+  const struct user_new in = { .user_id = user_id, .password_hash = hash, .subscriber_id = subscriber_id,
+                               .card_id = card_id, .device_id = device_id };
+  enum db_status s = adb_user_add(db, &in);
+  if (s < 0)
     return admin_db_failure(db);
-  if (n == 0)
+  if (s == DB_NO_ROWS)
     return admin_invalid("user ID %s already exists", shown(user_id));
-  return adb_log_action(db, "user add", user_id) == 0 ? ADMIN_OK : admin_db_failure(db);
+  return admin_log_action(db, "user add", user_id);
 }
 
 struct user_add {
@@ -111,7 +94,7 @@ struct user_add {
   char password[PASSWORD_MAX_BYTES + 2];
 };
 
-static int user_add_txn(struct adb *db, void *ctx)
+static int user_add_txn(struct db *db, void *ctx)
 {
   struct user_add *a = ctx;
 
@@ -147,27 +130,31 @@ int cmd_user_add(const char **opt)
 int cmd_user_list(const char **opt)
 {
   (void)opt;
-  return admin_list("user_list",
-                    "SELECT u.user_id, s.code AS subscriber, u.card_id AS card, "
-                    "c.pan_masked AS masked, d.code AS device, "
-                    "u.status, u.failed_attempts AS failed, "
-                    "coalesce(to_char(u.locked_until AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '-') "
-                    "AS locked_until "
-                    "FROM gateway.users u JOIN gateway.subscribers s ON s.id = u.subscriber_id "
-                    "JOIN gateway.cards c ON c.id = u.card_id JOIN gateway.devices d ON d.id = u.device_id "
-                    "ORDER BY u.user_id");
+  return admin_list(adb_user_list);
 }
 
 int cmd_user_disable(const char **opt)
 {
-  return admin_update_one("user ID", "disabled", "user_disable",
-                          "UPDATE gateway.users SET status = 'disabled' WHERE user_id = $1 RETURNING 1", opt[0]);
+  return admin_disable("user ID", ADB_USER, opt[0]);
+}
+
+static int user_unlock_txn(struct db *db, void *ctx)
+{
+  const char *user_id = ctx;
+  enum db_status s = adb_user_unlock(db, user_id);
+
+  if (s < 0)
+    return admin_db_failure(db);
+  if (s == DB_NO_ROWS)
+    return admin_invalid("unknown user ID '%s'", shown(user_id));
+  return admin_log_action(db, "user ID unlocked", user_id);
 }
 
 int cmd_user_unlock(const char **opt)
 {
-  return admin_update_one("user ID", "unlocked", "user_unlock",
-                          "UPDATE gateway.users SET failed_attempts = 0, locked_until = NULL "
-                          "WHERE user_id = $1 RETURNING 1",
-                          opt[0]);
+  int status = admin_transaction(user_unlock_txn, (void *)opt[0]);
+
+  if (status == ADMIN_OK)
+    printf("user ID %s unlocked\n", opt[0]);
+  return status;
 }

@@ -53,13 +53,13 @@ int demo_write_terminals_env(struct demo *d, char creds[][DEMO_CREDENTIAL_MAX]);
 
 /* Writes dev's key file (dev->priv, mode 0600) and its UIM store from the
  * rows in db's transaction.  Returns an exit status. */
-int demo_write_handset(struct adb *db, struct demo *d, struct demo_device *dev);
+int demo_write_handset(struct db *db, struct demo *d, struct demo_device *dev);
 
 /* The demo data is loaded: re-issues what in d->dir is missing or does not
  * match the database and the stack (terminal credentials, device keys, UIM
  * stores), updating only the demo's own terminals and devices.  Returns an
  * exit status; d->report says what was re-issued. */
-int demo_refresh_files(struct adb *db, struct demo *d);
+int demo_refresh_files(struct db *db, struct demo *d);
 
 /* Adds a line to d->report. */
 void demo_report(struct demo *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

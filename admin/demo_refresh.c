@@ -46,7 +46,7 @@ static void env_credential(const char *env, const char *merchant, char out[DEMO_
 
 /* Each demo terminal's credential: kept when terminals.env holds the current
  * one, else re-issued; terminals.env is rewritten when any was. */
-static int refresh_terminals(struct adb *db, struct demo *d)
+static int refresh_terminals(struct db *db, struct demo *d)
 {
   char creds[DEMO_MAX][DEMO_CREDENTIAL_MAX], code[48], path[1024];
   int status = ADMIN_OK, reissued = 0;
@@ -79,7 +79,7 @@ static int refresh_terminals(struct adb *db, struct demo *d)
 
 /* dev's key from its file when that is the enrolled key; else a new key
  * pair, enrolled in place of the old.  *rekeyed says which. */
-static int refresh_device_key(struct adb *db, struct demo *d, struct demo_device *dev, bool *rekeyed)
+static int refresh_device_key(struct db *db, struct demo *d, struct demo_device *dev, bool *rekeyed)
 {
   unsigned char enrolled[ED25519_KEY_LEN];
   int found = device_public_key(db, dev->subscriber, dev->code, enrolled);
@@ -134,7 +134,7 @@ static bool store_differs(json_t *want, const char *path, char *what, size_t len
 
 /* dev's UIM store: rewritten (with its key file, when that is new) unless
  * the one in place is what `uim write` would write now. */
-static int refresh_store(struct adb *db, struct demo *d, struct demo_device *dev, bool rekeyed)
+static int refresh_store(struct db *db, struct demo *d, struct demo_device *dev, bool rekeyed)
 {
   char what[512];
   int status;
@@ -156,7 +156,7 @@ static int refresh_store(struct adb *db, struct demo *d, struct demo_device *dev
   return status;
 }
 
-static int refresh_handsets(struct adb *db, struct demo *d)
+static int refresh_handsets(struct db *db, struct demo *d)
 {
   int status = ADMIN_OK;
 
@@ -169,15 +169,15 @@ static int refresh_handsets(struct adb *db, struct demo *d)
   return status;
 }
 
-int demo_refresh_files(struct adb *db, struct demo *d)
+int demo_refresh_files(struct db *db, struct demo *d)
 {
   int status;
 
-  db->rows_only = true;   /* one JSON log line for the whole refresh, one row per change */
+  admin_log_rows_only(true);   /* one JSON log line for the whole refresh, one row per change */
   if ((status = refresh_terminals(db, d)) != ADMIN_OK || (status = refresh_handsets(db, d)) != ADMIN_OK)
     return status;
-  db->rows_only = false;
+  admin_log_rows_only(false);
   if (d->n_reissued == 0)
     return ADMIN_OK;
-  return adb_log_action(db, "demo refresh", shown(d->dir)) == 0 ? ADMIN_OK : admin_db_failure(db);
+  return admin_log_action(db, "demo refresh", shown(d->dir));
 }

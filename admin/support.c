@@ -1,6 +1,7 @@
 /* support.c — what every paygw-admin command leans on: messages and exit
- * statuses, one transaction per command, list printing, status updates,
- * private files and the card key file. */
+ * statuses, the connection and one lib/db transaction per command with its
+ * admin-log lines, lists, disabling, private files and the card key
+ * file. */
 #include "admin.h"
 
 #include "common/cardcrypt.h"
@@ -8,6 +9,7 @@
 #include "common/log.h"
 
 #include <errno.h>
+#include <pwd.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -30,7 +32,7 @@ static int report(int status, const char *fmt, va_list ap)
   /* messages never hold a secret (card numbers are never echoed) */
   log_event(status == ADMIN_INVALID ? LOG_INFO : LOG_ERROR,
             json_pack("{s:s, s:s, s:s}", "msg", status == ADMIN_INVALID ? "admin input refused" : "admin command failed",
-                      "actor", adb_actor(), "detail", text));
+                      "actor", admin_actor(), "detail", text));
   return status;
 }
 
@@ -54,96 +56,172 @@ int admin_failure(const char *fmt, ...)
   return status;
 }
 
-int admin_db_failure(struct adb *db)
+int admin_db_failure(struct db *db)
 {
-  if (adb_error_is_constraint(db))
-    return admin_invalid("the database refused the change: %s", db->error);
-  return admin_failure("database error: %s", db->error[0] ? db->error : "unknown");
+  const char *error = db_error(db);
+
+  if (strncmp(db_sqlstate(db), "23", 2) == 0)
+    return admin_invalid("the database refused the change: %s", error);
+  return admin_failure("database error: %s", error[0] ? error : "unknown");
 }
 
-int admin_transaction(int (*fn)(struct adb *db, void *ctx), void *ctx)
+const char *admin_actor(void)
 {
-  struct adb db;
-  int status;
+  static char actor[64];
+  const char *sudo = getenv("SUDO_USER");
+  struct passwd *pw;
 
-  if (adb_open(&db) != 0)
-    return ADMIN_FAILURE;
-  if (adb_begin(&db) != 0)
-    status = admin_db_failure(&db);
-  else if ((status = fn(&db, ctx)) == ADMIN_OK && adb_commit(&db) != 0)
-    status = admin_db_failure(&db);
-  adb_close(&db);       /* rolls back whatever did not commit */
-  return status;
+  if (actor[0])
+    return actor;
+  if (sudo && *sudo)
+    snprintf(actor, sizeof actor, "%s (sudo)", sudo);
+  else if ((pw = getpwuid(getuid())))
+    snprintf(actor, sizeof actor, "%s", pw->pw_name);
+  else
+    snprintf(actor, sizeof actor, "uid %u", (unsigned)getuid());
+  return actor;
 }
 
-static void print_row(const PGresult *res, int row, const int *widths)
+struct db *admin_db_open(void)
 {
-  int cols = PQnfields(res);
+  const char *uri = config_str("PAYGW_ADMIN_DB_URI", config_str("PAYGW_DB_URI", NULL));
 
-  for (int c = 0; c < cols; c++) {
-    const char *v = row < 0 ? PQfname(res, c) : PQgetvalue(res, row, c);
-    if (c == cols - 1)
-      printf("%s\n", v);
-    else
-      printf("%-*s  ", widths[c], v);
+  if (!uri) {
+    fprintf(stderr, "paygw-admin: no database: set PAYGW_ADMIN_DB_URI or PAYGW_DB_URI (. var/stack.env)\n");
+    return NULL;
   }
+  struct db *db = db_open(uri, "paygw-admin");
+  if (!db) {
+    admin_failure("out of memory");
+    return NULL;
+  }
+  if (db_socket(db) < 0) {
+    /* libpq's message names host and port, never the password */
+    fprintf(stderr, "paygw-admin: cannot connect to the database: %s\n", db_error(db));
+    db_close(db);
+    return NULL;
+  }
+  return db;
 }
 
-int admin_list(const char *name, const char *sql)
-{
-  struct adb db;
-  int widths[32] = { 0 };
+/* The JSON lines of the admin actions of the transaction in hand: written
+ * once it has committed, dropped when it rolls back or runs again. */
+static json_t *pending_log;
+static bool log_rows_only;
 
-  if (adb_open(&db) != 0)
-    return ADMIN_FAILURE;
-  PGresult *res = adb_exec(&db, name, sql, 0, NULL);
-  if (!res) {
-    int status = admin_db_failure(&db);
-    adb_close(&db);
-    return status;
-  }
-  int cols = PQnfields(res) < 32 ? PQnfields(res) : 32;
-  for (int c = 0; c < cols; c++) {
-    widths[c] = (int)strlen(PQfname(res, c));
-    for (int r = 0; r < PQntuples(res); r++)
-      if (PQgetlength(res, r, c) > widths[c])
-        widths[c] = PQgetlength(res, r, c);
-  }
-  print_row(res, -1, widths);
-  for (int r = 0; r < PQntuples(res); r++)
-    print_row(res, r, widths);
-  PQclear(res);
-  adb_close(&db);
+void admin_log_rows_only(bool on)
+{
+  log_rows_only = on;
+}
+
+int admin_log_action(struct db *db, const char *action, const char *subject)
+{
+  const struct admin_log_entry entry = { .actor = admin_actor(), .action = action, .subject = subject };
+
+  if (adb_admin_log_add(db, &entry) != DB_ONE_ROW)
+    return admin_db_failure(db);
+  if (!log_rows_only && pending_log)
+    json_array_append_new(pending_log, json_pack("{s:s, s:s, s:s, s:s}", "msg", "admin action", "actor",
+                                                 entry.actor, "action", action, "subject", subject));
   return ADMIN_OK;
 }
 
-struct update_one {
-  const char *what, *name, *sql, *key;
-  char action[64];
+struct admin_txn {
+  int (*fn)(struct db *db, void *ctx);
+  void *ctx;
+  int status;
 };
 
-static int update_one_txn(struct adb *db, void *ctx)
+/* The body db_run_transaction runs: fn's exit status kept, and anything
+ * but ADMIN_OK a rollback (DB_ABORT: fn has said what was wrong, so the
+ * runner does not run it again). */
+static enum db_status admin_txn_body(struct db *db, void *ctx)
 {
-  struct update_one *u = ctx;
-  const char *params[1] = { u->key };
-  long n = adb_exec_count(db, u->name, u->sql, 1, params);
+  struct admin_txn *t = ctx;
 
-  if (n < 0)
-    return admin_db_failure(db);
-  if (n == 0)
-    return admin_invalid("unknown %s '%s'", u->what, shown(u->key));
-  return adb_log_action(db, u->action, u->key) == 0 ? ADMIN_OK : admin_db_failure(db);
+  json_array_clear(pending_log);
+  log_rows_only = false;
+  t->status = t->fn(db, t->ctx);
+  return t->status == ADMIN_OK ? DB_NO_ROWS : DB_ABORT;
 }
 
-int admin_update_one(const char *what, const char *done, const char *name, const char *sql,
-                     const char *key)
+int admin_transaction(int (*fn)(struct db *db, void *ctx), void *ctx)
 {
-  struct update_one u = { what, name, sql, key, "" };
+  struct db *db = admin_db_open();
 
-  snprintf(u.action, sizeof u.action, "%s %s", what, done);
-  int status = admin_transaction(update_one_txn, &u);
+  if (!db)
+    return ADMIN_FAILURE;
+  int status = admin_transaction_on(db, fn, ctx);
+  db_close(db);
+  return status;
+}
+
+int admin_transaction_on(struct db *db, int (*fn)(struct db *db, void *ctx), void *ctx)
+{
+  struct admin_txn t = { fn, ctx, ADMIN_FAILURE };
+  size_t i;
+  json_t *line;
+
+  pending_log = json_array();
+  enum db_status s = db_run_transaction(db, "paygw-admin", admin_txn_body, &t);
+  if (s == DB_IN_DOUBT)
+    t.status = admin_failure("the connection to the database was lost at COMMIT and whether the change was made "
+                             "is unknown: look (the list commands) before running it again");
+  else if (s == DB_ABORT)
+    ;                                    /* fn said why */
+  else if (s < 0)
+    t.status = admin_db_failure(db);
+  else
+    json_array_foreach(pending_log, i, line)
+      log_event(LOG_INFO, json_incref(line));
+  json_decref(pending_log);
+  pending_log = NULL;
+  return t.status;
+}
+
+int admin_list(enum db_status (*list)(struct db *db, struct adb_table *out))
+{
+  struct adb_table t;
+  struct db *db = admin_db_open();
+  int status = ADMIN_OK;
+
+  if (!db)
+    return ADMIN_FAILURE;
+  if (list(db, &t) < 0)
+    status = admin_db_failure(db);
+  else
+    admin_table_print(stdout, &t);
+  adb_table_free(&t);
+  db_close(db);
+  return status;
+}
+
+struct disable {
+  const char *what, *key;
+  enum adb_entity kind;
+};
+
+static int disable_txn(struct db *db, void *ctx)
+{
+  struct disable *u = ctx;
+  char action[64];
+  enum db_status s = adb_set_disabled(db, u->kind, u->key);
+
+  if (s < 0)
+    return admin_db_failure(db);
+  if (s == DB_NO_ROWS)
+    return admin_invalid("unknown %s '%s'", u->what, shown(u->key));
+  snprintf(action, sizeof action, "%s disabled", u->what);
+  return admin_log_action(db, action, u->key);
+}
+
+int admin_disable(const char *what, enum adb_entity kind, const char *key)
+{
+  struct disable u = { what, key, kind };
+  int status = admin_transaction(disable_txn, &u);
+
   if (status == ADMIN_OK)
-    printf("%s %s %s\n", what, key, done);
+    printf("%s %s disabled\n", what, key);
   return status;
 }
 
@@ -207,37 +285,19 @@ int admin_load_card_keys(void)
   return ADMIN_OK;
 }
 
-static const struct {
-  const char *what, *name, *sql;
-} finders[] = {
-  { "issuer", "issuer_by_code", "SELECT id, status FROM gateway.issuers WHERE code = $1" },
-  { "merchant", "merchant_by_code", "SELECT id, status FROM gateway.merchants WHERE code = $1" },
-  { "subscriber", "subscriber_by_code", "SELECT id, status FROM gateway.subscribers WHERE code = $1" },
-  { "device", "device_by_code", "SELECT id, status FROM gateway.devices WHERE code = $1" },
-};
-
-int admin_find(struct adb *db, const char *what, const char *code, bool need_active, long long *id)
+int admin_find(struct db *db, enum adb_entity kind, const char *code, bool need_active, long long *id)
 {
-  char status[16];
+  const char *what = kind == ADB_ISSUER ? "issuer" : kind == ADB_MERCHANT ? "merchant"
+                     : kind == ADB_SUBSCRIBER ? "subscriber" : "device";
+  struct adb_found found;
+  enum db_status s = adb_find_by_code(db, kind, code, &found);
 
-  for (size_t i = 0; i < sizeof finders / sizeof finders[0]; i++) {
-    if (strcmp(finders[i].what, what) != 0)
-      continue;
-    int found = adb_lookup(db, finders[i].name, finders[i].sql, code, id, status);
-    if (found < 0)
-      return admin_db_failure(db);
-    if (found == 0)
-      return admin_invalid("unknown %s '%s'", what, shown(code));
-    if (need_active && strcmp(status, "active") != 0)
-      return admin_invalid("%s %s is disabled", what, shown(code));
-    return ADMIN_OK;
-  }
-  return admin_failure("internal error: no finder for %s", what);
-}
-
-void admin_bytea_param(const unsigned char *blob, size_t len, char *out)
-{
-  strcpy(out, "\\x");
-  for (size_t i = 0; i < len; i++)
-    snprintf(out + 2 + 2 * i, 3, "%02x", blob[i]);
+  if (s < 0)
+    return admin_db_failure(db);
+  if (s == DB_NO_ROWS)
+    return admin_invalid("unknown %s '%s'", what, shown(code));
+  if (need_active && strcmp(found.status, "active") != 0)
+    return admin_invalid("%s %s is disabled", what, shown(code));
+  *id = found.id;
+  return ADMIN_OK;
 }

@@ -56,6 +56,7 @@ bool db_connect_now(struct db *db)
   memset(db->prepared, 0, sizeof db->prepared);
   if (PQstatus(db->conn) != CONNECTION_OK) {
     log_msg(LOG_WARN, "database connection failed: %s", PQerrorMessage(db->conn));
+    remember_error(db, NULL);       /* db_error: why (a command-line program says so) */
     return false;
   }
   for (int i = 0; i < db->n_channels; i++)

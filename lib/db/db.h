@@ -133,7 +133,8 @@ typedef enum db_status (*db_txn_fn)(struct db *db, void *ctx);
 enum db_status db_run_transaction(struct db *db, const char *label, db_txn_fn fn, void *ctx);
 
 /* SQLSTATE and primary message of the last failed call ("" if none), for
- * callers that tell a constraint violation (class 23) from other errors. */
+ * callers that tell a constraint violation (class 23) from other errors.
+ * After a failed connect, db_error is libpq's first line of why. */
 const char *db_sqlstate(const struct db *db);
 const char *db_error(const struct db *db);
 
