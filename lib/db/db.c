@@ -252,6 +252,13 @@ static enum db_status call_once(struct db *db, struct db_statement *st, const st
   *sent = false;
   if (!p)
     p = &none;
+  if (p->overflow || p->n != st->n_params) {
+    /* caught here, with the statement's name, rather than as PostgreSQL's
+     * "bind message supplies N parameters" after a round trip */
+    LOG_BUG("statement %s takes %d parameters, the call gave %d%s", st->name, st->n_params, p->n,
+            p->overflow ? " and more" : "");
+    return DB_HARD_ERROR;
+  }
   if (!db_ensure_connected(db) || !prepare(db, st))
     return DB_HARD_ERROR;
   *sent = true;

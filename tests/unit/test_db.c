@@ -50,6 +50,35 @@ static void params_overflow_is_flagged(void **state)
   assert_true(p.overflow);
 }
 
+/* A call whose parameters do not match its statement is refused before
+ * anything is sent (no connection needed), and logged as a bug. */
+static enum db_status miscount_status;
+static void call_with_one_parameter_too_many(PGresult *unused)
+{
+  static struct db_statement st = DB_STATEMENT("test_one_param", DB_READ, 1, "SELECT $1::int AS n");
+  struct db *db = db_open("postgresql:///nowhere?host=/nonexistent", "test_db");
+  struct db_params p;
+  PGresult *res = NULL;
+
+  (void)unused;
+  db_params_init(&p);
+  db_param_int64(&p, 1);
+  db_param_int64(&p, 2);
+  miscount_status = db_call(db, &st, &p, &res);
+  assert_null(res);
+  db_close(db);
+}
+
+static char *captured_log(void (*fn)(PGresult *), PGresult *res);
+static void a_call_with_the_wrong_parameter_count_is_a_bug(void **state)
+{
+  (void)state;
+  char *log = captured_log(call_with_one_parameter_too_many, NULL);
+  assert_int_equal(miscount_status, DB_HARD_ERROR);
+  assert_non_null(strstr(log, "\"kind\":\"bug\""));
+  assert_non_null(strstr(log, "statement test_one_param takes 1 parameters, the call gave 2"));
+}
+
 /* A two-column, one-row result: id = 42, name = NULL. */
 static PGresult *small_result(void)
 {
@@ -169,6 +198,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(params_text_numbers_null_and_binary),
     cmocka_unit_test(params_overflow_is_flagged),
+    cmocka_unit_test(a_call_with_the_wrong_parameter_count_is_a_bug),
     cmocka_unit_test(known_columns_read_without_a_log_line),
     cmocka_unit_test(a_missing_column_is_a_bug_with_file_and_line),
     cmocka_unit_test(a_missing_row_is_a_bug_too),
