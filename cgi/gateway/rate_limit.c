@@ -47,9 +47,9 @@ bool rate_limit_terminal(struct request *rq, int *status)
     return false;
   snprintf(retry, sizeof retry, "Retry-After: %ld", wait);
   reply_add_header(rq, retry);
-  *status = reply_problem(rq, PROBLEM_RATE_LIMITED,
-                          "terminal %s asked for more than %ld new transactions per second (bursts of %ld); "
-                          "try again in %ld s", rq->terminal.terminal_code, settings.terminal_rate,
-                          settings.terminal_burst, wait);
+  *status = CLIENT_FAULT(rq, PROBLEM_RATE_LIMITED,
+                         "terminal %s asked for more than %ld new transactions per second (bursts of %ld); "
+                         "try again in %ld s", rq->terminal.terminal_code, settings.terminal_rate,
+                         settings.terminal_burst, wait);
   return true;
 }
