@@ -10,7 +10,7 @@
 
 #define ARGS_MAX 10
 
-/* One "--name VALUE" option; a table ends with { NULL }. */
+/* One "--name VALUE" option; a table ends with { 0 }. */
 struct opt_spec {
   const char *name;
   const char *metavar;

@@ -19,17 +19,17 @@ const struct opt_spec cmd_card_add_opts[] = {
   { "subscriber", "CODE", true, "subscriber code the card belongs to" },
   { "expiry", "YYMM", true, "expiry as printed on the card, e.g. 3012" },
   { "label", "LABEL", true, "name the handset shows for the card, 1-40 characters" },
-  { NULL }
+  { 0 }
 };
-const struct opt_spec cmd_card_list_opts[] = { { NULL } };
+const struct opt_spec cmd_card_list_opts[] = { { 0 } };
 const struct opt_spec cmd_card_update_opts[] = {
   { "id", "N", true, "card id (from card add or card list)" },
   { "expiry", "YYMM", true, "the renewed card's expiry, e.g. 3412" },
-  { NULL }
+  { 0 }
 };
 const struct opt_spec cmd_card_disable_opts[] = {
   { "id", "N", true, "card id (from card add or card list)" },
-  { NULL }
+  { 0 }
 };
 
 /* Refuses a card number already enrolled, found by its lookup hash. */

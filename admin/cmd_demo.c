@@ -26,7 +26,7 @@
 
 const struct opt_spec cmd_demo_opts[] = {
   { "out-dir", "DIR", true, "where to write terminals.env, devices/*.pem and uim/*.json" },
-  { NULL }
+  { 0 }
 };
 
 /* True when text appears among the first n entries of a string list. */

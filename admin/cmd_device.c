@@ -14,12 +14,12 @@ const struct opt_spec cmd_device_add_opts[] = {
   { "subscriber", "CODE", true, "subscriber code the handset belongs to" },
   { "code", "DEVICE-ID", true, "device ID, 1-32 of A-Z a-z 0-9 _ -, e.g. 1234567" },
   { "key-out", "FILE", true, "where to write the private key (PKCS#8 PEM, mode 0600; must not exist)" },
-  { NULL }
+  { 0 }
 };
-const struct opt_spec cmd_device_list_opts[] = { { NULL } };
+const struct opt_spec cmd_device_list_opts[] = { { 0 } };
 const struct opt_spec cmd_device_disable_opts[] = {
   { "code", "DEVICE-ID", true, "device ID" },
-  { NULL }
+  { 0 }
 };
 
 int device_store(struct db *db, const char *subscriber_code, const char *code,

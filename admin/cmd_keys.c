@@ -25,10 +25,10 @@
 #define LOCKED_WAIT_MS 200
 #define LOCKED_TRIES 150            /* 30 s for rows other transactions hold */
 
-const struct opt_spec cmd_keys_rotate_opts[] = { { NULL } };
+const struct opt_spec cmd_keys_rotate_opts[] = { { 0 } };
 const struct opt_spec cmd_cards_reencrypt_opts[] = {
   { "batch", "N", false, "rows per transaction, 1-10000 (default 500)" },
-  { NULL }
+  { 0 }
 };
 
 /* Decrypts one row's ciphertext with its key and AAD format, and stores it

@@ -10,9 +10,9 @@ const struct opt_spec cmd_method_set_opts[] = {
   { "issuer", "CODE", true, "issuer code" },
   { "methods", "LIST", true, "comma-separated methods among L I B pB R, e.g. L,I,R" },
   { "installments", "LIST", false, "installment counts for I, e.g. 3,6,12" },
-  { NULL }
+  { 0 }
 };
-const struct opt_spec cmd_method_list_opts[] = { { NULL } };
+const struct opt_spec cmd_method_list_opts[] = { { 0 } };
 
 int method_store(struct db *db, const char *merchant_code, const char *issuer_code,
                  const struct methods *m, const int *counts, int n_counts)

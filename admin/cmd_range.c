@@ -10,9 +10,9 @@ const struct opt_spec cmd_range_add_opts[] = {
   { "issuer", "CODE", true, "issuer code the range belongs to" },
   { "low", "DIGITS", true, "lowest card-number prefix, 1-19 digits" },
   { "high", "DIGITS", true, "highest card-number prefix, 1-19 digits" },
-  { NULL }
+  { 0 }
 };
-const struct opt_spec cmd_range_list_opts[] = { { NULL } };
+const struct opt_spec cmd_range_list_opts[] = { { 0 } };
 
 /* Refuses a range sharing a card number with one already stored. */
 static int check_no_overlap(struct db *db, const char *low, const char *high)

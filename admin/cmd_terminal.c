@@ -25,12 +25,12 @@ const struct opt_spec cmd_terminal_add_opts[] = {
   { "code", "CODE", true, "terminal code, 1-32 of A-Z a-z 0-9 _ -, e.g. pos-a-1" },
   { "iso-id", "ID", false, "ISO 8583 terminal ID sent as field 41, 1-8 of A-Z a-z 0-9 _ -, held by no other "
                            "terminal (default: the first 8 characters of the code)" },
-  { NULL }
+  { 0 }
 };
-const struct opt_spec cmd_terminal_list_opts[] = { { NULL } };
+const struct opt_spec cmd_terminal_list_opts[] = { { 0 } };
 const struct opt_spec cmd_terminal_disable_opts[] = {
   { "code", "CODE", true, "terminal code" },
-  { NULL }
+  { 0 }
 };
 
 /* The SHA-256 of a 43-character secret, as stored.  Returns 0 or -1. */

@@ -25,7 +25,7 @@ const struct opt_spec cmd_uim_write_opts[] = {
   { "gateway-url", "URL", false, "gateway base URL (default $PAYGW_URL)" },
   { "ca", "FILE", false, "CA certificate the handset trusts (default $PAYGW_CA)" },
   { "message-pubkey", "FILE", false, "gateway message public key (default $PAYGW_MESSAGE_PUBKEY_FILE)" },
-  { NULL }
+  { 0 }
 };
 
 int uim_settings_load(struct uim_settings *s, const char *url, const char *ca_file, const char *pubkey_file)

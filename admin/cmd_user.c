@@ -16,16 +16,16 @@ const struct opt_spec cmd_user_add_opts[] = {
   { "subscriber", "CODE", true, "subscriber code" },
   { "card", "CARD-ID", true, "card id (from card add); one user ID per card" },
   { "device", "DEVICE-ID", true, "device ID of the subscriber's handset" },
-  { NULL }
+  { 0 }
 };
-const struct opt_spec cmd_user_list_opts[] = { { NULL } };
+const struct opt_spec cmd_user_list_opts[] = { { 0 } };
 const struct opt_spec cmd_user_disable_opts[] = {
   { "user-id", "ID", true, "user ID" },
-  { NULL }
+  { 0 }
 };
 const struct opt_spec cmd_user_unlock_opts[] = {
   { "user-id", "ID", true, "user ID" },
-  { NULL }
+  { 0 }
 };
 
 /* Checks that card card_id is the subscriber's, active and not yet bound. */

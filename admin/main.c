@@ -51,7 +51,7 @@ static const struct command commands[] = {
   { "demo", NULL, cmd_demo_opts, cmd_demo,
     "Loads the demo data of figures 7, 9 and 10 and writes terminal credentials, device keys and UIM stores; "
     "once loaded, re-issues whichever of those files is missing or no longer matches." },
-  { NULL }
+  { 0 }
 };
 
 static bool is_help(const char *arg)

@@ -14,7 +14,7 @@ int auth_check(struct request *rq, enum route_auth auth)
   case AUTH_SESSION:
     return auth_session(rq);
   default:
-    reply_problem(rq, PROBLEM_INTERNAL, "route has an unknown authentication kind");
+    BUG(rq, "route has an unknown authentication kind");
     return -1;
   }
 }

@@ -19,10 +19,13 @@
 #include <string.h>
 #include <time.h>
 
-static int refuse(struct request *rq, const char *detail)
+/* 401 with the challenge RFC 9110 wants; logged with the caller's line. */
+#define REFUSE(rq, detail) refuse_at((rq), __FILE__, __LINE__, (detail))
+
+static int refuse_at(struct request *rq, const char *file, int line, const char *detail)
 {
   reply_add_header(rq, "WWW-Authenticate: Signature realm=\"paygw\"");
-  reply_problem(rq, PROBLEM_UNAUTHENTICATED, "%s", detail);
+  reply_fault(rq, file, line, false, PROBLEM_UNAUTHENTICATED, NULL, "%s", detail);
   return -1;
 }
 
@@ -63,11 +66,11 @@ int auth_device(struct request *rq)
   PGresult *res;
 
   if (!device || !stamp || !sig_text)
-    return refuse(rq, "X-Paygw-Device, X-Paygw-Timestamp and X-Paygw-Signature are required");
+    return REFUSE(rq, "X-Paygw-Device, X-Paygw-Timestamp and X-Paygw-Signature are required");
   if (device_headers_parse(device, stamp, sig_text, &ts, sig) != 0)
-    return refuse(rq, "the device signature headers are malformed");
+    return REFUSE(rq, "the device signature headers are malformed");
   if (llabs(now_ms() - ts) > settings.clock_skew_s * 1000)
-    return refuse(rq, "X-Paygw-Timestamp is too far from the gateway's clock");
+    return REFUSE(rq, "X-Paygw-Timestamp is too far from the gateway's clock");
   snprintf(window, sizeof window, "%.1f", (double)settings.poll_interval_s / 2.0);
   struct db_params params;
   db_params_init(&params);
@@ -82,11 +85,11 @@ int auth_device(struct request *rq)
   snprintf(signed_text, sizeof signed_text, "mailbox:%s:%s", device, stamp);
   if (!known || !ed25519_verify(key, signed_text, strlen(signed_text), sig)) {
     PQclear(res);
-    return refuse(rq, "the device or its signature is not recognised");
+    return REFUSE(rq, "the device or its signature is not recognised");
   }
   if (ts <= strtoll(db_text(res, 0, "last_poll_ms"), NULL, 10)) {
     PQclear(res);
-    return refuse(rq, "this signed poll was already used (X-Paygw-Timestamp not newer than the last)");
+    return REFUSE(rq, "this signed poll was already used (X-Paygw-Timestamp not newer than the last)");
   }
   rq->device.device_id = strtoll(db_text(res, 0, "id"), NULL, 10);
   snprintf(rq->device.device_code, sizeof rq->device.device_code, "%s", device);
@@ -104,7 +107,7 @@ int auth_session(struct request *rq)
 
   if (!header || strncmp(header, "Bearer ", 7) != 0 || strlen(header + 7) != 43 || !token_is_code(header + 7, 43)) {
     reply_add_header(rq, "WWW-Authenticate: Bearer realm=\"paygw\"");
-    reply_problem(rq, PROBLEM_UNAUTHENTICATED, "the session from device-auth is required (Authorization: Bearer ...)");
+    CLIENT_FAULT(rq, PROBLEM_UNAUTHENTICATED, "the session from device-auth is required (Authorization: Bearer ...)");
     return -1;
   }
   token_sha256_hex(header + 7, rq->session_hash);

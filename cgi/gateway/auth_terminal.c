@@ -25,10 +25,13 @@ int terminal_credential_parse(const char *credential, char *code, size_t code_le
   return 0;
 }
 
-static int refuse(struct request *rq, const char *detail)
+/* 401 with the challenge RFC 9110 wants; logged with the caller's line. */
+#define REFUSE(rq, detail) refuse_at((rq), __FILE__, __LINE__, (detail))
+
+static int refuse_at(struct request *rq, const char *file, int line, const char *detail)
 {
   reply_add_header(rq, "WWW-Authenticate: Bearer realm=\"paygw\"");
-  reply_problem(rq, PROBLEM_UNAUTHENTICATED, "%s", detail);
+  reply_fault(rq, file, line, false, PROBLEM_UNAUTHENTICATED, NULL, "%s", detail);
   return -1;
 }
 
@@ -39,9 +42,9 @@ int auth_terminal(struct request *rq)
   struct terminal_row row;
 
   if (!header || strncmp(header, "Bearer ", 7) != 0)
-    return refuse(rq, "a terminal credential is required (Authorization: Bearer ...)");
+    return REFUSE(rq, "a terminal credential is required (Authorization: Bearer ...)");
   if (terminal_credential_parse(header + 7, code, sizeof code, hash_hex) != 0)
-    return refuse(rq, "the terminal credential is malformed");
+    return REFUSE(rq, "the terminal credential is malformed");
   enum db_status st = cache_terminal_by_code(rq->db, code, &row);
   if (st < 0) {
     reply_problem(rq, PROBLEM_DB_UNAVAILABLE, "the database is not reachable");
@@ -49,7 +52,7 @@ int auth_terminal(struct request *rq)
   }
   /* compare in constant time; an unknown terminal compares against zeros */
   if (st == DB_NO_ROWS || CRYPTO_memcmp(row.credential_hash_hex, hash_hex, 64) != 0)
-    return refuse(rq, "the terminal credential is wrong or the terminal is disabled");
+    return REFUSE(rq, "the terminal credential is wrong or the terminal is disabled");
   rq->terminal.terminal_id = row.terminal_id;
   rq->terminal.merchant_id = row.merchant_id;
   snprintf(rq->terminal.terminal_code, sizeof rq->terminal.terminal_code, "%s", code);

@@ -3,7 +3,7 @@
 #define PAYGW_ENDPOINTS_H
 
 #include "gateway/request.h"
-#include "gateway/validate.h"
+#include "gateway/bodies.h"
 
 int ep_health_get(struct request *rq);
 int ep_ping_get(struct request *rq);
@@ -15,10 +15,5 @@ int ep_device_auth_post(struct request *rq);
 int ep_confirmation_post(struct request *rq);
 int ep_payment_methods_get(struct request *rq);
 int ep_payment_method_post(struct request *rq);
-
-/* The bodies the POST endpoints accept (validate.h), declared here so the
- * fuzz harness (tests/fuzz/fuzz_gateway_body.c) checks every one. */
-extern const struct field transaction_spec[], device_auth_spec[], confirmation_spec[], method_spec[],
-    cancel_spec[];
 
 #endif

@@ -16,8 +16,8 @@
 #include <string.h>
 
 const struct field confirmation_spec[] = {
-  { "agree", FIELD_BOOL, true, 0, 0, 0, 0, NULL },
-  { NULL }
+  { .name = "agree", .type = FIELD_BOOL, .required = true, .offset = offsetof(struct confirmation_body, agree) },
+  { 0 }
 };
 
 #define NOT_ACCEPTED "this shop does not take cards of this issuer"
@@ -121,18 +121,19 @@ static enum db_status confirm_in_db(struct db *db, void *ctx)
 int ep_confirmation_post(struct request *rq)
 {
   json_t *body = NULL;
+  struct confirmation_body in = { 0 };
   struct confirmation c = { .rq = rq };
   int status;
 
-  if (parse_json_body(rq, confirmation_spec, &body) != 0)
+  if (parse_json_body(rq, confirmation_spec, &in, &body) != 0)
     return rq->status;
-  c.agree = json_is_true(json_object_get(body, "agree"));
+  c.agree = in.agree;
   enum db_status st = db_run_transaction(rq->db, "confirmation", confirm_in_db, &c);
   if (c.access != TXN_OK)
     status = txn_reply_access(rq, c.access);
   else if (st >= 0 && c.changed && c.card_unreadable)
-    status = reply_problem_extra(rq, PROBLEM_CARD_UNREADABLE, json_pack("{s:s}", "transaction_status", "failed"),
-                                 "%s; the transaction failed", METHODS_CARD_UNREADABLE);
+    status = BUG_PROBLEM(rq, PROBLEM_CARD_UNREADABLE, json_pack("{s:s}", "transaction_status", "failed"),
+                         "%s; the transaction failed", METHODS_CARD_UNREADABLE);
   else if (st >= 0 && c.changed && c.answer)
     status = reply_json(rq, 200, json_incref(c.answer));
   else if (st >= 0 || st == DB_ABORT)

@@ -22,25 +22,31 @@
 #include <string.h>
 
 static const struct field auth_result_spec[] = {
-  { "verified_at", FIELD_TIME, true, 0, 0, 0, 0, NULL },
-  { "expires_at", FIELD_TIME, true, 0, 0, 0, 0, NULL },
-  { NULL }
+  { .name = "verified_at", .type = FIELD_TIME, .required = true, .offset = offsetof(struct auth_result, verified_at) },
+  { .name = "expires_at", .type = FIELD_TIME, .required = true, .offset = offsetof(struct auth_result, expires_at) },
+  { 0 }
 };
 
 const struct field device_auth_spec[] = {
-  { "transaction", FIELD_CODE, true, 1, 32, 0, 0, NULL },
-  { "user_id", FIELD_CODE, true, 1, 32, 0, 0, NULL },
-  { "device_id", FIELD_CODE, true, 1, 32, 0, 0, NULL },
-  { "auth_result", FIELD_OBJECT, true, 0, 0, 0, 0, auth_result_spec },
-  { "challenge", FIELD_B64URL, true, 43, 43, 0, 0, NULL },
-  { "signature", FIELD_B64URL, true, 86, 86, 0, 0, NULL },
-  { NULL }
+  { .name = "transaction", .type = FIELD_CODE, .required = true, .min_len = 1, .max_len = 32,
+    .offset = offsetof(struct device_auth_body, transaction) },
+  { .name = "user_id", .type = FIELD_CODE, .required = true, .min_len = 1, .max_len = 32,
+    .offset = offsetof(struct device_auth_body, user_id) },
+  { .name = "device_id", .type = FIELD_CODE, .required = true, .min_len = 1, .max_len = 32,
+    .offset = offsetof(struct device_auth_body, device_id) },
+  { .name = "auth_result", .type = FIELD_OBJECT, .required = true, .members = auth_result_spec,
+    .offset = offsetof(struct device_auth_body, auth_result), .size = sizeof(struct auth_result) },
+  { .name = "challenge", .type = FIELD_B64URL, .required = true, .min_len = 43, .max_len = 43,
+    .offset = offsetof(struct device_auth_body, challenge) },
+  { .name = "signature", .type = FIELD_B64URL, .required = true, .min_len = 86, .max_len = 86,
+    .offset = offsetof(struct device_auth_body, signature) },
+  { 0 }
 };
 
 enum refusal { R_NONE, R_UNKNOWN_TXN, R_OTHER_USER, R_CHALLENGE, R_STATE, R_DB };
 
 struct device_auth {
-  const json_t *body;
+  const struct device_auth_body *in;
   const char *user_device_id;       /* gateway.devices.id of the user's device */
   char session[SESSION_TOKEN_LEN + 1];
   enum refusal refusal;
@@ -48,46 +54,39 @@ struct device_auth {
   json_t *answer;
 };
 
-static const char *member(const json_t *o, const char *name)
-{
-  return json_string_value(json_object_get(o, name));
-}
-
 /* The auth result must be current and no longer than policy allows. */
-static int check_auth_result(struct request *rq, const json_t *result)
+static int check_auth_result(struct request *rq, const struct auth_result *result)
 {
-  int64_t verified, expires, now = (int64_t)time(NULL);
+  int64_t verified = result->verified_at.at, expires = result->expires_at.at, now = (int64_t)time(NULL);
 
-  parse_rfc3339(member(result, "verified_at"), &verified);
-  parse_rfc3339(member(result, "expires_at"), &expires);
   if (expires <= now) {
-    reply_problem(rq, PROBLEM_AUTH_RESULT_EXPIRED, "the authentication on the handset has expired; authenticate again");
+    CLIENT_FAULT(rq, PROBLEM_AUTH_RESULT_EXPIRED, "the authentication on the handset has expired; authenticate again");
     return -1;
   }
   if (verified > now + settings.clock_skew_s || expires <= verified || expires - verified > settings.auth_result_max_s) {
-    reply_problem(rq, PROBLEM_INVALID_FIELD, "auth_result: must span at most %ld s and not start in the future",
-                  settings.auth_result_max_s);
+    CLIENT_FAULT(rq, PROBLEM_INVALID_FIELD, "auth_result: must span at most %ld s and not start in the future",
+                 settings.auth_result_max_s);
     return -1;
   }
   return 0;
 }
 
 /* The device named is the user's, and its key signed this request. */
-static int check_device(struct request *rq, const json_t *body, PGresult *user)
+static int check_device(struct request *rq, const struct device_auth_body *in, PGresult *user)
 {
   unsigned char key[32], sig[ED25519_SIG_LEN + 2];
   char text[256];
 
-  snprintf(text, sizeof text, "device-auth:%s:%s:%s:%s", member(body, "transaction"), member(body, "user_id"),
-           member(body, "challenge"), member(json_object_get(body, "auth_result"), "expires_at"));
-  if (strcmp(db_text(user, 0, "device_code"), member(body, "device_id")) != 0) {
-    reply_problem(rq, PROBLEM_DEVICE_REFUSED, "this device is not the one registered for the user ID");
+  snprintf(text, sizeof text, "device-auth:%s:%s:%s:%s", in->transaction, in->user_id, in->challenge,
+           in->auth_result.expires_at.text);
+  if (strcmp(db_text(user, 0, "device_code"), in->device_id) != 0) {
+    CLIENT_FAULT(rq, PROBLEM_DEVICE_REFUSED, "this device is not the one registered for the user ID");
     return -1;
   }
   if (hex_to_key(db_text(user, 0, "public_key"), key) != 0
-      || b64url_decode(member(body, "signature"), sig, sizeof sig) != ED25519_SIG_LEN
+      || b64url_decode(in->signature, sig, sizeof sig) != ED25519_SIG_LEN
       || !ed25519_verify(key, text, strlen(text), sig)) {
-    reply_problem(rq, PROBLEM_DEVICE_REFUSED, "the device signature does not verify");
+    CLIENT_FAULT(rq, PROBLEM_DEVICE_REFUSED, "the device signature does not verify");
     return -1;
   }
   return 0;
@@ -118,7 +117,7 @@ static enum db_status authenticate_in_db(struct db *db, void *ctx)
   struct device_auth *a = ctx;
   PGresult *txn;
   char deadline[RFC3339_LEN], session_hex[65];
-  enum db_status st = txn_lock(db, member(a->body, "transaction"), &txn);
+  enum db_status st = txn_lock(db, a->in->transaction, &txn);
 
   a->refusal = R_DB;
   if (st < 0)
@@ -129,10 +128,10 @@ static enum db_status authenticate_in_db(struct db *db, void *ctx)
     return DB_ABORT;
   }
   snprintf(a->status, sizeof a->status, "%s", db_text(txn, 0, "status"));
-  if (strcmp(db_text(txn, 0, "user_id"), member(a->body, "user_id")) != 0)
+  if (strcmp(db_text(txn, 0, "user_id"), a->in->user_id) != 0)
     a->refusal = R_OTHER_USER;
   else if (strcmp(db_text(txn, 0, "challenge_used"), "t") == 0
-           || CRYPTO_memcmp(db_text(txn, 0, "challenge"), member(a->body, "challenge"), CHALLENGE_LEN) != 0)
+           || CRYPTO_memcmp(db_text(txn, 0, "challenge"), a->in->challenge, CHALLENGE_LEN) != 0)
     a->refusal = R_CHALLENGE;
   else if (strcmp(a->status, "awaiting_device") != 0)
     a->refusal = R_STATE;
@@ -170,11 +169,11 @@ static int answer(struct request *rq, struct device_auth *a)
     a->answer = json_incref(a->answer);
     return reply_json(rq, 200, a->answer);
   case R_UNKNOWN_TXN:
-    return reply_problem(rq, PROBLEM_UNKNOWN_TRANSACTION, "no transaction %s", member(a->body, "transaction"));
+    return CLIENT_FAULT(rq, PROBLEM_UNKNOWN_TRANSACTION, "no transaction %s", a->in->transaction);
   case R_OTHER_USER:
-    return reply_problem(rq, PROBLEM_DEVICE_REFUSED, "the transaction is not for this user ID");
+    return CLIENT_FAULT(rq, PROBLEM_DEVICE_REFUSED, "the transaction is not for this user ID");
   case R_CHALLENGE:
-    return reply_problem(rq, PROBLEM_CHALLENGE_REFUSED, "the challenge is not the live one for this transaction");
+    return CLIENT_FAULT(rq, PROBLEM_CHALLENGE_REFUSED, "the challenge is not the live one for this transaction");
   case R_STATE:
     return txn_reply_wrong_state(rq, a->status, "device authentication");
   case R_DB:
@@ -186,37 +185,37 @@ static int answer(struct request *rq, struct device_auth *a)
 int ep_device_auth_post(struct request *rq)
 {
   json_t *body = NULL;
+  struct device_auth_body in = { 0 };
   PGresult *user = NULL;
-  struct device_auth a = { .refusal = R_DB };
+  struct device_auth a = { .in = &in, .refusal = R_DB };
   int status;
 
-  if (parse_json_body(rq, device_auth_spec, &body) != 0)
+  if (parse_json_body(rq, device_auth_spec, &in, &body) != 0)
     return rq->status;
-  a.body = body;
-  if (check_auth_result(rq, json_object_get(body, "auth_result")) != 0) {
+  if (check_auth_result(rq, &in.auth_result) != 0) {
     status = rq->status;
     goto out;
   }
   struct db_params params;
   db_params_init(&params);
-  db_param_text(&params, member(body, "user_id"));
+  db_param_text(&params, in.user_id);
   enum db_status st = db_call(rq->db, &q_user_for_payment, &params, &user);
   if (st < 0) {
     status = reply_problem(rq, PROBLEM_DB_UNAVAILABLE, "the database is not reachable");
     goto out;
   }
   if (st == DB_NO_ROWS) {
-    status = reply_problem(rq, PROBLEM_DEVICE_REFUSED, "no active user ID %s on this device", member(body, "user_id"));
+    status = CLIENT_FAULT(rq, PROBLEM_DEVICE_REFUSED, "no active user ID %s on this device", in.user_id);
     goto out;
   }
-  if (check_device(rq, body, user) != 0) {
+  if (check_device(rq, &in, user) != 0) {
     status = rq->status;
     goto out;
   }
   rq->device.device_id = strtoll(db_text(user, 0, "device_id"), NULL, 10);
   snprintf(rq->device.device_code, sizeof rq->device.device_code, "%s", db_text(user, 0, "device_code"));
   if (token_b64url32(a.session) != 0) {
-    status = reply_problem(rq, PROBLEM_INTERNAL, "no random numbers");
+    status = BUG(rq, "no random numbers");
     goto out;
   }
   /* a session is handed out only once it is stored */

@@ -20,8 +20,8 @@ static int slow_down(struct request *rq)
   char retry[40];
   snprintf(retry, sizeof retry, "Retry-After: %ld", settings.poll_interval_s);
   reply_add_header(rq, retry);
-  return reply_problem_extra(rq, PROBLEM_SLOW_DOWN, json_pack("{s:i}", "interval", (int)settings.poll_interval_s),
-                             "poll every %ld s", settings.poll_interval_s);
+  return CLIENT_FAULT_EXTRA(rq, PROBLEM_SLOW_DOWN, json_pack("{s:i}", "interval", (int)settings.poll_interval_s),
+                            "poll every %ld s", settings.poll_interval_s);
 }
 
 struct pickup {
@@ -60,7 +60,7 @@ int ep_mailbox_get(struct request *rq)
      * refused like auth_device.c's other 401s (RFC 9110 wants the header) */
     PQclear(res);
     reply_add_header(rq, "WWW-Authenticate: Signature realm=\"paygw\"");
-    return reply_problem(rq, PROBLEM_UNAUTHENTICATED, "this signed poll was already used (timestamp not newer)");
+    return CLIENT_FAULT(rq, PROBLEM_UNAUTHENTICATED, "this signed poll was already used (timestamp not newer)");
   }
   json_t *messages = json_array();
   for (int i = 0; i < PQntuples(res); i++)

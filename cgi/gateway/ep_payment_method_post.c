@@ -33,9 +33,10 @@
 #include <string.h>
 
 const struct field method_spec[] = {
-  { "method", FIELD_CODE, true, 1, 2, 0, 0, NULL },
-  { "installments", FIELD_INT, false, 0, 0, 2, 99, NULL },
-  { NULL }
+  { .name = "method", .type = FIELD_CODE, .required = true, .min_len = 1, .max_len = 2,
+    .offset = offsetof(struct method_body, method) },
+  { .name = "installments", .type = FIELD_INT, .min = 2, .max = 99, .offset = offsetof(struct method_body, installments) },
+  { 0 }
 };
 
 enum refusal { R_NONE, R_ACCESS, R_STATE, R_NOT_OFFERED, R_CARD, R_DISABLED, R_DB };
@@ -134,13 +135,14 @@ static int answer_outcome(struct request *rq, const struct payment *p)
 int ep_payment_method_post(struct request *rq)
 {
   json_t *body = NULL;
+  struct method_body in = { 0 };
   struct choice c = { .rq = rq };
   int status;
 
-  if (parse_json_body(rq, method_spec, &body) != 0)
+  if (parse_json_body(rq, method_spec, &in, &body) != 0)
     return rq->status;
-  c.method = json_string_value(json_object_get(body, "method"));
-  c.installments = (int)json_integer_value(json_object_get(body, "installments"));
+  c.method = in.method;
+  c.installments = (int)in.installments;    /* 2..99, or 0 when not sent */
   /* nothing is sent unless step 1 committed (nor is a decline or a failure answered) */
   if (db_run_transaction(rq->db, "record authorization", record_in_db, &c) < 0
       && (c.refusal == R_NONE || c.refusal == R_CARD || c.refusal == R_DISABLED))
@@ -153,12 +155,12 @@ int ep_payment_method_post(struct request *rq)
     status = txn_reply_wrong_state(rq, c.status, "choosing a method");
     break;
   case R_NOT_OFFERED:
-    status = reply_problem(rq, PROBLEM_METHOD_NOT_OFFERED, "method %s%s is not offered for this card at this shop",
-                           c.method, c.installments ? " with that installment count" : "");
+    status = CLIENT_FAULT(rq, PROBLEM_METHOD_NOT_OFFERED, "method %s%s is not offered for this card at this shop",
+                          c.method, c.installments ? " with that installment count" : "");
     break;
   case R_CARD:
-    status = reply_problem_extra(rq, PROBLEM_CARD_UNREADABLE, json_pack("{s:s}", "transaction_status", "failed"),
-                                 "%s; the transaction failed", METHODS_CARD_UNREADABLE);
+    status = BUG_PROBLEM(rq, PROBLEM_CARD_UNREADABLE, json_pack("{s:s}", "transaction_status", "failed"),
+                         "%s; the transaction failed", METHODS_CARD_UNREADABLE);
     break;
   case R_DISABLED:
     status = reply_json(rq, 200, json_pack("{s:s, s:s, s:{s:s, s:s}}", "transaction", rq->path_param,

@@ -11,8 +11,8 @@
 #include <string.h>
 
 const struct field cancel_spec[] = {
-  { "reason", FIELD_STRING, false, 1, 120, 0, 0, NULL },
-  { NULL }
+  { .name = "reason", .type = FIELD_STRING, .min_len = 1, .max_len = 120, .offset = offsetof(struct cancel_body, reason) },
+  { 0 }
 };
 
 struct cancel {
@@ -66,19 +66,19 @@ static enum db_status cancel_in_db(struct db *db, void *ctx)
 int ep_transaction_cancel_post(struct request *rq)
 {
   json_t *body = NULL;
-  struct cancel c = { .rq = rq, .reason = "canceled at the terminal" };
+  struct cancel_body in = { .reason = "canceled at the terminal" };   /* kept when not sent */
+  struct cancel c = { .rq = rq };
   int status;
 
   /* an empty body is fine: there is nothing to say but "cancel" */
-  if (rq->body_len > 0 && parse_json_body(rq, cancel_spec, &body) != 0)
+  if (rq->body_len > 0 && parse_json_body(rq, cancel_spec, &in, &body) != 0)
     return rq->status;
-  if (body && json_object_get(body, "reason"))
-    c.reason = json_string_value(json_object_get(body, "reason"));
+  c.reason = in.reason;
   enum db_status st = db_run_transaction(rq->db, "cancel", cancel_in_db, &c);
   if (st < 0)
     status = reply_db_failed(rq, "the database is not reachable");
   else if (!c.found)
-    status = reply_problem(rq, PROBLEM_UNKNOWN_TRANSACTION, "no transaction %s for this merchant", rq->path_param);
+    status = CLIENT_FAULT(rq, PROBLEM_UNKNOWN_TRANSACTION, "no transaction %s for this merchant", rq->path_param);
   else if (strcmp(c.status, "canceled") != 0 || st != DB_ONE_ROW)
     status = txn_reply_wrong_state(rq, c.status, "canceling");
   else

@@ -75,15 +75,15 @@ int ep_transaction_get(struct request *rq)
   long wait = wait_seconds(rq, &bad);
 
   if (bad)
-    return reply_problem(rq, PROBLEM_INVALID_FIELD, "wait: whole seconds, 0-3600 (held at most %ld)",
-                         settings.wait_max_s);
+    return CLIENT_FAULT(rq, PROBLEM_INVALID_FIELD, "wait: whole seconds, 0-3600 (held at most %ld)",
+                        settings.wait_max_s);
   snprintf(merchant, sizeof merchant, "%" PRId64, rq->terminal.merchant_id);
   enum db_status st = read_view(rq, merchant, &res);
   if (st < 0)
     return reply_problem(rq, PROBLEM_DB_UNAVAILABLE, "the database is not reachable");
   if (st == DB_NO_ROWS) {
     PQclear(res);
-    return reply_problem(rq, PROBLEM_UNKNOWN_TRANSACTION, "no transaction %s for this merchant", rq->path_param);
+    return CLIENT_FAULT(rq, PROBLEM_UNKNOWN_TRANSACTION, "no transaction %s for this merchant", rq->path_param);
   }
   if (wait > 0) {
     if (request_query_param(rq, "status", from, sizeof from) != 0)

@@ -24,25 +24,36 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The bounds keep a line's quantity * unit_price + tax within int64 (money.c). */
 static const struct field item_spec[] = {
-  { "name", FIELD_STRING, true, 1, 80, 0, 0, NULL },
-  { "quantity", FIELD_INT, true, 0, 0, 1, 9999, NULL },
-  { "unit_price", FIELD_INT, true, 0, 0, 0, 10000000000LL, NULL },
-  { "tax", FIELD_INT, true, 0, 0, 0, 10000000000LL, NULL },
-  { NULL }
+  { .name = "name", .type = FIELD_STRING, .required = true, .min_len = 1, .max_len = 80,
+    .offset = offsetof(struct item, name) },
+  { .name = "quantity", .type = FIELD_INT, .required = true, .min = 1, .max = 9999,
+    .offset = offsetof(struct item, quantity) },
+  { .name = "unit_price", .type = FIELD_INT, .required = true, .min = 0, .max = 10000000000LL,
+    .offset = offsetof(struct item, unit_price) },
+  { .name = "tax", .type = FIELD_INT, .required = true, .min = 0, .max = 10000000000LL,
+    .offset = offsetof(struct item, tax) },
+  { 0 }
 };
 
 const struct field transaction_spec[] = {
-  { "user_id", FIELD_CODE, true, 1, 32, 0, 0, NULL },
-  { "currency", FIELD_CODE, true, 3, 3, 0, 0, NULL },
-  { "items", FIELD_ARRAY, true, 1, 50, 0, 0, item_spec },
-  { "reference", FIELD_STRING, false, 1, 64, 0, 0, NULL },
-  { NULL }
+  { .name = "user_id", .type = FIELD_CODE, .required = true, .min_len = 1, .max_len = 32,
+    .offset = offsetof(struct transaction_body, user_id) },
+  { .name = "currency", .type = FIELD_CODE, .required = true, .min_len = 3, .max_len = 3,
+    .offset = offsetof(struct transaction_body, currency) },
+  { .name = "items", .type = FIELD_ARRAY, .required = true, .min_len = 1, .max_len = ITEMS_MAX,
+    .members = item_spec, .offset = offsetof(struct transaction_body, items),
+    .size = FIELD_SIZEOF(struct transaction_body, items), .item_size = sizeof(struct item),
+    .count_offset = offsetof(struct transaction_body, n_items) },
+  { .name = "reference", .type = FIELD_STRING, .min_len = 1, .max_len = 64,
+    .offset = offsetof(struct transaction_body, reference) },
+  { 0 }
 };
 
 struct new_txn {
   struct request *rq;
-  const json_t *body;
+  const struct transaction_body *in;
   const char *idem_key;              /* NULL without an Idempotency-Key */
   char request_hash[65];
   int64_t total, tax_total;
@@ -64,13 +75,12 @@ static json_t *payment_command(const char *number, const char *user_id, const ch
 static char *answer_text(const struct new_txn *t, const char *number, const char *binding, const char *now_text,
                          const char *deadline)
 {
-  const json_t *ref = json_object_get(t->body, "reference");
-  json_t *answer = json_pack("{s:s, s:s, s:s, s:I, s:I, s:O, s:s, s:s}", "transaction", number,
+  json_t *answer = json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:s}", "transaction", number,
                              "status", "awaiting_device", "binding_code", binding, "total", (json_int_t)t->total,
-                             "tax_total", (json_int_t)t->tax_total, "currency", json_object_get(t->body, "currency"),
+                             "tax_total", (json_int_t)t->tax_total, "currency", t->in->currency,
                              "created_at", now_text, "expires_at", deadline);
-  if (ref)
-    json_object_set(answer, "reference", (json_t *)ref);
+  if (t->in->reference)
+    json_object_set_new(answer, "reference", json_string(t->in->reference));
   json_object_set_new(answer, "merchant", json_pack("{s:s, s:s}", "code", t->rq->terminal.merchant_code,
                                                     "name", t->rq->terminal.merchant_name));
   json_object_set_new(answer, "shop", json_string(t->rq->terminal.shop_name));
@@ -86,8 +96,7 @@ static enum db_status create_in_db(struct new_txn *t)
 {
   char number[TXN_NUMBER_LEN + 1], binding[BINDING_CODE_LEN + 1], challenge[CHALLENGE_LEN + 1];
   char deadline[RFC3339_LEN], now_text[RFC3339_LEN], interval[32], tolerance[32], device[33] = "", sig[90];
-  const json_t *ref = json_object_get(t->body, "reference");
-  const char *user_id = json_string_value(json_object_get(t->body, "user_id"));
+  const char *user_id = t->in->user_id;
   const char *cached = cache_user_device(user_id);
   char *items = NULL, *command = NULL;
   time_t now = time(NULL);
@@ -98,7 +107,7 @@ static enum db_status create_in_db(struct new_txn *t)
   rfc3339(now, now_text);
   rfc3339(now + settings.device_window_s, deadline);
   rate_limit_params(settings.terminal_rate, settings.terminal_burst, interval, tolerance);
-  items = json_dumps(json_object_get(t->body, "items"), JSON_COMPACT | JSON_PRESERVE_ORDER);
+  items = items_json_text(t->in->items, t->in->n_items);
   t->answer = answer_text(t, number, binding, now_text, deadline);
   if (!items || !t->answer)
     goto out;
@@ -109,8 +118,8 @@ static enum db_status create_in_db(struct new_txn *t)
     .rate_interval_s = interval, .rate_tolerance_s = tolerance,
     .idem_key = t->idem_key, .request_hash = t->request_hash, .user_id = user_id,
     .max_open = settings.max_open_per_user, .number = number, .deadline = deadline,
-    .currency = json_string_value(json_object_get(t->body, "currency")), .total = t->total,
-    .tax_total = t->tax_total, .items = items, .reference = ref ? json_string_value(ref) : NULL,
+    .currency = t->in->currency, .total = t->total,
+    .tax_total = t->tax_total, .items = items, .reference = t->in->reference,
     .binding_code = binding, .challenge = challenge, .answer = t->answer,
   };
   for (int round = 0; round < 2; round++) {
@@ -146,16 +155,14 @@ static int answer(struct request *rq, struct new_txn *t, enum db_status st)
   case TXN_RATE_LIMITED:
     return rate_limit_reply(rq, t->got.wait_s);
   case TXN_UNKNOWN_USER:
-    return reply_problem(rq, PROBLEM_UNKNOWN_USER, "no active user %s",
-                         json_string_value(json_object_get(t->body, "user_id")));
+    return CLIENT_FAULT(rq, PROBLEM_UNKNOWN_USER, "no active user %s", t->in->user_id);
   case TXN_TOO_MANY_OPEN:
-    return reply_problem_extra(rq, PROBLEM_TOO_MANY_OPEN, json_pack("{s:i}", "limit", (int)settings.max_open_per_user),
-                               "user ID %s has %ld open transactions, the most allowed: one must end (completed, "
-                               "declined, canceled or expired) before another is made",
-                               json_string_value(json_object_get(t->body, "user_id")), t->got.open);
+    return CLIENT_FAULT_EXTRA(rq, PROBLEM_TOO_MANY_OPEN, json_pack("{s:i}", "limit", (int)settings.max_open_per_user),
+                              "user ID %s has %ld open transactions, the most allowed: one must end (completed, "
+                              "declined, canceled or expired) before another is made",
+                              t->in->user_id, t->got.open);
   case TXN_CONFLICT:
-    return reply_problem(rq, PROBLEM_IDEMPOTENCY_CONFLICT,
-                         "this Idempotency-Key was used with another request");
+    return CLIENT_FAULT(rq, PROBLEM_IDEMPOTENCY_CONFLICT, "this Idempotency-Key was used with another request");
   case TXN_REPLAYED:
     if (!t->got.replay_body || t->got.replay_status == 0)
       break;
@@ -175,30 +182,30 @@ static int answer(struct request *rq, struct new_txn *t, enum db_status st)
 int ep_transactions_post(struct request *rq)
 {
   json_t *body = NULL;
-  struct new_txn t = { .rq = rq };
+  struct transaction_body in = { 0 };
+  struct new_txn t = { .rq = rq, .in = &in };
   int status;
 
-  if (parse_json_body(rq, transaction_spec, &body) != 0)
+  if (parse_json_body(rq, transaction_spec, &in, &body) != 0)
     return rq->status;
-  t.body = body;
   t.idem_key = request_header(rq, "HTTP_IDEMPOTENCY_KEY");
   if (t.idem_key && !token_is_code(t.idem_key, 64)) {
-    status = reply_problem(rq, PROBLEM_INVALID_FIELD, "Idempotency-Key must be 1-64 of [A-Za-z0-9_-]");
+    status = CLIENT_FAULT(rq, PROBLEM_INVALID_FIELD, "Idempotency-Key must be 1-64 of [A-Za-z0-9_-]");
     goto out;
   }
-  if (!currency_by_alpha(json_string_value(json_object_get(body, "currency")))) {
-    status = reply_problem(rq, PROBLEM_INVALID_FIELD, "currency: not taken here (JPY, USD, EUR, GBP)");
+  if (!currency_by_alpha(in.currency)) {
+    status = CLIENT_FAULT(rq, PROBLEM_INVALID_FIELD, "currency: not taken here (JPY, USD, EUR, GBP)");
     goto out;
   }
-  if (items_total(json_object_get(body, "items"), &t.total, &t.tax_total) != 0) {
-    status = reply_problem(rq, PROBLEM_INVALID_FIELD, "items: the total is over the limit (%s minor units)",
-                           MONEY_MAX_TOTAL_TEXT);
+  if (items_total(in.items, in.n_items, &t.total, &t.tax_total) != 0) {
+    status = CLIENT_FAULT(rq, PROBLEM_INVALID_FIELD, "items: the total is over the limit (%s minor units)",
+                          MONEY_MAX_TOTAL_TEXT);
     goto out;
   }
   /* an issuer refuses to authorize nothing (ISO 8583 code 30): say so now,
    * not after the shopper has agreed on the handset */
   if (t.total == 0) {
-    status = reply_problem(rq, PROBLEM_INVALID_FIELD, "items: the total must be more than 0");
+    status = CLIENT_FAULT(rq, PROBLEM_INVALID_FIELD, "items: the total must be more than 0");
     goto out;
   }
   if (t.idem_key) {

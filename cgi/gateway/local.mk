@@ -11,7 +11,7 @@ cgi_gateway_libgateway_a_SOURCES = \
 	cgi/gateway/request.c cgi/gateway/request.h \
 	cgi/gateway/reply.c cgi/gateway/reply.h \
 	cgi/gateway/problems.c cgi/gateway/problems.h \
-	cgi/gateway/validate.c cgi/gateway/validate.h \
+	cgi/gateway/validate.c cgi/gateway/validate.h cgi/gateway/bodies.h \
 	cgi/gateway/router.c cgi/gateway/router.h \
 	cgi/gateway/auth.c cgi/gateway/auth.h \
 	cgi/gateway/auth_terminal.c \

@@ -3,6 +3,8 @@
 #ifndef PAYGW_MONEY_H
 #define PAYGW_MONEY_H
 
+#include "gateway/bodies.h"
+
 #include <jansson.h>
 #include <stdint.h>
 
@@ -19,8 +21,12 @@ struct currency {
 /* The currency by its alphabetic code, or NULL when paygw does not take it. */
 const struct currency *currency_by_alpha(const char *alpha);
 
-/* Sums quantity * unit_price + tax over validated items.  Returns 0, or -1
- * when the total would exceed MONEY_MAX_TOTAL. */
-int items_total(const json_t *items, int64_t *total, int64_t *tax_total);
+/* Sums quantity * unit_price + tax over n validated items.  Returns 0, or
+ * -1 when the total would exceed MONEY_MAX_TOTAL. */
+int items_total(const struct item *items, size_t n, int64_t *total, int64_t *tax_total);
+
+/* The items as JSON text, as stored with the transaction and shown on the
+ * handset (malloc'd; NULL when out of memory). */
+char *items_json_text(const struct item *items, size_t n);
 
 #endif

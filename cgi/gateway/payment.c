@@ -161,7 +161,7 @@ static enum payment_outcome settled_outcome(struct db *db, struct payment *p)
 
 void payment_send_and_finish(struct db *db, struct payment *p)
 {
-  struct finish f = { p };
+  struct finish f = { .p = p };
 
   if (issuer_authorize(&p->auth, &p->answer, settings.issuer_timeout_ms) == ISSUER_ANSWERED
       && record_answer(db, p) == DB_ONE_ROW) {

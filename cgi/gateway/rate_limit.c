@@ -32,8 +32,8 @@ int rate_limit_reply(struct request *rq, const char *wait_s)
 
   snprintf(retry, sizeof retry, "Retry-After: %ld", wait);
   reply_add_header(rq, retry);
-  return reply_problem(rq, PROBLEM_RATE_LIMITED,
-                       "terminal %s asked for more than %ld new transactions per second (bursts of %ld); "
-                       "try again in %ld s", rq->terminal.terminal_code, settings.terminal_rate,
-                       settings.terminal_burst, wait);
+  return CLIENT_FAULT(rq, PROBLEM_RATE_LIMITED,
+                      "terminal %s asked for more than %ld new transactions per second (bursts of %ld); "
+                      "try again in %ld s", rq->terminal.terminal_code, settings.terminal_rate,
+                      settings.terminal_burst, wait);
 }

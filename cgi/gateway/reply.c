@@ -1,6 +1,7 @@
 /* reply.c — writing answers to the FastCGI stream. */
 #include "gateway/reply.h"
 #include "db/db.h"
+#include "common/log.h"
 #include "common/pan.h"
 #include "common/utf8.h"
 
@@ -63,20 +64,24 @@ int reply_raw_json(struct request *rq, int status, const char *text)
   return send_body(rq, status, "application/json", text);
 }
 
-static int send_problem(struct request *rq, enum problem p, json_t *extra, const char *fmt, va_list ap)
-    __attribute__((format(printf, 4, 0)));
+/* The detail as the client may read it (and the log may hold it). */
+static void format_detail(char *detail, size_t len, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
 
-static int send_problem(struct request *rq, enum problem p, json_t *extra, const char *fmt, va_list ap)
+static void format_detail(char *detail, size_t len, const char *fmt, va_list ap)
 {
-  const struct problem_info *info = problem_info(p);
-  char detail[512], type[96];
-
-  vsnprintf(detail, sizeof detail, fmt, ap);
+  vsnprintf(detail, len, fmt, ap);
   utf8_scrub(detail);      /* it may quote the path or a header, or end mid-character */
   pan_scrub(detail);       /* or a card number sent in the wrong field */
+}
+
+static int send_problem(struct request *rq, enum problem p, json_t *extra, const char *detail)
+{
+  const struct problem_info *info = problem_info(p);
+  char type[96];
+
   snprintf(type, sizeof type, "https://paygw.example/problems/%s", info->code);
-  json_t *body = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "type", type, "title", info->title,
-                           "status", info->status, "code", info->code, "detail", detail,
+  json_t *body = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:s}", "type", type, "title", info->title,
+                           "status", info->status, "code", info->code, "detail", detail, "hint", info->hint,
                            "request_id", rq->request_id);
   if (extra) {
     json_object_update_missing(body, extra);
@@ -90,11 +95,41 @@ static int send_problem(struct request *rq, enum problem p, json_t *extra, const
   return rc;
 }
 
+static int send_problem_v(struct request *rq, enum problem p, json_t *extra, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+
+static int send_problem_v(struct request *rq, enum problem p, json_t *extra, const char *fmt, va_list ap)
+{
+  char detail[512];
+
+  format_detail(detail, sizeof detail, fmt, ap);
+  return send_problem(rq, p, extra, detail);
+}
+
+int reply_fault(struct request *rq, const char *file, int line, bool bug, enum problem p, json_t *extra,
+                const char *fmt, ...)
+{
+  const struct problem_info *info = problem_info(p);
+  char detail[512];
+  va_list ap;
+
+  va_start(ap, fmt);
+  format_detail(detail, sizeof detail, fmt, ap);
+  va_end(ap);
+  if (bug != (info->status >= 500))
+    log_bug(file, line, "%s answered as a %s", info->code, bug ? "bug" : "client fault");
+  if (bug)
+    log_bug(file, line, "%s: %s (request %s)", info->code, detail, rq->request_id);
+  else   /* the request's own log line (main.c) has its method and path */
+    log_client_fault(file, line, "%s: %s (request %s)", info->code, detail, rq->request_id);
+  return send_problem(rq, p, extra, detail);
+}
+
 int reply_problem(struct request *rq, enum problem p, const char *fmt, ...)
 {
   va_list ap;
   va_start(ap, fmt);
-  int rc = send_problem(rq, p, NULL, fmt, ap);
+  int rc = send_problem_v(rq, p, NULL, fmt, ap);
   va_end(ap);
   return rc;
 }
@@ -103,7 +138,7 @@ int reply_problem_extra(struct request *rq, enum problem p, json_t *extra, const
 {
   va_list ap;
   va_start(ap, fmt);
-  int rc = send_problem(rq, p, extra, fmt, ap);
+  int rc = send_problem_v(rq, p, extra, fmt, ap);
   va_end(ap);
   return rc;
 }

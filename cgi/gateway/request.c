@@ -42,19 +42,19 @@ static int read_body(struct request *rq, size_t max_body)
   long long n = declared && *declared ? atoll(declared) : 0;
 
   if (n < 0 || (unsigned long long)n > max_body) {
-    reply_problem(rq, PROBLEM_BODY_TOO_LARGE, "request body is larger than %zu bytes", max_body);
+    CLIENT_FAULT(rq, PROBLEM_BODY_TOO_LARGE, "request body is larger than %zu bytes", max_body);
     return -1;
   }
   rq->body = malloc(max_body + 2);
   if (!rq->body) {
-    reply_problem(rq, PROBLEM_INTERNAL, "out of memory");
+    BUG(rq, "out of memory");
     return -1;
   }
   int got = FCGX_GetStr(rq->body, (int)max_body + 1, rq->fcgx->in);
   if (got < 0)
     got = 0;
   if ((size_t)got > max_body) {
-    reply_problem(rq, PROBLEM_BODY_TOO_LARGE, "request body is larger than %zu bytes", max_body);
+    CLIENT_FAULT(rq, PROBLEM_BODY_TOO_LARGE, "request body is larger than %zu bytes", max_body);
     return -1;
   }
   rq->body[got] = '\0';

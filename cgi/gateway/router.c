@@ -59,7 +59,7 @@ static int run_route(struct request *rq, const struct route *r)
    * here, before it reaches a query: nginx decodes %FF into a raw byte, and
    * PostgreSQL refuses a parameter that is not UTF-8 (a false 503). */
   if (strstr(r->pattern, "{number}") && !is_transaction_number(rq->path_param))
-    return reply_problem(rq, PROBLEM_UNKNOWN_TRANSACTION, "no transaction with that number (16 of 0-9, A-Z)");
+    return CLIENT_FAULT(rq, PROBLEM_UNKNOWN_TRANSACTION, "no transaction with that number (16 of 0-9, A-Z)");
   return r->handler(rq);
 }
 
@@ -78,6 +78,6 @@ int router_dispatch(struct request *rq)
     }
   }
   if (path_known)
-    return reply_problem(rq, PROBLEM_METHOD_NOT_ALLOWED, "%s is not allowed on %s", rq->method, rq->path);
-  return reply_problem(rq, PROBLEM_NOT_FOUND, "no resource at %.200s", rq->path);
+    return CLIENT_FAULT(rq, PROBLEM_METHOD_NOT_ALLOWED, "%s is not allowed on %s", rq->method, rq->path);
+  return CLIENT_FAULT(rq, PROBLEM_NOT_FOUND, "no resource at %.200s", rq->path);
 }

@@ -122,8 +122,8 @@ enum db_status txn_notify_handset(struct db *db, const struct txn_ref *ref, cons
 
 int txn_reply_wrong_state(struct request *rq, const char *status, const char *doing)
 {
-  return reply_problem_extra(rq, PROBLEM_WRONG_STATE, json_pack("{s:s}", "transaction_status", status),
-                             "the transaction is %s; %s is not possible now", status, doing);
+  return CLIENT_FAULT_EXTRA(rq, PROBLEM_WRONG_STATE, json_pack("{s:s}", "transaction_status", status),
+                            "the transaction is %s; %s is not possible now", status, doing);
 }
 
 enum txn_access txn_lock_for_session(struct db *db, struct request *rq, PGresult **res)
@@ -155,10 +155,10 @@ int txn_reply_access(struct request *rq, enum txn_access access)
 {
   switch (access) {
   case TXN_UNKNOWN:
-    return reply_problem(rq, PROBLEM_UNKNOWN_TRANSACTION, "no transaction %s", rq->path_param);
+    return CLIENT_FAULT(rq, PROBLEM_UNKNOWN_TRANSACTION, "no transaction %s", rq->path_param);
   case TXN_BAD_SESSION:
     reply_add_header(rq, "WWW-Authenticate: Bearer realm=\"paygw\"");
-    return reply_problem(rq, PROBLEM_UNAUTHENTICATED, "the session does not belong to this transaction");
+    return CLIENT_FAULT(rq, PROBLEM_UNAUTHENTICATED, "the session does not belong to this transaction");
   default:
     return reply_problem(rq, PROBLEM_DB_UNAVAILABLE, "the database is not reachable");
   }

@@ -80,7 +80,14 @@ static int check_text(const struct field *f, const char *s, const char *path, ch
   return 0;
 }
 
-static int check_array(const struct field *f, const json_t *v, const char *path, char *err, size_t errlen)
+/* The member a row fills, within the struct `out` (NULL: only checking). */
+static void *slot(void *out, const struct field *f)
+{
+  return out ? (char *)out + f->offset : NULL;
+}
+
+static int check_array(const struct field *f, const json_t *v, void *out, const char *path, char *err,
+                       size_t errlen)
 {
   size_t n = json_array_size(v), i;
   json_t *item;
@@ -90,19 +97,50 @@ static int check_array(const struct field *f, const json_t *v, const char *path,
     snprintf(err, errlen, "%s must have %zu to %zu items, got %zu", path, f->min_len, f->max_len, n);
     return -1;
   }
+  if (out && (f->item_size == 0 || n > f->size / f->item_size)) {
+    snprintf(err, errlen, "the table gives %s room for %zu items, fewer than %zu", path,
+             f->item_size ? f->size / f->item_size : 0, n);
+    return -2;              /* validate_spec_problem() would have said so */
+  }
   json_array_foreach(v, i, item) {
     snprintf(item_path, sizeof item_path, "%s[%zu]", path, i);
     if (!json_is_object(item)) {
       snprintf(err, errlen, "%s must be an object", item_path);
       return -1;
     }
-    if (validate_object(item, f->members, item_path, err, errlen) != 0)
-      return -1;
+    void *item_out = out ? (char *)slot(out, f) + i * f->item_size : NULL;
+    int rc = validate_object(item, f->members, item_out, item_path, err, errlen);
+    if (rc != 0)
+      return rc;
+  }
+  if (out)
+    *(size_t *)((char *)out + f->count_offset) = n;
+  return 0;
+}
+
+/* Checks text and, when out, fills the const char * or struct field_time. */
+static int bind_text(const struct field *f, const json_t *v, void *out, const char *path, char *err,
+                     size_t errlen)
+{
+  if (!json_is_string(v)) {
+    snprintf(err, errlen, "%s must be a string", path);
+    return -1;
+  }
+  const char *s = json_string_value(v);
+  if (check_text(f, s, path, err, errlen) != 0)
+    return -1;
+  if (out && f->type == FIELD_TIME) {
+    struct field_time *t = slot(out, f);
+    t->text = s;
+    parse_rfc3339(s, &t->at);           /* check_text parsed it already */
+  } else if (out) {
+    *(const char **)slot(out, f) = s;
   }
   return 0;
 }
 
-static int check_field(const struct field *f, const json_t *v, const char *path, char *err, size_t errlen)
+static int check_field(const struct field *f, const json_t *v, void *out, const char *path, char *err,
+                       size_t errlen)
 {
   switch (f->type) {
   case FIELD_INT:
@@ -115,31 +153,31 @@ static int check_field(const struct field *f, const json_t *v, const char *path,
                (long long)f->max, (long long)json_integer_value(v));
       return -1;
     }
+    if (out)
+      *(int64_t *)slot(out, f) = (int64_t)json_integer_value(v);
     return 0;
   case FIELD_BOOL:
     if (!json_is_boolean(v)) {
       snprintf(err, errlen, "%s must be true or false", path);
       return -1;
     }
+    if (out)
+      *(bool *)slot(out, f) = json_is_true(v);
     return 0;
   case FIELD_OBJECT:
     if (!json_is_object(v)) {
       snprintf(err, errlen, "%s must be an object", path);
       return -1;
     }
-    return validate_object(v, f->members, path, err, errlen);
+    return validate_object(v, f->members, slot(out, f), path, err, errlen);
   case FIELD_ARRAY:
     if (!json_is_array(v)) {
       snprintf(err, errlen, "%s must be an array", path);
       return -1;
     }
-    return check_array(f, v, path, err, errlen);
+    return check_array(f, v, out, path, err, errlen);
   default:
-    if (!json_is_string(v)) {
-      snprintf(err, errlen, "%s must be a string", path);
-      return -1;
-    }
-    return check_text(f, json_string_value(v), path, err, errlen);
+    return bind_text(f, v, out, path, err, errlen);
   }
 }
 
@@ -159,7 +197,8 @@ static void join_path(char *out, size_t outlen, const char *path, const char *na
     snprintf(out, outlen, "%s", name);
 }
 
-int validate_object(const json_t *value, const struct field *spec, const char *path, char *err, size_t errlen)
+int validate_object(const json_t *value, const struct field *spec, void *out, const char *path, char *err,
+                    size_t errlen)
 {
   const char *key;
   json_t *member;
@@ -182,40 +221,118 @@ int validate_object(const json_t *value, const struct field *spec, const char *p
       }
       continue;
     }
-    if (check_field(f, member, member_path, err, errlen) != 0)
-      return -1;
+    int rc = check_field(f, member, out, member_path, err, errlen);
+    if (rc != 0)
+      return rc;
   }
   return 0;
 }
 
-int parse_json_body(struct request *rq, const struct field *spec, json_t **out)
+int parse_json_body(struct request *rq, const struct field *spec, void *out, json_t **body)
 {
   json_error_t jerr;
   char err[256];
   const char *ctype = request_header(rq, "CONTENT_TYPE");
 
-  *out = NULL;
+  *body = NULL;
   if (!ctype || strncmp(ctype, "application/json", 16) != 0) {
-    reply_problem(rq, PROBLEM_UNSUPPORTED_MEDIA_TYPE, "content type must be application/json, got %.60s",
-                  ctype ? ctype : "none");
+    CLIENT_FAULT(rq, PROBLEM_UNSUPPORTED_MEDIA_TYPE, "content type must be application/json, got %.60s",
+                 ctype ? ctype : "none");
     return -1;
   }
-  json_t *body = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &jerr);
-  if (!body) {
-    reply_problem(rq, PROBLEM_BAD_JSON, "malformed JSON at line %d column %d: %.100s", jerr.line,
-                  jerr.column, jerr.text);
+  json_t *parsed = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &jerr);
+  if (!parsed) {
+    CLIENT_FAULT(rq, PROBLEM_BAD_JSON, "malformed JSON at line %d column %d: %.100s", jerr.line, jerr.column,
+                 jerr.text);
     return -1;
   }
-  if (!json_is_object(body)) {
-    json_decref(body);
-    reply_problem(rq, PROBLEM_BAD_JSON, "the body must be a JSON object");
+  if (!json_is_object(parsed)) {
+    json_decref(parsed);
+    CLIENT_FAULT(rq, PROBLEM_BAD_JSON, "the body must be a JSON object");
     return -1;
   }
-  if (validate_object(body, spec, "", err, sizeof err) != 0) {
-    json_decref(body);
-    reply_problem(rq, PROBLEM_INVALID_FIELD, "%s", err);
+  int rc = validate_object(parsed, spec, out, "", err, sizeof err);
+  if (rc != 0) {
+    json_decref(parsed);
+    if (rc == -2)
+      BUG(rq, "%s", err);
+    else
+      CLIENT_FAULT(rq, PROBLEM_INVALID_FIELD, "%s", err);
     return -1;
   }
-  *out = body;
+  *body = parsed;
   return 0;
+}
+
+/* --- the table's own rules (validate_spec_problem) ----------------------- */
+
+struct region {
+  size_t from, to;
+  const char *name;
+};
+
+/* How many bytes a row fills at its offset. */
+static size_t width(const struct field *f)
+{
+  switch (f->type) {
+  case FIELD_INT: return sizeof(int64_t);
+  case FIELD_BOOL: return sizeof(bool);
+  case FIELD_TIME: return sizeof(struct field_time);
+  case FIELD_OBJECT:
+  case FIELD_ARRAY: return f->size;
+  default: return sizeof(const char *);
+  }
+}
+
+static const char *row_problem(const struct field *f)
+{
+  bool text = f->type != FIELD_INT && f->type != FIELD_BOOL && f->type != FIELD_OBJECT && f->type != FIELD_ARRAY;
+
+  if ((text || f->type == FIELD_ARRAY) && f->max_len && f->min_len > f->max_len)
+    return "min_len is over max_len";
+  if (f->type == FIELD_INT && f->min > f->max)
+    return "min is over max";
+  if ((f->type == FIELD_OBJECT || f->type == FIELD_ARRAY) && (!f->members || !f->size))
+    return "an object or array row needs members and a size";
+  if (f->type == FIELD_ARRAY && (!f->item_size || !f->max_len || f->max_len > f->size / f->item_size))
+    return "an array row needs room for max_len items of item_size";
+  return NULL;
+}
+
+const char *validate_spec_problem(const struct field *spec, size_t size)
+{
+  static char why[160];
+  struct region regions[64];
+  size_t n = 0;
+
+  for (const struct field *f = spec; f->name; f++) {
+    const char *problem = row_problem(f);
+    if (!problem && (f->offset + width(f) > size || n + 2 > sizeof regions / sizeof *regions))
+      problem = "its member lies outside the struct";
+    if (!problem && f->type == FIELD_ARRAY && f->count_offset + sizeof(size_t) > size)
+      problem = "its count lies outside the struct";
+    if (!problem && find_field(spec, f->name) != f)
+      problem = "the name is used twice";
+    if (!problem && (f->type == FIELD_OBJECT || f->type == FIELD_ARRAY)) {
+      const char *inner = validate_spec_problem(f->members, f->type == FIELD_OBJECT ? f->size : f->item_size);
+      if (inner)
+        return inner;           /* names the inner row already */
+    }
+    if (problem) {
+      snprintf(why, sizeof why, "field %s: %s", f->name, problem);
+      return why;
+    }
+    regions[n++] = (struct region){ .from = f->offset, .to = f->offset + width(f), .name = f->name };
+    if (f->type == FIELD_ARRAY)
+      regions[n++] = (struct region){ .from = f->count_offset, .to = f->count_offset + sizeof(size_t),
+                                      .name = f->name };
+  }
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = i + 1; j < n; j++)
+      if (regions[i].from < regions[j].to && regions[j].from < regions[i].to) {
+        snprintf(why, sizeof why, "fields %s and %s fill the same bytes (an .offset left out?)", regions[i].name,
+                 regions[j].name);
+        return why;
+      }
+  return NULL;
 }

@@ -11,7 +11,11 @@
 static const char *log_program = "paygw";
 static const char *const level_names[] = { "debug", "info", "warn", "error" };
 
+static enum log_level log_min_level = LOG_DEBUG;
+
 void log_init(const char *program) { log_program = program; }
+
+void log_set_level(enum log_level min) { log_min_level = min; }
 
 void log_time_rfc3339(char *buf, size_t len)
 {
@@ -53,6 +57,11 @@ static void scrub_strings(json_t *v)
 void log_event(enum log_level level, json_t *fields)
 {
   char when[40];
+
+  if (level < log_min_level) {
+    json_decref(fields);
+    return;
+  }
   json_t *line = json_object();
 
   log_time_rfc3339(when, sizeof when);

@@ -74,6 +74,12 @@ refused() {
   check "$what: the gateway logged an error naming the card row" \
     bash -c 'tail -n +"$(($1 + 1))" "$2" | grep "\"level\":\"error\"" | grep -q "card $3 of transaction $4 cannot be decrypted"' \
     _ "$log_before" "$LOG" "$(psql_q "SELECT card_id FROM gateway.transactions WHERE number = '$TXN'")" "$TXN"
+  # a 500 is a bug (BUG_PROBLEM, cgi/gateway/reply.h): an error line with the file and line that answered
+  is "$what: the answer's bug is logged at error, with where it was answered" \
+    "$(tail -n +"$((log_before + 1))" "$LOG" | grep -F "(request $(jq -r .request_id <<<"$confirm_body"))" \
+       | jq -r '[.level, .kind, (.at | sub(":[0-9]+$"; ":N")), (.msg | split(":")[0])] | join(" ")')" \
+    "error bug cgi/gateway/ep_confirmation_post.c:N card_unreadable"
+  nonempty "$what: the answer carries a hint" "$(jq -r '.hint // empty' <<<"$confirm_body")"
 }
 
 # --- the two ciphertexts (and key IDs) swapped ---------------------------------

@@ -3,6 +3,7 @@
  * body, the writer's "empty" is reached only when an answer overflows the
  * buffer (which the checks then refuse). */
 #include "fake_fcgi.h"
+#include "common/log.h"
 
 #include <ctype.h>
 #include <jansson.h>
@@ -25,6 +26,7 @@ static void out_empty(FCGX_Stream *s, int do_close)
 
 void fake_fcgi_init(struct fake_fcgi *f, struct request *rq, const uint8_t *body, size_t body_len)
 {
+  log_set_level(LOG_WARN);     /* no info line per refused input (CLIENT_FAULT) */
   memset(f, 0, sizeof *f);
   f->body = malloc(body_len ? body_len : 1);
   if (body_len)

@@ -6,11 +6,14 @@
  * says, worked out here independently: a body that is not a JSON object is
  * 400 bad_json, one that breaks the table 400 invalid_field, another type
  * 415 — each one well-formed problem+json answer with no card number in
- * it — and a body that keeps the table is accepted with no answer, and
- * holds what the handler goes on to rely on (totals within the limit,
- * times that parse).  Seeds: tests/fuzz/corpus/gateway_body/. */
+ * it — and a body that keeps the table is accepted with no answer, its
+ * endpoint's struct (bodies.h) holds every member the body has and nothing
+ * where it has none (the struct starts filled with a pattern that absent
+ * members must leave alone), and what the handler goes on to rely on holds
+ * (totals within the limit, times that parse).  Seeds:
+ * tests/fuzz/corpus/gateway_body/. */
 #include "fake_fcgi.h"
-#include "gateway/endpoints.h"
+#include "gateway/bodies.h"
 #include "gateway/money.h"
 #include "gateway/validate.h"
 #include "common/utf8.h"
@@ -111,21 +114,101 @@ static bool keeps(const json_t *o, const struct field *spec)
   return true;
 }
 
+/* --- what the binding filled ------------------------------------------ */
+
+#define PATTERN 0xa5                        /* what the struct starts as */
+
+union any_body {
+  struct transaction_body transaction;
+  struct device_auth_body device_auth;
+  struct confirmation_body confirmation;
+  struct method_body method;
+  struct cancel_body cancel;
+};
+
+static bool untouched(const void *p, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (((const unsigned char *)p)[i] != PATTERN)
+      return false;
+  return true;
+}
+
+static void check_bound(const json_t *o, const struct field *spec, const char *base);
+
+/* The member a row filled holds the body's value (the same string, not a
+ * copy: the handler's pointers live as long as the body). */
+static void check_member(const struct field *f, const json_t *v, const char *at)
+{
+  int64_t t;
+
+  switch (f->type) {
+  case FIELD_INT:
+    if (*(const int64_t *)at != json_integer_value(v))
+      abort();
+    break;
+  case FIELD_BOOL:
+    if (*(const bool *)at != json_is_true(v))
+      abort();
+    break;
+  case FIELD_OBJECT:
+    check_bound(v, f->members, at);
+    break;
+  case FIELD_ARRAY:
+    if (*(const size_t *)(at - f->offset + f->count_offset) != json_array_size(v))
+      abort();
+    for (size_t i = 0; i < json_array_size(v); i++)
+      check_bound(json_array_get(v, i), f->members, at + i * f->item_size);
+    break;
+  case FIELD_TIME:
+    if (((const struct field_time *)at)->text != json_string_value(v)
+        || parse_rfc3339(json_string_value(v), &t) != 0 || ((const struct field_time *)at)->at != t)
+      abort();
+    break;
+  default:
+    if (*(const char *const *)at != json_string_value(v))
+      abort();
+  }
+}
+
+static size_t member_size(const struct field *f)
+{
+  switch (f->type) {
+  case FIELD_INT: return sizeof(int64_t);
+  case FIELD_BOOL: return sizeof(bool);
+  case FIELD_TIME: return sizeof(struct field_time);
+  case FIELD_OBJECT:
+  case FIELD_ARRAY: return f->size;
+  default: return sizeof(const char *);
+  }
+}
+
+static void check_bound(const json_t *o, const struct field *spec, const char *base)
+{
+  for (const struct field *f = spec; f->name; f++) {
+    const json_t *v = json_object_get(o, f->name);
+    if (v && !json_is_null(v))
+      check_member(f, v, base + f->offset);
+    else if (!untouched(base + f->offset, member_size(f)))
+      abort();                              /* an absent member was written */
+  }
+}
+
 /* --- what the handlers rely on after the table ------------------------- */
 
-static void check_accepted(const struct field *spec, const json_t *body)
+static void check_accepted(const struct field *spec, const union any_body *b)
 {
   if (spec == transaction_spec) {
     int64_t total, tax;
-    if (items_total(json_object_get(body, "items"), &total, &tax) == 0
+    if (items_total(b->transaction.items, b->transaction.n_items, &total, &tax) == 0
         && (total < 0 || total > MONEY_MAX_TOTAL || tax < 0 || tax > total))
       abort();                              /* a total out of its bounds */
   } else if (spec == device_auth_spec) {
-    const json_t *r = json_object_get(body, "auth_result");
+    /* ep_device_auth_post.c reads both times as bound, without checking again */
     int64_t t;
-    /* ep_device_auth_post.c reads both times without checking again */
-    if (parse_rfc3339(json_string_value(json_object_get(r, "verified_at")), &t) != 0
-        || parse_rfc3339(json_string_value(json_object_get(r, "expires_at")), &t) != 0)
+    const struct auth_result *r = &b->device_auth.auth_result;
+    if (parse_rfc3339(r->verified_at.text, &t) != 0 || t != r->verified_at.at
+        || parse_rfc3339(r->expires_at.text, &t) != 0 || t != r->expires_at.at)
       abort();
   }
 }
@@ -133,14 +216,17 @@ static void check_accepted(const struct field *spec, const json_t *body)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   struct fake_fcgi *f = malloc(sizeof *f);
+  union any_body *out = malloc(sizeof *out);
   struct request rq;
   char code[64];
   json_t *body = NULL;
 
   if (size < 1) {
     free(f);
+    free(out);
     return 0;
   }
+  memset(out, PATTERN, sizeof *out);
   const struct field *spec = specs[(data[0] & 7) % N_SPECS];
   const char *ctype = content_types[(data[0] >> 3) & 3];
   fake_fcgi_init(f, &rq, data + 1, size - 1);
@@ -151,7 +237,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   if (request_read(&rq, 65536) != 0)
     abort();                                /* the body fits: nothing to refuse here */
 
-  int rc = parse_json_body(&rq, spec, &body);
+  int rc = parse_json_body(&rq, spec, out, &body);
   int status = fake_fcgi_answer(f, code, sizeof code);
   json_t *mine = json_loadb(rq.body, rq.body_len, JSON_REJECT_DUPLICATES, NULL);
   const char *expect = !ctype || strcmp(ctype, "text/plain") == 0 ? "unsupported_media_type"
@@ -164,11 +250,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   } else {
     if (rc != 0 || !json_is_object(body) || status != 0)
       abort();                              /* a body that keeps the table was refused */
-    check_accepted(spec, body);
+    check_bound(body, spec, (const char *)out);
+    check_accepted(spec, out);
   }
   json_decref(mine);
   json_decref(body);
   fake_fcgi_free(f, &rq);
   free(f);
+  free(out);
   return 0;
 }

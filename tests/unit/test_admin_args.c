@@ -14,7 +14,7 @@ static const struct opt_spec spec[] = {
   { "merchant", "CODE", true, "merchant code" },
   { "issuer", "CODE", true, "issuer code" },
   { "installments", "LIST", false, "counts" },
-  { NULL }
+  { 0 }
 };
 
 static enum args_result parse(int argc, char **argv, const char **values, char *err)

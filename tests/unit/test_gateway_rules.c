@@ -69,15 +69,19 @@ static void totals_are_integers_and_bounded(void **state)
 {
   (void)state;
   int64_t total, tax;
-  json_t *items = json_loads("[{\"quantity\":2,\"unit_price\":1200,\"tax\":192},"
-                             "{\"quantity\":1,\"unit_price\":800,\"tax\":64}]", 0, NULL);
-  assert_int_equal(items_total(items, &total, &tax), 0);
+  const struct item items[] = {
+    { .name = "beans", .quantity = 2, .unit_price = 1200, .tax = 192 },
+    { .name = "cup", .quantity = 1, .unit_price = 800, .tax = 64 },
+  };
+  assert_int_equal(items_total(items, 2, &total, &tax), 0);
   assert_int_equal(total, 3456);
   assert_int_equal(tax, 256);
-  json_decref(items);
-  items = json_loads("[{\"quantity\":9999,\"unit_price\":10000000000,\"tax\":0}]", 0, NULL);
-  assert_int_equal(items_total(items, &total, &tax), -1);   /* over 12 digits */
-  json_decref(items);
+  char *text = items_json_text(items, 2);
+  assert_string_equal(text, "[{\"name\":\"beans\",\"quantity\":2,\"unit_price\":1200,\"tax\":192},"
+                            "{\"name\":\"cup\",\"quantity\":1,\"unit_price\":800,\"tax\":64}]");
+  free(text);
+  const struct item big = { .name = "big", .quantity = 9999, .unit_price = 10000000000LL, .tax = 0 };
+  assert_int_equal(items_total(&big, 1, &total, &tax), -1);   /* over 12 digits */
   assert_string_equal(currency_by_alpha("JPY")->numeric, "392");
   assert_int_equal(currency_by_alpha("USD")->exponent, 2);
   assert_null(currency_by_alpha("XXX"));
