@@ -271,8 +271,7 @@ struct region {
   const char *name;
 };
 
-/* How many bytes a row fills at its offset. */
-static size_t width(const struct field *f)
+size_t field_width(const struct field *f)
 {
   switch (f->type) {
   case FIELD_INT: return sizeof(int64_t);
@@ -307,7 +306,7 @@ const char *validate_spec_problem(const struct field *spec, size_t size)
 
   for (const struct field *f = spec; f->name; f++) {
     const char *problem = row_problem(f);
-    if (!problem && (f->offset + width(f) > size || n + 2 > sizeof regions / sizeof *regions))
+    if (!problem && (f->offset + field_width(f) > size || n + 2 > sizeof regions / sizeof *regions))
       problem = "its member lies outside the struct";
     if (!problem && f->type == FIELD_ARRAY && f->count_offset + sizeof(size_t) > size)
       problem = "its count lies outside the struct";
@@ -322,7 +321,7 @@ const char *validate_spec_problem(const struct field *spec, size_t size)
       snprintf(why, sizeof why, "field %s: %s", f->name, problem);
       return why;
     }
-    regions[n++] = (struct region){ .from = f->offset, .to = f->offset + width(f), .name = f->name };
+    regions[n++] = (struct region){ .from = f->offset, .to = f->offset + field_width(f), .name = f->name };
     if (f->type == FIELD_ARRAY)
       regions[n++] = (struct region){ .from = f->count_offset, .to = f->count_offset + sizeof(size_t),
                                       .name = f->name };

@@ -92,6 +92,9 @@ int parse_json_body(struct request *rq, const struct field *spec, void *out, jso
  * wrong (static text naming the row).  `size` is the struct's size. */
 const char *validate_spec_problem(const struct field *spec, size_t size);
 
+/* How many bytes a row fills at its offset in the struct it binds. */
+size_t field_width(const struct field *f);
+
 /* Parses an RFC 3339 "YYYY-MM-DDTHH:MM:SSZ" (optionally with fractional
  * seconds) into seconds since the epoch.  Returns 0 or -1. */
 int parse_rfc3339(const char *text, int64_t *out);

@@ -171,25 +171,13 @@ static void check_member(const struct field *f, const json_t *v, const char *at)
   }
 }
 
-static size_t member_size(const struct field *f)
-{
-  switch (f->type) {
-  case FIELD_INT: return sizeof(int64_t);
-  case FIELD_BOOL: return sizeof(bool);
-  case FIELD_TIME: return sizeof(struct field_time);
-  case FIELD_OBJECT:
-  case FIELD_ARRAY: return f->size;
-  default: return sizeof(const char *);
-  }
-}
-
 static void check_bound(const json_t *o, const struct field *spec, const char *base)
 {
   for (const struct field *f = spec; f->name; f++) {
     const json_t *v = json_object_get(o, f->name);
     if (v && !json_is_null(v))
       check_member(f, v, base + f->offset);
-    else if (!untouched(base + f->offset, member_size(f)))
+    else if (!untouched(base + f->offset, field_width(f)))
       abort();                              /* an absent member was written */
   }
 }
