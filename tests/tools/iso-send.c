@@ -181,17 +181,16 @@ int main(int argc, char **argv)
     return 3;
   }
   if (raw) {
-    if (iso_link_send_raw(link, msg, len, timeout) != ISO_FRAME_OK) {
-      printf("closed\n");
-      return 3;
-    }
-    if (hold > 0)
+    rc = iso_link_send_raw(link, msg, len, timeout);
+    if (rc == ISO_FRAME_OK && hold > 0)
       usleep((useconds_t)hold * 1000u);
-  } else if (iso_link_send(link, msg, len, timeout) != ISO_FRAME_OK) {
-    printf("closed\n");
-    return 3;
+  } else {
+    rc = iso_link_send(link, msg, len, timeout);
   }
-  rc = iso_link_recv(link, buf, sizeof buf, &got, timeout);
+  if (rc == ISO_FRAME_OK)
+    rc = iso_link_recv(link, buf, sizeof buf, &got, timeout);
+  else
+    rc = ISO_FRAME_CLOSED;      /* the peer refused the link before the frame went out */
   if (rc == ISO_FRAME_CLOSED && *iso_link_error(link))
     fprintf(stderr, "iso-send: %s\n", iso_link_error(link));
   iso_link_close(link);
