@@ -27,6 +27,7 @@ dbproxy_start() {
   "$DBPROXY" --listen "127.0.0.1:$DBPROXY_PORT" --to "127.0.0.1:$PAYGW_PG_PORT" --control "$DBPROXY_DIR/cut" \
     2>"$DBPROXY_LOG" &
   DBPROXY_PID=$!
+  DBPROXY_VIA=$via DBPROXY_IN_DOUBT_MS=$1
   PAYGW_GATEWAY_DB_URI=$via PAYGW_DB_IN_DOUBT_MS=$1 "$PAYGW_ROOT/scripts/stack" gateway-restart >/dev/null
   check "the gateway workers answer through the proxy" gateway_healthy
   # the workers' connections (application_name, lib/db's db_open): the
@@ -34,6 +35,14 @@ dbproxy_start() {
   is "every gateway worker's connection comes through the proxy (TCP, none on the socket)" \
     "$(psql_q "SELECT count(*) > 0 AND count(*) FILTER (WHERE client_addr IS NULL) = 0
                  FROM pg_stat_activity WHERE usename = 'paygw_gateway' AND application_name = 'paygw.fcgi'")" t
+}
+
+# dbproxy_workers N: the workers through the proxy restarted as N of them
+# (a case that must know which worker's cache serves its request uses 1)
+dbproxy_workers() {
+  PAYGW_WORKERS=$1 PAYGW_GATEWAY_DB_URI=$DBPROXY_VIA PAYGW_DB_IN_DOUBT_MS=$DBPROXY_IN_DOUBT_MS \
+    "$PAYGW_ROOT/scripts/stack" gateway-restart >/dev/null
+  check "the gateway answers with $1 worker(s) through the proxy" gateway_healthy
 }
 
 # dbproxy_stop: the stack's own workers back, then the proxy stopped

@@ -134,6 +134,13 @@ end_txn $(number_of "$ref" | tr ',' ' ')
 
 # --- 6. the outcome cannot be read: 503 outcome_unknown, nothing repeated ---
 ref=indoubt-$$-unknown key=indoubt-$$-key
+# The call cut must be the one that stores: a worker that does not yet know
+# the user's handset first asks the database (an answer sign_again, which
+# stores nothing), so one worker, which learns it from a first sale
+dbproxy_workers 1
+pos POST /v1/transactions $MERCHANT -H 'Content-Type: application/json' --data "$(sale "$ref-warm" 555)"
+is "a first sale teaches the one worker the user's handset" "$STATUS" 201
+end_txn "$(jqr .transaction)"
 cut after txn_create $((IN_DOUBT_MS + 1500))
 started=$(date +%s%3N)
 pos POST /v1/transactions $MERCHANT -H 'Content-Type: application/json' -H "Idempotency-Key: $key" \
