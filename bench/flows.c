@@ -3,11 +3,13 @@
  * run complete first-embodiment payments (flow.c) for a fixed time or count
  * and check that every one ended `completed`.  Around the flows it measures
  * the machine's limits (limits.c): GET /v1/ping at the same concurrency,
- * pgbench on the same cluster, the paygw database's commits per flow and
- * the RSS of the gateway workers and the credit server.  scripts/bench
- * prepares users and a stack and runs it; docs/performance.md reads it. */
+ * pgbench on the same cluster, the CPU and RSS of the stack's processes;
+ * and what PostgreSQL counted (pgstats.c): statements and transactions per
+ * flow.  scripts/bench prepares users and a stack and runs it;
+ * docs/performance.md reads it. */
 #include "bench/flow.h"
 #include "bench/limits.h"
+#include "bench/pgstats.h"
 
 #include <getopt.h>
 #include <openssl/evp.h>
@@ -237,6 +239,21 @@ static void print_cpu(const char *what, const struct cpu_sample *a, const struct
   printf("; total %.3f\n", total * 1000.0 / units);
 }
 
+/* PostgreSQL's part of the stack's CPU (the stack: every part but the client) */
+static void print_postgres_cpu(const struct cpu_sample *a, const struct cpu_sample *b, double flows)
+{
+  double pg = b->seconds[CPU_POSTGRES] - a->seconds[CPU_POSTGRES], stack = 0, client;
+  if (flows <= 0)
+    return;
+  for (int p = 0; p < CPU_CLIENT; p++)
+    stack += b->seconds[p] - a->seconds[p];
+  client = b->seconds[CPU_CLIENT] - a->seconds[CPU_CLIENT];
+  printf("PostgreSQL CPU ms per flow: %.3f  (%.0f %% of the stack's %.3f ms; %.0f %% of %.3f ms with the bench "
+         "client)\n",
+         pg * 1000.0 / flows, stack > 0 ? 100.0 * pg / stack : 0, stack * 1000.0 / flows,
+         stack + client > 0 ? 100.0 * pg / (stack + client) : 0, (stack + client) * 1000.0 / flows);
+}
+
 /* samples RSS about once a second until the flows stop; keeps first/last/max */
 struct rss_track {
   struct rss_sample first, last, max;
@@ -289,6 +306,11 @@ int main(int argc, char **argv)
     pthread_create(&t->tid, NULL, flow_thread, t);
   }
   pthread_barrier_wait(&r.warmed);
+  /* the monitoring connection lives through the run: its backend neither
+   * starts nor exits while the flows are measured */
+  struct pgmon mon;
+  if (pgmon_open(&mon, opt.pg_uri) != 0)
+    return 2;
 
   /* the no-work figure, while the flow threads wait; it also lets the
    * gateway's idle backends flush their statistics before we read them */
@@ -301,7 +323,10 @@ int main(int argc, char **argv)
   cpu_sample(opt.var_dir, &cpu_ping[1]);
   if (opt.settle_seconds > opt.ping_seconds)
     sleep((unsigned)(opt.settle_seconds - opt.ping_seconds));
-  int64_t commits_start = db_commits(opt.pg_uri, "paygw");
+  struct xacts xacts_start, xacts_end;
+  int xacts_rc = pgmon_xacts(&mon, &xacts_start);
+  /* statements are counted as they end, with no delay: from here on */
+  bool statements = mon.statements && pgmon_statements_reset(&mon) == 0;
 
   struct rss_track rss = { 0 };
   struct rss_sample s;
@@ -338,6 +363,8 @@ int main(int argc, char **argv)
     pthread_join(threads[i].tid, NULL);
   double seconds = (double)(now_us() - start) / 1e6;
   cpu_sample(opt.var_dir, &cpu_flows[1]);
+  struct stmt_profile profile = { 0 };
+  statements = statements && pgmon_statements(&mon, &profile) == 0;
   unsigned long requests = 0;
   for (int e = 0; e < EP_PING; e++)
     requests += hists[e].count;
@@ -345,7 +372,19 @@ int main(int argc, char **argv)
   if (rss_sample(opt.var_dir, &s) == 0)
     rss_track_add(&rss, &s);
 
-  /* the handsets collect the completion messages of their last payments */
+  /* pgbench on the same cluster; it also outlasts the statistics delay */
+  double tps = 0;
+  int pgbench_rc = 0;
+  char pg_why[300] = "";
+  if (opt.pgbench_seconds > 0)
+    pgbench_rc = pgbench_run(opt.pg_uri, opt.pgbench, opt.concurrency, opt.pgbench_seconds, &tps, pg_why,
+                             sizeof pg_why);
+  if (opt.settle_seconds > opt.pgbench_seconds)
+    sleep((unsigned)(opt.settle_seconds - opt.pgbench_seconds));
+  xacts_rc |= pgmon_xacts(&mon, &xacts_end);
+
+  /* the handsets collect the completion messages of their last payments
+   * (after the counters were read: these polls are not the flows' work) */
   unsigned long seen = 0, bad = 0, stale = 0, empty = 0, slow = 0, limited = 0, drain_errors = 0;
   char why[300];
   for (int i = 0; i < opt.concurrency; i++) {
@@ -361,17 +400,6 @@ int main(int argc, char **argv)
     slow += w->slow_downs;
     limited += w->rate_limited;
   }
-
-  /* pgbench on the same cluster; it also outlasts the statistics delay */
-  double tps = 0;
-  int pgbench_rc = 0;
-  char pg_why[300] = "";
-  if (opt.pgbench_seconds > 0)
-    pgbench_rc = pgbench_run(opt.pg_uri, opt.pgbench, opt.concurrency, opt.pgbench_seconds, &tps, pg_why,
-                             sizeof pg_why);
-  if (opt.settle_seconds > opt.pgbench_seconds)
-    sleep((unsigned)(opt.settle_seconds - opt.pgbench_seconds));
-  int64_t commits_end = db_commits(opt.pg_uri, "paygw");
 
   /* --- figures --- */
   unsigned long done = r.completed + r.ended_otherwise + r.errors;
@@ -408,9 +436,17 @@ int main(int argc, char **argv)
   }
   if (ping.rps > 0)
     printf("flow_ratio: %.3f  (flows/s x requests per flow / ping requests/s)\n", flows_s * req_per_flow / ping.rps);
-  if (commits_start >= 0 && commits_end >= 0 && done > 0)
-    printf("database commits per flow: %.2f  (paygw xact_commit +%lld over the run / %lu flows)\n",
-           (double)(commits_end - commits_start) / (double)done, (long long)(commits_end - commits_start), done);
+  if (statements)
+    stmt_profile_print(&profile, (double)done, 12);
+  else
+    printf("statements per flow: not measured (%s)\n", mon.why);
+  if (xacts_rc == 0 && done > 0) {
+    int64_t c = xacts_end.commits - xacts_start.commits, rb = xacts_end.rollbacks - xacts_start.rollbacks;
+    printf("database commits per flow: %.2f, rollbacks per flow %.2f  (%s: xact_commit +%lld, xact_rollback +%lld "
+           "over the measured phase / %lu flows)\n",
+           (double)c / (double)done, (double)rb / (double)done, xacts_end.databases, (long long)c, (long long)rb, done);
+  }
+  print_postgres_cpu(&cpu_flows[0], &cpu_flows[1], (double)done);
   print_cpu("CPU ms per flow", &cpu_flows[0], &cpu_flows[1], (double)done);
   if (opt.ping_seconds > 0)
     print_cpu("CPU ms per ping", &cpu_ping[0], &cpu_ping[1], (double)ping.requests);
@@ -428,6 +464,8 @@ int main(int argc, char **argv)
   }
   free(threads);
   free(users);
+  stmt_profile_free(&profile);
+  pgmon_close(&mon);
   curl_global_cleanup();
   return ok ? 0 : 1;
 }

@@ -1,5 +1,5 @@
 /* limits.c — the reference figures around the flow benchmark (see
- * limits.h): ping through nginx + FastCGI, pgbench, commit counts and RSS. */
+ * limits.h): ping through nginx + FastCGI, pgbench, CPU and RSS. */
 #include "bench/limits.h"
 #include "bench/http.h"
 
@@ -76,7 +76,7 @@ int ping_run(const char *url, const char *ca, int concurrency, double seconds, s
   return out->errors ? -1 : 0;
 }
 
-/* --- PostgreSQL: pgbench and the commit counter ------------------------------ */
+/* --- PostgreSQL: pgbench ---------------------------------------------------------- */
 
 /* Connects to database db on the cluster of the URI (its dbname overridden). */
 static PGconn *connect_to(const char *pg_uri, const char *db)
@@ -100,22 +100,6 @@ static bool run_sql(PGconn *conn, const char *sql)
     fprintf(stderr, "flows: %s: %s", sql, PQerrorMessage(conn));
   PQclear(res);
   return ok;
-}
-
-int64_t db_commits(const char *pg_uri, const char *db)
-{
-  PGconn *conn = connect_to(pg_uri, "postgres");
-  if (!conn)
-    return -1;
-  const char *params[] = { db };
-  PGresult *res = PQexecParams(conn, "SELECT xact_commit FROM pg_stat_database WHERE datname = $1", 1, NULL,
-                               params, NULL, NULL, 0);
-  int64_t n = -1;
-  if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
-    n = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-  PQclear(res);
-  PQfinish(conn);
-  return n;
 }
 
 /* The scratch database and table pgbench inserts into. */
@@ -301,11 +285,14 @@ int rss_sample(const char *var_dir, struct rss_sample *s)
 
 /* --- CPU time of the stack's processes ------------------------------------------ */
 
-const char *const cpu_part_names[CPU_PARTS] = { "postgres", "gateway workers", "nginx", "credit-server",
+const char *const cpu_part_names[CPU_PARTS] = { "postgres", "gateway workers", "nginx", "credit-server", "sweeper",
                                                 "bench client" };
 
-/* ppid and utime + stime in clock ticks from /proc/<pid>/stat; -1 when gone */
-static long long ticks_of(long pid, long *ppid)
+/* ppid, and utime + stime in clock ticks from /proc/<pid>/stat; *children
+ * gets cutime + cstime: the CPU of the children it has waited for (a
+ * PostgreSQL backend that exited, a worker multiwatch restarted).  -1 when
+ * gone. */
+static long long ticks_of(long pid, long *ppid, long long *children)
 {
   char path[64], buf[1024];
   snprintf(path, sizeof path, "/proc/%ld/stat", pid);
@@ -317,14 +304,21 @@ static long long ticks_of(long pid, long *ppid)
   buf[n] = '\0';
   char *p = strrchr(buf, ')');           /* the command name may hold spaces */
   unsigned long long utime = 0, stime = 0;
-  if (!p || sscanf(p + 2, "%*c %ld %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", ppid, &utime, &stime) != 3)
+  long long cutime = 0, cstime = 0;
+  if (!p
+      || sscanf(p + 2, "%*c %ld %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %lld %lld", ppid, &utime, &stime,
+                &cutime, &cstime)
+           != 5)
     return -1;
+  *children = cutime + cstime;
   return (long long)(utime + stime);
 }
 
-/* The stack's processes by pid file: each one's CPU goes to its part. */
+/* The stack's processes by pid file: each root (the postmaster, multiwatch
+ * of the workers and of the sweeper, nginx's master, the credit server)
+ * with its own time and its exited children's, and its live children. */
 struct cpu_parts {
-  long postgres, gateway, nginx, credit;
+  long root[CPU_CLIENT];
   double tick;
   struct cpu_sample *s;
 };
@@ -333,30 +327,32 @@ static void add_cpu(long pid, void *ctx)
 {
   struct cpu_parts *c = ctx;
   long ppid = 0;
-  long long t = ticks_of(pid, &ppid);
-  int part = -1;
+  long long children = 0, t = ticks_of(pid, &ppid, &children);
 
   if (t < 0)
     return;
-  if (c->postgres > 0 && (pid == c->postgres || ppid == c->postgres))
-    part = CPU_POSTGRES;
-  else if (c->gateway > 0 && ppid == c->gateway)
-    part = CPU_GATEWAY;
-  else if (c->nginx > 0 && (pid == c->nginx || ppid == c->nginx))
-    part = CPU_NGINX;
-  else if (c->credit > 0 && pid == c->credit)
-    part = CPU_CREDIT;
-  if (part >= 0)
+  for (int part = 0; part < CPU_CLIENT; part++) {
+    if (c->root[part] <= 0)
+      continue;
+    if (pid == c->root[part])
+      t += children;
+    else if (ppid != c->root[part])
+      continue;
     c->s->seconds[part] += (double)t / c->tick;
+    return;
+  }
 }
 
 int cpu_sample(const char *var_dir, struct cpu_sample *s)
 {
-  struct cpu_parts c = { read_pid_file(var_dir, "postgres"), read_pid_file(var_dir, "gateway"),
-                         read_pid_file(var_dir, "nginx"), read_pid_file(var_dir, "credit-server"),
-                         (double)sysconf(_SC_CLK_TCK), s };
+  struct cpu_parts c = { .tick = (double)sysconf(_SC_CLK_TCK), .s = s };
   struct rusage self;
 
+  c.root[CPU_POSTGRES] = read_pid_file(var_dir, "postgres");
+  c.root[CPU_GATEWAY] = read_pid_file(var_dir, "gateway");
+  c.root[CPU_NGINX] = read_pid_file(var_dir, "nginx");
+  c.root[CPU_CREDIT] = read_pid_file(var_dir, "credit-server");
+  c.root[CPU_SWEEPER] = read_pid_file(var_dir, "sweeper");
   memset(s, 0, sizeof *s);
   getrusage(RUSAGE_SELF, &self);
   s->seconds[CPU_CLIENT] = (double)self.ru_utime.tv_sec + (double)self.ru_utime.tv_usec / 1e6

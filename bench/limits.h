@@ -1,8 +1,7 @@
 /* limits.h — the machine's limits the flow figure is compared with: the
  * no-work nginx + FastCGI round trip (GET /v1/ping), pgbench with a one-row
- * INSERT transaction on the same PostgreSQL cluster, the paygw database's
- * commit counter, and the resident memory of the gateway workers and the
- * credit server. */
+ * INSERT transaction on the same PostgreSQL cluster, and the CPU time and
+ * resident memory of the stack's processes. */
 #ifndef PAYGW_BENCH_LIMITS_H
 #define PAYGW_BENCH_LIMITS_H
 
@@ -27,9 +26,6 @@ int ping_run(const char *url, const char *ca, int concurrency, double seconds, s
 int pgbench_run(const char *pg_uri, const char *pgbench, int clients, int seconds, double *tps, char *why,
                 size_t why_len);
 
-/* pg_stat_database.xact_commit of database `db`, or -1. */
-int64_t db_commits(const char *pg_uri, const char *db);
-
 struct rss_sample {
   long workers_kb, credit_kb;            /* summed VmRSS */
   int workers;                           /* gateway worker processes found */
@@ -41,11 +37,13 @@ struct rss_sample {
 int rss_sample(const char *var_dir, struct rss_sample *s);
 
 /* CPU time (user + system, seconds) the stack's processes and this
- * benchmark have used so far: PostgreSQL (postmaster and its children),
- * the gateway workers, nginx (master and workers), the credit server.
+ * benchmark have used so far: PostgreSQL (postmaster and its children,
+ * the exited ones too), the gateway workers (and multiwatch), nginx
+ * (master and workers), the credit server, the sweeper.
  * Differences of two samples tell where a run's time went even on a
  * machine shared with other work. */
-enum cpu_part { CPU_POSTGRES, CPU_GATEWAY, CPU_NGINX, CPU_CREDIT, CPU_CLIENT, CPU_PARTS };
+/* the bench client comes last: the parts before it are the stack */
+enum cpu_part { CPU_POSTGRES, CPU_GATEWAY, CPU_NGINX, CPU_CREDIT, CPU_SWEEPER, CPU_CLIENT, CPU_PARTS };
 extern const char *const cpu_part_names[CPU_PARTS];
 struct cpu_sample {
   double seconds[CPU_PARTS];

@@ -84,6 +84,8 @@ void log_msg(enum log_level level, const char *fmt, ...)
 }
 
 static void log_at(enum log_level level, const char *kind, const char *file, int line, const char *fmt, va_list ap)
+    __attribute__((format(printf, 5, 0)));
+static void log_at(enum log_level level, const char *kind, const char *file, int line, const char *fmt, va_list ap)
 {
   char text[1024], where[160];
 
