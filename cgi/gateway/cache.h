@@ -35,6 +35,13 @@ enum db_status cache_device_key(struct db *db, const char *code, int64_t *id, un
 /* Drops the copy of device `code` (the database said it is not active). */
 void cache_device_forget(const char *code);
 
+/* A user ID's handset and its key (db_user_key), from the cache when
+ * fresh.  gateway.do_device_auth checks they are still the user's and
+ * answers stale otherwise: forget the copy and ask again. */
+struct user_key;
+enum db_status cache_user_key(struct db *db, const char *user_id, struct user_key *key);
+void cache_user_key_forget(const char *user_id);
+
 /* Like db_terminal_by_code, answered from the cache when fresh. */
 enum db_status cache_terminal_by_code(struct db *db, const char *code, struct terminal_row *row);
 
