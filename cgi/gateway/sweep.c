@@ -153,7 +153,8 @@ static bool reverse_one(struct db *db)
   struct db_params params;
   db_params_init(&params);
   db_param_text(&params, c.pay.ref.id);
-  db_param_text(&params, retry);
+  if (!acknowledged)
+    db_param_text(&params, retry);   /* auth_reversed takes the id alone: lib/db sends every parameter given */
   /* a failure here leaves the claim's lease: the next attempt is a 0401,
    * which the credit server acknowledges like the first */
   db_call(db, acknowledged ? &q_auth_reversed : &q_auth_reversal_retry, &params, NULL);
