@@ -1,5 +1,7 @@
 /* cache.c — see cache.h.  A worker is single-threaded, so plain statics do. */
 #include "gateway/cache.h"
+#include "gateway/db/device.h"
+#include "gateway/db/handset.h"
 #include "common/config.h"
 
 #include <stdio.h>
@@ -23,6 +25,23 @@ struct user_slot {
 };
 
 static struct user_slot users[USER_SLOTS];
+
+#define DEVICE_SLOTS 256
+struct device_slot {
+  char code[33];
+  struct device_key key;
+  time_t fetched;
+};
+
+static struct device_slot devices[DEVICE_SLOTS];
+
+struct user_key_slot {
+  char user_id[33];
+  struct user_key key;
+  time_t fetched;
+};
+
+static struct user_key_slot user_keys[USER_SLOTS];
 static PGresult *ranges;
 static time_t ranges_fetched;
 static unsigned connection_seen;   /* db_generation() the copies came from */
@@ -39,6 +58,8 @@ static void forget_everything(void)
 {
   memset(terminals, 0, sizeof terminals);
   memset(users, 0, sizeof users);
+  memset(devices, 0, sizeof devices);
+  memset(user_keys, 0, sizeof user_keys);
   if (ranges)
     PQclear(ranges);
   ranges = NULL;
@@ -119,4 +140,65 @@ void cache_user_device_put(const char *user_id, const char *device_code)
   snprintf(slot->user_id, sizeof slot->user_id, "%s", user_id);
   snprintf(slot->device_code, sizeof slot->device_code, "%s", device_code);
   slot->fetched = time(NULL);
+}
+
+enum db_status cache_device_key(struct db *db, const char *code, int64_t *id, unsigned char public_key[32])
+{
+  struct device_slot *slot = &devices[hash_of(code) % DEVICE_SLOTS];
+  time_t now = time(NULL);
+
+  forget_if_changed(db);
+  if (!(slot->fetched && now - slot->fetched < ttl() && strcmp(slot->code, code) == 0)) {
+    struct device_key key;
+    enum db_status st = db_device_key(db, code, &key);
+    if (st != DB_ONE_ROW)
+      return st;
+    slot->fetched = 0;
+    if (ttl() > 0 && strlen(code) < sizeof slot->code) {
+      snprintf(slot->code, sizeof slot->code, "%s", code);
+      slot->key = key;
+      slot->fetched = now;
+    }
+    *id = key.id;
+    memcpy(public_key, key.public_key, 32);
+    return DB_ONE_ROW;
+  }
+  *id = slot->key.id;
+  memcpy(public_key, slot->key.public_key, 32);
+  return DB_ONE_ROW;
+}
+
+void cache_device_forget(const char *code)
+{
+  struct device_slot *slot = &devices[hash_of(code) % DEVICE_SLOTS];
+
+  if (strcmp(slot->code, code) == 0)
+    slot->fetched = 0;
+}
+
+enum db_status cache_user_key(struct db *db, const char *user_id, struct user_key *key)
+{
+  struct user_key_slot *slot = &user_keys[hash_of(user_id) % USER_SLOTS];
+  time_t now = time(NULL);
+
+  forget_if_changed(db);
+  if (slot->fetched && now - slot->fetched < ttl() && strcmp(slot->user_id, user_id) == 0) {
+    *key = slot->key;
+    return DB_ONE_ROW;
+  }
+  enum db_status st = db_user_key(db, user_id, key);
+  if (st == DB_ONE_ROW && ttl() > 0 && strlen(user_id) < sizeof slot->user_id) {
+    snprintf(slot->user_id, sizeof slot->user_id, "%s", user_id);
+    slot->key = *key;
+    slot->fetched = now;
+  }
+  return st;
+}
+
+void cache_user_key_forget(const char *user_id)
+{
+  struct user_key_slot *slot = &user_keys[hash_of(user_id) % USER_SLOTS];
+
+  if (strcmp(slot->user_id, user_id) == 0)
+    slot->fetched = 0;
 }

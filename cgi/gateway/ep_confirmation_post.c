@@ -1,18 +1,26 @@
 /* ep_confirmation_post.c — POST /v1/transactions/{number}/confirmation: the
  * shopper agrees or not ([0087]).  Not agreeing cancels.  Agreeing finds the
  * card's issuer (fig 9) and the methods this merchant takes for it (fig 10):
- * none at all declines the payment with that reason. */
-#include "gateway/db/queries.h"
+ * none at all declines the payment with that reason.
+ * The card is decrypted here, never in the database: the worker reads it
+ * (db/txn_card.c), finds its issuer in its cache of the ranges, and makes
+ * one call (db/txn_confirm.c, gateway.do_confirm) with the ending prepared
+ * for what it found; the call checks the card is still the one read. */
+#include "gateway/db/card.h"
+#include "gateway/db/handset.h"
 #include "gateway/endpoints.h"
+#include "gateway/mailbox.h"
 #include "gateway/methods.h"
 #include "gateway/reply.h"
 #include "gateway/settings.h"
 #include "gateway/timefmt.h"
+#include "gateway/tokens.h"
 #include "gateway/txn.h"
 #include "gateway/validate.h"
 
 #include <openssl/crypto.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const struct field confirmation_spec[] = {
@@ -21,126 +29,124 @@ const struct field confirmation_spec[] = {
 };
 
 #define NOT_ACCEPTED "this shop does not take cards of this issuer"
+#define NOT_AGREED "the shopper did not agree"
 
 struct confirmation {
-  struct request *rq;
-  bool agree;
-  enum txn_access access;
-  char status[32];          /* the state before, or the new one on success */
-  bool changed;
-  bool card_unreadable;     /* the card did not decrypt: the transaction failed */
-  json_t *answer;
+  struct confirm_in in;
+  struct txn_card card;
+  char issuer[24], digest[65];
+  char *message;             /* the completion prepared (malloc'd), or NULL */
+  char signature[90];
 };
 
-/* Finds the methods; moves to awaiting_method, or to declined when none. */
-static enum db_status agree(struct db *db, struct confirmation *c, PGresult *txn)
+/* Reads the card, decrypts it and finds its issuer; prepares the ending
+ * (failed when it does not decrypt, declined should the merchant take
+ * nothing of its issuer).  -1 when the database or the signing failed. */
+static int prepare_agreed(struct request *rq, struct confirmation *c)
 {
-  char pan[20], expiry[5], masked[24], issuer[24] = "", deadline[RFC3339_LEN];
-  struct method_offer offer = { 0 };
-  enum db_status st;
+  char pan[20], expiry[5], masked[24];
+  enum db_status st = db_txn_card(rq->db, rq->path_param, &c->card);
 
-  if (methods_card_pan(txn, pan, expiry, masked) != 0) {
-    c->card_unreadable = true;
-    return methods_fail_unreadable_card(db, txn, "awaiting_confirmation");
-  }
-  st = methods_issuer_for_pan(db, pan, issuer);
-  OPENSSL_cleanse(pan, sizeof pan);
   if (st < 0)
-    return st;
-  if (st == DB_ONE_ROW && (st = methods_offer(db, db_text(txn, 0, "merchant_id"), issuer, &offer)) < 0)
-    return st;
-  if (!offer.found) {
-    struct db_params params;
-    db_params_init(&params);
-    db_param_text(&params, db_text(txn, 0, "id"));
-    db_param_text(&params, "declined");
-    db_param_text(&params, "awaiting_confirmation");
-    db_param_text(&params, "card_not_accepted");
-    db_param_text(&params, NOT_ACCEPTED);
-    db_param_text(&params, NULL);
-    if ((st = db_call(db, &q_txn_finish, &params, NULL)) != DB_ONE_ROW)
-      return st < 0 ? st : DB_ABORT;
-    c->answer = json_pack("{s:s, s:s, s:{s:s, s:s}}", "transaction", c->rq->path_param, "status", "declined",
-                          "decline", "code", "card_not_accepted", "reason", NOT_ACCEPTED);
-    struct txn_ref ref;
-    txn_ref_from(txn, &ref);
-    return txn_notify_handset(db, &ref, "declined", NULL, NOT_ACCEPTED);
+    return -1;
+  c->in.card_digest = NULL;
+  if (st != DB_ONE_ROW || strcmp(c->card.status, "awaiting_confirmation") != 0 || c->card.overdue
+      || strlen(c->card.session_hash) != 64 || CRYPTO_memcmp(c->card.session_hash, rq->session_hash, 64) != 0)
+    return 0;                /* refused: the call says why (and expires an overdue one) */
+  snprintf(c->digest, sizeof c->digest, "%s", c->card.digest);
+  c->in.card_digest = c->digest;
+  c->in.card_readable = methods_card_decrypt(&c->card, pan, expiry, masked) == 0;
+  c->in.issuer_id = NULL;
+  if (c->in.card_readable) {
+    st = methods_issuer_for_pan(rq->db, pan, c->issuer);
+    OPENSSL_cleanse(pan, sizeof pan);
+    if (st < 0)
+      return -1;
+    c->in.issuer_id = st == DB_ONE_ROW ? c->issuer : NULL;
+    c->in.code = "card_not_accepted";
+    c->in.reason = NOT_ACCEPTED;
+  } else {
+    c->in.code = "card_unreadable";
+    c->in.reason = METHODS_CARD_UNREADABLE;
   }
-  rfc3339(time(NULL) + settings.method_window_s, deadline);
-  struct db_params params;
-  db_params_init(&params);
-  db_param_text(&params, db_text(txn, 0, "id"));
-  db_param_text(&params, issuer);
-  db_param_text(&params, deadline);
-  if ((st = db_call(db, &q_txn_confirmed, &params, NULL)) != DB_ONE_ROW)
-    return st < 0 ? st : DB_ABORT;
-  c->answer = json_pack("{s:s, s:s, s:o, s:s}", "transaction", c->rq->path_param, "status", "awaiting_method",
-                        "methods", methods_json(&offer), "choose_by", deadline);
-  return DB_ONE_ROW;
+  struct txn_ref ref = { .id = "" };
+  snprintf(ref.number, sizeof ref.number, "%s", c->card.number);
+  snprintf(ref.user_id, sizeof ref.user_id, "%s", c->card.user_id);
+  free(c->message);
+  c->message = NULL;
+  if (mailbox_seal(txn_completion_message(&ref, c->in.card_readable ? "declined" : "failed", NULL, c->in.reason),
+                   &c->message, c->signature) != 0)
+    return -1;
+  c->in.message = c->message;
+  c->in.signature = c->signature;
+  return 0;
 }
 
-static enum db_status confirm_in_db(struct db *db, void *ctx)
+static int answer(struct request *rq, const struct confirm_out *out, const char *deadline)
 {
-  struct confirmation *c = ctx;
-  PGresult *txn;
-  enum db_status st;
-
-  c->changed = false;
-  c->card_unreadable = false;
-  json_decref(c->answer);
-  c->answer = NULL;
-  if ((c->access = txn_lock_for_session(db, c->rq, &txn)) != TXN_OK)
-    return c->access == TXN_DB_ERROR ? DB_HARD_ERROR : DB_ABORT;
-  snprintf(c->status, sizeof c->status, "%s", db_text(txn, 0, "status"));
-  if (strcmp(c->status, "awaiting_confirmation") != 0) {
-    PQclear(txn);
-    return DB_NO_ROWS;      /* refused; commits an expiry txn_lock applied */
+  switch (out->outcome) {
+  case CONFIRM_CONFIRMED:
+    return reply_json(rq, 200, json_pack("{s:s, s:s, s:o, s:s}", "transaction", rq->path_param,
+                                         "status", "awaiting_method", "methods", methods_json(&out->offer),
+                                         "choose_by", deadline));
+  case CONFIRM_CANCELED:
+    return reply_json(rq, 200, json_pack("{s:s, s:s}", "transaction", rq->path_param, "status", "canceled"));
+  case CONFIRM_DECLINED:
+    return reply_json(rq, 200, json_pack("{s:s, s:s, s:{s:s, s:s}}", "transaction", rq->path_param,
+                                         "status", "declined", "decline", "code", "card_not_accepted",
+                                         "reason", NOT_ACCEPTED));
+  case CONFIRM_CARD_UNREADABLE:
+    return BUG_PROBLEM(rq, PROBLEM_CARD_UNREADABLE, json_pack("{s:s}", "transaction_status", "failed"),
+                       "%s; the transaction failed", METHODS_CARD_UNREADABLE);
+  case CONFIRM_UNKNOWN_TXN:
+    return txn_reply_access(rq, TXN_UNKNOWN);
+  case CONFIRM_BAD_SESSION:
+    return txn_reply_access(rq, TXN_BAD_SESSION);
+  case CONFIRM_WRONG_STATE:
+    return txn_reply_wrong_state(rq, out->txn_status, "confirmation");
+  case CONFIRM_CARD_UNCHECKED:     /* the card changed under us again and again */
+    break;
   }
-  if (c->agree) {
-    st = agree(db, c, txn);
-  } else {
-    struct db_params params;
-    db_params_init(&params);
-    db_param_text(&params, db_text(txn, 0, "id"));
-    db_param_text(&params, "canceled");
-    db_param_text(&params, "awaiting_confirmation");
-    db_param_text(&params, NULL);
-    db_param_text(&params, "the shopper did not agree");
-    db_param_text(&params, NULL);
-    st = db_call(db, &q_txn_finish, &params, NULL);
-    if (st == DB_ONE_ROW)
-      c->answer = json_pack("{s:s, s:s}", "transaction", c->rq->path_param, "status", "canceled");
-    else if (st == DB_NO_ROWS)
-      st = DB_ABORT;
-  }
-  c->changed = st >= 0;
-  PQclear(txn);
-  return st;
+  return reply_db_failed(rq, "the database is not reachable");
 }
 
 int ep_confirmation_post(struct request *rq)
 {
   json_t *body = NULL;
   struct confirmation_body in = { 0 };
-  struct confirmation c = { .rq = rq };
+  struct confirmation c = { .message = NULL };
+  struct confirm_out out = { .outcome = CONFIRM_CARD_UNCHECKED };
+  char deadline[RFC3339_LEN], key[SESSION_TOKEN_LEN + 1];
   int status;
 
   if (parse_json_body(rq, confirmation_spec, &in, &body) != 0)
     return rq->status;
-  c.agree = in.agree;
-  enum db_status st = db_run_transaction(rq->db, "confirmation", confirm_in_db, &c);
-  if (c.access != TXN_OK)
-    status = txn_reply_access(rq, c.access);
-  else if (st >= 0 && c.changed && c.card_unreadable)
-    status = BUG_PROBLEM(rq, PROBLEM_CARD_UNREADABLE, json_pack("{s:s}", "transaction_status", "failed"),
-                         "%s; the transaction failed", METHODS_CARD_UNREADABLE);
-  else if (st >= 0 && c.changed && c.answer)
-    status = reply_json(rq, 200, json_incref(c.answer));
-  else if (st >= 0 || st == DB_ABORT)
-    status = txn_reply_wrong_state(rq, c.status, "confirmation");
-  else
-    status = reply_db_failed(rq, "the database is not reachable");
-  json_decref(c.answer);
+  c.in.agree = in.agree;
+  if (token_b64url32(key) != 0) {
+    status = BUG(rq, "no random numbers");
+    goto out;
+  }
+  rfc3339(time(NULL) + settings.method_window_s, deadline);
+  c.in.number = rq->path_param;
+  c.in.session_hash = rq->session_hash;
+  c.in.deadline = deadline;
+  c.in.call_key = key;
+  if (!c.in.agree)
+    c.in.reason = NOT_AGREED;
+  /* agreeing: the card read and decrypted first; read again if it changed */
+  for (int round = 0; round < 3 && out.outcome == CONFIRM_CARD_UNCHECKED; round++) {
+    if (c.in.agree && prepare_agreed(rq, &c) != 0) {
+      status = reply_db_failed(rq, "the database is not reachable");
+      goto out;
+    }
+    if (db_txn_confirm(rq->db, &c.in, &out) != DB_ONE_ROW) {
+      status = reply_db_failed(rq, "the database is not reachable");
+      goto out;
+    }
+  }
+  status = answer(rq, &out, deadline);
+out:
+  free(c.message);
   json_decref(body);
   return status;
 }

@@ -1,12 +1,15 @@
 /* ep_payment_method_post.c — POST /v1/transactions/{number}/payment-method:
  * the shopper's choice (S9) and the authorization at the credit server
  * (S10-S14).  Exactly once toward the credit server:
- *   1. one database transaction checks that the card, user ID, handset,
+ *   1. one call (db/txn_begin_auth.c, gateway.do_begin_authorization)
+ *      checks the method is offered and that the card, user ID, handset,
  *      subscriber, issuer, merchant and terminal are still enrolled
- *      (parties.c: any disabled since device-auth declines the payment
- *      here, `enrolment_disabled`, and nothing is sent), then moves
- *      awaiting_method → authorizing and records the authorization (STAN,
- *      time) BEFORE anything is sent;
+ *      (parties.c: any disabled since device-auth declines the payment,
+ *      `enrolment_disabled`, in a second call, and nothing is sent), then
+ *      moves awaiting_method → authorizing and records the authorization
+ *      (STAN, time) BEFORE anything is sent, answering the card's
+ *      ciphertext, which the worker decrypts (a card changed since the
+ *      confirmation decrypted it is read and decrypted first);
  *   2. the 0100 goes out and the 0110 is awaited within the time-out;
  *   3. a second database transaction records the answer, ends the payment
  *      and tells the handset's mailbox — or, with no answer, marks it failed
@@ -14,8 +17,10 @@
  *      the 0400 (then 0401 repeats with back-off) and also reverses
  *      authorizations left "sent" by a worker that died between steps 1
  *      and 3.  The worker itself never sends a reversal. */
-#include "gateway/db/queries.h"
+#include "gateway/db/card.h"
+#include "gateway/db/handset.h"
 #include "gateway/endpoints.h"
+#include "gateway/mailbox.h"
 #include "gateway/issuer_link.h"
 #include "gateway/methods.h"
 #include "gateway/money.h"
@@ -23,6 +28,7 @@
 #include "gateway/payment.h"
 #include "gateway/reply.h"
 #include "gateway/settings.h"
+#include "gateway/tokens.h"
 #include "gateway/txn.h"
 #include "gateway/validate.h"
 #include "iso8583/iso8583.h"
@@ -43,73 +49,107 @@ enum refusal { R_NONE, R_ACCESS, R_STATE, R_NOT_OFFERED, R_CARD, R_DISABLED, R_D
 
 struct choice {
   struct request *rq;
-  const char *method;
-  int installments;
+  struct begin_auth_in in;
+  char key[SESSION_TOKEN_LEN + 1], transmission_time[11], digest[65];
   enum txn_access access;
   enum refusal refusal;
   char status[32];
   const char *disabled;      /* R_DISABLED: the reason (static text) */
+  struct begin_auth_out got;
   struct payment pay;        /* what step 2 sends, filled by step 1 */
 };
 
-/* A party was disabled after device-auth: the payment ends declined, the
- * handset's mailbox is told, and nothing goes to the credit server. */
-static enum db_status decline_disabled(struct db *db, PGresult *txn, const char *reason)
+/* Ends the transaction (still awaiting_method) as `status` with the
+ * handset told: a party disabled since device-auth (declined, nothing
+ * sent), or a card that does not decrypt (failed, nothing sent). */
+static void end_here(struct choice *c, const char *status, const char *code, const char *reason,
+                     enum refusal on_success)
 {
-  struct txn_ref ref;
-  struct db_params params;
-  db_params_init(&params);
-  db_param_text(&params, db_text(txn, 0, "id"));
-  db_param_text(&params, "declined");
-  db_param_text(&params, "awaiting_method");
-  db_param_text(&params, PARTIES_DECLINE_CODE);
-  db_param_text(&params, reason);
-  db_param_text(&params, NULL);
-  enum db_status st = db_call(db, &q_txn_finish, &params, NULL);
+  struct txn_ref ref = { .id = "" };
+  char *message = NULL, sig[90];
+  struct end_waiting_out out;
 
-  if (st != DB_ONE_ROW)
-    return st < 0 ? st : DB_HARD_ERROR;   /* the row is locked in awaiting_method: cannot miss */
-  txn_ref_from(txn, &ref);
-  return txn_notify_handset(db, &ref, "declined", NULL, reason);
+  snprintf(ref.number, sizeof ref.number, "%.*s", (int)sizeof ref.number - 1, c->rq->path_param);
+  snprintf(ref.user_id, sizeof ref.user_id, "%s", c->got.user_id[0] ? c->got.user_id : c->pay.ref.user_id);
+  c->refusal = R_DB;
+  if (mailbox_seal(txn_completion_message(&ref, status, NULL, reason), &message, sig) != 0)
+    return;
+  struct end_waiting_in in = { .number = c->rq->path_param, .session_hash = c->rq->session_hash,
+                               .from = "awaiting_method", .status = status, .code = code, .reason = reason,
+                               .message = message, .signature = sig };
+  if (db_txn_end_waiting(c->rq->db, &in, &out) == DB_ONE_ROW) {
+    snprintf(c->status, sizeof c->status, "%s", out.txn_status);
+    c->refusal = out.outcome == END_ENDED ? on_success : out.outcome == END_WRONG_STATE ? R_STATE : R_ACCESS;
+    c->access = out.outcome == END_UNKNOWN_TXN ? TXN_UNKNOWN : TXN_BAD_SESSION;
+  }
+  free(message);
 }
 
-/* Step 1. */
-static enum db_status record_in_db(struct db *db, void *ctx)
+/* The card changed since the confirmation decrypted it: read and decrypt
+ * it again; false when the transaction ended here (or the database failed). */
+static bool check_card_again(struct choice *c)
 {
-  struct choice *c = ctx;
-  PGresult *txn;
-  struct method_offer offer;
-  enum db_status st;
+  struct txn_card card;
+  char pan[20], expiry[5], masked[24];
 
-  c->refusal = R_DB;
-  if ((c->access = txn_lock_for_session(db, c->rq, &txn)) != TXN_OK) {
-    c->refusal = R_ACCESS;
-    return c->access == TXN_DB_ERROR ? DB_HARD_ERROR : DB_ABORT;
+  if (db_txn_card(c->rq->db, c->rq->path_param, &card) != DB_ONE_ROW) {
+    c->refusal = R_DB;
+    return false;
   }
-  snprintf(c->status, sizeof c->status, "%s", db_text(txn, 0, "status"));
-  if (strcmp(c->status, "awaiting_method") != 0) {
-    c->refusal = R_STATE;
-    st = DB_NO_ROWS;        /* refused; commits an expiry txn_lock applied */
-  } else if ((st = methods_offer(db, db_text(txn, 0, "merchant_id"), db_text(txn, 0, "issuer_id"), &offer)) >= 0
-             && !methods_allows(&offer, c->method, c->installments)) {
-    c->refusal = R_NOT_OFFERED;
-    st = DB_NO_ROWS;
-  } else if (st >= 0 && (st = parties_check(db, db_text(txn, 0, "id"), &c->disabled)) >= 0 && c->disabled) {
-    c->refusal = R_DISABLED;
-    st = decline_disabled(db, txn, c->disabled);
-  } else if (st >= 0) {
-    st = payment_begin(db, txn, c->method, c->installments, &c->pay);
-    if (c->pay.card_unreadable && st >= 0) {
-      c->refusal = R_CARD;               /* the failure is committed, nothing sent */
-    } else if (st == DB_NO_ROWS) {
+  snprintf(c->pay.ref.user_id, sizeof c->pay.ref.user_id, "%s", card.user_id);
+  if (methods_card_decrypt(&card, pan, expiry, masked) != 0) {
+    end_here(c, "failed", "card_unreadable", METHODS_CARD_UNREADABLE, R_CARD);
+    return false;
+  }
+  OPENSSL_cleanse(pan, sizeof pan);
+  snprintf(c->digest, sizeof c->digest, "%s", card.digest);
+  c->in.card_digest = c->digest;
+  return true;
+}
+
+/* Step 1: one call records the authorization (or says why not). */
+static void record(struct choice *c)
+{
+  c->refusal = R_DB;
+  if (token_b64url32(c->key) != 0)
+    return;
+  issuer_transmission_time(c->transmission_time);
+  c->in.number = c->rq->path_param;
+  c->in.session_hash = c->rq->session_hash;
+  c->in.transmission_time = c->transmission_time;
+  c->in.call_key = c->key;
+  for (int round = 0; round < 3; round++) {
+    if (db_txn_begin_auth(c->rq->db, &c->in, &c->got) != DB_ONE_ROW) {
+      c->refusal = R_DB;
+      return;
+    }
+    snprintf(c->status, sizeof c->status, "%s", c->got.txn_status);
+    switch (c->got.outcome) {
+    case BEGIN_RECORDED:
+      c->refusal = payment_begin(c->rq->db, &c->pay, &c->got, c->in.method, c->in.installments) == 0 ? R_NONE : R_CARD;
+      return;
+    case BEGIN_NOT_OFFERED:
+      c->refusal = R_NOT_OFFERED;
+      return;
+    case BEGIN_PARTY_DISABLED:
+      c->disabled = parties_inactive_reason(begin_auth_party_status, &c->got);
+      end_here(c, "declined", PARTIES_DECLINE_CODE, c->disabled, R_DISABLED);
+      return;
+    case BEGIN_CARD_UNCHECKED:
+      if (!check_card_again(c))
+        return;
+      break;
+    case BEGIN_UNKNOWN_TXN:
+    case BEGIN_BAD_SESSION:
+      c->access = c->got.outcome == BEGIN_UNKNOWN_TXN ? TXN_UNKNOWN : TXN_BAD_SESSION;
+      c->refusal = R_ACCESS;
+      return;
+    case BEGIN_WRONG_STATE:
       c->refusal = R_STATE;
-      st = DB_ABORT;
-    } else if (st >= 0) {
-      c->refusal = R_NONE;
+      return;
     }
   }
-  PQclear(txn);
-  return st;
+  c->refusal = R_DB;       /* the card changed under us again and again */
 }
 
 static int answer_outcome(struct request *rq, const struct payment *p)
@@ -141,12 +181,10 @@ int ep_payment_method_post(struct request *rq)
 
   if (parse_json_body(rq, method_spec, &in, &body) != 0)
     return rq->status;
-  c.method = in.method;
-  c.installments = (int)in.installments;    /* 2..99, or 0 when not sent */
+  c.in.method = in.method;
+  c.in.installments = (int)in.installments;    /* 2..99, or 0 when not sent */
   /* nothing is sent unless step 1 committed (nor is a decline or a failure answered) */
-  if (db_run_transaction(rq->db, "record authorization", record_in_db, &c) < 0
-      && (c.refusal == R_NONE || c.refusal == R_CARD || c.refusal == R_DISABLED))
-    c.refusal = R_DB;
+  record(&c);
   switch (c.refusal) {
   case R_ACCESS:
     status = txn_reply_access(rq, c.access);
@@ -156,7 +194,7 @@ int ep_payment_method_post(struct request *rq)
     break;
   case R_NOT_OFFERED:
     status = CLIENT_FAULT(rq, PROBLEM_METHOD_NOT_OFFERED, "method %s%s is not offered for this card at this shop",
-                          c.method, c.installments ? " with that installment count" : "");
+                          c.in.method, c.in.installments ? " with that installment count" : "");
     break;
   case R_CARD:
     status = BUG_PROBLEM(rq, PROBLEM_CARD_UNREADABLE, json_pack("{s:s}", "transaction_status", "failed"),

@@ -1,13 +1,15 @@
 /* ep_transaction_cancel_post.c — POST /v1/transactions/{number}/cancel: the
  * terminal that made the transaction calls it off before authorization. */
-#include "gateway/db/queries.h"
+#include "gateway/db/terminal.h"
 #include "gateway/endpoints.h"
+#include "gateway/mailbox.h"
 #include "gateway/reply.h"
 #include "gateway/txn.h"
 #include "gateway/validate.h"
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const struct field cancel_spec[] = {
@@ -15,72 +17,41 @@ const struct field cancel_spec[] = {
   { 0 }
 };
 
-struct cancel {
-  struct request *rq;
-  const char *reason;
-  char status[32];
-  bool found;
-};
-
-static enum db_status cancel_in_db(struct db *db, void *ctx)
+/* One call answers who the handset's completion must name; the second,
+ * with it signed, cancels (db/txn_cancel.c, gateway.do_cancel). */
+static enum db_status cancel_in_db(struct request *rq, const char *reason, struct cancel_out *out)
 {
-  struct cancel *c = ctx;
-  PGresult *res;
-  enum db_status st = txn_lock(db, c->rq->path_param, &res);
+  char *message = NULL, sig[90];
+  enum db_status st = db_txn_cancel(rq->db, rq->path_param, rq->terminal.merchant_id, reason, NULL, NULL, out);
 
-  c->found = false;
-  if (st != DB_ONE_ROW) {
-    if (st >= 0)
-      PQclear(res);         /* no such number: the empty result is ours to free */
-    return st < 0 ? st : DB_NO_ROWS;
-  }
-  if (strtoll(db_text(res, 0, "merchant_id"), NULL, 10) != c->rq->terminal.merchant_id) {
-    PQclear(res);
-    return DB_NO_ROWS;    /* another merchant's number: as if unknown */
-  }
-  c->found = true;
-  snprintf(c->status, sizeof c->status, "%s", db_text(res, 0, "status"));
-  if (strncmp(c->status, "awaiting_", 9) != 0) {
-    PQclear(res);
-    return DB_NO_ROWS;
-  }
-  struct db_params params;
-  db_params_init(&params);
-  db_param_text(&params, db_text(res, 0, "id"));
-  db_param_text(&params, "canceled");
-  db_param_text(&params, c->status);
-  db_param_text(&params, NULL);
-  db_param_text(&params, c->reason);
-  db_param_text(&params, NULL);
-  st = db_call(db, &q_txn_finish, &params, NULL);
-  if (st == DB_ONE_ROW) {
-    snprintf(c->status, sizeof c->status, "canceled");
-    struct txn_ref ref;
-    txn_ref_from(res, &ref);
-    st = txn_notify_handset(db, &ref, "canceled", NULL, c->reason);
-  }
-  PQclear(res);
-  return st;
+  if (st != DB_ONE_ROW || out->outcome != CANCEL_SIGN)
+    return st;
+  struct txn_ref ref = { .id = "" };
+  snprintf(ref.number, sizeof ref.number, "%.*s", (int)sizeof ref.number - 1, rq->path_param);
+  snprintf(ref.user_id, sizeof ref.user_id, "%s", out->user_id);
+  if (mailbox_seal(txn_completion_message(&ref, "canceled", NULL, reason), &message, sig) != 0)
+    return DB_HARD_ERROR;
+  st = db_txn_cancel(rq->db, rq->path_param, rq->terminal.merchant_id, reason, message, sig, out);
+  free(message);
+  return st != DB_ONE_ROW || out->outcome != CANCEL_SIGN ? st : DB_HARD_ERROR;
 }
 
 int ep_transaction_cancel_post(struct request *rq)
 {
   json_t *body = NULL;
   struct cancel_body in = { .reason = "canceled at the terminal" };   /* kept when not sent */
-  struct cancel c = { .rq = rq };
+  struct cancel_out out;
   int status;
 
   /* an empty body is fine: there is nothing to say but "cancel" */
   if (rq->body_len > 0 && parse_json_body(rq, cancel_spec, &in, &body) != 0)
     return rq->status;
-  c.reason = in.reason;
-  enum db_status st = db_run_transaction(rq->db, "cancel", cancel_in_db, &c);
-  if (st < 0)
+  if (cancel_in_db(rq, in.reason, &out) != DB_ONE_ROW)
     status = reply_db_failed(rq, "the database is not reachable");
-  else if (!c.found)
+  else if (out.outcome == CANCEL_UNKNOWN_TXN)
     status = CLIENT_FAULT(rq, PROBLEM_UNKNOWN_TRANSACTION, "no transaction %s for this merchant", rq->path_param);
-  else if (strcmp(c.status, "canceled") != 0 || st != DB_ONE_ROW)
-    status = txn_reply_wrong_state(rq, c.status, "canceling");
+  else if (out.outcome != CANCEL_CANCELED)
+    status = txn_reply_wrong_state(rq, out.txn_status, "canceling");
   else
     status = reply_json(rq, 200, json_pack("{s:s, s:s}", "transaction", rq->path_param, "status", "canceled"));
   json_decref(body);

@@ -46,8 +46,13 @@ cgi_gateway_libgateway_a_SOURCES = \
 	cgi/gateway/db/health_ping.c \
 	cgi/gateway/db/terminal_by_code.c \
 	cgi/gateway/db/txn_create.c cgi/gateway/db/txn.h \
+	cgi/gateway/db/device.h cgi/gateway/db/device_key.c cgi/gateway/db/mailbox_poll.c \
+	cgi/gateway/db/handset.h cgi/gateway/db/user_key.c cgi/gateway/db/txn_device_auth.c \
+	cgi/gateway/db/card.h cgi/gateway/db/txn_card.c cgi/gateway/db/txn_confirm.c \
+	cgi/gateway/db/txn_methods.c cgi/gateway/db/txn_begin_auth.c cgi/gateway/db/txn_end_waiting.c \
+	cgi/gateway/db/terminal.h cgi/gateway/db/txn_view.c cgi/gateway/db/txn_status.c cgi/gateway/db/txn_cancel.c \
 	cgi/gateway/db/transactions.c cgi/gateway/db/enrolment.c cgi/gateway/db/idempotency.c \
-	cgi/gateway/db/devices.c cgi/gateway/db/authorizations.c cgi/gateway/db/sweeper.c
+	cgi/gateway/db/authorizations.c cgi/gateway/db/sweeper.c
 
 bin_PROGRAMS += cgi/gateway/paygw.fcgi
 cgi_gateway_paygw_fcgi_SOURCES = cgi/gateway/main.c

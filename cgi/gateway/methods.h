@@ -22,30 +22,18 @@ struct method_offer {
  * or an error. */
 enum db_status methods_issuer_for_pan(struct db *db, const char *pan, char issuer_id[24]);
 
-/* Reads the merchant x issuer row.  Returns a db_status; offer->found false
- * when there is no row or it allows nothing. */
-enum db_status methods_offer(struct db *db, const char *merchant_id, const char *issuer_id, struct method_offer *offer);
-
 /* [{"method":"L","name":"lump sum"}, {"method":"I","installments":[3,6]}, ...] */
 json_t *methods_json(const struct method_offer *offer);
 
-/* True when method (and installments for I) is offered. */
-bool methods_allows(const struct method_offer *offer, const char *method, int installments);
-
-/* The card number of a transaction row locked by txn_lock (its card_id,
- * card_ciphertext, card_key_id, card_aad, card_lookup, card_expiry
- * columns), decrypted in memory, and masked.  The ciphertext must be the
- * one sealed for that card row and lookup hash.  Returns 0, or -1 after
- * logging an error that names the card row (never a number).  Callers wipe
- * pan with OPENSSL_cleanse when done. */
-int methods_card_pan(PGresult *txn, char pan[20], char expiry[5], char masked[24]);
+/* The card number of a transaction as read by db_txn_card (or answered by
+ * do_begin_authorization), decrypted in memory, and masked.  The
+ * ciphertext must be the one sealed for that card row and lookup hash.
+ * Returns 0, or -1 after logging an error that names the card row (never
+ * a number).  Callers wipe pan with OPENSSL_cleanse when done. */
+struct txn_card;
+int methods_card_decrypt(const struct txn_card *card, char pan[20], char expiry[5], char masked[24]);
 
 #define METHODS_CARD_UNREADABLE "the card on file cannot be read; nothing was sent to the issuer"
-
-/* After methods_card_pan failed: ends the transaction (row txn, still in
- * state `expected`) as failed with code card_unreadable, and tells the
- * handset.  DB_ONE_ROW, DB_ABORT when the state moved, or an error. */
-enum db_status methods_fail_unreadable_card(struct db *db, PGresult *txn, const char *expected);
 
 /* True when a bound (a card-number prefix, fig 9) range holds pan. */
 bool methods_range_holds(const char *low, const char *high, const char *pan);

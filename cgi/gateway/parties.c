@@ -1,6 +1,5 @@
 /* parties.c — see parties.h. */
 #include "gateway/parties.h"
-#include "gateway/db/queries.h"
 
 #include <string.h>
 
@@ -26,26 +25,4 @@ const char *parties_inactive_reason(const char *(*status_of)(void *ctx, const ch
       return parties[i].reason;
   }
   return NULL;
-}
-
-static const char *column_of(void *res, const char *column)
-{
-  return db_text(res, 0, column);
-}
-
-enum db_status parties_check(struct db *db, const char *txn_id, const char **reason)
-{
-  PGresult *res;
-  struct db_params params;
-  db_params_init(&params);
-  db_param_text(&params, txn_id);
-  enum db_status st = db_call(db, &q_txn_parties, &params, &res);
-
-  *reason = NULL;
-  if (st < 0)
-    return st;
-  if (st == DB_ONE_ROW)
-    *reason = parties_inactive_reason(column_of, res);
-  PQclear(res);
-  return st == DB_ONE_ROW ? DB_ONE_ROW : DB_HARD_ERROR;
 }

@@ -1,5 +1,6 @@
 /* payment.c — see payment.h and ep_payment_method_post.c. */
 #include "gateway/payment.h"
+#include "gateway/db/handset.h"
 #include "gateway/db/queries.h"
 #include "gateway/mailbox.h"
 #include "gateway/methods.h"
@@ -31,47 +32,30 @@ void payment_prepare(struct payment *p, const char *currency_alpha, const char *
   p->auth.method = p->method[0] ? p->method : NULL;
 }
 
-enum db_status payment_begin(struct db *db, PGresult *txn, const char *method, int installments, struct payment *p)
+int payment_begin(struct db *db, struct payment *p, const struct begin_auth_out *b, const char *method,
+                  int installments)
 {
-  char count[8];
-  PGresult *res;
-  enum db_status st;
-
   memset(p, 0, sizeof *p);
-  txn_ref_from(txn, &p->ref);
+  snprintf(p->ref.id, sizeof p->ref.id, "%s", b->id);
+  snprintf(p->ref.number, sizeof p->ref.number, "%s", b->card.number);
+  snprintf(p->ref.user_id, sizeof p->ref.user_id, "%s", b->user_id);
+  snprintf(p->ref.device_id, sizeof p->ref.device_id, "%s", b->device_id);
   snprintf(p->method, sizeof p->method, "%s", method);
-  payment_prepare(p, db_text(txn, 0, "currency"), db_text(txn, 0, "merchant_code"),
-                  strtoll(db_text(txn, 0, "total"), NULL, 10));
+  payment_prepare(p, b->currency, b->merchant_code, b->total);
   p->auth.installments = installments;
-  if (methods_card_pan(txn, p->pan, p->expiry, p->masked) != 0) {
-    p->card_unreadable = true;           /* logged; nothing is sent */
-    return methods_fail_unreadable_card(db, txn, "awaiting_method");
-  }
-  snprintf(count, sizeof count, "%d", installments);
-  struct db_params moved;
-  db_params_init(&moved);
-  db_param_text(&moved, p->ref.id);
-  db_param_text(&moved, method);
-  db_param_text(&moved, count);
-  db_param_text(&moved, p->masked);
-  if ((st = db_call(db, &q_txn_authorizing, &moved, NULL)) != DB_ONE_ROW)
-    return st;
-  issuer_transmission_time(p->auth.transmission_time);
-  issuer_terminal_field(db_text(txn, 0, "iso_terminal_id"), p->auth.terminal_field);
-  struct db_params record;
-  db_params_init(&record);
-  db_param_text(&record, p->ref.id);
-  db_param_text(&record, p->ref.user_id);
-  db_param_text(&record, p->auth.transmission_time);
-  db_param_text(&record, p->auth.terminal_field);
-  if ((st = db_call(db, &q_auth_record, &record, &res)) != DB_ONE_ROW) {
-    if (st >= 0)
-      PQclear(res);
-    return st < 0 ? st : DB_HARD_ERROR;
-  }
-  p->auth.stan = atoi(db_text(res, 0, "stan"));
-  PQclear(res);
-  return DB_ONE_ROW;
+  p->auth.stan = b->stan;
+  snprintf(p->auth.transmission_time, sizeof p->auth.transmission_time, "%s", b->transmission_time);
+  snprintf(p->auth.terminal_field, sizeof p->auth.terminal_field, "%s", b->terminal_field);
+  if (methods_card_decrypt(&b->card, p->pan, p->expiry, p->masked) == 0)
+    return 0;
+  /* it decrypted at the confirmation and its row has not changed since
+   * (gateway.card_digest): only the card key file can have; the
+   * authorization is recorded but never sent, and is settled like one
+   * without an answer (failed; the sweeper's reversal is refused as
+   * unknown or acknowledged) */
+  p->card_unreadable = true;
+  payment_fail(db, p);
+  return -1;
 }
 
 struct finish {
@@ -157,6 +141,15 @@ static enum payment_outcome settled_outcome(struct db *db, struct payment *p)
   if (res)
     PQclear(res);
   return outcome;
+}
+
+void payment_fail(struct db *db, struct payment *p)
+{
+  struct finish f = { .p = p };
+
+  p->outcome = PAYMENT_FAILED;
+  if (db_run_transaction(db, "record failure", record_failure, &f) < 0)
+    log_msg(LOG_ERROR, "cannot record the end of %s; the sweeper will settle it", p->ref.number);
 }
 
 void payment_send_and_finish(struct db *db, struct payment *p)

@@ -26,12 +26,17 @@ struct payment {
  * own buffers (set p->method first, when there is one). */
 void payment_prepare(struct payment *p, const char *currency_alpha, const char *merchant_code, int64_t amount);
 
-/* Step 1, inside the caller's database transaction on the locked row txn:
- * decrypts the card, moves the transaction to authorizing (guarded) and
- * records the authorization.  DB_NO_ROWS when the state moved meanwhile.
- * A card that does not decrypt sets p->card_unreadable and ends the
- * transaction as failed instead (methods_fail_unreadable_card). */
-enum db_status payment_begin(struct db *db, PGresult *txn, const char *method, int installments, struct payment *p);
+/* After step 1 (gateway.do_begin_authorization answered b): fills p for
+ * the 0100 and decrypts the card.  0, or -1 when the card does not decrypt
+ * (logged; p->card_unreadable set and the payment recorded as failed, as
+ * payment_fail). */
+struct begin_auth_out;
+int payment_begin(struct db *db, struct payment *p, const struct begin_auth_out *b, const char *method,
+                  int installments);
+
+/* The payment fails without an answer: failed, the handset told, the
+ * reversal due (the sweeper sends it). */
+void payment_fail(struct db *db, struct payment *p);
 
 /* Steps 2 and 3: send, await, record the outcome (or record the failure,
  * leaving the reversal to the sweeper, woken by NOTIFY). */

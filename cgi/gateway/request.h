@@ -30,7 +30,6 @@ struct device_identity {
   int64_t device_id;
   char device_code[33];
   int64_t timestamp_ms;       /* X-Paygw-Timestamp of a signed mailbox poll */
-  bool too_soon;              /* polled again within half the interval */
 };
 
 struct request {

@@ -1,6 +1,7 @@
 /* txn.c — see txn.h. */
 #include "gateway/txn.h"
 #include "gateway/db/queries.h"
+#include "gateway/db/terminal.h"
 #include "gateway/mailbox.h"
 #include "gateway/reply.h"
 #include "gateway/timefmt.h"
@@ -27,14 +28,6 @@ enum db_status txn_fetch(struct db *db, struct db_statement *st_read, const stru
   return db_call(db, st_read, params, res);
 }
 
-enum db_status txn_lock(struct db *db, const char *number, PGresult **res)
-{
-  struct db_params params;
-  db_params_init(&params);
-  db_param_text(&params, number);
-  return txn_fetch(db, &q_txn_lock, &params, res);
-}
-
 enum db_status txn_read(struct db *db, const char *number, PGresult **res)
 {
   struct db_params params;
@@ -52,50 +45,38 @@ bool txn_is_final(const char *status)
   return false;
 }
 
-static json_t *nullable_string(PGresult *res, const char *column)
+static json_t *nullable(bool has, const char *text)
 {
-  return db_null(res, 0, column) ? json_null() : json_string(db_text(res, 0, column));
+  return has ? json_string(text) : json_null();
 }
 
-static json_t *outcome_view(PGresult *res, const char *status)
+static json_t *outcome_view(const struct txn_view *v)
 {
-  if (strcmp(status, "completed") == 0) {
-    return json_pack("{s:s, s:s, s:i, s:s, s:o}", "approval_code", db_text(res, 0, "approval_code"),
-                     "method", db_text(res, 0, "method"), "installments", atoi(db_text(res, 0, "installments")),
-                     "card", db_text(res, 0, "card_masked"), "completed_at", nullable_string(res, "completed_at"));
-  }
-  if (strcmp(status, "declined") == 0)
-    return json_pack("{s:s, s:s}", "code", db_text(res, 0, "response_code"), "reason", db_text(res, 0, "outcome_reason"));
-  return json_pack("{s:s}", "reason", db_text(res, 0, "outcome_reason"));
+  if (strcmp(v->status, "completed") == 0)
+    return json_pack("{s:s, s:s, s:i, s:s, s:o}", "approval_code", v->approval_code, "method", v->method,
+                     "installments", v->installments, "card", v->card_masked,
+                     "completed_at", nullable(v->has_completed_at, v->completed_at));
+  if (strcmp(v->status, "declined") == 0)
+    return json_pack("{s:s, s:s}", "code", v->response_code, "reason", v->outcome_reason);
+  return json_pack("{s:s}", "reason", v->outcome_reason);
 }
 
-json_t *txn_terminal_view(PGresult *res)
+json_t *txn_terminal_view(const struct txn_view *v)
 {
-  const char *status = db_text(res, 0, "status");
-  json_t *items = json_loads(db_text(res, 0, "items"), 0, NULL);
+  json_t *items = json_loads(v->items ? v->items : "", 0, NULL);
   json_t *view = json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:o, s:s, s:o, s:o}",
-                           "transaction", db_text(res, 0, "number"), "status", status,
-                           "binding_code", db_text(res, 0, "binding_code"),
-                           "total", (json_int_t)strtoll(db_text(res, 0, "total"), NULL, 10),
-                           "tax_total", (json_int_t)strtoll(db_text(res, 0, "tax_total"), NULL, 10),
-                           "currency", db_text(res, 0, "currency"), "reference", nullable_string(res, "reference"),
-                           "created_at", db_text(res, 0, "created_at"), "expires_at", nullable_string(res, "deadline"),
+                           "transaction", v->number, "status", v->status, "binding_code", v->binding_code,
+                           "total", (json_int_t)v->total, "tax_total", (json_int_t)v->tax_total,
+                           "currency", v->currency, "reference", nullable(v->has_reference, v->reference),
+                           "created_at", v->created_at, "expires_at", nullable(v->has_deadline, v->deadline),
                            "items", items ? items : json_array());
-  if (strcmp(status, "completed") == 0)
-    json_object_set_new(view, "completion", outcome_view(res, status));
-  else if (strcmp(status, "declined") == 0)
-    json_object_set_new(view, "decline", outcome_view(res, status));
-  else if (txn_is_final(status))
-    json_object_set_new(view, strcmp(status, "failed") == 0 ? "failure" : "ended", outcome_view(res, status));
+  if (strcmp(v->status, "completed") == 0)
+    json_object_set_new(view, "completion", outcome_view(v));
+  else if (strcmp(v->status, "declined") == 0)
+    json_object_set_new(view, "decline", outcome_view(v));
+  else if (txn_is_final(v->status))
+    json_object_set_new(view, strcmp(v->status, "failed") == 0 ? "failure" : "ended", outcome_view(v));
   return view;
-}
-
-void txn_ref_from(PGresult *res, struct txn_ref *ref)
-{
-  snprintf(ref->id, sizeof ref->id, "%s", db_text(res, 0, "id"));
-  snprintf(ref->number, sizeof ref->number, "%s", db_text(res, 0, "number"));
-  snprintf(ref->user_id, sizeof ref->user_id, "%s", db_text(res, 0, "user_id"));
-  snprintf(ref->device_id, sizeof ref->device_id, "%s", db_text(res, 0, "device_id"));
 }
 
 json_t *txn_completion_message(const struct txn_ref *ref, const char *status, const char *approval,
@@ -124,31 +105,6 @@ int txn_reply_wrong_state(struct request *rq, const char *status, const char *do
 {
   return CLIENT_FAULT_EXTRA(rq, PROBLEM_WRONG_STATE, json_pack("{s:s}", "transaction_status", status),
                             "the transaction is %s; %s is not possible now", status, doing);
-}
-
-enum txn_access txn_lock_for_session(struct db *db, struct request *rq, PGresult **res)
-{
-  return txn_for_session(db, rq, res, true);
-}
-
-enum txn_access txn_for_session(struct db *db, struct request *rq, PGresult **res, bool lock)
-{
-  enum db_status st = (lock ? txn_lock : txn_read)(db, rq->path_param, res);
-
-  if (st < 0)
-    return TXN_DB_ERROR;
-  if (st == DB_NO_ROWS) {
-    PQclear(*res);
-    *res = NULL;
-    return TXN_UNKNOWN;
-  }
-  const char *stored = db_text(*res, 0, "session_hash");
-  if (strlen(stored) != 64 || CRYPTO_memcmp(stored, rq->session_hash, 64) != 0) {
-    PQclear(*res);
-    *res = NULL;
-    return TXN_BAD_SESSION;
-  }
-  return TXN_OK;
 }
 
 int txn_reply_access(struct request *rq, enum txn_access access)

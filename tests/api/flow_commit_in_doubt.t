@@ -80,9 +80,9 @@ flow_to awaiting_device $MERCHANT $USER 520
 mailbox_find "$DEVICE" "$TXN" payment_command
 CHALLENGE=$(msg_field .challenge)
 nonempty "the handset has the payment command's challenge" "$CHALLENGE"
-cut after txn_device_authed
+cut after txn_device_auth
 device_auth "$(device_auth_body "$TXN" "$USER" "$DEVICE" "$CHALLENGE")"
-is "the proxy cut the connection after device-auth's COMMIT" "$(cuts after txn_device_authed)" 1
+is "the proxy cut the connection after device-auth's COMMIT" "$(cuts after txn_device_auth)" 1
 is "device-auth answered 200 (not a refused challenge)" "$STATUS" 200
 nonempty "... with a session" "$SESSION"
 confirm "$TXN" "$SESSION" true
@@ -94,9 +94,9 @@ end_txn "$TXN"
 flow_to awaiting_method $MERCHANT $USER 530
 is "the flow reached awaiting_method" "$FLOW_ERROR" ""
 before=$(issuer_balance $USER)
-cut after auth_record
+cut after txn_begin_auth
 choose "$TXN" "$SESSION" L
-is "the proxy cut the connection after the authorization's COMMIT" "$(cuts after auth_record)" 1
+is "the proxy cut the connection after the authorization's COMMIT" "$(cuts after txn_begin_auth)" 1
 is "payment-method answered 200 (no 409)" "$STATUS" 200
 is "... completed" "$(jqr .status)" completed
 is "exactly one authorization recorded at the gateway" \
@@ -111,9 +111,9 @@ DEVICE=${USER_DEVICE[$USER]}
 for i in 1 2 3 4 5 6; do mailbox_poll "$DEVICE"; [[ ${MAILBOX_LAST_COUNT:-1} == 0 ]] && break; done
 txn_create $MERCHANT $USER 540
 is "a new transaction for the pickup" "$STATUS" 201
-cut after mailbox_pickup
+cut after mailbox_poll
 mailbox_poll "$DEVICE"
-is "the proxy cut the connection after the pickup's commit" "$(cuts after mailbox_pickup)" 1
+is "the proxy cut the connection after the pickup's commit" "$(cuts after mailbox_poll)" 1
 is "the poll answered 200 (not 401 for its own retry)" "$STATUS" 200
 check "the handset got the payment command (in that answer or the next)" mailbox_find "$DEVICE" "$TXN" payment_command
 is "... signed by the gateway" "$MSG_VERIFIED" true

@@ -10,6 +10,9 @@
 #include <cmocka.h>
 
 #include "gateway/auth.h"
+#include "gateway/db/device.h"
+#include "gateway/db/handset.h"
+#include "gateway/db/terminal.h"
 #include "gateway/db/txn.h"
 #include "gateway/issuer_link.h"
 #include "gateway/methods.h"
@@ -45,24 +48,11 @@ static void methods_follow_the_row(void **state)
   (void)state;
   struct method_offer offer = { .found = true, .lump_sum = true, .installments = true, .revolving = true,
                                 .counts = { 3, 6, 12, 0 } };
-  assert_true(methods_allows(&offer, "L", 0));
-  assert_true(methods_allows(&offer, "R", 0));
-  assert_true(methods_allows(&offer, "I", 6));
-  assert_false(methods_allows(&offer, "I", 5));      /* not a stored count */
-  assert_false(methods_allows(&offer, "I", 0));      /* installments need a count */
-  assert_false(methods_allows(&offer, "L", 3));      /* a count only with I */
-  assert_false(methods_allows(&offer, "B", 0));
-  assert_false(methods_allows(&offer, "pB", 0));
-  assert_false(methods_allows(&offer, "X", 0));
   json_t *list = methods_json(&offer);
   assert_int_equal(json_array_size(list), 3);
   assert_string_equal(json_string_value(json_object_get(json_array_get(list, 1), "method")), "I");
   assert_int_equal(json_array_size(json_object_get(json_array_get(list, 1), "installments")), 3);
   json_decref(list);
-
-  struct method_offer any_count = { .found = true, .installments = true };
-  assert_true(methods_allows(&any_count, "I", 24));
-  assert_false(methods_allows(&any_count, "I", 1));
 }
 
 static void totals_are_integers_and_bounded(void **state)
@@ -118,7 +108,7 @@ static void terminal_field_is_eight_characters(void **state)
   assert_string_equal(f, "a-very-l");
 }
 
-/* A row of q_txn_parties: every column "active" but the one named (set to
+/* A row of do_begin_authorization's party statuses: every column "active" but the one named (set to
  * `value`, or NULL for a missing column). */
 struct fake_parties {
   const char *off, *value;
@@ -151,22 +141,22 @@ static void a_disabled_party_is_named(void **state)
   assert_non_null(strstr(parties_inactive_reason(fake_status, &missing), "terminal"));
 }
 
-/* Every outcome gateway.do_create_transaction can answer (each 'word'::text
- * literal of sql/0014_gateway_do.sql's function) has its C value, and
- * nothing else does: a word the C side did not know would be answered as
- * a database failure. */
-static void create_outcomes_match_the_function(void **state)
+/* Every outcome word a gateway.do_* function answers (a literal right after
+ * SELECT, THEN or ELSE in the function's text in sql/) has its C value, and
+ * nothing else does: a word the C side did not know would be answered as a
+ * database failure.  Returns how many it saw. */
+static int outcomes_match(const char *file, const char *function, int (*outcome_of)(const char *))
 {
-  (void)state;
-  char path[512], line[1024];
+  char path[512], line[1024], opening[128];
   const char *dir = getenv("srcdir");
-  snprintf(path, sizeof path, "%s/sql/0014_gateway_do.sql", dir && *dir ? dir : ".");
+  snprintf(path, sizeof path, "%s/sql/%s", dir && *dir ? dir : ".", file);
+  snprintf(opening, sizeof opening, "CREATE FUNCTION gateway.%s(", function);
   FILE *f = fopen(path, "r");
   assert_non_null(f);
   bool inside = false;
   int seen = 0;
   while (fgets(line, sizeof line, f)) {
-    if (strstr(line, "CREATE FUNCTION gateway.do_create_transaction("))
+    if (strstr(line, opening))
       inside = true;
     else if (inside && strncmp(line, "$$;", 3) == 0)
       break;
@@ -174,23 +164,49 @@ static void create_outcomes_match_the_function(void **state)
       char *end = strchr(p + 1, '\'');
       if (!end)
         break;
-      if (strncmp(end, "'::text", 7) == 0 && end - p > 1) {
+      bool answered = (p - line >= 7 && strncmp(p - 7, "SELECT ", 7) == 0)
+                      || (p - line >= 5 && (strncmp(p - 5, "THEN ", 5) == 0 || strncmp(p - 5, "ELSE ", 5) == 0));
+      if (answered && end - p > 1) {
         char word[64];
         snprintf(word, sizeof word, "%.*s", (int)(end - p - 1), p + 1);
-        if (txn_create_outcome_of(word) < 0)
-          fail_msg("outcome %s of do_create_transaction has no C value", word);
+        if (outcome_of(word) < 0)
+          fail_msg("outcome %s of %s has no C value", word, function);
         seen++;
       }
       p = end + 1;
     }
   }
   fclose(f);
-  assert_true(seen >= 8);
+  return seen;
+}
+
+static void create_outcomes_match_the_function(void **state)
+{
+  (void)state;
+  assert_true(outcomes_match("0014_gateway_do.sql", "do_create_transaction", txn_create_outcome_of) >= 8);
   assert_int_equal(txn_create_outcome_of("created"), TXN_CREATED);
   assert_int_equal(txn_create_outcome_of("sign_again"), TXN_SIGN_AGAIN);
   assert_int_equal(txn_create_outcome_of("too_many_open"), TXN_TOO_MANY_OPEN);
   assert_int_equal(txn_create_outcome_of("Created"), -1);
   assert_int_equal(txn_create_outcome_of(""), -1);
+}
+
+/* The same for the rest of the flow (sql/0015). */
+static void flow_outcomes_match_the_functions(void **state)
+{
+  (void)state;
+  assert_true(outcomes_match("0015_gateway_do_flow.sql", "do_mailbox_poll", mailbox_poll_outcome_of) >= 5);
+  assert_int_equal(mailbox_poll_outcome_of("raced"), POLL_RACED);
+  assert_true(outcomes_match("0015_gateway_do_flow.sql", "do_device_auth", device_auth_outcome_of) >= 6);
+  assert_int_equal(device_auth_outcome_of("stale"), DEVICE_STALE);
+  assert_true(outcomes_match("0015_gateway_do_flow.sql", "do_confirm", confirm_outcome_of) >= 8);
+  assert_int_equal(confirm_outcome_of("card_unchecked"), CONFIRM_CARD_UNCHECKED);
+  assert_int_equal(confirm_outcome_of("Confirmed"), -1);
+  assert_true(outcomes_match("0015_gateway_do_flow.sql", "do_payment_methods", methods_outcome_of) >= 4);
+  assert_true(outcomes_match("0015_gateway_do_flow.sql", "do_begin_authorization", begin_auth_outcome_of) >= 7);
+  assert_int_equal(begin_auth_outcome_of("party_disabled"), BEGIN_PARTY_DISABLED);
+  assert_true(outcomes_match("0015_gateway_do_flow.sql", "do_end_waiting", end_waiting_outcome_of) >= 4);
+  assert_true(outcomes_match("0015_gateway_do_flow.sql", "do_cancel", cancel_outcome_of) >= 4);
 }
 
 static void rate_limit_figures(void **state)
@@ -249,6 +265,7 @@ int main(void)
     cmocka_unit_test(a_disabled_party_is_named),
     cmocka_unit_test(rate_limit_figures),
     cmocka_unit_test(create_outcomes_match_the_function),
+    cmocka_unit_test(flow_outcomes_match_the_functions),
     cmocka_unit_test(device_headers_have_their_shape),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,10 +2,6 @@
  * they are sent (exactly once: answered, or reversed). */
 #include "gateway/db/queries.h"
 
-struct db_statement q_auth_record = DB_STATEMENT("auth_record", DB_CHANGE, 4,
-  "INSERT INTO gateway.authorizations (transaction_id, user_id, stan, transmission_time, terminal_code)"
-  " VALUES ($1, $2, nextval('gateway.stan_seq'), $3, $4) RETURNING stan");
-
 /* The issuer's answer recorded, the payment ended and the handset told ($7
  * message, $8 signature), in one statement: a row comes back only when the
  * authorization was still "sent" and the transaction "authorizing". */

@@ -18,14 +18,12 @@ struct terminal_row {
 enum db_status db_terminal_by_code(struct db *db, const char *code, struct terminal_row *row);
 
 /* The payment flow's statements, one group per table (transactions.c,
- * enrolment.c, idempotency.c, devices.c, authorizations.c, sweeper.c); handlers run them
+ * enrolment.c, idempotency.c, authorizations.c, sweeper.c); handlers run them
  * with db_exec and read columns by name. */
-extern struct db_statement q_txn_lock, q_txn_read, q_txn_for_merchant, q_txn_status, q_txn_expire,
-    q_txn_device_authed, q_txn_confirmed, q_txn_authorizing, q_txn_finish, q_txn_expire_overdue;
-extern struct db_statement q_user_for_payment, q_txn_parties, q_issuer_ranges, q_merchant_methods;
+extern struct db_statement q_txn_read, q_txn_expire, q_txn_finish, q_txn_expire_overdue;
+extern struct db_statement q_issuer_ranges;
 extern struct db_statement q_idem_forget;
-extern struct db_statement q_device_by_code, q_mailbox_pickup;
-extern struct db_statement q_auth_record, q_auth_outcome, q_auth_reversal_pending, q_auth_reversed,
+extern struct db_statement q_auth_outcome, q_auth_reversal_pending, q_auth_reversed,
     q_auth_abandoned, q_auth_reversal_due, q_auth_reversal_claim, q_auth_reversal_retry, q_auth_next_due;
 extern struct db_statement q_sweeper_lock, q_sweeper_wake;
 

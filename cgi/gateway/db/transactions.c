@@ -17,20 +17,9 @@
   " " SQL_RFC3339("t.completed_at") " AS completed_at," \
   " (t.status IN " WAITING " AND t.deadline < now()) AS overdue"
 
-/* The lock also reads what the handset's steps need from other tables (the
- * card's ciphertext with what it is bound to, the merchant's and terminal's
- * codes), saving a round trip each; only the transaction row is locked. */
-struct db_statement q_txn_lock = DB_STATEMENT("txn_lock", DB_READ, 1,
-  "SELECT " TXN_COLUMNS ", m.code AS merchant_code, m.name AS merchant_name, m.shop_name,"
-  "       tm.code AS terminal_code, tm.iso_terminal_id, c.label AS card_label, c.pan_masked AS card_pan_masked,"
-  "       encode(c.pan_ciphertext, 'hex') AS card_ciphertext, c.key_id AS card_key_id, c.pan_aad AS card_aad,"
-  "       c.pan_lookup AS card_lookup, c.expiry AS card_expiry"
-  "  FROM gateway.transactions t JOIN gateway.merchants m ON m.id = t.merchant_id"
-  "  JOIN gateway.terminals tm ON tm.id = t.terminal_id JOIN gateway.cards c ON c.id = t.card_id"
-  " WHERE t.number = $1 FOR UPDATE OF t");
-
-/* The same row without the lock, for reads: a row lock would make a GET a
- * writing transaction with a commit to flush. */
+/* One transaction with what the steps joined to it (the merchant's and
+ * terminal's codes, the card), unlocked; `overdue` says its waiting state
+ * has ended. */
 struct db_statement q_txn_read = DB_STATEMENT("txn_read", DB_READ, 1,
   "SELECT " TXN_COLUMNS ", m.code AS merchant_code, m.name AS merchant_name, m.shop_name,"
   "       tm.code AS terminal_code, tm.iso_terminal_id, c.label AS card_label, c.pan_masked AS card_pan_masked,"
@@ -40,31 +29,10 @@ struct db_statement q_txn_read = DB_STATEMENT("txn_read", DB_READ, 1,
   "  JOIN gateway.terminals tm ON tm.id = t.terminal_id JOIN gateway.cards c ON c.id = t.card_id"
   " WHERE t.number = $1");
 
-struct db_statement q_txn_for_merchant = DB_STATEMENT("txn_for_merchant", DB_READ, 2,
-  "SELECT " TXN_COLUMNS " FROM gateway.transactions t WHERE t.number = $1 AND t.merchant_id = $2");
-
-struct db_statement q_txn_status = DB_STATEMENT("txn_status", DB_READ, 2,
-  "SELECT status FROM gateway.transactions WHERE number = $1 AND merchant_id = $2");
-
 struct db_statement q_txn_expire = DB_STATEMENT("txn_expire", DB_REPEATABLE, 1,
   "UPDATE gateway.transactions SET status = 'expired', deadline = NULL, updated_at = now(),"
   "   outcome_reason = 'not answered in time'"
   " WHERE id = $1 AND status IN " WAITING " AND deadline < now()");
-
-struct db_statement q_txn_device_authed = DB_STATEMENT("txn_device_authed", DB_CHANGE, 3,
-  "UPDATE gateway.transactions SET status = 'awaiting_confirmation', challenge_used = true,"
-  "   session_hash = decode($2, 'hex'), deadline = $3::timestamptz, updated_at = now()"
-  " WHERE id = $1 AND status = 'awaiting_device' AND NOT challenge_used AND deadline >= now()");
-
-struct db_statement q_txn_confirmed = DB_STATEMENT("txn_confirmed", DB_CHANGE, 3,
-  "UPDATE gateway.transactions SET status = 'awaiting_method', issuer_id = $2, deadline = $3::timestamptz,"
-  "   updated_at = now()"
-  " WHERE id = $1 AND status = 'awaiting_confirmation' AND deadline >= now()");
-
-struct db_statement q_txn_authorizing = DB_STATEMENT("txn_authorizing", DB_CHANGE, 4,
-  "UPDATE gateway.transactions SET status = 'authorizing', method = $2, installments = $3, card_masked = $4,"
-  "   deadline = NULL, updated_at = now()"
-  " WHERE id = $1 AND status = 'awaiting_method' AND deadline >= now()");
 
 /* The end of a transaction: $2 the final state, guarded by $3 the state it
  * must still be in. */
