@@ -137,8 +137,13 @@ GRANT EXECUTE ON FUNCTION gateway.txn_expire_if_overdue(bigint) TO paygw_gateway
 -- (fig 16).  The challenge is compared by its SHA-256, so the time taken
 -- says nothing about how much of it was right.  Sent again after a lost
 -- answer, the session hash (the worker's random session) says it was done.
+-- The worker decrypted the user's card when it cached the user: p_card_digest
+-- (NULL when the card did not decrypt) and p_issuer_id (NULL when no range
+-- holds the number) are kept as the transaction's card_checked and issuer
+-- when the digest is still its card's, so the confirmation needs no read.
 CREATE FUNCTION gateway.do_device_auth(p_number text, p_user_id text, p_device_code text, p_public_key text,
-                                       p_challenge text, p_session_hash text, p_deadline timestamptz)
+                                       p_challenge text, p_session_hash text, p_deadline timestamptz,
+                                       p_card_digest text, p_issuer_id bigint)
 RETURNS TABLE (outcome text, txn_status text, merchant_code text, merchant_name text, shop_name text,
                items text, tax_total bigint, total bigint, currency text, binding_code text,
                card_label text, card_masked text)
@@ -176,7 +181,9 @@ BEGIN
       RETURN;
     END IF;
     UPDATE gateway.transactions t SET status = 'awaiting_confirmation', challenge_used = true,
-           session_hash = decode(p_session_hash, 'hex'), deadline = p_deadline, updated_at = now()
+           session_hash = decode(p_session_hash, 'hex'), deadline = p_deadline, updated_at = now(),
+           card_checked = CASE WHEN p_card_digest = gateway.card_digest(t.card_id) THEN p_card_digest END,
+           issuer_id = CASE WHEN p_card_digest = gateway.card_digest(t.card_id) THEN p_issuer_id END
      WHERE t.id = v_t.id AND t.status = 'awaiting_device' AND NOT t.challenge_used AND t.deadline >= now();
     IF NOT FOUND THEN
       RETURN QUERY SELECT 'wrong_state'::text, v_t.status, NULL::text, NULL::text, NULL::text, NULL::text,
@@ -192,12 +199,14 @@ BEGIN
      WHERE t.id = v_t.id;
 END
 $$;
-COMMENT ON FUNCTION gateway.do_device_auth(text, text, text, text, text, text, timestamptz) IS
+COMMENT ON FUNCTION gateway.do_device_auth(text, text, text, text, text, text, timestamptz, text, bigint) IS
   'POST /v1/device-auth in one call: outcome authenticated (with what the handset shows; also when the transaction '
   'already holds p_session_hash: a re-sent call), stale (the user''s rows are not what the worker checked), '
-  'unknown_txn, other_user, challenge or wrong_state (txn_status); only authenticated and an expiry change anything';
-REVOKE ALL ON FUNCTION gateway.do_device_auth(text, text, text, text, text, text, timestamptz) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION gateway.do_device_auth(text, text, text, text, text, text, timestamptz) TO paygw_gateway;
+  'unknown_txn, other_user, challenge or wrong_state (txn_status); only authenticated and an expiry change anything; '
+  'p_card_digest and p_issuer_id, the user''s card as the worker decrypted it, become card_checked and issuer_id '
+  'when the digest is still the transaction''s card''s';
+REVOKE ALL ON FUNCTION gateway.do_device_auth(text, text, text, text, text, text, timestamptz, text, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION gateway.do_device_auth(text, text, text, text, text, text, timestamptz, text, bigint) TO paygw_gateway;
 
 -- The card a transaction will be paid with, as the worker decrypted it: a
 -- digest of what its decryption depends on (ciphertext, data key, AAD
@@ -257,6 +266,11 @@ GRANT EXECUTE ON FUNCTION gateway.txn_end(bigint, text, text, text, text, text, 
 -- awaiting_method with that issuer and answers the methods.  p_code,
 -- p_reason, p_message and p_signature are the ending the worker prepared
 -- for the case it knew (canceled, failed or declined).
+-- Agreeing with p_card_digest NULL, the worker read no card: the card and
+-- issuer device-auth recorded (card_checked, issuer_id) are taken while the
+-- digest is still the card's.  That is the common case, one call; when
+-- there is none, or the ending needs a signed completion the worker did not
+-- prepare (a decline), the answer is card_unchecked and nothing is done.
 CREATE FUNCTION gateway.do_confirm(p_number text, p_session_hash text, p_agree boolean, p_card_digest text,
                                    p_card_readable boolean, p_issuer_id bigint, p_deadline timestamptz,
                                    p_code text, p_reason text, p_message text, p_signature text,
@@ -267,8 +281,12 @@ LANGUAGE plpgsql AS $$
 DECLARE
   v_t record;
   v_m record;
+  v_digest text := p_card_digest;
+  v_readable boolean := p_card_readable;
+  v_issuer bigint := p_issuer_id;
+  v_offered boolean;
 BEGIN
-  SELECT t.id, t.status, t.card_id, t.merchant_id, t.issuer_id, t.change_key,
+  SELECT t.id, t.status, t.card_id, t.merchant_id, t.issuer_id, t.change_key, t.card_checked,
          encode(t.session_hash, 'hex') AS session_hash
     INTO v_t FROM gateway.transactions t WHERE t.number = p_number FOR UPDATE;
   IF NOT FOUND THEN
@@ -303,29 +321,36 @@ BEGIN
                         NULL::boolean, NULL::boolean, NULL::text;
     RETURN;
   END IF;
-  IF p_card_digest IS NULL OR p_card_digest IS DISTINCT FROM gateway.card_digest(v_t.card_id) THEN
+  IF v_digest IS NULL THEN                  -- no card read: the one device-auth checked
+    v_digest := v_t.card_checked;
+    v_readable := true;
+    v_issuer := v_t.issuer_id;
+  END IF;
+  SELECT mm.lump_sum, mm.installments, mm.bonus, mm.partial_bonus, mm.revolving,
+         array_to_string(mm.installment_counts, ',') AS counts
+    INTO v_m FROM gateway.merchant_methods mm WHERE mm.merchant_id = v_t.merchant_id AND mm.issuer_id = v_issuer;
+  v_offered := FOUND AND (v_m.lump_sum OR v_m.installments OR v_m.bonus OR v_m.partial_bonus OR v_m.revolving);
+  IF v_digest IS NULL OR v_digest IS DISTINCT FROM gateway.card_digest(v_t.card_id)
+     OR (p_message IS NULL AND NOT (v_readable AND v_offered)) THEN
     RETURN QUERY SELECT 'card_unchecked'::text, v_t.status, NULL::boolean, NULL::boolean, NULL::boolean,
                         NULL::boolean, NULL::boolean, NULL::text;
     RETURN;
   END IF;
   UPDATE gateway.transactions t SET change_key = p_call_key WHERE t.id = v_t.id;
-  IF NOT p_card_readable THEN
+  IF NOT v_readable THEN
     PERFORM gateway.txn_end(v_t.id, 'awaiting_confirmation', 'failed', p_code, p_reason, p_message, p_signature);
     RETURN QUERY SELECT 'card_unreadable'::text, 'failed'::text, NULL::boolean, NULL::boolean, NULL::boolean,
                         NULL::boolean, NULL::boolean, NULL::text;
     RETURN;
   END IF;
-  SELECT mm.lump_sum, mm.installments, mm.bonus, mm.partial_bonus, mm.revolving,
-         array_to_string(mm.installment_counts, ',') AS counts
-    INTO v_m FROM gateway.merchant_methods mm WHERE mm.merchant_id = v_t.merchant_id AND mm.issuer_id = p_issuer_id;
-  IF NOT FOUND OR NOT (v_m.lump_sum OR v_m.installments OR v_m.bonus OR v_m.partial_bonus OR v_m.revolving) THEN
+  IF NOT v_offered THEN
     PERFORM gateway.txn_end(v_t.id, 'awaiting_confirmation', 'declined', p_code, p_reason, p_message, p_signature);
     RETURN QUERY SELECT 'declined'::text, 'declined'::text, NULL::boolean, NULL::boolean, NULL::boolean,
                         NULL::boolean, NULL::boolean, NULL::text;
     RETURN;
   END IF;
-  UPDATE gateway.transactions t SET status = 'awaiting_method', issuer_id = p_issuer_id, deadline = p_deadline,
-         card_checked = p_card_digest, updated_at = now()
+  UPDATE gateway.transactions t SET status = 'awaiting_method', issuer_id = v_issuer, deadline = p_deadline,
+         card_checked = v_digest, updated_at = now()
    WHERE t.id = v_t.id AND t.status = 'awaiting_confirmation' AND t.deadline >= now();
   RETURN QUERY SELECT 'confirmed'::text, 'awaiting_method'::text, v_m.lump_sum, v_m.installments, v_m.bonus,
                       v_m.partial_bonus, v_m.revolving, v_m.counts;

@@ -2,6 +2,7 @@
 #include "gateway/cache.h"
 #include "gateway/db/device.h"
 #include "gateway/db/handset.h"
+#include "gateway/methods.h"
 #include "common/config.h"
 
 #include <stdio.h>
@@ -176,6 +177,24 @@ void cache_device_forget(const char *code)
     slot->fetched = 0;
 }
 
+/* The user's card decrypted once, when the user is cached: its digest and
+ * issuer go with device-auth so the confirmation needs no read (see
+ * gateway.do_device_auth).  A card that does not decrypt is left for the
+ * confirmation to find and report. */
+static enum db_status user_card_checked(struct db *db, const struct txn_card *card, struct user_key *key)
+{
+  bool readable;
+  enum db_status st = methods_card_issuer(db, card, &readable, key->issuer_id);
+
+  if (st < 0)
+    return st;
+  if (readable)
+    snprintf(key->card_digest, sizeof key->card_digest, "%s", card->digest);
+  if (st != DB_ONE_ROW)
+    key->issuer_id[0] = '\0';
+  return DB_ONE_ROW;
+}
+
 enum db_status cache_user_key(struct db *db, const char *user_id, struct user_key *key)
 {
   struct user_key_slot *slot = &user_keys[hash_of(user_id) % USER_SLOTS];
@@ -186,7 +205,10 @@ enum db_status cache_user_key(struct db *db, const char *user_id, struct user_ke
     *key = slot->key;
     return DB_ONE_ROW;
   }
-  enum db_status st = db_user_key(db, user_id, key);
+  struct txn_card card;
+  enum db_status st = db_user_key(db, user_id, key, &card);
+  if (st == DB_ONE_ROW)
+    st = user_card_checked(db, &card, key);
   if (st == DB_ONE_ROW && ttl() > 0 && strlen(user_id) < sizeof slot->user_id) {
     snprintf(slot->user_id, sizeof slot->user_id, "%s", user_id);
     slot->key = *key;

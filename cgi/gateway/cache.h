@@ -37,7 +37,9 @@ void cache_device_forget(const char *code);
 
 /* A user ID's handset and its key (db_user_key), from the cache when
  * fresh.  gateway.do_device_auth checks they are still the user's and
- * answers stale otherwise: forget the copy and ask again. */
+ * answers stale otherwise: forget the copy and ask again.  Filling a copy
+ * decrypts the user's card once for its digest and issuer (struct
+ * user_key), which device-auth hands on to the confirmation. */
 struct user_key;
 enum db_status cache_user_key(struct db *db, const char *user_id, struct user_key *key);
 void cache_user_key_forget(const char *user_id);

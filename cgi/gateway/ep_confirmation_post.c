@@ -2,10 +2,13 @@
  * shopper agrees or not ([0087]).  Not agreeing cancels.  Agreeing finds the
  * card's issuer (fig 9) and the methods this merchant takes for it (fig 10):
  * none at all declines the payment with that reason.
- * The card is decrypted here, never in the database: the worker reads it
- * (db/txn_card.c), finds its issuer in its cache of the ranges, and makes
- * one call (db/txn_confirm.c, gateway.do_confirm) with the ending prepared
- * for what it found; the call checks the card is still the one read. */
+ * The card is decrypted in the worker, never in the database.  Device-auth
+ * kept the card and issuer the worker found when it cached the user, so
+ * the usual confirmation is one call (db/txn_confirm.c, gateway.do_confirm).
+ * When there is none (or the card changed since), and to decline or fail,
+ * which needs a signed completion for the handset, the call answers
+ * card_unchecked: the worker then reads the card (db/txn_card.c), finds its
+ * issuer, prepares the ending and calls again. */
 #include "gateway/db/card.h"
 #include "gateway/db/handset.h"
 #include "gateway/endpoints.h"
@@ -44,7 +47,6 @@ struct confirmation {
  * nothing of its issuer).  -1 when the database or the signing failed. */
 static int prepare_agreed(struct request *rq, struct confirmation *c)
 {
-  char pan[20], expiry[5], masked[24];
   enum db_status st = db_txn_card(rq->db, rq->path_param, &c->card);
 
   if (st < 0)
@@ -55,14 +57,11 @@ static int prepare_agreed(struct request *rq, struct confirmation *c)
     return 0;                /* refused: the call says why (and expires an overdue one) */
   snprintf(c->digest, sizeof c->digest, "%s", c->card.digest);
   c->in.card_digest = c->digest;
-  c->in.card_readable = methods_card_decrypt(&c->card, pan, expiry, masked) == 0;
-  c->in.issuer_id = NULL;
+  st = methods_card_issuer(rq->db, &c->card, &c->in.card_readable, c->issuer);
+  if (st < 0)
+    return -1;
+  c->in.issuer_id = st == DB_ONE_ROW ? c->issuer : NULL;
   if (c->in.card_readable) {
-    st = methods_issuer_for_pan(rq->db, pan, c->issuer);
-    OPENSSL_cleanse(pan, sizeof pan);
-    if (st < 0)
-      return -1;
-    c->in.issuer_id = st == DB_ONE_ROW ? c->issuer : NULL;
     c->in.code = "card_not_accepted";
     c->in.reason = NOT_ACCEPTED;
   } else {
@@ -133,9 +132,10 @@ int ep_confirmation_post(struct request *rq)
   c.in.call_key = key;
   if (!c.in.agree)
     c.in.reason = NOT_AGREED;
-  /* agreeing: the card read and decrypted first; read again if it changed */
-  for (int round = 0; round < 3 && out.outcome == CONFIRM_CARD_UNCHECKED; round++) {
-    if (c.in.agree && prepare_agreed(rq, &c) != 0) {
+  /* agreeing: first with the card device-auth kept; else read and decrypted
+   * here, and again should it change meanwhile */
+  for (int round = 0; round < 4 && out.outcome == CONFIRM_CARD_UNCHECKED; round++) {
+    if (c.in.agree && round > 0 && prepare_agreed(rq, &c) != 0) {
       status = reply_db_failed(rq, "the database is not reachable");
       goto out;
     }

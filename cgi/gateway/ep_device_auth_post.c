@@ -173,7 +173,9 @@ int ep_device_auth_post(struct request *rq)
     token_sha256_hex(session, session_hex);
     struct device_auth_in call = { .number = in.transaction, .user_id = in.user_id,
                                    .device_code = user.device_code, .public_key = user.public_key,
-                                   .challenge = in.challenge, .session_hash = session_hex, .deadline = deadline };
+                                   .challenge = in.challenge, .session_hash = session_hex, .deadline = deadline,
+                                   .card_digest = *user.card_digest ? user.card_digest : NULL,
+                                   .issuer_id = *user.issuer_id ? user.issuer_id : NULL };
     free(d.items);
     if (db_txn_device_auth(rq->db, &call, &d) != DB_ONE_ROW) {
       status = reply_db_failed(rq, "the database is not reachable");

@@ -71,12 +71,24 @@ int methods_card_decrypt(const struct txn_card *card, char pan[20], char expiry[
 
   if (OPENSSL_hexstr2buf_ex(blob, sizeof blob, &len, card->ciphertext, '\0') != 1
       || card_decrypt(card->key_id, card->aad, &bind, blob, len, pan, 20) != 0) {
-    log_msg(LOG_ERROR, "card %lld of transaction %s cannot be decrypted: its ciphertext was not sealed for this "
+    log_msg(LOG_ERROR, "card %lld%s%s cannot be decrypted: its ciphertext was not sealed for this "
             "card row and lookup hash (moved from another row?), or data key %d is not in the card key file",
-            (long long)card->card_id, card->number, card->key_id);
+            (long long)card->card_id, *card->number ? " of transaction " : "", card->number, card->key_id);
     return -1;
   }
   snprintf(expiry, 5, "%s", card->expiry);
   pan_mask(pan, masked, 24);
   return 0;
+}
+
+enum db_status methods_card_issuer(struct db *db, const struct txn_card *card, bool *readable, char issuer_id[24])
+{
+  char pan[20], expiry[5], masked[24];
+
+  *readable = methods_card_decrypt(card, pan, expiry, masked) == 0;
+  if (!*readable)
+    return DB_NO_ROWS;
+  enum db_status st = methods_issuer_for_pan(db, pan, issuer_id);
+  OPENSSL_cleanse(pan, sizeof pan);
+  return st;
 }

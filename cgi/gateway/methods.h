@@ -33,6 +33,12 @@ json_t *methods_json(const struct method_offer *offer);
 struct txn_card;
 int methods_card_decrypt(const struct txn_card *card, char pan[20], char expiry[5], char masked[24]);
 
+/* What the steps before the 0100 need of a card: *readable (it decrypts)
+ * and, when it does, its issuer (methods_issuer_for_pan) into issuer_id.
+ * DB_ONE_ROW (issuer found), DB_NO_ROWS (unreadable, or no range holds the
+ * number) or an error.  The number is wiped before returning. */
+enum db_status methods_card_issuer(struct db *db, const struct txn_card *card, bool *readable, char issuer_id[24]);
+
 #define METHODS_CARD_UNREADABLE "the card on file cannot be read; nothing was sent to the issuer"
 
 /* True when a bound (a card-number prefix, fig 9) range holds pan. */

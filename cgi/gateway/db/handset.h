@@ -16,15 +16,21 @@
 #include <stdint.h>
 
 /* A user ID that can pay (user, card, handset and subscriber active): its
- * handset and the handset's public key (hex). */
+ * handset and the handset's public key (hex); and its card as the worker
+ * made of it when it cached the user (cache_user_key decrypts it once):
+ * gateway.card_digest of the row ("" when it did not decrypt) and the
+ * issuer whose range holds the number ("" when none). */
 struct user_key {
   int64_t device_id;
   char device_code[33];
   char public_key[65];
+  char card_digest[65];
+  char issuer_id[24];
 };
 
-/* DB_ONE_ROW with *out filled, DB_NO_ROWS, or an error. */
-enum db_status db_user_key(struct db *db, const char *user_id, struct user_key *out);
+/* DB_ONE_ROW with *out's handset filled and *card read for the worker to
+ * decrypt, DB_NO_ROWS, or an error. */
+enum db_status db_user_key(struct db *db, const char *user_id, struct user_key *out, struct txn_card *card);
 
 /* POST /v1/device-auth, after the worker checked the device's signature
  * with the key it read (the function checks it is still the user's). */
@@ -33,6 +39,8 @@ struct device_auth_in {
   const char *challenge;
   const char *session_hash;     /* SHA-256 hex of the session handed out */
   const char *deadline;         /* the confirmation's, RFC 3339 */
+  const char *card_digest;      /* the user's card as the worker decrypted it (NULL: it did not) */
+  const char *issuer_id;        /* decimal; NULL when no range holds the number */
 };
 
 enum device_auth_outcome {
@@ -67,7 +75,7 @@ enum db_status db_txn_device_auth(struct db *db, const struct device_auth_in *in
 struct confirm_in {
   const char *number, *session_hash;
   bool agree;
-  const char *card_digest;      /* of the card the worker read (db_txn_card); NULL when none */
+  const char *card_digest;      /* of the card the worker read (db_txn_card); NULL: the one device-auth kept */
   bool card_readable;
   const char *issuer_id;        /* decimal; NULL when no range holds the number */
   const char *deadline;         /* the method choice's, RFC 3339 */
@@ -80,7 +88,7 @@ enum confirm_outcome {
   CONFIRM_CANCELED,
   CONFIRM_DECLINED,
   CONFIRM_CARD_UNREADABLE,      /* failed */
-  CONFIRM_CARD_UNCHECKED,       /* the card is not the one read: read it again */
+  CONFIRM_CARD_UNCHECKED,       /* read the card and prepare the ending, then call again */
   CONFIRM_UNKNOWN_TXN,
   CONFIRM_BAD_SESSION,
   CONFIRM_WRONG_STATE           /* txn_status */

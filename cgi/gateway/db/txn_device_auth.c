@@ -25,10 +25,10 @@ int device_auth_outcome_of(const char *text)
 
 enum db_status db_txn_device_auth(struct db *db, const struct device_auth_in *in, struct device_auth_out *out)
 {
-  static struct db_statement st = DB_STATEMENT("txn_device_auth", DB_REPEATABLE, 7,
+  static struct db_statement st = DB_STATEMENT("txn_device_auth", DB_REPEATABLE, 9,
     "SELECT outcome, txn_status, merchant_code, merchant_name, shop_name, items, tax_total, total, currency,"
     "       binding_code, card_label, card_masked"
-    "  FROM gateway.do_device_auth($1, $2, $3, $4, $5, $6, $7::timestamptz)");
+    "  FROM gateway.do_device_auth($1, $2, $3, $4, $5, $6, $7::timestamptz, $8, $9::bigint)");
   struct db_params p;
   PGresult *res = NULL;
 
@@ -41,6 +41,8 @@ enum db_status db_txn_device_auth(struct db *db, const struct device_auth_in *in
   db_param_text(&p, in->challenge);
   db_param_text(&p, in->session_hash);
   db_param_text(&p, in->deadline);
+  db_param_text(&p, in->card_digest);
+  db_param_text(&p, in->issuer_id);
   enum db_status s = db_call(db, &st, &p, &res);
   if (s == DB_ONE_ROW) {
     int outcome = device_auth_outcome_of(db_text(res, 0, "outcome"));
