@@ -95,7 +95,7 @@ static char *answer_text(const struct new_txn *t, const char *number, const char
 static enum db_status create_in_db(struct new_txn *t)
 {
   char number[TXN_NUMBER_LEN + 1], binding[BINDING_CODE_LEN + 1], challenge[CHALLENGE_LEN + 1];
-  char deadline[RFC3339_LEN], now_text[RFC3339_LEN], interval[32], tolerance[32], device[33] = "", sig[90];
+  char deadline[RFC3339_LEN], now_text[RFC3339_LEN], device[33] = "", sig[90];
   const char *user_id = t->in->user_id;
   const char *cached = cache_user_device(user_id);
   char *items = NULL, *command = NULL;
@@ -106,7 +106,6 @@ static enum db_status create_in_db(struct new_txn *t)
     return DB_HARD_ERROR;
   rfc3339(now, now_text);
   rfc3339(now + settings.device_window_s, deadline);
-  rate_limit_params(settings.terminal_rate, settings.terminal_burst, interval, tolerance);
   items = items_json_text(t->in->items, t->in->n_items);
   t->answer = answer_text(t, number, binding, now_text, deadline);
   if (!items || !t->answer)
@@ -115,7 +114,7 @@ static enum db_status create_in_db(struct new_txn *t)
     snprintf(device, sizeof device, "%s", cached);
   struct txn_new in = {
     .terminal_id = t->rq->terminal.terminal_id, .merchant_id = t->rq->terminal.merchant_id,
-    .rate_interval_s = interval, .rate_tolerance_s = tolerance,
+    .rate_interval_s = settings.terminal_rate_interval_s, .rate_tolerance_s = settings.terminal_rate_tolerance_s,
     .idem_key = t->idem_key, .request_hash = t->request_hash, .user_id = user_id,
     .max_open = settings.max_open_per_user, .number = number, .deadline = deadline,
     .currency = t->in->currency, .total = t->total,

@@ -1,5 +1,6 @@
 /* settings.c — see settings.h; every name is listed in docs/config.md. */
 #include "gateway/settings.h"
+#include "gateway/rate_limit.h"
 #include "common/config.h"
 #include "common/log.h"
 
@@ -26,6 +27,8 @@ int settings_load(void)
   settings.max_open_per_user = config_long("PAYGW_MAX_OPEN_PER_USER", 3, 1, 100);
   settings.terminal_rate = config_long("PAYGW_TERMINAL_RATE", 10, 1, 100000);
   settings.terminal_burst = config_long("PAYGW_TERMINAL_BURST", 20, 0, 100000);
+  rate_limit_params(settings.terminal_rate, settings.terminal_burst, settings.terminal_rate_interval_s,
+                    settings.terminal_rate_tolerance_s);
   settings.credit_addr = config_str("PAYGW_CREDIT_ADDR", "127.0.0.1:8583");
   settings.have_message_key = false;
   if (!key_file) {

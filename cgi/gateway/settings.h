@@ -25,6 +25,7 @@ struct settings {
   long max_open_per_user;    /* open transactions one user ID may hold (issue 4) */
   long terminal_rate;        /* new transactions per second one terminal may ask for */
   long terminal_burst;       /* ... and how many more at once */
+  char terminal_rate_interval_s[32], terminal_rate_tolerance_s[32];   /* rate_limit_params of the two */
   const char *credit_addr;   /* host:port of the credit server */
   unsigned char message_key[ED25519_KEY_LEN];   /* signs mailbox messages */
   bool have_message_key;
