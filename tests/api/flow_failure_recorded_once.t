@@ -15,7 +15,7 @@ unsigned_delivered() {
     >/dev/null
 }
 trap 'unsigned_delivered; flow_cleanup' EXIT
-MERCHANT=1111111111 USER_ID=00002
+MERCHANT=2222222222 USER_ID=00002   # a shop that takes the card of 00002
 
 # authorizing NUMBER STATUS: the transaction moved to authorizing with an
 # authorization in STATUS, as do_begin_authorization leaves it (STAN from
@@ -39,7 +39,8 @@ completions() { psql_q "SELECT count(*) FROM gateway.mailbox WHERE transaction_i
 
 # --- no answer: failed once -----------------------------------------------------
 flow_to awaiting_method $MERCHANT $USER_ID 700
-is "the flow reached awaiting_method" "$FLOW_ERROR" ""
+is "the flow reached awaiting_method" "$FLOW_ERROR|$(psql_q "SELECT status FROM gateway.transactions WHERE number = '$TXN'")" \
+  "|awaiting_method"
 authorizing "$TXN" sent
 is "the first call: the reversal was ours, the transaction failed" "$(fail "$TXN" "test: no answer")" "true|failed"
 # (the sweeper may claim and reverse it meanwhile, at its next pass)
@@ -62,7 +63,8 @@ is "sent again after the sweeper reversed it, the call still knows its own failu
 
 # --- an answer recorded: untouched ------------------------------------------------
 flow_to awaiting_method $MERCHANT $USER_ID 800
-is "a second flow reached awaiting_method" "$FLOW_ERROR" ""
+is "a second flow reached awaiting_method" "$FLOW_ERROR|$(psql_q "SELECT status FROM gateway.transactions WHERE number = '$TXN'")" \
+  "|awaiting_method"
 authorizing "$TXN" answered
 psql_q "UPDATE gateway.transactions SET status = 'completed', response_code = '00', approval_code = 'TEST01',
           completed_at = now() WHERE number = '$TXN'" >/dev/null
