@@ -39,9 +39,9 @@ int admin_db_failure(struct db *db);
  * Returns the connection (db_close it), or NULL after saying why. */
 struct db *admin_db_open(void);
 
-/* Opens the database, runs fn inside one transaction (lib/db's
- * db_run_transaction) and closes.  fn returns an exit status; anything but
- * ADMIN_OK rolls the whole command back.  The JSON lines of the admin
+/* Opens the database, runs fn inside one transaction (adb_transaction:
+ * lib/db's db_run_transaction) and closes.  fn returns an exit status;
+ * anything but ADMIN_OK rolls the whole command back.  The JSON lines of the admin
  * actions fn logged are written once the commit holds. */
 int admin_transaction(int (*fn)(struct db *db, void *ctx), void *ctx);
 /* admin_transaction on a connection the caller holds (cards reencrypt: a

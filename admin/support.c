@@ -132,7 +132,7 @@ struct admin_txn {
   int status;
 };
 
-/* The body db_run_transaction runs: fn's exit status kept, and anything
+/* The body adb_transaction runs: fn's exit status kept, and anything
  * but ADMIN_OK a rollback (DB_ABORT: fn has said what was wrong, so the
  * runner does not run it again). */
 static enum db_status admin_txn_body(struct db *db, void *ctx)
@@ -163,7 +163,7 @@ int admin_transaction_on(struct db *db, int (*fn)(struct db *db, void *ctx), voi
   json_t *line;
 
   pending_log = json_array();
-  enum db_status s = db_run_transaction(db, "paygw-admin", admin_txn_body, &t);
+  enum db_status s = adb_transaction(db, admin_txn_body, &t);
   if (s == DB_IN_DOUBT)
     t.status = admin_failure("the connection to the database was lost at COMMIT and whether the change was made "
                              "is unknown: look (the list commands) before running it again");

@@ -3,7 +3,7 @@
  * (cardcrypt) before they reach the database — the ciphertext bound to the
  * account's row ID and lookup hash — and their issuer is found from the
  * range table in this process, so a clear card number never leaves it.
- * Each mode is one transaction (db_run_transaction) of the operations in
+ * Each mode is one transaction (issuer_enrol_transaction) of the operations in
  * credit-server/db/; what it prints comes after the COMMIT, so a
  * transaction run again after a serialization failure prints once. */
 #include "credit-server/enrol.h"
@@ -119,7 +119,7 @@ static int in_transaction(const char *uri, const char *label, db_txn_fn body, vo
     return -1;
   if (!db_ensure_connected(db))
     log_event(LOG_ERROR, json_pack("{s:s}", "msg", "cannot connect to the issuer database"));
-  else if (db_run_transaction(db, label, body, arg) >= 0)
+  else if (issuer_enrol_transaction(db, label, body, arg) >= 0)
     rc = 0;
   db_close(db);
   return rc;

@@ -28,6 +28,14 @@ enum adb_entity { ADB_ISSUER, ADB_MERCHANT, ADB_TERMINAL, ADB_SUBSCRIBER, ADB_DE
 
 /* --- shared ---------------------------------------------------------- */
 
+/* Runs fn (which calls the operations below) as one transaction, the whole
+ * of a command: lib/db's db_run_transaction (retried after a serialization
+ * failure, in doubt when COMMIT's answer is lost).  A command writes
+ * several rows that stand or fall together (the change and its admin-log
+ * row), and commands are rare, so one PL/pgSQL function per command is
+ * not worth it. */
+enum db_status adb_transaction(struct db *db, db_txn_fn fn, void *ctx);
+
 /* A row of gateway.admin_log (never a secret in it). */
 struct admin_log_entry {
   const char *actor, *action, *subject;

@@ -1,6 +1,8 @@
 /* backoff.c — see backoff.h. */
 #include "gateway/backoff.h"
 
+#include <limits.h>
+
 long backoff_ms(int attempt, long base_ms, long cap_ms)
 {
   long delay = base_ms < 1 ? 1 : base_ms;
@@ -11,6 +13,19 @@ long backoff_ms(int attempt, long base_ms, long cap_ms)
   for (int i = 1; i < attempt && delay < cap_ms; i++)
     delay = delay > cap_ms / 2 ? cap_ms : delay * 2;
   return delay < cap_ms ? delay : cap_ms;
+}
+
+int backoff_leases(long lease_ms[], int max, long fixed_ms, long base_ms, long cap_ms)
+{
+  int n = 0;
+  long wait;
+
+  do {
+    n++;
+    wait = backoff_ms(n, base_ms, cap_ms);
+    lease_ms[n - 1] = fixed_ms > LONG_MAX - wait ? LONG_MAX : fixed_ms + wait;
+  } while (n < max && wait < cap_ms);
+  return n;
 }
 
 long sweep_wait_ms(long due_in_ms, long every_s)

@@ -1,11 +1,13 @@
 /* cache.c — see cache.h.  A worker is single-threaded, so plain statics do. */
 #include "gateway/cache.h"
 #include "gateway/db/device.h"
+#include "gateway/db/enrolment.h"
 #include "gateway/db/handset.h"
 #include "gateway/methods.h"
 #include "common/config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -43,8 +45,9 @@ struct user_key_slot {
 };
 
 static struct user_key_slot user_keys[USER_SLOTS];
-static PGresult *ranges;
-static time_t ranges_fetched;
+static struct issuer_range *ranges;   /* malloc'd by db_issuer_ranges */
+static int ranges_count;
+static time_t ranges_fetched;         /* 0: not read since the last change */
 static unsigned connection_seen;   /* db_generation() the copies came from */
 
 static long ttl(void)
@@ -61,9 +64,10 @@ static void forget_everything(void)
   memset(users, 0, sizeof users);
   memset(devices, 0, sizeof devices);
   memset(user_keys, 0, sizeof user_keys);
-  if (ranges)
-    PQclear(ranges);
+  free(ranges);
   ranges = NULL;
+  ranges_count = 0;
+  ranges_fetched = 0;
 }
 
 /* A change to the cached tables was announced (sql/0004), or the connection
@@ -104,23 +108,25 @@ enum db_status cache_terminal_by_code(struct db *db, const char *code, struct te
   return st;
 }
 
-enum db_status cache_issuer_ranges(struct db *db, PGresult **res)
+enum db_status cache_issuer_ranges(struct db *db, const struct issuer_range **rows, int *n)
 {
   time_t now = time(NULL);
 
   forget_if_changed(db);
-  if (!ranges || now - ranges_fetched >= ttl()) {
-    PGresult *fresh;
-    enum db_status st = db_call(db, &q_issuer_ranges, NULL, &fresh);
+  if (!ranges_fetched || now - ranges_fetched >= ttl()) {
+    struct issuer_range *fresh;
+    int count;
+    enum db_status st = db_issuer_ranges(db, &fresh, &count);
     if (st < 0)
       return st;
-    if (ranges)
-      PQclear(ranges);
+    free(ranges);
     ranges = fresh;
+    ranges_count = count;
     ranges_fetched = now;
   }
-  *res = ranges;
-  return PQntuples(ranges) ? DB_ROWS : DB_NO_ROWS;
+  *rows = ranges;
+  *n = ranges_count;
+  return ranges_count ? DB_ROWS : DB_NO_ROWS;
 }
 
 const char *cache_user_device(const char *user_id)

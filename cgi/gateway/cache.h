@@ -47,8 +47,10 @@ void cache_user_key_forget(const char *user_id);
 /* Like db_terminal_by_code, answered from the cache when fresh. */
 enum db_status cache_terminal_by_code(struct db *db, const char *code, struct terminal_row *row);
 
-/* The active ranges as a result of q_issuer_ranges, from the cache when
- * fresh; the result stays owned by the cache (do not PQclear). */
-enum db_status cache_issuer_ranges(struct db *db, PGresult **res);
+/* The active issuers' ranges (db_issuer_ranges), from the cache when
+ * fresh: *rows (*n of them) stay owned by the cache and last until its
+ * next call.  DB_ROWS, DB_NO_ROWS or an error. */
+struct issuer_range;
+enum db_status cache_issuer_ranges(struct db *db, const struct issuer_range **rows, int *n);
 
 #endif

@@ -1,6 +1,6 @@
 # cgi/gateway — paygw.fcgi, the gateway's FastCGI worker, and paygw-sweeper,
-# its background work.  Endpoints are ep_*.c (one each), their statements
-# db/*.c (one each).
+# its background work.  Endpoints are ep_*.c (one each), their database
+# operations db/*.c (one each, with its statement).
 GATEWAY_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/cgi $(FCGI_CFLAGS) $(LIBPQ_CFLAGS) $(JANSSON_CFLAGS) $(OPENSSL_CFLAGS)
 GATEWAY_LIBS = $(FCGI_LIBS) $(DB_LIBS) $(ISO8583_LIBS) $(COMMON_LIBS)
 
@@ -51,8 +51,11 @@ cgi_gateway_libgateway_a_SOURCES = \
 	cgi/gateway/db/card.h cgi/gateway/db/txn_card.c cgi/gateway/db/txn_confirm.c \
 	cgi/gateway/db/txn_methods.c cgi/gateway/db/txn_begin_auth.c cgi/gateway/db/txn_end_waiting.c \
 	cgi/gateway/db/terminal.h cgi/gateway/db/txn_view.c cgi/gateway/db/txn_status.c cgi/gateway/db/txn_cancel.c \
-	cgi/gateway/db/transactions.c cgi/gateway/db/enrolment.c cgi/gateway/db/idempotency.c \
-	cgi/gateway/db/authorizations.c cgi/gateway/db/sweeper.c
+	cgi/gateway/db/authorization.h cgi/gateway/db/auth_answer.c cgi/gateway/db/auth_fail.c \
+	cgi/gateway/db/sweeper.h cgi/gateway/db/sweeper_lock.c cgi/gateway/db/auth_abandoned.c \
+	cgi/gateway/db/auth_reversal_claim.c cgi/gateway/db/auth_reversed.c cgi/gateway/db/auth_reversal_retry.c \
+	cgi/gateway/db/auth_next_due.c cgi/gateway/db/txn_expire_overdue.c cgi/gateway/db/idem_forget.c \
+	cgi/gateway/db/enrolment.h cgi/gateway/db/issuer_ranges.c
 
 bin_PROGRAMS += cgi/gateway/paygw.fcgi
 cgi_gateway_paygw_fcgi_SOURCES = cgi/gateway/main.c

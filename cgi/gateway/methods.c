@@ -2,6 +2,7 @@
 #include "gateway/methods.h"
 #include "gateway/cache.h"
 #include "gateway/db/card.h"
+#include "gateway/db/enrolment.h"
 #include "common/cardcrypt.h"
 #include "common/log.h"
 #include "common/pan.h"
@@ -25,17 +26,18 @@ bool methods_range_holds(const char *low, const char *high, const char *pan)
 
 enum db_status methods_issuer_for_pan(struct db *db, const char *pan, char issuer_id[24])
 {
-  PGresult *res;
+  const struct issuer_range *ranges;
+  int n;
   size_t best = 0;
-  enum db_status st = cache_issuer_ranges(db, &res);
+  enum db_status st = cache_issuer_ranges(db, &ranges, &n);
 
   if (st < 0)
     return st;
-  for (int i = 0; i < PQntuples(res); i++) {
-    const char *low = db_text(res, i, "low");
-    if (methods_range_holds(low, db_text(res, i, "high"), pan) && strlen(low) > best) {
+  for (int i = 0; i < n; i++) {
+    const char *low = ranges[i].low;
+    if (methods_range_holds(low, ranges[i].high, pan) && strlen(low) > best) {
       best = strlen(low);
-      snprintf(issuer_id, 24, "%s", db_text(res, i, "issuer_id"));
+      snprintf(issuer_id, 24, "%lld", (long long)ranges[i].issuer_id);
     }
   }
   return best ? DB_ONE_ROW : DB_NO_ROWS;

@@ -1,7 +1,7 @@
 /* payment.c — see payment.h and ep_payment_method_post.c. */
 #include "gateway/payment.h"
 #include "gateway/db/handset.h"
-#include "gateway/db/queries.h"
+#include "gateway/db/authorization.h"
 #include "gateway/mailbox.h"
 #include "gateway/methods.h"
 #include "gateway/money.h"
@@ -58,103 +58,66 @@ int payment_begin(struct db *db, struct payment *p, const struct begin_auth_out 
   return -1;
 }
 
-struct finish {
-  struct payment *p;
-  bool was_sent;      /* the authorization was still "sent": ours to reverse */
-};
-
-/* One statement (q_auth_outcome): answer recorded, payment ended, handset
- * told.  DB_ONE_ROW only when all three happened. */
+/* One statement: answer recorded, payment ended, handset told.  DB_ONE_ROW
+ * only when all three happened. */
 static enum db_status record_answer(struct db *db, struct payment *p)
 {
   bool approved = strcmp(p->answer.response_code, ISO_RC_APPROVED) == 0;
   const char *status = approved ? "completed" : "declined";
   const char *reason = approved ? NULL : iso_response_text(p->answer.response_code);
   char *message, sig[90];
-  PGresult *res;
 
   if (mailbox_seal(txn_completion_message(&p->ref, status, approved ? p->answer.approval_code : NULL, reason),
                    &message, sig) != 0)
     return DB_HARD_ERROR;
-  struct db_params params;
-  db_params_init(&params);
-  db_param_text(&params, p->ref.id);
-  db_param_text(&params, p->answer.response_code);
-  db_param_text(&params, p->answer.approval_code);
-  db_param_text(&params, status);
-  db_param_text(&params, reason);
-  db_param_text(&params, approved ? p->answer.approval_code : NULL);
-  db_param_text(&params, message);
-  db_param_text(&params, sig);
-  enum db_status st = db_call(db, &q_auth_outcome, &params, &res);
+  struct auth_answer_in in = {
+    .txn_id = p->ref.id, .response_code = p->answer.response_code, .approval_code = p->answer.approval_code,
+    .status = status, .reason = reason, .txn_approval_code = approved ? p->answer.approval_code : NULL,
+    .message = message, .signature = sig,
+  };
+  enum db_status st = db_auth_record_answer(db, &in);
   free(message);
-  if (st >= 0)
-    PQclear(res);
   return st;
 }
 
 /* No answer in time: the payment fails, the handset is told, and the
  * reversal falls due; the NOTIFY (delivered at commit) wakes the sweeper,
- * which sends it, so the shopper's request never waits for reversals. */
-static enum db_status record_failure(struct db *db, void *ctx)
+ * which sends it, so the shopper's request never waits for reversals.
+ * One call (gateway.do_fail_authorization). */
+static enum db_status record_failure(struct db *db, struct payment *p, struct auth_fail_out *out)
 {
-  struct payment *p = ((struct finish *)ctx)->p;
-  enum db_status st;
-  struct db_params auth;
-  db_params_init(&auth);
-  db_param_text(&auth, p->ref.id);
-  struct db_params channel;
-  db_params_init(&channel);
-  db_param_text(&channel, SWEEPER_CHANNEL);
+  char *message, sig[90];
 
-  if ((st = db_call(db, &q_auth_reversal_pending, &auth, NULL)) < 0)
-    return st;
-  ((struct finish *)ctx)->was_sent = st == DB_ONE_ROW;
-  struct db_params fin;
-  db_params_init(&fin);
-  db_param_text(&fin, p->ref.id);
-  db_param_text(&fin, "failed");
-  db_param_text(&fin, "authorizing");
-  db_param_text(&fin, "91");
-  db_param_text(&fin, FAILED_REASON);
-  db_param_text(&fin, NULL);
-  if ((st = db_call(db, &q_txn_finish, &fin, NULL)) < 0)
-    return st;
-  if (st == DB_NO_ROWS)
-    return DB_NO_ROWS;
-  if ((st = txn_notify_handset(db, &p->ref, "failed", NULL, FAILED_REASON)) < 0)
-    return st;
-  return db_call(db, &q_sweeper_wake, &channel, NULL);
+  if (mailbox_seal(txn_completion_message(&p->ref, "failed", NULL, FAILED_REASON), &message, sig) != 0)
+    return DB_HARD_ERROR;
+  struct auth_fail_in in = {
+    .txn_id = p->ref.id, .reason = FAILED_REASON, .message = message, .signature = sig, .wake = SWEEPER_CHANNEL,
+  };
+  enum db_status st = db_auth_fail(db, &in, out);
+  free(message);
+  return st;
 }
 
-/* How the transaction ended, as stored. */
-static enum payment_outcome settled_outcome(struct db *db, struct payment *p)
+/* How the transaction ended, as the failure's call found it stored. */
+static enum payment_outcome settled_outcome(const struct auth_fail_out *f)
 {
-  PGresult *res;
-  enum payment_outcome outcome = PAYMENT_FAILED;
-
-  if (txn_read(db, p->ref.number, &res) == DB_ONE_ROW) {
-    const char *status = db_text(res, 0, "status");
-    outcome = strcmp(status, "completed") == 0 ? PAYMENT_COMPLETED
-              : strcmp(status, "declined") == 0 ? PAYMENT_DECLINED : PAYMENT_FAILED;
-  }
-  if (res)
-    PQclear(res);
-  return outcome;
+  return strcmp(f->txn_status, "completed") == 0  ? PAYMENT_COMPLETED
+         : strcmp(f->txn_status, "declined") == 0 ? PAYMENT_DECLINED
+                                                  : PAYMENT_FAILED;
 }
 
 void payment_fail(struct db *db, struct payment *p)
 {
-  struct finish f = { .p = p };
+  struct auth_fail_out f;
 
   p->outcome = PAYMENT_FAILED;
-  if (db_run_transaction(db, "record failure", record_failure, &f) < 0)
+  if (record_failure(db, p, &f) < 0)
     log_msg(LOG_ERROR, "cannot record the end of %s; the sweeper will settle it", p->ref.number);
 }
 
 void payment_send_and_finish(struct db *db, struct payment *p)
 {
-  struct finish f = { .p = p };
+  struct auth_fail_out f;
 
   if (issuer_authorize(&p->auth, &p->answer, settings.issuer_timeout_ms) == ISSUER_ANSWERED
       && record_answer(db, p) == DB_ONE_ROW) {
@@ -163,11 +126,11 @@ void payment_send_and_finish(struct db *db, struct payment *p)
   }
   /* no answer in time (or it could not be recorded): fail and reverse */
   p->outcome = PAYMENT_FAILED;
-  enum db_status st = db_run_transaction(db, "record failure", record_failure, &f);
+  enum db_status st = record_failure(db, p, &f);
   if (st >= 0 && !f.was_sent) {
     /* already settled: our answer was recorded though its reply was lost,
      * or the sweeper reversed it; reversing again would undo a payment */
-    p->outcome = settled_outcome(db, p);
+    p->outcome = settled_outcome(&f);
     return;
   }
   if (st < 0) {

@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-/* The channel a worker NOTIFYs (q_sweeper_wake) when a reversal falls due,
+/* The channel a worker NOTIFYs (gateway.do_fail_authorization, db/auth_fail.c) when a reversal falls due,
  * and the sweeper LISTENs on. */
 #define SWEEPER_CHANNEL "paygw_sweep"
 

@@ -14,7 +14,7 @@
 #include "common/log.h"
 #include "gateway/backoff.h"
 #include "db/db.h"
-#include "gateway/db/queries.h"
+#include "gateway/db/sweeper.h"
 #include "gateway/settings.h"
 #include "gateway/sweep.h"
 
@@ -63,16 +63,10 @@ static bool go_on(struct db *db)
 
 static bool take_lock(struct db *db)
 {
-  struct db_params params;
-  db_params_init(&params);
-  db_param_text(&params, SWEEPER_LOCK_KEY);
-  PGresult *res = NULL;
   bool got = false;
 
-  if (db_call(db, &q_sweeper_lock, &params, &res) == DB_ONE_ROW)
-    got = strcmp(db_text(res, 0, "locked"), "t") == 0;
-  if (res)
-    PQclear(res);
+  if (db_sweeper_lock(db, SWEEPER_LOCK_KEY, &got) != DB_ONE_ROW)
+    got = false;
   locked_generation = got ? db_generation(db) : 0;
   return got;
 }

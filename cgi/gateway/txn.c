@@ -1,8 +1,6 @@
 /* txn.c — see txn.h. */
 #include "gateway/txn.h"
-#include "gateway/db/queries.h"
 #include "gateway/db/terminal.h"
-#include "gateway/mailbox.h"
 #include "gateway/reply.h"
 #include "gateway/timefmt.h"
 
@@ -10,31 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-enum db_status txn_fetch(struct db *db, struct db_statement *st_read, const struct db_params *params, PGresult **res)
-{
-  enum db_status st = db_call(db, st_read, params, res);
-
-  if (st != DB_ONE_ROW || strcmp(db_text(*res, 0, "overdue"), "t") != 0)
-    return st;
-  struct db_params id;
-  db_params_init(&id);
-  db_param_text(&id, db_text(*res, 0, "id"));
-  enum db_status ex = db_call(db, &q_txn_expire, &id, NULL);
-  PQclear(*res);
-  *res = NULL;
-  if (ex < 0)
-    return ex;
-  return db_call(db, st_read, params, res);
-}
-
-enum db_status txn_read(struct db *db, const char *number, PGresult **res)
-{
-  struct db_params params;
-  db_params_init(&params);
-  db_param_text(&params, number);
-  return txn_fetch(db, &q_txn_read, &params, res);
-}
 
 bool txn_is_final(const char *status)
 {
@@ -92,13 +65,6 @@ json_t *txn_completion_message(const struct txn_ref *ref, const char *status, co
     json_object_set_new(msg, "reason", json_string(reason));
   json_object_set_new(msg, "issued_at", json_string(now));
   return msg;
-}
-
-enum db_status txn_notify_handset(struct db *db, const struct txn_ref *ref, const char *status,
-                                  const char *approval, const char *reason)
-{
-  return mailbox_put(db, ref->device_id, ref->user_id, ref->id, "completion",
-                     txn_completion_message(ref, status, approval, reason), NULL);
 }
 
 int txn_reply_wrong_state(struct request *rq, const char *status, const char *doing)

@@ -1,6 +1,6 @@
-/* txn.h — what the endpoints share about one transaction: locking it by
- * number (expiring it first when its waiting state has run out), and the
- * JSON a terminal sees. */
+/* txn.h — what the endpoints share about one transaction: its final
+ * states, the JSON a terminal sees, the handset's completion message and
+ * the problems answered for a transaction that cannot be seen or moved. */
 #ifndef PAYGW_TXN_H
 #define PAYGW_TXN_H
 
@@ -9,15 +9,6 @@
 
 #include <jansson.h>
 #include <stdbool.h>
-
-/* What txn_read does, for any statement reading the transaction columns
- * (expired first when overdue, then read again). */
-enum db_status txn_fetch(struct db *db, struct db_statement *st_read, const struct db_params *params, PGresult **res);
-
-/* Transaction `number` into *res, unlocked.  When its waiting state is
- * over it is moved to `expired` first and read again, so callers see the
- * state as it really is.  DB_ONE_ROW, DB_NO_ROWS, or an error. */
-enum db_status txn_read(struct db *db, const char *number, PGresult **res);
 
 /* True when status is one of the states a transaction ends in. */
 bool txn_is_final(const char *status);
@@ -33,18 +24,13 @@ struct txn_ref {
 };
 
 /* The `completion` message for the handset at the end of ref's transaction
- * (not yet signed or stored). */
+ * (not yet signed or stored: mailbox_seal, then the call that ends the
+ * transaction stores it). */
 json_t *txn_completion_message(const struct txn_ref *ref, const char *status, const char *approval,
                                const char *reason);
 
-/* ... signed and put in the handset's mailbox. */
-enum db_status txn_notify_handset(struct db *db, const struct txn_ref *ref, const char *status,
-                                  const char *approval, const char *reason);
-
 /* Answers the problem for "not found / wrong state" uniformly. */
 int txn_reply_wrong_state(struct request *rq, const char *status, const char *doing);
-
-
 
 /* Why a handset's session endpoint cannot see the transaction. */
 enum txn_access { TXN_OK, TXN_UNKNOWN, TXN_BAD_SESSION, TXN_DB_ERROR };

@@ -48,6 +48,12 @@ enum db_status issuer_reverse(struct db *db, const struct reversal_request *in, 
 
 /* --- enrolment (inside one db_run_transaction each) ----------------------- */
 
+/* Runs body (which calls the operations below) as one transaction, a whole
+ * enrolment mode: lib/db's db_run_transaction (retried after a
+ * serialization failure).  Enrolment is a rare, offline path whose
+ * several rows stand or fall together, so it is not one PL/pgSQL function. */
+enum db_status issuer_enrol_transaction(struct db *db, const char *label, db_txn_fn body, void *arg);
+
 /* An issuer, created or renamed. */
 enum db_status issuer_put(struct db *db, const char *code, const char *name);
 

@@ -1,6 +1,7 @@
 /* test_backoff.c — unit tests for the sweeper's timing rules (backoff.c):
  * the back-off between reversal attempts doubles from its base up to its
- * cap and never overflows, and the sweeper's sleep is bounded both ways. */
+ * cap and never overflows, a claimed reversal's lease covers its attempt
+ * and back-off, and the sweeper's sleep is bounded both ways. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -51,6 +52,34 @@ static void backoff_odd_arguments(void **state)
   assert_int_equal(backoff_ms(3, 1000, 0), 1);
 }
 
+static void leases_cover_each_attempt_and_its_back_off(void **state)
+{
+  long l[64];
+  (void)state;
+  /* 7 s for the attempt, back-off 1 s doubling to 60 s: the lease grows
+   * with the back-off and stops at the attempt whose back-off is capped */
+  assert_int_equal(backoff_leases(l, 64, 7000, 1000, 60000), 7);
+  assert_int_equal(l[0], 8000);
+  assert_int_equal(l[1], 9000);
+  assert_int_equal(l[5], 39000);
+  assert_int_equal(l[6], 67000);
+  for (int n = 1; n <= 7; n++)
+    assert_int_equal(l[n - 1], 7000 + backoff_ms(n, 1000, 60000));
+  /* a base at or above the cap: one lease for every attempt */
+  assert_int_equal(backoff_leases(l, 64, 7000, 90000, 60000), 1);
+  assert_int_equal(l[0], 67000);
+}
+
+static void leases_are_bounded(void **state)
+{
+  long l[4];
+  (void)state;
+  assert_int_equal(backoff_leases(l, 4, 1000, 1, LONG_MAX), 4);   /* at most max entries */
+  assert_int_equal(l[3], 1008);
+  assert_int_equal(backoff_leases(l, 4, LONG_MAX - 10, 1000, 60000), 4);
+  assert_int_equal(l[0], LONG_MAX);                               /* never overflows */
+}
+
 static void sweep_waits_until_due_but_not_longer_than_its_period(void **state)
 {
   (void)state;
@@ -68,6 +97,8 @@ int main(void)
     cmocka_unit_test(backoff_stops_at_the_cap),
     cmocka_unit_test(backoff_never_overflows),
     cmocka_unit_test(backoff_odd_arguments),
+    cmocka_unit_test(leases_cover_each_attempt_and_its_back_off),
+    cmocka_unit_test(leases_are_bounded),
     cmocka_unit_test(sweep_waits_until_due_but_not_longer_than_its_period),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,4 +1,9 @@
-/* queries.h — the gateway's database statements, one file each under db/. */
+/* queries.h — the gateway's reads outside any request's one call: the
+ * health ping (health_ping.c) and a terminal's credentials (terminal_by_code.c,
+ * for the worker's cache).  The other operations are declared by area in
+ * db/txn.h, handset.h, device.h, card.h, terminal.h, authorization.h,
+ * sweeper.h and enrolment.h, each defined in a file of its own with its
+ * statement. */
 #ifndef PAYGW_QUERIES_H
 #define PAYGW_QUERIES_H
 
@@ -16,15 +21,5 @@ struct terminal_row {
 
 /* The active terminal `code` of an active merchant: DB_ONE_ROW or DB_NO_ROWS. */
 enum db_status db_terminal_by_code(struct db *db, const char *code, struct terminal_row *row);
-
-/* The payment flow's statements, one group per table (transactions.c,
- * enrolment.c, idempotency.c, authorizations.c, sweeper.c); handlers run them
- * with db_exec and read columns by name. */
-extern struct db_statement q_txn_read, q_txn_expire, q_txn_finish, q_txn_expire_overdue;
-extern struct db_statement q_issuer_ranges;
-extern struct db_statement q_idem_forget;
-extern struct db_statement q_auth_outcome, q_auth_reversal_pending, q_auth_reversed,
-    q_auth_abandoned, q_auth_reversal_due, q_auth_reversal_claim, q_auth_reversal_retry, q_auth_next_due;
-extern struct db_statement q_sweeper_lock, q_sweeper_wake;
 
 #endif
