@@ -503,7 +503,7 @@ BEGIN
       RETURN;
     END IF;
     IF coalesce(p_card_digest, v_t.card_checked) IS DISTINCT FROM gateway.card_digest(v_t.card_id) THEN
-      RETURN QUERY SELECT 'card_unchecked'::text, v_t.status, NULL::bigint, NULL::text, NULL::bigint, NULL::text,
+      RETURN QUERY SELECT 'card_unchecked'::text, v_t.status::text, NULL::bigint, NULL::text, NULL::bigint, NULL::text,
         NULL::bigint, NULL::text, NULL::integer, NULL::text, NULL::text, NULL::bigint, NULL::text, NULL::integer,
         NULL::integer, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text,
         NULL::text, NULL::text;
