@@ -129,8 +129,9 @@ BEGIN
     RETURN;
   END IF;
 
-  SELECT au.status, au.response_code, coalesce(au.approval_code, '') AS approval_code,
-         coalesce(au.card_lookup_hash, '') AS card_lookup_hash, au.amount, au.merchant_code, au.currency
+  SELECT au.status::text, au.response_code::text, coalesce(au.approval_code, '')::text AS approval_code,
+         coalesce(au.card_lookup_hash, '')::text AS card_lookup_hash, au.amount::bigint, au.merchant_code::text,
+         au.currency::text
     INTO v_stored
     FROM issuer.authorizations au
    WHERE au.stan = p_stan AND au.terminal_id = p_terminal_id AND au.transmitted_at = p_transmitted_at
@@ -179,7 +180,7 @@ BEGIN
   -- between, the second look (a new snapshot: each statement of a VOLATILE
   -- function takes one) finds that original
   FOR round IN 1..2 LOOP
-    SELECT au.id, au.account_id, au.amount, au.status INTO v_found
+    SELECT au.id::bigint, au.account_id::bigint, au.amount::bigint, au.status::text INTO v_found
       FROM issuer.authorizations au
      WHERE au.stan = p_stan AND au.terminal_id = p_terminal_id AND au.transmitted_at = p_transmitted_at
        FOR UPDATE;

@@ -75,7 +75,7 @@ BEGIN
     INSERT INTO gateway.idempotency_keys (terminal_id, key, request_hash)
     VALUES (p_terminal_id, p_idem_key, decode(p_request_hash, 'hex')) ON CONFLICT DO NOTHING;
     IF NOT FOUND THEN
-      SELECT encode(k.request_hash, 'hex') AS hash, k.response_status, k.response_body INTO v_key
+      SELECT encode(k.request_hash, 'hex') AS hash, k.response_status::integer, k.response_body::text INTO v_key
         FROM gateway.idempotency_keys k WHERE k.terminal_id = p_terminal_id AND k.key = p_idem_key;
       IF NOT FOUND THEN
         RETURN QUERY SELECT 'key_lost'::text, NULL::text, NULL::double precision, NULL::bigint, NULL::integer, NULL::text;
@@ -83,7 +83,7 @@ BEGIN
         RETURN QUERY SELECT 'conflict'::text, NULL::text, NULL::double precision, NULL::bigint, NULL::integer, NULL::text;
       ELSE
         RETURN QUERY SELECT 'replayed'::text, NULL::text, NULL::double precision, NULL::bigint,
-                            v_key.response_status, v_key.response_body;
+                            v_key.response_status::integer, v_key.response_body::text;
       END IF;
       RETURN;
     END IF;
@@ -92,7 +92,7 @@ BEGIN
   -- the user, locked (above) until the commit: concurrent creations for one
   -- user take turns, so each counts what the one before it committed (NO
   -- KEY UPDATE leaves the foreign-key checks of other inserts free)
-  SELECT u.user_id, u.card_id, u.device_id, d.code AS device_code INTO v_user
+  SELECT u.user_id::text, u.card_id::bigint, u.device_id::bigint, d.code::text AS device_code INTO v_user
     FROM gateway.users u JOIN gateway.cards c ON c.id = u.card_id
     JOIN gateway.devices d ON d.id = u.device_id JOIN gateway.subscribers s ON s.id = u.subscriber_id
    WHERE u.user_id = p_user_id AND u.status = 'active' AND c.status = 'active' AND d.status = 'active'
@@ -103,7 +103,8 @@ BEGIN
     -- refused: the key is not kept (what the rollback of the claim did)
     DELETE FROM gateway.idempotency_keys k WHERE k.terminal_id = p_terminal_id AND k.key = p_idem_key;
     RETURN QUERY SELECT CASE WHEN v_found THEN 'sign_again' ELSE 'unknown_user' END::text,
-      CASE WHEN v_found THEN v_user.device_code END, NULL::double precision, NULL::bigint, NULL::integer, NULL::text;
+      CASE WHEN v_found THEN v_user.device_code::text END, NULL::double precision, NULL::bigint, NULL::integer,
+      NULL::text;
     RETURN;
   END IF;
 

@@ -55,7 +55,7 @@ DECLARE
   v_dev record;
   v_taken bigint[];
 BEGIN
-  SELECT d.id, d.last_poll_ms, d.last_poll_key, d.last_poll_taken,
+  SELECT d.id::bigint, d.last_poll_ms::bigint, d.last_poll_key::text, d.last_poll_taken::bigint[],
          (d.last_poll_at IS NOT NULL AND d.last_poll_at > now() - make_interval(secs => p_window_s)) AS too_soon
     INTO v_dev FROM gateway.devices d WHERE d.code = p_device_code AND d.status = 'active';
   IF NOT FOUND THEN
@@ -94,7 +94,7 @@ BEGIN
       INTO v_taken FROM taken t;
     UPDATE gateway.devices d SET last_poll_taken = v_taken WHERE d.id = v_dev.id;
   END IF;
-  RETURN QUERY SELECT 'taken'::text, mb.message, mb.signature
+  RETURN QUERY SELECT 'taken'::text, mb.message::text, mb.signature::text
     FROM unnest(coalesce(v_taken, '{}'::bigint[])) WITH ORDINALITY AS u(id, n) JOIN gateway.mailbox mb ON mb.id = u.id
    ORDER BY u.n;
   IF NOT FOUND THEN
@@ -160,7 +160,8 @@ BEGIN
                         NULL::bigint, NULL::text, NULL::text, NULL::text, NULL::text;
     RETURN;
   END IF;
-  SELECT t.id, t.status, t.user_id, t.challenge_used, encode(t.session_hash, 'hex') AS session_hash,
+  SELECT t.id::bigint, t.status::text, t.user_id::text, t.challenge_used::boolean,
+         encode(t.session_hash, 'hex') AS session_hash,
          sha256(convert_to(t.challenge, 'UTF8')) = sha256(convert_to(p_challenge, 'UTF8')) AS challenge_ok
     INTO v_t FROM gateway.transactions t WHERE t.number = p_number FOR UPDATE;
   IF NOT FOUND THEN
@@ -176,7 +177,7 @@ BEGIN
       RETURN QUERY SELECT CASE WHEN v_t.user_id <> p_user_id THEN 'other_user'::text
                                WHEN v_t.challenge_used OR NOT v_t.challenge_ok THEN 'challenge'
                                ELSE 'wrong_state' END,
-                          v_t.status, NULL::text, NULL::text, NULL::text, NULL::text, NULL::bigint,
+                          v_t.status::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::bigint,
                           NULL::bigint, NULL::text, NULL::text, NULL::text, NULL::text;
       RETURN;
     END IF;
@@ -186,14 +187,15 @@ BEGIN
            issuer_id = CASE WHEN p_card_digest = gateway.card_digest(t.card_id) THEN p_issuer_id END
      WHERE t.id = v_t.id AND t.status = 'awaiting_device' AND NOT t.challenge_used AND t.deadline >= now();
     IF NOT FOUND THEN
-      RETURN QUERY SELECT 'wrong_state'::text, v_t.status, NULL::text, NULL::text, NULL::text, NULL::text,
+      RETURN QUERY SELECT 'wrong_state'::text, v_t.status::text, NULL::text, NULL::text, NULL::text, NULL::text,
                           NULL::bigint, NULL::bigint, NULL::text, NULL::text, NULL::text, NULL::text;
       RETURN;
     END IF;
   END IF;
   RETURN QUERY
-    SELECT 'authenticated'::text, 'awaiting_confirmation'::text, m.code, m.name, m.shop_name, t.items::text,
-           t.tax_total, t.total, t.currency, t.binding_code, c.label, c.pan_masked
+    SELECT 'authenticated'::text, 'awaiting_confirmation'::text, m.code::text, m.name::text, m.shop_name::text,
+           t.items::text, t.tax_total::bigint, t.total::bigint, t.currency::text, t.binding_code::text,
+           c.label::text, c.pan_masked::text
       FROM gateway.transactions t JOIN gateway.merchants m ON m.id = t.merchant_id
       JOIN gateway.cards c ON c.id = t.card_id
      WHERE t.id = v_t.id;
@@ -286,8 +288,8 @@ DECLARE
   v_issuer bigint := p_issuer_id;
   v_offered boolean;
 BEGIN
-  SELECT t.id, t.status, t.card_id, t.merchant_id, t.issuer_id, t.change_key, t.card_checked,
-         encode(t.session_hash, 'hex') AS session_hash
+  SELECT t.id::bigint, t.status::text, t.card_id::bigint, t.merchant_id::bigint, t.issuer_id::bigint,
+         t.change_key::text, t.card_checked::text, encode(t.session_hash, 'hex') AS session_hash
     INTO v_t FROM gateway.transactions t WHERE t.number = p_number FOR UPDATE;
   IF NOT FOUND THEN
     RETURN QUERY SELECT 'unknown_txn'::text, NULL::text, NULL::boolean, NULL::boolean, NULL::boolean,
@@ -295,13 +297,14 @@ BEGIN
     RETURN;
   END IF;
   IF v_t.change_key = p_call_key THEN       -- this very call, sent again: what it did
-    SELECT mm.lump_sum, mm.installments, mm.bonus, mm.partial_bonus, mm.revolving,
+    SELECT mm.lump_sum::boolean, mm.installments::boolean, mm.bonus::boolean, mm.partial_bonus::boolean,
+           mm.revolving::boolean,
            array_to_string(mm.installment_counts, ',') AS counts
       INTO v_m FROM gateway.merchant_methods mm WHERE mm.merchant_id = v_t.merchant_id AND mm.issuer_id = v_t.issuer_id;
     RETURN QUERY SELECT CASE v_t.status WHEN 'canceled' THEN 'canceled' WHEN 'failed' THEN 'card_unreadable'
                                         WHEN 'declined' THEN 'declined' ELSE 'confirmed' END,
-                        v_t.status, v_m.lump_sum, v_m.installments, v_m.bonus, v_m.partial_bonus, v_m.revolving,
-                        v_m.counts;
+                        v_t.status::text, v_m.lump_sum::boolean, v_m.installments::boolean, v_m.bonus::boolean,
+                        v_m.partial_bonus::boolean, v_m.revolving::boolean, v_m.counts::text;
     RETURN;
   END IF;
   IF gateway.txn_expire_if_overdue(v_t.id) THEN
@@ -310,7 +313,7 @@ BEGIN
   IF v_t.session_hash IS DISTINCT FROM p_session_hash OR v_t.status <> 'awaiting_confirmation' THEN
     RETURN QUERY SELECT CASE WHEN v_t.session_hash IS DISTINCT FROM p_session_hash THEN 'bad_session'
                              ELSE 'wrong_state' END,
-                        v_t.status, NULL::boolean, NULL::boolean, NULL::boolean, NULL::boolean, NULL::boolean,
+                        v_t.status::text, NULL::boolean, NULL::boolean, NULL::boolean, NULL::boolean, NULL::boolean,
                         NULL::text;
     RETURN;
   END IF;
@@ -326,13 +329,14 @@ BEGIN
     v_readable := true;
     v_issuer := v_t.issuer_id;
   END IF;
-  SELECT mm.lump_sum, mm.installments, mm.bonus, mm.partial_bonus, mm.revolving,
+  SELECT mm.lump_sum::boolean, mm.installments::boolean, mm.bonus::boolean, mm.partial_bonus::boolean,
+           mm.revolving::boolean,
          array_to_string(mm.installment_counts, ',') AS counts
     INTO v_m FROM gateway.merchant_methods mm WHERE mm.merchant_id = v_t.merchant_id AND mm.issuer_id = v_issuer;
   v_offered := FOUND AND (v_m.lump_sum OR v_m.installments OR v_m.bonus OR v_m.partial_bonus OR v_m.revolving);
   IF v_digest IS NULL OR v_digest IS DISTINCT FROM gateway.card_digest(v_t.card_id)
      OR (p_message IS NULL AND NOT (v_readable AND v_offered)) THEN
-    RETURN QUERY SELECT 'card_unchecked'::text, v_t.status, NULL::boolean, NULL::boolean, NULL::boolean,
+    RETURN QUERY SELECT 'card_unchecked'::text, v_t.status::text, NULL::boolean, NULL::boolean, NULL::boolean,
                         NULL::boolean, NULL::boolean, NULL::text;
     RETURN;
   END IF;
@@ -352,8 +356,8 @@ BEGIN
   UPDATE gateway.transactions t SET status = 'awaiting_method', issuer_id = v_issuer, deadline = p_deadline,
          card_checked = v_digest, updated_at = now()
    WHERE t.id = v_t.id AND t.status = 'awaiting_confirmation' AND t.deadline >= now();
-  RETURN QUERY SELECT 'confirmed'::text, 'awaiting_method'::text, v_m.lump_sum, v_m.installments, v_m.bonus,
-                      v_m.partial_bonus, v_m.revolving, v_m.counts;
+  RETURN QUERY SELECT 'confirmed'::text, 'awaiting_method'::text, v_m.lump_sum::boolean, v_m.installments::boolean,
+                      v_m.bonus::boolean, v_m.partial_bonus::boolean, v_m.revolving::boolean, v_m.counts::text;
 END
 $$;
 COMMENT ON FUNCTION gateway.do_confirm(text, text, boolean, text, boolean, bigint, timestamptz, text, text, text, text, text) IS
@@ -377,7 +381,8 @@ LANGUAGE plpgsql AS $$
 DECLARE
   v_t record;
 BEGIN
-  SELECT t.id, t.status, t.merchant_id, t.issuer_id, encode(t.session_hash, 'hex') AS session_hash
+  SELECT t.id::bigint, t.status::text, t.merchant_id::bigint, t.issuer_id::bigint,
+         encode(t.session_hash, 'hex') AS session_hash
     INTO v_t FROM gateway.transactions t WHERE t.number = p_number;
   IF NOT FOUND THEN
     RETURN QUERY SELECT 'unknown_txn'::text, NULL::text, NULL::boolean, NULL::boolean, NULL::boolean,
@@ -390,12 +395,13 @@ BEGIN
   IF v_t.session_hash IS DISTINCT FROM p_session_hash OR v_t.status <> 'awaiting_method' THEN
     RETURN QUERY SELECT CASE WHEN v_t.session_hash IS DISTINCT FROM p_session_hash THEN 'bad_session'
                              ELSE 'wrong_state' END,
-                        v_t.status, NULL::boolean, NULL::boolean, NULL::boolean, NULL::boolean, NULL::boolean,
+                        v_t.status::text, NULL::boolean, NULL::boolean, NULL::boolean, NULL::boolean, NULL::boolean,
                         NULL::text;
     RETURN;
   END IF;
-  RETURN QUERY SELECT 'offered'::text, v_t.status, mm.lump_sum, mm.installments, mm.bonus, mm.partial_bonus,
-                      mm.revolving, array_to_string(mm.installment_counts, ',')
+  RETURN QUERY SELECT 'offered'::text, v_t.status::text, mm.lump_sum::boolean, mm.installments::boolean,
+                      mm.bonus::boolean, mm.partial_bonus::boolean, mm.revolving::boolean,
+                      array_to_string(mm.installment_counts, ',')
     FROM (SELECT 1) AS one LEFT JOIN gateway.merchant_methods mm
       ON mm.merchant_id = v_t.merchant_id AND mm.issuer_id = v_t.issuer_id;
 END
@@ -436,8 +442,8 @@ DECLARE
   v_p record;
   v_ok boolean;
 BEGIN
-  SELECT t.id, t.status, t.user_id, t.card_id, t.merchant_id, t.issuer_id, t.change_key, t.card_checked,
-         encode(t.session_hash, 'hex') AS session_hash
+  SELECT t.id::bigint, t.status::text, t.user_id::text, t.card_id::bigint, t.merchant_id::bigint,
+         t.issuer_id::bigint, t.change_key::text, t.card_checked::text, encode(t.session_hash, 'hex') AS session_hash
     INTO v_t FROM gateway.transactions t WHERE t.number = p_number FOR UPDATE;
   IF NOT FOUND THEN
     RETURN QUERY SELECT 'unknown_txn'::text, NULL::text, NULL::bigint, NULL::text, NULL::bigint, NULL::text,
@@ -453,12 +459,14 @@ BEGIN
     IF v_t.session_hash IS DISTINCT FROM p_session_hash OR v_t.status <> 'awaiting_method' THEN
       RETURN QUERY SELECT CASE WHEN v_t.session_hash IS DISTINCT FROM p_session_hash THEN 'bad_session'
                                ELSE 'wrong_state' END,
-        v_t.status, NULL::bigint, NULL::text, NULL::bigint, NULL::text, NULL::bigint, NULL::text, NULL::integer,
+        v_t.status::text, NULL::bigint, NULL::text, NULL::bigint, NULL::text, NULL::bigint, NULL::text, NULL::integer,
         NULL::text, NULL::text, NULL::bigint, NULL::text, NULL::integer, NULL::integer, NULL::text, NULL::text,
         NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text;
       RETURN;
     END IF;
-    SELECT mm.* INTO v_m FROM gateway.merchant_methods mm
+    SELECT mm.lump_sum::boolean, mm.installments::boolean, mm.bonus::boolean, mm.partial_bonus::boolean,
+           mm.revolving::boolean, mm.installment_counts::smallint[]
+      INTO v_m FROM gateway.merchant_methods mm
      WHERE mm.merchant_id = v_t.merchant_id AND mm.issuer_id = v_t.issuer_id;
     v_ok := FOUND AND CASE
       WHEN p_method <> 'I' AND p_installments <> 0 THEN false
@@ -470,15 +478,15 @@ BEGIN
       WHEN cardinality(v_m.installment_counts) = 0 THEN p_installments <= 99   -- no counts stored: any the issuer takes
       ELSE p_installments = ANY (v_m.installment_counts) END;
     IF NOT v_ok THEN
-      RETURN QUERY SELECT 'not_offered'::text, v_t.status, NULL::bigint, NULL::text, NULL::bigint, NULL::text,
+      RETURN QUERY SELECT 'not_offered'::text, v_t.status::text, NULL::bigint, NULL::text, NULL::bigint, NULL::text,
         NULL::bigint, NULL::text, NULL::integer, NULL::text, NULL::text, NULL::bigint, NULL::text, NULL::integer,
         NULL::integer, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text,
         NULL::text, NULL::text;
       RETURN;
     END IF;
-    SELECT c.status AS card_status, u.status AS user_status, d.status AS device_status,
-           s.status AS subscriber_status, i.status AS issuer_status, m.status AS merchant_status,
-           tm.status AS terminal_status INTO v_p
+    SELECT c.status::text AS card_status, u.status::text AS user_status, d.status::text AS device_status,
+           s.status::text AS subscriber_status, i.status::text AS issuer_status, m.status::text AS merchant_status,
+           tm.status::text AS terminal_status INTO v_p
       FROM gateway.transactions t JOIN gateway.users u ON u.user_id = t.user_id
       JOIN gateway.cards c ON c.id = t.card_id JOIN gateway.devices d ON d.id = t.device_id
       JOIN gateway.subscribers s ON s.id = u.subscriber_id JOIN gateway.issuers i ON i.id = t.issuer_id
@@ -487,14 +495,15 @@ BEGIN
     IF NOT (v_p.card_status = 'active' AND v_p.user_status = 'active' AND v_p.device_status = 'active'
             AND v_p.subscriber_status = 'active' AND v_p.issuer_status = 'active'
             AND v_p.merchant_status = 'active' AND v_p.terminal_status = 'active') THEN
-      RETURN QUERY SELECT 'party_disabled'::text, v_t.status, NULL::bigint, v_t.user_id, NULL::bigint, NULL::text,
-        NULL::bigint, NULL::text, NULL::integer, NULL::text, NULL::text, NULL::bigint, NULL::text, NULL::integer,
-        NULL::integer, NULL::text, NULL::text, v_p.card_status, v_p.user_status, v_p.device_status,
-        v_p.subscriber_status, v_p.issuer_status, v_p.merchant_status, v_p.terminal_status;
+      RETURN QUERY SELECT 'party_disabled'::text, v_t.status::text, NULL::bigint, v_t.user_id::text, NULL::bigint,
+        NULL::text, NULL::bigint, NULL::text, NULL::integer, NULL::text, NULL::text, NULL::bigint, NULL::text,
+        NULL::integer, NULL::integer, NULL::text, NULL::text, v_p.card_status::text, v_p.user_status::text,
+        v_p.device_status::text, v_p.subscriber_status::text, v_p.issuer_status::text, v_p.merchant_status::text,
+        v_p.terminal_status::text;
       RETURN;
     END IF;
     IF coalesce(p_card_digest, v_t.card_checked) IS DISTINCT FROM gateway.card_digest(v_t.card_id) THEN
-      RETURN QUERY SELECT 'card_unchecked'::text, v_t.status, NULL::bigint, NULL::text, NULL::bigint, NULL::text,
+      RETURN QUERY SELECT 'card_unchecked'::text, v_t.status::text, NULL::bigint, NULL::text, NULL::bigint, NULL::text,
         NULL::bigint, NULL::text, NULL::integer, NULL::text, NULL::text, NULL::bigint, NULL::text, NULL::integer,
         NULL::integer, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text,
         NULL::text, NULL::text;
@@ -510,9 +519,10 @@ BEGIN
       FROM gateway.transactions t JOIN gateway.terminals tm ON tm.id = t.terminal_id WHERE t.id = v_t.id;
   END IF;
   RETURN QUERY
-    SELECT 'recorded'::text, t.status, t.id, t.user_id, t.device_id, t.currency, t.total, m.code, a.stan,
-           a.transmission_time, a.terminal_code, c.id, encode(c.pan_ciphertext, 'hex'), c.key_id, c.pan_aad::integer,
-           c.pan_lookup, c.expiry, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text,
+    SELECT 'recorded'::text, t.status::text, t.id::bigint, t.user_id::text, t.device_id::bigint, t.currency::text,
+           t.total::bigint, m.code::text, a.stan::integer, a.transmission_time::text, a.terminal_code::text,
+           c.id::bigint, encode(c.pan_ciphertext, 'hex'), c.key_id::integer, c.pan_aad::integer,
+           c.pan_lookup::text, c.expiry::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text,
            NULL::text
       FROM gateway.transactions t JOIN gateway.authorizations a ON a.transaction_id = t.id
       JOIN gateway.merchants m ON m.id = t.merchant_id JOIN gateway.cards c ON c.id = t.card_id
@@ -538,7 +548,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
   v_t record;
 BEGIN
-  SELECT t.id, t.status, encode(t.session_hash, 'hex') AS session_hash
+  SELECT t.id::bigint, t.status::text, encode(t.session_hash, 'hex') AS session_hash
     INTO v_t FROM gateway.transactions t WHERE t.number = p_number FOR UPDATE;
   IF NOT FOUND THEN
     RETURN QUERY SELECT 'unknown_txn'::text, NULL::text;
@@ -548,15 +558,15 @@ BEGIN
     IF gateway.txn_expire_if_overdue(v_t.id) THEN
       v_t.status := 'expired';
     END IF;
-    RETURN QUERY SELECT 'bad_session'::text, v_t.status;
+    RETURN QUERY SELECT 'bad_session'::text, v_t.status::text;
   ELSIF v_t.status = p_status THEN           -- sent again after a lost answer
-    RETURN QUERY SELECT 'ended'::text, v_t.status;
+    RETURN QUERY SELECT 'ended'::text, v_t.status::text;
   ELSIF gateway.txn_expire_if_overdue(v_t.id) THEN
     RETURN QUERY SELECT 'wrong_state'::text, 'expired'::text;
   ELSIF gateway.txn_end(v_t.id, p_from, p_status, p_code, p_reason, p_message, p_signature) THEN
     RETURN QUERY SELECT 'ended'::text, p_status;
   ELSE
-    RETURN QUERY SELECT 'wrong_state'::text, v_t.status;
+    RETURN QUERY SELECT 'wrong_state'::text, v_t.status::text;
   END IF;
 END
 $$;
@@ -588,11 +598,13 @@ BEGIN
   END IF;
   PERFORM gateway.txn_expire_if_overdue(v_id);
   RETURN QUERY
-    SELECT 'found'::text, t.status, t.binding_code, t.total, t.tax_total, t.currency, t.reference,
+    SELECT 'found'::text, t.status::text, t.binding_code::text, t.total::bigint, t.tax_total::bigint,
+           t.currency::text, t.reference::text,
            to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
            to_char(t.deadline AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), t.items::text,
-           to_char(t.completed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), t.approval_code, t.method,
-           t.installments::integer, t.card_masked, t.response_code, t.outcome_reason
+           to_char(t.completed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), t.approval_code::text,
+           t.method::text, t.installments::integer, t.card_masked::text, t.response_code::text,
+           t.outcome_reason::text
       FROM gateway.transactions t WHERE t.id = v_id;
 END
 $$;
@@ -617,7 +629,7 @@ DECLARE
   v_t record;
   v_found boolean;
 BEGIN
-  SELECT t.id, t.status, t.user_id, t.merchant_id INTO v_t FROM gateway.transactions t
+  SELECT t.id::bigint, t.status::text, t.user_id::text, t.merchant_id::bigint INTO v_t FROM gateway.transactions t
    WHERE t.number = p_number FOR UPDATE;
   v_found := FOUND;
   IF v_found AND gateway.txn_expire_if_overdue(v_t.id) THEN
@@ -627,14 +639,14 @@ BEGIN
     RETURN QUERY SELECT 'unknown_txn'::text, NULL::text, NULL::text;
   ELSIF v_t.status = 'canceled' AND EXISTS (SELECT 1 FROM gateway.mailbox mb
                                              WHERE mb.transaction_id = v_t.id AND mb.message = p_message) THEN
-    RETURN QUERY SELECT 'canceled'::text, v_t.status, v_t.user_id;     -- this very call, sent again
+    RETURN QUERY SELECT 'canceled'::text, v_t.status::text, v_t.user_id::text;     -- this very call, sent again
   ELSIF v_t.status NOT LIKE 'awaiting\_%' THEN
-    RETURN QUERY SELECT 'wrong_state'::text, v_t.status, v_t.user_id;
+    RETURN QUERY SELECT 'wrong_state'::text, v_t.status::text, v_t.user_id::text;
   ELSIF p_message IS NULL THEN
-    RETURN QUERY SELECT 'sign'::text, v_t.status, v_t.user_id;
+    RETURN QUERY SELECT 'sign'::text, v_t.status::text, v_t.user_id::text;
   ELSE
     PERFORM gateway.txn_end(v_t.id, v_t.status, 'canceled', NULL, p_reason, p_message, p_signature);
-    RETURN QUERY SELECT 'canceled'::text, 'canceled'::text, v_t.user_id;
+    RETURN QUERY SELECT 'canceled'::text, 'canceled'::text, v_t.user_id::text;
   END IF;
 END
 $$;
