@@ -97,8 +97,7 @@ int merchant_store(struct db *db, const char *code, const char *name, const char
 /* credential receives "<code>.<43 base64url>" (at least 80 bytes); iso_id
  * is the field-41 terminal ID (checked), NULL for the first 8 characters of
  * code.  A code or field 41 another terminal holds is refused. */
-int terminal_store(struct db *db, const char *merchant_code, const char *code, const char *iso_id,
-                   char *credential);
+int terminal_store(struct db *db, const char *merchant_code, const char *code, const char *iso_id, char *credential);
 /* 1 when credential is the current one of terminal code (of merchant_code),
  * 0 when not (or no such terminal), -1 on a database error (not printed). */
 int terminal_credential_current(struct db *db, const char *merchant_code, const char *code, const char *credential);
@@ -106,30 +105,29 @@ int terminal_credential_current(struct db *db, const char *merchant_code, const 
  * stops working at once); credential receives it as terminal_store's does. */
 int terminal_rotate(struct db *db, const char *merchant_code, const char *code, char *credential);
 struct methods;
-int method_store(struct db *db, const char *merchant_code, const char *issuer_code,
-                 const struct methods *m, const int *counts, int n_counts);
+int method_store(struct db *db, const char *merchant_code, const char *issuer_code, const struct methods *m,
+                 const int *counts, int n_counts);
 int subscriber_store(struct db *db, const char *code, const char *name);
 int device_store(struct db *db, const char *subscriber_code, const char *code,
                  const unsigned char pub[ED25519_KEY_LEN]);
 /* 1 with the enrolled public key of device code (of subscriber_code) in
  * pub, 0 when there is no such device, -1 on a database error (not printed). */
-int device_public_key(struct db *db, const char *subscriber_code, const char *code,
-                      unsigned char pub[ED25519_KEY_LEN]);
+int device_public_key(struct db *db, const char *subscriber_code, const char *code, unsigned char pub[ED25519_KEY_LEN]);
 /* Replaces the enrolled public key of device code (of subscriber_code):
  * signatures of its old key are refused from then on. */
 int device_rekey(struct db *db, const char *subscriber_code, const char *code,
                  const unsigned char pub[ED25519_KEY_LEN]);
 /* pan is already normalized and checked; card_id and masked (>= 20 bytes)
  * receive the new row's id and mask. */
-int card_store(struct db *db, const char *subscriber_code, const char *pan, const char *expiry,
-               const char *label, long long *card_id, char *masked);
+int card_store(struct db *db, const char *subscriber_code, const char *pan, const char *expiry, const char *label,
+               long long *card_id, char *masked);
 int user_store(struct db *db, const char *user_id, const char *subscriber_code, long long card_id,
                const char *device_code, const char *password);
 
 /* Where a UIM store gets its gateway settings. */
 struct uim_settings {
   const char *gateway_url;
-  char *ca_pem, *message_pubkey_pem;   /* file contents, malloc'd */
+  char *ca_pem, *message_pubkey_pem; /* file contents, malloc'd */
 };
 
 /* Fills s from the options (or PAYGW_URL, PAYGW_CA,
@@ -152,19 +150,38 @@ int uim_write_store(struct db *db, const char *device_code, const char *key_pem,
                     const unsigned char pub[ED25519_KEY_LEN], const struct uim_settings *s, const char *path);
 
 /* --- the commands (one file per entity) --- */
-#define COMMAND(name) \
-  extern const struct opt_spec name##_opts[]; \
+#define COMMAND(name)                                                                                                  \
+  extern const struct opt_spec name##_opts[];                                                                          \
   int name(const char **opt)
-COMMAND(cmd_issuer_add); COMMAND(cmd_issuer_list); COMMAND(cmd_issuer_disable);
-COMMAND(cmd_range_add); COMMAND(cmd_range_list);
-COMMAND(cmd_merchant_add); COMMAND(cmd_merchant_list); COMMAND(cmd_merchant_disable);
-COMMAND(cmd_terminal_add); COMMAND(cmd_terminal_list); COMMAND(cmd_terminal_disable);
-COMMAND(cmd_method_set); COMMAND(cmd_method_list);
-COMMAND(cmd_subscriber_add); COMMAND(cmd_subscriber_list); COMMAND(cmd_subscriber_disable);
-COMMAND(cmd_device_add); COMMAND(cmd_device_list); COMMAND(cmd_device_disable);
-COMMAND(cmd_card_add); COMMAND(cmd_card_list); COMMAND(cmd_card_update); COMMAND(cmd_card_disable);
-COMMAND(cmd_cards_reencrypt); COMMAND(cmd_keys_rotate);
-COMMAND(cmd_user_add); COMMAND(cmd_user_list); COMMAND(cmd_user_disable); COMMAND(cmd_user_unlock);
+COMMAND(cmd_issuer_add);
+COMMAND(cmd_issuer_list);
+COMMAND(cmd_issuer_disable);
+COMMAND(cmd_range_add);
+COMMAND(cmd_range_list);
+COMMAND(cmd_merchant_add);
+COMMAND(cmd_merchant_list);
+COMMAND(cmd_merchant_disable);
+COMMAND(cmd_terminal_add);
+COMMAND(cmd_terminal_list);
+COMMAND(cmd_terminal_disable);
+COMMAND(cmd_method_set);
+COMMAND(cmd_method_list);
+COMMAND(cmd_subscriber_add);
+COMMAND(cmd_subscriber_list);
+COMMAND(cmd_subscriber_disable);
+COMMAND(cmd_device_add);
+COMMAND(cmd_device_list);
+COMMAND(cmd_device_disable);
+COMMAND(cmd_card_add);
+COMMAND(cmd_card_list);
+COMMAND(cmd_card_update);
+COMMAND(cmd_card_disable);
+COMMAND(cmd_cards_reencrypt);
+COMMAND(cmd_keys_rotate);
+COMMAND(cmd_user_add);
+COMMAND(cmd_user_list);
+COMMAND(cmd_user_disable);
+COMMAND(cmd_user_unlock);
 COMMAND(cmd_uim_write);
 COMMAND(cmd_demo);
 #undef COMMAND

@@ -22,9 +22,12 @@ static int build_long_options(const struct opt_spec *spec, struct option *lo)
 }
 
 #define NOT_SHOWN "(not shown)"
-#define CARD_DIGITS_MIN PAN_MIN_LEN    /* the shortest card number */
+#define CARD_DIGITS_MIN PAN_MIN_LEN /* the shortest card number */
 
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+static bool is_digit(char c)
+{
+  return c >= '0' && c <= '9';
+}
 
 static int digits_in(const char *s, size_t len)
 {
@@ -90,14 +93,14 @@ static void stray_argument(const char *arg, char *err, size_t errlen)
     snprintf(err, errlen, "unexpected argument '%.40s' (options are written --name VALUE)", arg);
 }
 
-enum args_result args_parse(const struct opt_spec *spec, int argc, char **argv,
-                            const char *values[ARGS_MAX], char *err, size_t errlen)
+enum args_result args_parse(const struct opt_spec *spec, int argc, char **argv, const char *values[ARGS_MAX], char *err,
+                            size_t errlen)
 {
   struct option lo[ARGS_MAX + 2];
   int n = build_long_options(spec, lo), c;
 
   memset(values, 0, ARGS_MAX * sizeof values[0]);
-  optind = 0;     /* glibc: start afresh, so a second parse works */
+  optind = 0; /* glibc: start afresh, so a second parse works */
   opterr = 0;
   while ((c = getopt_long(argc, argv, "+:h", lo, NULL)) != -1) {
     if (c == OPT_HELP)

@@ -24,8 +24,8 @@ enum args_result { ARGS_OK, ARGS_HELP, ARGS_ERROR };
  * receives the value of spec[i] or NULL when absent.  Returns ARGS_HELP for
  * --help/-h, ARGS_ERROR with a message in err for an unknown, repeated or
  * missing option or a stray argument. */
-enum args_result args_parse(const struct opt_spec *spec, int argc, char **argv,
-                            const char *values[ARGS_MAX], char *err, size_t errlen);
+enum args_result args_parse(const struct opt_spec *spec, int argc, char **argv, const char *values[ARGS_MAX], char *err,
+                            size_t errlen);
 
 /* What a message may echo of a value the user gave: the value itself, or
  * "(not shown)" when it holds 12 or more digits (it might be a card number,

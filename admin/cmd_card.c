@@ -19,17 +19,17 @@ const struct opt_spec cmd_card_add_opts[] = {
   { "subscriber", "CODE", true, "subscriber code the card belongs to" },
   { "expiry", "YYMM", true, "expiry as printed on the card, e.g. 3012" },
   { "label", "LABEL", true, "name the handset shows for the card, 1-40 characters" },
-  { 0 }
+  { 0 },
 };
 const struct opt_spec cmd_card_list_opts[] = { { 0 } };
 const struct opt_spec cmd_card_update_opts[] = {
   { "id", "N", true, "card id (from card add or card list)" },
   { "expiry", "YYMM", true, "the renewed card's expiry, e.g. 3412" },
-  { 0 }
+  { 0 },
 };
 const struct opt_spec cmd_card_disable_opts[] = {
   { "id", "N", true, "card id (from card add or card list)" },
-  { 0 }
+  { 0 },
 };
 
 /* Refuses a card number already enrolled, found by its lookup hash. */
@@ -41,12 +41,13 @@ static int check_not_enrolled(struct db *db, const char *lookup)
   if (s < 0)
     return admin_db_failure(db);
   return s > 0 ? admin_invalid("this card number is already enrolled (card %lld; a renewed card keeps it: "
-                               "paygw-admin card update --id %lld --expiry YYMM)", (long long)id, (long long)id)
+                               "paygw-admin card update --id %lld --expiry YYMM)",
+                               (long long)id, (long long)id)
                : ADMIN_OK;
 }
 
-int card_store(struct db *db, const char *subscriber_code, const char *pan, const char *expiry,
-               const char *label, long long *card_id, char *masked)
+int card_store(struct db *db, const char *subscriber_code, const char *pan, const char *expiry, const char *label,
+               long long *card_id, char *masked)
 {
   unsigned char blob[CARDCRYPT_MAX_BLOB];
   char lookup[CARDCRYPT_LOOKUP_HEX], subject[64];
@@ -71,9 +72,17 @@ int card_store(struct db *db, const char *subscriber_code, const char *pan, cons
     return admin_failure("cannot encrypt the card number (card key file loaded?)");
   pan_mask(pan, masked, PAN_MAX_LEN + 1);
   const struct card_new in = {
-    .id = id, .subscriber_id = subscriber_id, .ciphertext = blob, .ciphertext_len = blob_len, .key_id = key_id,
-    .aad_version = CARD_AAD_CURRENT, .lookup_hex = lookup, .masked = masked, .pan_length = (int)strlen(pan),
-    .expiry = expiry, .label = label,
+    .id = id,
+    .subscriber_id = subscriber_id,
+    .ciphertext = blob,
+    .ciphertext_len = blob_len,
+    .key_id = key_id,
+    .aad_version = CARD_AAD_CURRENT,
+    .lookup_hex = lookup,
+    .masked = masked,
+    .pan_length = (int)strlen(pan),
+    .expiry = expiry,
+    .label = label,
   };
   if (adb_card_add(db, &in) != DB_ONE_ROW)
     return admin_db_failure(db);
@@ -143,7 +152,7 @@ int cmd_card_add(const char **opt)
 int cmd_card_list(const char **opt)
 {
   (void)opt;
-  return admin_list(adb_card_list);   /* masked: the ciphertext is never read */
+  return admin_list(adb_card_list); /* masked: the ciphertext is never read */
 }
 
 struct card_update {

@@ -26,7 +26,7 @@
 
 const struct opt_spec cmd_demo_opts[] = {
   { "out-dir", "DIR", true, "where to write terminals.env, devices/*.pem and uim/*.json" },
-  { 0 }
+  { 0 },
 };
 
 /* True when text appears among the first n entries of a string list. */
@@ -167,8 +167,8 @@ int demo_write_terminals_env(struct demo *d, char creds[][DEMO_CREDENTIAL_MAX])
 
   for (int i = 0; demo_merchants[i].code; i++)
     if (used < sizeof env)
-      used += (size_t)snprintf(env + used, sizeof env - used, "PAYGW_TERMINAL_%s=%s\n", demo_merchants[i].code,
-                               creds[i]);
+      used +=
+          (size_t)snprintf(env + used, sizeof env - used, "PAYGW_TERMINAL_%s=%s\n", demo_merchants[i].code, creds[i]);
   snprintf(d->env_path, sizeof d->env_path, "%s/terminals.env", d->dir);
   const char *out = demo_out_path(d, d->env_path);
   if (!out)
@@ -240,13 +240,11 @@ static int demo_txn(struct db *db, void *ctx)
     d->already_loaded = true;
     return demo_refresh_files(db, d);
   }
-  admin_log_rows_only(true);   /* one JSON log line for the whole load, one row per change */
-  if ((status = admin_load_card_keys()) != ADMIN_OK
-      || (status = load_issuers_and_ranges(db)) != ADMIN_OK
+  admin_log_rows_only(true); /* one JSON log line for the whole load, one row per change */
+  if ((status = admin_load_card_keys()) != ADMIN_OK || (status = load_issuers_and_ranges(db)) != ADMIN_OK
       || (status = load_merchants_and_methods(db)) != ADMIN_OK
       || (status = load_subscribers_and_devices(db, d)) != ADMIN_OK
-      || (status = load_cards_and_users(db, d)) != ADMIN_OK
-      || (status = load_terminals(db, d)) != ADMIN_OK
+      || (status = load_cards_and_users(db, d)) != ADMIN_OK || (status = load_terminals(db, d)) != ADMIN_OK
       || (status = write_handset_files(db, d)) != ADMIN_OK)
     return status;
   admin_log_rows_only(false);
@@ -286,7 +284,8 @@ static int settle_files(struct demo *d, int status)
       unlink(f->staged ? f->staged : f->path);
     } else if (f->staged && rename(f->staged, f->path) != 0) {
       status = admin_failure("cannot put %s in place: %s (the database has its new credentials: run paygw-admin "
-                             "demo again to re-issue them)", shown(f->path), strerror(errno));
+                             "demo again to re-issue them)",
+                             shown(f->path), strerror(errno));
       unlink(f->staged);
     }
     free(f->path);
@@ -299,8 +298,8 @@ static int settle_files(struct demo *d, int status)
 static void say_done(const struct demo *d)
 {
   if (!d->already_loaded)
-    printf("demo data loaded (figures 7, 9, 10): terminal credentials in %s, handset stores in %s/uim/\n",
-           d->env_path, d->dir);
+    printf("demo data loaded (figures 7, 9, 10): terminal credentials in %s, handset stores in %s/uim/\n", d->env_path,
+           d->dir);
   else if (d->n_reissued == 0)
     printf("demo data already loaded; the files in %s match it and the gateway at %s\n", d->dir,
            d->settings.gateway_url);
@@ -324,7 +323,7 @@ int cmd_demo(const char **opt)
     status = admin_transaction(demo_txn, d);
   status = settle_files(d, status);
   if (dir_fd >= 0)
-    close(dir_fd);                       /* the next run into DIR may look at its files now */
+    close(dir_fd); /* the next run into DIR may look at its files now */
   if (status == ADMIN_OK)
     say_done(d);
   OPENSSL_cleanse(d->devices, sizeof d->devices);

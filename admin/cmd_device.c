@@ -14,16 +14,15 @@ const struct opt_spec cmd_device_add_opts[] = {
   { "subscriber", "CODE", true, "subscriber code the handset belongs to" },
   { "code", "DEVICE-ID", true, "device ID, 1-32 of A-Z a-z 0-9 _ -, e.g. 1234567" },
   { "key-out", "FILE", true, "where to write the private key (PKCS#8 PEM, mode 0600; must not exist)" },
-  { 0 }
+  { 0 },
 };
 const struct opt_spec cmd_device_list_opts[] = { { 0 } };
 const struct opt_spec cmd_device_disable_opts[] = {
   { "code", "DEVICE-ID", true, "device ID" },
-  { 0 }
+  { 0 },
 };
 
-int device_store(struct db *db, const char *subscriber_code, const char *code,
-                 const unsigned char pub[ED25519_KEY_LEN])
+int device_store(struct db *db, const char *subscriber_code, const char *code, const unsigned char pub[ED25519_KEY_LEN])
 {
   struct device_new in = { .code = code };
   long long subscriber_id;
@@ -41,8 +40,7 @@ int device_store(struct db *db, const char *subscriber_code, const char *code,
   return admin_log_action(db, "device add", code);
 }
 
-int device_public_key(struct db *db, const char *subscriber_code, const char *code,
-                      unsigned char pub[ED25519_KEY_LEN])
+int device_public_key(struct db *db, const char *subscriber_code, const char *code, unsigned char pub[ED25519_KEY_LEN])
 {
   const struct device_ref ref = { .subscriber_code = subscriber_code, .code = code };
   struct device_key key;
@@ -53,8 +51,7 @@ int device_public_key(struct db *db, const char *subscriber_code, const char *co
   return s < 0 ? -1 : s == DB_ONE_ROW;
 }
 
-int device_rekey(struct db *db, const char *subscriber_code, const char *code,
-                 const unsigned char pub[ED25519_KEY_LEN])
+int device_rekey(struct db *db, const char *subscriber_code, const char *code, const unsigned char pub[ED25519_KEY_LEN])
 {
   const struct device_ref ref = { .subscriber_code = subscriber_code, .code = code };
   struct device_key key;
@@ -104,7 +101,7 @@ int cmd_device_add(const char **opt)
   int status = admin_transaction(device_add_txn, &a);
   OPENSSL_cleanse(a.priv, sizeof a.priv);
   if (status != ADMIN_OK && a.key_written)
-    unlink(a.key_out);   /* the commit failed: no device, so no key */
+    unlink(a.key_out); /* the commit failed: no device, so no key */
   if (status == ADMIN_OK)
     printf("device %s added for subscriber %s; private key in %s\n", a.code, a.subscriber, a.key_out);
   return status;

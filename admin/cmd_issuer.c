@@ -8,12 +8,12 @@
 const struct opt_spec cmd_issuer_add_opts[] = {
   { "code", "CODE", true, "issuer code, 1-16 letters or digits (fig 9), e.g. 2a11111" },
   { "name", "NAME", true, "issuer name, 1-80 characters" },
-  { 0 }
+  { 0 },
 };
 const struct opt_spec cmd_issuer_list_opts[] = { { 0 } };
 const struct opt_spec cmd_issuer_disable_opts[] = {
   { "code", "CODE", true, "issuer code" },
-  { 0 }
+  { 0 },
 };
 
 int issuer_store(struct db *db, const char *code, const char *name)

@@ -23,12 +23,12 @@
 #define REENCRYPT_BATCH 500
 #define REENCRYPT_BATCH_MAX 10000
 #define LOCKED_WAIT_MS 200
-#define LOCKED_TRIES 150            /* 30 s for rows other transactions hold */
+#define LOCKED_TRIES 150 /* 30 s for rows other transactions hold */
 
 const struct opt_spec cmd_keys_rotate_opts[] = { { 0 } };
 const struct opt_spec cmd_cards_reencrypt_opts[] = {
   { "batch", "N", false, "rows per transaction, 1-10000 (default 500)" },
-  { 0 }
+  { 0 },
 };
 
 /* Decrypts one row's ciphertext with its key and AAD format, and stores it
@@ -45,22 +45,28 @@ static int reencrypt_row(struct db *db, const struct card_sealed *row)
 
   if (card_decrypt(row->key_id, row->aad_version, &bind, row->ciphertext, row->ciphertext_len, pan, sizeof pan) != 0)
     status = admin_failure("card %lld: cannot decrypt with key %d (is that key still in the key file? or was the "
-                           "ciphertext moved from another row?)", (long long)row->id, row->key_id);
+                           "ciphertext moved from another row?)",
+                           (long long)row->id, row->key_id);
   else if (card_encrypt(pan, &bind, new_blob, &new_len, &new_key) != 0)
     status = admin_failure("card %lld: cannot encrypt under the current key", (long long)row->id);
   OPENSSL_cleanse(pan, sizeof pan);
   if (status != ADMIN_OK)
     return status;
   const struct card_reseal in = {
-    .id = row->id, .ciphertext = new_blob, .ciphertext_len = new_len, .key_id = new_key,
-    .aad_version = CARD_AAD_CURRENT, .old_key_id = row->key_id, .old_aad_version = row->aad_version,
+    .id = row->id,
+    .ciphertext = new_blob,
+    .ciphertext_len = new_len,
+    .key_id = new_key,
+    .aad_version = CARD_AAD_CURRENT,
+    .old_key_id = row->key_id,
+    .old_aad_version = row->aad_version,
   };
   return adb_card_reencrypt(db, &in) == DB_ONE_ROW ? ADMIN_OK : admin_db_failure(db);
 }
 
 struct reencrypt {
   int current, aad, batch;
-  int64_t after;                         /* the last id of the last committed batch */
+  int64_t after; /* the last id of the last committed batch */
   long long done, total;
   /* the batch in hand: its row count and last id, kept once it commits */
   long n;
@@ -74,8 +80,9 @@ struct reencrypt {
 static int reencrypt_batch(struct db *db, void *ctx)
 {
   struct reencrypt *r = ctx;
-  const struct cards_old_batch in = { .current_key = r->current, .current_aad = r->aad, .limit = r->batch,
-                                      .after = r->after };
+  const struct cards_old_batch in = {
+    .current_key = r->current, .current_aad = r->aad, .limit = r->batch, .after = r->after
+  };
   struct cards_sealed rows;
   char subject[64];
   int status = ADMIN_OK;
@@ -124,7 +131,7 @@ static int reencrypt_pass(struct db *db, struct reencrypt *r)
   r->after = 0;
   do {
     if ((status = admin_transaction_on(db, reencrypt_batch, r)) != ADMIN_OK)
-      return status;                     /* that batch rolled back */
+      return status; /* that batch rolled back */
     r->done += r->n;
     if (r->n > 0) {
       r->after = r->batch_last;
@@ -154,7 +161,8 @@ static int reencrypt_all(struct db *db, struct reencrypt *r)
   /* a key the file lacks would stop the run half-way: refuse it up front */
   if (missing)
     return admin_failure("cards under key %d: cannot decrypt with key %d (is that key still in the key file?); "
-                         "nothing was changed", missing, missing);
+                         "nothing was changed",
+                         missing, missing);
   for (int tries = 0; status == ADMIN_OK; tries++) {
     if ((status = reencrypt_pass(db, r)) != ADMIN_OK)
       break;

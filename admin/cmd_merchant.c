@@ -9,12 +9,12 @@ const struct opt_spec cmd_merchant_add_opts[] = {
   { "code", "CODE", true, "merchant code, 1-15 digits (fig 10), e.g. 1111111111" },
   { "name", "NAME", true, "merchant name, 1-80 characters" },
   { "shop", "SHOP", true, "shop name shown to the shopper, 1-80 characters" },
-  { 0 }
+  { 0 },
 };
 const struct opt_spec cmd_merchant_list_opts[] = { { 0 } };
 const struct opt_spec cmd_merchant_disable_opts[] = {
   { "code", "CODE", true, "merchant code" },
-  { 0 }
+  { 0 },
 };
 
 int merchant_store(struct db *db, const char *code, const char *name, const char *shop)

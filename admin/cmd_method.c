@@ -10,12 +10,12 @@ const struct opt_spec cmd_method_set_opts[] = {
   { "issuer", "CODE", true, "issuer code" },
   { "methods", "LIST", true, "comma-separated methods among L I B pB R, e.g. L,I,R" },
   { "installments", "LIST", false, "installment counts for I, e.g. 3,6,12" },
-  { 0 }
+  { 0 },
 };
 const struct opt_spec cmd_method_list_opts[] = { { 0 } };
 
-int method_store(struct db *db, const char *merchant_code, const char *issuer_code,
-                 const struct methods *m, const int *counts, int n_counts)
+int method_store(struct db *db, const char *merchant_code, const char *issuer_code, const struct methods *m,
+                 const int *counts, int n_counts)
 {
   char counts_text[80], subject[120], text[32];
   long long merchant_id, issuer_id;
@@ -27,8 +27,13 @@ int method_store(struct db *db, const char *merchant_code, const char *issuer_co
     return status;
   installments_format(counts, n_counts, counts_text, sizeof counts_text);
   const struct method_row row = {
-    .merchant_id = merchant_id, .issuer_id = issuer_id, .lump_sum = m->lump_sum, .installments = m->installments,
-    .bonus = m->bonus, .partial_bonus = m->partial_bonus, .revolving = m->revolving,
+    .merchant_id = merchant_id,
+    .issuer_id = issuer_id,
+    .lump_sum = m->lump_sum,
+    .installments = m->installments,
+    .bonus = m->bonus,
+    .partial_bonus = m->partial_bonus,
+    .revolving = m->revolving,
     .installment_counts = counts_text,
   };
   if (adb_method_set(db, &row) != DB_ONE_ROW)

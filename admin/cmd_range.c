@@ -10,7 +10,7 @@ const struct opt_spec cmd_range_add_opts[] = {
   { "issuer", "CODE", true, "issuer code the range belongs to" },
   { "low", "DIGITS", true, "lowest card-number prefix, 1-19 digits" },
   { "high", "DIGITS", true, "highest card-number prefix, 1-19 digits" },
-  { 0 }
+  { 0 },
 };
 const struct opt_spec cmd_range_list_opts[] = { { 0 } };
 

@@ -8,12 +8,12 @@
 const struct opt_spec cmd_subscriber_add_opts[] = {
   { "code", "CODE", true, "subscriber code, 1-32 of A-Z a-z 0-9 _ -, e.g. S1" },
   { "name", "NAME", true, "the subscriber's name, 1-80 characters" },
-  { 0 }
+  { 0 },
 };
 const struct opt_spec cmd_subscriber_list_opts[] = { { 0 } };
 const struct opt_spec cmd_subscriber_disable_opts[] = {
   { "code", "CODE", true, "subscriber code" },
-  { 0 }
+  { 0 },
 };
 
 int subscriber_store(struct db *db, const char *code, const char *name)

@@ -23,14 +23,15 @@
 const struct opt_spec cmd_terminal_add_opts[] = {
   { "merchant", "CODE", true, "merchant code the terminal belongs to" },
   { "code", "CODE", true, "terminal code, 1-32 of A-Z a-z 0-9 _ -, e.g. pos-a-1" },
-  { "iso-id", "ID", false, "ISO 8583 terminal ID sent as field 41, 1-8 of A-Z a-z 0-9 _ -, held by no other "
-                           "terminal (default: the first 8 characters of the code)" },
-  { 0 }
+  { "iso-id", "ID", false,
+    "ISO 8583 terminal ID sent as field 41, 1-8 of A-Z a-z 0-9 _ -, held by no other "
+    "terminal (default: the first 8 characters of the code)" },
+  { 0 },
 };
 const struct opt_spec cmd_terminal_list_opts[] = { { 0 } };
 const struct opt_spec cmd_terminal_disable_opts[] = {
   { "code", "CODE", true, "terminal code" },
-  { 0 }
+  { 0 },
 };
 
 /* The SHA-256 of a 43-character secret, as stored.  Returns 0 or -1. */
@@ -72,11 +73,11 @@ static int terminal_clash(struct db *db, const char *code, const char *iso_id)
   if (holder.same_code)
     return admin_invalid("terminal %s already exists", shown(code));
   return admin_invalid("field-41 terminal ID '%s' is already held by terminal %s; give this terminal its own with "
-                       "--iso-id", iso_id, shown(holder.code));
+                       "--iso-id",
+                       iso_id, shown(holder.code));
 }
 
-int terminal_store(struct db *db, const char *merchant_code, const char *code, const char *iso_id,
-                   char *credential)
+int terminal_store(struct db *db, const char *merchant_code, const char *code, const char *iso_id, char *credential)
 {
   struct terminal_new in = { .code = code };
   char secret[SECRET_CHARS + 1], field41[9];
@@ -123,7 +124,8 @@ int terminal_rotate(struct db *db, const char *merchant_code, const char *code, 
   enum db_status s = adb_terminal_rotate(db, &in);
   if (s != DB_ONE_ROW) {
     OPENSSL_cleanse(secret, sizeof secret);
-    return s < 0 ? admin_db_failure(db) : admin_invalid("no terminal %s of merchant %s", shown(code), shown(merchant_code));
+    return s < 0 ? admin_db_failure(db)
+                 : admin_invalid("no terminal %s of merchant %s", shown(code), shown(merchant_code));
   }
   snprintf(credential, 80, "%s.%s", code, secret);
   OPENSSL_cleanse(secret, sizeof secret);
@@ -159,7 +161,8 @@ int cmd_terminal_add(const char **opt)
     int saved = errno;
     status = admin_failure("terminal %s was added, but its credential could not be written to standard output "
                            "(%s) and cannot be shown again: disable it (paygw-admin terminal disable --code %s) "
-                           "and add a terminal again", shown(a.code), strerror(saved), shown(a.code));
+                           "and add a terminal again",
+                           shown(a.code), strerror(saved), shown(a.code));
   }
   OPENSSL_cleanse(a.credential, sizeof a.credential);
   return status;

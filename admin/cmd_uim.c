@@ -15,8 +15,8 @@
 #include <unistd.h>
 
 #define PEM_MAX 16384
-#define UIM_LOCKOUT_MAX_ATTEMPTS 5      /* failed password attempts before the handset locks */
-#define UIM_LOCKOUT_SECONDS 1800        /* and for how long */
+#define UIM_LOCKOUT_MAX_ATTEMPTS 5 /* failed password attempts before the handset locks */
+#define UIM_LOCKOUT_SECONDS 1800   /* and for how long */
 
 const struct opt_spec cmd_uim_write_opts[] = {
   { "device", "DEVICE-ID", true, "device whose store to write" },
@@ -25,7 +25,7 @@ const struct opt_spec cmd_uim_write_opts[] = {
   { "gateway-url", "URL", false, "gateway base URL (default $PAYGW_URL)" },
   { "ca", "FILE", false, "CA certificate the handset trusts (default $PAYGW_CA)" },
   { "message-pubkey", "FILE", false, "gateway message public key (default $PAYGW_MESSAGE_PUBKEY_FILE)" },
-  { 0 }
+  { 0 },
 };
 
 int uim_settings_load(struct uim_settings *s, const char *url, const char *ca_file, const char *pubkey_file)
@@ -57,8 +57,7 @@ void uim_settings_free(struct uim_settings *s)
 
 /* The device's active user IDs as the store's "users" array, or NULL after
  * a message; checks the key matches the device's enrolled public key. */
-static json_t *uim_users(struct db *db, const char *device_code, const unsigned char pub[ED25519_KEY_LEN],
-                         int *status)
+static json_t *uim_users(struct db *db, const char *device_code, const unsigned char pub[ED25519_KEY_LEN], int *status)
 {
   struct uim_users rows;
   json_t *users = NULL;
@@ -88,11 +87,11 @@ json_t *uim_store_build(struct db *db, const char *device_code, const char *key_
       || !(users = uim_users(db, device_code, pub, status)))
     return NULL;
   /* the lock-out rules live in the store, not on the handset's command line */
-  json_t *store = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:o, s:i, s:i, s:[]}", "format", "paygw-uim",
-                            "version", 1, "device_id", device_code, "device_private_key", key_pem, "gateway_url",
-                            s->gateway_url, "ca_cert", s->ca_pem, "gateway_message_public_key",
-                            s->message_pubkey_pem, "users", users, "lockout_max_attempts", UIM_LOCKOUT_MAX_ATTEMPTS,
-                            "lockout_seconds", UIM_LOCKOUT_SECONDS, "auth_results");
+  json_t *store =
+      json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:o, s:i, s:i, s:[]}", "format", "paygw-uim", "version", 1,
+                "device_id", device_code, "device_private_key", key_pem, "gateway_url", s->gateway_url, "ca_cert",
+                s->ca_pem, "gateway_message_public_key", s->message_pubkey_pem, "users", users, "lockout_max_attempts",
+                UIM_LOCKOUT_MAX_ATTEMPTS, "lockout_seconds", UIM_LOCKOUT_SECONDS, "auth_results");
   if (!store)
     *status = admin_failure("cannot build the UIM store JSON");
   return store;
@@ -169,7 +168,7 @@ static int write_then_rename(struct uim_write *a, const char *out)
   if (status == ADMIN_OK && rename(tmp, out) != 0)
     status = admin_failure("cannot put the UIM store in place at %s: %s", shown(out), strerror(errno));
   if (status != ADMIN_OK)
-    unlink(tmp);                         /* nothing half-done stays behind */
+    unlink(tmp); /* nothing half-done stays behind */
   return status;
 }
 

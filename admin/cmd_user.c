@@ -16,16 +16,16 @@ const struct opt_spec cmd_user_add_opts[] = {
   { "subscriber", "CODE", true, "subscriber code" },
   { "card", "CARD-ID", true, "card id (from card add); one user ID per card" },
   { "device", "DEVICE-ID", true, "device ID of the subscriber's handset" },
-  { 0 }
+  { 0 },
 };
 const struct opt_spec cmd_user_list_opts[] = { { 0 } };
 const struct opt_spec cmd_user_disable_opts[] = {
   { "user-id", "ID", true, "user ID" },
-  { 0 }
+  { 0 },
 };
 const struct opt_spec cmd_user_unlock_opts[] = {
   { "user-id", "ID", true, "user ID" },
-  { 0 }
+  { 0 },
 };
 
 /* Checks that card card_id is the subscriber's, active and not yet bound. */
@@ -78,8 +78,11 @@ int user_store(struct db *db, const char *user_id, const char *subscriber_code, 
     return status;
   if (pwhash_make(password, hash) != 0)
     return admin_failure("cannot hash the password (argon2id)");
-  const struct user_new in = { .user_id = user_id, .password_hash = hash, .subscriber_id = subscriber_id,
-                               .card_id = card_id, .device_id = device_id };
+  const struct user_new in = { .user_id = user_id,
+                               .password_hash = hash,
+                               .subscriber_id = subscriber_id,
+                               .card_id = card_id,
+                               .device_id = device_id };
   enum db_status s = adb_user_add(db, &in);
   if (s < 0)
     return admin_db_failure(db);

@@ -35,7 +35,7 @@ struct demo {
   char env_path[1024];
   struct demo_file files[2 * DEMO_MAX + 1];
   int n_files;
-  char report[4096];               /* what a refresh re-issued, one line each */
+  char report[4096]; /* what a refresh re-issued, one line each */
   int n_reissued;
 };
 

@@ -63,7 +63,9 @@ static int refresh_terminals(struct db *db, struct demo *d)
       status = admin_db_failure(db);
     else if (!current && (status = terminal_rotate(db, merchant, code, creds[i])) == ADMIN_OK) {
       demo_report(d, "terminal %s: new credential in terminals.env (%s)", code,
-                  !env ? "the file was missing" : *creds[i] ? "the file's was not the current one" : "the file had none");
+                  !env        ? "the file was missing"
+                  : *creds[i] ? "the file's was not the current one"
+                              : "the file had none");
       reissued++;
     }
   }
@@ -118,11 +120,11 @@ static bool store_differs(json_t *want, const char *path, char *what, size_t len
     snprintf(what, len, "the file was missing or unreadable");
     return true;
   }
-  json_object_foreach(want, key, value) {
+  json_object_foreach (want, key, value) {
     if (strcmp(key, "auth_results") != 0 && !json_equal(value, json_object_get(have, key)) && used < len)
       used += (size_t)snprintf(what + used, len - used, "%s%s", used ? ", " : "its ", key);
   }
-  json_object_foreach(have, key, value) {
+  json_object_foreach (have, key, value) {
     if (!json_object_get(want, key) && strcmp(key, "lockout") != 0 && used < len)
       used += (size_t)snprintf(what + used, len - used, "%s%s", used ? ", " : "its ", key);
   }
@@ -173,7 +175,7 @@ int demo_refresh_files(struct db *db, struct demo *d)
 {
   int status;
 
-  admin_log_rows_only(true);   /* one JSON log line for the whole refresh, one row per change */
+  admin_log_rows_only(true); /* one JSON log line for the whole refresh, one row per change */
   if ((status = refresh_terminals(db, d)) != ADMIN_OK || (status = refresh_handsets(db, d)) != ADMIN_OK)
     return status;
   admin_log_rows_only(false);

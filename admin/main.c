@@ -46,12 +46,13 @@ static const struct command commands[] = {
     "Adds a user ID for one card and handset; reads the password (8+ characters) as one line on standard input." },
   { "user", "list", cmd_user_list_opts, cmd_user_list, "Lists the user IDs." },
   { "user", "disable", cmd_user_disable_opts, cmd_user_disable, "Disables a user ID." },
-  { "user", "unlock", cmd_user_unlock_opts, cmd_user_unlock, "Clears a user ID's failed-login count and lock columns (nothing sets them yet)." },
+  { "user", "unlock", cmd_user_unlock_opts, cmd_user_unlock,
+    "Clears a user ID's failed-login count and lock columns (nothing sets them yet)." },
   { "uim", "write", cmd_uim_write_opts, cmd_uim_write, "Writes a handset's UIM store (docs/uim-store.md)." },
   { "demo", NULL, cmd_demo_opts, cmd_demo,
     "Loads the demo data of figures 7, 9 and 10 and writes terminal credentials, device keys and UIM stores; "
     "once loaded, re-issues whichever of those files is missing or no longer matches." },
-  { 0 }
+  { 0 },
 };
 
 static bool is_help(const char *arg)
@@ -66,7 +67,8 @@ static void list_commands(FILE *out, const char *entity)
     fputs("usage: paygw-admin <command> [--option VALUE ...]   (paygw-admin <command> --help for its options)\n\n"
           "Enrolment for the paygw payment gateway.  Database: PAYGW_ADMIN_DB_URI (or PAYGW_DB_URI);\n"
           "card keys: PAYGW_CARD_KEY_FILE.  Exit status: 0 ok, 2 invalid input (nothing changed), 1 failure.\n\n"
-          "commands:\n", out);
+          "commands:\n",
+          out);
   for (const struct command *c = commands; c->entity; c++) {
     char name[48];
     if (entity && strcmp(entity, c->entity) != 0)

@@ -31,8 +31,9 @@ static int report(int status, const char *fmt, va_list ap)
   fprintf(stderr, "paygw-admin: %s\n", text);
   /* messages never hold a secret (card numbers are never echoed) */
   log_event(status == ADMIN_INVALID ? LOG_INFO : LOG_ERROR,
-            json_pack("{s:s, s:s, s:s}", "msg", status == ADMIN_INVALID ? "admin input refused" : "admin command failed",
-                      "actor", admin_actor(), "detail", text));
+            json_pack("{s:s, s:s, s:s}", "msg",
+                      status == ADMIN_INVALID ? "admin input refused" : "admin command failed", "actor", admin_actor(),
+                      "detail", text));
   return status;
 }
 
@@ -121,8 +122,8 @@ int admin_log_action(struct db *db, const char *action, const char *subject)
   if (adb_admin_log_add(db, &entry) != DB_ONE_ROW)
     return admin_db_failure(db);
   if (!log_rows_only && pending_log)
-    json_array_append_new(pending_log, json_pack("{s:s, s:s, s:s, s:s}", "msg", "admin action", "actor",
-                                                 entry.actor, "action", action, "subject", subject));
+    json_array_append_new(pending_log, json_pack("{s:s, s:s, s:s, s:s}", "msg", "admin action", "actor", entry.actor,
+                                                 "action", action, "subject", subject));
   return ADMIN_OK;
 }
 
@@ -168,11 +169,11 @@ int admin_transaction_on(struct db *db, int (*fn)(struct db *db, void *ctx), voi
     t.status = admin_failure("the connection to the database was lost at COMMIT and whether the change was made "
                              "is unknown: look (the list commands) before running it again");
   else if (s == DB_ABORT)
-    ;                                    /* fn said why */
+    ; /* fn said why */
   else if (s < 0)
     t.status = admin_db_failure(db);
   else
-    json_array_foreach(pending_log, i, line)
+    json_array_foreach (pending_log, i, line)
       log_event(LOG_INFO, json_incref(line));
   json_decref(pending_log);
   pending_log = NULL;
@@ -287,8 +288,10 @@ int admin_load_card_keys(void)
 
 int admin_find(struct db *db, enum adb_entity kind, const char *code, bool need_active, long long *id)
 {
-  const char *what = kind == ADB_ISSUER ? "issuer" : kind == ADB_MERCHANT ? "merchant"
-                     : kind == ADB_SUBSCRIBER ? "subscriber" : "device";
+  const char *what = kind == ADB_ISSUER       ? "issuer"
+                     : kind == ADB_MERCHANT   ? "merchant"
+                     : kind == ADB_SUBSCRIBER ? "subscriber"
+                                              : "device";
   struct adb_found found;
   enum db_status s = adb_find_by_code(db, kind, code, &found);
 

@@ -22,15 +22,39 @@ static bool all_of(const char *s, size_t max_len, bool (*ok)(char))
   return true;
 }
 
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
-static bool is_alnum(char c) { return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-static bool is_ident_char(char c) { return is_alnum(c) || c == '_' || c == '-'; }
+static bool is_digit(char c)
+{
+  return c >= '0' && c <= '9';
+}
+static bool is_alnum(char c)
+{
+  return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+static bool is_ident_char(char c)
+{
+  return is_alnum(c) || c == '_' || c == '-';
+}
 
-bool valid_issuer_code(const char *s) { return all_of(s, 16, is_alnum); }
-bool valid_merchant_code(const char *s) { return all_of(s, 15, is_digit); }
-bool valid_ident(const char *s) { return all_of(s, 32, is_ident_char); }
-bool valid_iso_terminal_id(const char *s) { return all_of(s, 8, is_ident_char); }
-bool valid_range_bound(const char *s) { return all_of(s, PAN_MAX_LEN, is_digit); }
+bool valid_issuer_code(const char *s)
+{
+  return all_of(s, 16, is_alnum);
+}
+bool valid_merchant_code(const char *s)
+{
+  return all_of(s, 15, is_digit);
+}
+bool valid_ident(const char *s)
+{
+  return all_of(s, 32, is_ident_char);
+}
+bool valid_iso_terminal_id(const char *s)
+{
+  return all_of(s, 8, is_ident_char);
+}
+bool valid_range_bound(const char *s)
+{
+  return all_of(s, PAN_MAX_LEN, is_digit);
+}
 
 /* True when s has a control character (in well-formed UTF-8 every byte
  * below 0x20, and 0x7F, is a character of its own). */
@@ -83,10 +107,8 @@ static const struct {
   const char *token;
   size_t offset;
 } method_tokens[] = {
-  { "L", offsetof(struct methods, lump_sum) },
-  { "I", offsetof(struct methods, installments) },
-  { "B", offsetof(struct methods, bonus) },
-  { "pB", offsetof(struct methods, partial_bonus) },
+  { "L", offsetof(struct methods, lump_sum) },  { "I", offsetof(struct methods, installments) },
+  { "B", offsetof(struct methods, bonus) },     { "pB", offsetof(struct methods, partial_bonus) },
   { "R", offsetof(struct methods, revolving) },
 };
 #define N_METHOD_TOKENS (sizeof method_tokens / sizeof method_tokens[0])
@@ -146,7 +168,10 @@ static bool count_allowed(long n)
   return false;
 }
 
-static int cmp_int(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
+static int cmp_int(const void *a, const void *b)
+{
+  return *(const int *)a - *(const int *)b;
+}
 
 int installments_parse(const char *text, int counts[INSTALLMENTS_MAX], char *err, size_t errlen)
 {
@@ -222,11 +247,16 @@ enum pan_check pan_normalize(const char *line, char out[PAN_MAX_LEN + 1])
 const char *pan_check_message(enum pan_check c)
 {
   switch (c) {
-  case PAN_OK: return "card number is valid";
-  case PAN_EMPTY: return "no card number on standard input (give it as one line)";
-  case PAN_NOT_DIGITS: return "card number must contain only digits (spaces and dashes between groups are ignored)";
-  case PAN_BAD_LENGTH: return "card number must be 12 to 19 digits long";
-  case PAN_BAD_LUHN: return "card number fails the Luhn check";
+  case PAN_OK:
+    return "card number is valid";
+  case PAN_EMPTY:
+    return "no card number on standard input (give it as one line)";
+  case PAN_NOT_DIGITS:
+    return "card number must contain only digits (spaces and dashes between groups are ignored)";
+  case PAN_BAD_LENGTH:
+    return "card number must be 12 to 19 digits long";
+  case PAN_BAD_LUHN:
+    return "card number fails the Luhn check";
   }
   return "card number is invalid";
 }

@@ -14,9 +14,8 @@
 #include <unistd.h>
 
 const char *const endpoint_names[EP_COUNT] = {
-  "POST /v1/transactions", "GET /v1/mailbox", "POST /v1/device-auth",
-  "POST .../confirmation", "GET .../payment-methods", "POST .../payment-method",
-  "GET /v1/transactions/{n}", "GET /v1/ping",
+  "POST /v1/transactions",   "GET /v1/mailbox",         "POST /v1/device-auth",     "POST .../confirmation",
+  "GET .../payment-methods", "POST .../payment-method", "GET /v1/transactions/{n}", "GET /v1/ping",
 };
 
 /* what the handset learnt from the payment command */
@@ -115,9 +114,9 @@ static int pos_create(struct flow_worker *w, char txn[64], char binding[16], cha
   char key_header[120];
   snprintf(key_header, sizeof key_header, "Idempotency-Key: bench-%ld-%d-%lu", (long)getpid(), w->id, w->seq);
   const char *headers[] = { cfg->terminal_auth, key_header, NULL };
-  json_t *req = json_pack("{s:s, s:s, s:[{s:s, s:i, s:I, s:i}], s:s+}", "user_id", w->user->user_id,
-                          "currency", "JPY", "items", "name", "bench item", "quantity", 1, "unit_price",
-                          (json_int_t)cfg->amount, "tax", 0, "reference", "bench-", w->user->user_id);
+  json_t *req = json_pack("{s:s, s:s, s:[{s:s, s:i, s:I, s:i}], s:s+}", "user_id", w->user->user_id, "currency", "JPY",
+                          "items", "name", "bench item", "quantity", 1, "unit_price", (json_int_t)cfg->amount, "tax", 0,
+                          "reference", "bench-", w->user->user_id);
   char *body = json_dumps(req, JSON_COMPACT);
   json_decref(req);
   long st = http_request(&w->pos, "POST", "/v1/transactions", headers, body, &cfg->hist[EP_TXN_POST]);
@@ -217,7 +216,7 @@ static int handset_poll(struct flow_worker *w, const char *txn, struct command *
   int found = 0;
   json_t *messages = json_object_get(ans, "messages"), *entry;
   size_t i;
-  json_array_foreach(messages, i, entry) {
+  json_array_foreach (messages, i, entry) {
     json_t *msg = verified_message(w->cfg, entry);
     if (!msg) {
       found = fail(why, why_len, "GET /v1/mailbox: a message's signature does not verify");
@@ -229,7 +228,8 @@ static int handset_poll(struct flow_worker *w, const char *txn, struct command *
       if (strcmp(str_member(msg, "status"), "completed") != 0)
         w->completions_bad++;
     } else if (strcmp(kind, "payment_command") == 0 && txn && strcmp(str_member(msg, "transaction"), txn) == 0) {
-      if (strcmp(str_member(msg, "user_id"), u->user_id) != 0 || strcmp(str_member(msg, "device_id"), u->device_id) != 0)
+      if (strcmp(str_member(msg, "user_id"), u->user_id) != 0
+          || strcmp(str_member(msg, "device_id"), u->device_id) != 0)
         found = fail(why, why_len, "GET /v1/mailbox: the payment command names another user or device");
       else {
         snprintf(cmd->challenge, sizeof cmd->challenge, "%s", str_member(msg, "challenge"));
@@ -237,7 +237,7 @@ static int handset_poll(struct flow_worker *w, const char *txn, struct command *
         found = found < 0 ? found : 1;
       }
     } else {
-      w->stale_commands++;               /* a command of an earlier, abandoned flow */
+      w->stale_commands++; /* a command of an earlier, abandoned flow */
     }
     json_decref(msg);
     if (found < 0)
@@ -260,7 +260,7 @@ static int handset_pickup(struct flow_worker *w, const char *txn, struct command
       return rc > 0 ? 0 : -1;
     if (now_us() > deadline)
       return fail(why, why_len, "GET /v1/mailbox: no payment command within 30 s");
-    if (interval > 0)                    /* the handset obeys the direction server */
+    if (interval > 0) /* the handset obeys the direction server */
       sleep((unsigned)interval);
   }
 }
@@ -323,7 +323,7 @@ static bool offers_method(json_t *methods, const char *method)
 {
   json_t *m;
   size_t i;
-  json_array_foreach(methods, i, m) {
+  json_array_foreach (methods, i, m) {
     if (strcmp(str_member(m, "method"), method) == 0)
       return true;
   }
@@ -335,7 +335,8 @@ static int handset_pay(struct flow_worker *w, const char *txn, const char *sessi
                        size_t why_len)
 {
   const struct flow_config *cfg = w->cfg;
-  json_t *ans = session_call(w, "POST", txn, "confirmation", session, "{\"agree\":true}", EP_CONFIRMATION, why, why_len);
+  json_t *ans =
+      session_call(w, "POST", txn, "confirmation", session, "{\"agree\":true}", EP_CONFIRMATION, why, why_len);
   if (!ans)
     return -1;
   bool ok = strcmp(str_member(ans, "status"), "awaiting_method") == 0;

@@ -14,8 +14,15 @@
 #include <stdint.h>
 
 enum endpoint {
-  EP_TXN_POST, EP_MAILBOX, EP_DEVICE_AUTH, EP_CONFIRMATION, EP_METHODS_GET, EP_METHOD_POST, EP_TXN_GET,
-  EP_PING, EP_COUNT
+  EP_TXN_POST,
+  EP_MAILBOX,
+  EP_DEVICE_AUTH,
+  EP_CONFIRMATION,
+  EP_METHODS_GET,
+  EP_METHOD_POST,
+  EP_TXN_GET,
+  EP_PING,
+  EP_COUNT
 };
 extern const char *const endpoint_names[EP_COUNT];
 
@@ -23,18 +30,18 @@ extern const char *const endpoint_names[EP_COUNT];
 struct bench_user {
   char user_id[40], device_id[40];
   unsigned char device_key[ED25519_KEY_LEN];
-  int64_t last_poll_ms;                  /* signed poll timestamps must increase */
+  int64_t last_poll_ms; /* signed poll timestamps must increase */
 };
 
 /* What every flow shares (read-only while flows run). */
 struct flow_config {
   const char *url, *ca;
-  char terminal_auth[160];               /* "Authorization: Bearer <credential>" */
-  unsigned char message_key[ED25519_KEY_LEN];   /* the gateway's message public key */
-  const char *method;                    /* L, I, R ... */
-  int installments;                      /* for I, else 0 */
-  long amount;                           /* JPY */
-  struct hist *hist;                     /* EP_COUNT histograms */
+  char terminal_auth[160];                    /* "Authorization: Bearer <credential>" */
+  unsigned char message_key[ED25519_KEY_LEN]; /* the gateway's message public key */
+  const char *method;                         /* L, I, R ... */
+  int installments;                           /* for I, else 0 */
+  long amount;                                /* JPY */
+  struct hist *hist;                          /* EP_COUNT histograms */
 };
 
 /* One simulated pair of POS and handset, run by one thread. */
@@ -46,7 +53,7 @@ struct flow_worker {
   unsigned long seq;
   /* counts for the report */
   unsigned long completions_seen, completions_bad, stale_commands, polls_empty, slow_downs;
-  unsigned long rate_limited;            /* nginx's per-address limit, sent again after 1 s */
+  unsigned long rate_limited; /* nginx's per-address limit, sent again after 1 s */
 };
 
 enum flow_outcome { FLOW_COMPLETED, FLOW_ENDED_OTHERWISE, FLOW_ERROR };

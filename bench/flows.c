@@ -34,10 +34,10 @@ struct run {
   const struct options *opt;
   pthread_barrier_t warmed, go;
   volatile bool stop;
-  unsigned long started;                 /* flows begun (atomic), for --count */
+  unsigned long started; /* flows begun (atomic), for --count */
   unsigned long completed, ended_otherwise, errors, warmup_failures;
   struct hist flow_latency;
-  pthread_mutex_t lock;                  /* for the counters and reason printing */
+  pthread_mutex_t lock; /* for the counters and reason printing */
   int reasons_printed;
 };
 
@@ -79,37 +79,74 @@ static const char *need_env(const char *name)
 static void parse_options(int argc, char **argv, struct options *o)
 {
   static const struct option longs[] = {
-    { "concurrency", required_argument, NULL, 'c' }, { "duration", required_argument, NULL, 'd' },
-    { "count", required_argument, NULL, 'n' },       { "users", required_argument, NULL, 'u' },
-    { "method", required_argument, NULL, 'm' },      { "installments", required_argument, NULL, 'i' },
-    { "amount", required_argument, NULL, 'a' },      { "ping-seconds", required_argument, NULL, 'P' },
-    { "pgbench-seconds", required_argument, NULL, 'B' }, { "pgbench", required_argument, NULL, 'b' },
-    { "settle-seconds", required_argument, NULL, 'S' }, { "help", no_argument, NULL, 'h' },              { NULL, 0, NULL, 0 }
+    { "concurrency", required_argument, NULL, 'c' },
+    { "duration", required_argument, NULL, 'd' },
+    { "count", required_argument, NULL, 'n' },
+    { "users", required_argument, NULL, 'u' },
+    { "method", required_argument, NULL, 'm' },
+    { "installments", required_argument, NULL, 'i' },
+    { "amount", required_argument, NULL, 'a' },
+    { "ping-seconds", required_argument, NULL, 'P' },
+    { "pgbench-seconds", required_argument, NULL, 'B' },
+    { "pgbench", required_argument, NULL, 'b' },
+    { "settle-seconds", required_argument, NULL, 'S' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
   };
-  *o = (struct options){ .concurrency = 4, .duration = 20, .method = "L", .amount = 100, .ping_seconds = 10,
-                         .pgbench_seconds = 15, .settle_seconds = 11,
+  *o = (struct options){ .concurrency = 4,
+                         .duration = 20,
+                         .method = "L",
+                         .amount = 100,
+                         .ping_seconds = 10,
+                         .pgbench_seconds = 15,
+                         .settle_seconds = 11,
                          .pgbench = "/usr/lib/postgresql/15/bin/pgbench" };
   int ch;
   while ((ch = getopt_long(argc, argv, "c:d:n:u:h", longs, NULL)) != -1) {
     switch (ch) {
-    case 'c': o->concurrency = atoi(optarg); break;
-    case 'd': o->duration = atof(optarg); break;
-    case 'n': o->count = atoi(optarg); break;
-    case 'u': o->users_file = optarg; break;
-    case 'm': o->method = optarg; break;
-    case 'i': o->installments = atoi(optarg); break;
-    case 'a': o->amount = atol(optarg); break;
-    case 'P': o->ping_seconds = atoi(optarg); break;
-    case 'B': o->pgbench_seconds = atoi(optarg); break;
-    case 'b': o->pgbench = optarg; break;
-    case 'S': o->settle_seconds = atoi(optarg); break;
-    case 'h': usage(stdout); exit(0);
-    default: usage(stderr); exit(2);
+    case 'c':
+      o->concurrency = atoi(optarg);
+      break;
+    case 'd':
+      o->duration = atof(optarg);
+      break;
+    case 'n':
+      o->count = atoi(optarg);
+      break;
+    case 'u':
+      o->users_file = optarg;
+      break;
+    case 'm':
+      o->method = optarg;
+      break;
+    case 'i':
+      o->installments = atoi(optarg);
+      break;
+    case 'a':
+      o->amount = atol(optarg);
+      break;
+    case 'P':
+      o->ping_seconds = atoi(optarg);
+      break;
+    case 'B':
+      o->pgbench_seconds = atoi(optarg);
+      break;
+    case 'b':
+      o->pgbench = optarg;
+      break;
+    case 'S':
+      o->settle_seconds = atoi(optarg);
+      break;
+    case 'h':
+      usage(stdout);
+      exit(0);
+    default:
+      usage(stderr);
+      exit(2);
     }
   }
-  if (!o->users_file || o->concurrency < 1 || o->concurrency > 1024 || o->duration <= 0 || o->count < 0
-      || o->amount < 1 || o->ping_seconds < 0 || o->pgbench_seconds < 0 || o->settle_seconds < 0
-      || optind != argc) {
+  if (!o->users_file || o->concurrency < 1 || o->concurrency > 1024 || o->duration <= 0 || o->count < 0 || o->amount < 1
+      || o->ping_seconds < 0 || o->pgbench_seconds < 0 || o->settle_seconds < 0 || optind != argc) {
     usage(stderr);
     exit(2);
   }
@@ -282,11 +319,15 @@ int main(int argc, char **argv)
   const char *terminal = need_env("PAYGW_BENCH_TERMINAL");
   struct bench_user *users = load_users(opt.users_file, opt.concurrency);
 
-  static struct run r;                   /* large (histograms): not on the stack */
+  static struct run r; /* large (histograms): not on the stack */
   static struct hist hists[EP_COUNT];
   r.opt = &opt;
-  r.cfg = (struct flow_config){ .url = opt.url, .ca = opt.ca, .method = opt.method,
-                                .installments = opt.installments, .amount = opt.amount, .hist = hists };
+  r.cfg = (struct flow_config){ .url = opt.url,
+                                .ca = opt.ca,
+                                .method = opt.method,
+                                .installments = opt.installments,
+                                .amount = opt.amount,
+                                .hist = hists };
   snprintf(r.cfg.terminal_auth, sizeof r.cfg.terminal_auth, "Authorization: Bearer %s", terminal);
   load_message_key(opt.message_pubkey, r.cfg.message_key);
   pthread_mutex_init(&r.lock, NULL);
@@ -344,7 +385,7 @@ int main(int argc, char **argv)
   for (;;) {
     usleep(200000);
     double elapsed = (double)(now_us() - start) / 1e6;
-    if (elapsed - last_report >= 10) {   /* progress: shows a slow-down during a long run */
+    if (elapsed - last_report >= 10) { /* progress: shows a slow-down during a long run */
       unsigned long c = __atomic_load_n(&r.completed, __ATOMIC_RELAXED);
       fprintf(stderr, "flows: %5.0f s  %lu completed  %.1f flows/s in the last %.0f s\n", elapsed, c,
               (double)(c - last_completed) / (elapsed - last_report), elapsed - last_report);
@@ -377,8 +418,8 @@ int main(int argc, char **argv)
   int pgbench_rc = 0;
   char pg_why[300] = "";
   if (opt.pgbench_seconds > 0)
-    pgbench_rc = pgbench_run(opt.pg_uri, opt.pgbench, opt.concurrency, opt.pgbench_seconds, &tps, pg_why,
-                             sizeof pg_why);
+    pgbench_rc =
+        pgbench_run(opt.pg_uri, opt.pgbench, opt.concurrency, opt.pgbench_seconds, &tps, pg_why, sizeof pg_why);
   if (opt.settle_seconds > opt.pgbench_seconds)
     sleep((unsigned)(opt.settle_seconds - opt.pgbench_seconds));
   xacts_rc |= pgmon_xacts(&mon, &xacts_end);
@@ -406,8 +447,8 @@ int main(int argc, char **argv)
   unsigned long all_completed = r.completed + (unsigned long)opt.concurrency - r.warmup_failures;
   double flows_s = (double)r.completed / seconds;
   double req_per_flow = done ? (double)requests / (double)done : 0;
-  printf("paygw payment-flow benchmark: concurrency %d, %.1f s, method %s, %ld JPY per payment\n",
-         opt.concurrency, seconds, opt.method, opt.amount);
+  printf("paygw payment-flow benchmark: concurrency %d, %.1f s, method %s, %ld JPY per payment\n", opt.concurrency,
+         seconds, opt.method, opt.amount);
   printf("flows: %lu completed, %lu ended otherwise, %lu errors; warm-up failures %lu\n", r.completed,
          r.ended_otherwise, r.errors, r.warmup_failures);
   printf("every flow completed: %s\n", (done == r.completed && r.warmup_failures == 0 && done > 0) ? "yes" : "NO");
@@ -425,12 +466,12 @@ int main(int argc, char **argv)
            ms(hist_quantile(h, 0.99)), ms(h->max_us));
   }
   if (opt.ping_seconds > 0)
-    printf("ping (GET /v1/ping, %d keep-alive connections, %.1f s): %.1f requests/s, %lu errors\n",
-           opt.concurrency, ping.seconds, ping.rps, ping.errors);
+    printf("ping (GET /v1/ping, %d keep-alive connections, %.1f s): %.1f requests/s, %lu errors\n", opt.concurrency,
+           ping.seconds, ping.rps, ping.errors);
   if (opt.pgbench_seconds > 0) {
     if (pgbench_rc == 0)
-      printf("pgbench (one-row INSERT, %d clients, %d s): %.1f transactions/s\n", opt.concurrency,
-             opt.pgbench_seconds, tps);
+      printf("pgbench (one-row INSERT, %d clients, %d s): %.1f transactions/s\n", opt.concurrency, opt.pgbench_seconds,
+             tps);
     else
       printf("pgbench: failed: %s\n", pg_why);
   }

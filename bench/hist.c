@@ -8,7 +8,7 @@ static unsigned bucket_of(uint64_t us)
 {
   if (us < HIST_LINEAR)
     return (unsigned)us;
-  unsigned msb = 63u - (unsigned)__builtin_clzll(us);      /* >= 10 */
+  unsigned msb = 63u - (unsigned)__builtin_clzll(us); /* >= 10 */
   unsigned power = msb - 10;
   if (power >= HIST_POWERS)
     return HIST_BUCKETS - 1;

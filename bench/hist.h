@@ -6,13 +6,13 @@
 
 #include <stdint.h>
 
-#define HIST_LINEAR 1024                 /* exact buckets 0..1023 µs */
-#define HIST_SUB 512                     /* sub-buckets per power of two above */
-#define HIST_POWERS 28                   /* up to 2^38 µs, ~3 days */
+#define HIST_LINEAR 1024 /* exact buckets 0..1023 µs */
+#define HIST_SUB 512     /* sub-buckets per power of two above */
+#define HIST_POWERS 28   /* up to 2^38 µs, ~3 days */
 #define HIST_BUCKETS (HIST_LINEAR + HIST_SUB * HIST_POWERS)
 
 struct hist {
-  uint64_t bucket[HIST_BUCKETS];         /* updated with atomic adds */
+  uint64_t bucket[HIST_BUCKETS]; /* updated with atomic adds */
   uint64_t count, sum_us, max_us;
 };
 

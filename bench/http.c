@@ -26,7 +26,7 @@ static size_t collect(char *data, size_t size, size_t n, void *userdata)
       cap *= 2;
     char *grown = realloc(c->body, cap);
     if (!grown)
-      return 0;                          /* curl then fails the transfer */
+      return 0; /* curl then fails the transfer */
     c->body = grown;
     c->cap = cap;
   }
@@ -45,7 +45,7 @@ int http_open(struct http *c, const char *base_url, const char *ca)
     return -1;
   curl_easy_setopt(c->curl, CURLOPT_CAINFO, ca);
   curl_easy_setopt(c->curl, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
-  curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);         /* threads */
+  curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L); /* threads */
   curl_easy_setopt(c->curl, CURLOPT_TCP_NODELAY, 1L);
   curl_easy_setopt(c->curl, CURLOPT_TIMEOUT_MS, 60000L);
   curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, collect);
@@ -62,8 +62,8 @@ void http_close(struct http *c)
   memset(c, 0, sizeof *c);
 }
 
-long http_request(struct http *c, const char *method, const char *path, const char *const *headers,
-                  const char *body, struct hist *h)
+long http_request(struct http *c, const char *method, const char *path, const char *const *headers, const char *body,
+                  struct hist *h)
 {
   char url[512];
   struct curl_slist *list = NULL;
@@ -73,7 +73,7 @@ long http_request(struct http *c, const char *method, const char *path, const ch
     list = curl_slist_append(list, *p);
   if (body)
     list = curl_slist_append(list, "Content-Type: application/json");
-  list = curl_slist_append(list, "Expect:");              /* no 100-continue round trip */
+  list = curl_slist_append(list, "Expect:"); /* no 100-continue round trip */
   curl_easy_setopt(c->curl, CURLOPT_URL, url);
   curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, list);
   if (body) {
@@ -102,7 +102,7 @@ long http_request(struct http *c, const char *method, const char *path, const ch
   curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &c->status);
   if (h)
     hist_record(h, took);
-  if (!c->body)                          /* an empty answer: keep body a string */
+  if (!c->body) /* an empty answer: keep body a string */
     collect("", 1, 0, c);
   return c->status;
 }

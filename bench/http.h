@@ -11,12 +11,12 @@
 
 struct http {
   CURL *curl;
-  const char *base_url;                  /* e.g. https://127.0.0.1:8443 */
-  char *body;                            /* the last answer's body, NUL-terminated */
+  const char *base_url; /* e.g. https://127.0.0.1:8443 */
+  char *body;           /* the last answer's body, NUL-terminated */
   size_t len, cap;
-  long status;                           /* the last answer's HTTP status, 0 on transport error */
+  long status; /* the last answer's HTTP status, 0 on transport error */
   char error[CURL_ERROR_SIZE];
-  unsigned long requests;                /* requests sent on this connection */
+  unsigned long requests; /* requests sent on this connection */
 };
 
 /* Opens a connection object (no socket until the first request); ca is the
@@ -28,8 +28,8 @@ void http_close(struct http *c);
  * NULL) and body (NULL for none, sent as application/json), records the
  * latency in µs into h (may be NULL).  Returns the HTTP status or 0 when the
  * transport failed (c->error says why); the answer is in c->body. */
-long http_request(struct http *c, const char *method, const char *path, const char *const *headers,
-                  const char *body, struct hist *h);
+long http_request(struct http *c, const char *method, const char *path, const char *const *headers, const char *body,
+                  struct hist *h);
 
 /* Monotonic clock in µs. */
 unsigned long long now_us(void);

@@ -47,8 +47,7 @@ static void *ping_loop(void *arg)
   return NULL;
 }
 
-int ping_run(const char *url, const char *ca, int concurrency, double seconds, struct hist *h,
-             struct ping_result *out)
+int ping_run(const char *url, const char *ca, int concurrency, double seconds, struct hist *h, struct ping_result *out)
 {
   struct ping_thread *t = calloc((size_t)concurrency, sizeof *t);
   pthread_barrier_t ready;
@@ -94,7 +93,7 @@ static PGconn *connect_to(const char *pg_uri, const char *db)
 
 static bool run_sql(PGconn *conn, const char *sql)
 {
-  PGresult *res = PQexec(conn, sql);            /* fixed text, no parameters */
+  PGresult *res = PQexec(conn, sql); /* fixed text, no parameters */
   bool ok = PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK;
   if (!ok)
     fprintf(stderr, "flows: %s: %s", sql, PQerrorMessage(conn));
@@ -117,7 +116,7 @@ static int prepare_pgbench_db(const char *pg_uri)
     return -1;
   ok = run_sql(conn, "SET client_min_messages = warning")
        && run_sql(conn, "CREATE TABLE IF NOT EXISTS bench_rows (id bigserial PRIMARY KEY, v bigint NOT NULL, "
-                     "at timestamptz NOT NULL DEFAULT now())")
+                        "at timestamptz NOT NULL DEFAULT now())")
        && run_sql(conn, "TRUNCATE bench_rows");
   PQfinish(conn);
   return ok ? 0 : -1;
@@ -285,8 +284,8 @@ int rss_sample(const char *var_dir, struct rss_sample *s)
 
 /* --- CPU time of the stack's processes ------------------------------------------ */
 
-const char *const cpu_part_names[CPU_PARTS] = { "postgres", "gateway workers", "nginx", "credit-server", "sweeper",
-                                                "bench client" };
+const char *const cpu_part_names[CPU_PARTS] = { "postgres",      "gateway workers", "nginx",
+                                                "credit-server", "sweeper",         "bench client" };
 
 /* ppid, and utime + stime in clock ticks from /proc/<pid>/stat; *children
  * gets cutime + cstime: the CPU of the children it has waited for (a
@@ -302,13 +301,13 @@ static long long ticks_of(long pid, long *ppid, long long *children)
   size_t n = fread(buf, 1, sizeof buf - 1, f);
   fclose(f);
   buf[n] = '\0';
-  char *p = strrchr(buf, ')');           /* the command name may hold spaces */
+  char *p = strrchr(buf, ')'); /* the command name may hold spaces */
   unsigned long long utime = 0, stime = 0;
   long long cutime = 0, cstime = 0;
   if (!p
-      || sscanf(p + 2, "%*c %ld %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %lld %lld", ppid, &utime, &stime,
-                &cutime, &cstime)
-           != 5)
+      || sscanf(p + 2, "%*c %ld %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %lld %lld", ppid, &utime, &stime, &cutime,
+                &cstime)
+             != 5)
     return -1;
   *children = cutime + cstime;
   return (long long)(utime + stime);

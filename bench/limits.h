@@ -17,8 +17,7 @@ struct ping_result {
 
 /* C keep-alive connections each sending GET /v1/ping for `seconds`; every
  * answer must be 200 {"pong":true}.  Latencies go to h.  Returns 0 or -1. */
-int ping_run(const char *url, const char *ca, int concurrency, double seconds, struct hist *h,
-             struct ping_result *out);
+int ping_run(const char *url, const char *ca, int concurrency, double seconds, struct hist *h, struct ping_result *out);
 
 /* pgbench -c clients -T seconds of `INSERT one row` in the database
  * paygw_bench (created on the cluster of pg_uri, a superuser URI).  Fills
@@ -27,9 +26,9 @@ int pgbench_run(const char *pg_uri, const char *pgbench, int clients, int second
                 size_t why_len);
 
 struct rss_sample {
-  long workers_kb, credit_kb;            /* summed VmRSS */
-  int workers;                           /* gateway worker processes found */
-  long worker_pid_sum;                   /* changes when a worker was restarted */
+  long workers_kb, credit_kb; /* summed VmRSS */
+  int workers;                /* gateway worker processes found */
+  long worker_pid_sum;        /* changes when a worker was restarted */
 };
 
 /* Samples the stack in var_dir (its run/gateway.pid is multiwatch, whose

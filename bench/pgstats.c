@@ -52,8 +52,8 @@ int pgmon_open(struct pgmon *m, const char *pg_uri)
     snprintf(m->why, sizeof m->why, "pg_stat_statements is not in shared_preload_libraries (scripts/bench loads it)");
     return 0;
   }
-  m->statements = run(m, "SET client_min_messages = warning")
-                  && run(m, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+  m->statements =
+      run(m, "SET client_min_messages = warning") && run(m, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
   return 0;
 }
 

@@ -17,8 +17,8 @@
 
 struct pgmon {
   PGconn *conn;
-  bool statements;                       /* pg_stat_statements is loaded and usable */
-  char why[256];                         /* why not, when it is not */
+  bool statements; /* pg_stat_statements is loaded and usable */
+  char why[256];   /* why not, when it is not */
 };
 
 /* Connects to database postgres of the cluster of pg_uri (a superuser URI)
@@ -28,8 +28,8 @@ int pgmon_open(struct pgmon *m, const char *pg_uri);
 void pgmon_close(struct pgmon *m);
 
 struct xacts {
-  int64_t commits, rollbacks;            /* summed over the stack's databases */
-  char databases[128];                   /* their names, comma-separated */
+  int64_t commits, rollbacks; /* summed over the stack's databases */
+  char databases[128];        /* their names, comma-separated */
 };
 
 /* pg_stat_database.xact_commit and xact_rollback now.  Returns 0 or -1. */
@@ -40,12 +40,12 @@ int pgmon_statements_reset(struct pgmon *m);
 
 struct stmt {
   double calls, total_ms;
-  bool txn_control;                      /* BEGIN, START TRANSACTION, COMMIT, END, ROLLBACK, ABORT */
-  char role[64], query[120];             /* the text, white space squeezed, cut */
+  bool txn_control;          /* BEGIN, START TRANSACTION, COMMIT, END, ROLLBACK, ABORT */
+  char role[64], query[120]; /* the text, white space squeezed, cut */
 };
 
 struct stmt_profile {
-  struct stmt *rows;                     /* by calls, most first */
+  struct stmt *rows; /* by calls, most first */
   int n;
   double calls, txn_control_calls, total_ms;
 };

@@ -146,8 +146,7 @@ static void reload_if_changed(void)
     controls_loaded = false;
     return;
   }
-  if (controls_loaded && st.st_mtim.tv_sec == controls_mtime.tv_sec
-      && st.st_mtim.tv_nsec == controls_mtime.tv_nsec)
+  if (controls_loaded && st.st_mtim.tv_sec == controls_mtime.tv_sec && st.st_mtim.tv_nsec == controls_mtime.tv_nsec)
     return;
   FILE *f = fopen(controls_path, "r");
   if (!f)
@@ -161,8 +160,8 @@ static void reload_if_changed(void)
   controls_mtime = st.st_mtim;
   controls_loaded = true;
   if (controls_parse(text, &next, err, sizeof err) != 0) {
-    log_event(LOG_WARN, json_pack("{s:s, s:s}", "msg", "test-control file refused; keeping the previous rules",
-                                  "reason", err));
+    log_event(LOG_WARN,
+              json_pack("{s:s, s:s}", "msg", "test-control file refused; keeping the previous rules", "reason", err));
     return;
   }
   controls_current = next;

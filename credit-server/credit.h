@@ -15,39 +15,39 @@
 /* A 0100, checked and with its padding removed. */
 struct credit_request {
   char pan[20];
-  char expiry[5];               /* field 14, YYMM */
-  int64_t amount;               /* field 4, minor units, > 0 */
-  char currency[4];             /* field 49 */
-  char stan[7];                 /* field 11 */
-  char transmission_time[11];   /* field 7, MMDDhhmmss UTC */
-  long transmitted_at;          /* field 7 as a full time (credit_transmission_instant), 0 until set */
-  char terminal_id[9];          /* field 41, trailing spaces removed */
-  char merchant_code[16];       /* field 42, trailing spaces removed */
-  char method[3];               /* from field 48: L I B pB R */
+  char expiry[5];             /* field 14, YYMM */
+  int64_t amount;             /* field 4, minor units, > 0 */
+  char currency[4];           /* field 49 */
+  char stan[7];               /* field 11 */
+  char transmission_time[11]; /* field 7, MMDDhhmmss UTC */
+  long transmitted_at;        /* field 7 as a full time (credit_transmission_instant), 0 until set */
+  char terminal_id[9];        /* field 41, trailing spaces removed */
+  char merchant_code[16];     /* field 42, trailing spaces removed */
+  char method[3];             /* from field 48: L I B pB R */
   int installments;
 };
 
 /* The outcome of a 0100 as answered (new, or the first answer again). */
 struct authorize_result {
   char response_code[3];
-  char approval_code[7];         /* "" unless approved */
-  bool duplicate;                /* the same STAN, terminal and time was seen before */
-  unsigned differs;              /* a key match that is another request (CREDIT_DIFF_*): answered 94 */
-  bool charged;                  /* this call moved the balance */
+  char approval_code[7]; /* "" unless approved */
+  bool duplicate;        /* the same STAN, terminal and time was seen before */
+  unsigned differs;      /* a key match that is another request (CREDIT_DIFF_*): answered 94 */
+  bool charged;          /* this call moved the balance */
 };
 
 /* The key of the original 0100 as in field 90, and the reversal's fields. */
 struct reversal_request {
   char stan[7], transmission_time[11], terminal_id[9];
-  long transmitted_at;           /* the original's field 7 as a full time */
+  long transmitted_at; /* the original's field 7 as a full time */
   char merchant_code[16], currency[4];
   int64_t amount;
 };
 
 enum reversal_outcome {
-  REVERSAL_UNDONE,          /* an approved authorization was undone now: 00 */
-  REVERSAL_ALREADY,         /* already reversed, or was declined: 00, nothing to undo */
-  REVERSAL_NOT_FOUND,       /* never seen: recorded void so a late original is refused: 25 */
+  REVERSAL_UNDONE,    /* an approved authorization was undone now: 00 */
+  REVERSAL_ALREADY,   /* already reversed, or was declined: 00, nothing to undo */
+  REVERSAL_NOT_FOUND, /* never seen: recorded void so a late original is refused: 25 */
 };
 
 /* Reads and checks the fields of a 0100.  Returns true, or false with the

@@ -24,8 +24,9 @@ static int two_digits(const char *p)
  * in that year (timegm would roll 31 April over to 1 May: compare back). */
 static long instant_in_year(int year, int mon, int day, int hour, int min, int sec)
 {
-  struct tm tm = { .tm_year = year - 1900, .tm_mon = mon - 1, .tm_mday = day,
-                   .tm_hour = hour, .tm_min = min, .tm_sec = sec };
+  struct tm tm = {
+    .tm_year = year - 1900, .tm_mon = mon - 1, .tm_mday = day, .tm_hour = hour, .tm_min = min, .tm_sec = sec
+  };
   time_t t = timegm(&tm);
   struct tm back;
 
@@ -79,9 +80,14 @@ void credit_timestamp_text(long t, char out[CREDIT_TIMESTAMP_LEN])
 
 void credit_differs_text(unsigned differs, char *out, size_t cap)
 {
-  static const struct { unsigned bit; const char *word; } words[] = {
-    { CREDIT_DIFF_CARD, "card" }, { CREDIT_DIFF_AMOUNT, "amount" },
-    { CREDIT_DIFF_MERCHANT, "merchant" }, { CREDIT_DIFF_CURRENCY, "currency" },
+  static const struct {
+    unsigned bit;
+    const char *word;
+  } words[] = {
+    { CREDIT_DIFF_CARD, "card" },
+    { CREDIT_DIFF_AMOUNT, "amount" },
+    { CREDIT_DIFF_MERCHANT, "merchant" },
+    { CREDIT_DIFF_CURRENCY, "currency" },
   };
   size_t used = 0;
 
@@ -91,7 +97,7 @@ void credit_differs_text(unsigned differs, char *out, size_t cap)
       continue;
     int n = snprintf(out + used, cap - used, "%s%s", used ? " " : "", words[i].word);
     if (n < 0 || (size_t)n >= cap - used) {
-      out[used] = '\0';        /* whole words only */
+      out[used] = '\0'; /* whole words only */
       return;
     }
     used += (size_t)n;

@@ -33,8 +33,10 @@ bool enrol_issuer_for_pan(const struct card_range *ranges, int n, const char *pa
     snprintf(lo, sizeof lo, "%-19s", ranges[i].low);
     snprintf(hi, sizeof hi, "%-19s", ranges[i].high);
     for (int k = 0; k < 19; k++) {
-      if (lo[k] == ' ') lo[k] = '0';
-      if (hi[k] == ' ') hi[k] = '9';
+      if (lo[k] == ' ')
+        lo[k] = '0';
+      if (hi[k] == ' ')
+        hi[k] = '9';
     }
     if (strcmp(lo, p) <= 0 && strcmp(p, hi) <= 0 && strlen(ranges[i].low) > best) {
       best = strlen(ranges[i].low);
@@ -47,7 +49,7 @@ bool enrol_issuer_for_pan(const struct card_range *ranges, int n, const char *pa
 /* The issuer whose range holds pan (bounds are prefixes, the longest wins). */
 static bool issuer_for_pan(struct db *db, const char *pan, char *out, size_t cap)
 {
-  static struct card_range ranges[ISSUER_MAX_RANGES];   /* enrolment is one thread */
+  static struct card_range ranges[ISSUER_MAX_RANGES]; /* enrolment is one thread */
   int n = 0;
 
   if (issuer_ranges_read(db, ranges, ISSUER_MAX_RANGES, &n) < 0)
@@ -83,10 +85,18 @@ static bool put_account(struct db *db, const struct enrol_account *a, int64_t *i
   struct card_binding bind = { .row_id = row_id, .lookup_hex = hash };
   if (card_encrypt(a->pan, &bind, blob, &blob_len, &kid) != 0)
     return false;
-  struct account_row row = { .id = row_id, .issuer_code = issuer, .holder = a->holder, .address = a->address,
-                             .ciphertext = blob, .ciphertext_len = blob_len, .key_id = kid,
-                             .aad_format = CARD_AAD_CURRENT, .card_hash = hash, .card_masked = masked,
-                             .expiry = a->expiry, .credit_limit = a->credit_limit,
+  struct account_row row = { .id = row_id,
+                             .issuer_code = issuer,
+                             .holder = a->holder,
+                             .address = a->address,
+                             .ciphertext = blob,
+                             .ciphertext_len = blob_len,
+                             .key_id = kid,
+                             .aad_format = CARD_AAD_CURRENT,
+                             .card_hash = hash,
+                             .card_masked = masked,
+                             .expiry = a->expiry,
+                             .credit_limit = a->credit_limit,
                              .currency = a->currency ? a->currency : "392" };
   enum db_status s = issuer_account_put(db, &row);
   if (s == DB_NO_ROWS)
@@ -131,7 +141,8 @@ static enum db_status demo_body(struct db *db, void *arg)
 
   *n = 0;
   for (const struct demo_issuer_range *r = demo_ranges; r->low; r++)
-    if (!ok(issuer_put(db, r->issuer_code, r->issuer_name)) || !ok(issuer_range_put(db, r->low, r->high, r->issuer_code)))
+    if (!ok(issuer_put(db, r->issuer_code, r->issuer_name))
+        || !ok(issuer_range_put(db, r->low, r->high, r->issuer_code)))
       return DB_ABORT;
   for (int i = 0; demo_merchants[i].code; i++) {
     char credit_code[40];
@@ -150,9 +161,10 @@ static enum db_status demo_body(struct db *db, void *arg)
   }
   for (const struct demo_card *c = demo_cards; c->user_id; c++) {
     if (c->credit_limit <= 0)
-      continue;                 /* a card the issuer does not hold (answers 14) */
-    struct enrol_account a = { c->pan, c->issuer_expiry ? c->issuer_expiry : c->expiry, c->holder, c->address,
-                               "392", c->credit_limit };
+      continue; /* a card the issuer does not hold (answers 14) */
+    struct enrol_account a = { c->pan,    c->issuer_expiry ? c->issuer_expiry : c->expiry,
+                               c->holder, c->address,
+                               "392",     c->credit_limit };
     int64_t id;
     if (!put_account(db, &a, &id))
       return DB_ABORT;

@@ -11,14 +11,14 @@
 struct card_range;
 
 struct enrol_account {
-  const char *pan;              /* read from stdin, never from the command line */
+  const char *pan; /* read from stdin, never from the command line */
   const char *expiry, *holder, *address, *currency;
   int64_t credit_limit;
 };
 
 struct enrol_merchant {
   const char *merchant_code, *credit_code, *name, *status;
-  const char *issuer_code, *methods, *installments;   /* "L I R", "3 6 12" */
+  const char *issuer_code, *methods, *installments; /* "L I R", "3 6 12" */
 };
 
 /* Each returns 0, or -1 with the reason logged.  enrol_account prints

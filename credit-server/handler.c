@@ -22,7 +22,7 @@ static const int echo_0810[] = { 7, 11, 70, 0 };
 
 bool handler_answer_mti(const char *mti, char out[5])
 {
-  if (strlen(mti) != 4 || mti[2] % 2 != 0)    /* x0x0, x2x0, ...: requests; odd: answers */
+  if (strlen(mti) != 4 || mti[2] % 2 != 0) /* x0x0, x2x0, ...: requests; odd: answers */
     return false;
   snprintf(out, 5, "%c%c%c0", mti[0], mti[1], mti[2] + 1);
   return true;
@@ -51,7 +51,7 @@ bool handler_salvage(const uint8_t *body, size_t len, char mti[5], char stan[7])
   mti[4] = '\0';
   const uint8_t *bitmap = body + 4;
   if (bit_set(bitmap, 1))
-    pos += 8;                     /* the secondary bitmap: fields 65-128 do not matter here */
+    pos += 8; /* the secondary bitmap: fields 65-128 do not matter here */
   if (!bit_set(bitmap, ISO_F_STAN) || pos > len)
     return false;
   for (int f = 2; f < ISO_F_STAN; f++) {
@@ -76,15 +76,15 @@ bool handler_salvage(const uint8_t *body, size_t len, char mti[5], char stan[7])
   }
   size_t stan_len = (size_t)iso_field_length(ISO_F_STAN);
   if (stan_len > 6 || len - pos < stan_len || !digits(body + pos, stan_len))
-    return false;               /* stan[] holds 6 (a unit test holds fields.c to it) */
+    return false; /* stan[] holds 6 (a unit test holds fields.c to it) */
   memcpy(stan, body + pos, stan_len);
   stan[stan_len] = '\0';
   return true;
 }
 
 /* Builds the answer: the request's echoed fields, then 38 (when given) and 39. */
-static bool answer(const struct iso_msg *rq, const int *echo, const char *code, const char *approval,
-                   uint8_t *out, size_t cap, size_t *out_len)
+static bool answer(const struct iso_msg *rq, const int *echo, const char *code, const char *approval, uint8_t *out,
+                   size_t cap, size_t *out_len)
 {
   struct iso_msg a;
   char mti[5];
@@ -104,20 +104,19 @@ static bool answer(const struct iso_msg *rq, const int *echo, const char *code, 
 
 static void log_refused(const char *mti, const char *why, int detail)
 {
-  log_event(LOG_INFO, json_pack("{s:s, s:s, s:s, s:i}", "msg", "malformed message", "mti", mti, "reason", why,
-                                "detail", detail));
+  log_event(LOG_INFO,
+            json_pack("{s:s, s:s, s:s, s:i}", "msg", "malformed message", "mti", mti, "reason", why, "detail", detail));
 }
 
 /* A message whose whole does not decode: 30 if MTI and STAN are readable. */
-static enum handler_step malformed(const uint8_t *body, size_t len, int err, uint8_t *out, size_t cap,
-                                   size_t *out_len)
+static enum handler_step malformed(const uint8_t *body, size_t len, int err, uint8_t *out, size_t cap, size_t *out_len)
 {
   struct iso_msg rq;
   char mti[5], stan[7];
 
   if (!handler_salvage(body, len, mti, stan)) {
-    log_event(LOG_INFO, json_pack("{s:s, s:s}", "msg", "unreadable message; closing the connection",
-                                  "reason", iso_strerror(err)));
+    log_event(LOG_INFO, json_pack("{s:s, s:s}", "msg", "unreadable message; closing the connection", "reason",
+                                  iso_strerror(err)));
     return HANDLER_CLOSE;
   }
   log_refused(mti, iso_strerror(err), err);
@@ -127,8 +126,8 @@ static enum handler_step malformed(const uint8_t *body, size_t len, int err, uin
   return HANDLER_ANSWER;
 }
 
-enum handler_step handler_prepare(const uint8_t *body, size_t len, struct handler_job *job,
-                                  uint8_t *out, size_t cap, size_t *out_len)
+enum handler_step handler_prepare(const uint8_t *body, size_t len, struct handler_job *job, uint8_t *out, size_t cap,
+                                  size_t *out_len)
 {
   memset(job, 0, sizeof *job);
   int err = iso_unpack(&job->request, body, len);
@@ -156,13 +155,12 @@ static void log_authorization(const struct credit_request *rq, const struct auth
   pan_mask(rq->pan, masked, sizeof masked);
   /* a key match that is another request: what differed, never a value */
   credit_differs_text(res->differs, differs, sizeof differs);
-  log_event(LOG_INFO, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:b, s:s, s:b, s:b}",
-                                "msg", "authorization", "card", masked, "stan", rq->stan,
-                                "transmission_time", rq->transmission_time, "terminal", rq->terminal_id,
-                                "merchant", rq->merchant_code, "amount", (json_int_t)rq->amount,
-                                "currency", rq->currency, "method", rq->method,
-                                "response_code", res->response_code, "duplicate", res->duplicate,
-                                "differs", differs, "charged", res->charged, "dropped", dropped));
+  log_event(LOG_INFO,
+            json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:b, s:s, s:b, s:b}", "msg", "authorization",
+                      "card", masked, "stan", rq->stan, "transmission_time", rq->transmission_time, "terminal",
+                      rq->terminal_id, "merchant", rq->merchant_code, "amount", (json_int_t)rq->amount, "currency",
+                      rq->currency, "method", rq->method, "response_code", res->response_code, "duplicate",
+                      res->duplicate, "differs", differs, "charged", res->charged, "dropped", dropped));
 }
 
 static bool authorize(struct handler_job *job, uint8_t *out, size_t cap, size_t *out_len)
@@ -188,8 +186,9 @@ static bool authorize(struct handler_job *job, uint8_t *out, size_t cap, size_t 
   if (outcome == -2) {
     /* it may have been charged: a 96 would read as a decline and never be
      * reversed, so say nothing and let the acquirer's reversal settle it */
-    log_event(LOG_WARN, json_pack("{s:s, s:s, s:s}", "msg", "authorization outcome unknown (database lost); not answering",
-                                  "stan", rq.stan, "terminal", rq.terminal_id));
+    log_event(LOG_WARN,
+              json_pack("{s:s, s:s, s:s}", "msg", "authorization outcome unknown (database lost); not answering",
+                        "stan", rq.stan, "terminal", rq.terminal_id));
     memset(rq.pan, 0, sizeof rq.pan);
     return false;
   }
@@ -217,7 +216,8 @@ static bool reversal_parse(const struct iso_msg *m, long now, struct reversal_re
 
   memset(rv, 0, sizeof *rv);
   if (iso_original_decode(orig, orig_mti, sizeof orig_mti, rv->stan, sizeof rv->stan, rv->transmission_time,
-                          sizeof rv->transmission_time) != ISO_OK
+                          sizeof rv->transmission_time)
+          != ISO_OK
       || strcmp(orig_mti, ISO_MTI_AUTH_REQUEST) != 0 || !term || !iso_get(m, ISO_F_STAN))
     return false;
   if (credit_transmission_instant(rv->transmission_time, now, &rv->transmitted_at) != 0)
@@ -246,12 +246,13 @@ static bool reverse(struct handler_job *job, uint8_t *out, size_t cap, size_t *o
     code = ISO_RC_SYSTEM_ERROR;
   else
     code = outcome == REVERSAL_NOT_FOUND ? ISO_RC_ORIGINAL_NOT_FOUND : ISO_RC_APPROVED;
-  log_event(LOG_INFO, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "msg", "reversal",
-                                "mti", job->request.mti, "original_stan", rv.stan,
-                                "original_time", rv.transmission_time, "terminal", rv.terminal_id,
-                                "outcome", code[0] == '9' ? "error"
-                                         : outcome == REVERSAL_UNDONE ? "undone"
-                                         : outcome == REVERSAL_ALREADY ? "nothing to undo" : "original not found",
+  log_event(LOG_INFO, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "msg", "reversal", "mti", job->request.mti,
+                                "original_stan", rv.stan, "original_time", rv.transmission_time, "terminal",
+                                rv.terminal_id, "outcome",
+                                code[0] == '9'                ? "error"
+                                : outcome == REVERSAL_UNDONE  ? "undone"
+                                : outcome == REVERSAL_ALREADY ? "nothing to undo"
+                                                              : "original not found",
                                 "response_code", code));
   return answer(&job->request, echo_0410, code, NULL, out, cap, out_len);
 }

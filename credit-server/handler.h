@@ -14,21 +14,21 @@
 #include "iso8583/iso8583.h"
 
 enum handler_step {
-  HANDLER_ANSWER,     /* out holds an answer: send it */
-  HANDLER_JOB,        /* run the job (after job->delay_ms) */
-  HANDLER_IGNORE,     /* nothing to answer (an answer MTI sent to us) */
-  HANDLER_CLOSE,      /* unreadable: close the connection */
+  HANDLER_ANSWER, /* out holds an answer: send it */
+  HANDLER_JOB,    /* run the job (after job->delay_ms) */
+  HANDLER_IGNORE, /* nothing to answer (an answer MTI sent to us) */
+  HANDLER_CLOSE,  /* unreadable: close the connection */
 };
 
 struct handler_job {
   struct iso_msg request;
-  long delay_ms;      /* test control: sleep this long before deciding */
-  bool drop;          /* test control: decide, never answer */
+  long delay_ms; /* test control: sleep this long before deciding */
+  bool drop;     /* test control: decide, never answer */
 };
 
 /* Decodes body.  For HANDLER_ANSWER the encoded answer is in out and *out_len. */
-enum handler_step handler_prepare(const uint8_t *body, size_t len, struct handler_job *job,
-                                  uint8_t *out, size_t cap, size_t *out_len);
+enum handler_step handler_prepare(const uint8_t *body, size_t len, struct handler_job *job, uint8_t *out, size_t cap,
+                                  size_t *out_len);
 
 /* Runs a job.  Returns true with an answer in out and *out_len, or false when
  * nothing is to be sent (drop control, or the answer could not be built). */

@@ -62,15 +62,25 @@ static int serve(const char *uri, const char *listen, const char *controls)
 int main(int argc, char **argv)
 {
   static const struct option opts[] = {
-    { "listen", required_argument, 0, 'l' }, { "test-controls", required_argument, 0, 't' },
-    { "enrol-demo", no_argument, 0, 'D' }, { "enrol-account", no_argument, 0, 'A' },
-    { "enrol-merchant", no_argument, 0, 'M' }, { "expiry", required_argument, 0, 'e' },
-    { "limit", required_argument, 0, 'L' }, { "holder", required_argument, 0, 'H' },
-    { "address", required_argument, 0, 'a' }, { "currency", required_argument, 0, 'c' },
-    { "merchant", required_argument, 0, 'm' }, { "name", required_argument, 0, 'n' },
-    { "credit-code", required_argument, 0, 'C' }, { "issuer", required_argument, 0, 'i' },
-    { "methods", required_argument, 0, 'p' }, { "installments", required_argument, 0, 'I' },
-    { "status", required_argument, 0, 's' }, { "help", no_argument, 0, 'h' }, { 0 }
+    { "listen", required_argument, 0, 'l' },
+    { "test-controls", required_argument, 0, 't' },
+    { "enrol-demo", no_argument, 0, 'D' },
+    { "enrol-account", no_argument, 0, 'A' },
+    { "enrol-merchant", no_argument, 0, 'M' },
+    { "expiry", required_argument, 0, 'e' },
+    { "limit", required_argument, 0, 'L' },
+    { "holder", required_argument, 0, 'H' },
+    { "address", required_argument, 0, 'a' },
+    { "currency", required_argument, 0, 'c' },
+    { "merchant", required_argument, 0, 'm' },
+    { "name", required_argument, 0, 'n' },
+    { "credit-code", required_argument, 0, 'C' },
+    { "issuer", required_argument, 0, 'i' },
+    { "methods", required_argument, 0, 'p' },
+    { "installments", required_argument, 0, 'I' },
+    { "status", required_argument, 0, 's' },
+    { "help", no_argument, 0, 'h' },
+    { 0 },
   };
   enum mode mode = MODE_SERVE;
   const char *listen = "127.0.0.1:8583", *controls = NULL;
@@ -81,25 +91,63 @@ int main(int argc, char **argv)
   log_init("credit-server");
   while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     switch (c) {
-    case 'l': listen = optarg; break;
-    case 't': controls = optarg; break;
-    case 'D': mode = MODE_ENROL_DEMO; break;
-    case 'A': mode = MODE_ENROL_ACCOUNT; break;
-    case 'M': mode = MODE_ENROL_MERCHANT; break;
-    case 'e': acct.expiry = optarg; break;
-    case 'L': acct.credit_limit = strtoll(optarg, NULL, 10); break;
-    case 'H': acct.holder = optarg; break;
-    case 'a': acct.address = optarg; break;
-    case 'c': acct.currency = optarg; break;
-    case 'm': merch.merchant_code = optarg; break;
-    case 'n': merch.name = optarg; break;
-    case 'C': merch.credit_code = optarg; break;
-    case 'i': merch.issuer_code = optarg; break;
-    case 'p': merch.methods = optarg; break;
-    case 'I': merch.installments = optarg; break;
-    case 's': merch.status = optarg; break;
-    case 'h': usage(stdout); return 0;
-    default: usage(stderr); return 2;
+    case 'l':
+      listen = optarg;
+      break;
+    case 't':
+      controls = optarg;
+      break;
+    case 'D':
+      mode = MODE_ENROL_DEMO;
+      break;
+    case 'A':
+      mode = MODE_ENROL_ACCOUNT;
+      break;
+    case 'M':
+      mode = MODE_ENROL_MERCHANT;
+      break;
+    case 'e':
+      acct.expiry = optarg;
+      break;
+    case 'L':
+      acct.credit_limit = strtoll(optarg, NULL, 10);
+      break;
+    case 'H':
+      acct.holder = optarg;
+      break;
+    case 'a':
+      acct.address = optarg;
+      break;
+    case 'c':
+      acct.currency = optarg;
+      break;
+    case 'm':
+      merch.merchant_code = optarg;
+      break;
+    case 'n':
+      merch.name = optarg;
+      break;
+    case 'C':
+      merch.credit_code = optarg;
+      break;
+    case 'i':
+      merch.issuer_code = optarg;
+      break;
+    case 'p':
+      merch.methods = optarg;
+      break;
+    case 'I':
+      merch.installments = optarg;
+      break;
+    case 's':
+      merch.status = optarg;
+      break;
+    case 'h':
+      usage(stdout);
+      return 0;
+    default:
+      usage(stderr);
+      return 2;
     }
   }
   if (optind != argc) {
@@ -125,7 +173,8 @@ int main(int argc, char **argv)
   case MODE_ENROL_ACCOUNT: {
     char pan[64];
     if (!acct.expiry || !acct.holder || !acct.address || acct.credit_limit <= 0 || read_pan(pan, sizeof pan) != 0) {
-      fprintf(stderr, "credit-server: --enrol-account needs --expiry, --limit > 0, --holder, --address and the card number on stdin\n");
+      fprintf(stderr, "credit-server: --enrol-account needs --expiry, --limit > 0, --holder, --address and the card "
+                      "number on stdin\n");
       return 2;
     }
     acct.pan = pan;

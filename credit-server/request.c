@@ -44,7 +44,7 @@ static bool take(const struct iso_msg *msg, int field, char *dst, size_t cap, bo
 
 bool credit_request_parse(const struct iso_msg *msg, struct credit_request *rq, int *bad_field)
 {
-  char amount[32];               /* the codec has held it to field 4's length */
+  char amount[32]; /* the codec has held it to field 4's length */
 
   memset(rq, 0, sizeof *rq);
   *bad_field = 0;

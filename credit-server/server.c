@@ -40,13 +40,13 @@ static SSL_CTX *tls_ctx;
 static atomic_int active_threads;
 
 struct conn {
-  int fd;                      /* until the handshake; then the link's */
-  struct iso_link *link;       /* NULL until the handshake succeeded */
-  pthread_mutex_t io_lock;     /* one TLS call at a time: the reader and the writers take turns */
-  atomic_int refs;             /* the reader plus each delayed job */
+  int fd;                  /* until the handshake; then the link's */
+  struct iso_link *link;   /* NULL until the handshake succeeded */
+  pthread_mutex_t io_lock; /* one TLS call at a time: the reader and the writers take turns */
+  atomic_int refs;         /* the reader plus each delayed job */
   int id;
-  char peer[64];               /* the peer's address, for the log */
-  bool broken;                 /* a send failed: the stream is out of step (under io_lock) */
+  char peer[64]; /* the peer's address, for the log */
+  bool broken;   /* a send failed: the stream is out of step (under io_lock) */
 };
 
 struct delayed {
@@ -94,7 +94,7 @@ static void run_and_answer(struct conn *c, struct handler_job *job)
 
   if (handler_run(job, out, sizeof out, &n))
     conn_send(c, out, n);
-  OPENSSL_cleanse(job, sizeof *job);     /* the request held the card number */
+  OPENSSL_cleanse(job, sizeof *job); /* the request held the card number */
 }
 
 static void *delayed_main(void *arg)
@@ -140,7 +140,7 @@ static bool handle_frame(struct conn *c, const uint8_t *body, size_t len)
 
   enum handler_step step = handler_prepare(body, len, &job, out, sizeof out, &n);
   if (step != HANDLER_JOB) {
-    OPENSSL_cleanse(&job, sizeof job);   /* a malformed 0100 may hold a card number */
+    OPENSSL_cleanse(&job, sizeof job); /* a malformed 0100 may hold a card number */
     if (step == HANDLER_ANSWER)
       conn_send(c, out, n);
     return step != HANDLER_CLOSE;
@@ -152,7 +152,7 @@ static bool handle_frame(struct conn *c, const uint8_t *body, size_t len)
       d->job = job;
       atomic_fetch_add(&c->refs, 1);
       if (start_thread(delayed_main, d)) {
-        OPENSSL_cleanse(&job, sizeof job);   /* the thread has its own copy */
+        OPENSSL_cleanse(&job, sizeof job); /* the thread has its own copy */
         return true;
       }
       atomic_fetch_sub(&c->refs, 1);
@@ -182,7 +182,7 @@ static void conn_handshake(struct conn *c)
 
   c->link = iso_link_accept(tls_ctx, c->fd, (int)handshake_timeout_ms, &fail, why, sizeof why);
   if (!c->link) {
-    c->fd = -1;                             /* closed by iso_link_accept */
+    c->fd = -1; /* closed by iso_link_accept */
     const char *msg = fail == ISO_LINK_HANDSHAKE_TIMEOUT ? "TLS handshake time-out; closing"
                       : fail == ISO_LINK_CLOSED_EARLY    ? "closed before a TLS handshake (a port probe?)"
                                                          : "TLS handshake refused";
@@ -191,8 +191,8 @@ static void conn_handshake(struct conn *c)
     return;
   }
   log_event(LOG_INFO, json_pack("{s:s, s:i, s:s, s:s, s:s, s:s}", "msg", "acquirer connected", "connection", c->id,
-                                "acquirer", iso_link_peer(c->link), "peer", c->peer,
-                                "tls", iso_link_version(c->link), "cipher", iso_link_cipher(c->link)));
+                                "acquirer", iso_link_peer(c->link), "peer", c->peer, "tls", iso_link_version(c->link),
+                                "cipher", iso_link_cipher(c->link)));
 }
 
 /* What has arrived, without waiting (see iso_link_read_some); *partial
@@ -251,8 +251,8 @@ static void *conn_main(void *arg)
     long got = conn_read(c, buf + have, sizeof buf - have, &partial, why, sizeof why);
     if (got < 0) {
       if (*why)
-        log_event(LOG_INFO, json_pack("{s:s, s:i, s:s}", "msg", "TLS link broken; closing", "connection", c->id,
-                                      "reason", why));
+        log_event(LOG_INFO,
+                  json_pack("{s:s, s:i, s:s}", "msg", "TLS link broken; closing", "connection", c->id, "reason", why));
       break;
     }
     have += (size_t)got;
@@ -263,8 +263,8 @@ static void *conn_main(void *arg)
       if (used == 0)
         break;
       if (used < 0) {
-        log_event(LOG_INFO, json_pack("{s:s, s:i}", "msg", "frame header over the maximum; closing",
-                                      "connection", c->id));
+        log_event(LOG_INFO,
+                  json_pack("{s:s, s:i}", "msg", "frame header over the maximum; closing", "connection", c->id));
         open = false;
         break;
       }
@@ -276,7 +276,7 @@ static void *conn_main(void *arg)
         break;
     }
   }
-  OPENSSL_cleanse(buf, sizeof buf);     /* 0100s held card numbers */
+  OPENSSL_cleanse(buf, sizeof buf); /* 0100s held card numbers */
   if (c->link)
     shutdown(iso_link_fd(c->link), SHUT_RD);
   conn_release(c);
@@ -382,8 +382,8 @@ static SSL_CTX *tls_from_environment(void)
   }
   SSL_CTX *ctx = iso_tls_server_ctx(ca, cert, key, acquirers, why, sizeof why);
   if (!ctx)
-    log_event(LOG_ERROR, json_pack("{s:s, s:s, s:s, s:s}", "msg", "cannot set up TLS for the ISO 8583 link",
-                                   "reason", why, "certificate", cert, "ca", ca));
+    log_event(LOG_ERROR, json_pack("{s:s, s:s, s:s, s:s}", "msg", "cannot set up TLS for the ISO 8583 link", "reason",
+                                   why, "certificate", cert, "ca", ca));
   else
     log_event(LOG_INFO, json_pack("{s:s, s:s, s:s, s:s}", "msg", "mutual TLS", "certificate", cert, "ca", ca,
                                   "acquirers", acquirers));
@@ -421,6 +421,6 @@ int server_run(const char *host_port)
     usleep(100000);
   log_event(LOG_INFO, json_pack("{s:s, s:i}", "msg", "stopped", "threads_left", atomic_load(&active_threads)));
   if (atomic_load(&active_threads) == 0)
-    iso_tls_ctx_free(tls_ctx);             /* else a thread may still use it; the process ends anyway */
+    iso_tls_ctx_free(tls_ctx); /* else a thread may still use it; the process ends anyway */
   return 0;
 }

@@ -41,7 +41,7 @@ static const struct uim_user *pick_card(const struct handset_opts *o, const stru
   if (o->card)
     return (size_t)o->card <= s->n_users ? &s->users[o->card - 1] : NULL;
   if (o->user)
-    return uim_find_user(s, o->user);   /* NULL: an unknown user ID fails like a wrong password */
+    return uim_find_user(s, o->user); /* NULL: an unknown user ID fails like a wrong password */
   if (!prompt_is_interactive()) {
     fprintf(stderr, "handset: no card chosen: give --card N or --user ID, or run on a terminal\n");
     return NULL;
@@ -74,7 +74,7 @@ static int read_credentials(const struct handset_opts *o, char *user, size_t ule
 static int authentication_failed(const struct handset_opts *o, struct uim_store *s)
 {
   char err[512], until[32];
-  time_t now = time(NULL), end;          /* the lock-out: real clock only */
+  time_t now = time(NULL), end; /* the lock-out: real clock only */
   int left = uim_failed_attempt(s, now);
 
   if (uim_save(s, handset_now(o), err, sizeof err) != 0)
@@ -94,8 +94,10 @@ static int authentication_failed(const struct handset_opts *o, struct uim_store 
 static bool credentials_match(const struct uim_user *card, const char *user, const char *password)
 {
   /* verify even for a mismatched user ID, so timing does not tell them apart */
-  bool pw_ok = pwhash_verify(card ? card->password_hash : "$argon2id$v=19$m=19456,t=2,p=1$AAAAAAAAAAAAAAAAAAAAAA$"
-                                                          "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", password);
+  bool pw_ok = pwhash_verify(card ? card->password_hash
+                                  : "$argon2id$v=19$m=19456,t=2,p=1$AAAAAAAAAAAAAAAAAAAAAA$"
+                                    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+                             password);
   return card && strcmp(card->user_id, user) == 0 && pw_ok;
 }
 
@@ -152,7 +154,7 @@ int cmd_pay(struct handset_opts *o)
     rc = EXIT_USAGE;
     goto out;
   }
-  if (uim_locked(&s, time(NULL), &end)) {   /* never the simulated clock offset */
+  if (uim_locked(&s, time(NULL), &end)) { /* never the simulated clock offset */
     time_rfc3339(end, until, sizeof until);
     printf("This handset is locked after too many failed attempts; try again after %s.\n", until);
     rc = EXIT_LOCKED;
@@ -167,7 +169,7 @@ int cmd_pay(struct handset_opts *o)
     goto out;
   }
   if (!o->user && !card) {
-    rc = EXIT_USAGE;                     /* no card picked: nothing was tried */
+    rc = EXIT_USAGE; /* no card picked: nothing was tried */
     goto out;
   }
   if (card && !o->user && o->card == 0)

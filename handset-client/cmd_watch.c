@@ -42,7 +42,8 @@ static json_t *verified_message(const struct uim_store *s, const json_t *entry, 
     *why = "it is not signed";
     return NULL;
   }
-  if (b64url_decode(sig64, sig, sizeof sig) != ED25519_SIG_LEN || !ed25519_verify(s->message_pub, text, strlen(text), sig)) {
+  if (b64url_decode(sig64, sig, sizeof sig) != ED25519_SIG_LEN
+      || !ed25519_verify(s->message_pub, text, strlen(text), sig)) {
     *why = "its signature does not verify under the gateway's key";
     return NULL;
   }
@@ -97,7 +98,7 @@ static bool ended_in_batch(const struct uim_store *s, const json_t *list, const 
   const json_t *entry;
   size_t i;
 
-  json_array_foreach(list, i, entry) {
+  json_array_foreach (list, i, entry) {
     const char *why;
     json_t *m = verified_message(s, entry, &why);
     bool ended = m && strcmp(mstr(m, "kind"), "completion") == 0 && strcmp(mstr(m, "transaction"), number) == 0;
@@ -116,7 +117,7 @@ static int handle_messages(const struct handset_opts *o, struct uim_store *s, st
   size_t i;
   int result = -1;
 
-  json_array_foreach(list, i, entry) {
+  json_array_foreach (list, i, entry) {
     const char *why = NULL;
     json_t *m = verified_message(s, entry, &why);
     if (!m) {
@@ -190,7 +191,7 @@ static int poll_once(const struct handset_opts *o, struct uim_store *s, struct g
     return EXIT_USAGE;
   }
   if (gw_http_call(g, "GET", "/v1/mailbox", headers, NULL, o->timeout_s * 1000L, &r) != 0) {
-    if (!r.aborted)                      /* stopped by a signal: that says nothing of the gateway */
+    if (!r.aborted) /* stopped by a signal: that says nothing of the gateway */
       note_reach(reach, false, r.error);
     gw_reply_clear(&r);
     return -1;
@@ -269,7 +270,7 @@ int cmd_watch(struct handset_opts *o)
     }
   }
   if (rc < 0)
-    rc = EXIT_DONE;                      /* stopped by a signal between payments */
+    rc = EXIT_DONE; /* stopped by a signal between payments */
   gw_http_cleanup(&g);
   uim_free(&s);
   return rc;

@@ -13,34 +13,35 @@
 
 /* Exit statuses, documented in docs/handset.md and `handset --help`. */
 enum handset_exit {
-  EXIT_DONE = 0,          /* pay: authenticated and sent; watch: payment completed */
-  EXIT_NOT_PAID = 1,      /* declined, canceled (Not agree), expired or failed */
-  EXIT_USAGE = 2,         /* bad command line, or the store is missing, unsafe or corrupt */
-  EXIT_NETWORK = 3,       /* gateway or POS unreachable, or the time-out of [0083] */
-  EXIT_AUTH = 4,          /* wrong user ID or password; or no live auth result: authenticate again */
-  EXIT_LOCKED = 5,        /* too many failed attempts: the store is locked for a while */
+  EXIT_DONE = 0,     /* pay: authenticated and sent; watch: payment completed */
+  EXIT_NOT_PAID = 1, /* declined, canceled (Not agree), expired or failed */
+  EXIT_USAGE = 2,    /* bad command line, or the store is missing, unsafe or corrupt */
+  EXIT_NETWORK = 3,  /* gateway or POS unreachable, or the time-out of [0083] */
+  EXIT_AUTH = 4,     /* wrong user ID or password; or no live auth result: authenticate again */
+  EXIT_LOCKED = 5,   /* too many failed attempts: the store is locked for a while */
 };
 
 /* The message of [0083] when the gateway does not answer in time. */
-#define TIMEOUT_MESSAGE "Time-out: the gateway did not answer within %ld s. This payment has been aborted " \
-                        "and must be carried out from the beginning."
+#define TIMEOUT_MESSAGE                                                                                                \
+  "Time-out: the gateway did not answer within %ld s. This payment has been aborted "                                  \
+  "and must be carried out from the beginning."
 
 struct handset_opts {
   const char *store;
   /* pay */
   const char *link, *user, *password;
-  int card;                  /* 1-based card number, 0 = ask */
-  long auth_ttl_s;           /* [0074]: 3600 */
+  int card;        /* 1-based card number, 0 = ask */
+  long auth_ttl_s; /* [0074]: 3600 */
   /* watch */
-  int agree;                 /* 1 agree, 0 not agree, -1 ask */
-  const char *method;        /* L I B pB R, NULL = ask */
+  int agree;          /* 1 agree, 0 not agree, -1 ask */
+  const char *method; /* L I B pB R, NULL = ask */
   long installments;
   bool once;
-  long timeout_s;            /* [0083]: 120 */
-  long for_s;                /* 0 = watch for ever */
+  long timeout_s; /* [0083]: 120 */
+  long for_s;     /* 0 = watch for ever */
   bool verbose;
-  long clock_offset_s;       /* PAYGW_HANDSET_CLOCK_OFFSET: a handset whose clock is off */
-  long backoff_max_s;        /* PAYGW_CLIENT_BACKOFF_MAX: most seconds between polls of a silent gateway */
+  long clock_offset_s; /* PAYGW_HANDSET_CLOCK_OFFSET: a handset whose clock is off */
+  long backoff_max_s;  /* PAYGW_CLIENT_BACKOFF_MAX: most seconds between polls of a silent gateway */
 };
 
 /* The handset's clock (the system clock plus the configured offset). */

@@ -12,74 +12,74 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const usage_main =
-  "usage: handset [--store FILE] COMMAND [options]\n"
-  "\n"
-  "The shopper's handset: it holds a UIM store (written by paygw-admin) with the\n"
-  "user IDs, password hashes, device key and the gateway's address and keys.\n"
-  "\n"
-  "commands:\n"
-  "  pay     pick a card, type user ID and password; on success send the user ID\n"
-  "          to the shop's POS terminal over the proximity link\n"
-  "  watch   poll the gateway's mailbox and run the payment application for each\n"
-  "          signed payment command (confirm, pick a method, see the result)\n"
-  "  cards   list the cards on this handset\n"
-  "\n"
-  "  --store FILE   the UIM store (default $PAYGW_HANDSET_STORE); mode 0600\n"
-  "  --help         this text; `handset COMMAND --help` for a command's options\n"
-  "\n"
-  "exit statuses: 0 done (sent / payment completed), 1 declined, canceled or\n"
-  "failed, 2 usage or store error, 3 gateway or POS unreachable or time-out,\n"
-  "4 authentication failed or needed again, 5 locked after too many attempts\n";
+static const char *const usage_main = "usage: handset [--store FILE] COMMAND [options]\n"
+                                      "\n"
+                                      "The shopper's handset: it holds a UIM store (written by paygw-admin) with the\n"
+                                      "user IDs, password hashes, device key and the gateway's address and keys.\n"
+                                      "\n"
+                                      "commands:\n"
+                                      "  pay     pick a card, type user ID and password; on success send the user ID\n"
+                                      "          to the shop's POS terminal over the proximity link\n"
+                                      "  watch   poll the gateway's mailbox and run the payment application for each\n"
+                                      "          signed payment command (confirm, pick a method, see the result)\n"
+                                      "  cards   list the cards on this handset\n"
+                                      "\n"
+                                      "  --store FILE   the UIM store (default $PAYGW_HANDSET_STORE); mode 0600\n"
+                                      "  --help         this text; `handset COMMAND --help` for a command's options\n"
+                                      "\n"
+                                      "exit statuses: 0 done (sent / payment completed), 1 declined, canceled or\n"
+                                      "failed, 2 usage or store error, 3 gateway or POS unreachable or time-out,\n"
+                                      "4 authentication failed or needed again, 5 locked after too many attempts\n";
 
 static const char *const usage_pay =
-  "usage: handset [--store FILE] pay [options]\n"
-  "\n"
-  "Shows the cards (figure 13), asks for user ID and password (the password is\n"
-  "not echoed), checks them against the store's argon2id hash, stores an\n"
-  "authentication result and sends the user ID to the POS terminal.\n"
-  "\n"
-  "  --link ADDR        the POS terminal's proximity link: HOST:PORT or a Unix\n"
-  "                     socket path (default $PAYGW_LINK)\n"
-  "  --card N           the card to use (1-based, as listed); default: ask, or the\n"
-  "                     card of --user\n"
-  "  --user ID          the user ID (default: ask)\n"
-  "  --password PW      the password (default $PAYGW_HANDSET_PASSWORD, else ask\n"
-  "                     with echo off; --password shows in `ps`, prefer the variable)\n"
-  "  --auth-ttl SEC     how long the authentication result lasts, 1-3600 (default\n"
-  "                     3600: the gateway refuses results longer than an hour, [0074])\n"
-  "\n"
-  "After too many failed attempts the handset locks for a while; the limit and\n"
-  "the lock time come from the UIM store (paygw-admin), by default 5 and 1800 s.\n"
-  "\n"
-  "exit: 0 sent, 2 usage/store, 3 POS not reachable, 4 authentication failed, 5 locked\n";
+    "usage: handset [--store FILE] pay [options]\n"
+    "\n"
+    "Shows the cards (figure 13), asks for user ID and password (the password is\n"
+    "not echoed), checks them against the store's argon2id hash, stores an\n"
+    "authentication result and sends the user ID to the POS terminal.\n"
+    "\n"
+    "  --link ADDR        the POS terminal's proximity link: HOST:PORT or a Unix\n"
+    "                     socket path (default $PAYGW_LINK)\n"
+    "  --card N           the card to use (1-based, as listed); default: ask, or the\n"
+    "                     card of --user\n"
+    "  --user ID          the user ID (default: ask)\n"
+    "  --password PW      the password (default $PAYGW_HANDSET_PASSWORD, else ask\n"
+    "                     with echo off; --password shows in `ps`, prefer the variable)\n"
+    "  --auth-ttl SEC     how long the authentication result lasts, 1-3600 (default\n"
+    "                     3600: the gateway refuses results longer than an hour, [0074])\n"
+    "\n"
+    "After too many failed attempts the handset locks for a while; the limit and\n"
+    "the lock time come from the UIM store (paygw-admin), by default 5 and 1800 s.\n"
+    "\n"
+    "exit: 0 sent, 2 usage/store, 3 POS not reachable, 4 authentication failed, 5 locked\n";
 
 static const char *const usage_watch =
-  "usage: handset [--store FILE] watch [options]\n"
-  "\n"
-  "Polls the gateway's mailbox at the interval the gateway asks for. For a\n"
-  "payment command whose signature verifies under the gateway's key in the store,\n"
-  "runs the payment application: device authentication over TLS, the details\n"
-  "(figure 16) with Agree / Not agree, the methods (figure 17), the result.\n"
-  "Other messages are reported as ignored.\n"
-  "\n"
-  "  --agree | --decline      answer without asking (default: ask on the terminal)\n"
-  "  --method M               L, I, B, pB or R (default: ask)\n"
-  "  --installments N         the count for method I\n"
-  "  --once                   exit after one payment\n"
-  "  --timeout SEC            give up when the gateway does not answer within this\n"
-  "                           (default 120, [0083]; $PAYGW_HANDSET_TIMEOUT); until\n"
-  "                           then a gateway that does not answer is said once and\n"
-  "                           polled less and less often (at most every\n"
-  "                           $PAYGW_CLIENT_BACKOFF_MAX s, default 30), and said\n"
-  "                           once more when it answers again\n"
-  "  --for SEC                stop watching after this long (default: never)\n"
-  "  --verbose                report every poll\n"
-  "\n"
-  "exit: 0 completed, 1 declined/canceled/failed, 2 usage/store, 3 unreachable or\n"
-  "time-out, 4 authenticate again (no live authentication result)\n";
+    "usage: handset [--store FILE] watch [options]\n"
+    "\n"
+    "Polls the gateway's mailbox at the interval the gateway asks for. For a\n"
+    "payment command whose signature verifies under the gateway's key in the store,\n"
+    "runs the payment application: device authentication over TLS, the details\n"
+    "(figure 16) with Agree / Not agree, the methods (figure 17), the result.\n"
+    "Other messages are reported as ignored.\n"
+    "\n"
+    "  --agree | --decline      answer without asking (default: ask on the terminal)\n"
+    "  --method M               L, I, B, pB or R (default: ask)\n"
+    "  --installments N         the count for method I\n"
+    "  --once                   exit after one payment\n"
+    "  --timeout SEC            give up when the gateway does not answer within this\n"
+    "                           (default 120, [0083]; $PAYGW_HANDSET_TIMEOUT); until\n"
+    "                           then a gateway that does not answer is said once and\n"
+    "                           polled less and less often (at most every\n"
+    "                           $PAYGW_CLIENT_BACKOFF_MAX s, default 30), and said\n"
+    "                           once more when it answers again\n"
+    "  --for SEC                stop watching after this long (default: never)\n"
+    "  --verbose                report every poll\n"
+    "\n"
+    "exit: 0 completed, 1 declined/canceled/failed, 2 usage/store, 3 unreachable or\n"
+    "time-out, 4 authenticate again (no live authentication result)\n";
 
-static const char *const usage_cards = "usage: handset [--store FILE] cards\n\nLists the cards on this handset (figure 13).\n";
+static const char *const usage_cards =
+    "usage: handset [--store FILE] cards\n\nLists the cards on this handset (figure 13).\n";
 
 time_t handset_now(const struct handset_opts *o)
 {
@@ -124,25 +124,48 @@ static int parse_auth_ttl(const char *text, long *out)
   char *end;
   long v = strtol(text, &end, 10);
   if (*text && !*end && v > AUTH_TTL_MAX) {
-    fprintf(stderr, "handset: --auth-ttl must be at most %d s: the gateway refuses an authentication result "
-            "that lasts longer than an hour, got '%s'\n", AUTH_TTL_MAX, text);
+    fprintf(stderr,
+            "handset: --auth-ttl must be at most %d s: the gateway refuses an authentication result "
+            "that lasts longer than an hour, got '%s'\n",
+            AUTH_TTL_MAX, text);
     return -1;
   }
   return parse_long(text, 1, AUTH_TTL_MAX, "--auth-ttl", out);
 }
 
-enum { O_LINK = 1, O_CARD, O_USER, O_PASSWORD, O_TTL, O_AGREE, O_DECLINE, O_METHOD,
-       O_INST, O_ONCE, O_TIMEOUT, O_FOR, O_VERBOSE, O_HELP };
+enum {
+  O_LINK = 1,
+  O_CARD,
+  O_USER,
+  O_PASSWORD,
+  O_TTL,
+  O_AGREE,
+  O_DECLINE,
+  O_METHOD,
+  O_INST,
+  O_ONCE,
+  O_TIMEOUT,
+  O_FOR,
+  O_VERBOSE,
+  O_HELP
+};
 
 static const struct option command_options[] = {
-  { "link", required_argument, NULL, O_LINK }, { "card", required_argument, NULL, O_CARD },
-  { "user", required_argument, NULL, O_USER }, { "password", required_argument, NULL, O_PASSWORD },
-  { "auth-ttl", required_argument, NULL, O_TTL }, { "agree", no_argument, NULL, O_AGREE },
-  { "decline", no_argument, NULL, O_DECLINE }, { "method", required_argument, NULL, O_METHOD },
-  { "installments", required_argument, NULL, O_INST }, { "once", no_argument, NULL, O_ONCE },
-  { "timeout", required_argument, NULL, O_TIMEOUT }, { "for", required_argument, NULL, O_FOR },
-  { "verbose", no_argument, NULL, O_VERBOSE }, { "help", no_argument, NULL, O_HELP },
-  { NULL, 0, NULL, 0 }
+  { "link", required_argument, NULL, O_LINK },
+  { "card", required_argument, NULL, O_CARD },
+  { "user", required_argument, NULL, O_USER },
+  { "password", required_argument, NULL, O_PASSWORD },
+  { "auth-ttl", required_argument, NULL, O_TTL },
+  { "agree", no_argument, NULL, O_AGREE },
+  { "decline", no_argument, NULL, O_DECLINE },
+  { "method", required_argument, NULL, O_METHOD },
+  { "installments", required_argument, NULL, O_INST },
+  { "once", no_argument, NULL, O_ONCE },
+  { "timeout", required_argument, NULL, O_TIMEOUT },
+  { "for", required_argument, NULL, O_FOR },
+  { "verbose", no_argument, NULL, O_VERBOSE },
+  { "help", no_argument, NULL, O_HELP },
+  { NULL, 0, NULL, 0 },
 };
 
 /* One option of a command; options that belong to the other command are
@@ -163,19 +186,43 @@ static int take_option(int c, const char *cmd, struct handset_opts *o, const cha
     return -1;
   }
   switch (c) {
-  case O_LINK: o->link = optarg; return 0;
-  case O_CARD: if (parse_long(optarg, 1, UIM_MAX_USERS, "--card", &v)) return -1; o->card = (int)v; return 0;
-  case O_USER: o->user = optarg; return 0;
-  case O_PASSWORD: o->password = optarg; return 0;
-  case O_TTL: return parse_auth_ttl(optarg, &o->auth_ttl_s);
-  case O_AGREE: o->agree = 1; return 0;
-  case O_DECLINE: o->agree = 0; return 0;
-  case O_METHOD: o->method = optarg; return 0;
-  case O_INST: return parse_long(optarg, 1, 99, "--installments", &o->installments);
-  case O_ONCE: o->once = true; return 0;
-  case O_TIMEOUT: return parse_long(optarg, 1, 3600, "--timeout", &o->timeout_s);
-  case O_FOR: return parse_long(optarg, 1, 86400 * 365, "--for", &o->for_s);
-  case O_VERBOSE: o->verbose = true; return 0;
+  case O_LINK:
+    o->link = optarg;
+    return 0;
+  case O_CARD:
+    if (parse_long(optarg, 1, UIM_MAX_USERS, "--card", &v))
+      return -1;
+    o->card = (int)v;
+    return 0;
+  case O_USER:
+    o->user = optarg;
+    return 0;
+  case O_PASSWORD:
+    o->password = optarg;
+    return 0;
+  case O_TTL:
+    return parse_auth_ttl(optarg, &o->auth_ttl_s);
+  case O_AGREE:
+    o->agree = 1;
+    return 0;
+  case O_DECLINE:
+    o->agree = 0;
+    return 0;
+  case O_METHOD:
+    o->method = optarg;
+    return 0;
+  case O_INST:
+    return parse_long(optarg, 1, 99, "--installments", &o->installments);
+  case O_ONCE:
+    o->once = true;
+    return 0;
+  case O_TIMEOUT:
+    return parse_long(optarg, 1, 3600, "--timeout", &o->timeout_s);
+  case O_FOR:
+    return parse_long(optarg, 1, 86400 * 365, "--for", &o->for_s);
+  case O_VERBOSE:
+    o->verbose = true;
+    return 0;
   }
   return -1;
 }
@@ -198,7 +245,7 @@ int main(int argc, char **argv)
   struct handset_opts o;
   int i = 1, c;
 
-  setvbuf(stdout, NULL, _IOLBF, 0);      /* tests and the demo read it line by line */
+  setvbuf(stdout, NULL, _IOLBF, 0); /* tests and the demo read it line by line */
   defaults(&o);
   for (; i < argc && argv[i][0] == '-'; i++) {
     if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -218,8 +265,10 @@ int main(int argc, char **argv)
     return EXIT_USAGE;
   }
   const char *cmd = argv[i];
-  const char *usage = strcmp(cmd, "pay") == 0 ? usage_pay : strcmp(cmd, "watch") == 0 ? usage_watch
-                      : strcmp(cmd, "cards") == 0 ? usage_cards : NULL;
+  const char *usage = strcmp(cmd, "pay") == 0     ? usage_pay
+                      : strcmp(cmd, "watch") == 0 ? usage_watch
+                      : strcmp(cmd, "cards") == 0 ? usage_cards
+                                                  : NULL;
   if (!usage) {
     fprintf(stderr, "handset: unknown command '%s'\n%s", cmd, usage_main);
     return EXIT_USAGE;

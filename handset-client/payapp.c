@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define RATE_LIMIT_TRIES 3                /* sends of one request while nginx answers rate_limited */
+#define RATE_LIMIT_TRIES 3 /* sends of one request while nginx answers rate_limited */
 
 struct payment {
   const struct handset_opts *o;
@@ -67,7 +67,8 @@ static int call(struct payment *p, const char *method, const char *path, const j
     printf(TIMEOUT_MESSAGE "\n", p->o->timeout_s);
   else
     printf("The gateway could not be reached (%s). This payment has been aborted and must be carried out "
-           "from the beginning.\n", r->error);
+           "from the beginning.\n",
+           r->error);
   gw_reply_clear(r);
   return EXIT_NETWORK;
 }
@@ -83,7 +84,8 @@ static int device_auth(struct payment *p, struct uim_store *s, const json_t *cmd
 
   if (uim_auth_find(s, user, handset_now(p->o), verified, expires) != 0) {
     printf("There is no valid authentication for user ID %s on this handset. Please authenticate again "
-           "(handset pay).\n", user);
+           "(handset pay).\n",
+           user);
     return EXIT_AUTH;
   }
   snprintf(text, sizeof text, "device-auth:%s:%s:%s:%s", p->number, user, mstr(cmd, "challenge"), expires);
@@ -137,7 +139,8 @@ static bool ask_agree(const struct handset_opts *o)
 }
 
 /* Fig 17: a method (and installment count), from the options or the keyboard. */
-static int ask_method(const struct handset_opts *o, const json_t *methods, char *method, size_t mlen, long *installments)
+static int ask_method(const struct handset_opts *o, const json_t *methods, char *method, size_t mlen,
+                      long *installments)
 {
   char line[32], err[256], counts[96];
   char *end;

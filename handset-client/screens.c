@@ -39,16 +39,18 @@ void screen_details(FILE *out, const json_t *d)
   fprintf(out, "  Binding code:  %s   (the POS display shows the same code)\n", str(d, "binding_code"));
   fprintf(out, "  Transaction:   %s\n", str(d, "transaction"));
   fprintf(out, "  %-24s %5s %12s %10s\n", "Item", "Qty", "Unit price", "Tax");
-  json_array_foreach(items, i, it) {
+  json_array_foreach (items, i, it) {
     fprintf(out, "  %-24.24s %5lld %12s %10s\n", str(it, "name"),
             (long long)json_integer_value(json_object_get(it, "quantity")),
             money_format(json_integer_value(json_object_get(it, "unit_price")), cur, a, sizeof a),
             money_format(json_integer_value(json_object_get(it, "tax")), cur, b, sizeof b));
   }
-  fprintf(out, "  Tax:           %s %s\n", money_format(json_integer_value(json_object_get(d, "tax_total")), cur, c, sizeof c), cur);
-  fprintf(out, "  Total:         %s %s\n", money_format(json_integer_value(json_object_get(d, "total")), cur, a, sizeof a), cur);
+  fprintf(out, "  Tax:           %s %s\n",
+          money_format(json_integer_value(json_object_get(d, "tax_total")), cur, c, sizeof c), cur);
+  fprintf(out, "  Total:         %s %s\n",
+          money_format(json_integer_value(json_object_get(d, "total")), cur, a, sizeof a), cur);
   char masked[PAN_MAX_LEN + 1];
-  pan_mask(str(json_object_get(d, "card"), "masked"), masked, sizeof masked);   /* however the gateway sent it */
+  pan_mask(str(json_object_get(d, "card"), "masked"), masked, sizeof masked); /* however the gateway sent it */
   fprintf(out, "  Card:          %s  %s\n", str(json_object_get(d, "card"), "label"), masked);
   if (*str(d, "confirm_by"))
     fprintf(out, "  Answer by:     %s\n", str(d, "confirm_by"));
@@ -60,10 +62,10 @@ const char *method_installments_text(const json_t *methods, const char *method, 
   size_t i, j, used = 0;
 
   buf[0] = '\0';
-  json_array_foreach(methods, i, m) {
+  json_array_foreach (methods, i, m) {
     if (strcmp(str(m, "method"), method) != 0)
       continue;
-    json_array_foreach(json_object_get(m, "installments"), j, n) {
+    json_array_foreach (json_object_get(m, "installments"), j, n) {
       int w = snprintf(buf + used, len - used, "%s%lld", j ? ", " : "", (long long)json_integer_value(n));
       if (w < 0 || (size_t)w >= len - used)
         break;
@@ -82,7 +84,7 @@ size_t screen_methods(FILE *out, const json_t *methods)
   fprintf(out, "+--------------------------------------------------+\n");
   fprintf(out, "| Select the payment method                        |\n");
   fprintf(out, "+--------------------------------------------------+\n");
-  json_array_foreach(methods, i, m) {
+  json_array_foreach (methods, i, m) {
     method_installments_text(methods, str(m, "method"), counts, sizeof counts);
     fprintf(out, "  [%zu] %-3s %s%s%s%s\n", i + 1, str(m, "method"), str(m, "name"), *counts ? " (" : "", counts,
             *counts ? " payments)" : "");
@@ -103,11 +105,11 @@ int method_check(const json_t *methods, const char *method, long installments, c
   size_t i, j;
   char offered[64] = "", counts[96];
 
-  json_array_foreach(methods, i, m) {
+  json_array_foreach (methods, i, m) {
     size_t used = strlen(offered);
     snprintf(offered + used, sizeof offered - used, "%s%s", i ? ", " : "", str(m, "method"));
   }
-  json_array_foreach(methods, i, m) {
+  json_array_foreach (methods, i, m) {
     if (strcmp(str(m, "method"), method) != 0)
       continue;
     const json_t *allowed = json_object_get(m, "installments");
@@ -117,7 +119,7 @@ int method_check(const json_t *methods, const char *method, long installments, c
       snprintf(err, errlen, "method %s takes no installment count", method);
       return -1;
     }
-    json_array_foreach(allowed, j, n)
+    json_array_foreach (allowed, j, n)
       if (json_integer_value(n) == installments)
         return 0;
     snprintf(err, errlen, "method %s needs an installment count of %s", method,

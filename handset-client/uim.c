@@ -70,7 +70,7 @@ static enum uim_status parse_users(struct uim_store *s, char *err, size_t errlen
     return corrupt(err, errlen, "field '%s' is missing or not an array", "users");
   if (json_array_size(users) > UIM_MAX_USERS)
     return corrupt(err, errlen, "%s: too many user IDs", "users");
-  json_array_foreach(users, i, u) {
+  json_array_foreach (users, i, u) {
     struct uim_user *e = &s->users[i];
     e->user_id = str_field(u, "user_id");
     e->label = str_field(u, "label");
@@ -190,8 +190,10 @@ enum uim_status uim_load(const char *path, struct uim_store *s, char *err, size_
     return errno == ENOENT ? UIM_NOT_FOUND : UIM_IO;
   }
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (st.st_mode & 077) != 0) {
-    snprintf(err, errlen, "the store %s must be a regular file only its owner can read (mode 0600, it is %04o); "
-             "run: chmod 600 %s", path, (unsigned)(st.st_mode & 07777), path);
+    snprintf(err, errlen,
+             "the store %s must be a regular file only its owner can read (mode 0600, it is %04o); "
+             "run: chmod 600 %s",
+             path, (unsigned)(st.st_mode & 07777), path);
     close(fd);
     return UIM_BAD_MODE;
   }
@@ -214,7 +216,7 @@ enum uim_status uim_load(const char *path, struct uim_store *s, char *err, size_
   }
   char why[512];
   rc = uim_parse(text, len, s, why, sizeof why);
-  OPENSSL_cleanse(text, len);            /* the text held the device key */
+  OPENSSL_cleanse(text, len); /* the text held the device key */
   free(text);
   if (rc != UIM_OK)
     snprintf(err, errlen, "the store %s is corrupt: %s", path, why);
@@ -282,12 +284,13 @@ int uim_auth_add(struct uim_store *s, const char *user_id, time_t now, long ttl)
   char verified[32], expires[32];
 
   for (size_t i = json_array_size(a); i-- > 0;)
-    if (strcmp(str_field(json_array_get(a, i), "user_id") ? str_field(json_array_get(a, i), "user_id") : "", user_id) == 0)
+    if (strcmp(str_field(json_array_get(a, i), "user_id") ? str_field(json_array_get(a, i), "user_id") : "", user_id)
+        == 0)
       json_array_remove(a, i);
   time_rfc3339(now, verified, sizeof verified);
   time_rfc3339(now + ttl, expires, sizeof expires);
-  return json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "user_id", user_id, "verified_at", verified,
-                                            "expires_at", expires));
+  return json_array_append_new(
+      a, json_pack("{s:s, s:s, s:s}", "user_id", user_id, "verified_at", verified, "expires_at", expires));
 }
 
 int uim_auth_find(const struct uim_store *s, const char *user_id, time_t now, char *verified, char *expires)
@@ -297,7 +300,7 @@ int uim_auth_find(const struct uim_store *s, const char *user_id, time_t now, ch
   time_t exp, ver;
   int found = -1;
 
-  json_array_foreach(a, i, r) {
+  json_array_foreach (a, i, r) {
     const char *uid = str_field(r, "user_id");
     if (!uid || strcmp(uid, user_id) != 0)
       continue;
@@ -348,7 +351,7 @@ int uim_failed_attempt(struct uim_store *s, time_t now)
   long lock_s = s->lock_s > 0 ? s->lock_s : UIM_DEFAULT_LOCK_S;
 
   if (json_object_get(l, "locked_until") && !uim_locked(s, now, NULL)) {
-    json_object_del(l, "locked_until");  /* the last lock lapsed (by the real clock): count afresh */
+    json_object_del(l, "locked_until"); /* the last lock lapsed (by the real clock): count afresh */
     failed = 0;
   }
   failed++;

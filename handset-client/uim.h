@@ -22,27 +22,27 @@
 
 enum uim_status {
   UIM_OK = 0,
-  UIM_NOT_FOUND,    /* no such file */
-  UIM_BAD_MODE,     /* readable or writable by group or others, or not a regular file */
-  UIM_CORRUPT,      /* not a store: bad JSON, missing or malformed fields, bad keys */
-  UIM_IO,           /* could not read or write */
+  UIM_NOT_FOUND, /* no such file */
+  UIM_BAD_MODE,  /* readable or writable by group or others, or not a regular file */
+  UIM_CORRUPT,   /* not a store: bad JSON, missing or malformed fields, bad keys */
+  UIM_IO,        /* could not read or write */
 };
 
 struct uim_user {
-  const char *user_id, *label, *password_hash;   /* point into root */
-  char card_masked[PAN_MAX_LEN + 1];             /* the stored mask, masked again by pan_mask */
+  const char *user_id, *label, *password_hash; /* point into root */
+  char card_masked[PAN_MAX_LEN + 1];           /* the stored mask, masked again by pan_mask */
 };
 
 struct uim_store {
   char path[4096];
-  json_t *root;                       /* the whole file; unknown fields are kept */
+  json_t *root; /* the whole file; unknown fields are kept */
   const char *device_id, *gateway_url, *ca_cert;
   unsigned char device_priv[ED25519_KEY_LEN], device_pub[ED25519_KEY_LEN];
   unsigned char message_pub[ED25519_KEY_LEN];
   size_t n_users;
   struct uim_user users[UIM_MAX_USERS];
-  int max_attempts;                   /* lockout_max_attempts, else UIM_DEFAULT_MAX_ATTEMPTS */
-  long lock_s;                        /* lockout_seconds, else UIM_DEFAULT_LOCK_S */
+  int max_attempts; /* lockout_max_attempts, else UIM_DEFAULT_MAX_ATTEMPTS */
+  long lock_s;      /* lockout_seconds, else UIM_DEFAULT_LOCK_S */
 };
 
 /* Opens path: refuses a mode other than owner-only, then parses it.

@@ -23,47 +23,52 @@
 #include <string.h>
 #include <unistd.h>
 
-enum pos_exit { POS_PAID = 0, POS_NOT_PAID = 1, POS_USAGE = 2, POS_NETWORK = 3,
-                POS_CANCEL = 100 /* internal: a number came, but the POS gives the sale up */ };
+enum pos_exit {
+  POS_PAID = 0,
+  POS_NOT_PAID = 1,
+  POS_USAGE = 2,
+  POS_NETWORK = 3,
+  POS_CANCEL = 100 /* internal: a number came, but the POS gives the sale up */
+};
 
 static const char *const usage =
-  "usage: pos sale [options]\n"
-  "\n"
-  "A sale at the counter: shows it (items, tax, total), waits on the proximity\n"
-  "link for the shopper's user ID, asks the gateway for a transaction number,\n"
-  "waits for the shopper to confirm on the handset, prints the receipt (or why\n"
-  "the sale was not paid) and appends the sale to the sales journal.\n"
-  "\n"
-  "  --item \"NAME,QTY,UNIT_PRICE,TAX\"  one item (repeatable); prices and the line's\n"
-  "                          tax in minor units (yen: whole yen)\n"
-  "  --file FILE             items, one per line in the same form ('#' comments)\n"
-  "  --currency CUR          JPY (default), USD, EUR or GBP\n"
-  "  --reference REF         the sale's own reference, 1-64 characters of UTF-8\n"
-  "                          (default: generated)\n"
-  "  --listen ADDR           the proximity link: HOST:PORT or a Unix socket path\n"
-  "                          (default $PAYGW_LINK, else 127.0.0.1:8600)\n"
-  "  --link-timeout SEC      how long to wait for a user ID (default 120)\n"
-  "  --wait-timeout SEC      how long to wait for the payment; then it is canceled\n"
-  "                          (default 600)\n"
-  "  --config FILE           key=value settings (gateway_url, ca, terminal, merchant,\n"
-  "                          shop, listen, journal, currency, link_timeout, wait_timeout)\n"
-  "  --merchant CODE         use PAYGW_TERMINAL_<CODE> (environment or\n"
-  "                          $PAYGW_VAR/demo/terminals.env) as the credential\n"
-  "  --shop NAME             the shop's name on the display (default: \"Merchant\n"
-  "                          <CODE>\" with --merchant, else \"Terminal <code>\"); the\n"
-  "                          receipt uses the gateway's name for the shop\n"
-  "  --journal FILE          the sales journal (default pos-journal.log next to the\n"
-  "                          config, else $PAYGW_VAR/pos-journal.log)\n"
-  "\n"
-  "The gateway and its CA come from the config, PAYGW_URL / PAYGW_CA, or\n"
-  "var/stack.env ($PAYGW_STACK_ENV); the credential from the config,\n"
-  "PAYGW_TERMINAL or --merchant.  A gateway that does not answer is said once,\n"
-  "asked again less and less often (at most every $PAYGW_CLIENT_BACKOFF_MAX s,\n"
-  "default 30) and said once more when it answers again.\n"
-  "\n"
-  "exit: 0 paid; 1 declined, canceled, expired, failed or refused by the gateway;\n"
-  "2 usage or settings; 3 no user ID in time, the gateway unreachable, or the\n"
-  "outcome unknown (OUTCOME UNKNOWN: the transaction may be open at the gateway)\n";
+    "usage: pos sale [options]\n"
+    "\n"
+    "A sale at the counter: shows it (items, tax, total), waits on the proximity\n"
+    "link for the shopper's user ID, asks the gateway for a transaction number,\n"
+    "waits for the shopper to confirm on the handset, prints the receipt (or why\n"
+    "the sale was not paid) and appends the sale to the sales journal.\n"
+    "\n"
+    "  --item \"NAME,QTY,UNIT_PRICE,TAX\"  one item (repeatable); prices and the line's\n"
+    "                          tax in minor units (yen: whole yen)\n"
+    "  --file FILE             items, one per line in the same form ('#' comments)\n"
+    "  --currency CUR          JPY (default), USD, EUR or GBP\n"
+    "  --reference REF         the sale's own reference, 1-64 characters of UTF-8\n"
+    "                          (default: generated)\n"
+    "  --listen ADDR           the proximity link: HOST:PORT or a Unix socket path\n"
+    "                          (default $PAYGW_LINK, else 127.0.0.1:8600)\n"
+    "  --link-timeout SEC      how long to wait for a user ID (default 120)\n"
+    "  --wait-timeout SEC      how long to wait for the payment; then it is canceled\n"
+    "                          (default 600)\n"
+    "  --config FILE           key=value settings (gateway_url, ca, terminal, merchant,\n"
+    "                          shop, listen, journal, currency, link_timeout, wait_timeout)\n"
+    "  --merchant CODE         use PAYGW_TERMINAL_<CODE> (environment or\n"
+    "                          $PAYGW_VAR/demo/terminals.env) as the credential\n"
+    "  --shop NAME             the shop's name on the display (default: \"Merchant\n"
+    "                          <CODE>\" with --merchant, else \"Terminal <code>\"); the\n"
+    "                          receipt uses the gateway's name for the shop\n"
+    "  --journal FILE          the sales journal (default pos-journal.log next to the\n"
+    "                          config, else $PAYGW_VAR/pos-journal.log)\n"
+    "\n"
+    "The gateway and its CA come from the config, PAYGW_URL / PAYGW_CA, or\n"
+    "var/stack.env ($PAYGW_STACK_ENV); the credential from the config,\n"
+    "PAYGW_TERMINAL or --merchant.  A gateway that does not answer is said once,\n"
+    "asked again less and less often (at most every $PAYGW_CLIENT_BACKOFF_MAX s,\n"
+    "default 30) and said once more when it answers again.\n"
+    "\n"
+    "exit: 0 paid; 1 declined, canceled, expired, failed or refused by the gateway;\n"
+    "2 usage or settings; 3 no user ID in time, the gateway unreachable, or the\n"
+    "outcome unknown (OUTCOME UNKNOWN: the transaction may be open at the gateway)\n";
 
 /* The first SIGINT/SIGTERM asks the POS to give up the sale (stop_requested);
  * one that comes while it is already giving up (cancel_phase) means "stop
@@ -88,29 +93,48 @@ struct pos_run {
   struct pos_config conf;
   struct sale sale;
   struct gw_http g;
-  struct gw_reach reach;                 /* does the gateway answer: one line per change */
+  struct gw_reach reach; /* does the gateway answer: one line per change */
   int journal_fd;
   char user_id[PROXLINK_USER_MAX + 1];
   char auth_header[300];
   char number[64];
 };
 
-enum { O_ITEM = 1, O_FILE, O_CURRENCY, O_REFERENCE, O_LISTEN, O_LINK_TIMEOUT, O_WAIT_TIMEOUT, O_CONFIG,
-       O_MERCHANT, O_SHOP, O_JOURNAL, O_HELP };
+enum {
+  O_ITEM = 1,
+  O_FILE,
+  O_CURRENCY,
+  O_REFERENCE,
+  O_LISTEN,
+  O_LINK_TIMEOUT,
+  O_WAIT_TIMEOUT,
+  O_CONFIG,
+  O_MERCHANT,
+  O_SHOP,
+  O_JOURNAL,
+  O_HELP
+};
 
 static const struct option options[] = {
-  { "item", required_argument, NULL, O_ITEM }, { "file", required_argument, NULL, O_FILE },
-  { "currency", required_argument, NULL, O_CURRENCY }, { "reference", required_argument, NULL, O_REFERENCE },
-  { "listen", required_argument, NULL, O_LISTEN }, { "link-timeout", required_argument, NULL, O_LINK_TIMEOUT },
-  { "wait-timeout", required_argument, NULL, O_WAIT_TIMEOUT }, { "config", required_argument, NULL, O_CONFIG },
-  { "merchant", required_argument, NULL, O_MERCHANT }, { "shop", required_argument, NULL, O_SHOP },
-  { "journal", required_argument, NULL, O_JOURNAL }, { "help", no_argument, NULL, O_HELP },
-  { NULL, 0, NULL, 0 }
+  { "item", required_argument, NULL, O_ITEM },
+  { "file", required_argument, NULL, O_FILE },
+  { "currency", required_argument, NULL, O_CURRENCY },
+  { "reference", required_argument, NULL, O_REFERENCE },
+  { "listen", required_argument, NULL, O_LISTEN },
+  { "link-timeout", required_argument, NULL, O_LINK_TIMEOUT },
+  { "wait-timeout", required_argument, NULL, O_WAIT_TIMEOUT },
+  { "config", required_argument, NULL, O_CONFIG },
+  { "merchant", required_argument, NULL, O_MERCHANT },
+  { "shop", required_argument, NULL, O_SHOP },
+  { "journal", required_argument, NULL, O_JOURNAL },
+  { "help", no_argument, NULL, O_HELP },
+  { NULL, 0, NULL, 0 },
 };
 
 static const char *const setting_of[] = {
-  [O_CURRENCY] = "currency", [O_LISTEN] = "listen", [O_LINK_TIMEOUT] = "link_timeout",
-  [O_WAIT_TIMEOUT] = "wait_timeout", [O_MERCHANT] = "merchant", [O_SHOP] = "shop", [O_JOURNAL] = "journal",
+  [O_CURRENCY] = "currency",         [O_LISTEN] = "listen",     [O_LINK_TIMEOUT] = "link_timeout",
+  [O_WAIT_TIMEOUT] = "wait_timeout", [O_MERCHANT] = "merchant", [O_SHOP] = "shop",
+  [O_JOURNAL] = "journal",
 };
 
 /* Two passes: the config file first, so options given beside it win. */
@@ -132,7 +156,10 @@ static int parse_options(int argc, char **argv, struct pos_run *run)
       return -1;
     }
   }
-  struct { int kind; const char *arg; } items[SALE_MAX_ITEMS * 2 + 8];
+  struct {
+    int kind;
+    const char *arg;
+  } items[SALE_MAX_ITEMS * 2 + 8];
   const char *reference = NULL;
   size_t n_items = 0;
   opterr = 1;
@@ -148,7 +175,7 @@ static int parse_options(int argc, char **argv, struct pos_run *run)
         return -1;
       }
     } else if (c == O_REFERENCE) {
-      reference = optarg;                /* checked below, after sale_init */
+      reference = optarg; /* checked below, after sale_init */
     } else if ((c == O_ITEM || c == O_FILE) && n_items < sizeof items / sizeof items[0]) {
       items[n_items].kind = c;
       items[n_items++].arg = optarg;
@@ -221,7 +248,8 @@ static int wait_for_user(struct pos_run *run)
   }
   printf("Waiting for the shopper's handset on the proximity link %s (up to %ld s)...\n", run->conf.listen,
          run->conf.link_timeout_s);
-  int rc = proxlink_wait_user(lfd, (int)(run->conf.link_timeout_s * 1000), &stop_requested, run->user_id, err, sizeof err);
+  int rc =
+      proxlink_wait_user(lfd, (int)(run->conf.link_timeout_s * 1000), &stop_requested, run->user_id, err, sizeof err);
   proxlink_close(lfd, &addr);
   if (rc == 0) {
     printf("User ID %s received from the handset.\n", run->user_id);
@@ -273,8 +301,8 @@ static bool gateway_unsure(const struct gw_reply *r, bool maybe_made)
  * gateway could not tell whether it stored the sale (*maybe_made set when
  * the request may have made it; *retry_after, when given, to the seconds
  * the gateway asked for, or -1). */
-static int post_sale(struct pos_run *run, const char *const *headers, const json_t *body, long timeout_ms,
-                     json_t **txn, bool *maybe_made, long *retry_after)
+static int post_sale(struct pos_run *run, const char *const *headers, const json_t *body, long timeout_ms, json_t **txn,
+                     bool *maybe_made, long *retry_after)
 {
   char text[512];
   struct gw_reply r;
@@ -318,9 +346,9 @@ static int resolve_unknown_post(struct pos_run *run, const char *const *headers,
   bool dummy = true;
   int rc = -1;
 
-  stop_requested = 1;                    /* the POS gives up this sale */
+  stop_requested = 1; /* the POS gives up this sale */
   cancel_phase = 1;
-  run->g.abort_flag = &stop_now;         /* a further Ctrl-C stops at once */
+  run->g.abort_flag = &stop_now; /* a further Ctrl-C stops at once */
   printf("The gateway may have made a transaction: asking again with the same key to cancel it...\n");
   while (rc < 0 && !stop_now && time(NULL) < until) {
     long left = (long)(until - time(NULL));
@@ -355,7 +383,7 @@ static int request_number(struct pos_run *run, json_t **txn)
     rc = post_sale(run, headers, body, 30000, txn, &maybe_made, &retry_after);
     if (rc < 0 && attempt < 3 && !stop_requested && retry_after > 0) {
       for (long t = 0; t < (retry_after < 10 ? retry_after : 10) && !stop_requested; t++)
-        sleep(1);                        /* the Retry-After the gateway asked for */
+        sleep(1); /* the Retry-After the gateway asked for */
     } else if (rc < 0 && attempt < 3 && !stop_requested) {
       back_off(run, 0);
     }
@@ -364,12 +392,12 @@ static int request_number(struct pos_run *run, json_t **txn)
     rc = resolve_unknown_post(run, headers, body, txn);
     if (rc == POS_PAID)
       rc = POS_CANCEL;
-  } else if (rc < 0) {                   /* nothing reached the gateway */
+  } else if (rc < 0) { /* nothing reached the gateway */
     printf("No payment: the gateway could not be reached.\n");
     journal(run, "error", NULL, "the gateway could not be reached");
     rc = POS_NETWORK;
   } else if (rc == POS_PAID && stop_requested) {
-    rc = POS_CANCEL;                     /* the answer came, but the POS was stopped meanwhile */
+    rc = POS_CANCEL; /* the answer came, but the POS was stopped meanwhile */
   }
   json_decref(body);
   return rc;
@@ -433,22 +461,23 @@ static void poll_once(struct pos_run *run, json_t **txn, long max_wait_s, time_t
   char before[32];
 
   if (wait_s < 0 || run->reach.down)
-    wait_s = 0;                          /* after no answer, ask without waiting: is it back? */
+    wait_s = 0; /* after no answer, ask without waiting: is it back? */
   snprintf(before, sizeof before, "%s", status_of(*txn));
   time_t asked = time(NULL);
   int rc = poll_status(run, txn, wait_s, wait_s + (left > wait_s + 15 ? 15 : 5));
   if (sale_status_final(status_of(*txn)))
     return;
   if (run->reach.down)
-    back_off(run, until);                /* no answer: ask less and less often */
+    back_off(run, until); /* no answer: ask less and less often */
   else if (rc != 0 || (time(NULL) - asked < 1 && strcmp(before, status_of(*txn)) == 0))
-    sleep(1);                            /* refused, or no wait slot was free (Retry-After): do not hammer */
+    sleep(1); /* refused, or no wait slot was free (Retry-After): do not hammer */
 }
 
 static void show_waiting(const json_t *txn, bool tty, time_t start, char last[32])
 {
   if (strcmp(last, status_of(txn)) != 0 || tty) {
-    printf(tty ? "\r  Waiting for the shopper to confirm on the handset... [%s] %lds   " : "  Waiting for the shopper to confirm on the handset... [%s] %lds\n",
+    printf(tty ? "\r  Waiting for the shopper to confirm on the handset... [%s] %lds   "
+               : "  Waiting for the shopper to confirm on the handset... [%s] %lds\n",
            status_of(txn), (long)(time(NULL) - start));
     fflush(stdout);
     snprintf(last, 32, "%s", status_of(txn));
@@ -460,10 +489,10 @@ static void show_waiting(const json_t *txn, bool tty, time_t start, char last[32
 static void give_up(struct pos_run *run, json_t **txn)
 {
   cancel_phase = 1;
-  run->g.abort_flag = &stop_now;         /* the cancel must go through the first signal */
+  run->g.abort_flag = &stop_now; /* the cancel must go through the first signal */
   if (stop_now)
     return;
-  time_t until = time(NULL) + CANCEL_WAIT_S;   /* the cancel request counts too */
+  time_t until = time(NULL) + CANCEL_WAIT_S; /* the cancel request counts too */
   cancel(run, txn);
   while (!sale_status_final(status_of(*txn)) && !stop_now && time(NULL) < until)
     poll_once(run, txn, 25, until);
@@ -502,7 +531,7 @@ static int sell(struct pos_run *run)
   binding = json_string_value(json_object_get(txn, "binding_code"));
   printf("Transaction number %s. Binding code %s: the shopper's handset shows the same code.\n", run->number,
          binding ? binding : "-");
-  wait_for_completion(run, &txn);        /* [0093]: the number stays with the sale */
+  wait_for_completion(run, &txn); /* [0093]: the number stays with the sale */
   const char *status = status_of(txn);
   /* the shop's name as the gateway's merchant table has it, else our setting */
   const char *shop = json_string_value(json_object_get(txn, "shop"));

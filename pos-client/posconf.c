@@ -35,16 +35,26 @@ int posconf_set(struct pos_config *c, const char *key, const char *value, char *
 {
   int rc = 0;
 
-  if (strcmp(key, "gateway_url") == 0) rc = SET(gateway_url);
-  else if (strcmp(key, "ca") == 0) rc = SET(ca);
-  else if (strcmp(key, "terminal") == 0) rc = SET(terminal);
-  else if (strcmp(key, "merchant") == 0) rc = SET(merchant);
-  else if (strcmp(key, "shop") == 0) rc = SET(shop);
-  else if (strcmp(key, "listen") == 0) rc = SET(listen);
-  else if (strcmp(key, "journal") == 0) rc = SET(journal);
-  else if (strcmp(key, "currency") == 0) rc = SET(currency);
-  else if (strcmp(key, "link_timeout") == 0) return set_long(&c->link_timeout_s, value, 1, 3600, key, err, errlen);
-  else if (strcmp(key, "wait_timeout") == 0) return set_long(&c->wait_timeout_s, value, 1, 86400, key, err, errlen);
+  if (strcmp(key, "gateway_url") == 0)
+    rc = SET(gateway_url);
+  else if (strcmp(key, "ca") == 0)
+    rc = SET(ca);
+  else if (strcmp(key, "terminal") == 0)
+    rc = SET(terminal);
+  else if (strcmp(key, "merchant") == 0)
+    rc = SET(merchant);
+  else if (strcmp(key, "shop") == 0)
+    rc = SET(shop);
+  else if (strcmp(key, "listen") == 0)
+    rc = SET(listen);
+  else if (strcmp(key, "journal") == 0)
+    rc = SET(journal);
+  else if (strcmp(key, "currency") == 0)
+    rc = SET(currency);
+  else if (strcmp(key, "link_timeout") == 0)
+    return set_long(&c->link_timeout_s, value, 1, 3600, key, err, errlen);
+  else if (strcmp(key, "wait_timeout") == 0)
+    return set_long(&c->wait_timeout_s, value, 1, 86400, key, err, errlen);
   else {
     snprintf(err, errlen, "unknown setting '%.40s'", key);
     return -1;
@@ -88,8 +98,8 @@ int posconf_load_file(struct pos_config *c, const char *path, char *err, size_t 
     }
   }
   if (rc == 0 && c->terminal[0] && fstat(fileno(f), &st) == 0 && (st.st_mode & 077) != 0) {
-    snprintf(err, errlen, "the config %s holds the terminal credential and must be mode 0600 (run: chmod 600 %s)",
-             path, path);
+    snprintf(err, errlen, "the config %s holds the terminal credential and must be mode 0600 (run: chmod 600 %s)", path,
+             path);
     rc = -1;
   }
   fclose(f);
@@ -161,12 +171,14 @@ int posconf_finish(struct pos_config *c, char *err, size_t errlen)
   if (!c->listen[0])
     snprintf(c->listen, sizeof c->listen, "127.0.0.1:8600");
   if (!c->gateway_url[0] || !c->ca[0]) {
-    snprintf(err, errlen, "no gateway: set gateway_url and ca in --config, or PAYGW_URL and PAYGW_CA "
+    snprintf(err, errlen,
+             "no gateway: set gateway_url and ca in --config, or PAYGW_URL and PAYGW_CA "
              "(. var/stack.env)");
     return -1;
   }
   if (!c->terminal[0]) {
-    snprintf(err, errlen, "no terminal credential: set terminal= in --config, PAYGW_TERMINAL, or --merchant CODE "
+    snprintf(err, errlen,
+             "no terminal credential: set terminal= in --config, PAYGW_TERMINAL, or --merchant CODE "
              "with PAYGW_TERMINAL_<CODE> (var/demo/terminals.env)");
     return -1;
   }

@@ -10,15 +10,15 @@
 struct pos_config {
   char gateway_url[512];
   char ca[4096];
-  char terminal[256];          /* the credential: pos-<merchant>.<secret> */
-  char merchant[32];           /* finds PAYGW_TERMINAL_<merchant> when no terminal is given */
+  char terminal[256]; /* the credential: pos-<merchant>.<secret> */
+  char merchant[32];  /* finds PAYGW_TERMINAL_<merchant> when no terminal is given */
   char shop[128];
   char listen[256];
   char journal[4096];
   char currency[4];
-  long link_timeout_s;         /* wait for the handset's user ID: 120 */
-  long wait_timeout_s;         /* wait for the payment to end: 600 */
-  char config_dir[2048];       /* the config file's folder, "" when none */
+  long link_timeout_s;   /* wait for the handset's user ID: 120 */
+  long wait_timeout_s;   /* wait for the payment to end: 600 */
+  char config_dir[2048]; /* the config file's folder, "" when none */
 };
 
 void posconf_defaults(struct pos_config *c);

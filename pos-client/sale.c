@@ -113,7 +113,8 @@ int sale_add_item(struct sale *s, const char *spec, char *err, size_t errlen)
     return -1;
   }
   if (parse_amount(c2 + 1, (size_t)(c3 - c2 - 1), 0, SALE_PRICE_MAX, &it.unit_price) != 0) {
-    snprintf(err, errlen, "unit price must be 0-%lld minor units, got '%.*s'", SALE_PRICE_MAX, (int)(c3 - c2 - 1), c2 + 1);
+    snprintf(err, errlen, "unit price must be 0-%lld minor units, got '%.*s'", SALE_PRICE_MAX, (int)(c3 - c2 - 1),
+             c2 + 1);
     return -1;
   }
   if (parse_amount(c3 + 1, strlen(c3 + 1), 0, SALE_PRICE_MAX, &it.tax) != 0) {
@@ -176,10 +177,9 @@ static json_t *items_json(const struct sale *s)
   json_t *items = json_array();
 
   for (size_t i = 0; i < s->n_items; i++)
-    json_array_append_new(items, json_pack("{s:s, s:I, s:I, s:I}", "name", s->items[i].name,
-                                           "quantity", (json_int_t)s->items[i].quantity,
-                                           "unit_price", (json_int_t)s->items[i].unit_price,
-                                           "tax", (json_int_t)s->items[i].tax));
+    json_array_append_new(items, json_pack("{s:s, s:I, s:I, s:I}", "name", s->items[i].name, "quantity",
+                                           (json_int_t)s->items[i].quantity, "unit_price",
+                                           (json_int_t)s->items[i].unit_price, "tax", (json_int_t)s->items[i].tax));
   return items;
 }
 
@@ -275,9 +275,10 @@ bool sale_status_final(const char *status)
 /* The slip's heading word for a final status that is not completed. */
 static const char *end_word(const char *status)
 {
-  return strcmp(status, "declined") == 0 ? "DECLINED"
-         : strcmp(status, "failed") == 0 ? "FAILED"
-         : strcmp(status, "expired") == 0 ? "EXPIRED" : "CANCELED";
+  return strcmp(status, "declined") == 0  ? "DECLINED"
+         : strcmp(status, "failed") == 0  ? "FAILED"
+         : strcmp(status, "expired") == 0 ? "EXPIRED"
+                                          : "CANCELED";
 }
 
 void sale_receipt(FILE *out, const struct sale *s, const char *shop, const json_t *txn)
@@ -288,7 +289,7 @@ void sale_receipt(FILE *out, const struct sale *s, const char *shop, const json_
 
   rule(out, '=');
   fprintf(out, "%s\n", shop);
-  if (!final)                            /* the gateway never said how it ended */
+  if (!final) /* the gateway never said how it ended */
     fprintf(out, "OUTCOME UNKNOWN - check transaction %s\n", jstr(txn, "transaction", "-"));
   else
     fprintf(out, "%s\n", strcmp(status, "completed") == 0 ? "RECEIPT" : "SALE NOT PAID");
@@ -324,18 +325,18 @@ char *sale_journal_line(const struct sale *s, const char *when, const char *stat
 {
   const json_t *c = json_object_get(txn, "completion");
   json_t *items = items_json(s);
-  json_t *line = json_pack("{s:s, s:s, s:o, s:o, s:o, s:s, s:I, s:I, s:o}", "time", when, "status", status,
-                           "transaction", txn && jstr(txn, "transaction", NULL) ? json_string(jstr(txn, "transaction", "")) : json_null(),
-                           "reference", s->reference[0] ? json_string(s->reference) : json_null(),
-                           "user_id", user_id && *user_id ? json_string(user_id) : json_null(),
-                           "currency", s->currency, "total", (json_int_t)s->total, "tax_total", (json_int_t)s->tax_total,
-                           "items", items);
+  json_t *line =
+      json_pack("{s:s, s:s, s:o, s:o, s:o, s:s, s:I, s:I, s:o}", "time", when, "status", status, "transaction",
+                txn && jstr(txn, "transaction", NULL) ? json_string(jstr(txn, "transaction", "")) : json_null(),
+                "reference", s->reference[0] ? json_string(s->reference) : json_null(), "user_id",
+                user_id && *user_id ? json_string(user_id) : json_null(), "currency", s->currency, "total",
+                (json_int_t)s->total, "tax_total", (json_int_t)s->tax_total, "items", items);
   if (c) {
     json_object_set(line, "method", json_object_get(c, "method"));
     if (json_integer_value(json_object_get(c, "installments")) > 0)
       json_object_set(line, "installments", json_object_get(c, "installments"));
     json_object_set(line, "approval_code", json_object_get(c, "approval_code"));
-    json_object_set_new(line, "card", json_string(card_shown(c)));   /* masked, never more */
+    json_object_set_new(line, "card", json_string(card_shown(c))); /* masked, never more */
   }
   if (json_object_get(txn, "binding_code"))
     json_object_set(line, "binding_code", json_object_get(txn, "binding_code"));

@@ -13,20 +13,20 @@
 #define SALE_MAX_ITEMS 50
 #define SALE_NAME_MAX 80
 #define SALE_QTY_MAX 9999
-#define SALE_PRICE_MAX 10000000000LL     /* 10^10 minor units, as the gateway takes */
-#define SALE_REFERENCE_MAX 64              /* characters, as the gateway takes */
+#define SALE_PRICE_MAX 10000000000LL /* 10^10 minor units, as the gateway takes */
+#define SALE_REFERENCE_MAX 64        /* characters, as the gateway takes */
 
 struct sale_item {
-  char name[SALE_NAME_MAX * 4 + 1];     /* UTF-8: up to 80 characters */
-  int64_t quantity, unit_price, tax;    /* tax for the whole line */
+  char name[SALE_NAME_MAX * 4 + 1];  /* UTF-8: up to 80 characters */
+  int64_t quantity, unit_price, tax; /* tax for the whole line */
 };
 
 struct sale {
   char currency[4];
-  char reference[SALE_REFERENCE_MAX * 4 + 1];   /* UTF-8: up to 64 characters */
+  char reference[SALE_REFERENCE_MAX * 4 + 1]; /* UTF-8: up to 64 characters */
   size_t n_items;
   struct sale_item items[SALE_MAX_ITEMS];
-  int64_t subtotal, tax_total, total;   /* total = subtotal + tax_total */
+  int64_t subtotal, tax_total, total; /* total = subtotal + tax_total */
 };
 
 /* Starts an empty sale in currency (JPY, USD, EUR, GBP).  Returns 0 or -1. */

@@ -5,8 +5,8 @@
 
 enum db_status adb_admin_log_add(struct db *db, const struct admin_log_entry *in)
 {
-  static struct db_statement st = DB_STATEMENT("admin_log_add", DB_CHANGE, 3,
-      "INSERT INTO gateway.admin_log (actor, action, subject) VALUES ($1, $2, $3)");
+  static struct db_statement st = DB_STATEMENT(
+      "admin_log_add", DB_CHANGE, 3, "INSERT INTO gateway.admin_log (actor, action, subject) VALUES ($1, $2, $3)");
   struct db_params p;
 
   db_params_init(&p);

@@ -5,7 +5,8 @@
 
 enum db_status adb_card_add(struct db *db, const struct card_new *in)
 {
-  static struct db_statement st = DB_STATEMENT("adb_card_add", DB_CHANGE, 10,
+  static struct db_statement st = DB_STATEMENT(
+      "adb_card_add", DB_CHANGE, 10,
       "INSERT INTO gateway.cards (id, subscriber_id, pan_ciphertext, key_id, pan_aad, pan_lookup, pan_masked, "
       "pan_length, expiry, label) OVERRIDING SYSTEM VALUE "
       "VALUES ($1::bigint, $2, $3, $4, $5, $6, $7, $8, $9, $10)");

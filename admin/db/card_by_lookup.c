@@ -4,8 +4,8 @@
 
 enum db_status adb_card_by_lookup(struct db *db, const char *lookup_hex, int64_t *card_id)
 {
-  static struct db_statement st = DB_STATEMENT("adb_card_by_lookup", DB_READ, 1,
-      "SELECT id FROM gateway.cards WHERE pan_lookup = $1");
+  static struct db_statement st =
+      DB_STATEMENT("adb_card_by_lookup", DB_READ, 1, "SELECT id FROM gateway.cards WHERE pan_lookup = $1");
   struct db_params p;
   PGresult *res = NULL;
 

@@ -4,8 +4,8 @@
 
 enum db_status adb_card_expiry_lock(struct db *db, int64_t card_id, struct card_expiry *out)
 {
-  static struct db_statement st = DB_STATEMENT("adb_card_expiry_lock", DB_READ, 1,
-      "SELECT expiry FROM gateway.cards WHERE id = $1::bigint FOR NO KEY UPDATE");
+  static struct db_statement st = DB_STATEMENT(
+      "adb_card_expiry_lock", DB_READ, 1, "SELECT expiry FROM gateway.cards WHERE id = $1::bigint FOR NO KEY UPDATE");
   struct db_params p;
   PGresult *res = NULL;
 

@@ -4,8 +4,9 @@
 
 enum db_status adb_card_expiry_update(struct db *db, const struct card_expiry_change *in)
 {
-  static struct db_statement st = DB_STATEMENT("adb_card_expiry_update", DB_CHANGE, 3,
-      "UPDATE gateway.cards SET expiry = $2 WHERE id = $1::bigint AND expiry = $3");
+  static struct db_statement st =
+      DB_STATEMENT("adb_card_expiry_update", DB_CHANGE, 3,
+                   "UPDATE gateway.cards SET expiry = $2 WHERE id = $1::bigint AND expiry = $3");
   struct db_params p;
 
   db_params_init(&p);

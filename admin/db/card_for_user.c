@@ -5,9 +5,10 @@
 
 enum db_status adb_card_for_user(struct db *db, int64_t card_id, struct card_for_user *out)
 {
-  static struct db_statement st = DB_STATEMENT("adb_card_for_user", DB_READ, 1,
-      "SELECT c.subscriber_id, c.status, u.user_id FROM gateway.cards c "
-      "LEFT JOIN gateway.users u ON u.card_id = c.id WHERE c.id = $1::bigint FOR UPDATE OF c");
+  static struct db_statement st =
+      DB_STATEMENT("adb_card_for_user", DB_READ, 1,
+                   "SELECT c.subscriber_id, c.status, u.user_id FROM gateway.cards c "
+                   "LEFT JOIN gateway.users u ON u.card_id = c.id WHERE c.id = $1::bigint FOR UPDATE OF c");
   struct db_params p;
   PGresult *res = NULL;
 

@@ -6,7 +6,7 @@
 enum db_status adb_card_next_id(struct db *db, int64_t *card_id)
 {
   static struct db_statement st = DB_STATEMENT("adb_card_next_id", DB_CHANGE, 0,
-      "SELECT nextval(pg_get_serial_sequence('gateway.cards', 'id')) AS id");
+                                               "SELECT nextval(pg_get_serial_sequence('gateway.cards', 'id')) AS id");
   PGresult *res = NULL;
 
   enum db_status s = db_call(db, &st, NULL, &res);

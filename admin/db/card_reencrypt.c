@@ -5,9 +5,10 @@
 
 enum db_status adb_card_reencrypt(struct db *db, const struct card_reseal *in)
 {
-  static struct db_statement st = DB_STATEMENT("adb_card_reencrypt", DB_REPEATABLE, 6,
-      "UPDATE gateway.cards SET pan_ciphertext = $2, key_id = $3, pan_aad = $4 "
-      "WHERE id = $1::bigint AND key_id = $5 AND pan_aad = $6");
+  static struct db_statement st =
+      DB_STATEMENT("adb_card_reencrypt", DB_REPEATABLE, 6,
+                   "UPDATE gateway.cards SET pan_ciphertext = $2, key_id = $3, pan_aad = $4 "
+                   "WHERE id = $1::bigint AND key_id = $5 AND pan_aad = $6");
   struct db_params p;
 
   db_params_init(&p);

@@ -37,10 +37,11 @@ static int read_row(const PGresult *res, int i, struct card_sealed *r)
 
 enum db_status adb_cards_old_batch(struct db *db, const struct cards_old_batch *in, struct cards_sealed *out)
 {
-  static struct db_statement st = DB_STATEMENT("adb_cards_old_batch", DB_READ, 4,
-      "SELECT id, key_id, pan_aad, pan_lookup, pan_ciphertext FROM gateway.cards "
-      "WHERE (key_id <> $1::integer OR pan_aad <> $4::smallint) AND id > $2::bigint "
-      "ORDER BY id LIMIT $3::integer FOR NO KEY UPDATE SKIP LOCKED");
+  static struct db_statement st =
+      DB_STATEMENT("adb_cards_old_batch", DB_READ, 4,
+                   "SELECT id, key_id, pan_aad, pan_lookup, pan_ciphertext FROM gateway.cards "
+                   "WHERE (key_id <> $1::integer OR pan_aad <> $4::smallint) AND id > $2::bigint "
+                   "ORDER BY id LIMIT $3::integer FOR NO KEY UPDATE SKIP LOCKED");
   struct db_params p;
   PGresult *res = NULL;
 

@@ -7,7 +7,8 @@
 
 enum db_status adb_cards_old_count(struct db *db, int current_key, int current_aad, struct cards_old_count *out)
 {
-  static struct db_statement st = DB_STATEMENT("adb_cards_old_count", DB_READ, 2,
+  static struct db_statement st = DB_STATEMENT(
+      "adb_cards_old_count", DB_READ, 2,
       "SELECT key_id, count(*) AS n FROM gateway.cards WHERE key_id <> $1::integer OR pan_aad <> $2::smallint "
       "GROUP BY key_id ORDER BY key_id");
   struct db_params p;
@@ -20,7 +21,7 @@ enum db_status adb_cards_old_count(struct db *db, int current_key, int current_a
   enum db_status s = db_call(db, &st, &p, &res);
   for (int i = 0; s > 0 && i < PQntuples(res); i++) {
     if (i == ADB_KEYS_MAX) {
-      s = DB_HARD_ERROR;                 /* more key IDs than a key file can hold */
+      s = DB_HARD_ERROR; /* more key IDs than a key file can hold */
       break;
     }
     out->keys[i].key_id = (int)db_int64(res, i, "key_id");

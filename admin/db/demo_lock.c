@@ -4,8 +4,8 @@
 
 enum db_status adb_demo_lock(struct db *db)
 {
-  static struct db_statement st = DB_STATEMENT("adb_demo_lock", DB_READ, 0,
-      "SELECT pg_advisory_xact_lock(hashtext('paygw-admin demo'))");
+  static struct db_statement st =
+      DB_STATEMENT("adb_demo_lock", DB_READ, 0, "SELECT pg_advisory_xact_lock(hashtext('paygw-admin demo'))");
 
   return db_call(db, &st, NULL, NULL);
 }

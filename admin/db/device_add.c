@@ -5,9 +5,10 @@
 
 enum db_status adb_device_add(struct db *db, const struct device_new *in)
 {
-  static struct db_statement st = DB_STATEMENT("adb_device_add", DB_CHANGE, 3,
-      "INSERT INTO gateway.devices (subscriber_id, code, public_key) VALUES ($1, $2, $3) "
-      "ON CONFLICT (code) DO NOTHING RETURNING id");
+  static struct db_statement st =
+      DB_STATEMENT("adb_device_add", DB_CHANGE, 3,
+                   "INSERT INTO gateway.devices (subscriber_id, code, public_key) VALUES ($1, $2, $3) "
+                   "ON CONFLICT (code) DO NOTHING RETURNING id");
   struct db_params p;
 
   db_params_init(&p);

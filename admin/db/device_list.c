@@ -4,12 +4,13 @@
 
 enum db_status adb_device_list(struct db *db, struct adb_table *out)
 {
-  static struct db_statement st = DB_STATEMENT("adb_device_list", DB_READ, 0,
-      "SELECT d.code AS device, s.code AS subscriber, d.status, "
-      "encode(sha256(d.public_key), 'hex') AS public_key_sha256, "
-      "(SELECT count(*) FROM gateway.users u WHERE u.device_id = d.id) AS users "
-      "FROM gateway.devices d JOIN gateway.subscribers s ON s.id = d.subscriber_id "
-      "ORDER BY s.code, d.code");
+  static struct db_statement st =
+      DB_STATEMENT("adb_device_list", DB_READ, 0,
+                   "SELECT d.code AS device, s.code AS subscriber, d.status, "
+                   "encode(sha256(d.public_key), 'hex') AS public_key_sha256, "
+                   "(SELECT count(*) FROM gateway.users u WHERE u.device_id = d.id) AS users "
+                   "FROM gateway.devices d JOIN gateway.subscribers s ON s.id = d.subscriber_id "
+                   "ORDER BY s.code, d.code");
 
   return adb_table_read(db, &st, out);
 }

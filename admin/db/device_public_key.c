@@ -7,9 +7,10 @@
 
 enum db_status adb_device_public_key(struct db *db, const struct device_ref *in, struct device_key *out)
 {
-  static struct db_statement st = DB_STATEMENT("adb_device_public_key", DB_READ, 2,
-      "SELECT encode(d.public_key, 'hex') AS public_key FROM gateway.devices d "
-      "JOIN gateway.subscribers s ON s.id = d.subscriber_id WHERE d.code = $1 AND s.code = $2");
+  static struct db_statement st =
+      DB_STATEMENT("adb_device_public_key", DB_READ, 2,
+                   "SELECT encode(d.public_key, 'hex') AS public_key FROM gateway.devices d "
+                   "JOIN gateway.subscribers s ON s.id = d.subscriber_id WHERE d.code = $1 AND s.code = $2");
   struct db_params p;
   PGresult *res = NULL;
 
@@ -20,7 +21,7 @@ enum db_status adb_device_public_key(struct db *db, const struct device_ref *in,
   if (s == DB_ONE_ROW) {
     const char *hex = db_text(res, 0, "public_key");
     if (strlen(hex) != 2 * ED25519_KEY_LEN)
-      s = DB_NO_ROWS;                    /* not a key this program wrote: as if not enrolled */
+      s = DB_NO_ROWS; /* not a key this program wrote: as if not enrolled */
     for (int i = 0; s == DB_ONE_ROW && i < ED25519_KEY_LEN; i++)
       sscanf(hex + 2 * i, "%2hhx", &out->public_key[i]);
   } else if (s > 0) {

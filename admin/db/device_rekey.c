@@ -4,9 +4,10 @@
 
 enum db_status adb_device_rekey(struct db *db, const struct device_ref *in, const struct device_key *key)
 {
-  static struct db_statement st = DB_STATEMENT("adb_device_rekey", DB_REPEATABLE, 3,
-      "UPDATE gateway.devices d SET public_key = $3 FROM gateway.subscribers s "
-      "WHERE s.id = d.subscriber_id AND d.code = $1 AND s.code = $2 RETURNING d.id");
+  static struct db_statement st =
+      DB_STATEMENT("adb_device_rekey", DB_REPEATABLE, 3,
+                   "UPDATE gateway.devices d SET public_key = $3 FROM gateway.subscribers s "
+                   "WHERE s.id = d.subscriber_id AND d.code = $1 AND s.code = $2 RETURNING d.id");
   struct db_params p;
 
   db_params_init(&p);

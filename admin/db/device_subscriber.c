@@ -5,7 +5,7 @@
 enum db_status adb_device_subscriber(struct db *db, int64_t device_id, int64_t *subscriber_id)
 {
   static struct db_statement st = DB_STATEMENT("adb_device_subscriber", DB_READ, 1,
-      "SELECT subscriber_id FROM gateway.devices WHERE id = $1::bigint");
+                                               "SELECT subscriber_id FROM gateway.devices WHERE id = $1::bigint");
   struct db_params p;
   PGresult *res = NULL;
 

@@ -7,19 +7,22 @@
 
 #include <stdio.h>
 
-static struct db_statement issuer = DB_STATEMENT("adb_issuer_by_code", DB_READ, 1,
-    "SELECT id, status FROM gateway.issuers WHERE code = $1");
-static struct db_statement merchant = DB_STATEMENT("adb_merchant_by_code", DB_READ, 1,
-    "SELECT id, status FROM gateway.merchants WHERE code = $1");
-static struct db_statement subscriber = DB_STATEMENT("adb_subscriber_by_code", DB_READ, 1,
-    "SELECT id, status FROM gateway.subscribers WHERE code = $1");
-static struct db_statement device = DB_STATEMENT("adb_device_by_code", DB_READ, 1,
-    "SELECT id, status FROM gateway.devices WHERE code = $1");
+static struct db_statement issuer =
+    DB_STATEMENT("adb_issuer_by_code", DB_READ, 1, "SELECT id, status FROM gateway.issuers WHERE code = $1");
+static struct db_statement merchant =
+    DB_STATEMENT("adb_merchant_by_code", DB_READ, 1, "SELECT id, status FROM gateway.merchants WHERE code = $1");
+static struct db_statement subscriber =
+    DB_STATEMENT("adb_subscriber_by_code", DB_READ, 1, "SELECT id, status FROM gateway.subscribers WHERE code = $1");
+static struct db_statement device =
+    DB_STATEMENT("adb_device_by_code", DB_READ, 1, "SELECT id, status FROM gateway.devices WHERE code = $1");
 
 enum db_status adb_find_by_code(struct db *db, enum adb_entity kind, const char *code, struct adb_found *out)
 {
-  struct db_statement *st = kind == ADB_ISSUER ? &issuer : kind == ADB_MERCHANT ? &merchant
-                            : kind == ADB_SUBSCRIBER ? &subscriber : kind == ADB_DEVICE ? &device : NULL;
+  struct db_statement *st = kind == ADB_ISSUER       ? &issuer
+                            : kind == ADB_MERCHANT   ? &merchant
+                            : kind == ADB_SUBSCRIBER ? &subscriber
+                            : kind == ADB_DEVICE     ? &device
+                                                     : NULL;
   struct db_params p;
   PGresult *res = NULL;
 

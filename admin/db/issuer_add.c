@@ -4,7 +4,8 @@
 
 enum db_status adb_issuer_add(struct db *db, const struct issuer_new *in)
 {
-  static struct db_statement st = DB_STATEMENT("adb_issuer_add", DB_CHANGE, 2,
+  static struct db_statement st = DB_STATEMENT(
+      "adb_issuer_add", DB_CHANGE, 2,
       "INSERT INTO gateway.issuers (code, name) VALUES ($1, $2) ON CONFLICT (code) DO NOTHING RETURNING id");
   struct db_params p;
 

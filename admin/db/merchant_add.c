@@ -4,9 +4,10 @@
 
 enum db_status adb_merchant_add(struct db *db, const struct merchant_new *in)
 {
-  static struct db_statement st = DB_STATEMENT("adb_merchant_add", DB_CHANGE, 3,
-      "INSERT INTO gateway.merchants (code, name, shop_name) VALUES ($1, $2, $3) "
-      "ON CONFLICT (code) DO NOTHING RETURNING id");
+  static struct db_statement st =
+      DB_STATEMENT("adb_merchant_add", DB_CHANGE, 3,
+                   "INSERT INTO gateway.merchants (code, name, shop_name) VALUES ($1, $2, $3) "
+                   "ON CONFLICT (code) DO NOTHING RETURNING id");
   struct db_params p;
 
   db_params_init(&p);

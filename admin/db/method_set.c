@@ -4,7 +4,8 @@
 
 enum db_status adb_method_set(struct db *db, const struct method_row *in)
 {
-  static struct db_statement st = DB_STATEMENT("adb_method_set", DB_REPEATABLE, 8,
+  static struct db_statement st = DB_STATEMENT(
+      "adb_method_set", DB_REPEATABLE, 8,
       "INSERT INTO gateway.merchant_methods (merchant_id, issuer_id, lump_sum, installments, bonus, "
       "partial_bonus, revolving, installment_counts) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::smallint[]) "
       "ON CONFLICT (merchant_id, issuer_id) DO UPDATE SET lump_sum = EXCLUDED.lump_sum, "

@@ -19,8 +19,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define ADB_CODE_MAX 64                  /* any code or user ID (32 characters at most) with room */
-#define ADB_STATUS_MAX 16                /* 'active', 'disabled' */
+#define ADB_CODE_MAX 64   /* any code or user ID (32 characters at most) with room */
+#define ADB_STATUS_MAX 16 /* 'active', 'disabled' */
 #define ADB_SHA256_LEN 32
 
 /* The enrolled things a command finds by code or disables by key. */
@@ -58,8 +58,8 @@ enum db_status adb_set_disabled(struct db *db, enum adb_entity kind, const char 
  * (NULL shown as ""), all malloc'd; adb_table_free frees them. */
 struct adb_table {
   int n_cols, n_rows;
-  char **names;                          /* n_cols */
-  char **cells;                          /* n_rows * n_cols, row-major */
+  char **names; /* n_cols */
+  char **cells; /* n_rows * n_cols, row-major */
 };
 void adb_table_free(struct adb_table *t);
 enum db_status adb_issuer_list(struct db *db, struct adb_table *out);
@@ -86,7 +86,7 @@ struct adb_range {
 };
 struct adb_ranges {
   int n;
-  struct adb_range *rows;                /* malloc'd; adb_ranges_free */
+  struct adb_range *rows; /* malloc'd; adb_ranges_free */
 };
 enum db_status adb_ranges_all(struct db *db, struct adb_ranges *out);
 void adb_ranges_free(struct adb_ranges *r);
@@ -108,7 +108,7 @@ enum db_status adb_merchant_add(struct db *db, const struct merchant_new *in);
 struct method_row {
   int64_t merchant_id, issuer_id;
   bool lump_sum, installments, bonus, partial_bonus, revolving;
-  const char *installment_counts;        /* PostgreSQL array text, "{3,6}" */
+  const char *installment_counts; /* PostgreSQL array text, "{3,6}" */
 };
 enum db_status adb_method_set(struct db *db, const struct method_row *in);
 
@@ -201,7 +201,7 @@ enum db_status adb_card_expiry_update(struct db *db, const struct card_expiry_ch
 struct card_for_user {
   int64_t subscriber_id;
   char status[ADB_STATUS_MAX];
-  char user_id[ADB_CODE_MAX];            /* "" when the card has none */
+  char user_id[ADB_CODE_MAX]; /* "" when the card has none */
 };
 enum db_status adb_card_for_user(struct db *db, int64_t card_id, struct card_for_user *out);
 
@@ -242,7 +242,7 @@ struct cards_old_batch {
 };
 struct cards_sealed {
   int n;
-  struct card_sealed *rows;              /* malloc'd; adb_cards_sealed_free */
+  struct card_sealed *rows; /* malloc'd; adb_cards_sealed_free */
 };
 enum db_status adb_cards_old_batch(struct db *db, const struct cards_old_batch *in, struct cards_sealed *out);
 void adb_cards_sealed_free(struct cards_sealed *c);
@@ -261,13 +261,13 @@ enum db_status adb_card_reencrypt(struct db *db, const struct card_reseal *in);
 /* A device's enrolled key and its active user IDs with active cards.
  * DB_NO_ROWS when there is no such device. */
 struct uim_user {
-  char user_id[ADB_CODE_MAX], label[4 * 40 + 4], password_hash[160], card_masked[32];   /* label: 40 UTF-8 characters */
+  char user_id[ADB_CODE_MAX], label[4 * 40 + 4], password_hash[160], card_masked[32]; /* label: 40 UTF-8 characters */
 };
 struct uim_users {
   unsigned char public_key[ED25519_KEY_LEN];
-  bool key_ok;                           /* the enrolled key was read whole */
+  bool key_ok; /* the enrolled key was read whole */
   int n;
-  struct uim_user *users;                /* malloc'd; adb_uim_users_free */
+  struct uim_user *users; /* malloc'd; adb_uim_users_free */
 };
 enum db_status adb_uim_users(struct db *db, const char *device_code, struct uim_users *out);
 void adb_uim_users_free(struct uim_users *u);

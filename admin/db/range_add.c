@@ -4,8 +4,8 @@
 
 enum db_status adb_range_add(struct db *db, const struct range_new *in)
 {
-  static struct db_statement st = DB_STATEMENT("adb_range_add", DB_CHANGE, 3,
-      "INSERT INTO gateway.issuer_ranges (issuer_id, low, high) VALUES ($1, $2, $3)");
+  static struct db_statement st = DB_STATEMENT(
+      "adb_range_add", DB_CHANGE, 3, "INSERT INTO gateway.issuer_ranges (issuer_id, low, high) VALUES ($1, $2, $3)");
   struct db_params p;
 
   db_params_init(&p);

@@ -13,7 +13,8 @@ void adb_ranges_free(struct adb_ranges *r)
 
 enum db_status adb_ranges_all(struct db *db, struct adb_ranges *out)
 {
-  static struct db_statement st = DB_STATEMENT("adb_ranges_all", DB_READ, 0,
+  static struct db_statement st = DB_STATEMENT(
+      "adb_ranges_all", DB_READ, 0,
       "SELECT r.low, r.high, i.code FROM gateway.issuer_ranges r JOIN gateway.issuers i ON i.id = r.issuer_id "
       "ORDER BY r.id");
   PGresult *res = NULL;

@@ -6,8 +6,8 @@
 
 enum db_status adb_ranges_lock(struct db *db)
 {
-  static struct db_statement st = DB_STATEMENT("adb_ranges_lock", DB_READ, 0,
-      "LOCK TABLE gateway.issuer_ranges IN SHARE ROW EXCLUSIVE MODE");
+  static struct db_statement st =
+      DB_STATEMENT("adb_ranges_lock", DB_READ, 0, "LOCK TABLE gateway.issuer_ranges IN SHARE ROW EXCLUSIVE MODE");
 
   return db_call(db, &st, NULL, NULL);
 }

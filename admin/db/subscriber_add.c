@@ -4,7 +4,8 @@
 
 enum db_status adb_subscriber_add(struct db *db, const struct subscriber_new *in)
 {
-  static struct db_statement st = DB_STATEMENT("adb_subscriber_add", DB_CHANGE, 2,
+  static struct db_statement st = DB_STATEMENT(
+      "adb_subscriber_add", DB_CHANGE, 2,
       "INSERT INTO gateway.subscribers (code, name) VALUES ($1, $2) ON CONFLICT (code) DO NOTHING RETURNING id");
   struct db_params p;
 

@@ -6,7 +6,8 @@
 
 enum db_status adb_terminal_add(struct db *db, const struct terminal_new *in, struct terminal_added *out)
 {
-  static struct db_statement st = DB_STATEMENT("adb_terminal_add", DB_CHANGE, 4,
+  static struct db_statement st = DB_STATEMENT(
+      "adb_terminal_add", DB_CHANGE, 4,
       "INSERT INTO gateway.terminals (merchant_id, code, credential_hash, iso_terminal_id) VALUES ($1, $2, $3, $4) "
       "ON CONFLICT DO NOTHING RETURNING id");
   struct db_params p;

@@ -4,9 +4,10 @@
 
 enum db_status adb_terminal_clash(struct db *db, const char *code, const char *iso_id, struct terminal_clash *out)
 {
-  static struct db_statement st = DB_STATEMENT("adb_terminal_clash", DB_READ, 2,
-      "SELECT code, code = $1 AS same_code FROM gateway.terminals WHERE code = $1 OR iso_terminal_id = $2 "
-      "ORDER BY code = $1 DESC LIMIT 1");
+  static struct db_statement st =
+      DB_STATEMENT("adb_terminal_clash", DB_READ, 2,
+                   "SELECT code, code = $1 AS same_code FROM gateway.terminals WHERE code = $1 OR iso_terminal_id = $2 "
+                   "ORDER BY code = $1 DESC LIMIT 1");
   struct db_params p;
   PGresult *res = NULL;
 

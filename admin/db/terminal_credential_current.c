@@ -5,9 +5,10 @@
 
 enum db_status adb_terminal_credential_current(struct db *db, const struct terminal_credential *in)
 {
-  static struct db_statement st = DB_STATEMENT("adb_terminal_credential_current", DB_READ, 3,
-      "SELECT t.id FROM gateway.terminals t JOIN gateway.merchants m ON m.id = t.merchant_id "
-      "WHERE t.code = $1 AND m.code = $2 AND t.credential_hash = $3::bytea");
+  static struct db_statement st =
+      DB_STATEMENT("adb_terminal_credential_current", DB_READ, 3,
+                   "SELECT t.id FROM gateway.terminals t JOIN gateway.merchants m ON m.id = t.merchant_id "
+                   "WHERE t.code = $1 AND m.code = $2 AND t.credential_hash = $3::bytea");
   struct db_params p;
 
   db_params_init(&p);

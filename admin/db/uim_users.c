@@ -24,12 +24,13 @@ static void read_key(const char *hex, struct uim_users *out)
 
 enum db_status adb_uim_users(struct db *db, const char *device_code, struct uim_users *out)
 {
-  static struct db_statement st = DB_STATEMENT("adb_uim_users", DB_READ, 1,
-      "SELECT u.user_id, c.label, u.password_hash, c.pan_masked AS card_masked, "
-      "encode(d.public_key, 'hex') AS public_key "
-      "FROM gateway.devices d LEFT JOIN gateway.users u ON u.device_id = d.id AND u.status = 'active' "
-      "LEFT JOIN gateway.cards c ON c.id = u.card_id AND c.status = 'active' "
-      "WHERE d.code = $1 ORDER BY u.user_id");
+  static struct db_statement st =
+      DB_STATEMENT("adb_uim_users", DB_READ, 1,
+                   "SELECT u.user_id, c.label, u.password_hash, c.pan_masked AS card_masked, "
+                   "encode(d.public_key, 'hex') AS public_key "
+                   "FROM gateway.devices d LEFT JOIN gateway.users u ON u.device_id = d.id AND u.status = 'active' "
+                   "LEFT JOIN gateway.cards c ON c.id = u.card_id AND c.status = 'active' "
+                   "WHERE d.code = $1 ORDER BY u.user_id");
   struct db_params p;
   PGresult *res = NULL;
 

@@ -5,9 +5,10 @@
 
 enum db_status adb_user_add(struct db *db, const struct user_new *in)
 {
-  static struct db_statement st = DB_STATEMENT("adb_user_add", DB_CHANGE, 5,
-      "INSERT INTO gateway.users (user_id, subscriber_id, card_id, device_id, password_hash) "
-      "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id) DO NOTHING RETURNING 1");
+  static struct db_statement st =
+      DB_STATEMENT("adb_user_add", DB_CHANGE, 5,
+                   "INSERT INTO gateway.users (user_id, subscriber_id, card_id, device_id, password_hash) "
+                   "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id) DO NOTHING RETURNING 1");
   struct db_params p;
 
   db_params_init(&p);

@@ -46,7 +46,7 @@ int hex_to_key(const char *hex, unsigned char key[32])
 int device_headers_parse(const char *device, const char *stamp, const char *sig_text, int64_t *ts,
                          unsigned char sig[ED25519_SIG_LEN])
 {
-  unsigned char decoded[ED25519_SIG_LEN + 2];    /* room to see a longer one */
+  unsigned char decoded[ED25519_SIG_LEN + 2]; /* room to see a longer one */
 
   if (!token_is_code(device, 32) || strlen(stamp) > 15 || strspn(stamp, "0123456789") != strlen(stamp) || !*stamp
       || b64url_decode(sig_text, decoded, sizeof decoded) != ED25519_SIG_LEN)

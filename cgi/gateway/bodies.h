@@ -12,14 +12,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ITEMS_MAX 50             /* items of one transaction */
+#define ITEMS_MAX 50 /* items of one transaction */
 
 /* POST /v1/transactions (ep_transactions_post.c) */
 struct item {
   const char *name;
   int64_t quantity;
-  int64_t unit_price;            /* minor units */
-  int64_t tax;                   /* minor units, for the whole line */
+  int64_t unit_price; /* minor units */
+  int64_t tax;        /* minor units, for the whole line */
 };
 
 struct transaction_body {
@@ -27,7 +27,7 @@ struct transaction_body {
   const char *currency;
   struct item items[ITEMS_MAX];
   size_t n_items;
-  const char *reference;         /* NULL when not sent */
+  const char *reference; /* NULL when not sent */
 };
 
 /* POST /v1/device-auth (ep_device_auth_post.c) */
@@ -53,15 +53,14 @@ struct confirmation_body {
 /* POST /v1/transactions/{number}/payment-method (ep_payment_method_post.c) */
 struct method_body {
   const char *method;
-  int64_t installments;          /* 0 when not sent */
+  int64_t installments; /* 0 when not sent */
 };
 
 /* POST /v1/transactions/{number}/cancel (ep_transaction_cancel_post.c) */
 struct cancel_body {
-  const char *reason;            /* NULL when not sent */
+  const char *reason; /* NULL when not sent */
 };
 
-extern const struct field transaction_spec[], device_auth_spec[], confirmation_spec[], method_spec[],
-    cancel_spec[];
+extern const struct field transaction_spec[], device_auth_spec[], confirmation_spec[], method_spec[], cancel_spec[];
 
 #endif

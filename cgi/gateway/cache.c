@@ -45,10 +45,10 @@ struct user_key_slot {
 };
 
 static struct user_key_slot user_keys[USER_SLOTS];
-static struct issuer_range *ranges;   /* malloc'd by db_issuer_ranges */
+static struct issuer_range *ranges; /* malloc'd by db_issuer_ranges */
 static int ranges_count;
-static time_t ranges_fetched;         /* 0: not read since the last change */
-static unsigned connection_seen;   /* db_generation() the copies came from */
+static time_t ranges_fetched;    /* 0: not read since the last change */
+static unsigned connection_seen; /* db_generation() the copies came from */
 
 static long ttl(void)
 {
@@ -74,7 +74,7 @@ static void forget_everything(void)
  * was re-opened and an announcement may have been missed: start afresh. */
 static void forget_if_changed(struct db *db)
 {
-  db_listen(db, ENROLMENT_CHANNEL);     /* once: a channel already listened on is kept */
+  db_listen(db, ENROLMENT_CHANNEL); /* once: a channel already listened on is kept */
   if (db_notified(db) || db_generation(db) != connection_seen) {
     forget_everything();
     connection_seen = db_generation(db);
@@ -83,7 +83,7 @@ static void forget_if_changed(struct db *db)
 
 static unsigned hash_of(const char *code)
 {
-  unsigned h = 2166136261u;            /* FNV-1a */
+  unsigned h = 2166136261u; /* FNV-1a */
   for (const char *p = code; *p; p++)
     h = (h ^ (unsigned char)*p) * 16777619u;
   return h;

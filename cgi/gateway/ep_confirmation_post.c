@@ -28,7 +28,7 @@
 
 const struct field confirmation_spec[] = {
   { .name = "agree", .type = FIELD_BOOL, .required = true, .offset = offsetof(struct confirmation_body, agree) },
-  { 0 }
+  { 0 },
 };
 
 #define NOT_ACCEPTED "this shop does not take cards of this issuer"
@@ -38,7 +38,7 @@ struct confirmation {
   struct confirm_in in;
   struct txn_card card;
   char issuer[24], digest[65];
-  char *message;             /* the completion prepared (malloc'd), or NULL */
+  char *message; /* the completion prepared (malloc'd), or NULL */
   char signature[90];
 };
 
@@ -54,7 +54,7 @@ static int prepare_agreed(struct request *rq, struct confirmation *c)
   c->in.card_digest = NULL;
   if (st != DB_ONE_ROW || strcmp(c->card.status, "awaiting_confirmation") != 0 || c->card.overdue
       || strlen(c->card.session_hash) != 64 || CRYPTO_memcmp(c->card.session_hash, rq->session_hash, 64) != 0)
-    return 0;                /* refused: the call says why (and expires an overdue one) */
+    return 0; /* refused: the call says why (and expires an overdue one) */
   snprintf(c->digest, sizeof c->digest, "%s", c->card.digest);
   c->in.card_digest = c->digest;
   st = methods_card_issuer(rq->db, &c->card, &c->in.card_readable, c->issuer);
@@ -74,7 +74,8 @@ static int prepare_agreed(struct request *rq, struct confirmation *c)
   free(c->message);
   c->message = NULL;
   if (mailbox_seal(txn_completion_message(&ref, c->in.card_readable ? "declined" : "failed", NULL, c->in.reason),
-                   &c->message, c->signature) != 0)
+                   &c->message, c->signature)
+      != 0)
     return -1;
   c->in.message = c->message;
   c->in.signature = c->signature;
@@ -85,15 +86,15 @@ static int answer(struct request *rq, const struct confirm_out *out, const char 
 {
   switch (out->outcome) {
   case CONFIRM_CONFIRMED:
-    return reply_json(rq, 200, json_pack("{s:s, s:s, s:o, s:s}", "transaction", rq->path_param,
-                                         "status", "awaiting_method", "methods", methods_json(&out->offer),
-                                         "choose_by", deadline));
+    return reply_json(rq, 200,
+                      json_pack("{s:s, s:s, s:o, s:s}", "transaction", rq->path_param, "status", "awaiting_method",
+                                "methods", methods_json(&out->offer), "choose_by", deadline));
   case CONFIRM_CANCELED:
     return reply_json(rq, 200, json_pack("{s:s, s:s}", "transaction", rq->path_param, "status", "canceled"));
   case CONFIRM_DECLINED:
-    return reply_json(rq, 200, json_pack("{s:s, s:s, s:{s:s, s:s}}", "transaction", rq->path_param,
-                                         "status", "declined", "decline", "code", "card_not_accepted",
-                                         "reason", NOT_ACCEPTED));
+    return reply_json(rq, 200,
+                      json_pack("{s:s, s:s, s:{s:s, s:s}}", "transaction", rq->path_param, "status", "declined",
+                                "decline", "code", "card_not_accepted", "reason", NOT_ACCEPTED));
   case CONFIRM_CARD_UNREADABLE:
     return BUG_PROBLEM(rq, PROBLEM_CARD_UNREADABLE, json_pack("{s:s}", "transaction_status", "failed"),
                        "%s; the transaction failed", METHODS_CARD_UNREADABLE);
@@ -103,7 +104,7 @@ static int answer(struct request *rq, const struct confirm_out *out, const char 
     return txn_reply_access(rq, TXN_BAD_SESSION);
   case CONFIRM_WRONG_STATE:
     return txn_reply_wrong_state(rq, out->txn_status, "confirmation");
-  case CONFIRM_CARD_UNCHECKED:     /* the card changed under us again and again */
+  case CONFIRM_CARD_UNCHECKED: /* the card changed under us again and again */
     break;
   }
   return reply_db_failed(rq, "the database is not reachable");

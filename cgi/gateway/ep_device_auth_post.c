@@ -25,25 +25,48 @@
 static const struct field auth_result_spec[] = {
   { .name = "verified_at", .type = FIELD_TIME, .required = true, .offset = offsetof(struct auth_result, verified_at) },
   { .name = "expires_at", .type = FIELD_TIME, .required = true, .offset = offsetof(struct auth_result, expires_at) },
-  { 0 }
+  { 0 },
 };
 
 const struct field device_auth_spec[] = {
-  { .name = "transaction", .type = FIELD_CODE, .required = true, .min_len = 1, .max_len = 32,
+  { .name = "transaction",
+    .type = FIELD_CODE,
+    .required = true,
+    .min_len = 1,
+    .max_len = 32,
     .offset = offsetof(struct device_auth_body, transaction) },
-  { .name = "user_id", .type = FIELD_CODE, .required = true, .min_len = 1, .max_len = 32,
+  { .name = "user_id",
+    .type = FIELD_CODE,
+    .required = true,
+    .min_len = 1,
+    .max_len = 32,
     .offset = offsetof(struct device_auth_body, user_id) },
-  { .name = "device_id", .type = FIELD_CODE, .required = true, .min_len = 1, .max_len = 32,
+  { .name = "device_id",
+    .type = FIELD_CODE,
+    .required = true,
+    .min_len = 1,
+    .max_len = 32,
     .offset = offsetof(struct device_auth_body, device_id) },
-  { .name = "auth_result", .type = FIELD_OBJECT, .required = true, .members = auth_result_spec,
-    .offset = offsetof(struct device_auth_body, auth_result), .size = sizeof(struct auth_result) },
-  { .name = "challenge", .type = FIELD_B64URL, .required = true, .min_len = 43, .max_len = 43,
+  { .name = "auth_result",
+    .type = FIELD_OBJECT,
+    .required = true,
+    .members = auth_result_spec,
+    .offset = offsetof(struct device_auth_body, auth_result),
+    .size = sizeof(struct auth_result) },
+  { .name = "challenge",
+    .type = FIELD_B64URL,
+    .required = true,
+    .min_len = 43,
+    .max_len = 43,
     .offset = offsetof(struct device_auth_body, challenge) },
-  { .name = "signature", .type = FIELD_B64URL, .required = true, .min_len = 86, .max_len = 86,
+  { .name = "signature",
+    .type = FIELD_B64URL,
+    .required = true,
+    .min_len = 86,
+    .max_len = 86,
     .offset = offsetof(struct device_auth_body, signature) },
-  { 0 }
+  { 0 },
 };
-
 
 /* The auth result must be current and no longer than policy allows. */
 static int check_auth_result(struct request *rq, const struct auth_result *result)
@@ -54,7 +77,8 @@ static int check_auth_result(struct request *rq, const struct auth_result *resul
     CLIENT_FAULT(rq, PROBLEM_AUTH_RESULT_EXPIRED, "the authentication on the handset has expired; authenticate again");
     return -1;
   }
-  if (verified > now + settings.clock_skew_s || expires <= verified || expires - verified > settings.auth_result_max_s) {
+  if (verified > now + settings.clock_skew_s || expires <= verified
+      || expires - verified > settings.auth_result_max_s) {
     CLIENT_FAULT(rq, PROBLEM_INVALID_FIELD, "auth_result: must span at most %ld s and not start in the future",
                  settings.auth_result_max_s);
     return -1;
@@ -74,8 +98,7 @@ static int check_device(struct request *rq, const struct device_auth_body *in, c
     CLIENT_FAULT(rq, PROBLEM_DEVICE_REFUSED, "this device is not the one registered for the user ID");
     return -1;
   }
-  if (hex_to_key(user->public_key, key) != 0
-      || b64url_decode(in->signature, sig, sizeof sig) != ED25519_SIG_LEN
+  if (hex_to_key(user->public_key, key) != 0 || b64url_decode(in->signature, sig, sizeof sig) != ED25519_SIG_LEN
       || !ed25519_verify(key, text, strlen(text), sig)) {
     CLIENT_FAULT(rq, PROBLEM_DEVICE_REFUSED, "the device signature does not verify");
     return -1;
@@ -89,19 +112,17 @@ static json_t *details(const struct device_auth_out *d, const char *number, cons
 {
   char masked[PAN_MAX_LEN + 1];
 
-  pan_mask(d->card_masked, masked, sizeof masked);   /* stored masked; the rule again */
+  pan_mask(d->card_masked, masked, sizeof masked); /* stored masked; the rule again */
   json_t *items = json_loads(d->items ? d->items : "", 0, NULL);
-  return json_pack("{s:s, s:s, s:{s:s, s:s}, s:s, s:o, s:I, s:I, s:s, s:s, s:{s:s, s:s}, s:s}",
-                   "transaction", number, "status", "awaiting_confirmation",
-                   "merchant", "code", d->merchant_code, "name", d->merchant_name,
-                   "shop", d->shop_name, "items", items ? items : json_array(),
-                   "tax_total", (json_int_t)d->tax_total, "total", (json_int_t)d->total, "currency", d->currency,
-                   "binding_code", d->binding_code,
-                   "card", "label", d->card_label, "masked", masked, "confirm_by", confirm_by);
+  return json_pack("{s:s, s:s, s:{s:s, s:s}, s:s, s:o, s:I, s:I, s:s, s:s, s:{s:s, s:s}, s:s}", "transaction", number,
+                   "status", "awaiting_confirmation", "merchant", "code", d->merchant_code, "name", d->merchant_name,
+                   "shop", d->shop_name, "items", items ? items : json_array(), "tax_total", (json_int_t)d->tax_total,
+                   "total", (json_int_t)d->total, "currency", d->currency, "binding_code", d->binding_code, "card",
+                   "label", d->card_label, "masked", masked, "confirm_by", confirm_by);
 }
 
-static int answer(struct request *rq, const struct device_auth_body *in, const struct device_auth_out *d, const char *session,
-                  const char *deadline)
+static int answer(struct request *rq, const struct device_auth_body *in, const struct device_auth_out *d,
+                  const char *session, const char *deadline)
 {
   switch (d->outcome) {
   case DEVICE_AUTHENTICATED: {
@@ -120,7 +141,7 @@ static int answer(struct request *rq, const struct device_auth_body *in, const s
     return CLIENT_FAULT(rq, PROBLEM_CHALLENGE_REFUSED, "the challenge is not the live one for this transaction");
   case DEVICE_WRONG_STATE:
     return txn_reply_wrong_state(rq, d->txn_status, "device authentication");
-  case DEVICE_STALE:            /* the user's rows changed twice meanwhile */
+  case DEVICE_STALE: /* the user's rows changed twice meanwhile */
     break;
   }
   return reply_db_failed(rq, "the database is not reachable");
@@ -171,9 +192,13 @@ int ep_device_auth_post(struct request *rq)
     /* a session is handed out only once it is stored */
     rfc3339(time(NULL) + settings.confirm_window_s, deadline);
     token_sha256_hex(session, session_hex);
-    struct device_auth_in call = { .number = in.transaction, .user_id = in.user_id,
-                                   .device_code = user.device_code, .public_key = user.public_key,
-                                   .challenge = in.challenge, .session_hash = session_hex, .deadline = deadline,
+    struct device_auth_in call = { .number = in.transaction,
+                                   .user_id = in.user_id,
+                                   .device_code = user.device_code,
+                                   .public_key = user.public_key,
+                                   .challenge = in.challenge,
+                                   .session_hash = session_hex,
+                                   .deadline = deadline,
                                    .card_digest = *user.card_digest ? user.card_digest : NULL,
                                    .issuer_id = *user.issuer_id ? user.issuer_id : NULL };
     free(d.items);

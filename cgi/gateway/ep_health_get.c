@@ -11,7 +11,6 @@ int ep_health_get(struct request *rq)
   bool db_up = db_health_ping(rq->db) >= 0;
 
   return reply_json(rq, db_up ? 200 : 503,
-                    json_pack("{s:s, s:s, s:i}", "status", db_up ? "ok" : "degraded",
-                              "database", db_up ? "reachable" : "unreachable",
-                              "worker_pid", (int)getpid()));
+                    json_pack("{s:s, s:s, s:i}", "status", db_up ? "ok" : "degraded", "database",
+                              db_up ? "reachable" : "unreachable", "worker_pid", (int)getpid()));
 }

@@ -41,18 +41,19 @@ int ep_mailbox_get(struct request *rq)
   if (token_b64url32(key) != 0)
     return BUG(rq, "no random numbers");
   snprintf(window, sizeof window, "%.1f", (double)settings.poll_interval_s / 2.0);
-  struct mailbox_poll poll = { .device_code = rq->device.device_code, .poll_ms = rq->device.timestamp_ms,
-                               .poll_key = key, .window_s = window };
+  struct mailbox_poll poll = {
+    .device_code = rq->device.device_code, .poll_ms = rq->device.timestamp_ms, .poll_key = key, .window_s = window
+  };
   if (db_mailbox_poll(rq->db, &poll, &taken) != DB_ONE_ROW)
     return reply_db_failed(rq, "the database is not reachable");
   switch (taken.outcome) {
   case POLL_TAKEN:
-    return reply_json(rq, 200, json_pack("{s:o, s:i}", "messages", taken.messages,
-                                         "interval", (int)settings.poll_interval_s));
+    return reply_json(rq, 200,
+                      json_pack("{s:o, s:i}", "messages", taken.messages, "interval", (int)settings.poll_interval_s));
   case POLL_TOO_SOON:
     json_decref(taken.messages);
     return slow_down(rq);
-  case POLL_UNKNOWN_DEVICE:       /* disabled since the worker cached its key */
+  case POLL_UNKNOWN_DEVICE: /* disabled since the worker cached its key */
     cache_device_forget(rq->device.device_code);
     json_decref(taken.messages);
     return unauthenticated(rq, "the device or its signature is not recognised");

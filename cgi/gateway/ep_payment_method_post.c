@@ -39,10 +39,18 @@
 #include <string.h>
 
 const struct field method_spec[] = {
-  { .name = "method", .type = FIELD_CODE, .required = true, .min_len = 1, .max_len = 2,
+  { .name = "method",
+    .type = FIELD_CODE,
+    .required = true,
+    .min_len = 1,
+    .max_len = 2,
     .offset = offsetof(struct method_body, method) },
-  { .name = "installments", .type = FIELD_INT, .min = 2, .max = 99, .offset = offsetof(struct method_body, installments) },
-  { 0 }
+  { .name = "installments",
+    .type = FIELD_INT,
+    .min = 2,
+    .max = 99,
+    .offset = offsetof(struct method_body, installments) },
+  { 0 },
 };
 
 enum refusal { R_NONE, R_ACCESS, R_STATE, R_NOT_OFFERED, R_CARD, R_DISABLED, R_DB };
@@ -54,9 +62,9 @@ struct choice {
   enum txn_access access;
   enum refusal refusal;
   char status[32];
-  const char *disabled;      /* R_DISABLED: the reason (static text) */
+  const char *disabled; /* R_DISABLED: the reason (static text) */
   struct begin_auth_out got;
-  struct payment pay;        /* what step 2 sends, filled by step 1 */
+  struct payment pay; /* what step 2 sends, filled by step 1 */
 };
 
 /* Ends the transaction (still awaiting_method) as `status` with the
@@ -74,9 +82,14 @@ static void end_here(struct choice *c, const char *status, const char *code, con
   c->refusal = R_DB;
   if (mailbox_seal(txn_completion_message(&ref, status, NULL, reason), &message, sig) != 0)
     return;
-  struct end_waiting_in in = { .number = c->rq->path_param, .session_hash = c->rq->session_hash,
-                               .from = "awaiting_method", .status = status, .code = code, .reason = reason,
-                               .message = message, .signature = sig };
+  struct end_waiting_in in = { .number = c->rq->path_param,
+                               .session_hash = c->rq->session_hash,
+                               .from = "awaiting_method",
+                               .status = status,
+                               .code = code,
+                               .reason = reason,
+                               .message = message,
+                               .signature = sig };
   if (db_txn_end_waiting(c->rq->db, &in, &out) == DB_ONE_ROW) {
     snprintf(c->status, sizeof c->status, "%s", out.txn_status);
     c->refusal = out.outcome == END_ENDED ? on_success : out.outcome == END_WRONG_STATE ? R_STATE : R_ACCESS;
@@ -149,21 +162,22 @@ static void record(struct choice *c)
       return;
     }
   }
-  c->refusal = R_DB;       /* the card changed under us again and again */
+  c->refusal = R_DB; /* the card changed under us again and again */
 }
 
 static int answer_outcome(struct request *rq, const struct payment *p)
 {
   if (p->outcome == PAYMENT_COMPLETED)
-    return reply_json(rq, 200, json_pack("{s:s, s:s, s:s, s:s, s:i, s:I, s:s, s:s}", "transaction", rq->path_param,
-                                         "status", "completed", "approval_code", p->answer.approval_code,
-                                         "method", p->method, "installments", p->auth.installments,
-                                         "total", (json_int_t)p->auth.amount, "currency", p->currency_alpha,
-                                         "card", p->masked));
+    return reply_json(rq, 200,
+                      json_pack("{s:s, s:s, s:s, s:s, s:i, s:I, s:s, s:s}", "transaction", rq->path_param, "status",
+                                "completed", "approval_code", p->answer.approval_code, "method", p->method,
+                                "installments", p->auth.installments, "total", (json_int_t)p->auth.amount, "currency",
+                                p->currency_alpha, "card", p->masked));
   if (p->outcome == PAYMENT_DECLINED)
-    return reply_json(rq, 200, json_pack("{s:s, s:s, s:{s:s, s:s}}", "transaction", rq->path_param,
-                                         "status", "declined", "decline", "code", p->answer.response_code,
-                                         "reason", iso_response_text(p->answer.response_code)));
+    return reply_json(rq, 200,
+                      json_pack("{s:s, s:s, s:{s:s, s:s}}", "transaction", rq->path_param, "status", "declined",
+                                "decline", "code", p->answer.response_code, "reason",
+                                iso_response_text(p->answer.response_code)));
   if (p->outcome == PAYMENT_UNKNOWN)
     return reply_problem_extra(rq, PROBLEM_DB_UNAVAILABLE, json_pack("{s:s}", "transaction_status", "authorizing"),
                                "the outcome could not be recorded; it will be settled (completed, or failed and "
@@ -182,7 +196,7 @@ int ep_payment_method_post(struct request *rq)
   if (parse_json_body(rq, method_spec, &in, &body) != 0)
     return rq->status;
   c.in.method = in.method;
-  c.in.installments = (int)in.installments;    /* 2..99, or 0 when not sent */
+  c.in.installments = (int)in.installments; /* 2..99, or 0 when not sent */
   /* nothing is sent unless step 1 committed (nor is a decline or a failure answered) */
   record(&c);
   switch (c.refusal) {
@@ -201,16 +215,16 @@ int ep_payment_method_post(struct request *rq)
                          "%s; the transaction failed", METHODS_CARD_UNREADABLE);
     break;
   case R_DISABLED:
-    status = reply_json(rq, 200, json_pack("{s:s, s:s, s:{s:s, s:s}}", "transaction", rq->path_param,
-                                           "status", "declined", "decline", "code", PARTIES_DECLINE_CODE,
-                                           "reason", c.disabled));
+    status = reply_json(rq, 200,
+                        json_pack("{s:s, s:s, s:{s:s, s:s}}", "transaction", rq->path_param, "status", "declined",
+                                  "decline", "code", PARTIES_DECLINE_CODE, "reason", c.disabled));
     break;
   case R_DB:
     status = reply_db_failed(rq, "the database is not reachable");
     break;
   case R_NONE:
   default:
-    payment_send_and_finish(rq->db, &c.pay);           /* steps 2 and 3 */
+    payment_send_and_finish(rq->db, &c.pay); /* steps 2 and 3 */
     status = answer_outcome(rq, &c.pay);
     break;
   }

@@ -23,5 +23,6 @@ int ep_payment_methods_get(struct request *rq)
   case METHODS_OFFERED:
     break;
   }
-  return reply_json(rq, 200, json_pack("{s:s, s:o}", "transaction", rq->path_param, "methods", methods_json(&out.offer)));
+  return reply_json(rq, 200,
+                    json_pack("{s:s, s:o}", "transaction", rq->path_param, "methods", methods_json(&out.offer)));
 }

@@ -13,8 +13,12 @@
 #include <string.h>
 
 const struct field cancel_spec[] = {
-  { .name = "reason", .type = FIELD_STRING, .min_len = 1, .max_len = 120, .offset = offsetof(struct cancel_body, reason) },
-  { 0 }
+  { .name = "reason",
+    .type = FIELD_STRING,
+    .min_len = 1,
+    .max_len = 120,
+    .offset = offsetof(struct cancel_body, reason) },
+  { 0 },
 };
 
 /* One call answers who the handset's completion must name; the second,
@@ -39,7 +43,7 @@ static enum db_status cancel_in_db(struct request *rq, const char *reason, struc
 int ep_transaction_cancel_post(struct request *rq)
 {
   json_t *body = NULL;
-  struct cancel_body in = { .reason = "canceled at the terminal" };   /* kept when not sent */
+  struct cancel_body in = { .reason = "canceled at the terminal" }; /* kept when not sent */
   struct cancel_out out;
   int status;
 

@@ -44,7 +44,7 @@ static long wait_seconds(struct request *rq, bool *bad)
     return 0;
   char *end;
   long n = strtol(text, &end, 10);
-  if (*text == '\0' || *end || n < 0 || n > 3600) {   /* more than the cap is held only the cap */
+  if (*text == '\0' || *end || n < 0 || n > 3600) { /* more than the cap is held only the cap */
     *bad = true;
     return 0;
   }
@@ -61,7 +61,8 @@ int ep_transaction_get(struct request *rq)
   if (bad)
     return CLIENT_FAULT(rq, PROBLEM_INVALID_FIELD, "wait: whole seconds, 0-3600 (held at most %ld)",
                         settings.wait_max_s);
-  enum db_status st = db_txn_view(rq->db, rq->path_param, rq->terminal.merchant_id, &v);   /* an overdue one shows as expired */
+  enum db_status st =
+      db_txn_view(rq->db, rq->path_param, rq->terminal.merchant_id, &v); /* an overdue one shows as expired */
   if (st < 0)
     return reply_problem(rq, PROBLEM_DB_UNAVAILABLE, "the database is not reachable");
   if (!v.found)
@@ -71,7 +72,7 @@ int ep_transaction_get(struct request *rq)
       snprintf(from, sizeof from, "%s", v.status);
     int slot = -1;
     if (strcmp(v.status, from) == 0 && !txn_is_final(from) && (slot = wait_slot_acquire()) < 0)
-      reply_add_header(rq, "Retry-After: 1");   /* every wait slot is taken: ask again soon */
+      reply_add_header(rq, "Retry-After: 1"); /* every wait slot is taken: ask again soon */
     if (slot >= 0) {
       wait_for_change(rq, from, wait);
       wait_slot_release(slot);
@@ -85,8 +86,8 @@ int ep_transaction_get(struct request *rq)
   }
   json_t *view = txn_terminal_view(&v);
   free(v.items);
-  json_object_set_new(view, "merchant", json_pack("{s:s, s:s}", "code", rq->terminal.merchant_code,
-                                                  "name", rq->terminal.merchant_name));
+  json_object_set_new(view, "merchant",
+                      json_pack("{s:s, s:s}", "code", rq->terminal.merchant_code, "name", rq->terminal.merchant_name));
   json_object_set_new(view, "shop", json_string(rq->terminal.shop_name));
   return reply_json(rq, 200, view);
 }

@@ -26,63 +26,95 @@
 
 /* The bounds keep a line's quantity * unit_price + tax within int64 (money.c). */
 static const struct field item_spec[] = {
-  { .name = "name", .type = FIELD_STRING, .required = true, .min_len = 1, .max_len = 80,
+  { .name = "name",
+    .type = FIELD_STRING,
+    .required = true,
+    .min_len = 1,
+    .max_len = 80,
     .offset = offsetof(struct item, name) },
-  { .name = "quantity", .type = FIELD_INT, .required = true, .min = 1, .max = 9999,
+  { .name = "quantity",
+    .type = FIELD_INT,
+    .required = true,
+    .min = 1,
+    .max = 9999,
     .offset = offsetof(struct item, quantity) },
-  { .name = "unit_price", .type = FIELD_INT, .required = true, .min = 0, .max = 10000000000LL,
+  { .name = "unit_price",
+    .type = FIELD_INT,
+    .required = true,
+    .min = 0,
+    .max = 10000000000LL,
     .offset = offsetof(struct item, unit_price) },
-  { .name = "tax", .type = FIELD_INT, .required = true, .min = 0, .max = 10000000000LL,
+  { .name = "tax",
+    .type = FIELD_INT,
+    .required = true,
+    .min = 0,
+    .max = 10000000000LL,
     .offset = offsetof(struct item, tax) },
-  { 0 }
+  { 0 },
 };
 
 const struct field transaction_spec[] = {
-  { .name = "user_id", .type = FIELD_CODE, .required = true, .min_len = 1, .max_len = 32,
+  { .name = "user_id",
+    .type = FIELD_CODE,
+    .required = true,
+    .min_len = 1,
+    .max_len = 32,
     .offset = offsetof(struct transaction_body, user_id) },
-  { .name = "currency", .type = FIELD_CODE, .required = true, .min_len = 3, .max_len = 3,
+  { .name = "currency",
+    .type = FIELD_CODE,
+    .required = true,
+    .min_len = 3,
+    .max_len = 3,
     .offset = offsetof(struct transaction_body, currency) },
-  { .name = "items", .type = FIELD_ARRAY, .required = true, .min_len = 1, .max_len = ITEMS_MAX,
-    .members = item_spec, .offset = offsetof(struct transaction_body, items),
-    .size = FIELD_SIZEOF(struct transaction_body, items), .item_size = sizeof(struct item),
+  { .name = "items",
+    .type = FIELD_ARRAY,
+    .required = true,
+    .min_len = 1,
+    .max_len = ITEMS_MAX,
+    .members = item_spec,
+    .offset = offsetof(struct transaction_body, items),
+    .size = FIELD_SIZEOF(struct transaction_body, items),
+    .item_size = sizeof(struct item),
     .count_offset = offsetof(struct transaction_body, n_items) },
-  { .name = "reference", .type = FIELD_STRING, .min_len = 1, .max_len = 64,
+  { .name = "reference",
+    .type = FIELD_STRING,
+    .min_len = 1,
+    .max_len = 64,
     .offset = offsetof(struct transaction_body, reference) },
-  { 0 }
+  { 0 },
 };
 
 struct new_txn {
   struct request *rq;
   const struct transaction_body *in;
-  const char *idem_key;              /* NULL without an Idempotency-Key */
+  const char *idem_key; /* NULL without an Idempotency-Key */
   char request_hash[65];
   int64_t total, tax_total;
-  char *answer;                      /* the JSON answered (malloc'd) */
-  struct txn_created got;            /* what the database made of it */
+  char *answer;           /* the JSON answered (malloc'd) */
+  struct txn_created got; /* what the database made of it */
 };
 
-static json_t *payment_command(const char *number, const char *user_id, const char *device_code,
-                               const char *challenge, const char *binding, const char *issued,
-                               const char *expires)
+static json_t *payment_command(const char *number, const char *user_id, const char *device_code, const char *challenge,
+                               const char *binding, const char *issued, const char *expires)
 {
-  return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "kind", "payment_command",
-                   "transaction", number, "user_id", user_id, "device_id", device_code,
-                   "challenge", challenge, "binding_code", binding, "issued_at", issued,
-                   "expires_at", expires);
+  return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "kind", "payment_command", "transaction", number,
+                   "user_id", user_id, "device_id", device_code, "challenge", challenge, "binding_code", binding,
+                   "issued_at", issued, "expires_at", expires);
 }
 
 /* The answer to the terminal, which is also what a replay gets. */
 static char *answer_text(const struct new_txn *t, const char *number, const char *binding, const char *now_text,
                          const char *deadline)
 {
-  json_t *answer = json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:s}", "transaction", number,
-                             "status", "awaiting_device", "binding_code", binding, "total", (json_int_t)t->total,
-                             "tax_total", (json_int_t)t->tax_total, "currency", t->in->currency,
-                             "created_at", now_text, "expires_at", deadline);
+  json_t *answer =
+      json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:s}", "transaction", number, "status", "awaiting_device",
+                "binding_code", binding, "total", (json_int_t)t->total, "tax_total", (json_int_t)t->tax_total,
+                "currency", t->in->currency, "created_at", now_text, "expires_at", deadline);
   if (t->in->reference)
     json_object_set_new(answer, "reference", json_string(t->in->reference));
-  json_object_set_new(answer, "merchant", json_pack("{s:s, s:s}", "code", t->rq->terminal.merchant_code,
-                                                    "name", t->rq->terminal.merchant_name));
+  json_object_set_new(
+      answer, "merchant",
+      json_pack("{s:s, s:s}", "code", t->rq->terminal.merchant_code, "name", t->rq->terminal.merchant_name));
   json_object_set_new(answer, "shop", json_string(t->rq->terminal.shop_name));
   char *text = json_dumps(answer, JSON_COMPACT | JSON_PRESERVE_ORDER);
   json_decref(answer);
@@ -113,21 +145,32 @@ static enum db_status create_in_db(struct new_txn *t)
   if (cached)
     snprintf(device, sizeof device, "%s", cached);
   struct txn_new in = {
-    .terminal_id = t->rq->terminal.terminal_id, .merchant_id = t->rq->terminal.merchant_id,
-    .rate_interval_s = settings.terminal_rate_interval_s, .rate_tolerance_s = settings.terminal_rate_tolerance_s,
-    .idem_key = t->idem_key, .request_hash = t->request_hash, .user_id = user_id,
-    .max_open = settings.max_open_per_user, .number = number, .deadline = deadline,
-    .currency = t->in->currency, .total = t->total,
-    .tax_total = t->tax_total, .items = items, .reference = t->in->reference,
-    .binding_code = binding, .challenge = challenge, .answer = t->answer,
+    .terminal_id = t->rq->terminal.terminal_id,
+    .merchant_id = t->rq->terminal.merchant_id,
+    .rate_interval_s = settings.terminal_rate_interval_s,
+    .rate_tolerance_s = settings.terminal_rate_tolerance_s,
+    .idem_key = t->idem_key,
+    .request_hash = t->request_hash,
+    .user_id = user_id,
+    .max_open = settings.max_open_per_user,
+    .number = number,
+    .deadline = deadline,
+    .currency = t->in->currency,
+    .total = t->total,
+    .tax_total = t->tax_total,
+    .items = items,
+    .reference = t->in->reference,
+    .binding_code = binding,
+    .challenge = challenge,
+    .answer = t->answer,
   };
   for (int round = 0; round < 2; round++) {
     free(command);
     command = NULL;
     in.device_code = in.command = in.signature = NULL;
     if (*device) {
-      if (mailbox_seal(payment_command(number, user_id, device, challenge, binding, now_text, deadline), &command,
-                       sig) != 0)
+      if (mailbox_seal(payment_command(number, user_id, device, challenge, binding, now_text, deadline), &command, sig)
+          != 0)
         goto out;
       in.device_code = device;
       in.command = command;
@@ -171,7 +214,7 @@ static int answer(struct request *rq, struct new_txn *t, enum db_status st)
     if (t->answer)
       return reply_raw_json(rq, 201, t->answer);
     break;
-  case TXN_SIGN_AGAIN:          /* the user's handset changed twice meanwhile */
+  case TXN_SIGN_AGAIN: /* the user's handset changed twice meanwhile */
   case TXN_KEY_LOST:
     break;
   }

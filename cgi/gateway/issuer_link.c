@@ -23,8 +23,8 @@
 
 static struct iso_link *link;
 static SSL_CTX *link_ctx;
-static const char *server_name;      /* the name the credit server's certificate must carry */
-static long connect_timeout_ms;      /* TCP connect and TLS handshake together */
+static const char *server_name; /* the name the credit server's certificate must carry */
+static long connect_timeout_ms; /* TCP connect and TLS handshake together */
 
 static void link_close(void)
 {
@@ -81,7 +81,7 @@ static bool link_open(long timeout_ms)
 
 void issuer_terminal_field(const char *terminal_code, char out[9])
 {
-  int len = iso_field_length(ISO_F_TERMINAL_ID);    /* space padded to it (fields.c) */
+  int len = iso_field_length(ISO_F_TERMINAL_ID); /* space padded to it (fields.c) */
 
   snprintf(out, 9, "%-*.*s", len, len, terminal_code);
 }
@@ -135,7 +135,7 @@ static int send_message(const struct iso_msg *msg, long timeout_ms)
     else
       link_close();
   }
-  OPENSSL_cleanse(buf, sizeof buf);   /* a 0100 holds the card number */
+  OPENSSL_cleanse(buf, sizeof buf); /* a 0100 holds the card number */
   return rc;
 }
 
@@ -157,9 +157,9 @@ static int await_answer(const char *mti, const char *stan, struct iso_msg *answe
        * handshake), or it closed the link: say so; a time-out is the
        * caller's to log */
       if (rc == ISO_FRAME_CLOSED && *iso_link_error(link))
-        log_event(LOG_WARN, json_pack("{s:s, s:s}", "msg", "credit server closed the link", "reason",
-                                      iso_link_error(link)));
-      link_close();    /* a frame may be half read: the stream cannot be trusted */
+        log_event(LOG_WARN,
+                  json_pack("{s:s, s:s}", "msg", "credit server closed the link", "reason", iso_link_error(link)));
+      link_close(); /* a frame may be half read: the stream cannot be trusted */
       return -1;
     }
     if (iso_unpack(answer, buf, len) != ISO_OK) {
@@ -245,8 +245,7 @@ enum issuer_result issuer_reverse(const struct issuer_auth *a, bool repeat, long
     log_msg(LOG_ERROR, "cannot build the reversal");
     return ISSUER_NO_ANSWER;
   }
-  if (send_message(&m, timeout_ms) != 0
-      || await_answer(ISO_MTI_REVERSAL_RESPONSE, stan, &reply, timeout_ms) != 0)
+  if (send_message(&m, timeout_ms) != 0 || await_answer(ISO_MTI_REVERSAL_RESPONSE, stan, &reply, timeout_ms) != 0)
     return ISSUER_NO_ANSWER;
   const char *code = iso_get(&reply, ISO_F_RESPONSE_CODE);
   /* 25: the issuer never saw the original, which it now refuses: done too */

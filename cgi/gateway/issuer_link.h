@@ -9,15 +9,15 @@
 #include <stdint.h>
 
 struct issuer_auth {
-  const char *pan;                 /* in memory only, never logged */
-  const char *expiry;              /* YYMM */
-  int64_t amount;                  /* minor units */
-  const char *currency_numeric;    /* ISO 4217 "392" */
-  const char *merchant_code;       /* field 42 */
-  char terminal_field[9];          /* field 41: 8 characters, space padded */
-  int stan;                        /* field 11 */
-  char transmission_time[11];      /* field 7, MMDDhhmmss UTC */
-  const char *method;              /* L I B pB R */
+  const char *pan;              /* in memory only, never logged */
+  const char *expiry;           /* YYMM */
+  int64_t amount;               /* minor units */
+  const char *currency_numeric; /* ISO 4217 "392" */
+  const char *merchant_code;    /* field 42 */
+  char terminal_field[9];       /* field 41: 8 characters, space padded */
+  int stan;                     /* field 11 */
+  char transmission_time[11];   /* field 7, MMDDhhmmss UTC */
+  const char *method;           /* L I B pB R */
   int installments;
 };
 

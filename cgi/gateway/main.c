@@ -24,7 +24,7 @@ static void on_sigterm(int sig)
 {
   (void)sig;
   stopping = 1;
-  FCGX_ShutdownPending();   /* libfcgi retries an interrupted accept() unless told */
+  FCGX_ShutdownPending(); /* libfcgi retries an interrupted accept() unless told */
 }
 
 /* No SA_RESTART: a blocked accept() returns EINTR so the loop can end. */
@@ -53,9 +53,9 @@ static void log_request(const struct request *rq)
   char path[sizeof rq->path];
 
   snprintf(path, sizeof path, "%s", rq->path);
-  utf8_scrub(path);        /* nginx decodes %FF into a raw byte */
-  json_t *f = json_pack("{s:s, s:s, s:s, s:i, s:f}", "request_id", rq->request_id, "method", rq->method,
-                        "path", path, "status", rq->status, "duration_ms", elapsed_ms(&rq->started));
+  utf8_scrub(path); /* nginx decodes %FF into a raw byte */
+  json_t *f = json_pack("{s:s, s:s, s:s, s:i, s:f}", "request_id", rq->request_id, "method", rq->method, "path", path,
+                        "status", rq->status, "duration_ms", elapsed_ms(&rq->started));
   if (rq->problem)
     json_object_set_new(f, "problem", json_string(rq->problem));
   if (rq->terminal.terminal_id)
@@ -71,7 +71,7 @@ static int load_keys(void)
   char err[256];
 
   if (!path)
-    return 0;   /* no card key: the health and enrolment-free endpoints still work */
+    return 0; /* no card key: the health and enrolment-free endpoints still work */
   if (cardkeys_load(path, err, sizeof err) != 0) {
     log_msg(LOG_ERROR, "%s", err);
     return -1;

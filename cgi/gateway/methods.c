@@ -53,8 +53,8 @@ json_t *methods_json(const struct method_offer *o)
     json_t *counts = json_array();
     for (int i = 0; o->counts[i]; i++)
       json_array_append_new(counts, json_integer(o->counts[i]));
-    json_array_append_new(list, json_pack("{s:s, s:s, s:o}", "method", "I", "name", "installments",
-                                          "installments", counts));
+    json_array_append_new(list,
+                          json_pack("{s:s, s:s, s:o}", "method", "I", "name", "installments", "installments", counts));
   }
   if (o->bonus)
     json_array_append_new(list, json_pack("{s:s, s:s}", "method", "B", "name", "bonus"));
@@ -73,7 +73,8 @@ int methods_card_decrypt(const struct txn_card *card, char pan[20], char expiry[
 
   if (OPENSSL_hexstr2buf_ex(blob, sizeof blob, &len, card->ciphertext, '\0') != 1
       || card_decrypt(card->key_id, card->aad, &bind, blob, len, pan, 20) != 0) {
-    log_msg(LOG_ERROR, "card %lld%s%s cannot be decrypted: its ciphertext was not sealed for this "
+    log_msg(LOG_ERROR,
+            "card %lld%s%s cannot be decrypted: its ciphertext was not sealed for this "
             "card row and lookup hash (moved from another row?), or data key %d is not in the card key file",
             (long long)card->card_id, *card->number ? " of transaction " : "", card->number, card->key_id);
     return -1;

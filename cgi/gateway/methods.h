@@ -12,9 +12,9 @@
 #define METHOD_MAX_COUNTS 16
 
 struct method_offer {
-  bool found;                       /* the merchant takes this issuer at all */
+  bool found; /* the merchant takes this issuer at all */
   bool lump_sum, installments, bonus, partial_bonus, revolving;
-  int counts[METHOD_MAX_COUNTS];    /* installment counts, 0-terminated */
+  int counts[METHOD_MAX_COUNTS]; /* installment counts, 0-terminated */
 };
 
 /* The issuer (gateway.issuers.id) whose range holds pan, into issuer_id

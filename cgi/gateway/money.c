@@ -4,11 +4,7 @@
 #include <string.h>
 
 static const struct currency currencies[] = {
-  { "JPY", "392", 0 },
-  { "USD", "840", 2 },
-  { "EUR", "978", 2 },
-  { "GBP", "826", 2 },
-  { NULL, NULL, 0 }
+  { "JPY", "392", 0 }, { "USD", "840", 2 }, { "EUR", "978", 2 }, { "GBP", "826", 2 }, { NULL, NULL, 0 },
 };
 
 const struct currency *currency_by_alpha(const char *alpha)
@@ -41,8 +37,8 @@ char *items_json_text(const struct item *items, size_t n)
 
   for (size_t i = 0; i < n; i++)
     json_array_append_new(list, json_pack("{s:s, s:I, s:I, s:I}", "name", items[i].name, "quantity",
-                                          (json_int_t)items[i].quantity, "unit_price",
-                                          (json_int_t)items[i].unit_price, "tax", (json_int_t)items[i].tax));
+                                          (json_int_t)items[i].quantity, "unit_price", (json_int_t)items[i].unit_price,
+                                          "tax", (json_int_t)items[i].tax));
   char *text = json_dumps(list, JSON_COMPACT | JSON_PRESERVE_ORDER);
   json_decref(list);
   return text;

@@ -13,9 +13,9 @@
 #define MONEY_MAX_TOTAL_TEXT "999,999,999,999"
 
 struct currency {
-  const char *alpha;     /* ISO 4217 "JPY" */
-  const char *numeric;   /* ISO 4217 "392", for field 49 */
-  int exponent;          /* minor units per major unit as a power of ten */
+  const char *alpha;   /* ISO 4217 "JPY" */
+  const char *numeric; /* ISO 4217 "392", for field 49 */
+  int exponent;        /* minor units per major unit as a power of ten */
 };
 
 /* The currency by its alphabetic code, or NULL when paygw does not take it. */

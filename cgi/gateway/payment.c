@@ -67,13 +67,19 @@ static enum db_status record_answer(struct db *db, struct payment *p)
   const char *reason = approved ? NULL : iso_response_text(p->answer.response_code);
   char *message, sig[90];
 
-  if (mailbox_seal(txn_completion_message(&p->ref, status, approved ? p->answer.approval_code : NULL, reason),
-                   &message, sig) != 0)
+  if (mailbox_seal(txn_completion_message(&p->ref, status, approved ? p->answer.approval_code : NULL, reason), &message,
+                   sig)
+      != 0)
     return DB_HARD_ERROR;
   struct auth_answer_in in = {
-    .txn_id = p->ref.id, .response_code = p->answer.response_code, .approval_code = p->answer.approval_code,
-    .status = status, .reason = reason, .txn_approval_code = approved ? p->answer.approval_code : NULL,
-    .message = message, .signature = sig,
+    .txn_id = p->ref.id,
+    .response_code = p->answer.response_code,
+    .approval_code = p->answer.approval_code,
+    .status = status,
+    .reason = reason,
+    .txn_approval_code = approved ? p->answer.approval_code : NULL,
+    .message = message,
+    .signature = sig,
   };
   enum db_status st = db_auth_record_answer(db, &in);
   free(message);
@@ -91,7 +97,11 @@ static enum db_status record_failure(struct db *db, struct payment *p, struct au
   if (mailbox_seal(txn_completion_message(&p->ref, "failed", NULL, FAILED_REASON), &message, sig) != 0)
     return DB_HARD_ERROR;
   struct auth_fail_in in = {
-    .txn_id = p->ref.id, .reason = FAILED_REASON, .message = message, .signature = sig, .wake = SWEEPER_CHANNEL,
+    .txn_id = p->ref.id,
+    .reason = FAILED_REASON,
+    .message = message,
+    .signature = sig,
+    .wake = SWEEPER_CHANNEL,
   };
   enum db_status st = db_auth_fail(db, &in, out);
   free(message);

@@ -13,13 +13,13 @@
 enum payment_outcome { PAYMENT_PENDING, PAYMENT_COMPLETED, PAYMENT_DECLINED, PAYMENT_FAILED, PAYMENT_UNKNOWN };
 
 struct payment {
-  struct issuer_auth auth;          /* points into the buffers below */
+  struct issuer_auth auth; /* points into the buffers below */
   struct txn_ref ref;
   char pan[20], expiry[5], masked[24];
   char method[3], currency_alpha[4], currency_numeric[4], merchant_code[33];
   struct issuer_answer answer;
   enum payment_outcome outcome;
-  bool card_unreadable;             /* payment_begin: the card did not decrypt, the transaction failed */
+  bool card_unreadable; /* payment_begin: the card did not decrypt, the transaction failed */
 };
 
 /* Fills what the 0100 and its reversals share and points p->auth at p's

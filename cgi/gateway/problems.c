@@ -3,6 +3,8 @@
  * fails when a code here is missing there. */
 #include "gateway/problems.h"
 
+/* One row per code, as tests/static/problem_codes_documented.t reads it. */
+/* clang-format off */
 static const struct problem_info problems[PROBLEM_COUNT] = {
   [PROBLEM_BAD_JSON] = { .code = "bad_json", .status = 400, .title = "The request body is not valid JSON",
     .hint = "Send one JSON object, UTF-8, without duplicate members; the detail gives the line and column." },
@@ -55,6 +57,7 @@ static const struct problem_info problems[PROBLEM_COUNT] = {
   [PROBLEM_CARD_UNREADABLE] = { .code = "card_unreadable", .status = 500, .title = "The card on file cannot be read",
     .hint = "The transaction failed: report the request_id to the operator, who must re-enrol or re-encrypt the card." },
 };
+/* clang-format on */
 
 const struct problem_info *problem_info(enum problem p)
 {

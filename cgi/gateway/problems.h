@@ -34,10 +34,10 @@ enum problem {
 };
 
 struct problem_info {
-  const char *code;      /* stable, snake_case, part of the API */
-  int status;            /* HTTP status */
-  const char *title;     /* short, constant per code */
-  const char *hint;      /* what the caller should do about it, constant per code */
+  const char *code;  /* stable, snake_case, part of the API */
+  int status;        /* HTTP status */
+  const char *title; /* short, constant per code */
+  const char *hint;  /* what the caller should do about it, constant per code */
 };
 
 const struct problem_info *problem_info(enum problem p);

@@ -34,6 +34,6 @@ int rate_limit_reply(struct request *rq, const char *wait_s)
   reply_add_header(rq, retry);
   return CLIENT_FAULT(rq, PROBLEM_RATE_LIMITED,
                       "terminal %s asked for more than %ld new transactions per second (bursts of %ld); "
-                      "try again in %ld s", rq->terminal.terminal_code, settings.terminal_rate,
-                      settings.terminal_burst, wait);
+                      "try again in %ld s",
+                      rq->terminal.terminal_code, settings.terminal_rate, settings.terminal_burst, wait);
 }

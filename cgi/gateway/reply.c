@@ -28,9 +28,9 @@ static int send_body(struct request *rq, int status, const char *content_type, c
   FCGX_Stream *out = rq->fcgx->out;
   char head[1024];
   size_t body_len = strlen(text);
-  int n = snprintf(head, sizeof head,
-                   "Status: %d\r\nContent-Type: %s\r\nCache-Control: no-store\r\nX-Request-Id: %s\r\n",
-                   status, content_type, rq->request_id);
+  int n =
+      snprintf(head, sizeof head, "Status: %d\r\nContent-Type: %s\r\nCache-Control: no-store\r\nX-Request-Id: %s\r\n",
+               status, content_type, rq->request_id);
 
   for (int i = 0; i < n_extra_headers && n < (int)sizeof head; i++)
     n += snprintf(head + n, sizeof head - (size_t)n, "%s\r\n", extra_headers[i]);
@@ -70,8 +70,8 @@ static void format_detail(char *detail, size_t len, const char *fmt, va_list ap)
 static void format_detail(char *detail, size_t len, const char *fmt, va_list ap)
 {
   vsnprintf(detail, len, fmt, ap);
-  utf8_scrub(detail);      /* it may quote the path or a header, or end mid-character */
-  pan_scrub(detail);       /* or a card number sent in the wrong field */
+  utf8_scrub(detail); /* it may quote the path or a header, or end mid-character */
+  pan_scrub(detail);  /* or a card number sent in the wrong field */
 }
 
 static int send_problem(struct request *rq, enum problem p, json_t *extra, const char *detail)
@@ -80,9 +80,9 @@ static int send_problem(struct request *rq, enum problem p, json_t *extra, const
   char type[96];
 
   snprintf(type, sizeof type, "https://paygw.example/problems/%s", info->code);
-  json_t *body = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:s}", "type", type, "title", info->title,
-                           "status", info->status, "code", info->code, "detail", detail, "hint", info->hint,
-                           "request_id", rq->request_id);
+  json_t *body =
+      json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:s}", "type", type, "title", info->title, "status", info->status,
+                "code", info->code, "detail", detail, "hint", info->hint, "request_id", rq->request_id);
   if (extra) {
     json_object_update_missing(body, extra);
     json_decref(extra);
@@ -120,7 +120,7 @@ int reply_fault(struct request *rq, const char *file, int line, bool bug, enum p
     log_bug(file, line, "%s answered as a %s", info->code, bug ? "bug" : "client fault");
   if (bug)
     log_bug(file, line, "%s: %s (request %s)", info->code, detail, rq->request_id);
-  else   /* the request's own log line (main.c) has its method and path */
+  else /* the request's own log line (main.c) has its method and path */
     log_client_fault(file, line, "%s: %s (request %s)", info->code, detail, rq->request_id);
   return send_problem(rq, p, extra, detail);
 }

@@ -35,7 +35,7 @@ int reply_problem_extra(struct request *rq, enum problem p, json_t *extra, const
  * database or the issuer is away: neither) stays reply_problem /
  * reply_db_failed. */
 #define CLIENT_FAULT(rq, code, ...) reply_fault((rq), __FILE__, __LINE__, false, (code), NULL, __VA_ARGS__)
-#define CLIENT_FAULT_EXTRA(rq, code, extra, ...) \
+#define CLIENT_FAULT_EXTRA(rq, code, extra, ...)                                                                       \
   reply_fault((rq), __FILE__, __LINE__, false, (code), (extra), __VA_ARGS__)
 #define BUG(rq, ...) reply_fault((rq), __FILE__, __LINE__, true, PROBLEM_INTERNAL, NULL, __VA_ARGS__)
 #define BUG_PROBLEM(rq, code, extra, ...) reply_fault((rq), __FILE__, __LINE__, true, (code), (extra), __VA_ARGS__)

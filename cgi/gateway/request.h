@@ -23,13 +23,13 @@ struct terminal_identity {
   char terminal_code[33];
   char merchant_code[33];
   char merchant_name[324];
-  char shop_name[324];        /* for the receipt */
+  char shop_name[324]; /* for the receipt */
 };
 
 struct device_identity {
   int64_t device_id;
   char device_code[33];
-  int64_t timestamp_ms;       /* X-Paygw-Timestamp of a signed mailbox poll */
+  int64_t timestamp_ms; /* X-Paygw-Timestamp of a signed mailbox poll */
 };
 
 struct request {
@@ -41,17 +41,17 @@ struct request {
   char method[8];
   char path[256];
   char query[512];
-  char path_param[PATH_PARAM_MAX + 1];   /* the {number} of a route, if any */
+  char path_param[PATH_PARAM_MAX + 1]; /* the {number} of a route, if any */
 
-  char *body;                             /* NUL-terminated, malloc'd */
+  char *body; /* NUL-terminated, malloc'd */
   size_t body_len;
 
   struct terminal_identity terminal;
   struct device_identity device;
-  char session_hash[65];                  /* SHA-256 hex of a handset's session token */
+  char session_hash[65]; /* SHA-256 hex of a handset's session token */
 
-  int status;                             /* the status answered, for the log */
-  const char *problem;                    /* problem code answered, or NULL */
+  int status;          /* the status answered, for the log */
+  const char *problem; /* problem code answered, or NULL */
   struct timespec started;
 };
 

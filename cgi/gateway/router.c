@@ -8,17 +8,17 @@
 #include <string.h>
 
 const struct route router_routes[] = {
-  { "GET",  "/v1/health",                                ep_health_get,              AUTH_NONE },
-  { "GET",  "/v1/ping",                                  ep_ping_get,                AUTH_NONE },
-  { "POST", "/v1/transactions",                          ep_transactions_post,       AUTH_TERMINAL },
-  { "GET",  "/v1/transactions/{number}",                 ep_transaction_get,         AUTH_TERMINAL },
-  { "POST", "/v1/transactions/{number}/cancel",          ep_transaction_cancel_post, AUTH_TERMINAL },
-  { "GET",  "/v1/mailbox",                               ep_mailbox_get,             AUTH_DEVICE },
-  { "POST", "/v1/device-auth",                           ep_device_auth_post,        AUTH_NONE },
-  { "POST", "/v1/transactions/{number}/confirmation",    ep_confirmation_post,       AUTH_SESSION },
-  { "GET",  "/v1/transactions/{number}/payment-methods", ep_payment_methods_get,     AUTH_SESSION },
-  { "POST", "/v1/transactions/{number}/payment-method",  ep_payment_method_post,     AUTH_SESSION },
-  { NULL, NULL, NULL, AUTH_NONE }
+  { "GET", "/v1/health", ep_health_get, AUTH_NONE },
+  { "GET", "/v1/ping", ep_ping_get, AUTH_NONE },
+  { "POST", "/v1/transactions", ep_transactions_post, AUTH_TERMINAL },
+  { "GET", "/v1/transactions/{number}", ep_transaction_get, AUTH_TERMINAL },
+  { "POST", "/v1/transactions/{number}/cancel", ep_transaction_cancel_post, AUTH_TERMINAL },
+  { "GET", "/v1/mailbox", ep_mailbox_get, AUTH_DEVICE },
+  { "POST", "/v1/device-auth", ep_device_auth_post, AUTH_NONE },
+  { "POST", "/v1/transactions/{number}/confirmation", ep_confirmation_post, AUTH_SESSION },
+  { "GET", "/v1/transactions/{number}/payment-methods", ep_payment_methods_get, AUTH_SESSION },
+  { "POST", "/v1/transactions/{number}/payment-method", ep_payment_method_post, AUTH_SESSION },
+  { NULL, NULL, NULL, AUTH_NONE },
 };
 
 int router_match(const char *pattern, const char *path, char *param, size_t param_len)
@@ -54,7 +54,7 @@ static int run_route(struct request *rq, const struct route *r)
 {
   rq->route = r;
   if (auth_check(rq, r->auth) != 0)
-    return rq->status;          /* auth_check has answered */
+    return rq->status; /* auth_check has answered */
   /* Every {number} is a transaction number.  Anything else is answered
    * here, before it reaches a query: nginx decodes %FF into a raw byte, and
    * PostgreSQL refuses a parameter that is not UTF-8 (a false 503). */

@@ -7,16 +7,16 @@
 
 enum route_auth {
   AUTH_NONE,
-  AUTH_TERMINAL,   /* Authorization: Bearer <terminal credential> */
-  AUTH_DEVICE,     /* device ID + signature by the device key (see auth_device.c) */
-  AUTH_SESSION,    /* Authorization: Bearer <session from device-auth> */
+  AUTH_TERMINAL, /* Authorization: Bearer <terminal credential> */
+  AUTH_DEVICE,   /* device ID + signature by the device key (see auth_device.c) */
+  AUTH_SESSION,  /* Authorization: Bearer <session from device-auth> */
 };
 
 typedef int (*handler_fn)(struct request *rq);
 
 struct route {
   const char *method;
-  const char *pattern;     /* "/v1/transactions/{number}": one {param} at most */
+  const char *pattern; /* "/v1/transactions/{number}": one {param} at most */
   handler_fn handler;
   enum route_auth auth;
 };

@@ -9,25 +9,25 @@
 #include <stdbool.h>
 
 struct settings {
-  long device_window_s;      /* awaiting_device: the handset must authenticate within */
-  long confirm_window_s;     /* awaiting_confirmation: [0099], 120 s */
-  long method_window_s;      /* awaiting_method */
-  long poll_interval_s;      /* the mailbox's answer: poll again after */
-  long auth_result_max_s;    /* longest auth result accepted ([0074]: 1 h) */
-  long issuer_timeout_ms;    /* the credit server's answer is expected within */
-  long wait_max_s;           /* cap of GET /v1/transactions/{n}?wait= */
-  long sweep_every_s;        /* the sweeper's longest sleep between passes */
-  long sweep_budget_ms;      /* a sweeper pass starts no new reversal after this */
-  long reversal_timeout_ms;  /* the 0410 is expected within */
-  long reversal_backoff_ms;  /* wait after the first unacknowledged reversal, doubled after each */
-  long reversal_backoff_max_ms;  /* ... up to this */
-  long clock_skew_s;         /* tolerated difference of handset clocks */
-  long max_open_per_user;    /* open transactions one user ID may hold (issue 4) */
-  long terminal_rate;        /* new transactions per second one terminal may ask for */
-  long terminal_burst;       /* ... and how many more at once */
-  char terminal_rate_interval_s[32], terminal_rate_tolerance_s[32];   /* rate_limit_params of the two */
-  const char *credit_addr;   /* host:port of the credit server */
-  unsigned char message_key[ED25519_KEY_LEN];   /* signs mailbox messages */
+  long device_window_s;         /* awaiting_device: the handset must authenticate within */
+  long confirm_window_s;        /* awaiting_confirmation: [0099], 120 s */
+  long method_window_s;         /* awaiting_method */
+  long poll_interval_s;         /* the mailbox's answer: poll again after */
+  long auth_result_max_s;       /* longest auth result accepted ([0074]: 1 h) */
+  long issuer_timeout_ms;       /* the credit server's answer is expected within */
+  long wait_max_s;              /* cap of GET /v1/transactions/{n}?wait= */
+  long sweep_every_s;           /* the sweeper's longest sleep between passes */
+  long sweep_budget_ms;         /* a sweeper pass starts no new reversal after this */
+  long reversal_timeout_ms;     /* the 0410 is expected within */
+  long reversal_backoff_ms;     /* wait after the first unacknowledged reversal, doubled after each */
+  long reversal_backoff_max_ms; /* ... up to this */
+  long clock_skew_s;            /* tolerated difference of handset clocks */
+  long max_open_per_user;       /* open transactions one user ID may hold (issue 4) */
+  long terminal_rate;           /* new transactions per second one terminal may ask for */
+  long terminal_burst;          /* ... and how many more at once */
+  char terminal_rate_interval_s[32], terminal_rate_tolerance_s[32]; /* rate_limit_params of the two */
+  const char *credit_addr;                                          /* host:port of the credit server */
+  unsigned char message_key[ED25519_KEY_LEN];                       /* signs mailbox messages */
   bool have_message_key;
 };
 

@@ -56,17 +56,20 @@ static enum db_status settle_one(struct db *db, const struct reversal_row *r)
   char *message, sig[90];
 
   load_row(r, &p);
-  if (mailbox_seal(txn_completion_message(&p.ref, "failed", NULL, "the payment could not be completed"), &message,
-                   sig) != 0)
+  if (mailbox_seal(txn_completion_message(&p.ref, "failed", NULL, "the payment could not be completed"), &message, sig)
+      != 0)
     return DB_HARD_ERROR;
   struct auth_fail_in in = {
-    .txn_id = p.ref.id, .reason = ABANDONED_REASON, .message = message, .signature = sig, .wake = NULL,
+    .txn_id = p.ref.id,
+    .reason = ABANDONED_REASON,
+    .message = message,
+    .signature = sig,
+    .wake = NULL,
   };
   enum db_status st = db_auth_fail(db, &in, &out);
   free(message);
   if (st >= 0 && out.was_sent)
-    log_msg(LOG_WARN, "sweep: transaction %s had no recorded answer; its authorization will be reversed",
-            p.ref.number);
+    log_msg(LOG_WARN, "sweep: transaction %s had no recorded answer; its authorization will be reversed", p.ref.number);
   return st;
 }
 
@@ -121,9 +124,8 @@ static bool reverse_one(struct db *db)
     db_auth_reversed(db, pay.ref.id);
   else
     db_auth_reversal_retry(db, pay.ref.id, retry_ms);
-  json_t *line = json_pack("{s:s, s:s, s:i, s:s, s:i, s:b, s:i}", "msg", "reversal attempt",
-                           "transaction", pay.ref.number, "stan", pay.auth.stan,
-                           "mti", repeat ? "0401" : "0400", "attempt", r.attempt,
+  json_t *line = json_pack("{s:s, s:s, s:i, s:s, s:i, s:b, s:i}", "msg", "reversal attempt", "transaction",
+                           pay.ref.number, "stan", pay.auth.stan, "mti", repeat ? "0401" : "0400", "attempt", r.attempt,
                            "acknowledged", acknowledged, "sweeper", (int)getpid());
   if (!acknowledged)
     json_object_set_new(line, "retry_in_ms", json_integer(retry_ms));

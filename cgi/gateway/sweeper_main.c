@@ -28,7 +28,7 @@
 #define RECONNECT_PAUSE_MS 1000
 
 static volatile sig_atomic_t stopping;
-static unsigned locked_generation;   /* db_generation() the lock was taken on; 0: not held */
+static unsigned locked_generation; /* db_generation() the lock was taken on; 0: not held */
 
 static void on_stop(int sig)
 {
@@ -45,7 +45,7 @@ static void install_signals(void)
   sa.sa_handler = on_stop;
   sigaction(SIGTERM, &sa, NULL);
   sigaction(SIGINT, &sa, NULL);
-  sigaction(SIGUSR1, &sa, NULL);    /* multiwatch's default "stop gracefully" */
+  sigaction(SIGUSR1, &sa, NULL); /* multiwatch's default "stop gracefully" */
   signal(SIGPIPE, SIG_IGN);
 }
 
@@ -77,8 +77,8 @@ static void wait_for_work(struct db *db, long ms)
   if (stopping || ms <= 0 || db_notified(db))
     return;
   struct pollfd pfd = { .fd = db_socket(db), .events = POLLIN };
-  poll(&pfd, 1, (int)ms);       /* fd -1 (no connection): a plain sleep */
-  db_notified(db);              /* consumes what woke us */
+  poll(&pfd, 1, (int)ms); /* fd -1 (no connection): a plain sleep */
+  db_notified(db);        /* consumes what woke us */
 }
 
 int main(void)
@@ -104,8 +104,8 @@ int main(void)
       }
       if (!take_lock(db)) {
         if (!standing_by)
-          log_msg(LOG_INFO, "sweeper %d: another sweeper holds the lock; trying again every %ld s",
-                  (int)getpid(), settings.sweep_every_s);
+          log_msg(LOG_INFO, "sweeper %d: another sweeper holds the lock; trying again every %ld s", (int)getpid(),
+                  settings.sweep_every_s);
         standing_by = true;
         wait_for_work(db, settings.sweep_every_s * 1000);
         continue;
@@ -117,6 +117,6 @@ int main(void)
     wait_for_work(db, sweep_wait_ms(due_ms, settings.sweep_every_s));
   }
   log_msg(LOG_INFO, "sweeper %d stopping", (int)getpid());
-  db_close(db);       /* ends the session, and with it the lock */
+  db_close(db); /* ends the session, and with it the lock */
   return 0;
 }

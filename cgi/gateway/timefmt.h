@@ -5,7 +5,7 @@
 
 #include <time.h>
 
-#define RFC3339_LEN 21   /* "2026-11-25T09:00:00Z" + NUL */
+#define RFC3339_LEN 21 /* "2026-11-25T09:00:00Z" + NUL */
 
 void rfc3339(time_t t, char out[RFC3339_LEN]);
 

@@ -21,7 +21,7 @@ static int random_from(const char *alphabet, size_t alphabet_len, char *out, siz
 
 int token_txn_number(char out[TXN_NUMBER_LEN + 1])
 {
-  static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";   /* 32 */
+  static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; /* 32 */
   return random_from(crockford, 32, out, TXN_NUMBER_LEN);
 }
 

@@ -6,10 +6,10 @@
 
 #include <stddef.h>
 
-#define TXN_NUMBER_LEN 16     /* Crockford base32, 80 random bits */
-#define BINDING_CODE_LEN 4    /* from an alphabet without look-alikes */
-#define CHALLENGE_LEN 43      /* base64url of 32 bytes */
-#define SESSION_TOKEN_LEN 43  /* base64url of 32 bytes */
+#define TXN_NUMBER_LEN 16    /* Crockford base32, 80 random bits */
+#define BINDING_CODE_LEN 4   /* from an alphabet without look-alikes */
+#define CHALLENGE_LEN 43     /* base64url of 32 bytes */
+#define SESSION_TOKEN_LEN 43 /* base64url of 32 bytes */
 
 /* Each writes a NUL-terminated value into out (at least LEN + 1 bytes).
  * Returns 0, or -1 when the random generator fails. */

@@ -27,8 +27,8 @@ static json_t *outcome_view(const struct txn_view *v)
 {
   if (strcmp(v->status, "completed") == 0)
     return json_pack("{s:s, s:s, s:i, s:s, s:o}", "approval_code", v->approval_code, "method", v->method,
-                     "installments", v->installments, "card", v->card_masked,
-                     "completed_at", nullable(v->has_completed_at, v->completed_at));
+                     "installments", v->installments, "card", v->card_masked, "completed_at",
+                     nullable(v->has_completed_at, v->completed_at));
   if (strcmp(v->status, "declined") == 0)
     return json_pack("{s:s, s:s}", "code", v->response_code, "reason", v->outcome_reason);
   return json_pack("{s:s}", "reason", v->outcome_reason);
@@ -37,12 +37,11 @@ static json_t *outcome_view(const struct txn_view *v)
 json_t *txn_terminal_view(const struct txn_view *v)
 {
   json_t *items = json_loads(v->items ? v->items : "", 0, NULL);
-  json_t *view = json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:o, s:s, s:o, s:o}",
-                           "transaction", v->number, "status", v->status, "binding_code", v->binding_code,
-                           "total", (json_int_t)v->total, "tax_total", (json_int_t)v->tax_total,
-                           "currency", v->currency, "reference", nullable(v->has_reference, v->reference),
-                           "created_at", v->created_at, "expires_at", nullable(v->has_deadline, v->deadline),
-                           "items", items ? items : json_array());
+  json_t *view = json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:o, s:s, s:o, s:o}", "transaction", v->number, "status",
+                           v->status, "binding_code", v->binding_code, "total", (json_int_t)v->total, "tax_total",
+                           (json_int_t)v->tax_total, "currency", v->currency, "reference",
+                           nullable(v->has_reference, v->reference), "created_at", v->created_at, "expires_at",
+                           nullable(v->has_deadline, v->deadline), "items", items ? items : json_array());
   if (strcmp(v->status, "completed") == 0)
     json_object_set_new(view, "completion", outcome_view(v));
   else if (strcmp(v->status, "declined") == 0)
@@ -52,13 +51,12 @@ json_t *txn_terminal_view(const struct txn_view *v)
   return view;
 }
 
-json_t *txn_completion_message(const struct txn_ref *ref, const char *status, const char *approval,
-                               const char *reason)
+json_t *txn_completion_message(const struct txn_ref *ref, const char *status, const char *approval, const char *reason)
 {
   char now[RFC3339_LEN];
   rfc3339(time(NULL), now);
-  json_t *msg = json_pack("{s:s, s:s, s:s, s:s}", "kind", "completion", "transaction", ref->number,
-                          "user_id", ref->user_id, "status", status);
+  json_t *msg = json_pack("{s:s, s:s, s:s, s:s}", "kind", "completion", "transaction", ref->number, "user_id",
+                          ref->user_id, "status", status);
   if (approval && *approval)
     json_object_set_new(msg, "approval_code", json_string(approval));
   if (reason && *reason)

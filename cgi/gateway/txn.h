@@ -26,8 +26,7 @@ struct txn_ref {
 /* The `completion` message for the handset at the end of ref's transaction
  * (not yet signed or stored: mailbox_seal, then the call that ends the
  * transaction stores it). */
-json_t *txn_completion_message(const struct txn_ref *ref, const char *status, const char *approval,
-                               const char *reason);
+json_t *txn_completion_message(const struct txn_ref *ref, const char *status, const char *approval, const char *reason);
 
 /* Answers the problem for "not found / wrong state" uniformly. */
 int txn_reply_wrong_state(struct request *rq, const char *status, const char *doing);

@@ -15,20 +15,28 @@ static bool all_chars_in(const char *s, bool (*ok)(unsigned char))
   return true;
 }
 
-static bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+static bool is_digit(unsigned char c)
+{
+  return c >= '0' && c <= '9';
+}
 static bool is_code(unsigned char c)
 {
   return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '-';
 }
-static bool is_printable(unsigned char c) { return c >= 0x20 && c != 0x7f; }
+static bool is_printable(unsigned char c)
+{
+  return c >= 0x20 && c != 0x7f;
+}
 
 int parse_rfc3339(const char *text, int64_t *out)
 {
   struct tm tm = { 0 };
   int consumed = 0;
 
-  if (sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-             &tm.tm_min, &tm.tm_sec, &consumed) != 6 || consumed != 19)
+  if (sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+             &tm.tm_sec, &consumed)
+          != 6
+      || consumed != 19)
     return -1;
   const char *rest = text + consumed;
   if (*rest == '.') {
@@ -38,8 +46,8 @@ int parse_rfc3339(const char *text, int64_t *out)
     while (is_digit((unsigned char)*rest))
       rest++;
   }
-  if (strcmp(rest, "Z") != 0 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31
-      || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
+  if (strcmp(rest, "Z") != 0 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23
+      || tm.tm_min > 59 || tm.tm_sec > 60)
     return -1;
   tm.tm_year -= 1900;
   tm.tm_mon -= 1;
@@ -49,7 +57,7 @@ int parse_rfc3339(const char *text, int64_t *out)
 
 static int check_text(const struct field *f, const char *s, const char *path, char *err, size_t errlen)
 {
-  long chars = utf8_count(s);     /* Jansson has refused text that is not UTF-8 already */
+  long chars = utf8_count(s); /* Jansson has refused text that is not UTF-8 already */
   int64_t ignored;
 
   if (chars < 0) {
@@ -59,22 +67,34 @@ static int check_text(const struct field *f, const char *s, const char *path, ch
   size_t len = (size_t)chars;
 
   if (len < f->min_len || (f->max_len && len > f->max_len)) {
-    snprintf(err, errlen, "%s must be %zu to %zu characters long, got %zu", path, f->min_len,
-             f->max_len, len);
+    snprintf(err, errlen, "%s must be %zu to %zu characters long, got %zu", path, f->min_len, f->max_len, len);
     return -1;
   }
   bool ok = true;
   switch (f->type) {
-  case FIELD_DIGITS: ok = all_chars_in(s, is_digit); break;
-  case FIELD_CODE: ok = all_chars_in(s, is_code); break;
-  case FIELD_B64URL: ok = all_chars_in(s, is_code) && strlen(s) % 4 != 1; break;
-  case FIELD_TIME: ok = parse_rfc3339(s, &ignored) == 0; break;
-  default: ok = all_chars_in(s, is_printable); break;
+  case FIELD_DIGITS:
+    ok = all_chars_in(s, is_digit);
+    break;
+  case FIELD_CODE:
+    ok = all_chars_in(s, is_code);
+    break;
+  case FIELD_B64URL:
+    ok = all_chars_in(s, is_code) && strlen(s) % 4 != 1;
+    break;
+  case FIELD_TIME:
+    ok = parse_rfc3339(s, &ignored) == 0;
+    break;
+  default:
+    ok = all_chars_in(s, is_printable);
+    break;
   }
   if (!ok) {
-    static const char *const what[] = { [FIELD_DIGITS] = "only digits", [FIELD_CODE] = "only letters, digits, '_' and '-'",
-                                        [FIELD_B64URL] = "base64url text", [FIELD_TIME] = "an RFC 3339 UTC time" };
-    snprintf(err, errlen, "%s must be %s", path, f->type < sizeof what / sizeof *what && what[f->type] ? what[f->type] : "printable text");
+    static const char *const what[] = { [FIELD_DIGITS] = "only digits",
+                                        [FIELD_CODE] = "only letters, digits, '_' and '-'",
+                                        [FIELD_B64URL] = "base64url text",
+                                        [FIELD_TIME] = "an RFC 3339 UTC time" };
+    snprintf(err, errlen, "%s must be %s", path,
+             f->type < sizeof what / sizeof *what && what[f->type] ? what[f->type] : "printable text");
     return -1;
   }
   return 0;
@@ -86,8 +106,7 @@ static void *slot(void *out, const struct field *f)
   return out ? (char *)out + f->offset : NULL;
 }
 
-static int check_array(const struct field *f, const json_t *v, void *out, const char *path, char *err,
-                       size_t errlen)
+static int check_array(const struct field *f, const json_t *v, void *out, const char *path, char *err, size_t errlen)
 {
   size_t n = json_array_size(v), i;
   json_t *item;
@@ -100,9 +119,9 @@ static int check_array(const struct field *f, const json_t *v, void *out, const 
   if (out && (f->item_size == 0 || n > f->size / f->item_size)) {
     snprintf(err, errlen, "the table gives %s room for %zu items, fewer than %zu", path,
              f->item_size ? f->size / f->item_size : 0, n);
-    return -2;              /* validate_spec_problem() would have said so */
+    return -2; /* validate_spec_problem() would have said so */
   }
-  json_array_foreach(v, i, item) {
+  json_array_foreach (v, i, item) {
     snprintf(item_path, sizeof item_path, "%s[%zu]", path, i);
     if (!json_is_object(item)) {
       snprintf(err, errlen, "%s must be an object", item_path);
@@ -119,8 +138,7 @@ static int check_array(const struct field *f, const json_t *v, void *out, const 
 }
 
 /* Checks text and, when out, fills the const char * or struct field_time. */
-static int bind_text(const struct field *f, const json_t *v, void *out, const char *path, char *err,
-                     size_t errlen)
+static int bind_text(const struct field *f, const json_t *v, void *out, const char *path, char *err, size_t errlen)
 {
   if (!json_is_string(v)) {
     snprintf(err, errlen, "%s must be a string", path);
@@ -132,15 +150,14 @@ static int bind_text(const struct field *f, const json_t *v, void *out, const ch
   if (out && f->type == FIELD_TIME) {
     struct field_time *t = slot(out, f);
     t->text = s;
-    parse_rfc3339(s, &t->at);           /* check_text parsed it already */
+    parse_rfc3339(s, &t->at); /* check_text parsed it already */
   } else if (out) {
     *(const char **)slot(out, f) = s;
   }
   return 0;
 }
 
-static int check_field(const struct field *f, const json_t *v, void *out, const char *path, char *err,
-                       size_t errlen)
+static int check_field(const struct field *f, const json_t *v, void *out, const char *path, char *err, size_t errlen)
 {
   switch (f->type) {
   case FIELD_INT:
@@ -149,8 +166,8 @@ static int check_field(const struct field *f, const json_t *v, void *out, const 
       return -1;
     }
     if (json_integer_value(v) < f->min || json_integer_value(v) > f->max) {
-      snprintf(err, errlen, "%s must be between %lld and %lld, got %lld", path, (long long)f->min,
-               (long long)f->max, (long long)json_integer_value(v));
+      snprintf(err, errlen, "%s must be between %lld and %lld, got %lld", path, (long long)f->min, (long long)f->max,
+               (long long)json_integer_value(v));
       return -1;
     }
     if (out)
@@ -204,7 +221,7 @@ int validate_object(const json_t *value, const struct field *spec, void *out, co
   json_t *member;
   char member_path[160];
 
-  json_object_foreach((json_t *)value, key, member) {
+  json_object_foreach ((json_t *)value, key, member) {
     join_path(member_path, sizeof member_path, path, key);
     if (!find_field(spec, key)) {
       snprintf(err, errlen, "%.100s is not a known field", member_path);
@@ -274,12 +291,17 @@ struct region {
 size_t field_width(const struct field *f)
 {
   switch (f->type) {
-  case FIELD_INT: return sizeof(int64_t);
-  case FIELD_BOOL: return sizeof(bool);
-  case FIELD_TIME: return sizeof(struct field_time);
+  case FIELD_INT:
+    return sizeof(int64_t);
+  case FIELD_BOOL:
+    return sizeof(bool);
+  case FIELD_TIME:
+    return sizeof(struct field_time);
   case FIELD_OBJECT:
-  case FIELD_ARRAY: return f->size;
-  default: return sizeof(const char *);
+  case FIELD_ARRAY:
+    return f->size;
+  default:
+    return sizeof(const char *);
   }
 }
 
@@ -315,7 +337,7 @@ const char *validate_spec_problem(const struct field *spec, size_t size)
     if (!problem && (f->type == FIELD_OBJECT || f->type == FIELD_ARRAY)) {
       const char *inner = validate_spec_problem(f->members, f->type == FIELD_OBJECT ? f->size : f->item_size);
       if (inner)
-        return inner;           /* names the inner row already */
+        return inner; /* names the inner row already */
     }
     if (problem) {
       snprintf(why, sizeof why, "field %s: %s", f->name, problem);
@@ -323,8 +345,8 @@ const char *validate_spec_problem(const struct field *spec, size_t size)
     }
     regions[n++] = (struct region){ .from = f->offset, .to = f->offset + field_width(f), .name = f->name };
     if (f->type == FIELD_ARRAY)
-      regions[n++] = (struct region){ .from = f->count_offset, .to = f->count_offset + sizeof(size_t),
-                                      .name = f->name };
+      regions[n++] =
+          (struct region){ .from = f->count_offset, .to = f->count_offset + sizeof(size_t), .name = f->name };
   }
   for (size_t i = 0; i < n; i++)
     for (size_t j = i + 1; j < n; j++)

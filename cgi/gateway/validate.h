@@ -37,35 +37,35 @@
 #include <stdint.h>
 
 enum field_type {
-  FIELD_STRING,     /* any printable UTF-8 text within min_len..max_len */
-  FIELD_DIGITS,     /* ASCII digits only */
-  FIELD_CODE,       /* [A-Za-z0-9_-] only: IDs, currency codes, methods */
-  FIELD_B64URL,     /* base64url without padding */
-  FIELD_INT,        /* JSON integer within min..max */
+  FIELD_STRING, /* any printable UTF-8 text within min_len..max_len */
+  FIELD_DIGITS, /* ASCII digits only */
+  FIELD_CODE,   /* [A-Za-z0-9_-] only: IDs, currency codes, methods */
+  FIELD_B64URL, /* base64url without padding */
+  FIELD_INT,    /* JSON integer within min..max */
   FIELD_BOOL,
-  FIELD_OBJECT,     /* checked against `members` */
-  FIELD_ARRAY,      /* of objects checked against `members`, min_len..max_len items */
-  FIELD_TIME,       /* RFC 3339 UTC text, e.g. 2026-11-25T08:00:00Z */
+  FIELD_OBJECT, /* checked against `members` */
+  FIELD_ARRAY,  /* of objects checked against `members`, min_len..max_len items */
+  FIELD_TIME,   /* RFC 3339 UTC text, e.g. 2026-11-25T08:00:00Z */
 };
 
 /* What a FIELD_TIME fills: the text as sent (a signature may cover it) and
  * the time it names. */
 struct field_time {
   const char *text;
-  int64_t at;                    /* seconds since the epoch */
+  int64_t at; /* seconds since the epoch */
 };
 
 struct field {
   const char *name;
   enum field_type type;
   bool required;
-  size_t min_len, max_len;       /* text length in characters, or array item count */
-  int64_t min, max;              /* FIELD_INT bounds */
-  const struct field *members;   /* FIELD_OBJECT / FIELD_ARRAY items; ends with { 0 } */
-  size_t offset;                 /* where the value goes in the struct being filled */
-  size_t size;                   /* FIELD_OBJECT: the struct's size; FIELD_ARRAY: the array's */
-  size_t item_size;              /* FIELD_ARRAY: one item's size */
-  size_t count_offset;           /* FIELD_ARRAY: where the item count (size_t) goes */
+  size_t min_len, max_len;     /* text length in characters, or array item count */
+  int64_t min, max;            /* FIELD_INT bounds */
+  const struct field *members; /* FIELD_OBJECT / FIELD_ARRAY items; ends with { 0 } */
+  size_t offset;               /* where the value goes in the struct being filled */
+  size_t size;                 /* FIELD_OBJECT: the struct's size; FIELD_ARRAY: the array's */
+  size_t item_size;            /* FIELD_ARRAY: one item's size */
+  size_t count_offset;         /* FIELD_ARRAY: where the item count (size_t) goes */
 };
 
 /* The size of a member, for .size: FIELD_SIZEOF(struct transaction_body, items). */

@@ -41,5 +41,5 @@ int wait_slot_acquire(void)
 void wait_slot_release(int slot)
 {
   if (slot >= 0)
-    close(slot);       /* closing drops the flock */
+    close(slot); /* closing drops the flock */
 }

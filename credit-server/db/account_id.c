@@ -6,9 +6,10 @@
 
 enum db_status issuer_account_id(struct db *db, const char *card_hash, int64_t *id)
 {
-  static struct db_statement st = DB_STATEMENT("issuer_account_id", DB_CHANGE, 1,
-    "SELECT coalesce((SELECT id FROM issuer.card_accounts WHERE card_lookup_hash = $1 FOR UPDATE),"
-    "                nextval(pg_get_serial_sequence('issuer.card_accounts', 'id'))) AS id");
+  static struct db_statement st =
+      DB_STATEMENT("issuer_account_id", DB_CHANGE, 1,
+                   "SELECT coalesce((SELECT id FROM issuer.card_accounts WHERE card_lookup_hash = $1 FOR UPDATE),"
+                   "                nextval(pg_get_serial_sequence('issuer.card_accounts', 'id'))) AS id");
   struct db_params p;
   PGresult *res = NULL;
 

@@ -7,17 +7,18 @@
 
 enum db_status issuer_account_put(struct db *db, const struct account_row *a)
 {
-  static struct db_statement st = DB_STATEMENT("issuer_account_put", DB_CHANGE, 12,
-    "INSERT INTO issuer.card_accounts (id, issuer_code, holder, address, card_ciphertext, card_key_id, card_aad,"
-    "   card_lookup_hash, card_masked, expiry, credit_limit, currency) OVERRIDING SYSTEM VALUE"
-    " VALUES ($1::bigint, $2, $3, $4, $5::bytea, $6::integer, $7::smallint, $8, $9, $10, $11::bigint, $12)"
-    " ON CONFLICT (card_lookup_hash) DO UPDATE SET issuer_code = EXCLUDED.issuer_code, holder = EXCLUDED.holder,"
-    "   address = EXCLUDED.address, expiry = EXCLUDED.expiry, currency = EXCLUDED.currency,"
-    "   credit_limit = greatest(EXCLUDED.credit_limit, issuer.card_accounts.balance),"
-    "   card_ciphertext = EXCLUDED.card_ciphertext, card_key_id = EXCLUDED.card_key_id,"
-    "   card_aad = EXCLUDED.card_aad, card_masked = EXCLUDED.card_masked"
-    " WHERE issuer.card_accounts.id = EXCLUDED.id"
-    " RETURNING id");
+  static struct db_statement st = DB_STATEMENT(
+      "issuer_account_put", DB_CHANGE, 12,
+      "INSERT INTO issuer.card_accounts (id, issuer_code, holder, address, card_ciphertext, card_key_id, card_aad,"
+      "   card_lookup_hash, card_masked, expiry, credit_limit, currency) OVERRIDING SYSTEM VALUE"
+      " VALUES ($1::bigint, $2, $3, $4, $5::bytea, $6::integer, $7::smallint, $8, $9, $10, $11::bigint, $12)"
+      " ON CONFLICT (card_lookup_hash) DO UPDATE SET issuer_code = EXCLUDED.issuer_code, holder = EXCLUDED.holder,"
+      "   address = EXCLUDED.address, expiry = EXCLUDED.expiry, currency = EXCLUDED.currency,"
+      "   credit_limit = greatest(EXCLUDED.credit_limit, issuer.card_accounts.balance),"
+      "   card_ciphertext = EXCLUDED.card_ciphertext, card_key_id = EXCLUDED.card_key_id,"
+      "   card_aad = EXCLUDED.card_aad, card_masked = EXCLUDED.card_masked"
+      " WHERE issuer.card_accounts.id = EXCLUDED.id"
+      " RETURNING id");
   struct db_params p;
 
   db_params_init(&p);

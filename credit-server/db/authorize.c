@@ -11,9 +11,10 @@
 
 enum db_status issuer_authorize(struct db *db, const struct auth_request *in, struct auth_answer *out)
 {
-  static struct db_statement st = DB_STATEMENT("issuer_authorize", DB_REPEATABLE, 13,
-    "SELECT outcome, response_code, approval_code, differs, charged"
-    "  FROM issuer.do_authorize($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)");
+  static struct db_statement st =
+      DB_STATEMENT("issuer_authorize", DB_REPEATABLE, 13,
+                   "SELECT outcome, response_code, approval_code, differs, charged"
+                   "  FROM issuer.do_authorize($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)");
   const struct credit_request *rq = in->rq;
   char transmitted[CREDIT_TIMESTAMP_LEN], now[CREDIT_TIMESTAMP_LEN];
   struct db_params p;

@@ -5,8 +5,8 @@
 enum db_status issuer_put(struct db *db, const char *code, const char *name)
 {
   static struct db_statement st = DB_STATEMENT("issuer_put", DB_REPEATABLE, 2,
-    "INSERT INTO issuer.issuers (code, name) VALUES ($1, $2)"
-    " ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name");
+                                               "INSERT INTO issuer.issuers (code, name) VALUES ($1, $2)"
+                                               " ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name");
   struct db_params p;
 
   db_params_init(&p);

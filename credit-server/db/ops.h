@@ -16,24 +16,24 @@
 
 /* A 0100 for issuer.do_authorize (sql/0012). */
 struct auth_request {
-  const struct credit_request *rq;   /* checked, with transmitted_at set */
-  const char *card_hash;             /* the card's lookup hash (hex): never the number in SQL */
-  const char *approval_code;         /* 6 of 0-9A-Z, stored and answered only if approved */
-  long now;                          /* the clock the expiry is judged at */
+  const struct credit_request *rq; /* checked, with transmitted_at set */
+  const char *card_hash;           /* the card's lookup hash (hex): never the number in SQL */
+  const char *approval_code;       /* 6 of 0-9A-Z, stored and answered only if approved */
+  long now;                        /* the clock the expiry is judged at */
 };
 
 enum auth_outcome {
-  AUTH_DECIDED,       /* recorded now (charged when approved) */
-  AUTH_REPLAYED,      /* the key holds this same request: its stored answer */
-  AUTH_CONFLICT,      /* the key holds another request: 94 */
+  AUTH_DECIDED,  /* recorded now (charged when approved) */
+  AUTH_REPLAYED, /* the key holds this same request: its stored answer */
+  AUTH_CONFLICT, /* the key holds another request: 94 */
 };
 
 struct auth_answer {
   enum auth_outcome outcome;
   char response_code[3];
-  char approval_code[7];             /* "" unless approved */
-  unsigned differs;                  /* AUTH_CONFLICT: CREDIT_DIFF_* mask */
-  bool charged;                      /* this call moved the balance */
+  char approval_code[7]; /* "" unless approved */
+  unsigned differs;      /* AUTH_CONFLICT: CREDIT_DIFF_* mask */
+  bool charged;          /* this call moved the balance */
 };
 
 /* One 0100, decided and recorded in one statement (re-sendable: a call
@@ -89,7 +89,7 @@ enum db_status issuer_merchant_methods_put(struct db *db, const char *merchant_c
 enum db_status issuer_account_id(struct db *db, const char *card_hash, int64_t *id);
 
 struct account_row {
-  int64_t id;                          /* from issuer_account_id */
+  int64_t id; /* from issuer_account_id */
   const char *issuer_code, *holder, *address;
   const unsigned char *ciphertext;
   size_t ciphertext_len;

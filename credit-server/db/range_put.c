@@ -4,9 +4,10 @@
 
 enum db_status issuer_range_put(struct db *db, const char *low, const char *high, const char *issuer_code)
 {
-  static struct db_statement st = DB_STATEMENT("issuer_range_put", DB_REPEATABLE, 3,
-    "INSERT INTO issuer.card_ranges (low, high, issuer_code) VALUES ($1, $2, $3)"
-    " ON CONFLICT (low, high) DO UPDATE SET issuer_code = EXCLUDED.issuer_code");
+  static struct db_statement st =
+      DB_STATEMENT("issuer_range_put", DB_REPEATABLE, 3,
+                   "INSERT INTO issuer.card_ranges (low, high, issuer_code) VALUES ($1, $2, $3)"
+                   " ON CONFLICT (low, high) DO UPDATE SET issuer_code = EXCLUDED.issuer_code");
   struct db_params p;
 
   db_params_init(&p);

@@ -7,8 +7,8 @@
 
 enum db_status issuer_ranges_read(struct db *db, struct card_range *out, int cap, int *n)
 {
-  static struct db_statement st = DB_STATEMENT("issuer_ranges_read", DB_READ, 0,
-    "SELECT low, high, issuer_code FROM issuer.card_ranges ORDER BY low, high");
+  static struct db_statement st = DB_STATEMENT(
+      "issuer_ranges_read", DB_READ, 0, "SELECT low, high, issuer_code FROM issuer.card_ranges ORDER BY low, high");
   PGresult *res = NULL;
 
   *n = 0;

@@ -11,7 +11,7 @@
 enum db_status issuer_reverse(struct db *db, const struct reversal_request *in, enum reversal_outcome *outcome)
 {
   static struct db_statement st = DB_STATEMENT("issuer_reverse", DB_REPEATABLE, 7,
-    "SELECT outcome FROM issuer.do_reverse($1, $2, $3, $4, $5, $6, $7)");
+                                               "SELECT outcome FROM issuer.do_reverse($1, $2, $3, $4, $5, $6, $7)");
   char transmitted[CREDIT_TIMESTAMP_LEN];
   struct db_params p;
   PGresult *res = NULL;

@@ -3,10 +3,12 @@
 
 #include <string.h>
 
-static const char alphabet[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-size_t b64url_encoded_len(size_t n) { return (n / 3) * 4 + (n % 3 ? n % 3 + 1 : 0); }
+size_t b64url_encoded_len(size_t n)
+{
+  return (n / 3) * 4 + (n % 3 ? n % 3 + 1 : 0);
+}
 
 void b64url_encode(const unsigned char *in, size_t n, char *out)
 {

@@ -17,7 +17,7 @@
 
 #define MAX_DATA_KEYS 32
 #define KEY_LEN 32
-#define KEY_FILE_MAX 16384      /* 32 data keys take about 2.5 KiB */
+#define KEY_FILE_MAX 16384 /* 32 data keys take about 2.5 KiB */
 
 struct data_key {
   int id;
@@ -33,7 +33,7 @@ struct keyset {
   bool have_lookup;
 };
 
-static struct keyset keys;      /* what this process uses */
+static struct keyset keys; /* what this process uses */
 
 static int hex_to_key(const char *hex, unsigned char key[KEY_LEN])
 {
@@ -183,7 +183,7 @@ int cardkeys_load(const char *path, char *err, size_t errlen)
   return rc;
 }
 
-#define KEY_LINE_MAX 96          /* "data-key <id> " + 64 hex digits + "\n" */
+#define KEY_LINE_MAX 96 /* "data-key <id> " + 64 hex digits + "\n" */
 
 /* "<prefix><key in hex>\n" into line (KEY_LINE_MAX bytes); the caller
  * wipes it. */
@@ -217,7 +217,10 @@ int cardkeys_create(const char *path, char *err, size_t errlen)
   FILE *f = fdopen(fd, "w");
   if (!f || RAND_bytes(k1, KEY_LEN) != 1 || RAND_bytes(k2, KEY_LEN) != 1) {
     snprintf(err, errlen, "cannot generate card keys");
-    if (f) fclose(f); else close(fd);
+    if (f)
+      fclose(f);
+    else
+      close(fd);
     return -1;
   }
   fputs("# paygw card keys: keep outside the database, mode 0600\n", f);
@@ -270,7 +273,7 @@ static int replace_key_file(const char *path, const char *text, const struct sta
     snprintf(err, errlen, "card key file path is too long");
     return -1;
   }
-  unlink(tmp);                 /* a leftover of a crash; we hold the lock */
+  unlink(tmp); /* a leftover of a crash; we hold the lock */
   int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) {
     snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
@@ -343,12 +346,12 @@ static int add_data_key_locked(const char *path, const struct stat *key_st, char
       if (ks.data[i].id > top)
         top = ks.data[i].id;
     if (ks.n_data == MAX_DATA_KEYS)
-      snprintf(err, errlen, "card key file %s already holds %d data keys, the most it may; nothing was added",
-               path, MAX_DATA_KEYS);
+      snprintf(err, errlen, "card key file %s already holds %d data keys, the most it may; nothing was added", path,
+               MAX_DATA_KEYS);
     else if (!(text = text_with_new_key(old, top + 1)))
       snprintf(err, errlen, "cannot generate a card key");
     else if (parse_key_text(text, path, &ks, err, errlen) != 0)
-      ;        /* err says why; the file is untouched */
+      ; /* err says why; the file is untouched */
     else if (replace_key_file(path, text, key_st, err, errlen) == 0)
       id = top + 1;
   }
@@ -372,7 +375,7 @@ int cardkeys_add_data_key(const char *path, char *err, size_t errlen)
   int id = add_data_key_locked(path, &st, err, errlen);
   if (id > 0 && cardkeys_load(path, err, errlen) != 0)
     id = -1;
-  close(lock);                 /* releases the lock */
+  close(lock); /* releases the lock */
   return id;
 }
 
@@ -414,7 +417,7 @@ int card_aad(int version, int key_id, const struct card_binding *b, unsigned cha
 {
   if (key_id <= 0)
     return -1;
-  if (version == CARD_AAD_V1)    /* rows sealed before the binding: the key ID only */
+  if (version == CARD_AAD_V1) /* rows sealed before the binding: the key ID only */
     return snprintf((char *)out, CARDCRYPT_AAD_MAX, "paygw-card-v1:%d", key_id);
   if (version != CARD_AAD_V2 || !b || b->row_id <= 0 || !lookup_hex_ok(b->lookup_hex))
     return -1;
@@ -448,8 +451,7 @@ int card_encrypt_as(int aad_version, const char *pan, const struct card_binding 
       && EVP_EncryptUpdate(ctx, NULL, &n, aad, aad_len) == 1
       && EVP_EncryptUpdate(ctx, blob + CARDCRYPT_IV_LEN, &n, (const unsigned char *)pan, (int)pan_len) == 1
       && EVP_EncryptFinal_ex(ctx, blob + CARDCRYPT_IV_LEN + n, &fin) == 1
-      && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, CARDCRYPT_TAG_LEN,
-                             blob + CARDCRYPT_IV_LEN + n + fin) == 1) {
+      && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, CARDCRYPT_TAG_LEN, blob + CARDCRYPT_IV_LEN + n + fin) == 1) {
     *blob_len = CARDCRYPT_IV_LEN + (size_t)(n + fin) + CARDCRYPT_TAG_LEN;
     *key_id = k->id;
     rc = 0;
@@ -477,7 +479,8 @@ static int open_blob(const struct data_key *k, const unsigned char *aad, int aad
       && EVP_DecryptUpdate(ctx, NULL, &n, aad, aad_len) == 1
       && EVP_DecryptUpdate(ctx, (unsigned char *)pan, &n, blob + CARDCRYPT_IV_LEN, ct_len) == 1
       && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, CARDCRYPT_TAG_LEN,
-                             (void *)(blob + blob_len - CARDCRYPT_TAG_LEN)) == 1
+                             (void *)(blob + blob_len - CARDCRYPT_TAG_LEN))
+             == 1
       && EVP_DecryptFinal_ex(ctx, (unsigned char *)pan + n, &fin) == 1) {
     pan[n + fin] = '\0';
     rc = 0;
@@ -486,8 +489,8 @@ static int open_blob(const struct data_key *k, const unsigned char *aad, int aad
   return rc;
 }
 
-int card_decrypt(int key_id, int aad_version, const struct card_binding *b, const unsigned char *blob,
-                 size_t blob_len, char *pan, size_t pan_len)
+int card_decrypt(int key_id, int aad_version, const struct card_binding *b, const unsigned char *blob, size_t blob_len,
+                 char *pan, size_t pan_len)
 {
   const struct data_key *k = find_key(key_id);
   unsigned char aad[CARDCRYPT_AAD_MAX];

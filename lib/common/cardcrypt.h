@@ -46,8 +46,8 @@ bool cardkeys_has_key(int key_id);
  * associated data (AAD): a ciphertext copied into another row, or next to
  * another lookup hash, fails to decrypt. */
 struct card_binding {
-  long long row_id;               /* the id of the row that holds it (> 0) */
-  const char *lookup_hex;         /* the row's lookup hash: 64 lower-case hex digits */
+  long long row_id;       /* the id of the row that holds it (> 0) */
+  const char *lookup_hex; /* the row's lookup hash: 64 lower-case hex digits */
 };
 
 /* AAD formats, recorded per row (gateway.cards.pan_aad,
@@ -84,8 +84,8 @@ int card_encrypt_as(int aad_version, const char *pan, const struct card_binding 
  * b->lookup_hex.  Returns 0, or -1 when the key is unknown, the blob was
  * tampered with or belongs to another row or lookup hash (pan wiped).  The
  * caller wipes pan with OPENSSL_cleanse after use. */
-int card_decrypt(int key_id, int aad_version, const struct card_binding *b, const unsigned char *blob,
-                 size_t blob_len, char *pan, size_t pan_len);
+int card_decrypt(int key_id, int aad_version, const struct card_binding *b, const unsigned char *blob, size_t blob_len,
+                 char *pan, size_t pan_len);
 
 /* HMAC-SHA256(lookup key, pan) as 64 lower-case hex digits + NUL. */
 int card_lookup_hash(const char *pan, char out[CARDCRYPT_LOOKUP_HEX]);

@@ -22,8 +22,7 @@ long config_long(const char *name, long fallback, long min, long max)
   errno = 0;
   long n = strtol(v, &end, 10);
   if (errno || *end || n < min || n > max) {
-    log_msg(LOG_WARN, "config %s=%s is not an integer in [%ld, %ld]; using %ld",
-            name, v, min, max, fallback);
+    log_msg(LOG_WARN, "config %s=%s is not an integer in [%ld, %ld]; using %ld", name, v, min, max, fallback);
     return fallback;
   }
   return n;

@@ -73,16 +73,14 @@ int ed25519_write_private_pem(const char *path, const unsigned char priv[ED25519
   return rc ? -1 : 0;
 }
 
-int ed25519_read_private_pem(const char *path, unsigned char priv[ED25519_KEY_LEN],
-                             unsigned char pub[ED25519_KEY_LEN])
+int ed25519_read_private_pem(const char *path, unsigned char priv[ED25519_KEY_LEN], unsigned char pub[ED25519_KEY_LEN])
 {
   FILE *f = fopen(path, "r");
   EVP_PKEY *key = f ? PEM_read_PrivateKey(f, NULL, NULL, NULL) : NULL;
   size_t privlen = ED25519_KEY_LEN, publen = ED25519_KEY_LEN;
   int rc = -1;
 
-  if (key && EVP_PKEY_id(key) == EVP_PKEY_ED25519
-      && EVP_PKEY_get_raw_private_key(key, priv, &privlen) == 1
+  if (key && EVP_PKEY_id(key) == EVP_PKEY_ED25519 && EVP_PKEY_get_raw_private_key(key, priv, &privlen) == 1
       && EVP_PKEY_get_raw_public_key(key, pub, &publen) == 1)
     rc = 0;
   EVP_PKEY_free(key);

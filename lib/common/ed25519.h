@@ -27,8 +27,7 @@ bool ed25519_verify(const unsigned char pub[ED25519_KEY_LEN], const void *msg, s
 int ed25519_write_private_pem(const char *path, const unsigned char priv[ED25519_KEY_LEN], bool overwrite);
 
 /* Reads a PKCS#8 PEM private key; fills priv and pub. Returns 0 or -1. */
-int ed25519_read_private_pem(const char *path, unsigned char priv[ED25519_KEY_LEN],
-                             unsigned char pub[ED25519_KEY_LEN]);
+int ed25519_read_private_pem(const char *path, unsigned char priv[ED25519_KEY_LEN], unsigned char pub[ED25519_KEY_LEN]);
 
 /* Public key as SPKI PEM text (malloc'd, caller frees), or NULL. */
 char *ed25519_public_pem(const unsigned char pub[ED25519_KEY_LEN]);

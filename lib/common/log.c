@@ -13,9 +13,15 @@ static const char *const level_names[] = { "debug", "info", "warn", "error" };
 
 static enum log_level log_min_level = LOG_DEBUG;
 
-void log_init(const char *program) { log_program = program; }
+void log_init(const char *program)
+{
+  log_program = program;
+}
 
-void log_set_level(enum log_level min) { log_min_level = min; }
+void log_set_level(enum log_level min)
+{
+  log_min_level = min;
+}
 
 void log_time_rfc3339(char *buf, size_t len)
 {
@@ -46,10 +52,10 @@ static void scrub_strings(json_t *v)
       free(copy);
     }
   } else if (json_is_object(v)) {
-    json_object_foreach(v, key, member)
+    json_object_foreach (v, key, member)
       scrub_strings(member);
   } else if (json_is_array(v)) {
-    json_array_foreach(v, i, member)
+    json_array_foreach (v, i, member)
       scrub_strings(member);
   }
 }

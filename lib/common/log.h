@@ -21,8 +21,7 @@ void log_set_level(enum log_level min);
 void log_event(enum log_level level, json_t *fields);
 
 /* Convenience: {"msg": "<formatted text>"}. */
-void log_msg(enum log_level level, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* A broken invariant — a bug in our code, never bad input: logged at error
  * level with the file and line it was found at.  LOG_BUG(fmt, ...) fills

@@ -60,7 +60,7 @@ void pan_mask(const char *pan, char *out, size_t outlen)
   if (outlen == 0)
     return;
   if (!mask_input_ok(pan, len) || len + 1 > outlen) {
-    snprintf(out, outlen, "****");      /* not a card number: no digit shown */
+    snprintf(out, outlen, "****"); /* not a card number: no digit shown */
     return;
   }
   size_t head = mask_head(len);

@@ -17,9 +17,8 @@ int pwhash_make(const char *password, char out[PWHASH_ENCODED_MAX])
 
   if (RAND_bytes(salt, sizeof salt) != 1)
     return -1;
-  int rc = argon2id_hash_encoded(PW_T_COST, PW_M_COST_KIB, PW_PARALLELISM, password,
-                                 strlen(password), salt, sizeof salt, PW_HASH_LEN, out,
-                                 PWHASH_ENCODED_MAX);
+  int rc = argon2id_hash_encoded(PW_T_COST, PW_M_COST_KIB, PW_PARALLELISM, password, strlen(password), salt,
+                                 sizeof salt, PW_HASH_LEN, out, PWHASH_ENCODED_MAX);
   return rc == ARGON2_OK ? 0 : -1;
 }
 

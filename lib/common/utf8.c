@@ -21,7 +21,7 @@ static size_t sequence_length(const unsigned char *p, size_t avail)
   else if ((p[0] & 0xF8) == 0xF0)
     n = 4, least = 0x10000, cp = p[0] & 0x07;
   else
-    return 0;               /* a continuation byte, or 0xF8-0xFF */
+    return 0; /* a continuation byte, or 0xF8-0xFF */
   if (n > avail)
     return 0;
   for (size_t i = 1; i < n; i++) {
@@ -30,7 +30,7 @@ static size_t sequence_length(const unsigned char *p, size_t avail)
     cp = (cp << 6) | (p[i] & 0x3F);
   }
   if (cp < least || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-    return 0;               /* overlong, beyond Unicode, or a surrogate */
+    return 0; /* overlong, beyond Unicode, or a surrogate */
   return n;
 }
 

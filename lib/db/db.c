@@ -50,13 +50,13 @@ bool db_connect_now(struct db *db)
 
   if (db->conn)
     PQfinish(db->conn);
-  db->conn = PQconnectdbParams(keys, values, 1);   /* dbname may be a URI: expanded */
+  db->conn = PQconnectdbParams(keys, values, 1); /* dbname may be a URI: expanded */
   db->generation++;
   db->in_transaction = false;
   memset(db->prepared, 0, sizeof db->prepared);
   if (PQstatus(db->conn) != CONNECTION_OK) {
     log_msg(LOG_WARN, "database connection failed: %s", PQerrorMessage(db->conn));
-    remember_error(db, NULL);       /* db_error: why (a command-line program says so) */
+    remember_error(db, NULL); /* db_error: why (a command-line program says so) */
     return false;
   }
   for (int i = 0; i < db->n_channels; i++)
@@ -144,7 +144,7 @@ bool db_notified(struct db *db)
 
   if (!db_connected(db))
     return false;
-  PQconsumeInput(db->conn);   /* reads what arrived, never waits */
+  PQconsumeInput(db->conn); /* reads what arrived, never waits */
   while ((n = PQnotifies(db->conn)) != NULL) {
     any = true;
     PQfreemem(n);
@@ -183,7 +183,7 @@ static int slot_of(struct db_statement *st)
   int mine = __atomic_fetch_add(&next_slot, 1, __ATOMIC_RELAXED);
   int expected = -1;
   if (!__atomic_compare_exchange_n(&st->slot, &expected, mine, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-    return expected;   /* another thread got there first: its slot */
+    return expected; /* another thread got there first: its slot */
   return mine;
 }
 
@@ -243,8 +243,8 @@ static enum db_status count_rows(PGresult *res)
 
 /* One attempt.  *sent says whether the statement may have reached the
  * server (so a lost connection leaves its effect unknown). */
-static enum db_status call_once(struct db *db, struct db_statement *st, const struct db_params *p,
-                                PGresult **result, bool *sent)
+static enum db_status call_once(struct db *db, struct db_statement *st, const struct db_params *p, PGresult **result,
+                                bool *sent)
 {
   static const struct db_params none = { 0 };
 
@@ -319,11 +319,11 @@ enum db_status db_call(struct db *db, struct db_statement *st, const struct db_p
   for (int attempt = 0; attempt < CALL_MAX_ATTEMPTS; attempt++) {
     status = call_once(db, st, p, out, &sent);
     if (db->in_transaction)
-      break;                         /* the transaction runner decides */
+      break; /* the transaction runner decides */
     if (status == DB_SOFT_ERROR) {
       if (db->plans_outdated)
         db_forget_prepared(db);
-      continue;                      /* autocommit: nothing of it stands */
+      continue; /* autocommit: nothing of it stands */
     }
     if (status != DB_HARD_ERROR || db_connected(db))
       break;
@@ -336,8 +336,7 @@ enum db_status db_call(struct db *db, struct db_statement *st, const struct db_p
     if (!reconnect_within_wait(db)) {
       status = sent && st->kind != DB_READ ? DB_IN_DOUBT : DB_HARD_ERROR;
       if (status == DB_IN_DOUBT)
-        log_msg(LOG_ERROR, "the answer to %s was lost and the database is not back; its outcome is unknown",
-                st->name);
+        log_msg(LOG_ERROR, "the answer to %s was lost and the database is not back; its outcome is unknown", st->name);
       break;
     }
     if (sent && st->kind == DB_REPEATABLE)

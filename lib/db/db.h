@@ -59,10 +59,12 @@ struct db_statement {
   const char *sql;
   int n_params;
   enum db_kind kind;
-  int slot;                 /* its bit in each connection's prepared set, from the first use */
+  int slot; /* its bit in each connection's prepared set, from the first use */
 };
-#define DB_STATEMENT(name_, kind_, n_params_, sql_) \
-  { .name = (name_), .sql = (sql_), .n_params = (n_params_), .kind = (kind_), .slot = -1 }
+#define DB_STATEMENT(name_, kind_, n_params_, sql_)                                                                    \
+  {                                                                                                                    \
+    .name = (name_), .sql = (sql_), .n_params = (n_params_), .kind = (kind_), .slot = -1                               \
+  }
 
 /* At most this many statements per program (a connection's prepared set). */
 #define DB_MAX_STATEMENTS 256
@@ -72,17 +74,17 @@ struct db_statement {
  * The values stay the caller's (or live in `scratch`) until the call ends. */
 struct db_params {
   int n;
-  bool overflow;            /* more than DB_MAX_PARAMS: the call is refused as a BUG */
+  bool overflow; /* more than DB_MAX_PARAMS: the call is refused as a BUG */
   const char *values[DB_MAX_PARAMS];
   int lengths[DB_MAX_PARAMS];
   int formats[DB_MAX_PARAMS];
   char scratch[DB_MAX_PARAMS][24];
 };
 void db_params_init(struct db_params *p);
-void db_param_text(struct db_params *p, const char *text);          /* NULL: SQL NULL */
+void db_param_text(struct db_params *p, const char *text); /* NULL: SQL NULL */
 void db_param_int64(struct db_params *p, int64_t v);
 void db_param_bool(struct db_params *p, bool v);
-void db_param_bytea(struct db_params *p, const void *data, size_t len);   /* binary */
+void db_param_bytea(struct db_params *p, const void *data, size_t len); /* binary */
 
 struct db;
 
@@ -154,8 +156,7 @@ bool db_bool_at(const PGresult *res, int row, const char *column, const char *fi
 bool db_null_at(const PGresult *res, int row, const char *column, const char *file, int line);
 /* Copies the text into dst; a value longer than cap - 1 is a BUG too (and
  * is cut).  "" for NULL. */
-void db_copy_at(const PGresult *res, int row, const char *column, char *dst, size_t cap, const char *file,
-                int line);
+void db_copy_at(const PGresult *res, int row, const char *column, char *dst, size_t cap, const char *file, int line);
 #define db_text(res, row, col) db_text_at((res), (row), (col), __FILE__, __LINE__)
 #define db_int64(res, row, col) db_int64_at((res), (row), (col), __FILE__, __LINE__)
 #define db_bool(res, row, col) db_bool_at((res), (row), (col), __FILE__, __LINE__)

@@ -12,18 +12,18 @@
 struct db {
   PGconn *conn;
   char *uri;
-  char program[32];                 /* application_name */
-  unsigned generation;              /* bumped on every (re)connect */
+  char program[32];    /* application_name */
+  unsigned generation; /* bumped on every (re)connect */
   bool in_transaction;
-  bool plans_outdated;              /* a migration changed a result type: re-prepare */
-  uint64_t prepared[DB_MAX_STATEMENTS / 64];   /* statement slots prepared on this connection */
+  bool plans_outdated;                       /* a migration changed a result type: re-prepare */
+  uint64_t prepared[DB_MAX_STATEMENTS / 64]; /* statement slots prepared on this connection */
   const char *channels[DB_MAX_CHANNELS];
   int n_channels;
-  long in_doubt_wait_ms;            /* PAYGW_DB_IN_DOUBT_MS */
-  bool in_doubt;                    /* the last call or transaction ended DB_IN_DOUBT */
-  char xact_id[24];                 /* the open transaction's ID (pg_current_xact_id) */
-  char sqlstate[6];                 /* of the last failed statement */
-  char error[256];                  /* its primary message */
+  long in_doubt_wait_ms; /* PAYGW_DB_IN_DOUBT_MS */
+  bool in_doubt;         /* the last call or transaction ended DB_IN_DOUBT */
+  char xact_id[24];      /* the open transaction's ID (pg_current_xact_id) */
+  char sqlstate[6];      /* of the last failed statement */
+  char error[256];       /* its primary message */
 };
 
 /* (Re)connects, LISTENs again, forgets what was prepared. */

@@ -17,11 +17,11 @@
 #include <time.h>
 
 #define TXN_MAX_ATTEMPTS 3
-#define FATE_PAUSE_FIRST_MS 20     /* between looks at a lost COMMIT's outcome, doubling */
+#define FATE_PAUSE_FIRST_MS 20 /* between looks at a lost COMMIT's outcome, doubling */
 #define FATE_PAUSE_MAX_MS 250
 
-static struct db_statement xact_status = DB_STATEMENT("db_xact_status", DB_READ, 1,
-                                                       "SELECT pg_xact_status($1::xid8) AS status");
+static struct db_statement xact_status =
+    DB_STATEMENT("db_xact_status", DB_READ, 1, "SELECT pg_xact_status($1::xid8) AS status");
 
 static bool simple_command(struct db *db, const char *sql, enum db_status *status)
 {
@@ -70,10 +70,11 @@ static enum fate read_fate(struct db *db)
   for (;;) {
     PGresult *res = NULL;
     if (db_ensure_connected(db) && db_call(db, &xact_status, &p, &res) == DB_ONE_ROW) {
-      bool gone = db_null(res, 0, "status");    /* too old to be known: never for a fresh ID */
+      bool gone = db_null(res, 0, "status"); /* too old to be known: never for a fresh ID */
       const char *status = db_text(res, 0, "status");
       enum fate fate = strcmp(status, "committed") == 0 ? FATE_COMMITTED
-                       : strcmp(status, "aborted") == 0 ? FATE_ROLLED_BACK : FATE_UNKNOWN;
+                       : strcmp(status, "aborted") == 0 ? FATE_ROLLED_BACK
+                                                        : FATE_UNKNOWN;
       PQclear(res);
       if (fate != FATE_UNKNOWN || gone)
         return fate;
@@ -93,12 +94,12 @@ static enum db_status after_lost_commit(struct db *db, const char *label, enum d
   enum fate fate = read_fate(db);
 
   log_event(fate == FATE_UNKNOWN ? LOG_ERROR : LOG_WARN,
-            json_pack("{s:s, s:s, s:s, s:s}", "msg", "the answer to a COMMIT was lost", "transaction", label,
-                      "xact", db->xact_id, "outcome", said[fate]));
+            json_pack("{s:s, s:s, s:s, s:s}", "msg", "the answer to a COMMIT was lost", "transaction", label, "xact",
+                      db->xact_id, "outcome", said[fate]));
   if (fate == FATE_COMMITTED)
-    return done;                 /* as if COMMIT had answered */
+    return done; /* as if COMMIT had answered */
   if (fate == FATE_ROLLED_BACK)
-    return DB_SOFT_ERROR;        /* nothing of it stands: run it again */
+    return DB_SOFT_ERROR; /* nothing of it stands: run it again */
   return DB_IN_DOUBT;
 }
 
@@ -115,7 +116,7 @@ static enum db_status run_attempt(struct db *db, const char *label, db_txn_fn fn
     if (db_connected(db))
       simple_command(db, "ROLLBACK", NULL);
   } else if (!db_connected(db)) {
-    status = DB_HARD_ERROR;      /* lost before COMMIT went out: nothing committed */
+    status = DB_HARD_ERROR; /* lost before COMMIT went out: nothing committed */
   } else if (!simple_command(db, "COMMIT", &status)) {
     if (db_connected(db))
       log_msg(LOG_WARN, "commit of %s failed: %s", label, db->error);
@@ -135,9 +136,9 @@ enum db_status db_run_transaction(struct db *db, const char *label, db_txn_fn fn
     status = run_attempt(db, label, fn, ctx);
     if (status == DB_IN_DOUBT) {
       db->in_doubt = true;
-      break;                                  /* never run again blind */
+      break; /* never run again blind */
     }
-    if (status < 0 && db->plans_outdated) {   /* whatever the caller made of the error */
+    if (status < 0 && db->plans_outdated) { /* whatever the caller made of the error */
       db_forget_prepared(db);
       continue;
     }

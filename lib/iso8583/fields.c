@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+/* One row per field, tagged, as test_iso8583_doc reads it. */
+/* clang-format off */
 #define N(len)      .type = ISO_TYPE_N, .len_kind = ISO_LEN_FIXED, .max_len = (len)
 #define AN(len)     .type = ISO_TYPE_AN, .len_kind = ISO_LEN_FIXED, .max_len = (len)
 #define ANS(len)    .type = ISO_TYPE_ANS, .len_kind = ISO_LEN_FIXED, .max_len = (len)
@@ -39,6 +41,7 @@ static const struct iso_field_def dictionary[ISO8583_MAX_FIELD + 1] = {
 /*070*/ [70] = { N(3), .name = "network management information code" },
 /*090*/ [90] = { N(42), .name = "original data elements" },
 };
+/* clang-format on */
 
 const struct iso_field_def *iso_field_def(int number)
 {

@@ -48,7 +48,7 @@ static int split_host_port(const char *host_port, char *host, size_t hostlen, co
   if (!colon || colon == host_port || (size_t)(colon - host_port) >= hostlen || !colon[1])
     return -1;
   const char *start = host_port, *end = colon;
-  if (*start == '[' && end[-1] == ']') {   /* [::1]:8583 */
+  if (*start == '[' && end[-1] == ']') { /* [::1]:8583 */
     start++;
     end--;
   }
@@ -159,7 +159,7 @@ int iso_frame_recv(int fd, uint8_t *buf, size_t cap, size_t *len, int timeout_ms
     return rc;
   size_t n = (size_t)head[0] << 8 | head[1];
   if (n == 0)
-    return ISO_FRAME_CLOSED;          /* a zero-length frame is malformed */
+    return ISO_FRAME_CLOSED; /* a zero-length frame is malformed */
   if (n > cap || n > ISO8583_MAX_MESSAGE)
     return ISO_FRAME_TOO_LONG;
   if ((rc = read_all(fd, buf, n, deadline)) != ISO_FRAME_OK)

@@ -11,9 +11,9 @@
 
 enum iso_frame_status {
   ISO_FRAME_OK = 0,
-  ISO_FRAME_CLOSED = -1,      /* peer closed, or a socket error */
+  ISO_FRAME_CLOSED = -1, /* peer closed, or a socket error */
   ISO_FRAME_TIMEOUT = -2,
-  ISO_FRAME_TOO_LONG = -3,    /* header announces more than the caller's buffer or ISO8583_MAX_MESSAGE */
+  ISO_FRAME_TOO_LONG = -3, /* header announces more than the caller's buffer or ISO8583_MAX_MESSAGE */
 };
 
 /* Connects to "host:port" (numeric IPv4/IPv6 or a name) within timeout_ms.

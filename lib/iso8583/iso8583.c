@@ -21,7 +21,7 @@ static bool char_allowed(enum iso_type type, unsigned char c)
   case ISO_TYPE_N:
     return digit;
   case ISO_TYPE_AN:
-    return digit || alpha || c == ' ';    /* an fields are space-padded */
+    return digit || alpha || c == ' '; /* an fields are space-padded */
   case ISO_TYPE_ANS:
     return c >= 0x20 && c <= 0x7e;
   }
@@ -83,7 +83,7 @@ int iso_set_padded(struct iso_msg *msg, int field, const char *value)
   char text[ISO8583_MAX_MESSAGE + 1];
 
   if (len == 0 || !value || n >= (size_t)len)
-    return iso_set(msg, field, value);    /* variable, unknown, or nothing to pad: iso_set decides */
+    return iso_set(msg, field, value); /* variable, unknown, or nothing to pad: iso_set decides */
   if (iso_field_def(field)->type == ISO_TYPE_N)
     snprintf(text, sizeof text, "%0*d%s", (int)((size_t)len - n), 0, value);
   else
@@ -257,7 +257,7 @@ int iso_unpack(struct iso_msg *msg, const uint8_t *in, size_t len)
     for (int f = 66; f <= 128; f++)
       any |= bit_set(bitmap, f);
     if (bit_set(bitmap, 65) || !any)
-      return ISO_ERR_BITMAP;     /* a tertiary bitmap, or an empty secondary one */
+      return ISO_ERR_BITMAP; /* a tertiary bitmap, or an empty secondary one */
   }
   for (int f = 2; f <= (secondary ? 128 : 64); f++)
     if (bit_set(bitmap, f) && (rc = take_field(&r, msg, f)) != ISO_OK)
@@ -268,15 +268,25 @@ int iso_unpack(struct iso_msg *msg, const uint8_t *in, size_t len)
 const char *iso_strerror(int err)
 {
   switch (err) {
-  case ISO_OK: return "no error";
-  case ISO_ERR_SHORT: return "the message ends inside a field";
-  case ISO_ERR_LONG: return "bytes after the last field, or the message is too long";
-  case ISO_ERR_MTI: return "the message type is not 4 digits";
-  case ISO_ERR_BITMAP: return "the bitmap is malformed";
-  case ISO_ERR_LENGTH: return "a length prefix or a field length is wrong";
-  case ISO_ERR_FORMAT: return "a field holds a character its type does not allow";
-  case ISO_ERR_FIELD: return "a field this dictionary does not know";
-  case ISO_ERR_SPACE: return "the output buffer is too small";
-  default: return "unknown error";
+  case ISO_OK:
+    return "no error";
+  case ISO_ERR_SHORT:
+    return "the message ends inside a field";
+  case ISO_ERR_LONG:
+    return "bytes after the last field, or the message is too long";
+  case ISO_ERR_MTI:
+    return "the message type is not 4 digits";
+  case ISO_ERR_BITMAP:
+    return "the bitmap is malformed";
+  case ISO_ERR_LENGTH:
+    return "a length prefix or a field length is wrong";
+  case ISO_ERR_FORMAT:
+    return "a field holds a character its type does not allow";
+  case ISO_ERR_FIELD:
+    return "a field this dictionary does not know";
+  case ISO_ERR_SPACE:
+    return "the output buffer is too small";
+  default:
+    return "unknown error";
   }
 }

@@ -20,49 +20,49 @@
 #define ISO8583_MAX_MESSAGE 2048
 
 /* Message type indicators paygw uses. */
-#define ISO_MTI_AUTH_REQUEST        "0100"
-#define ISO_MTI_AUTH_RESPONSE       "0110"
-#define ISO_MTI_ADMIN_REQUEST       "0600"   /* reserved: second-embodiment token keys */
-#define ISO_MTI_ADMIN_RESPONSE      "0610"
-#define ISO_MTI_REVERSAL_ADVICE     "0400"
-#define ISO_MTI_REVERSAL_REPEAT     "0401"
-#define ISO_MTI_REVERSAL_RESPONSE   "0410"
-#define ISO_MTI_NETWORK_REQUEST     "0800"
-#define ISO_MTI_NETWORK_RESPONSE    "0810"
+#define ISO_MTI_AUTH_REQUEST "0100"
+#define ISO_MTI_AUTH_RESPONSE "0110"
+#define ISO_MTI_ADMIN_REQUEST "0600" /* reserved: second-embodiment token keys */
+#define ISO_MTI_ADMIN_RESPONSE "0610"
+#define ISO_MTI_REVERSAL_ADVICE "0400"
+#define ISO_MTI_REVERSAL_REPEAT "0401"
+#define ISO_MTI_REVERSAL_RESPONSE "0410"
+#define ISO_MTI_NETWORK_REQUEST "0800"
+#define ISO_MTI_NETWORK_RESPONSE "0810"
 
 /* Field numbers paygw uses (ISO 8583:1987 data dictionary names).  Their
  * formats and lengths: fields.c, and nowhere else. */
 enum iso_field {
-  ISO_F_PAN = 2,                  /* primary account number */
-  ISO_F_PROCESSING_CODE = 3,      /* "000000" purchase */
-  ISO_F_AMOUNT = 4,               /* minor units, zero-padded */
-  ISO_F_TRANSMISSION_TIME = 7,    /* MMDDhhmmss UTC */
-  ISO_F_STAN = 11,                /* system trace audit number */
-  ISO_F_LOCAL_TIME = 12,          /* hhmmss */
-  ISO_F_LOCAL_DATE = 13,          /* MMDD */
-  ISO_F_EXPIRY = 14,              /* YYMM */
+  ISO_F_PAN = 2,               /* primary account number */
+  ISO_F_PROCESSING_CODE = 3,   /* "000000" purchase */
+  ISO_F_AMOUNT = 4,            /* minor units, zero-padded */
+  ISO_F_TRANSMISSION_TIME = 7, /* MMDDhhmmss UTC */
+  ISO_F_STAN = 11,             /* system trace audit number */
+  ISO_F_LOCAL_TIME = 12,       /* hhmmss */
+  ISO_F_LOCAL_DATE = 13,       /* MMDD */
+  ISO_F_EXPIRY = 14,           /* YYMM */
   ISO_F_POS_ENTRY_MODE = 22,
-  ISO_F_RRN = 37,                 /* retrieval reference number */
+  ISO_F_RRN = 37, /* retrieval reference number */
   ISO_F_APPROVAL_CODE = 38,
   ISO_F_RESPONSE_CODE = 39,
-  ISO_F_TERMINAL_ID = 41,         /* the terminal's ISO terminal ID, space padded */
-  ISO_F_MERCHANT_ID = 42,         /* the merchant code, space padded */
-  ISO_F_PRIVATE_ADDITIONAL = 48,  /* payment method, see iso_method_* */
-  ISO_F_CURRENCY = 49,            /* ISO 4217 numeric */
-  ISO_F_NETWORK_CODE = 70,        /* 0800: "301" echo */
-  ISO_F_ORIGINAL_DATA = 90,       /* reversal: see iso_original_encode */
+  ISO_F_TERMINAL_ID = 41,        /* the terminal's ISO terminal ID, space padded */
+  ISO_F_MERCHANT_ID = 42,        /* the merchant code, space padded */
+  ISO_F_PRIVATE_ADDITIONAL = 48, /* payment method, see iso_method_* */
+  ISO_F_CURRENCY = 49,           /* ISO 4217 numeric */
+  ISO_F_NETWORK_CODE = 70,       /* 0800: "301" echo */
+  ISO_F_ORIGINAL_DATA = 90,      /* reversal: see iso_original_encode */
 };
 
 enum iso_error {
   ISO_OK = 0,
-  ISO_ERR_SHORT = -1,        /* input ends inside a field, bitmap or MTI */
-  ISO_ERR_LONG = -2,         /* bytes left over after the last field, or over the maximum */
-  ISO_ERR_MTI = -3,          /* MTI not 4 ASCII digits */
-  ISO_ERR_BITMAP = -4,       /* field 1 set without fields > 64, field 65 set, or an unsupported field */
-  ISO_ERR_LENGTH = -5,       /* bad LL/LLL prefix, or value length outside the field's bounds */
-  ISO_ERR_FORMAT = -6,       /* a character the field's type does not allow */
-  ISO_ERR_FIELD = -7,        /* field number outside 2..128 or not in our dictionary */
-  ISO_ERR_SPACE = -8,        /* output buffer too small */
+  ISO_ERR_SHORT = -1,  /* input ends inside a field, bitmap or MTI */
+  ISO_ERR_LONG = -2,   /* bytes left over after the last field, or over the maximum */
+  ISO_ERR_MTI = -3,    /* MTI not 4 ASCII digits */
+  ISO_ERR_BITMAP = -4, /* field 1 set without fields > 64, field 65 set, or an unsupported field */
+  ISO_ERR_LENGTH = -5, /* bad LL/LLL prefix, or value length outside the field's bounds */
+  ISO_ERR_FORMAT = -6, /* a character the field's type does not allow */
+  ISO_ERR_FIELD = -7,  /* field number outside 2..128 or not in our dictionary */
+  ISO_ERR_SPACE = -8,  /* output buffer too small */
 };
 
 enum iso_type { ISO_TYPE_N, ISO_TYPE_AN, ISO_TYPE_ANS };
@@ -71,7 +71,7 @@ enum iso_len { ISO_LEN_FIXED, ISO_LEN_LLVAR, ISO_LEN_LLLVAR };
 struct iso_field_def {
   enum iso_type type;
   enum iso_len len_kind;
-  int max_len;               /* the length of a fixed field */
+  int max_len; /* the length of a fixed field */
   const char *name;
 };
 
@@ -84,9 +84,9 @@ int iso_field_length(int number);
 struct iso_msg {
   char mti[5];
   bool present[ISO8583_MAX_FIELD + 1];
-  uint16_t offset[ISO8583_MAX_FIELD + 1];   /* into store */
+  uint16_t offset[ISO8583_MAX_FIELD + 1]; /* into store */
   uint16_t length[ISO8583_MAX_FIELD + 1];
-  char store[ISO8583_MAX_MESSAGE + ISO8583_MAX_FIELD + 1];  /* values, each NUL-terminated */
+  char store[ISO8583_MAX_MESSAGE + ISO8583_MAX_FIELD + 1]; /* values, each NUL-terminated */
   size_t store_used;
 };
 
@@ -137,17 +137,17 @@ int iso_original_decode(const char *field90, char *mti, size_t mti_cap, char *st
                         char *transmission_time, size_t time_cap);
 
 /* Response codes (field 39) the credit server answers. */
-#define ISO_RC_APPROVED          "00"
-#define ISO_RC_INVALID_MERCHANT  "03"
-#define ISO_RC_DO_NOT_HONOUR     "05"
-#define ISO_RC_INVALID_CARD      "14"
-#define ISO_RC_FORMAT_ERROR      "30"
-#define ISO_RC_OVER_LIMIT        "51"
-#define ISO_RC_EXPIRED_CARD      "54"
-#define ISO_RC_NOT_PERMITTED     "57"
+#define ISO_RC_APPROVED "00"
+#define ISO_RC_INVALID_MERCHANT "03"
+#define ISO_RC_DO_NOT_HONOUR "05"
+#define ISO_RC_INVALID_CARD "14"
+#define ISO_RC_FORMAT_ERROR "30"
+#define ISO_RC_OVER_LIMIT "51"
+#define ISO_RC_EXPIRED_CARD "54"
+#define ISO_RC_NOT_PERMITTED "57"
 #define ISO_RC_ORIGINAL_NOT_FOUND "25"
-#define ISO_RC_DUPLICATE         "94"   /* a 0100 under another's key that is not that request */
-#define ISO_RC_SYSTEM_ERROR      "96"
+#define ISO_RC_DUPLICATE "94" /* a 0100 under another's key that is not that request */
+#define ISO_RC_SYSTEM_ERROR "96"
 
 /* An English reason for a response code ("over the credit limit"); never NULL. */
 const char *iso_response_text(const char *code);

@@ -27,8 +27,8 @@ int iso_method_encode(const char *method, int installments, char out[7])
 
 int iso_method_decode(const char *field48, char method[3], int *installments)
 {
-  if (!field48 || strlen(field48) != 6 || strncmp(field48, "PM", 2) != 0
-      || field48[4] < '0' || field48[4] > '9' || field48[5] < '0' || field48[5] > '9')
+  if (!field48 || strlen(field48) != 6 || strncmp(field48, "PM", 2) != 0 || field48[4] < '0' || field48[4] > '9'
+      || field48[5] < '0' || field48[5] > '9')
     return ISO_ERR_FORMAT;
   method[0] = field48[2];
   method[1] = field48[3] == ' ' ? '\0' : field48[3];
@@ -42,7 +42,9 @@ int iso_method_decode(const char *field48, char method[3], int *installments)
 
 const char *iso_response_text(const char *code)
 {
-  static const struct { const char *code, *text; } texts[] = {
+  static const struct {
+    const char *code, *text;
+  } texts[] = {
     { "00", "approved" },
     { "03", "the merchant is not allowed by the issuer" },
     { "05", "declined by the issuer" },

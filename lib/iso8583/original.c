@@ -48,8 +48,7 @@ int iso_original_decode(const char *field90, char *mti, size_t mti_cap, char *st
   for (const char *p = field90; *p; p++)
     if (*p < '0' || *p > '9')
       return ISO_ERR_FORMAT;
-  if (part(field90, MTI_LEN, mti, mti_cap) != ISO_OK
-      || part(field90 + MTI_LEN, stan_len, stan, stan_cap) != ISO_OK
+  if (part(field90, MTI_LEN, mti, mti_cap) != ISO_OK || part(field90 + MTI_LEN, stan_len, stan, stan_cap) != ISO_OK
       || part(field90 + MTI_LEN + stan_len, time_len, transmission_time, time_cap) != ISO_OK)
     return ISO_ERR_LENGTH;
   return ISO_OK;

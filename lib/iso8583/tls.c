@@ -28,7 +28,7 @@
 struct iso_link {
   int fd;
   SSL *ssl;
-  bool sound;          /* no fatal error: close_notify may be sent */
+  bool sound; /* no fatal error: close_notify may be sent */
   char peer[256];
   char error[200];
 };
@@ -176,8 +176,8 @@ static int handshake(struct iso_link *l, bool server, long deadline, enum iso_li
   }
 }
 
-static struct iso_link *handshake_or_free(struct iso_link *l, bool server, long deadline,
-                                          enum iso_link_fail *fail, char *err, size_t errlen)
+static struct iso_link *handshake_or_free(struct iso_link *l, bool server, long deadline, enum iso_link_fail *fail,
+                                          char *err, size_t errlen)
 {
   if (handshake(l, server, deadline, fail) == 0)
     return l;
@@ -197,8 +197,8 @@ static void host_of(const char *host_port, char *out, size_t cap)
     snprintf(out, cap, "%.*s", (int)n, host_port);
 }
 
-struct iso_link *iso_link_connect(SSL_CTX *ctx, const char *host_port, const char *server_name,
-                                  int timeout_ms, enum iso_link_fail *fail, char *err, size_t errlen)
+struct iso_link *iso_link_connect(SSL_CTX *ctx, const char *host_port, const char *server_name, int timeout_ms,
+                                  enum iso_link_fail *fail, char *err, size_t errlen)
 {
   long deadline = iso_now_ms() + timeout_ms;
   char host[256];
@@ -233,8 +233,8 @@ struct iso_link *iso_link_connect(SSL_CTX *ctx, const char *host_port, const cha
   return handshake_or_free(l, false, deadline, fail, err, errlen);
 }
 
-struct iso_link *iso_link_accept(SSL_CTX *ctx, int fd, int timeout_ms, enum iso_link_fail *fail,
-                                 char *err, size_t errlen)
+struct iso_link *iso_link_accept(SSL_CTX *ctx, int fd, int timeout_ms, enum iso_link_fail *fail, char *err,
+                                 size_t errlen)
 {
   long deadline = iso_now_ms() + timeout_ms;
   struct iso_link *l = link_new(ctx, fd);
@@ -249,7 +249,7 @@ struct iso_link *iso_link_accept(SSL_CTX *ctx, int fd, int timeout_ms, enum iso_
   if (l) {
     X509 *cert = SSL_get0_peer_certificate(l->ssl);
     if (!cert || !iso_tls_acquirer_named(cert, iso_tls_ctx_acquirers(ctx), l->peer, sizeof l->peer))
-      snprintf(l->peer, sizeof l->peer, "?");   /* cannot happen: verify_acquirer checked it */
+      snprintf(l->peer, sizeof l->peer, "?"); /* cannot happen: verify_acquirer checked it */
   }
   return l;
 }
@@ -260,12 +260,12 @@ static int write_all(struct iso_link *l, const uint8_t *p, size_t n, long deadli
 {
   for (;;) {
     ERR_clear_error();
-    int w = SSL_write(l->ssl, p, (int)n);    /* all of it: partial writes are off */
+    int w = SSL_write(l->ssl, p, (int)n); /* all of it: partial writes are off */
     if (w > 0)
       return ISO_FRAME_OK;
     int rc = link_wait(l, w, deadline);
     if (rc <= 0) {
-      l->sound = false;                       /* part of a record may be out */
+      l->sound = false; /* part of a record may be out */
       return rc == 0 ? ISO_FRAME_TIMEOUT : ISO_FRAME_CLOSED;
     }
   }
@@ -297,8 +297,8 @@ int iso_link_send(struct iso_link *l, const uint8_t *msg, size_t len, int timeou
   frame[0] = (uint8_t)(len >> 8);
   frame[1] = (uint8_t)(len & 0xff);
   memcpy(frame + 2, msg, len);
-  int rc = write_all(l, frame, len + 2, iso_now_ms() + timeout_ms);   /* one record */
-  OPENSSL_cleanse(frame, len + 2);             /* a 0100 holds a card number */
+  int rc = write_all(l, frame, len + 2, iso_now_ms() + timeout_ms); /* one record */
+  OPENSSL_cleanse(frame, len + 2);                                  /* a 0100 holds a card number */
   return rc;
 }
 
@@ -317,7 +317,7 @@ int iso_link_recv(struct iso_link *l, uint8_t *buf, size_t cap, size_t *len, int
     return rc;
   size_t n = (size_t)head[0] << 8 | head[1];
   if (n == 0)
-    return ISO_FRAME_CLOSED;          /* a zero-length frame is malformed */
+    return ISO_FRAME_CLOSED; /* a zero-length frame is malformed */
   if (n > cap || n > ISO8583_MAX_MESSAGE)
     return ISO_FRAME_TOO_LONG;
   if ((rc = read_all(l, buf, n, deadline)) != ISO_FRAME_OK)
@@ -358,22 +358,37 @@ bool iso_link_usable(struct iso_link *l)
   if (!l->sound || SSL_pending(l->ssl) > 0)
     return false;
   ERR_clear_error();
-  int r = SSL_peek(l->ssl, &byte, 1);     /* consumes records without data */
+  int r = SSL_peek(l->ssl, &byte, 1); /* consumes records without data */
   if (r > 0)
-    return false;                         /* unasked-for data waits */
+    return false; /* unasked-for data waits */
   if (SSL_get_error(l->ssl, r) == SSL_ERROR_WANT_READ) {
     ERR_clear_error();
     return true;
   }
-  link_failed(l, r);                      /* FIN, close_notify or an alert */
+  link_failed(l, r); /* FIN, close_notify or an alert */
   return false;
 }
 
-int iso_link_fd(const struct iso_link *l) { return l->fd; }
-const char *iso_link_peer(const struct iso_link *l) { return l->peer; }
-const char *iso_link_version(const struct iso_link *l) { return SSL_get_version(l->ssl); }
-const char *iso_link_cipher(const struct iso_link *l) { return SSL_get_cipher_name(l->ssl); }
-const char *iso_link_error(const struct iso_link *l) { return l->error; }
+int iso_link_fd(const struct iso_link *l)
+{
+  return l->fd;
+}
+const char *iso_link_peer(const struct iso_link *l)
+{
+  return l->peer;
+}
+const char *iso_link_version(const struct iso_link *l)
+{
+  return SSL_get_version(l->ssl);
+}
+const char *iso_link_cipher(const struct iso_link *l)
+{
+  return SSL_get_cipher_name(l->ssl);
+}
+const char *iso_link_error(const struct iso_link *l)
+{
+  return l->error;
+}
 
 void iso_link_close(struct iso_link *l)
 {
@@ -381,10 +396,10 @@ void iso_link_close(struct iso_link *l)
     return;
   if (l->sound && SSL_is_init_finished(l->ssl)) {
     ERR_clear_error();
-    SSL_shutdown(l->ssl);                 /* close_notify; never waits for the peer's */
+    SSL_shutdown(l->ssl); /* close_notify; never waits for the peer's */
   }
   ERR_clear_error();
-  SSL_free(l->ssl);                       /* frees the BIO, which leaves the socket */
+  SSL_free(l->ssl); /* frees the BIO, which leaves the socket */
   close(l->fd);
   free(l);
 }

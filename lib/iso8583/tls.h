@@ -17,10 +17,10 @@
 
 /* Why a link could not be made. */
 enum iso_link_fail {
-  ISO_LINK_NO_CONNECTION = 1,   /* no TCP connection (no address, refused, time-out) */
-  ISO_LINK_REFUSED,             /* the TLS handshake failed: a certificate, version or suite refused */
-  ISO_LINK_HANDSHAKE_TIMEOUT,   /* the handshake was not completed in time */
-  ISO_LINK_CLOSED_EARLY,        /* the peer closed before sending a byte (a port probe) */
+  ISO_LINK_NO_CONNECTION = 1, /* no TCP connection (no address, refused, time-out) */
+  ISO_LINK_REFUSED,           /* the TLS handshake failed: a certificate, version or suite refused */
+  ISO_LINK_HANDSHAKE_TIMEOUT, /* the handshake was not completed in time */
+  ISO_LINK_CLOSED_EARLY,      /* the peer closed before sending a byte (a port probe) */
 };
 
 struct iso_link;
@@ -29,16 +29,15 @@ struct iso_link;
  * ca_file and presents cert_file (PEM, leaf first) with key_file.  cert_file
  * and key_file NULL: no client certificate (test tools only, to see the
  * refusal).  Returns NULL with the reason in err (never key material). */
-SSL_CTX *iso_tls_client_ctx(const char *ca_file, const char *cert_file, const char *key_file,
-                            char *err, size_t errlen);
+SSL_CTX *iso_tls_client_ctx(const char *ca_file, const char *cert_file, const char *key_file, char *err, size_t errlen);
 
 /* The credit server's context: presents cert_file with key_file and
  * requires of every peer a certificate that chains to ca_file, carries
  * extendedKeyUsage clientAuth, and names in its subjectAltName (DNS) one of
  * `acquirers` (names separated by spaces or commas; no wildcards); anything
  * else is refused in the handshake.  Free with iso_tls_ctx_free. */
-SSL_CTX *iso_tls_server_ctx(const char *ca_file, const char *cert_file, const char *key_file,
-                            const char *acquirers, char *err, size_t errlen);
+SSL_CTX *iso_tls_server_ctx(const char *ca_file, const char *cert_file, const char *key_file, const char *acquirers,
+                            char *err, size_t errlen);
 
 void iso_tls_ctx_free(SSL_CTX *ctx);
 
@@ -46,14 +45,14 @@ void iso_tls_ctx_free(SSL_CTX *ctx);
  * timeout_ms.  The server's certificate must name server_name (NULL: the
  * host of host_port; an IP address is matched against the certificate's IP
  * addresses).  Returns the link, or NULL with *fail and the reason in err. */
-struct iso_link *iso_link_connect(SSL_CTX *ctx, const char *host_port, const char *server_name,
-                                  int timeout_ms, enum iso_link_fail *fail, char *err, size_t errlen);
+struct iso_link *iso_link_connect(SSL_CTX *ctx, const char *host_port, const char *server_name, int timeout_ms,
+                                  enum iso_link_fail *fail, char *err, size_t errlen);
 
 /* The credit server's side of the handshake on an accepted socket, within
  * timeout_ms.  Takes fd: on failure it is closed, and NULL is returned with
  * *fail and the reason in err. */
-struct iso_link *iso_link_accept(SSL_CTX *ctx, int fd, int timeout_ms, enum iso_link_fail *fail,
-                                 char *err, size_t errlen);
+struct iso_link *iso_link_accept(SSL_CTX *ctx, int fd, int timeout_ms, enum iso_link_fail *fail, char *err,
+                                 size_t errlen);
 
 /* As iso_frame_send / iso_frame_recv (frame.h), inside TLS, with the same
  * ISO_FRAME_* results.  After anything but ISO_FRAME_OK, close the link. */
@@ -85,7 +84,7 @@ int iso_link_fd(const struct iso_link *l);
 /* Server side: the acquirer name the peer's certificate matched.  Client
  * side: the name the server's certificate was checked for. */
 const char *iso_link_peer(const struct iso_link *l);
-const char *iso_link_version(const struct iso_link *l);   /* "TLSv1.3" */
+const char *iso_link_version(const struct iso_link *l); /* "TLSv1.3" */
 const char *iso_link_cipher(const struct iso_link *l);
 
 /* Why the last call failed, or "" (an alert, "closed by the peer", ...). */

@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TLS12_SUITES                                                   \
-  "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"         \
-  "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"         \
+#define TLS12_SUITES                                                                                                   \
+  "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"                                                         \
+  "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"                                                         \
   "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"
 #define TLS13_SUITES "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"
 #define TLS_GROUPS "X25519:P-256:P-384"
@@ -88,8 +88,7 @@ static int use_certificate(SSL_CTX *ctx, const char *cert_file, const char *key_
   return 0;
 }
 
-SSL_CTX *iso_tls_client_ctx(const char *ca_file, const char *cert_file, const char *key_file,
-                            char *err, size_t errlen)
+SSL_CTX *iso_tls_client_ctx(const char *ca_file, const char *cert_file, const char *key_file, char *err, size_t errlen)
 {
   SSL_CTX *ctx = ctx_common(TLS_client_method(), ca_file, err, errlen);
 
@@ -109,8 +108,8 @@ bool iso_tls_acquirer_named(X509 *cert, const char *acquirers, char *out, size_t
 
   while (*p) {
     size_t n = strcspn(p, " ,\t");
-    if (n > 0 && X509_check_host(cert, p, n, X509_CHECK_FLAG_NEVER_CHECK_SUBJECT | X509_CHECK_FLAG_NO_WILDCARDS,
-                                 NULL) == 1) {
+    if (n > 0
+        && X509_check_host(cert, p, n, X509_CHECK_FLAG_NEVER_CHECK_SUBJECT | X509_CHECK_FLAG_NO_WILDCARDS, NULL) == 1) {
       if (out)
         snprintf(out, outlen, "%.*s", (int)n, p);
       return true;
@@ -145,8 +144,8 @@ static int verify_acquirer(int ok, X509_STORE_CTX *store)
   return 1;
 }
 
-SSL_CTX *iso_tls_server_ctx(const char *ca_file, const char *cert_file, const char *key_file,
-                            const char *acquirers, char *err, size_t errlen)
+SSL_CTX *iso_tls_server_ctx(const char *ca_file, const char *cert_file, const char *key_file, const char *acquirers,
+                            char *err, size_t errlen)
 {
   pthread_once(&index_once, make_index);
   if (!acquirers || !acquirers[strspn(acquirers, " ,\t")]) {
@@ -167,8 +166,8 @@ SSL_CTX *iso_tls_server_ctx(const char *ca_file, const char *cert_file, const ch
     SSL_CTX_free(ctx);
     return NULL;
   }
-  SSL_CTX_set_client_CA_list(ctx, cas);     /* the CertificateRequest names the CA */
-  SSL_CTX_set_num_tickets(ctx, 0);          /* TLS 1.3: no session tickets after the handshake */
+  SSL_CTX_set_client_CA_list(ctx, cas); /* the CertificateRequest names the CA */
+  SSL_CTX_set_num_tickets(ctx, 0);      /* TLS 1.3: no session tickets after the handshake */
   SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, verify_acquirer);
   return ctx;
 }

@@ -52,8 +52,8 @@ static int on_progress(void *userdata, curl_off_t a, curl_off_t b, curl_off_t c,
   return g->abort_flag && *g->abort_flag ? 1 : 0;
 }
 
-int gw_http_init(struct gw_http *g, const char *base_url, const char *ca_pem, const char *ca_file,
-                 char *err, size_t errlen)
+int gw_http_init(struct gw_http *g, const char *base_url, const char *ca_pem, const char *ca_file, char *err,
+                 size_t errlen)
 {
   static bool global_done;
 

@@ -9,28 +9,28 @@
 #include <stdbool.h>
 
 struct gw_http {
-  void *curl;                      /* CURL * */
+  void *curl; /* CURL * */
   char base_url[512];
-  char *ca_pem;                    /* CA as PEM text, or NULL */
-  char *ca_file;                   /* CA as a file, or NULL */
-  volatile int *abort_flag;        /* a transfer stops when *abort_flag != 0 */
+  char *ca_pem;             /* CA as PEM text, or NULL */
+  char *ca_file;            /* CA as a file, or NULL */
+  volatile int *abort_flag; /* a transfer stops when *abort_flag != 0 */
 };
 
 struct gw_reply {
-  long status;                     /* HTTP status; 0 when no answer came */
-  json_t *json;                    /* the parsed body, or NULL */
-  long retry_after;                /* Retry-After seconds, or -1 */
-  bool timed_out;                  /* no answer within the time-out */
-  bool aborted;                    /* stopped through abort_flag */
-  bool sent;                       /* some of the request went out: without an
+  long status;      /* HTTP status; 0 when no answer came */
+  json_t *json;     /* the parsed body, or NULL */
+  long retry_after; /* Retry-After seconds, or -1 */
+  bool timed_out;   /* no answer within the time-out */
+  bool aborted;     /* stopped through abort_flag */
+  bool sent;        /* some of the request went out: without an
                                       answer its effect at the gateway is unknown */
-  char error[256];                 /* why there is no answer */
+  char error[256];  /* why there is no answer */
 };
 
 /* Prepares a handle for base_url ("https://..." only), trusting ca_pem (PEM
  * text) or ca_file.  Returns 0, or -1 with a reason in err. */
-int gw_http_init(struct gw_http *g, const char *base_url, const char *ca_pem, const char *ca_file,
-                 char *err, size_t errlen);
+int gw_http_init(struct gw_http *g, const char *base_url, const char *ca_pem, const char *ca_file, char *err,
+                 size_t errlen);
 
 void gw_http_cleanup(struct gw_http *g);
 

@@ -23,7 +23,7 @@ static void install(void)
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_signal_during_read;
-  sa.sa_flags = SA_RESTART;              /* after Ctrl-Z and fg the read goes on */
+  sa.sa_flags = SA_RESTART; /* after Ctrl-Z and fg the read goes on */
   sigemptyset(&sa.sa_mask);
   for (size_t i = 0; i < N_GUARDED; i++)
     sigaddset(&sa.sa_mask, guarded[i]);
@@ -53,7 +53,7 @@ static void on_signal_during_read(int sig)
   sigemptyset(&one);
   sigaddset(&one, sig);
   sigprocmask(SIG_UNBLOCK, &one, NULL);
-  raise(sig);                            /* ends the program, or stops it (SIGTSTP) */
+  raise(sig); /* ends the program, or stops it (SIGTSTP) */
   /* continued after a stop: guard the read again */
   install();
   tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet_tio);
@@ -75,7 +75,7 @@ int prompt_line(const char *question, bool echo, char *buf, size_t len)
     quiet_tio = saved_tio;
     quiet_tio.c_lflag &= ~(tcflag_t)ECHO;
     quiet_tio.c_lflag |= ECHONL;
-    install();                           /* before echo goes off, so no signal finds it off unguarded */
+    install(); /* before echo goes off, so no signal finds it off unguarded */
     restore = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet_tio) == 0;
     if (!restore)
       uninstall();

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #define REQUEST_PREFIX "PAYGW-LINK "
-#define PER_CONNECTION_MS 5000      /* a connected peer must send its line within this */
+#define PER_CONNECTION_MS 5000 /* a connected peer must send its line within this */
 
 bool proxlink_user_id_ok(const char *s)
 {
@@ -93,7 +93,7 @@ int proxlink_parse_request(const char *line, char user_id[PROXLINK_USER_MAX + 1]
   memcpy(copy, line, n + 1);
   if (n > 0 && copy[n - 1] == '\n')
     copy[--n] = '\0';
-  if (n > 0 && copy[n - 1] == '\r')      /* tolerate a CRLF from a hand-typed test */
+  if (n > 0 && copy[n - 1] == '\r') /* tolerate a CRLF from a hand-typed test */
     copy[--n] = '\0';
   if (strncmp(copy, REQUEST_PREFIX, strlen(REQUEST_PREFIX)) != 0)
     return -1;
@@ -141,8 +141,7 @@ static long now_ms(void)
 /* Resolves addr for TCP; the caller frees *res. */
 static int resolve(const struct proxlink_addr *addr, bool passive, struct addrinfo **res, char *err, size_t errlen)
 {
-  struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-                            .ai_flags = passive ? AI_PASSIVE : 0 };
+  struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = passive ? AI_PASSIVE : 0 };
   int rc = getaddrinfo(addr->host, addr->port, &hints, res);
   if (rc != 0) {
     snprintf(err, errlen, "cannot resolve %s: %s", addr->host, gai_strerror(rc));
@@ -162,13 +161,12 @@ static int unix_sockaddr(const struct proxlink_addr *addr, struct sockaddr_un *s
 /* An existing file at a Unix socket path: refuses anything but a stale
  * socket (no listener: ECONNREFUSED), which it removes.  A socket that
  * accepts a connection belongs to a live POS.  Returns 0 or -1 with err. */
-static int clear_stale_socket(const struct proxlink_addr *addr, const struct sockaddr_un *sun, char *err,
-                              size_t errlen)
+static int clear_stale_socket(const struct proxlink_addr *addr, const struct sockaddr_un *sun, char *err, size_t errlen)
 {
   struct stat st;
 
   if (lstat(addr->path, &st) != 0)
-    return 0;                            /* nothing there */
+    return 0; /* nothing there */
   if (!S_ISSOCK(st.st_mode)) {
     snprintf(err, errlen, "%s exists and is not a socket", addr->path);
     return -1;
@@ -189,7 +187,7 @@ static int clear_stale_socket(const struct proxlink_addr *addr, const struct soc
     snprintf(err, errlen, "cannot check %s: %s", addr->path, strerror(why));
     return -1;
   }
-  unlink(addr->path);                    /* a socket left by a killed POS */
+  unlink(addr->path); /* a socket left by a killed POS */
   return 0;
 }
 
@@ -277,7 +275,7 @@ static int read_line(int fd, char *buf, size_t cap, long deadline)
     struct pollfd p = { .fd = fd, .events = POLLIN };
     if (left <= 0 || poll(&p, 1, (int)left) <= 0)
       return -1;
-    ssize_t r = read(fd, buf + n, 1);     /* byte by byte: the line is short */
+    ssize_t r = read(fd, buf + n, 1); /* byte by byte: the line is short */
     if (r <= 0)
       return -1;
     if (buf[n++] == '\n')
@@ -293,7 +291,7 @@ static void write_all(int fd, const char *s)
   while (n > 0) {
     ssize_t w = send(fd, s, n, MSG_NOSIGNAL);
     if (w <= 0)
-      return;                            /* the peer went away: nothing to tell it */
+      return; /* the peer went away: nothing to tell it */
     s += w;
     n -= (size_t)w;
   }
@@ -321,8 +319,8 @@ static int serve_one(int cfd, long deadline, char user_id[PROXLINK_USER_MAX + 1]
   return 0;
 }
 
-int proxlink_wait_user(int lfd, int timeout_ms, volatile int *interrupted,
-                       char user_id[PROXLINK_USER_MAX + 1], char *err, size_t errlen)
+int proxlink_wait_user(int lfd, int timeout_ms, volatile int *interrupted, char user_id[PROXLINK_USER_MAX + 1],
+                       char *err, size_t errlen)
 {
   long deadline = now_ms() + timeout_ms;
 
@@ -331,7 +329,7 @@ int proxlink_wait_user(int lfd, int timeout_ms, volatile int *interrupted,
     if (left <= 0 || (interrupted && *interrupted))
       return 1;
     struct pollfd p = { .fd = lfd, .events = POLLIN };
-    int rc = poll(&p, 1, left > 1000 ? 1000 : (int)left);   /* wake each second to see *interrupted */
+    int rc = poll(&p, 1, left > 1000 ? 1000 : (int)left); /* wake each second to see *interrupted */
     if (rc < 0 && errno != EINTR) {
       snprintf(err, errlen, "waiting on the proximity link: %s", strerror(errno));
       return -1;
@@ -391,8 +389,7 @@ static int connect_to(const struct proxlink_addr *addr, char *err, size_t errlen
   return fd;
 }
 
-int proxlink_send_user(const struct proxlink_addr *addr, const char *user_id, int timeout_ms,
-                       char *err, size_t errlen)
+int proxlink_send_user(const struct proxlink_addr *addr, const char *user_id, int timeout_ms, char *err, size_t errlen)
 {
   char request[PROXLINK_LINE_MAX], answer[PROXLINK_LINE_MAX], reason[96];
 

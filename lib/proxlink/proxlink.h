@@ -12,15 +12,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define PROXLINK_USER_MAX 32        /* user IDs: 1-32 of [A-Za-z0-9_-] */
-#define PROXLINK_LINE_MAX 128       /* longest request line accepted */
-#define PROXLINK_ADDR_MAX 108       /* sun_path */
+#define PROXLINK_USER_MAX 32  /* user IDs: 1-32 of [A-Za-z0-9_-] */
+#define PROXLINK_LINE_MAX 128 /* longest request line accepted */
+#define PROXLINK_ADDR_MAX 108 /* sun_path */
 #define PROXLINK_VERSION 1
 
 struct proxlink_addr {
   bool is_unix;
-  char path[PROXLINK_ADDR_MAX];    /* Unix socket path */
-  char host[64];                   /* TCP host (numeric or localhost) */
+  char path[PROXLINK_ADDR_MAX]; /* Unix socket path */
+  char host[64];                /* TCP host (numeric or localhost) */
   char port[8];
   /* set by proxlink_listen on a Unix socket: the file it created, so
    * proxlink_close removes only that one and never a later POS's socket */
@@ -62,8 +62,8 @@ int proxlink_listen(struct proxlink_addr *addr, char *err, size_t errlen);
  * non-zero (a signal handler sets it).
  * Returns 0 with user_id filled, 1 on time-out or interruption, -1 on a
  * socket error (err). */
-int proxlink_wait_user(int lfd, int timeout_ms, volatile int *interrupted,
-                       char user_id[PROXLINK_USER_MAX + 1], char *err, size_t errlen);
+int proxlink_wait_user(int lfd, int timeout_ms, volatile int *interrupted, char user_id[PROXLINK_USER_MAX + 1],
+                       char *err, size_t errlen);
 
 /* Closes the listener and removes the Unix socket file, only when the file
  * at the path is still the one this listener created (dev/inode). */
@@ -71,7 +71,6 @@ void proxlink_close(int lfd, const struct proxlink_addr *addr);
 
 /* Handset side: connects, sends the user ID, reads the answer.
  * Returns 0 when the POS answered OK, -1 with a reason in err. */
-int proxlink_send_user(const struct proxlink_addr *addr, const char *user_id, int timeout_ms,
-                       char *err, size_t errlen);
+int proxlink_send_user(const struct proxlink_addr *addr, const char *user_id, int timeout_ms, char *err, size_t errlen);
 
 #endif

@@ -15,10 +15,10 @@
 #define GW_REACH_BACKOFF_MAX 30
 
 struct gw_reach {
-  long min_s, max_s;               /* bounds of the wait between tries */
-  bool down;                       /* the last try got no answer */
-  time_t down_since;               /* when the first of those tries failed */
-  unsigned failures;               /* tries without an answer since then */
+  long min_s, max_s; /* bounds of the wait between tries */
+  bool down;         /* the last try got no answer */
+  time_t down_since; /* when the first of those tries failed */
+  unsigned failures; /* tries without an answer since then */
 };
 
 /* Starts in the "reachable" state; waits between failed tries run from

@@ -13,7 +13,7 @@
 
 static void in_fill(FCGX_Stream *s)
 {
-  s->isClosed = 1;            /* the whole body was in the one buffer */
+  s->isClosed = 1; /* the whole body was in the one buffer */
 }
 
 static void out_empty(FCGX_Stream *s, int do_close)
@@ -21,12 +21,12 @@ static void out_empty(FCGX_Stream *s, int do_close)
   struct fake_fcgi *f = s->data;
   (void)do_close;
   f->out_overflow = true;
-  s->wrNext = f->out_buf;     /* keep writing somewhere; the answer is refused */
+  s->wrNext = f->out_buf; /* keep writing somewhere; the answer is refused */
 }
 
 void fake_fcgi_init(struct fake_fcgi *f, struct request *rq, const uint8_t *body, size_t body_len)
 {
-  log_set_level(LOG_WARN);     /* no info line per refused input (CLIENT_FAULT) */
+  log_set_level(LOG_WARN); /* no info line per refused input (CLIENT_FAULT) */
   memset(f, 0, sizeof *f);
   f->body = malloc(body_len ? body_len : 1);
   if (body_len)
@@ -121,11 +121,11 @@ static void check_problem(const json_t *body, int status, char *code, size_t cod
   const char *members[] = { "type", "title", "code", "detail", "request_id" };
   for (size_t i = 0; i < sizeof members / sizeof *members; i++)
     if (!json_is_string(json_object_get(body, members[i])))
-      abort();                                  /* a problem lacks a member */
+      abort(); /* a problem lacks a member */
   if (json_integer_value(json_object_get(body, "status")) != status)
-    abort();                                    /* body and head disagree */
+    abort(); /* body and head disagree */
   if (fake_has_card_like_run(json_string_value(json_object_get(body, "detail"))))
-    abort();                                    /* pan_scrub missed a card number */
+    abort(); /* pan_scrub missed a card number */
   snprintf(code, code_len, "%s", json_string_value(json_object_get(body, "code")));
 }
 
@@ -139,23 +139,23 @@ int fake_fcgi_answer(struct fake_fcgi *f, char *code, size_t code_len)
   if (n == 0 && !f->out_overflow)
     return 0;
   if (f->out_overflow)
-    abort();                                    /* an answer over 64 KiB */
+    abort(); /* an answer over 64 KiB */
   f->out_buf[n] = '\0';
   char *text = (char *)f->out_buf;
   char *end = strstr(text, "\r\n\r\n");
   if (!end)
-    abort();                                    /* no head */
+    abort(); /* no head */
   *end = '\0';
   const char *body_text = end + 4;
   if (sscanf(text, "Status: %d\r\n", &status) != 1 || status < 200 || status > 599)
     abort();
   if (!head_value(text, "Content-Length", value, sizeof value) || strtoul(value, NULL, 10) != strlen(body_text))
-    abort();                                    /* (also what a second answer looks like) */
+    abort(); /* (also what a second answer looks like) */
   if (!head_value(text, "Content-Type", value, sizeof value))
     abort();
   json_t *body = json_loads(body_text, JSON_REJECT_DUPLICATES, NULL);
   if (!json_is_object(body))
-    abort();                                    /* every answer is a JSON object */
+    abort(); /* every answer is a JSON object */
   if (strcmp(value, "application/problem+json") == 0)
     check_problem(body, status, code, code_len);
   else if (strcmp(value, "application/json") != 0)

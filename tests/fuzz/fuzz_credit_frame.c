@@ -25,9 +25,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define MAX_FRAMES 64
 
 struct cut {
-  size_t n;                       /* frames found */
+  size_t n; /* frames found */
   size_t offset[MAX_FRAMES], len[MAX_FRAMES];
-  bool too_long;                  /* stopped at a header over the maximum */
+  bool too_long; /* stopped at a header over the maximum */
 };
 
 /* server.c's loop: read into the buffer, take whole frames, move the rest
@@ -45,7 +45,7 @@ static void cut_like_the_server(const uint8_t *data, size_t size, size_t chunk, 
     if (want > size - pos)
       want = size - pos;
     if (want == 0)
-      abort();                    /* a full buffer without a whole frame */
+      abort(); /* a full buffer without a whole frame */
     memcpy(buf + have, data + pos, want);
     have += want;
     pos += want;
@@ -62,7 +62,7 @@ static void cut_like_the_server(const uint8_t *data, size_t size, size_t chunk, 
       if ((size_t)used != body_len + 2 || body != buf + 2 || (size_t)used > have)
         abort();
       if (c->n == MAX_FRAMES)
-        return;                   /* enough for one input */
+        return; /* enough for one input */
       c->offset[c->n] = consumed + 2;
       c->len[c->n++] = body_len;
       consumed += (size_t)used;
@@ -82,7 +82,7 @@ static void cut_by_recv(const uint8_t *data, size_t size, const struct cut *want
   if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
     abort();
   if (size && write(sv[0], data, size) != (ssize_t)size)
-    abort();                      /* (the inputs fit a socket's buffer) */
+    abort(); /* (the inputs fit a socket's buffer) */
   close(sv[0]);
   for (size_t i = 0;; i++) {
     /* Every byte is already in the socket and its writer closed, so the
@@ -106,8 +106,8 @@ static void cut_by_recv(const uint8_t *data, size_t size, const struct cut *want
 static void check_answer(const uint8_t *out, size_t n)
 {
   static struct iso_msg a;
-  if (iso_unpack(&a, out, n) != ISO_OK || a.mti[2] % 2 == 0 || iso_get(&a, ISO_F_PAN)
-      || !iso_get(&a, ISO_F_STAN) || strcmp(iso_get(&a, ISO_F_RESPONSE_CODE), ISO_RC_FORMAT_ERROR) != 0)
+  if (iso_unpack(&a, out, n) != ISO_OK || a.mti[2] % 2 == 0 || iso_get(&a, ISO_F_PAN) || !iso_get(&a, ISO_F_STAN)
+      || strcmp(iso_get(&a, ISO_F_RESPONSE_CODE), ISO_RC_FORMAT_ERROR) != 0)
     abort();
 }
 
@@ -118,7 +118,7 @@ static void prepare(const uint8_t *frame, size_t len)
   struct credit_request rq;
   size_t n = 0;
   int bad;
-  uint8_t *copy = malloc(len);      /* its own size: a read past it is seen */
+  uint8_t *copy = malloc(len); /* its own size: a read past it is seen */
 
   memcpy(copy, frame, len);
   switch (handler_prepare(copy, len, &job, out, sizeof out, &n)) {
@@ -127,7 +127,7 @@ static void prepare(const uint8_t *frame, size_t len)
     break;
   case HANDLER_JOB:
     if (strlen(job.request.mti) != 4 || job.request.mti[2] % 2 != 0)
-      abort();                      /* a job is a request */
+      abort(); /* a job is a request */
     if (strcmp(job.request.mti, ISO_MTI_AUTH_REQUEST) == 0 && credit_request_parse(&job.request, &rq, &bad)
         && (rq.amount <= 0 || !pan_is_valid(rq.pan)))
       abort();
@@ -146,9 +146,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   cut_like_the_server(data, size, 0, &whole);
   cut_like_the_server(data, size, 13, &small);
   if (whole.n != small.n || whole.too_long != small.too_long
-      || memcmp(whole.offset, small.offset, sizeof whole.offset) != 0 || memcmp(whole.len, small.len, sizeof whole.len) != 0)
-    abort();                        /* the frames depend on how the bytes arrived */
-  if (size <= 65536)                /* what a socket buffers without a reader */
+      || memcmp(whole.offset, small.offset, sizeof whole.offset) != 0
+      || memcmp(whole.len, small.len, sizeof whole.len) != 0)
+    abort();         /* the frames depend on how the bytes arrived */
+  if (size <= 65536) /* what a socket buffers without a reader */
     cut_by_recv(data, size, &whole);
   for (size_t i = 0; i < whole.n; i++)
     prepare(data + whole.offset[i], whole.len[i]);

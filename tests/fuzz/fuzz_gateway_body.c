@@ -29,7 +29,10 @@ static const struct field *const specs[] = {
 #define N_SPECS (sizeof specs / sizeof *specs)
 
 static const char *const content_types[] = {
-  "application/json", "application/json; charset=utf-8", "text/plain", NULL,
+  "application/json",
+  "application/json; charset=utf-8",
+  "text/plain",
+  NULL,
 };
 
 /* --- the field table's rules, written out again ------------------------ */
@@ -43,16 +46,20 @@ static bool only(const char *s, const char *set)
 
 static bool text_keeps(const struct field *f, const char *s)
 {
-  long len = utf8_count(s);        /* its own unit test: tests/unit/test_utf8.c */
+  long len = utf8_count(s); /* its own unit test: tests/unit/test_utf8.c */
   int64_t t;
 
   if (len < 0 || (size_t)len < f->min_len || (f->max_len && (size_t)len > f->max_len))
     return false;
   switch (f->type) {
-  case FIELD_DIGITS: return only(s, "0123456789");
-  case FIELD_CODE: return only(s, CODE_CHARS);
-  case FIELD_B64URL: return only(s, CODE_CHARS) && strlen(s) % 4 != 1;
-  case FIELD_TIME: return parse_rfc3339(s, &t) == 0;
+  case FIELD_DIGITS:
+    return only(s, "0123456789");
+  case FIELD_CODE:
+    return only(s, CODE_CHARS);
+  case FIELD_B64URL:
+    return only(s, CODE_CHARS) && strlen(s) % 4 != 1;
+  case FIELD_TIME:
+    return parse_rfc3339(s, &t) == 0;
   default:
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
       if (*p < 0x20 || *p == 0x7f)
@@ -77,7 +84,7 @@ static bool member_keeps(const struct field *f, const json_t *v)
     json_t *item;
     if (!json_is_array(v) || n < f->min_len || (f->max_len && n > f->max_len))
       return false;
-    json_array_foreach(v, i, item)
+    json_array_foreach (v, i, item)
       if (!keeps(item, f->members))
         return false;
     return true;
@@ -94,12 +101,12 @@ static bool keeps(const json_t *o, const struct field *spec)
 
   if (!json_is_object(o))
     return false;
-  json_object_foreach((json_t *)o, key, v) {
+  json_object_foreach ((json_t *)o, key, v) {
     const struct field *f = spec;
     while (f->name && strcmp(f->name, key) != 0)
       f++;
     if (!f->name)
-      return false;                       /* unknown members are refused */
+      return false; /* unknown members are refused */
   }
   for (const struct field *f = spec; f->name; f++) {
     v = json_object_get(o, f->name);
@@ -116,7 +123,7 @@ static bool keeps(const json_t *o, const struct field *spec)
 
 /* --- what the binding filled ------------------------------------------ */
 
-#define PATTERN 0xa5                        /* what the struct starts as */
+#define PATTERN 0xa5 /* what the struct starts as */
 
 union any_body {
   struct transaction_body transaction;
@@ -161,8 +168,8 @@ static void check_member(const struct field *f, const json_t *v, const char *at)
       check_bound(json_array_get(v, i), f->members, at + i * f->item_size);
     break;
   case FIELD_TIME:
-    if (((const struct field_time *)at)->text != json_string_value(v)
-        || parse_rfc3339(json_string_value(v), &t) != 0 || ((const struct field_time *)at)->at != t)
+    if (((const struct field_time *)at)->text != json_string_value(v) || parse_rfc3339(json_string_value(v), &t) != 0
+        || ((const struct field_time *)at)->at != t)
       abort();
     break;
   default:
@@ -178,7 +185,7 @@ static void check_bound(const json_t *o, const struct field *spec, const char *b
     if (v && !json_is_null(v))
       check_member(f, v, base + f->offset);
     else if (!untouched(base + f->offset, field_width(f)))
-      abort();                              /* an absent member was written */
+      abort(); /* an absent member was written */
   }
 }
 
@@ -190,7 +197,7 @@ static void check_accepted(const struct field *spec, const union any_body *b)
     int64_t total, tax;
     if (items_total(b->transaction.items, b->transaction.n_items, &total, &tax) == 0
         && (total < 0 || total > MONEY_MAX_TOTAL || tax < 0 || tax > total))
-      abort();                              /* a total out of its bounds */
+      abort(); /* a total out of its bounds */
   } else if (spec == device_auth_spec) {
     /* ep_device_auth_post.c reads both times as bound, without checking again */
     int64_t t;
@@ -223,21 +230,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   if (ctype)
     fake_fcgi_param(f, "CONTENT_TYPE", ctype, strlen(ctype));
   if (request_read(&rq, 65536) != 0)
-    abort();                                /* the body fits: nothing to refuse here */
+    abort(); /* the body fits: nothing to refuse here */
 
   int rc = parse_json_body(&rq, spec, out, &body);
   int status = fake_fcgi_answer(f, code, sizeof code);
   json_t *mine = json_loadb(rq.body, rq.body_len, JSON_REJECT_DUPLICATES, NULL);
   const char *expect = !ctype || strcmp(ctype, "text/plain") == 0 ? "unsupported_media_type"
-                       : !json_is_object(mine)                     ? "bad_json"
-                       : !keeps(mine, spec)                         ? "invalid_field"
-                                                                    : NULL;
+                       : !json_is_object(mine)                    ? "bad_json"
+                       : !keeps(mine, spec)                       ? "invalid_field"
+                                                                  : NULL;
   if (expect) {
     if (rc == 0 || body || strcmp(code, expect) != 0 || status != (*expect == 'u' ? 415 : 400))
-      abort();                              /* refused otherwise than the table says */
+      abort(); /* refused otherwise than the table says */
   } else {
     if (rc != 0 || !json_is_object(body) || status != 0)
-      abort();                              /* a body that keeps the table was refused */
+      abort(); /* a body that keeps the table was refused */
     check_bound(body, spec, (const char *)out);
     check_accepted(spec, out);
   }

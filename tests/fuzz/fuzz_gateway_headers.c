@@ -22,8 +22,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 enum part { P_AUTH, P_DEVICE, P_STAMP, P_SIG, P_IDEM, P_QUERY, P_LENGTH, P_DOC_URI, P_REQ_URI, N_PARTS };
 
 static const char *const cgi_names[N_PARTS] = {
-  "HTTP_AUTHORIZATION", "HTTP_X_PAYGW_DEVICE", "HTTP_X_PAYGW_TIMESTAMP", "HTTP_X_PAYGW_SIGNATURE",
-  "HTTP_IDEMPOTENCY_KEY", "QUERY_STRING", "CONTENT_LENGTH", "DOCUMENT_URI", "REQUEST_URI",
+  "HTTP_AUTHORIZATION",     "HTTP_X_PAYGW_DEVICE",  "HTTP_X_PAYGW_TIMESTAMP",
+  "HTTP_X_PAYGW_SIGNATURE", "HTTP_IDEMPOTENCY_KEY", "QUERY_STRING",
+  "CONTENT_LENGTH",         "DOCUMENT_URI",         "REQUEST_URI",
 };
 
 #define MAX_BODY 1024
@@ -55,7 +56,7 @@ static void check_request_read(struct fake_fcgi *f, struct request *rq, size_t b
   }
   if (fake_fcgi_answer(f, (char[8]){ 0 }, 8) != 0 || body_len > MAX_BODY || rq->body_len != body_len
       || rq->body[body_len] != '\0')
-    abort();                                    /* the body read is not the body sent */
+    abort(); /* the body read is not the body sent */
   /* the path: nginx's DOCUMENT_URI, else REQUEST_URI without its query */
   char want[sizeof rq->path];
   const char *doc = part[P_DOC_URI], *req = part[P_REQ_URI];
@@ -131,8 +132,8 @@ static void check_device_headers(void)
   if (!device || !stamp || !sig_text || device_headers_parse(device, stamp, sig_text, &ts, sig) != 0)
     return;
   size_t n = strlen(stamp);
-  if (!is_code(device, 32) || n < 1 || n > 15 || strspn(stamp, "0123456789") != n || ts < 0
-      || strlen(sig_text) != 86 || strspn(sig_text, CODE_CHARS) != 86)
+  if (!is_code(device, 32) || n < 1 || n > 15 || strspn(stamp, "0123456789") != n || ts < 0 || strlen(sig_text) != 86
+      || strspn(sig_text, CODE_CHARS) != 86)
     abort();
   char again[20];
   snprintf(again, sizeof again, "%lld", (long long)ts);

@@ -32,7 +32,7 @@ static void check_match(const char *pattern, const char *path, const char *param
   } else {
     size_t n = strlen(param);
     if (n == 0 || n >= cap || strchr(param, '/'))
-      abort();                                  /* not one bounded segment */
+      abort(); /* not one bounded segment */
     snprintf(rebuilt, sizeof rebuilt, "%.*s%s%s", (int)(open - pattern), pattern, param, strchr(open, '}') + 1);
   }
   if (strcmp(rebuilt, path) != 0)

@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   if (iso_unpack(&msg, data, size) != ISO_OK)
     return 0;
   if (iso_pack(&msg, packed, sizeof packed, &len) != ISO_OK)
-    abort();                            /* what decoded must encode */
+    abort(); /* what decoded must encode */
   if (iso_unpack(&again, packed, len) != ISO_OK || strcmp(again.mti, msg.mti) != 0)
     abort();
   for (int f = 2; f <= ISO8583_MAX_FIELD; f++) {

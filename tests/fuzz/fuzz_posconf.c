@@ -25,8 +25,8 @@ static char path[64];
 static void once(void)
 {
   /* nothing from the environment may fill what the file leaves empty */
-  const char *vars[] = { "PAYGW_URL", "PAYGW_CA", "PAYGW_TERMINAL", "PAYGW_LINK", "PAYGW_POS_SHOP",
-                         "PAYGW_POS_JOURNAL", "PAYGW_VAR" };
+  const char *vars[] = { "PAYGW_URL",      "PAYGW_CA",          "PAYGW_TERMINAL", "PAYGW_LINK",
+                         "PAYGW_POS_SHOP", "PAYGW_POS_JOURNAL", "PAYGW_VAR" };
   for (size_t i = 0; i < sizeof vars / sizeof *vars; i++)
     unsetenv(vars[i]);
   setenv("PAYGW_STACK_ENV", "/nonexistent/stack.env", 1);
@@ -59,21 +59,28 @@ static bool from_a_line(const char *text, const char *key, const char *value)
 
 static void check_accepted(const struct pos_config *c, const char *text)
 {
-  const struct { const char *key; const char *value; size_t cap; } s[] = {
-    { "gateway_url", c->gateway_url, sizeof c->gateway_url }, { "ca", c->ca, sizeof c->ca },
-    { "terminal", c->terminal, sizeof c->terminal }, { "merchant", c->merchant, sizeof c->merchant },
-    { "shop", c->shop, sizeof c->shop }, { "listen", c->listen, sizeof c->listen },
+  const struct {
+    const char *key;
+    const char *value;
+    size_t cap;
+  } s[] = {
+    { "gateway_url", c->gateway_url, sizeof c->gateway_url },
+    { "ca", c->ca, sizeof c->ca },
+    { "terminal", c->terminal, sizeof c->terminal },
+    { "merchant", c->merchant, sizeof c->merchant },
+    { "shop", c->shop, sizeof c->shop },
+    { "listen", c->listen, sizeof c->listen },
   };
   if (c->link_timeout_s < 1 || c->link_timeout_s > 3600 || c->wait_timeout_s < 1 || c->wait_timeout_s > 86400
       || strnlen(c->currency, sizeof c->currency) == sizeof c->currency)
     abort();
   for (size_t i = 0; i < sizeof s / sizeof *s; i++) {
     if (strnlen(s[i].value, s[i].cap) == s[i].cap)
-      abort();                            /* not NUL-terminated */
+      abort(); /* not NUL-terminated */
     /* shop and listen have defaults of their own; the rest come from the file */
     if (s[i].value[0] && !from_a_line(text, s[i].key, s[i].value) && strcmp(s[i].key, "shop") != 0
         && strcmp(s[i].key, "listen") != 0)
-      abort();                            /* a setting no line of the file holds */
+      abort(); /* a setting no line of the file holds */
   }
 }
 
@@ -97,7 +104,7 @@ static void check_env_file(const char *text)
     }
   }
   if (!found)
-    abort();                              /* a value no line of the file holds */
+    abort(); /* a value no line of the file holds */
   free(v);
 }
 
@@ -120,7 +127,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   posconf_defaults(c);
   if (posconf_load_file(c, path, err, sizeof err) != 0) {
     if (!err[0])
-      abort();                            /* a refusal says why */
+      abort(); /* a refusal says why */
   } else if (posconf_finish(c, err, sizeof err) == 0) {
     check_accepted(c, text);
   } else if (!err[0]) {

@@ -23,7 +23,7 @@ static void check_request(const char *line)
 
   if (proxlink_parse_request(line, user, &reason) != 0) {
     if (!reason || !*reason)
-      abort();                            /* the POS answers ERR <reason> */
+      abort(); /* the POS answers ERR <reason> */
     return;
   }
   if (reason || !proxlink_user_id_ok(user) || proxlink_format_request(user, again, sizeof again) != 0)
@@ -34,7 +34,7 @@ static void check_request(const char *line)
   if (n > 0 && line[n - 1] == '\r')
     n--;
   if (n != strlen(again) - 1 || strncmp(line, again, n) != 0)
-    abort();                              /* accepted a line other than the protocol's */
+    abort(); /* accepted a line other than the protocol's */
 }
 
 static void check_reply(const char *line, size_t reason_len)
@@ -45,7 +45,7 @@ static void check_reply(const char *line, size_t reason_len)
   if (rc == 0 && strncmp(line, "OK", 2) != 0)
     abort();
   if (rc != 0 && strnlen(reason, reason_len) == reason_len)
-    abort();                              /* not NUL-terminated within its buffer */
+    abort(); /* not NUL-terminated within its buffer */
   free(reason);
 }
 
@@ -69,7 +69,7 @@ static void check_addr(const char *text)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   size_t n = strnlen((const char *)data, size);
-  char *line = malloc(n + 1);              /* its own size: a read past it is seen */
+  char *line = malloc(n + 1); /* its own size: a read past it is seen */
 
   memcpy(line, data, n);
   line[n] = '\0';

@@ -15,7 +15,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define NOW 1795000000L               /* 2026-11-18, fixed so runs repeat */
+#define NOW 1795000000L /* 2026-11-18, fixed so runs repeat */
 
 static void use_it(struct uim_store *s)
 {
@@ -25,7 +25,7 @@ static void use_it(struct uim_store *s)
   for (size_t i = 0; i < s->n_users; i++) {
     const char *id = s->users[i].user_id;
     if (!proxlink_user_id_ok(id) || uim_find_user(s, id) == NULL)
-      abort();                            /* a user parsed is a user found */
+      abort(); /* a user parsed is a user found */
     if (uim_auth_find(s, id, NOW, verified, expires) == 0
         && (strnlen(verified, 32) == 32 || strnlen(expires, 32) == 32))
       abort();
@@ -33,10 +33,10 @@ static void use_it(struct uim_store *s)
   (void)uim_locked(s, NOW, &until);
   int left = uim_failed_attempt(s, NOW);
   if (left < 0 || left >= s->max_attempts)
-    abort();                              /* attempts left after one more failure */
+    abort(); /* attempts left after one more failure */
   if (s->n_users > 0 && uim_auth_add(s, s->users[0].user_id, NOW, 300) == 0
       && uim_auth_find(s, s->users[0].user_id, NOW, verified, expires) != 0)
-    abort();                              /* an auth result just added is live */
+    abort(); /* an auth result just added is live */
   uim_auth_purge(s, NOW + 301);
   uim_attempt_succeeded(s);
   if (uim_failed_count(s) != 0)
@@ -50,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
   if (uim_parse((const char *)data, size, s, err, sizeof err) != UIM_OK) {
     if (!err[0])
-      abort();                            /* a refusal says why */
+      abort(); /* a refusal says why */
     goto out;
   }
   if (s->max_attempts < 1 || s->max_attempts > 100 || s->lock_s < 1 || s->n_users > UIM_MAX_USERS)

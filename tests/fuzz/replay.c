@@ -73,7 +73,7 @@ static void every_corpus_input_passes(void **state)
     size_t len;
     snprintf(path, sizeof path, "%s/%s", dir, names[i]);
     unsigned char *data = read_all(path, &len);
-    print_message("%s (%zu bytes)\n", names[i], len);   /* the last one named is the one that failed */
+    print_message("%s (%zu bytes)\n", names[i], len); /* the last one named is the one that failed */
     LLVMFuzzerTestOneInput(data, len);
     free(data);
     free(names[i]);

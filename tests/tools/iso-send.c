@@ -70,7 +70,7 @@ static int build(int argc, char **argv, const char *original, uint8_t *out, size
       return -1;
     }
     int field = atoi(argv[i]);
-    int rc = iso_set_padded(&m, field, eq + 1);     /* padded to fields.c's length */
+    int rc = iso_set_padded(&m, field, eq + 1); /* padded to fields.c's length */
     if (rc != ISO_OK) {
       fprintf(stderr, "iso-send: field %d refused: %s\n", field, iso_strerror(rc));
       return -1;
@@ -79,7 +79,8 @@ static int build(int argc, char **argv, const char *original, uint8_t *out, size
   if (original) {
     char mti[8] = "", stan[16] = "", t[16] = "";
     if (sscanf(original, "%7[^,],%15[^,],%15s", mti, stan, t) != 3
-        || iso_original_encode(mti, stan, t, f90, sizeof f90) != ISO_OK || iso_set(&m, ISO_F_ORIGINAL_DATA, f90) != ISO_OK) {
+        || iso_original_encode(mti, stan, t, f90, sizeof f90) != ISO_OK
+        || iso_set(&m, ISO_F_ORIGINAL_DATA, f90) != ISO_OK) {
       fprintf(stderr, "iso-send: --original wants MTI,STAN,TIME at their fields' lengths\n");
       return -1;
     }
@@ -119,12 +120,19 @@ static void print_answer(const uint8_t *buf, size_t len)
 int main(int argc, char **argv)
 {
   static const struct option opts[] = {
-    { "addr", required_argument, 0, 'a' }, { "timeout", required_argument, 0, 't' },
-    { "hex", required_argument, 0, 'x' }, { "raw", required_argument, 0, 'r' },
-    { "hold", required_argument, 0, 'o' }, { "cert", required_argument, 0, 'c' },
-    { "key", required_argument, 0, 'k' }, { "ca", required_argument, 0, 'C' },
-    { "server-name", required_argument, 0, 'n' }, { "no-cert", no_argument, 0, 'N' },
-    { "encode", no_argument, 0, 'e' }, { "original", required_argument, 0, 'O' }, { 0 }
+    { "addr", required_argument, 0, 'a' },
+    { "timeout", required_argument, 0, 't' },
+    { "hex", required_argument, 0, 'x' },
+    { "raw", required_argument, 0, 'r' },
+    { "hold", required_argument, 0, 'o' },
+    { "cert", required_argument, 0, 'c' },
+    { "key", required_argument, 0, 'k' },
+    { "ca", required_argument, 0, 'C' },
+    { "server-name", required_argument, 0, 'n' },
+    { "no-cert", no_argument, 0, 'N' },
+    { "encode", no_argument, 0, 'e' },
+    { "original", required_argument, 0, 'O' },
+    { 0 },
   };
   const char *addr = getenv("PAYGW_CREDIT_ADDR"), *hex = NULL, *raw = NULL, *original = NULL;
   const char *cert = config_str("PAYGW_CREDIT_CLIENT_CERT", NULL), *key = config_str("PAYGW_CREDIT_CLIENT_KEY", NULL);
@@ -136,31 +144,56 @@ int main(int argc, char **argv)
 
   while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
     switch (c) {
-    case 'a': addr = optarg; break;
-    case 't': timeout = atoi(optarg); break;
-    case 'x': hex = optarg; break;
-    case 'r': raw = optarg; break;
-    case 'o': hold = atoi(optarg); break;
-    case 'c': cert = optarg; break;
-    case 'k': key = optarg; break;
-    case 'C': ca = optarg; break;
-    case 'n': server_name = optarg; break;
-    case 'N': no_cert = true; break;
-    case 'e': encode = true; break;
-    case 'O': original = optarg; break;
-    default: return 2;
+    case 'a':
+      addr = optarg;
+      break;
+    case 't':
+      timeout = atoi(optarg);
+      break;
+    case 'x':
+      hex = optarg;
+      break;
+    case 'r':
+      raw = optarg;
+      break;
+    case 'o':
+      hold = atoi(optarg);
+      break;
+    case 'c':
+      cert = optarg;
+      break;
+    case 'k':
+      key = optarg;
+      break;
+    case 'C':
+      ca = optarg;
+      break;
+    case 'n':
+      server_name = optarg;
+      break;
+    case 'N':
+      no_cert = true;
+      break;
+    case 'e':
+      encode = true;
+      break;
+    case 'O':
+      original = optarg;
+      break;
+    default:
+      return 2;
     }
   }
   if (!addr && !encode) {
     fprintf(stderr, "iso-send: --addr HOST:PORT (or PAYGW_CREDIT_ADDR)\n");
     return 2;
   }
-  int rc = raw ? hex_decode(raw, msg, sizeof msg, &len)
-         : hex ? hex_decode(hex, msg, sizeof msg, &len)
-         : build(argc - optind, argv + optind, original, msg, sizeof msg, &len);
+  int rc = raw   ? hex_decode(raw, msg, sizeof msg, &len)
+           : hex ? hex_decode(hex, msg, sizeof msg, &len)
+                 : build(argc - optind, argv + optind, original, msg, sizeof msg, &len);
   if (rc != 0)
     return 2;
-  if (encode) {          /* for a test that sends the bytes its own way */
+  if (encode) { /* for a test that sends the bytes its own way */
     for (size_t i = 0; i < len; i++)
       printf("%02x", msg[i]);
     printf("\n");
@@ -190,7 +223,7 @@ int main(int argc, char **argv)
   if (rc == ISO_FRAME_OK)
     rc = iso_link_recv(link, buf, sizeof buf, &got, timeout);
   else
-    rc = ISO_FRAME_CLOSED;      /* the peer refused the link before the frame went out */
+    rc = ISO_FRAME_CLOSED; /* the peer refused the link before the frame went out */
   if (rc == ISO_FRAME_CLOSED && *iso_link_error(link))
     fprintf(stderr, "iso-send: %s\n", iso_link_error(link));
   iso_link_close(link);

@@ -41,15 +41,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_NAMES 32              /* statements remembered per transaction */
-#define MAX_MESSAGE (64u << 20)   /* larger than anything the gateway sends */
-#define PROTOCOL_3 196608u        /* StartupMessage: protocol 3.0 */
+#define MAX_NAMES 32            /* statements remembered per transaction */
+#define MAX_MESSAGE (64u << 20) /* larger than anything the gateway sends */
+#define PROTOCOL_3 196608u      /* StartupMessage: protocol 3.0 */
 #define SSL_REQUEST 80877103u
 #define GSSENC_REQUEST 80877104u
 
 static const char *control_path;
 static struct sockaddr_in upstream;
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;   /* control file, refusal, log */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER; /* control file, refusal, log */
 static long long refuse_until_ms;
 static int next_id;
 
@@ -57,10 +57,10 @@ enum cut { CUT_NONE, CUT_AFTER, CUT_BEFORE };
 
 struct pair {
   int client, server, id;
-  bool in_block;                  /* BEGIN seen, COMMIT/ROLLBACK not yet */
-  bool await_answer;              /* cut after a commit: the server's side waits for its answer */
+  bool in_block;     /* BEGIN seen, COMMIT/ROLLBACK not yet */
+  bool await_answer; /* cut after a commit: the server's side waits for its answer */
   int n_names;
-  char names[MAX_NAMES][64];      /* statements bound since the last commit */
+  char names[MAX_NAMES][64]; /* statements bound since the last commit */
 };
 
 static long long now_ms(void)
@@ -189,13 +189,13 @@ static bool is_commit(struct pair *p, uint8_t type, const uint8_t *body, size_t 
   char word[16];
   bool commit = false;
 
-  if (type == 'B') {                              /* portal name, statement name */
+  if (type == 'B') { /* portal name, statement name */
     const uint8_t *portal_end = memchr(body, '\0', len);
     size_t at = portal_end ? (size_t)(portal_end - body) + 1 : len;
     if (at < len && memchr(body + at, '\0', len - at) && p->n_names < MAX_NAMES)
       snprintf(p->names[p->n_names++], sizeof p->names[0], "%s", (const char *)body + at);
   } else if (type == 'S') {
-    commit = !p->in_block && p->n_names > 0;      /* an implicit transaction ends */
+    commit = !p->in_block && p->n_names > 0; /* an implicit transaction ends */
   } else if (type == 'Q') {
     statement_word((const char *)body, len, word, sizeof word);
     if (strcmp(word, "BEGIN") == 0 || strcmp(word, "START") == 0) {
@@ -229,7 +229,7 @@ static bool cut_here(struct pair *p, const uint8_t *msg, size_t len)
     return false;
   if (refuse_ms > 0)
     refuse_for(refuse_ms);
-  shutdown(p->client, SHUT_RDWR);                 /* no answer can reach the client now */
+  shutdown(p->client, SHUT_RDWR); /* no answer can reach the client now */
   if (cut == CUT_AFTER) {
     /* the server's side is closed only once it has answered (copy_back
      * then fails to pass the answer on): closed at once, its reset could
@@ -274,7 +274,7 @@ static bool startup(struct pair *p)
     if (code == PROTOCOL_3)
       return true;
     if (code != SSL_REQUEST && code != GSSENC_REQUEST)
-      return false;                               /* a CancelRequest: the server closes */
+      return false; /* a CancelRequest: the server closes */
   }
 }
 
@@ -323,7 +323,7 @@ static void *forward(void *arg)
   shutdown(p->client, SHUT_RDWR);
   if (!p->await_answer)
     shutdown(p->server, SHUT_RDWR);
-  pthread_join(back, NULL);      /* copy_back closes the server's side when it has answered */
+  pthread_join(back, NULL); /* copy_back closes the server's side when it has answered */
   close(p->client);
   close(p->server);
   free(msg);
@@ -379,7 +379,7 @@ int main(int argc, char **argv)
     { "listen", required_argument, NULL, 'l' },
     { "to", required_argument, NULL, 't' },
     { "control", required_argument, NULL, 'c' },
-    { NULL, 0, NULL, 0 }
+    { NULL, 0, NULL, 0 },
   };
   struct sockaddr_in listen_addr;
   const char *listen_text = NULL, *to_text = NULL;

@@ -18,13 +18,13 @@ int main(int argc, char **argv)
 
   if (strcmp(kind, "heap-overflow") == 0) {
     block = malloc(8);
-    block[8] = 'x';                 /* one past the end (AddressSanitizer) */
+    block[8] = 'x'; /* one past the end (AddressSanitizer) */
     free(block);
   } else if (strcmp(kind, "integer-overflow") == 0) {
-    printf("%d\n", big + 1);        /* signed overflow (UndefinedBehaviorSanitizer) */
+    printf("%d\n", big + 1); /* signed overflow (UndefinedBehaviorSanitizer) */
   } else if (strcmp(kind, "leak") == 0) {
     block = malloc(24);
-    block = NULL;                   /* lost (LeakSanitizer, at exit) */
+    block = NULL; /* lost (LeakSanitizer, at exit) */
   } else {
     fprintf(stderr, "usage: sanitizer-canary heap-overflow|integer-overflow|leak\n");
     return 2;

@@ -14,7 +14,7 @@ static const struct opt_spec spec[] = {
   { "merchant", "CODE", true, "merchant code" },
   { "issuer", "CODE", true, "issuer code" },
   { "installments", "LIST", false, "counts" },
-  { 0 }
+  { 0 },
 };
 
 static enum args_result parse(int argc, char **argv, const char **values, char *err)
@@ -44,7 +44,7 @@ static void a_second_parse_starts_afresh(void **state)
   assert_int_equal(parse(7, a1, v, err), ARGS_OK);
   assert_int_equal(parse(5, a2, v, err), ARGS_OK);
   assert_string_equal(v[0], "2");
-  assert_null(v[2]);   /* nothing left over from the first parse */
+  assert_null(v[2]); /* nothing left over from the first parse */
 }
 
 static void missing_required_option_is_named(void **state)
@@ -111,8 +111,8 @@ static void shown_hides_what_might_be_a_card_number(void **state)
 {
   (void)state;
   assert_string_equal(shown("S1"), "S1");
-  assert_string_equal(shown("12345678901"), "12345678901");        /* 11 digits */
-  assert_string_equal(shown("123456789012"), "(not shown)");       /* 12 */
+  assert_string_equal(shown("12345678901"), "12345678901");  /* 11 digits */
+  assert_string_equal(shown("123456789012"), "(not shown)"); /* 12 */
   assert_string_equal(shown("4111 1111 1111 1111"), "(not shown)");
   assert_string_equal(shown("4111-1111-1111-1111x"), "(not shown)");
   assert_string_equal(shown("/tmp/a4111111111111111.pem"), "(not shown)");

@@ -24,7 +24,7 @@ static PGresult *make_result(int cols, const char *const *names, int rows, const
   memset(attrs, 0, sizeof attrs);
   for (int c = 0; c < cols; c++) {
     attrs[c].name = (char *)names[c];
-    attrs[c].typid = 25;                 /* text */
+    attrs[c].typid = 25; /* text */
     attrs[c].typlen = -1;
     attrs[c].atttypmod = -1;
   }
@@ -61,10 +61,9 @@ static void columns_pad_to_their_widest_cell_but_the_last(void **state)
   assert_int_equal(adb_table_from_result(res, &t), 0);
   PQclear(res);
   char *text = printed(&t);
-  assert_string_equal(text,
-                      "code     name                ranges\n"
-                      "2a11111  Issuer A            3\n"
-                      "B        A much longer name  12\n");
+  assert_string_equal(text, "code     name                ranges\n"
+                            "2a11111  Issuer A            3\n"
+                            "B        A much longer name  12\n");
   free(text);
   adb_table_free(&t);
   assert_null(t.cells);

@@ -19,8 +19,8 @@ static void codes_follow_the_schema_patterns(void **state)
 {
   (void)state;
   assert_true(valid_issuer_code("2a11111"));
-  assert_true(valid_issuer_code("ABCDEFGHIJKLMNOP"));     /* 16 */
-  assert_false(valid_issuer_code("ABCDEFGHIJKLMNOPQ"));   /* 17 */
+  assert_true(valid_issuer_code("ABCDEFGHIJKLMNOP"));   /* 16 */
+  assert_false(valid_issuer_code("ABCDEFGHIJKLMNOPQ")); /* 17 */
   assert_false(valid_issuer_code("2a-1111"));
   assert_false(valid_issuer_code(""));
   assert_false(valid_issuer_code(NULL));
@@ -32,13 +32,13 @@ static void codes_follow_the_schema_patterns(void **state)
   assert_true(valid_ident("00001"));
   assert_false(valid_ident("pos a"));
   assert_false(valid_ident("pos.a"));
-  assert_false(valid_ident("123456789012345678901234567890123"));   /* 33 */
+  assert_false(valid_ident("123456789012345678901234567890123")); /* 33 */
   /* field 41: 1-8 of the same characters */
   assert_true(valid_iso_terminal_id("pos-1111"));
   assert_true(valid_iso_terminal_id("T0000001"));
   assert_true(valid_iso_terminal_id("a_B-9"));
   assert_true(valid_iso_terminal_id("x"));
-  assert_false(valid_iso_terminal_id("pos-11111"));    /* 9 */
+  assert_false(valid_iso_terminal_id("pos-11111")); /* 9 */
   assert_false(valid_iso_terminal_id("pos 1111"));
   assert_false(valid_iso_terminal_id("pos.1"));
   assert_false(valid_iso_terminal_id(""));
@@ -47,10 +47,10 @@ static void codes_follow_the_schema_patterns(void **state)
 
 static void names_are_counted_in_characters_and_refuse_control_chars(void **state)
 {
-  char eighty_kana[80 * 3 + 2] = "";     /* 80 kana, one more letter, NUL */
+  char eighty_kana[80 * 3 + 2] = ""; /* 80 kana, one more letter, NUL */
   (void)state;
   for (int i = 0; i < 80; i++)
-    strcat(eighty_kana, "\xe3\x81\x82");   /* U+3042, 3 bytes each */
+    strcat(eighty_kana, "\xe3\x81\x82"); /* U+3042, 3 bytes each */
   assert_true(valid_text("Taro Yamada", 80));
   assert_true(valid_text(eighty_kana, 80));
   strcat(eighty_kana, "a");
@@ -75,7 +75,7 @@ static void range_bounds_compare_as_padded_prefixes(void **state)
   assert_false(valid_range_bound("135a0"));
   assert_false(valid_range_bound("12345678901234567890"));
   assert_true(range_bounds_ordered("1525000000", "1525059999"));
-  assert_true(range_bounds_ordered("145259000", "1452590000"));  /* fig 9: lengths differ */
+  assert_true(range_bounds_ordered("145259000", "1452590000")); /* fig 9: lengths differ */
   assert_true(range_bounds_ordered("13600", "13600"));
   assert_true(range_bounds_ordered("1", "1999"));  /* "1000..." <= "1999..." */
   assert_false(range_bounds_ordered("2", "1999")); /* "2000..." >  "1999..." */
@@ -92,7 +92,7 @@ static void ranges_overlap_as_sets_of_card_numbers(void **state)
 {
   (void)state;
   assert_true(ranges_overlap("13500", "13560", "13560", "13570"));
-  assert_true(ranges_overlap("135", "135", "1355", "1355"));      /* prefix inside prefix */
+  assert_true(ranges_overlap("135", "135", "1355", "1355")); /* prefix inside prefix */
   assert_false(ranges_overlap("13500", "13560", "13600", "13600"));
   assert_false(ranges_overlap("1525000000", "1525059999", "1525060000", "1525069999"));
   assert_true(ranges_overlap("1525000000", "1525059999", "15250599", "15250600"));
@@ -106,13 +106,13 @@ static void methods_parse_tokens_and_refuse_unknown(void **state)
   assert_int_equal(methods_parse("L,I,R", &m, err, sizeof err), 0);
   assert_true(m.lump_sum && m.installments && m.revolving);
   assert_false(m.bonus || m.partial_bonus);
-  assert_int_equal(methods_parse("L I pB R", &m, err, sizeof err), 0);   /* demo_data.h spelling */
+  assert_int_equal(methods_parse("L I pB R", &m, err, sizeof err), 0); /* demo_data.h spelling */
   assert_true(m.partial_bonus && !m.bonus);
   methods_format(&m, text, sizeof text);
   assert_string_equal(text, "L,I,pB,R");
   assert_int_equal(methods_parse("L,X", &m, err, sizeof err), -1);
   assert_non_null(strstr(err, "unknown payment method 'X'"));
-  assert_int_equal(methods_parse("PB", &m, err, sizeof err), -1);      /* case matters: pB */
+  assert_int_equal(methods_parse("PB", &m, err, sizeof err), -1); /* case matters: pB */
   assert_int_equal(methods_parse("", &m, err, sizeof err), -1);
   assert_non_null(strstr(err, "at least one"));
   assert_int_equal(methods_parse(",,", &m, err, sizeof err), -1);
@@ -164,7 +164,7 @@ static void pan_normalize_strips_separators_and_checks(void **state)
   assert_int_equal(pan_normalize("15250000123", pan), PAN_BAD_LENGTH);
   assert_int_equal(pan_normalize("15250000123456789012", pan), PAN_BAD_LENGTH);
   assert_int_equal(pan_normalize("1525x00012345678", pan), PAN_NOT_DIGITS);
-  assert_string_equal(pan, "");   /* nothing left behind on refusal */
+  assert_string_equal(pan, ""); /* nothing left behind on refusal */
   assert_int_equal(pan_normalize("", pan), PAN_EMPTY);
   assert_int_equal(pan_normalize("  - ", pan), PAN_EMPTY);
 }
@@ -185,16 +185,16 @@ static void pan_messages_never_hold_digits(void **state)
   (void)state;
   assert_string_equal(pan_check_message(PAN_BAD_LUHN), "card number fails the Luhn check");
   for (int c = PAN_EMPTY; c <= PAN_BAD_LUHN; c++)
-    assert_true(longest_digit_run(pan_check_message((enum pan_check)c)) <= 2);   /* "12 to 19" at most */
+    assert_true(longest_digit_run(pan_check_message((enum pan_check)c)) <= 2); /* "12 to 19" at most */
 }
 
 static void expiry_rules(void **state)
 {
-  struct tm tm = { .tm_year = 2026 - 1900, .tm_mon = 10, .tm_mday = 25 };   /* 2026-11-25 */
+  struct tm tm = { .tm_year = 2026 - 1900, .tm_mon = 10, .tm_mday = 25 }; /* 2026-11-25 */
   long now = (long)timegm(&tm);
   (void)state;
   assert_int_equal(expiry_check("3012", now), EXPIRY_OK);
-  assert_int_equal(expiry_check("2611", now), EXPIRY_OK);       /* valid through its month */
+  assert_int_equal(expiry_check("2611", now), EXPIRY_OK); /* valid through its month */
   assert_int_equal(expiry_check("2610", now), EXPIRY_PASSED);
   assert_int_equal(expiry_check("2001", now), EXPIRY_PASSED);
   assert_int_equal(expiry_check("3013", now), EXPIRY_MALFORMED);
@@ -211,10 +211,10 @@ static void password_rules(void **state)
   assert_non_null(strstr(password_problem("1234567"), "at least 8"));
   assert_non_null(password_problem(""));
   assert_non_null(strstr(password_problem("pass\tword1"), "control"));
-  assert_non_null(strstr(password_problem("password \xed\xa0\x80"), "not valid UTF-8"));   /* a surrogate */
+  assert_non_null(strstr(password_problem("password \xed\xa0\x80"), "not valid UTF-8")); /* a surrogate */
   assert_null(password_problem("\xe3\x81\x82\xe3\x81\x82\xe3\x81\x82\xe3\x81\x82"
-                               "\xe3\x81\x82\xe3\x81\x82\xe3\x81\x82\xe3\x81\x82"));   /* 8 characters */
-  assert_non_null(password_problem("\xe3\x81\x82\xe3\x81\x82\xe3\x81\x82"));        /* 3, though 9 bytes */
+                               "\xe3\x81\x82\xe3\x81\x82\xe3\x81\x82\xe3\x81\x82")); /* 8 characters */
+  assert_non_null(password_problem("\xe3\x81\x82\xe3\x81\x82\xe3\x81\x82"));         /* 3, though 9 bytes */
 }
 
 static void row_ids_and_masks(void **state)
@@ -239,7 +239,7 @@ static void read_line_strips_endings_and_refuses_overlong(void **state)
   rewind(f);
   assert_int_equal(read_line(f, buf, sizeof buf), 0);
   assert_string_equal(buf, "1525 0000");
-  assert_int_equal(read_line(f, buf, sizeof buf), -1);     /* no second line */
+  assert_int_equal(read_line(f, buf, sizeof buf), -1); /* no second line */
   fclose(f);
   f = tmpfile();
   fputs("0123456789012345678901234567890\n", f);
@@ -260,11 +260,11 @@ static void read_line_strips_endings_and_refuses_overlong(void **state)
  * server's tests), on the gateway's side or the issuer's. */
 static void demo_cards_do_not_expire_soon(void **state)
 {
-  long dec_2030 = 1922400000;   /* 2030-12-01 */
+  long dec_2030 = 1922400000; /* 2030-12-01 */
   (void)state;
   for (const struct demo_card *c = demo_cards; c->pan; c++) {
     assert_int_equal(expiry_check(c->expiry, dec_2030), EXPIRY_OK);
-    if (!c->issuer_expiry)       /* the issuer's copy is the same */
+    if (!c->issuer_expiry) /* the issuer's copy is the same */
       continue;
     /* only the card meant to be expired at the issuer has an expiry of its own */
     assert_string_equal(c->label, "Expired at issuer");

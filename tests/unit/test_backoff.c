@@ -15,8 +15,8 @@
 static void backoff_doubles_from_the_base(void **state)
 {
   (void)state;
-  assert_int_equal(backoff_ms(1, 1000, 60000), 1000);   /* after the 0400 */
-  assert_int_equal(backoff_ms(2, 1000, 60000), 2000);   /* after the first 0401 */
+  assert_int_equal(backoff_ms(1, 1000, 60000), 1000); /* after the 0400 */
+  assert_int_equal(backoff_ms(2, 1000, 60000), 2000); /* after the first 0401 */
   assert_int_equal(backoff_ms(3, 1000, 60000), 4000);
   assert_int_equal(backoff_ms(6, 1000, 60000), 32000);
   assert_int_equal(backoff_ms(4, 250, 60000), 2000);
@@ -25,7 +25,7 @@ static void backoff_doubles_from_the_base(void **state)
 static void backoff_stops_at_the_cap(void **state)
 {
   (void)state;
-  assert_int_equal(backoff_ms(7, 1000, 60000), 60000);  /* 64 s capped */
+  assert_int_equal(backoff_ms(7, 1000, 60000), 60000); /* 64 s capped */
   assert_int_equal(backoff_ms(8, 1000, 60000), 60000);
   assert_int_equal(backoff_ms(7, 1000, 45000), 45000);
   /* a cap that is not a power-of-two multiple of the base is reached exactly */
@@ -45,7 +45,7 @@ static void backoff_never_overflows(void **state)
 static void backoff_odd_arguments(void **state)
 {
   (void)state;
-  assert_int_equal(backoff_ms(0, 1000, 60000), 1000);   /* below 1 counts as 1 */
+  assert_int_equal(backoff_ms(0, 1000, 60000), 1000); /* below 1 counts as 1 */
   assert_int_equal(backoff_ms(-5, 1000, 60000), 1000);
   assert_int_equal(backoff_ms(1, 90000, 60000), 60000); /* a base above the cap gives the cap */
   assert_int_equal(backoff_ms(1, 0, 60000), 1);         /* never 0: no tight loop */
@@ -74,19 +74,19 @@ static void leases_are_bounded(void **state)
 {
   long l[4];
   (void)state;
-  assert_int_equal(backoff_leases(l, 4, 1000, 1, LONG_MAX), 4);   /* at most max entries */
+  assert_int_equal(backoff_leases(l, 4, 1000, 1, LONG_MAX), 4); /* at most max entries */
   assert_int_equal(l[3], 1008);
   assert_int_equal(backoff_leases(l, 4, LONG_MAX - 10, 1000, 60000), 4);
-  assert_int_equal(l[0], LONG_MAX);                               /* never overflows */
+  assert_int_equal(l[0], LONG_MAX); /* never overflows */
 }
 
 static void sweep_waits_until_due_but_not_longer_than_its_period(void **state)
 {
   (void)state;
-  assert_int_equal(sweep_wait_ms(-1, 10), 10000);       /* nothing open: the period */
-  assert_int_equal(sweep_wait_ms(0, 10), 0);            /* due now: no sleep */
-  assert_int_equal(sweep_wait_ms(2500, 10), 2500);      /* a back-off ends first */
-  assert_int_equal(sweep_wait_ms(45000, 10), 10000);    /* the period ends first */
+  assert_int_equal(sweep_wait_ms(-1, 10), 10000);    /* nothing open: the period */
+  assert_int_equal(sweep_wait_ms(0, 10), 0);         /* due now: no sleep */
+  assert_int_equal(sweep_wait_ms(2500, 10), 2500);   /* a back-off ends first */
+  assert_int_equal(sweep_wait_ms(45000, 10), 10000); /* the period ends first */
   assert_int_equal(sweep_wait_ms(10000, 10), 10000);
 }
 

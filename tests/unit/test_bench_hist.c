@@ -50,7 +50,7 @@ static void relative_error_above_one_ms(void **state)
   for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
     struct hist *h = fresh();
     hist_record(h, values[i]);
-    hist_record(h, values[i] * 4);      /* a larger maximum, so the bound shows */
+    hist_record(h, values[i] * 4); /* a larger maximum, so the bound shows */
     uint64_t q = hist_quantile(h, 0.5);
     assert_true(q >= values[i]);
     assert_true((double)(q - values[i]) <= (double)values[i] * 0.002);
@@ -73,7 +73,7 @@ static void rank_picks_the_right_sample(void **state)
   struct hist *h = fresh();
   for (int i = 0; i < 99; i++)
     hist_record(h, 100);
-  hist_record(h, 50000);               /* one slow sample in a hundred */
+  hist_record(h, 50000); /* one slow sample in a hundred */
   assert_int_equal(hist_quantile(h, 0.99), 100);
   assert_true(hist_quantile(h, 0.995) >= 50000);
   free(h);

@@ -78,7 +78,7 @@ static void rotation_after_a_last_line_without_line_break(void **state)
 {
   char err[300];
   (void)state;
-  write_file("data-key 1 " HEX_A "\nlookup-key " HEX_B);       /* no final \n */
+  write_file("data-key 1 " HEX_A "\nlookup-key " HEX_B); /* no final \n */
   assert_int_equal(cardkeys_load(path, err, sizeof err), 0);
   assert_int_equal(cardkeys_add_data_key(path, err, sizeof err), 2);
   assert_int_equal(cardkeys_current_id(), 2);
@@ -127,7 +127,7 @@ static void a_repeated_data_key_id_is_refused(void **state)
   assert_int_equal(cardkeys_load(path, err, sizeof err), -1);
   assert_non_null(strstr(err, "line 2 repeats a data-key ID"));
   assert_int_equal(cardkeys_current_id(), 0);
-  assert_int_equal(cardkeys_add_data_key(path, err, sizeof err), -1);    /* rotation refuses it too */
+  assert_int_equal(cardkeys_add_data_key(path, err, sizeof err), -1); /* rotation refuses it too */
   assert_int_equal(count_lines(read_file(), "data-key "), 2);
 
   write_file("data-key 1 " HEX_A "\nlookup-key " HEX_B "\nlookup-key " HEX_A "\n");
@@ -166,7 +166,7 @@ static void rotations_take_the_lock(void **state)
   usleep(400 * 1000);
   assert_false(child_done(kids[0], &status));
   assert_false(child_done(kids[1], &status));
-  assert_int_equal(count_lines(read_file(), "data-key "), 1);       /* nothing written yet */
+  assert_int_equal(count_lines(read_file(), "data-key "), 1); /* nothing written yet */
   flock(lock, LOCK_UN);
   close(lock);
   for (int i = 0; i < 2; i++) {
@@ -193,7 +193,7 @@ static void the_replaced_file_stays_private_and_whole(void **state)
   assert_int_equal(stat(path, &after), 0);
   assert_int_equal(after.st_mode & 0777, 0600);
   assert_int_equal(after.st_uid, before.st_uid);
-  assert_true(after.st_ino != before.st_ino);            /* replaced, not appended to */
+  assert_true(after.st_ino != before.st_ino); /* replaced, not appended to */
   snprintf(tmp, sizeof tmp, "%s.tmp", path);
   assert_int_equal(access(tmp, F_OK), -1);
   /* a file others may read is refused before anything is written */

@@ -26,13 +26,13 @@ static void luhn_accepts_valid_and_refuses_invalid(void **state)
   (void)state;
   assert_true(pan_is_valid("1525000012345678"));
   assert_true(pan_is_valid("4111111111111111"));
-  assert_false(pan_is_valid("1525000012345679"));   /* check digit off by one */
-  assert_false(pan_is_valid("15250000123"));        /* 11 digits: too short */
+  assert_false(pan_is_valid("1525000012345679"));     /* check digit off by one */
+  assert_false(pan_is_valid("15250000123"));          /* 11 digits: too short */
   assert_false(pan_is_valid("15250000123456789012")); /* 20 digits: too long */
   assert_false(pan_is_valid("1525 0000 1234 5678"));
   assert_false(pan_is_valid(""));
   assert_false(pan_is_valid(NULL));
-  assert_true(pan_is_valid("0000000000000"));       /* 13 zeros pass Luhn */
+  assert_true(pan_is_valid("0000000000000")); /* 13 zeros pass Luhn */
 }
 
 /* The one rule (PCI DSS 3.4.1): at most the first 6 and the last 4 digits,
@@ -40,15 +40,17 @@ static void luhn_accepts_valid_and_refuses_invalid(void **state)
  * a card number may have, written out (not computed by the same rule). */
 static void mask_every_length_hides_six_or_more(void **state)
 {
-  static const struct { const char *pan, *masked; } cases[] = {
-    { "123456789012", "********9012" },                 /* 12: 8 hidden, not 2 */
+  static const struct {
+    const char *pan, *masked;
+  } cases[] = {
+    { "123456789012", "********9012" }, /* 12: 8 hidden, not 2 */
     { "1234567890123", "*********0123" },
     { "12345678901234", "**********1234" },
-    { "123456789012345", "***********2345" },           /* 15: 11 hidden, not 5 */
-    { "1525000012345678", "152500******5678" },         /* 16: first 6 + last 4, 6 hidden */
+    { "123456789012345", "***********2345" },   /* 15: 11 hidden, not 5 */
+    { "1525000012345678", "152500******5678" }, /* 16: first 6 + last 4, 6 hidden */
     { "15250000123456789", "152500*******6789" },
     { "152500001234567890", "152500********7890" },
-    { "1525000012345678901", "152500*********8901" },   /* 19: 9 hidden */
+    { "1525000012345678901", "152500*********8901" }, /* 19: 9 hidden */
   };
   char out[32];
   (void)state;
@@ -61,7 +63,7 @@ static void mask_every_length_hides_six_or_more(void **state)
       hidden += *p == '*';
     assert_true(hidden >= 6);
   }
-  assert_int_equal(PAN_MIN_LEN, 12);          /* the table starts at the shortest */
+  assert_int_equal(PAN_MIN_LEN, 12); /* the table starts at the shortest */
   assert_int_equal(PAN_MAX_LEN, 19);
 }
 
@@ -72,15 +74,15 @@ static void mask_refuses_what_is_not_a_card_number(void **state)
   (void)state;
   pan_mask("123456789", out, sizeof out);
   assert_string_equal(out, "****");
-  pan_mask("12345678901", out, sizeof out);                 /* 11 digits */
+  pan_mask("12345678901", out, sizeof out); /* 11 digits */
   assert_string_equal(out, "****");
-  pan_mask("15250000123456789012", out, sizeof out);        /* 20 digits */
+  pan_mask("15250000123456789012", out, sizeof out); /* 20 digits */
   assert_string_equal(out, "****");
   pan_mask("1525 0000 1234 5678", out, sizeof out);
   assert_string_equal(out, "****");
   pan_mask("", out, sizeof out);
   assert_string_equal(out, "****");
-  pan_mask("1525000012345678", out, 8);                     /* buffer too small */
+  pan_mask("1525000012345678", out, 8); /* buffer too small */
   assert_string_equal(out, "****");
 }
 
@@ -91,7 +93,7 @@ static void mask_of_a_mask_applies_the_rule(void **state)
 {
   char out[32];
   (void)state;
-  pan_mask("123456***0123", out, sizeof out);               /* the old rule's 13 digits */
+  pan_mask("123456***0123", out, sizeof out); /* the old rule's 13 digits */
   assert_string_equal(out, "*********0123");
   pan_mask("152500******5678", out, sizeof out);
   assert_string_equal(out, "152500******5678");
@@ -100,9 +102,9 @@ static void mask_of_a_mask_applies_the_rule(void **state)
   assert_true(pan_mask_conforms("152500******5678"));
   assert_true(pan_mask_conforms("**********1234"));
   assert_true(pan_mask_conforms("152500*********8901"));
-  assert_false(pan_mask_conforms("1525000012345678"));      /* a clear number */
-  assert_false(pan_mask_conforms("123456***0123"));         /* first 6 of a short card */
-  assert_false(pan_mask_conforms("1525000*****5678"));      /* 7 shown in front */
+  assert_false(pan_mask_conforms("1525000012345678")); /* a clear number */
+  assert_false(pan_mask_conforms("123456***0123"));    /* first 6 of a short card */
+  assert_false(pan_mask_conforms("1525000*****5678")); /* 7 shown in front */
   assert_false(pan_mask_conforms("(withheld)"));
   assert_false(pan_mask_conforms("****"));
   assert_false(pan_mask_conforms(""));
@@ -117,8 +119,8 @@ static void expiry_rules(void **state)
   assert_false(expiry_is_wellformed("3000"));
   assert_false(expiry_is_wellformed("301"));
   assert_false(expiry_is_wellformed("30a2"));
-  long nov_2026 = 1795000000;  /* 2026-11-18 */
-  assert_false(expiry_has_passed("2611", nov_2026));   /* valid through the month */
+  long nov_2026 = 1795000000;                        /* 2026-11-18 */
+  assert_false(expiry_has_passed("2611", nov_2026)); /* valid through the month */
   assert_true(expiry_has_passed("2610", nov_2026));
   assert_true(expiry_has_passed("2512", nov_2026));
   assert_false(expiry_has_passed("2701", nov_2026));
@@ -165,18 +167,18 @@ static void card_encryption_round_trip_and_tamper(void **state)
   assert_int_equal(card_decrypt(key_id, CARD_AAD_V2, &b, blob, len, pan, sizeof pan), 0);
   assert_string_equal(pan, "1525000012345678");
 
-  blob[20] ^= 1;                                      /* tampered ciphertext */
+  blob[20] ^= 1; /* tampered ciphertext */
   assert_int_equal(card_decrypt(key_id, CARD_AAD_V2, &b, blob, len, pan, sizeof pan), -1);
   blob[20] ^= 1;
-  assert_int_equal(card_decrypt(2, CARD_AAD_V2, &b, blob, len, pan, sizeof pan), -1);   /* unknown key */
+  assert_int_equal(card_decrypt(2, CARD_AAD_V2, &b, blob, len, pan, sizeof pan), -1);     /* unknown key */
   assert_int_equal(card_decrypt(key_id, CARD_AAD_V2, &b, blob, 20, pan, sizeof pan), -1); /* truncated */
-  assert_int_equal(card_decrypt(key_id, CARD_AAD_V2, &b, blob, len, pan, 8), -1);       /* no room */
+  assert_int_equal(card_decrypt(key_id, CARD_AAD_V2, &b, blob, len, pan, 8), -1);         /* no room */
   assert_int_equal(card_decrypt(key_id, CARD_AAD_V2, NULL, blob, len, pan, sizeof pan), -1);
 
   unsigned char blob2[CARDCRYPT_MAX_BLOB];
   size_t len2;
   assert_int_equal(card_encrypt("1525000012345678", &b, blob2, &len2, &key_id), 0);
-  assert_memory_not_equal(blob, blob2, len);          /* fresh IV every time */
+  assert_memory_not_equal(blob, blob2, len); /* fresh IV every time */
   struct card_binding no_row = { .row_id = 0, .lookup_hex = lookup };
   assert_int_equal(card_encrypt("1525000012345678", &no_row, blob2, &len2, &key_id), -1);
   assert_int_equal(card_encrypt("1525000012345678", NULL, blob2, &len2, &key_id), -1);
@@ -195,14 +197,14 @@ static void card_ciphertext_is_bound_to_its_row(void **state)
   struct card_binding other = bind_row(42, "1360000123456784", other_lookup);
 
   assert_int_equal(card_encrypt("1525000012345678", &b, blob, &len, &key_id), 0);
-  struct card_binding moved = { .row_id = 42, .lookup_hex = lookup };          /* copied to row 42 */
+  struct card_binding moved = { .row_id = 42, .lookup_hex = lookup }; /* copied to row 42 */
   assert_int_equal(card_decrypt(key_id, CARD_AAD_V2, &moved, blob, len, pan, sizeof pan), -1);
   assert_int_equal(card_decrypt(key_id, CARD_AAD_V2, &other, blob, len, pan, sizeof pan), -1);
   struct card_binding rehashed = { .row_id = 41, .lookup_hex = other_lookup }; /* another hash */
   assert_int_equal(card_decrypt(key_id, CARD_AAD_V2, &rehashed, blob, len, pan, sizeof pan), -1);
-  assert_int_equal(card_decrypt(key_id, CARD_AAD_V1, &b, blob, len, pan, sizeof pan), -1);   /* downgraded */
+  assert_int_equal(card_decrypt(key_id, CARD_AAD_V1, &b, blob, len, pan, sizeof pan), -1); /* downgraded */
   for (size_t i = 0; i < sizeof pan; i++)
-    assert_int_equal(pan[i], 0);                      /* a refused decryption leaves nothing */
+    assert_int_equal(pan[i], 0); /* a refused decryption leaves nothing */
   assert_int_equal(card_decrypt(key_id, CARD_AAD_V2, &b, blob, len, pan, sizeof pan), 0);
   assert_string_equal(pan, "1525000012345678");
 }
@@ -222,11 +224,11 @@ static void card_old_format_still_decrypts_in_its_row(void **state)
   assert_int_equal(card_encrypt_as(CARD_AAD_V1, "1525000012345678", &b, blob, &len, &key_id), 0);
   assert_int_equal(card_decrypt(key_id, CARD_AAD_V1, &b, blob, len, pan, sizeof pan), 0);
   assert_string_equal(pan, "1525000012345678");
-  struct card_binding any_row = { .row_id = 99, .lookup_hex = lookup };        /* format 1 names no row */
+  struct card_binding any_row = { .row_id = 99, .lookup_hex = lookup }; /* format 1 names no row */
   assert_int_equal(card_decrypt(key_id, CARD_AAD_V1, &any_row, blob, len, pan, sizeof pan), 0);
   assert_int_equal(card_decrypt(key_id, CARD_AAD_V1, &other, blob, len, pan, sizeof pan), -1);
   assert_int_equal(card_decrypt(key_id, CARD_AAD_V2, &b, blob, len, pan, sizeof pan), -1);
-  assert_int_equal(card_encrypt_as(3, "1525000012345678", &b, blob, &len, &key_id), -1);   /* no such format */
+  assert_int_equal(card_encrypt_as(3, "1525000012345678", &b, blob, &len, &key_id), -1); /* no such format */
 }
 
 /* The AAD of format 2, byte for byte: tag, format, key id, row id, hash. */
@@ -235,9 +237,9 @@ static void card_aad_encoding_is_fixed_width(void **state)
   static const char hash[] = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
   unsigned char aad[CARDCRYPT_AAD_MAX], aad2[CARDCRYPT_AAD_MAX];
   struct card_binding b = { .row_id = 0x0102030405LL, .lookup_hex = hash };
-  unsigned char want[CARDCRYPT_AAD_V2_LEN] = { 'p', 'a', 'y', 'g', 'w', '-', 'c', 'a', 'r', 'd', 2,
-                                              0, 0, 1, 3,                       /* key 259 */
-                                              0, 0, 0, 1, 2, 3, 4, 5 };         /* row 0x0102030405 */
+  unsigned char want[CARDCRYPT_AAD_V2_LEN] = { 'p', 'a', 'y', 'g', 'w', '-', 'c', 'a',
+                                               'r', 'd', 2,   0,   0,   1,   3,        /* key 259 */
+                                               0,   0,   0,   1,   2,   3,   4,   5 }; /* row 0x0102030405 */
   (void)state;
   for (int i = 0; i < 32; i++)
     want[23 + i] = (unsigned char)i;
@@ -253,9 +255,9 @@ static void card_aad_encoding_is_fixed_width(void **state)
   assert_int_equal(card_aad(CARD_AAD_V1, 3, NULL, aad), 15);
   assert_memory_equal(aad, "paygw-card-v1:3", 15);
 
-  struct card_binding bad = { .row_id = 1, .lookup_hex = "00010203" };          /* short hash */
+  struct card_binding bad = { .row_id = 1, .lookup_hex = "00010203" }; /* short hash */
   assert_int_equal(card_aad(CARD_AAD_V2, 1, &bad, aad), -1);
-  bad.lookup_hex = "000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F";   /* upper case */
+  bad.lookup_hex = "000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F"; /* upper case */
   assert_int_equal(card_aad(CARD_AAD_V2, 1, &bad, aad), -1);
   struct card_binding neg = { .row_id = -1, .lookup_hex = hash };
   assert_int_equal(card_aad(CARD_AAD_V2, 1, &neg, aad), -1);
@@ -322,7 +324,7 @@ static void malformed_key_file_is_refused(void **state)
   chmod(path, 0600);
   assert_int_equal(cardkeys_load(path, err, sizeof err), -1);
   assert_non_null(strstr(err, "line 1"));
-  assert_int_equal(cardkeys_current_id(), 0);     /* nothing half-loaded */
+  assert_int_equal(cardkeys_current_id(), 0); /* nothing half-loaded */
   unlink(path);
   assert_int_equal(cardkeys_load(keyfile, err, sizeof err), 0);
 }
@@ -340,11 +342,11 @@ static void b64url_round_trip_and_strictness(void **state)
   }
   b64url_encode(in, 2, text);
   assert_string_equal(text, "-_8");
-  assert_int_equal(b64url_decode("+/8", out, sizeof out), -1);   /* standard alphabet */
-  assert_int_equal(b64url_decode("-_8=", out, sizeof out), -1);  /* padding */
-  assert_int_equal(b64url_decode("A", out, sizeof out), -1);     /* impossible length */
-  assert_int_equal(b64url_decode("-_9", out, sizeof out), -1);   /* non-zero spare bits */
-  assert_int_equal(b64url_decode("AAAAAAAAAAAA", out, 4), -1);   /* would overflow */
+  assert_int_equal(b64url_decode("+/8", out, sizeof out), -1);  /* standard alphabet */
+  assert_int_equal(b64url_decode("-_8=", out, sizeof out), -1); /* padding */
+  assert_int_equal(b64url_decode("A", out, sizeof out), -1);    /* impossible length */
+  assert_int_equal(b64url_decode("-_9", out, sizeof out), -1);  /* non-zero spare bits */
+  assert_int_equal(b64url_decode("AAAAAAAAAAAA", out, 4), -1);  /* would overflow */
 }
 
 static void argon2id_hashes_verify(void **state)
@@ -359,7 +361,7 @@ static void argon2id_hashes_verify(void **state)
   assert_false(pwhash_verify("$argon2i$v=19$m=19456,t=2,p=1$AAAA$AAAA", "x"));
   assert_false(pwhash_verify(NULL, "x"));
   assert_int_equal(pwhash_make("demo-pass-00001", hash2), 0);
-  assert_string_not_equal(hash, hash2);                 /* fresh salt */
+  assert_string_not_equal(hash, hash2); /* fresh salt */
 }
 
 static void ed25519_sign_verify_and_pem(void **state)
@@ -377,7 +379,7 @@ static void ed25519_sign_verify_and_pem(void **state)
   snprintf(path, sizeof path, "/tmp/paygw-test-ed-%d.pem", (int)getpid());
   unlink(path);
   assert_int_equal(ed25519_write_private_pem(path, priv, false), 0);
-  assert_int_equal(ed25519_write_private_pem(path, priv, false), -1);  /* no overwrite */
+  assert_int_equal(ed25519_write_private_pem(path, priv, false), -1); /* no overwrite */
   struct stat st;
   assert_int_equal(stat(path, &st), 0);
   assert_int_equal(st.st_mode & 0777, 0600);
@@ -419,23 +421,23 @@ static void scrub_masks_card_number_runs(void **state)
   assert_string_equal(pan_scrub(spaced), "got '**** **** **** ****'");
   char dashed[] = "(1525-0000-1234-5678)";
   assert_string_equal(pan_scrub(dashed), "(****-****-****-****)");
-  char twelve[] = "123456789012";                   /* PAN_MIN_LEN digits: masked */
+  char twelve[] = "123456789012"; /* PAN_MIN_LEN digits: masked */
   assert_string_equal(pan_scrub(twelve), "************");
   char eleven[] = "must be between 0 and 10000000000, got 12345678901";
   assert_string_equal(pan_scrub(eleven), "must be between 0 and 10000000000, got 12345678901");
-  char stamp[] = "2026-11-25T13:33:39.911Z 2026-11-25 13:33";   /* dates stay readable */
+  char stamp[] = "2026-11-25T13:33:39.911Z 2026-11-25 13:33"; /* dates stay readable */
   assert_string_equal(pan_scrub(stamp), "2026-11-25T13:33:39.911Z 2026-11-25 13:33");
-  char two_spaces[] = "123456  789012";          /* a double space ends a run */
+  char two_spaces[] = "123456  789012"; /* a double space ends a run */
   assert_string_equal(pan_scrub(two_spaces), "123456  789012");
-  char grouped[] = "999,999,999,999";            /* commas end runs: totals stay readable */
+  char grouped[] = "999,999,999,999"; /* commas end runs: totals stay readable */
   assert_string_equal(pan_scrub(grouped), "999,999,999,999");
   char trailing[] = "1234567890123-";
   assert_string_equal(pan_scrub(trailing), "*************-");
-  char hex[] = "4a528e73464877270136a82a6c0b7d2b";   /* a request ID keeps its digits */
+  char hex[] = "4a528e73464877270136a82a6c0b7d2b"; /* a request ID keeps its digits */
   assert_string_equal(pan_scrub(hex), "4a528e73464877270136a82a6c0b7d2b");
-  char txn[] = "/v1/transactions/A152500001234567";  /* so does a transaction number */
+  char txn[] = "/v1/transactions/A152500001234567"; /* so does a transaction number */
   assert_string_equal(pan_scrub(txn), "/v1/transactions/A152500001234567");
-  char quoted[] = "'1525000012345678'_(1525000012345678)";   /* punctuation is no word */
+  char quoted[] = "'1525000012345678'_(1525000012345678)"; /* punctuation is no word */
   assert_string_equal(pan_scrub(quoted), "'****************'_(****************)");
   char empty[] = "";
   assert_string_equal(pan_scrub(empty), "");
@@ -452,8 +454,8 @@ static void log_lines_hold_no_card_number(void **state)
   int saved = dup(2);
   assert_int_equal(dup2(fd, 2), 2);
   log_msg(LOG_INFO, "unknown user %s", "1525000012345678");
-  log_event(LOG_INFO, json_pack("{s:s, s:{s:[s]}, s:i}", "path", "/v1/transactions/1525000012345678",
-                                "nested", "list", "1525 0000 1234 5678", "count", 7));
+  log_event(LOG_INFO, json_pack("{s:s, s:{s:[s]}, s:i}", "path", "/v1/transactions/1525000012345678", "nested", "list",
+                                "1525 0000 1234 5678", "count", 7));
   fflush(stderr);
   dup2(saved, 2);
   close(saved);

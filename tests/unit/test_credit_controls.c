@@ -15,8 +15,9 @@ static void parses_delay_drop_comments_and_blanks(void **state)
   (void)state;
   struct control_set set;
   char err[128] = "";
-  assert_int_equal(controls_parse("# test controls\n\ndelay 5678 6000\n  drop 6787  # no answer\ndelay 7895 1",
-                                  &set, err, sizeof err), 0);
+  assert_int_equal(controls_parse("# test controls\n\ndelay 5678 6000\n  drop 6787  # no answer\ndelay 7895 1", &set,
+                                  err, sizeof err),
+                   0);
   assert_int_equal(set.count, 3);
   assert_string_equal(set.rules[0].last4, "5678");
   assert_int_equal(set.rules[0].delay_ms, 6000);
@@ -29,14 +30,14 @@ static void refuses_bad_lines_with_their_number(void **state)
 {
   (void)state;
   static const char *const bad[] = {
-    "delay 5678\n",                 /* no milliseconds */
-    "delay 5678 0\n",               /* zero */
-    "delay 5678 600001\n",          /* over the maximum */
+    "delay 5678\n",        /* no milliseconds */
+    "delay 5678 0\n",      /* zero */
+    "delay 5678 600001\n", /* over the maximum */
     "delay 5678 12ms\n",
-    "delay 567 100\n",              /* not 4 digits */
-    "drop 1525000012345678\n",      /* a whole card number: refused */
+    "delay 567 100\n",         /* not 4 digits */
+    "drop 1525000012345678\n", /* a whole card number: refused */
     "drop\n",
-    "sleep 5678 100\n",             /* unknown word */
+    "sleep 5678 100\n", /* unknown word */
     "drop 5678 extra\n",
   };
   struct control_set set;
@@ -59,7 +60,7 @@ static void lookup_gives_the_card_its_rules(void **state)
   bool drop;
   assert_int_equal(controls_parse("delay 5678 100\ndrop 6787\ndelay 5678 200\n", &set, err, sizeof err), 0);
   controls_lookup(&set, "5678", &delay, &drop);
-  assert_int_equal(delay, 200);        /* the last line wins */
+  assert_int_equal(delay, 200); /* the last line wins */
   assert_false(drop);
   controls_lookup(&set, "6787", &delay, &drop);
   assert_int_equal(delay, 0);

@@ -70,13 +70,13 @@ static void refuses_what_is_no_date(void **state)
 {
   (void)state;
   const char *bad[] = { "1301000000", "0001000000", "0100000000", "0431000000", "0230000000",
-                        "0101240000", "0101006000", "0101000060", "010100000", "01010000000",
-                        "01010000a0", "", " 101000000" };
+                        "0101240000", "0101006000", "0101000060", "010100000",  "01010000000",
+                        "01010000a0", "",           " 101000000" };
   long t = 42;
 
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     assert_int_equal(credit_transmission_instant(bad[i], 1795608000L, &t), -1);
-    assert_int_equal(t, 42);    /* untouched */
+    assert_int_equal(t, 42); /* untouched */
   }
   assert_int_equal(credit_transmission_instant(NULL, 1795608000L, &t), -1);
   /* and the edges that are dates */
@@ -104,14 +104,14 @@ static void differences_are_named_in_words(void **state)
   char text[64];
   unsigned all = CREDIT_DIFF_CARD | CREDIT_DIFF_AMOUNT | CREDIT_DIFF_MERCHANT | CREDIT_DIFF_CURRENCY;
 
-  assert_int_equal(all, 15);             /* the bits do_authorize reports */
+  assert_int_equal(all, 15); /* the bits do_authorize reports */
   credit_differs_text(all, text, sizeof text);
   assert_string_equal(text, "card amount merchant currency");
   credit_differs_text(CREDIT_DIFF_AMOUNT | CREDIT_DIFF_CURRENCY, text, sizeof text);
   assert_string_equal(text, "amount currency");
   credit_differs_text(0, text, sizeof text);
   assert_string_equal(text, "");
-  credit_differs_text(all, text, 8);    /* a short buffer: cut, still a string */
+  credit_differs_text(all, text, 8); /* a short buffer: cut, still a string */
   assert_string_equal(text, "card");
 }
 

@@ -14,9 +14,9 @@
 #include "credit-server/enrol.h"
 
 static const struct card_range ranges[] = {
-  { "1525", "1525", "2a11111" },            /* every card starting 1525 */
-  { "15250099", "15250099", "narrow" },     /* a longer prefix inside it */
-  { "4000", "4999", "brand4" },             /* 4000... up to 4999... */
+  { "1525", "1525", "2a11111" },        /* every card starting 1525 */
+  { "15250099", "15250099", "narrow" }, /* a longer prefix inside it */
+  { "4000", "4999", "brand4" },         /* 4000... up to 4999... */
 };
 #define N_RANGES ((int)(sizeof ranges / sizeof ranges[0]))
 

@@ -64,19 +64,19 @@ static void refuses_a_0100_with_a_missing_or_bad_field(void **state)
     assert_int_equal(bad, mandatory[i]);
   }
   fill_0100(&msg);
-  iso_set(&msg, 4, "000000000000");         /* zero amount */
+  iso_set(&msg, 4, "000000000000"); /* zero amount */
   assert_false(credit_request_parse(&msg, &rq, &bad));
   assert_int_equal(bad, 4);
   fill_0100(&msg);
-  iso_set(&msg, 2, "1525000012345679");     /* Luhn fails */
+  iso_set(&msg, 2, "1525000012345679"); /* Luhn fails */
   assert_false(credit_request_parse(&msg, &rq, &bad));
   assert_int_equal(bad, 2);
   fill_0100(&msg);
-  iso_set(&msg, 14, "3013");                /* month 13 */
+  iso_set(&msg, 14, "3013"); /* month 13 */
   assert_false(credit_request_parse(&msg, &rq, &bad));
   assert_int_equal(bad, 14);
   fill_0100(&msg);
-  iso_set(&msg, 48, "PMX 00");              /* unknown method */
+  iso_set(&msg, 48, "PMX 00"); /* unknown method */
   assert_false(credit_request_parse(&msg, &rq, &bad));
   assert_int_equal(bad, 48);
 }
@@ -102,7 +102,7 @@ static void salvages_mti_and_stan_of_a_broken_message(void **state)
   for (size_t cut = 0; cut < len; cut++)
     if (handler_salvage(buf, cut, mti, stan))
       assert_string_equal(stan, "000042");
-  assert_false(handler_salvage(buf, 40, mti, stan));   /* inside field 4 */
+  assert_false(handler_salvage(buf, 40, mti, stan)); /* inside field 4 */
   assert_false(handler_salvage((const uint8_t *)"garbage garbage garbage", 23, mti, stan));
   buf[0] = 'x';
   assert_false(handler_salvage(buf, len, mti, stan));
@@ -129,7 +129,7 @@ static void approval_codes_are_six_of_0_9_A_Z_and_vary(void **state)
   assert_int_equal(credit_approval_code(b), 0);
   assert_int_equal(strlen(a), 6);
   assert_int_equal(strspn(a, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"), 6);
-  assert_string_not_equal(a, b);   /* 36^6 values: a clash is one in two billion */
+  assert_string_not_equal(a, b); /* 36^6 values: a clash is one in two billion */
 }
 
 int main(void)

@@ -138,7 +138,7 @@ static int missing_line;
 static void read_missing(PGresult *res)
 {
   missing_line = __LINE__ + 1;
-  read_name = db_text(res, 0, "nmae");      /* misspelt on purpose */
+  read_name = db_text(res, 0, "nmae"); /* misspelt on purpose */
 }
 
 static void a_missing_column_is_a_bug_with_file_and_line(void **state)
@@ -176,9 +176,9 @@ static void a_missing_row_is_a_bug_too(void **state)
 static char copied[3];
 static void copy_too_long(PGresult *res)
 {
-  db_copy(res, 0, "id", copied);            /* "42" fits in 3 */
+  db_copy(res, 0, "id", copied); /* "42" fits in 3 */
   char tiny[2];
-  db_copy(res, 0, "id", tiny);              /* and not in 2: a bug, cut */
+  db_copy(res, 0, "id", tiny); /* and not in 2: a bug, cut */
   assert_string_equal(tiny, "4");
 }
 

@@ -46,8 +46,9 @@ static void ranges_are_prefixes_of_differing_lengths(void **state)
 static void methods_follow_the_row(void **state)
 {
   (void)state;
-  struct method_offer offer = { .found = true, .lump_sum = true, .installments = true, .revolving = true,
-                                .counts = { 3, 6, 12, 0 } };
+  struct method_offer offer = {
+    .found = true, .lump_sum = true, .installments = true, .revolving = true, .counts = { 3, 6, 12, 0 }
+  };
   json_t *list = methods_json(&offer);
   assert_int_equal(json_array_size(list), 3);
   assert_string_equal(json_string_value(json_object_get(json_array_get(list, 1), "method")), "I");
@@ -71,7 +72,7 @@ static void totals_are_integers_and_bounded(void **state)
                             "{\"name\":\"cup\",\"quantity\":1,\"unit_price\":800,\"tax\":64}]");
   free(text);
   const struct item big = { .name = "big", .quantity = 9999, .unit_price = 10000000000LL, .tax = 0 };
-  assert_int_equal(items_total(&big, 1, &total, &tax), -1);   /* over 12 digits */
+  assert_int_equal(items_total(&big, 1, &total, &tax), -1); /* over 12 digits */
   assert_string_equal(currency_by_alpha("JPY")->numeric, "392");
   assert_int_equal(currency_by_alpha("USD")->exponent, 2);
   assert_null(currency_by_alpha("XXX"));
@@ -124,9 +125,12 @@ static void a_disabled_party_is_named(void **state)
   (void)state;
   struct fake_parties all = { NULL, NULL };
   assert_null(parties_inactive_reason(fake_status, &all));
-  static const struct { const char *column, *word; } cases[] = {
-    { "card_status", "card" }, { "user_status", "user ID" }, { "device_status", "handset" },
-    { "subscriber_status", "subscriber" }, { "issuer_status", "issuer" }, { "merchant_status", "merchant" },
+  static const struct {
+    const char *column, *word;
+  } cases[] = {
+    { "card_status", "card" },         { "user_status", "user ID" },
+    { "device_status", "handset" },    { "subscriber_status", "subscriber" },
+    { "issuer_status", "issuer" },     { "merchant_status", "merchant" },
     { "terminal_status", "terminal" },
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -214,11 +218,11 @@ static void rate_limit_figures(void **state)
   (void)state;
   char interval[32], tolerance[32];
   rate_limit_params(10, 20, interval, tolerance);
-  assert_string_equal(interval, "0.100000");      /* 1/rate seconds */
-  assert_string_equal(tolerance, "2.000000");     /* burst/rate seconds */
+  assert_string_equal(interval, "0.100000");  /* 1/rate seconds */
+  assert_string_equal(tolerance, "2.000000"); /* burst/rate seconds */
   rate_limit_params(3, 0, interval, tolerance);
   assert_string_equal(interval, "0.333333");
-  assert_string_equal(tolerance, "0.000000");     /* no burst: one at a time */
+  assert_string_equal(tolerance, "0.000000"); /* no burst: one at a time */
   rate_limit_params(100000, 100000, interval, tolerance);
   assert_string_equal(interval, "0.000010");
   assert_string_equal(tolerance, "1.000000");
@@ -227,7 +231,7 @@ static void rate_limit_figures(void **state)
   assert_int_equal(rate_limit_retry_after("7"), 7);
   assert_int_equal(rate_limit_retry_after("0"), 1);
   assert_int_equal(rate_limit_retry_after("-3"), 1);
-  assert_int_equal(rate_limit_retry_after(""), 1);          /* NULL from the database */
+  assert_int_equal(rate_limit_retry_after(""), 1); /* NULL from the database */
   assert_int_equal(rate_limit_retry_after("99999"), 3600);
 }
 
@@ -243,15 +247,15 @@ static void device_headers_have_their_shape(void **state)
   assert_int_equal(device_headers_parse("1234567", "1795000000123", sig_text, &ts, sig), 0);
   assert_true(ts == 1795000000123LL);
   assert_int_equal(device_headers_parse("dev_1-x", "0", sig_text, &ts, sig), 0);
-  assert_int_equal(device_headers_parse("", "1", sig_text, &ts, sig), -1);                    /* no device */
-  assert_int_equal(device_headers_parse("12 34", "1", sig_text, &ts, sig), -1);               /* not a code */
-  assert_int_equal(device_headers_parse("123456789012345678901234567890123", "1", sig_text, &ts, sig), -1);  /* 33 */
+  assert_int_equal(device_headers_parse("", "1", sig_text, &ts, sig), -1);      /* no device */
+  assert_int_equal(device_headers_parse("12 34", "1", sig_text, &ts, sig), -1); /* not a code */
+  assert_int_equal(device_headers_parse("123456789012345678901234567890123", "1", sig_text, &ts, sig), -1); /* 33 */
   assert_int_equal(device_headers_parse("1234567", "", sig_text, &ts, sig), -1);
   assert_int_equal(device_headers_parse("1234567", "-5", sig_text, &ts, sig), -1);
-  assert_int_equal(device_headers_parse("1234567", "1234567890123456", sig_text, &ts, sig), -1);  /* 16 digits */
-  sig_text[85] = '\0';                                                                         /* 85 characters */
+  assert_int_equal(device_headers_parse("1234567", "1234567890123456", sig_text, &ts, sig), -1); /* 16 digits */
+  sig_text[85] = '\0';                                                                           /* 85 characters */
   assert_int_equal(device_headers_parse("1234567", "1", sig_text, &ts, sig), -1);
-  assert_int_equal(device_headers_parse("1234567", "1", "AAAA", &ts, sig), -1);                /* 3 bytes */
+  assert_int_equal(device_headers_parse("1234567", "1", "AAAA", &ts, sig), -1); /* 3 bytes */
 }
 
 int main(void)

@@ -28,17 +28,16 @@ static void screen_methods_void(FILE *f, const json_t *j)
 }
 
 static const char *details_json =
-  "{\"transaction\": \"7KQ2M9XW4T1BZC3D\", \"status\": \"awaiting_confirmation\", \"session\": \"s\","
-  " \"merchant\": {\"code\": \"1111111111\", \"name\": \"A\"}, \"shop\": \"Shop A Ginza\","
-  " \"items\": [{\"name\": \"Coffee beans\", \"quantity\": 2, \"unit_price\": 1200, \"tax\": 192},"
-  "           {\"name\": \"Mug\", \"quantity\": 1, \"unit_price\": 800, \"tax\": 64}],"
-  " \"tax_total\": 256, \"total\": 3456, \"currency\": \"JPY\", \"binding_code\": \"K7QX\","
-  " \"card\": {\"label\": \"Card A\", \"masked\": \"152500******5678\"}, \"confirm_by\": \"2026-11-25T09:02:00Z\"}";
+    "{\"transaction\": \"7KQ2M9XW4T1BZC3D\", \"status\": \"awaiting_confirmation\", \"session\": \"s\","
+    " \"merchant\": {\"code\": \"1111111111\", \"name\": \"A\"}, \"shop\": \"Shop A Ginza\","
+    " \"items\": [{\"name\": \"Coffee beans\", \"quantity\": 2, \"unit_price\": 1200, \"tax\": 192},"
+    "           {\"name\": \"Mug\", \"quantity\": 1, \"unit_price\": 800, \"tax\": 64}],"
+    " \"tax_total\": 256, \"total\": 3456, \"currency\": \"JPY\", \"binding_code\": \"K7QX\","
+    " \"card\": {\"label\": \"Card A\", \"masked\": \"152500******5678\"}, \"confirm_by\": \"2026-11-25T09:02:00Z\"}";
 
-static const char *methods_json =
-  "[{\"method\": \"L\", \"name\": \"lump sum\"},"
-  " {\"method\": \"I\", \"name\": \"installments\", \"installments\": [3, 6, 12]},"
-  " {\"method\": \"R\", \"name\": \"revolving\"}]";
+static const char *methods_json = "[{\"method\": \"L\", \"name\": \"lump sum\"},"
+                                  " {\"method\": \"I\", \"name\": \"installments\", \"installments\": [3, 6, 12]},"
+                                  " {\"method\": \"R\", \"name\": \"revolving\"}]";
 
 static void details_screen(void **state)
 {

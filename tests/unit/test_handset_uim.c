@@ -19,7 +19,7 @@
 #include "common/pwhash.h"
 #include "handset-client/uim.h"
 
-static char *good_store;              /* built once: keys and a hash are slow-ish */
+static char *good_store; /* built once: keys and a hash are slow-ish */
 
 static char *pem_of(const unsigned char raw[32], bool private_key)
 {
@@ -47,14 +47,13 @@ static int build_store(void **state)
   ed25519_keypair(mpub, mpriv);
   pwhash_make("demo-pass-00001", hash);
   char *dpem = pem_of(dpriv, true), *mpem = pem_of(mpub, false);
-  json_t *root = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:[{s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s}], s:[], s:s}",
-                           "format", "paygw-uim", "version", 1, "device_id", "1234567", "device_private_key", dpem,
-                           "gateway_url", "https://127.0.0.1:8443",
-                           "ca_cert", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
-                           "gateway_message_public_key", mpem,
-                           "users", "user_id", "00001", "label", "Card A", "password_hash", hash, "card_masked", "152500******5678",
-                           "user_id", "00004", "label", "Card D", "password_hash", hash, "card_masked", "136000******6784",
-                           "auth_results", "future_field", "kept");
+  json_t *root =
+      json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:[{s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s}], s:[], s:s}",
+                "format", "paygw-uim", "version", 1, "device_id", "1234567", "device_private_key", dpem, "gateway_url",
+                "https://127.0.0.1:8443", "ca_cert", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+                "gateway_message_public_key", mpem, "users", "user_id", "00001", "label", "Card A", "password_hash",
+                hash, "card_masked", "152500******5678", "user_id", "00004", "label", "Card D", "password_hash", hash,
+                "card_masked", "136000******6784", "auth_results", "future_field", "kept");
   good_store = json_dumps(root, JSON_INDENT(2));
   json_decref(root);
   free(dpem);
@@ -88,7 +87,7 @@ static void truncated_store_is_corrupt(void **state)
   size_t n = strlen(good_store);
   char err[256];
   (void)state;
-  for (size_t len = 0; len < n; len++) {        /* every proper prefix */
+  for (size_t len = 0; len < n; len++) { /* every proper prefix */
     struct uim_store s = { 0 };
     enum uim_status st = uim_parse(good_store, len, &s, err, sizeof err);
     assert_int_equal(st, UIM_CORRUPT);
@@ -122,11 +121,19 @@ static void garbled_store_never_crashes(void **state)
 
 static void rejects_wrong_fields(void **state)
 {
-  static const struct { const char *path, *value; } edits[] = {
-    { "format", "\"other\"" }, { "version", "2" }, { "device_id", "\"12 34\"" },
-    { "gateway_url", "\"http://127.0.0.1\"" }, { "device_private_key", "\"-----BEGIN PRIVATE KEY-----\\nAAAA\\n-----END PRIVATE KEY-----\\n\"" },
-    { "gateway_message_public_key", "\"not a key\"" }, { "ca_cert", "\"\"" }, { "users", "{}" },
-    { "auth_results", "5" }, { "lockout", "[]" },
+  static const struct {
+    const char *path, *value;
+  } edits[] = {
+    { "format", "\"other\"" },
+    { "version", "2" },
+    { "device_id", "\"12 34\"" },
+    { "gateway_url", "\"http://127.0.0.1\"" },
+    { "device_private_key", "\"-----BEGIN PRIVATE KEY-----\\nAAAA\\n-----END PRIVATE KEY-----\\n\"" },
+    { "gateway_message_public_key", "\"not a key\"" },
+    { "ca_cert", "\"\"" },
+    { "users", "{}" },
+    { "auth_results", "5" },
+    { "lockout", "[]" },
   };
   char err[256];
   (void)state;
@@ -214,18 +221,18 @@ static void auth_results_expire(void **state)
 {
   struct uim_store s;
   char err[512], verified[32], expires[32];
-  time_t now = 1764061200;                      /* 2025-11-25T09:00:00Z */
+  time_t now = 1764061200; /* 2025-11-25T09:00:00Z */
   (void)state;
   char *path = write_temp(good_store, 0600);
   assert_int_equal(uim_load(path, &s, err, sizeof err), UIM_OK);
   assert_int_equal(uim_auth_find(&s, "00001", now, verified, expires), -1);
   assert_int_equal(uim_auth_add(&s, "00001", now, 3600), 0);
-  assert_int_equal(uim_auth_add(&s, "00001", now + 10, 3600), 0);   /* replaces, not adds */
+  assert_int_equal(uim_auth_add(&s, "00001", now + 10, 3600), 0); /* replaces, not adds */
   assert_int_equal(json_array_size(json_object_get(s.root, "auth_results")), 1);
   assert_int_equal(uim_auth_find(&s, "00001", now + 20, verified, expires), 0);
   assert_string_equal(verified, "2025-11-25T09:00:10Z");
   assert_string_equal(expires, "2025-11-25T10:00:10Z");
-  assert_int_equal(uim_auth_find(&s, "00001", now + 3610, verified, expires), 1);   /* expired */
+  assert_int_equal(uim_auth_find(&s, "00001", now + 3610, verified, expires), 1); /* expired */
   assert_int_equal(uim_auth_find(&s, "00004", now, verified, expires), -1);
   assert_int_equal(uim_save(&s, now + 20, err, sizeof err), 0);
   uim_free(&s);
@@ -235,7 +242,7 @@ static void auth_results_expire(void **state)
   assert_int_equal(uim_load(path, &s, err, sizeof err), UIM_OK);
   assert_int_equal(uim_auth_find(&s, "00001", now + 20, verified, expires), 0);
   assert_string_equal(json_string_value(json_object_get(s.root, "future_field")), "kept");
-  assert_int_equal(uim_save(&s, now + 4000, err, sizeof err), 0);       /* expired: dropped on write */
+  assert_int_equal(uim_save(&s, now + 4000, err, sizeof err), 0); /* expired: dropped on write */
   uim_free(&s);
   assert_int_equal(uim_load(path, &s, err, sizeof err), UIM_OK);
   assert_int_equal(json_array_size(json_object_get(s.root, "auth_results")), 0);
@@ -254,20 +261,20 @@ static void lockout_counts(void **state)
   assert_false(uim_locked(&s, now, NULL));
   assert_int_equal(uim_failed_attempt(&s, now), 4);
   assert_int_equal(uim_failed_attempt(&s, now), 3);
-  uim_attempt_succeeded(&s);                                       /* a success clears the count */
+  uim_attempt_succeeded(&s); /* a success clears the count */
   assert_int_equal(uim_failed_count(&s), 0);
   for (int left = 4; left >= 1; left--)
     assert_int_equal(uim_failed_attempt(&s, now), left);
   assert_false(uim_locked(&s, now, NULL));
-  assert_int_equal(uim_failed_attempt(&s, now), 0);      /* the fifth locks */
+  assert_int_equal(uim_failed_attempt(&s, now), 0); /* the fifth locks */
   assert_true(uim_locked(&s, now, &until));
   assert_int_equal(until, now + 1800);
   assert_true(uim_locked(&s, now + 1799, NULL));
-  assert_false(uim_locked(&s, now + 1800, NULL));                  /* the lock lapses */
-  assert_int_equal(uim_failed_attempt(&s, now + 1801), 4);   /* and counting starts afresh */
+  assert_false(uim_locked(&s, now + 1800, NULL));          /* the lock lapses */
+  assert_int_equal(uim_failed_attempt(&s, now + 1801), 4); /* and counting starts afresh */
   s.max_attempts = 1;
   s.lock_s = 60;
-  assert_int_equal(uim_failed_attempt(&s, now), 0);               /* a limit of one locks at once */
+  assert_int_equal(uim_failed_attempt(&s, now), 0); /* a limit of one locks at once */
   uim_free(&s);
 }
 
@@ -290,7 +297,7 @@ static void lockout_policy_from_store(void **state)
   char *text = json_dumps(root, 0);
   assert_int_equal(uim_parse(text, strlen(text), &s, err, sizeof err), UIM_OK);
   assert_int_equal(uim_failed_attempt(&s, now), 1);
-  assert_int_equal(uim_failed_attempt(&s, now), 0);               /* the store's limit of two */
+  assert_int_equal(uim_failed_attempt(&s, now), 0); /* the store's limit of two */
   assert_true(uim_locked(&s, now, &until));
   assert_int_equal(until, now + 60);
   uim_free(&s);
@@ -317,14 +324,10 @@ static void lockout_policy_from_store(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(parses_good_store),
-    cmocka_unit_test(truncated_store_is_corrupt),
-    cmocka_unit_test(garbled_store_never_crashes),
-    cmocka_unit_test(rejects_wrong_fields),
-    cmocka_unit_test(old_masks_are_masked_again),
-    cmocka_unit_test(mode_is_checked),
-    cmocka_unit_test(auth_results_expire),
-    cmocka_unit_test(lockout_counts),
+    cmocka_unit_test(parses_good_store),           cmocka_unit_test(truncated_store_is_corrupt),
+    cmocka_unit_test(garbled_store_never_crashes), cmocka_unit_test(rejects_wrong_fields),
+    cmocka_unit_test(old_masks_are_masked_again),  cmocka_unit_test(mode_is_checked),
+    cmocka_unit_test(auth_results_expire),         cmocka_unit_test(lockout_counts),
     cmocka_unit_test(lockout_policy_from_store),
   };
   return cmocka_run_group_tests(tests, build_store, free_store);

@@ -14,15 +14,14 @@
 #include <string.h>
 
 /* The example of docs/iso8583.md, byte for byte. */
-static const char example_0100_hex[] =
-  "30313030723c040008c1800031363135"
-  "32353030303031323334353637383030"
-  "30303030303030303030303032353932"
-  "31313235303934333033303030303432"
-  "30393433303331313235333031323031"
-  "30303934333033303030303432706f73"
-  "2d313131313131313131313131313120"
-  "20202020303036504d4c203030333932";
+static const char example_0100_hex[] = "30313030723c040008c1800031363135"
+                                       "32353030303031323334353637383030"
+                                       "30303030303030303030303032353932"
+                                       "31313235303934333033303030303432"
+                                       "30393433303331313235333031323031"
+                                       "30303934333033303030303432706f73"
+                                       "2d313131313131313131313131313120"
+                                       "20202020303036504d4c203030333932";
 
 static size_t from_hex(const char *hex, uint8_t *out)
 {
@@ -136,7 +135,7 @@ static void every_message_type_round_trips(void **state)
     uint8_t buf[256];
     size_t len;
     iso_pack(&m, buf, sizeof buf, &len);
-    assert_true(buf[4] & 0x80);          /* field 90 needs the secondary bitmap */
+    assert_true(buf[4] & 0x80); /* field 90 needs the secondary bitmap */
   }
 
   iso_msg_init(&m, ISO_MTI_NETWORK_REQUEST);
@@ -171,37 +170,71 @@ static void malformed_input_is_refused(void **state)
 {
   (void)state;
   assert_int_equal(unpack_hex(""), ISO_ERR_SHORT);
-  assert_int_equal(unpack_hex("303830"), ISO_ERR_SHORT);                          /* short MTI */
-  assert_int_equal(unpack_hex("30383041" BITMAP_F11 "303030303037"), ISO_ERR_MTI); /* 080A */
-  assert_int_equal(unpack_hex(MTI_0800 "00200000"), ISO_ERR_SHORT);              /* short bitmap */
-  assert_int_equal(unpack_hex(MTI_0800 BITMAP_F11 "3030"), ISO_ERR_SHORT);       /* short fixed field */
-  assert_int_equal(unpack_hex(MTI_0800 BITMAP_F11 "303030303037"), ISO_OK);      /* the good one */
+  assert_int_equal(unpack_hex("303830"), ISO_ERR_SHORT);                             /* short MTI */
+  assert_int_equal(unpack_hex("30383041" BITMAP_F11 "303030303037"), ISO_ERR_MTI);   /* 080A */
+  assert_int_equal(unpack_hex(MTI_0800 "00200000"), ISO_ERR_SHORT);                  /* short bitmap */
+  assert_int_equal(unpack_hex(MTI_0800 BITMAP_F11 "3030"), ISO_ERR_SHORT);           /* short fixed field */
+  assert_int_equal(unpack_hex(MTI_0800 BITMAP_F11 "303030303037"), ISO_OK);          /* the good one */
   assert_int_equal(unpack_hex(MTI_0800 BITMAP_F11 "3030303030413"), ISO_ERR_FORMAT); /* 'A' in n */
-  assert_int_equal(unpack_hex(MTI_0800 BITMAP_F11 "30303030303730"), ISO_ERR_LONG); /* trailing byte */
+  assert_int_equal(unpack_hex(MTI_0800 BITMAP_F11 "30303030303730"), ISO_ERR_LONG);  /* trailing byte */
   /* field 2: LL = "1x" (not digits), LL = 20 (over 19), LL = 16 with 3 bytes */
-  assert_int_equal(unpack_hex(MTI_0800 "4000000000000000" "3178"), ISO_ERR_LENGTH);
-  assert_int_equal(unpack_hex(MTI_0800 "4000000000000000" "3230"), ISO_ERR_LENGTH);
-  assert_int_equal(unpack_hex(MTI_0800 "4000000000000000" "3136313233"), ISO_ERR_SHORT);
+  assert_int_equal(unpack_hex(MTI_0800 "4000000000000000"
+                                       "3178"),
+                   ISO_ERR_LENGTH);
+  assert_int_equal(unpack_hex(MTI_0800 "4000000000000000"
+                                       "3230"),
+                   ISO_ERR_LENGTH);
+  assert_int_equal(unpack_hex(MTI_0800 "4000000000000000"
+                                       "3136313233"),
+                   ISO_ERR_SHORT);
   /* field 41 (ans 8) with a control character */
-  assert_int_equal(unpack_hex(MTI_0800 "0000000000800000" "706f732d31310a31"), ISO_ERR_FORMAT);
+  assert_int_equal(unpack_hex(MTI_0800 "0000000000800000"
+                                       "706f732d31310a31"),
+                   ISO_ERR_FORMAT);
   /* field 5 is not in our dictionary */
-  assert_int_equal(unpack_hex(MTI_0800 "0800000000000000" "303030303030303030303030"), ISO_ERR_FIELD);
+  assert_int_equal(unpack_hex(MTI_0800 "0800000000000000"
+                                       "303030303030303030303030"),
+                   ISO_ERR_FIELD);
   /* secondary bitmap flagged but empty; and bit 65 (a tertiary bitmap) */
-  assert_int_equal(unpack_hex(MTI_0800 "8020000000000000" "0000000000000000" "303030303037"), ISO_ERR_BITMAP);
-  assert_int_equal(unpack_hex(MTI_0800 "8000000000000000" "8000000000000000"), ISO_ERR_BITMAP);
+  assert_int_equal(unpack_hex(MTI_0800 "8020000000000000"
+                                       "0000000000000000"
+                                       "303030303037"),
+                   ISO_ERR_BITMAP);
+  assert_int_equal(unpack_hex(MTI_0800 "8000000000000000"
+                                       "8000000000000000"),
+                   ISO_ERR_BITMAP);
   /* bit 65 next to a real secondary field; the same without bit 65 is fine */
-  assert_int_equal(unpack_hex(MTI_0800 "8000000000000000" "8400000000000000" "333031"), ISO_ERR_BITMAP);
-  assert_int_equal(unpack_hex(MTI_0800 "8000000000000000" "0400000000000000" "333031"), ISO_OK);
+  assert_int_equal(unpack_hex(MTI_0800 "8000000000000000"
+                                       "8400000000000000"
+                                       "333031"),
+                   ISO_ERR_BITMAP);
+  assert_int_equal(unpack_hex(MTI_0800 "8000000000000000"
+                                       "0400000000000000"
+                                       "333031"),
+                   ISO_OK);
   /* field 128 (a MAC) is not in our dictionary either */
-  assert_int_equal(unpack_hex(MTI_0800 "8000000000000000" "0000000000000001" "3030303030303030"), ISO_ERR_FIELD);
+  assert_int_equal(unpack_hex(MTI_0800 "8000000000000000"
+                                       "0000000000000001"
+                                       "3030303030303030"),
+                   ISO_ERR_FIELD);
   /* field 48 (LLLVAR): a letter in the prefix, and a prefix beyond the input */
-  assert_int_equal(unpack_hex(MTI_0800 "0000000000010000" "3061363030303030303030"), ISO_ERR_LENGTH);
-  assert_int_equal(unpack_hex(MTI_0800 "0000000000010000" "303036504d4c20"), ISO_ERR_SHORT);
-  assert_int_equal(unpack_hex(MTI_0800 "0000000000010000" "303036504d4c203030"), ISO_OK);
+  assert_int_equal(unpack_hex(MTI_0800 "0000000000010000"
+                                       "3061363030303030303030"),
+                   ISO_ERR_LENGTH);
+  assert_int_equal(unpack_hex(MTI_0800 "0000000000010000"
+                                       "303036504d4c20"),
+                   ISO_ERR_SHORT);
+  assert_int_equal(unpack_hex(MTI_0800 "0000000000010000"
+                                       "303036504d4c203030"),
+                   ISO_OK);
   /* field 39 (an 2) with a hyphen */
-  assert_int_equal(unpack_hex(MTI_0800 "0000000002000000" "2d31"), ISO_ERR_FORMAT);
+  assert_int_equal(unpack_hex(MTI_0800 "0000000002000000"
+                                       "2d31"),
+                   ISO_ERR_FORMAT);
   /* secondary bitmap announced but missing */
-  assert_int_equal(unpack_hex(MTI_0800 "8000000000000000" "0000"), ISO_ERR_SHORT);
+  assert_int_equal(unpack_hex(MTI_0800 "8000000000000000"
+                                       "0000"),
+                   ISO_ERR_SHORT);
 
   uint8_t big[ISO8583_MAX_MESSAGE + 1] = { '0', '8', '0', '0' };
   struct iso_msg m;
@@ -280,11 +313,11 @@ static void padding_follows_the_dictionary(void **state)
   assert_string_equal(iso_get(&m, ISO_F_MERCHANT_ID), "1111111111     ");
   assert_int_equal(iso_set_padded(&m, ISO_F_STAN, "42"), ISO_OK);
   assert_string_equal(iso_get(&m, ISO_F_STAN), "000042");
-  assert_int_equal(iso_set_padded(&m, ISO_F_RESPONSE_CODE, "00"), ISO_OK);     /* already full */
+  assert_int_equal(iso_set_padded(&m, ISO_F_RESPONSE_CODE, "00"), ISO_OK); /* already full */
   assert_string_equal(iso_get(&m, ISO_F_RESPONSE_CODE), "00");
   assert_int_equal(iso_set_padded(&m, ISO_F_PAN, "1525000012345678"), ISO_OK); /* variable: as it is */
   assert_string_equal(iso_get(&m, ISO_F_PAN), "1525000012345678");
-  assert_int_equal(iso_set_padded(&m, ISO_F_TERMINAL_ID, "pos-11111"), ISO_ERR_LENGTH);   /* 9: not cut */
+  assert_int_equal(iso_set_padded(&m, ISO_F_TERMINAL_ID, "pos-11111"), ISO_ERR_LENGTH); /* 9: not cut */
   assert_int_equal(iso_set_padded(&m, ISO_F_STAN, "4a"), ISO_ERR_FORMAT);
   assert_int_equal(iso_set_padded(&m, 5, "1"), ISO_ERR_FIELD);
   assert_int_equal(iso_field_length(ISO_F_TERMINAL_ID), 8);
@@ -306,10 +339,12 @@ static void original_data_of_a_reversal(void **state)
   assert_int_equal(iso_original_encode("0100", "42", "1125094303", f90, sizeof f90), ISO_ERR_LENGTH);
   assert_int_equal(iso_original_encode("0100", "000042", "112509430", f90, sizeof f90), ISO_ERR_LENGTH);
   assert_int_equal(iso_original_encode("0100", "000042", "1125094303", f90, 42), ISO_ERR_SPACE);
-  assert_int_equal(iso_original_decode("01000000421125094303000000000000000000000", mti, sizeof mti, stan,
-                                       sizeof stan, t, sizeof t), ISO_ERR_LENGTH);      /* 41 digits */
-  assert_int_equal(iso_original_decode("0100000042112509430300000000000000000000x0", mti, sizeof mti, stan,
-                                       sizeof stan, t, sizeof t), ISO_ERR_FORMAT);
+  assert_int_equal(
+      iso_original_decode("01000000421125094303000000000000000000000", mti, sizeof mti, stan, sizeof stan, t, sizeof t),
+      ISO_ERR_LENGTH); /* 41 digits */
+  assert_int_equal(iso_original_decode("0100000042112509430300000000000000000000x0", mti, sizeof mti, stan, sizeof stan,
+                                       t, sizeof t),
+                   ISO_ERR_FORMAT);
   assert_int_equal(iso_original_decode(f90, mti, sizeof mti, stan, 6, t, sizeof t), ISO_ERR_LENGTH);
   assert_int_equal(iso_original_decode(NULL, mti, sizeof mti, stan, sizeof stan, t, sizeof t), ISO_ERR_LENGTH);
 }
@@ -348,7 +383,7 @@ static void method_field_encoding(void **state)
   assert_int_equal(iso_method_encode("B", -1, out), ISO_ERR_FORMAT);
   assert_int_equal(iso_method_encode(NULL, 0, out), ISO_ERR_FORMAT);
   assert_int_equal(iso_method_encode("", 0, out), ISO_ERR_FORMAT);
-  assert_int_equal(iso_method_encode("pb", 0, out), ISO_ERR_FORMAT);   /* case matters */
+  assert_int_equal(iso_method_encode("pb", 0, out), ISO_ERR_FORMAT); /* case matters */
   assert_int_equal(iso_method_decode("PMI 01", method, &n), ISO_ERR_FORMAT);
   assert_int_equal(iso_method_decode("PMI 1x", method, &n), ISO_ERR_FORMAT);
   assert_int_equal(iso_method_decode("PM L00", method, &n), ISO_ERR_FORMAT);

@@ -20,7 +20,7 @@
 #include <string.h>
 
 struct doc_row {
-  int first, last;          /* "60-63": one row for four fields */
+  int first, last; /* "60-63": one row for four fields */
   char name[80];
   enum iso_type type;
   enum iso_len len_kind;
@@ -61,8 +61,10 @@ static bool parse_format(const char *text, struct doc_row *r)
     r->len_kind = strcmp(kind, "LLVAR") == 0 ? ISO_LEN_LLVAR : strcmp(kind, "LLLVAR") == 0 ? ISO_LEN_LLLVAR : -1;
   else
     return false;
-  r->type = strcmp(type, "n") == 0 ? ISO_TYPE_N : strcmp(type, "an") == 0 ? ISO_TYPE_AN
-          : strcmp(type, "ans") == 0 ? ISO_TYPE_ANS : -1;
+  r->type = strcmp(type, "n") == 0     ? ISO_TYPE_N
+            : strcmp(type, "an") == 0  ? ISO_TYPE_AN
+            : strcmp(type, "ans") == 0 ? ISO_TYPE_ANS
+                                       : -1;
   return (int)r->type >= 0 && (int)r->len_kind >= 0;
 }
 
@@ -76,7 +78,7 @@ static int read_doc_table(struct doc_row *rows, int cap)
 
   while (fgets(line, sizeof line, f)) {
     line[strcspn(line, "\n")] = '\0';
-    if (line[0] == '#')          /* the table ends at the next heading of any level */
+    if (line[0] == '#') /* the table ends at the next heading of any level */
       in_section = strcmp(line, "## Fields") == 0;
     if (!in_section || line[0] != '|' || strncmp(line, "| no.", 5) == 0 || strncmp(line, "|---", 4) == 0)
       continue;
@@ -107,7 +109,7 @@ static void the_doc_table_says_what_fields_c_declares(void **state)
   int n = read_doc_table(rows, 64), fields = 0;
   (void)state;
 
-  assert_true(n >= 15);        /* the table was found and read */
+  assert_true(n >= 15); /* the table was found and read */
   for (int i = 0; i < n; i++) {
     for (int f = rows[i].first; f <= rows[i].last; f++) {
       const struct iso_field_def *def = iso_field_def(f);
@@ -149,7 +151,7 @@ static void each_row_of_fields_c_is_tagged_with_its_number(void **state)
   int declared = 0;
   for (int n = 2; n <= ISO8583_MAX_FIELD; n++)
     declared += iso_field_def(n) != NULL;
-  assert_int_equal(rows, declared);     /* every declared field has its tagged row */
+  assert_int_equal(rows, declared); /* every declared field has its tagged row */
 }
 
 /* The credit server (credit.h) and the gateway's issuer link

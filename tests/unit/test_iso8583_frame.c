@@ -32,7 +32,7 @@ static void pair(int sv[2])
 
 static void small_buffers(int fd)
 {
-  int size = 1024;    /* the kernel rounds up, but stays far below a full message */
+  int size = 1024; /* the kernel rounds up, but stays far below a full message */
   setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
   setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
 }
@@ -206,7 +206,7 @@ ssize_t recv(int fd, void *buf, size_t n, int flags)
 static int unstingy(void **state)
 {
   (void)state;
-  stingy = false;     /* even when the test failed half-way */
+  stingy = false; /* even when the test failed half-way */
   return 0;
 }
 
@@ -217,7 +217,7 @@ static void short_writes_short_reads_and_eintr(void **state)
   static uint8_t msg[120], buf[ISO8583_MAX_MESSAGE], raw[2 + sizeof msg];
   size_t len = 0;
 
-  pair(sv);            /* small: the unix socket charges a whole buffer per 3-byte write */
+  pair(sv); /* small: the unix socket charges a whole buffer per 3-byte write */
   fill(msg, sizeof msg);
   stingy = true;
   stingy_calls = stingy_eintr = 0;
@@ -225,7 +225,7 @@ static void short_writes_short_reads_and_eintr(void **state)
   int sends = stingy_calls;
   assert_int_equal(iso_frame_recv(sv[1], buf, sizeof buf, &len, 5000), ISO_FRAME_OK);
   stingy = false;
-  assert_true(sends > 2 * (int)(sizeof msg / 3));    /* it really went 3 bytes at a time */
+  assert_true(sends > 2 * (int)(sizeof msg / 3)); /* it really went 3 bytes at a time */
   assert_true(stingy_eintr > 2 * (int)(sizeof msg / 3));
   assert_int_equal(len, sizeof msg);
   assert_memory_equal(buf, msg, sizeof msg);
@@ -247,7 +247,7 @@ static void a_frame_arriving_in_pieces_is_assembled(void **state)
   size_t len = 0;
 
   pair(sv);
-  wire[0] = 0x01;        /* 300 = 0x012c: the header itself arrives split */
+  wire[0] = 0x01; /* 300 = 0x012c: the header itself arrives split */
   wire[1] = 0x2c;
   fill(wire + 2, 300);
   struct dribble d = { sv[0], wire, sizeof wire, 1, 1, false, 0 };
@@ -315,21 +315,21 @@ static void headers_announcing_too_much_or_nothing(void **state)
   static uint8_t big[ISO8583_MAX_MESSAGE + 1];
 
   pair(sv);
-  uint8_t over_cap[] = { 0x00, 65 };                 /* more than the caller's 64 */
+  uint8_t over_cap[] = { 0x00, 65 }; /* more than the caller's 64 */
   assert_int_equal(write(sv[0], over_cap, 2), 2);
   assert_int_equal(iso_frame_recv(sv[1], buf, sizeof buf, &len, 1000), ISO_FRAME_TOO_LONG);
   close(sv[0]);
   close(sv[1]);
 
   pair(sv);
-  uint8_t over_max[] = { 0x08, 0x01 };               /* 2049 > ISO8583_MAX_MESSAGE */
+  uint8_t over_max[] = { 0x08, 0x01 }; /* 2049 > ISO8583_MAX_MESSAGE */
   assert_int_equal(write(sv[0], over_max, 2), 2);
   assert_int_equal(iso_frame_recv(sv[1], big, sizeof big, &len, 1000), ISO_FRAME_TOO_LONG);
   close(sv[0]);
   close(sv[1]);
 
   pair(sv);
-  uint8_t zero[] = { 0x00, 0x00 };                   /* malformed: treated as closed */
+  uint8_t zero[] = { 0x00, 0x00 }; /* malformed: treated as closed */
   assert_int_equal(write(sv[0], zero, 2), 2);
   assert_int_equal(iso_frame_recv(sv[1], buf, sizeof buf, &len, 1000), ISO_FRAME_CLOSED);
 
@@ -347,25 +347,25 @@ static void a_peer_that_goes_away(void **state)
   uint8_t buf[64];
   size_t len = 0;
 
-  pair(sv);                                           /* closed before anything */
+  pair(sv); /* closed before anything */
   close(sv[0]);
   assert_int_equal(iso_frame_recv(sv[1], buf, sizeof buf, &len, 1000), ISO_FRAME_CLOSED);
   close(sv[1]);
 
-  pair(sv);                                           /* half a header */
+  pair(sv); /* half a header */
   assert_int_equal(write(sv[0], "\x00", 1), 1);
   close(sv[0]);
   assert_int_equal(iso_frame_recv(sv[1], buf, sizeof buf, &len, 1000), ISO_FRAME_CLOSED);
   close(sv[1]);
 
-  pair(sv);                                           /* mid-body */
+  pair(sv); /* mid-body */
   uint8_t part[] = { 0x00, 0x09, 'a', 'b' };
   assert_int_equal(write(sv[0], part, sizeof part), (ssize_t)sizeof part);
   close(sv[0]);
   assert_int_equal(iso_frame_recv(sv[1], buf, sizeof buf, &len, 1000), ISO_FRAME_CLOSED);
   close(sv[1]);
 
-  pair(sv);                                           /* sending to a closed peer: no SIGPIPE */
+  pair(sv); /* sending to a closed peer: no SIGPIPE */
   close(sv[1]);
   assert_int_equal(iso_frame_send(sv[0], (const uint8_t *)"x", 1, 1000), ISO_FRAME_CLOSED);
   close(sv[0]);
@@ -393,7 +393,7 @@ static void the_event_loop_parser(void **state)
   assert_int_equal(iso_frame_parse(zero, 2, &body, &len), ISO_FRAME_TOO_LONG);
   uint8_t over[] = { 0x08, 0x01 };
   assert_int_equal(iso_frame_parse(over, 2, &body, &len), ISO_FRAME_TOO_LONG);
-  uint8_t max[] = { 0x08, 0x00 };                    /* exactly the maximum: wait for it */
+  uint8_t max[] = { 0x08, 0x00 }; /* exactly the maximum: wait for it */
   assert_int_equal(iso_frame_parse(max, 2, &body, &len), 0);
 }
 
@@ -418,7 +418,7 @@ static void connecting_over_tcp(void **state)
   close(fd);
   close(peer);
 
-  snprintf(addr, sizeof addr, "localhost:%d", port);  /* a name, through getaddrinfo */
+  snprintf(addr, sizeof addr, "localhost:%d", port); /* a name, through getaddrinfo */
   fd = iso_connect(addr, 1000);                      /* ::1 first is refused, 127.0.0.1 next */
   assert_true(fd >= 0);
   peer = accept(lfd, NULL, NULL);

@@ -12,7 +12,7 @@
 
 #include <stdio.h>
 
-static uint64_t rng = 0x9e3779b97f4a7c15ULL;    /* fixed seed: repeatable */
+static uint64_t rng = 0x9e3779b97f4a7c15ULL; /* fixed seed: repeatable */
 static uint64_t next(void)
 {
   rng ^= rng << 13;
@@ -23,11 +23,10 @@ static uint64_t next(void)
 
 /* docs/iso8583.md's example 0100 (card 00001), whole: it decodes, so the
  * mutations that still decode run the entry's encode-again checks */
-static const char seed_hex[] =
-  "30313030723c040008c18000313631353235303030303132333435363738303030303030"
-  "3030303030303030323539323131323530393433303330303030343230393433303331"
-  "3132353330313230313030393433303330303030343270"
-  "6f732d31313131313131313131313131312020202020303036504d4c203030333932";
+static const char seed_hex[] = "30313030723c040008c18000313631353235303030303132333435363738303030303030"
+                               "3030303030303030323539323131323530393433303330303030343230393433303331"
+                               "3132353330313230313030393433303330303030343270"
+                               "6f732d31313131313131313131313131312020202020303036504d4c203030333932";
 
 /* how many inputs decoded, to show the round trip was exercised */
 static int decoded(const uint8_t *buf, size_t len)
@@ -54,9 +53,17 @@ static void mutations_of_a_real_message(void **state)
     int edits = 1 + (int)(next() % 4);
     for (int e = 0; e < edits; e++) {
       switch (next() % 3) {
-      case 0: if (len) buf[next() % len] = (uint8_t)next(); break;    /* flip a byte */
-      case 1: len = next() % (len + 1); break;                       /* truncate */
-      case 2: if (len < sizeof buf) buf[len++] = (uint8_t)next(); break;  /* extend */
+      case 0:
+        if (len)
+          buf[next() % len] = (uint8_t)next();
+        break; /* flip a byte */
+      case 1:
+        len = next() % (len + 1);
+        break; /* truncate */
+      case 2:
+        if (len < sizeof buf)
+          buf[len++] = (uint8_t)next();
+        break; /* extend */
       }
     }
     kept += decoded(buf, len);

@@ -153,7 +153,8 @@ static void *server_main(void *arg)
 static SSL_CTX *server_ctx(const char *cert, const char *acquirers)
 {
   char err[200];
-  SSL_CTX *ctx = iso_tls_server_ctx(file("ca", "crt"), file(cert, "crt"), file(cert, "key"), acquirers, err, sizeof err);
+  SSL_CTX *ctx =
+      iso_tls_server_ctx(file("ca", "crt"), file(cert, "crt"), file(cert, "key"), acquirers, err, sizeof err);
   if (!ctx)
     fprintf(stderr, "server context: %s\n", err);
   assert_non_null(ctx);
@@ -234,7 +235,7 @@ static void frames_travel_both_ways_inside_mutual_tls(void **state)
   server_join(&s);
   assert_non_null(l);
   assert_non_null(s.link);
-  assert_string_equal(iso_link_peer(s.link), "paygw-gateway");      /* the acquirer the server matched */
+  assert_string_equal(iso_link_peer(s.link), "paygw-gateway"); /* the acquirer the server matched */
   assert_string_equal(iso_link_peer(l), "paygw-credit-server");
   assert_string_equal(iso_link_version(l), "TLSv1.3");
   assert_true(iso_link_usable(l));
@@ -244,7 +245,7 @@ static void frames_travel_both_ways_inside_mutual_tls(void **state)
   assert_int_equal(len, 4);
   assert_memory_equal(buf, "0800", 4);
   memset(big, '7', sizeof big);
-  assert_int_equal(iso_link_send(s.link, big, sizeof big, 1000), ISO_FRAME_OK);   /* the largest frame */
+  assert_int_equal(iso_link_send(s.link, big, sizeof big, 1000), ISO_FRAME_OK); /* the largest frame */
   assert_int_equal(iso_link_recv(l, buf, sizeof buf, &len, 1000), ISO_FRAME_OK);
   assert_int_equal(len, sizeof big);
   assert_memory_equal(buf, big, sizeof big);
@@ -261,7 +262,10 @@ static void frames_travel_both_ways_inside_mutual_tls(void **state)
       usleep(10000);
   }
   assert_int_equal(got, 6);
-  assert_memory_equal(buf, "\x00\x04" "0100", 6);
+  assert_memory_equal(buf,
+                      "\x00\x04"
+                      "0100",
+                      6);
   assert_false(iso_link_pending(s.link));
   iso_link_close(l);
   SSL_CTX_free(c);
@@ -281,7 +285,7 @@ static void refused_by_server(const char *ca, const char *cert, const char *why)
   server_start(&s, server_ctx("server", "paygw-gateway"), 2000);
   SSL_CTX *c = client_ctx(ca, cert);
   struct iso_link *l = client_connect(&s, c, "paygw-credit-server", &fail, err, sizeof err);
-  if (l) {   /* TLS 1.3: the client finishes before the server has checked it */
+  if (l) { /* TLS 1.3: the client finishes before the server has checked it */
     iso_link_send(l, (const uint8_t *)"0800", 4, 1000);
     assert_int_equal(iso_link_recv(l, buf, sizeof buf, &len, 2000), ISO_FRAME_CLOSED);
     assert_non_null(strstr(iso_link_error(l), "alert"));
@@ -301,10 +305,10 @@ static void the_server_refuses_a_peer_without_its_certificate(void **state)
 {
   (void)state;
   refused_by_server("ca", NULL, "peer did not return a certificate");
-  refused_by_server("ca", "outsider", "unable to get local issuer certificate");   /* another CA */
-  refused_by_server("ca", "server-only", "unsuitable certificate purpose");       /* serverAuth only */
-  refused_by_server("ca", "no-eku", "unsuitable certificate purpose");            /* no extendedKeyUsage */
-  refused_by_server("ca", "stranger", "hostname mismatch");                        /* an acquirer not served */
+  refused_by_server("ca", "outsider", "unable to get local issuer certificate"); /* another CA */
+  refused_by_server("ca", "server-only", "unsuitable certificate purpose");      /* serverAuth only */
+  refused_by_server("ca", "no-eku", "unsuitable certificate purpose");           /* no extendedKeyUsage */
+  refused_by_server("ca", "stranger", "hostname mismatch");                      /* an acquirer not served */
 }
 
 static void refused_by_client(const char *ca, const char *server_cert, const char *name, const char *why)
@@ -322,7 +326,7 @@ static void refused_by_client(const char *ca, const char *server_cert, const cha
   if (!strstr(err, why))
     fprintf(stderr, "client's reason: %s (expected %s)\n", err, why);
   assert_non_null(strstr(err, why));
-  assert_null(s.link);                    /* the server saw the client's alert */
+  assert_null(s.link); /* the server saw the client's alert */
   SSL_CTX_free(c);
   server_end(&s);
 }
@@ -484,7 +488,8 @@ static void contexts_refuse_missing_or_wrong_files(void **state)
   assert_null(iso_tls_client_ctx(file("nothing", "crt"), NULL, NULL, err, sizeof err));
   assert_null(iso_tls_client_ctx(file("ca", "crt"), file("gateway", "crt"), file("stranger", "key"), err, sizeof err));
   assert_non_null(strstr(err, "mismatch"));
-  assert_null(iso_tls_server_ctx(file("ca", "crt"), file("server", "crt"), file("server", "key"), " ,", err, sizeof err));
+  assert_null(
+      iso_tls_server_ctx(file("ca", "crt"), file("server", "crt"), file("server", "key"), " ,", err, sizeof err));
   assert_non_null(strstr(err, "no acquirer"));
   assert_null(iso_tls_server_ctx(file("ca", "crt"), file("server", "crt"), NULL, "paygw-gateway", err, sizeof err));
 }

@@ -22,7 +22,7 @@ static void items_parse(void **state)
   (void)state;
   assert_int_equal(sale_init(&s, "JPY", err, sizeof err), 0);
   assert_int_equal(sale_add_item(&s, "Coffee beans,2,1200,192", err, sizeof err), 0);
-  assert_int_equal(sale_add_item(&s, "Mug, large,1,800,64", err, sizeof err), 0);   /* a comma in the name */
+  assert_int_equal(sale_add_item(&s, "Mug, large,1,800,64", err, sizeof err), 0); /* a comma in the name */
   assert_int_equal(s.n_items, 2);
   assert_string_equal(s.items[1].name, "Mug, large");
   assert_int_equal(s.items[0].quantity, 2);
@@ -37,10 +37,19 @@ static void items_parse(void **state)
 static void items_refused(void **state)
 {
   static const char *const bad[] = {
-    "Coffee,2,1200", ",1,100,0", "Coffee,0,100,0", "Coffee,10000,100,0", "Coffee,-1,100,0",
-    "Coffee,1,-100,0", "Coffee,1,1.5,0", "Coffee,1,100,x", "Coffee,1,100000000001,0", "Coffee, 1,100,0",
-    "Coffee,1,100,", "Tab\there,1,100,0",
-    "123456789012345678901234567890123456789012345678901234567890123456789012345678901,1,1,0",   /* 81 characters */
+    "Coffee,2,1200",
+    ",1,100,0",
+    "Coffee,0,100,0",
+    "Coffee,10000,100,0",
+    "Coffee,-1,100,0",
+    "Coffee,1,-100,0",
+    "Coffee,1,1.5,0",
+    "Coffee,1,100,x",
+    "Coffee,1,100000000001,0",
+    "Coffee, 1,100,0",
+    "Coffee,1,100,",
+    "Tab\there,1,100,0",
+    "123456789012345678901234567890123456789012345678901234567890123456789012345678901,1,1,0", /* 81 characters */
   };
   struct sale s;
   char err[256];
@@ -51,7 +60,7 @@ static void items_refused(void **state)
     assert_true(strlen(err) > 0);
   }
   assert_int_equal(s.n_items, 0);
-  assert_int_equal(sale_totals(&s, err, sizeof err), -1);            /* no item */
+  assert_int_equal(sale_totals(&s, err, sizeof err), -1); /* no item */
   assert_int_equal(sale_init(&s, "XYZ", err, sizeof err), -1);
   sale_init(&s, "JPY", err, sizeof err);
   for (int i = 0; i < SALE_MAX_ITEMS; i++)
@@ -59,7 +68,7 @@ static void items_refused(void **state)
   assert_int_equal(sale_add_item(&s, "x,1,1,0", err, sizeof err), -1);
   sale_init(&s, "JPY", err, sizeof err);
   sale_add_item(&s, "free,1,0,0", err, sizeof err);
-  assert_int_equal(sale_totals(&s, err, sizeof err), -1);            /* nothing to pay */
+  assert_int_equal(sale_totals(&s, err, sizeof err), -1); /* nothing to pay */
 }
 
 static void biggest_sale_does_not_overflow(void **state)
@@ -129,9 +138,11 @@ static void display_and_receipt(void **state)
   assert_non_null(strstr(buf, "3,456 JPY"));
   free(buf);
 
-  json_t *done = json_loads("{\"transaction\": \"7KQ2M9XW4T1BZC3D\", \"status\": \"completed\", \"binding_code\": \"K7QX\","
-                            " \"completion\": {\"approval_code\": \"A1B2C3\", \"method\": \"I\", \"installments\": 3,"
-                            " \"card\": \"152500******5678\", \"completed_at\": \"2026-11-25T09:01:00Z\"}}", 0, NULL);
+  json_t *done =
+      json_loads("{\"transaction\": \"7KQ2M9XW4T1BZC3D\", \"status\": \"completed\", \"binding_code\": \"K7QX\","
+                 " \"completion\": {\"approval_code\": \"A1B2C3\", \"method\": \"I\", \"installments\": 3,"
+                 " \"card\": \"152500******5678\", \"completed_at\": \"2026-11-25T09:01:00Z\"}}",
+                 0, NULL);
   buf = capture_receipt(&s, done);
   assert_non_null(strstr(buf, "RECEIPT"));
   assert_non_null(strstr(buf, "Transaction   7KQ2M9XW4T1BZC3D"));
@@ -143,7 +154,8 @@ static void display_and_receipt(void **state)
   json_decref(done);
 
   json_t *declined = json_loads("{\"transaction\": \"N1\", \"status\": \"declined\","
-                                " \"decline\": {\"code\": \"51\", \"reason\": \"over the credit limit\"}}", 0, NULL);
+                                " \"decline\": {\"code\": \"51\", \"reason\": \"over the credit limit\"}}",
+                                0, NULL);
   buf = capture_receipt(&s, declined);
   assert_non_null(strstr(buf, "DECLINED: over the credit limit (code 51)"));
   assert_null(strstr(buf, "RECEIPT"));
@@ -151,7 +163,8 @@ static void display_and_receipt(void **state)
   json_decref(declined);
 
   json_t *canceled = json_loads("{\"transaction\": \"N2\", \"status\": \"canceled\","
-                                " \"ended\": {\"reason\": \"the shopper did not agree\"}}", 0, NULL);
+                                " \"ended\": {\"reason\": \"the shopper did not agree\"}}",
+                                0, NULL);
   buf = capture_receipt(&s, canceled);
   assert_non_null(strstr(buf, "CANCELED: the shopper did not agree"));
   free(buf);
@@ -159,7 +172,8 @@ static void display_and_receipt(void **state)
 
   /* a card number with too many digits is never shown */
   json_t *leaky = json_loads("{\"transaction\": \"N3\", \"status\": \"completed\","
-                             " \"completion\": {\"card\": \"1525000012345678\"}}", 0, NULL);
+                             " \"completion\": {\"card\": \"1525000012345678\"}}",
+                             0, NULL);
   buf = capture_receipt(&s, leaky);
   assert_null(strstr(buf, "1525000012345678"));
   assert_non_null(strstr(buf, "(withheld)"));
@@ -168,13 +182,15 @@ static void display_and_receipt(void **state)
 
   /* a short card shows its last 4 only; the first 6 of one are withheld */
   json_t *short_card = json_loads("{\"transaction\": \"N4\", \"status\": \"completed\","
-                                  " \"completion\": {\"card\": \"**********1234\"}}", 0, NULL);
+                                  " \"completion\": {\"card\": \"**********1234\"}}",
+                                  0, NULL);
   buf = capture_receipt(&s, short_card);
   assert_non_null(strstr(buf, "Card          **********1234\n"));
   free(buf);
   json_decref(short_card);
   json_t *old_rule = json_loads("{\"transaction\": \"N5\", \"status\": \"completed\","
-                                " \"completion\": {\"card\": \"135591****1234\"}}", 0, NULL);
+                                " \"completion\": {\"card\": \"135591****1234\"}}",
+                                0, NULL);
   buf = capture_receipt(&s, old_rule);
   assert_null(strstr(buf, "135591"));
   assert_non_null(strstr(buf, "(withheld)"));
@@ -201,7 +217,8 @@ static void receipt_unknown_and_expired(void **state)
   json_decref(open_txn);
 
   json_t *expired = json_loads("{\"transaction\": \"N5\", \"status\": \"expired\","
-                               " \"ended\": {\"reason\": \"no confirmation in time\"}}", 0, NULL);
+                               " \"ended\": {\"reason\": \"no confirmation in time\"}}",
+                               0, NULL);
   assert_true(sale_status_final("expired"));
   buf = capture_receipt(&s, expired);
   assert_non_null(strstr(buf, "SALE NOT PAID"));
@@ -230,7 +247,7 @@ static void reference_checked(void **state)
   /* 64 three-byte characters (192 bytes) are 64 characters: taken whole */
   long_ref[0] = '\0';
   for (int i = 0; i < 64; i++)
-    strcat(long_ref, "\xe5\x95\x86");            /* U+5546 */
+    strcat(long_ref, "\xe5\x95\x86"); /* U+5546 */
   assert_int_equal(sale_set_reference(&s, long_ref, err, sizeof err), 0);
   assert_string_equal(s.reference, long_ref);
   sale_add_item(&s, "Tea,1,500,40", err, sizeof err);
@@ -244,7 +261,7 @@ static void reference_checked(void **state)
   json_t *body = sale_request_json(&s, "00001");
   assert_string_equal(json_string_value(json_object_get(body, "reference")), long_ref);
   json_decref(body);
-  strcat(long_ref, "b");                              /* the 65th character */
+  strcat(long_ref, "b"); /* the 65th character */
   assert_int_equal(sale_set_reference(&s, long_ref, err, sizeof err), -1);
 }
 
@@ -252,9 +269,11 @@ static void journal_line(void **state)
 {
   struct sale s = demo_sale();
   (void)state;
-  json_t *done = json_loads("{\"transaction\": \"7KQ2M9XW4T1BZC3D\", \"status\": \"completed\", \"binding_code\": \"K7QX\","
-                            " \"completion\": {\"approval_code\": \"A1B2C3\", \"method\": \"L\","
-                            " \"card\": \"152500******5678\"}}", 0, NULL);
+  json_t *done =
+      json_loads("{\"transaction\": \"7KQ2M9XW4T1BZC3D\", \"status\": \"completed\", \"binding_code\": \"K7QX\","
+                 " \"completion\": {\"approval_code\": \"A1B2C3\", \"method\": \"L\","
+                 " \"card\": \"152500******5678\"}}",
+                 0, NULL);
   char *line = sale_journal_line(&s, "2026-11-25T09:01:00Z", "completed", "00001", done, NULL);
   assert_null(strchr(line, '\n'));
   json_t *j = json_loads(line, 0, NULL);
@@ -291,7 +310,7 @@ static void settings_file(void **state)
   fchmod(fd, 0644);
   close(fd);
   posconf_defaults(&c);
-  assert_int_equal(posconf_load_file(&c, path, err, sizeof err), -1);     /* credential in a readable file */
+  assert_int_equal(posconf_load_file(&c, path, err, sizeof err), -1); /* credential in a readable file */
   assert_non_null(strstr(err, "0600"));
   chmod(path, 0600);
   posconf_defaults(&c);
@@ -300,7 +319,7 @@ static void settings_file(void **state)
   assert_string_equal(c.shop, "Shop A Ginza");
   assert_int_equal(c.link_timeout_s, 30);
   assert_int_equal(posconf_finish(&c, err, sizeof err), 0);
-  assert_string_equal(c.journal, "/tmp/pos-journal.log");                 /* next to the config */
+  assert_string_equal(c.journal, "/tmp/pos-journal.log"); /* next to the config */
   assert_int_equal(posconf_set(&c, "colour", "red", err, sizeof err), -1);
   assert_int_equal(posconf_set(&c, "link_timeout", "0", err, sizeof err), -1);
   unlink(path);

@@ -32,7 +32,9 @@ static void request_valid(void **state)
 
 static void request_refused(void **state)
 {
-  static const struct { const char *line, *reason; } bad[] = {
+  static const struct {
+    const char *line, *reason;
+  } bad[] = {
     { "", "malformed" },
     { "\n", "malformed" },
     { "HELLO\n", "malformed" },
@@ -42,7 +44,7 @@ static void request_refused(void **state)
     { "PAYGW-LINK 1 USER \n", "bad user id" },
     { "PAYGW-LINK 1 USER 0000 1\n", "bad user id" },
     { "PAYGW-LINK 1 USER 00001;rm\n", "bad user id" },
-    { "PAYGW-LINK 1 USER 123456789012345678901234567890123\n", "bad user id" },   /* 33 characters */
+    { "PAYGW-LINK 1 USER 123456789012345678901234567890123\n", "bad user id" }, /* 33 characters */
     { "paygw-link 1 USER 00001\n", "malformed" },
   };
   char user[PROXLINK_USER_MAX + 1];
@@ -136,7 +138,7 @@ static void socket_exchange(void **state)
   waitpid(child, &status, 0);
   assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
   proxlink_close(lfd, &a);
-  assert_int_equal(access(path, F_OK), -1);               /* the socket file is gone */
+  assert_int_equal(access(path, F_OK), -1); /* the socket file is gone */
   rmdir(dir);
 }
 
@@ -150,9 +152,9 @@ static void socket_timeout_and_refusal(void **state)
   proxlink_parse_addr(path, &a, err, sizeof err);
   int lfd = proxlink_listen(&a, err, sizeof err);
   assert_true(lfd >= 0);
-  assert_int_equal(proxlink_wait_user(lfd, 300, NULL, user, err, sizeof err), 1);   /* nobody came */
+  assert_int_equal(proxlink_wait_user(lfd, 300, NULL, user, err, sizeof err), 1); /* nobody came */
   proxlink_close(lfd, &a);
-  assert_int_equal(proxlink_send_user(&a, "00001", 500, err, sizeof err), -1);     /* nobody listens */
+  assert_int_equal(proxlink_send_user(&a, "00001", 500, err, sizeof err), -1); /* nobody listens */
   assert_non_null(strstr(err, "no POS terminal"));
   rmdir(dir);
 }
@@ -170,11 +172,11 @@ static void socket_busy_stale_and_ours(void **state)
   proxlink_parse_addr(path, &b, err, sizeof err);
   int la = proxlink_listen(&a, err, sizeof err);
   assert_true(la >= 0);
-  assert_int_equal(proxlink_listen(&b, err, sizeof err), -1);            /* a live POS has it */
+  assert_int_equal(proxlink_listen(&b, err, sizeof err), -1); /* a live POS has it */
   assert_non_null(strstr(err, "link address busy"));
-  proxlink_close(-1, &b);                                                  /* b never bound: removes nothing */
+  proxlink_close(-1, &b); /* b never bound: removes nothing */
   assert_int_equal(access(path, F_OK), 0);
-  int fd = socket(AF_UNIX, SOCK_STREAM, 0);                                /* ... and it still answers */
+  int fd = socket(AF_UNIX, SOCK_STREAM, 0); /* ... and it still answers */
   struct sockaddr_un sun = { .sun_family = AF_UNIX };
   snprintf(sun.sun_path, sizeof sun.sun_path, "%s", path);
   assert_int_equal(connect(fd, (struct sockaddr *)&sun, sizeof sun), 0);
@@ -210,7 +212,7 @@ static void listen_loopback_only(void **state)
   (void)state;
   for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
     if (proxlink_parse_addr(refused[i], &a, err, sizeof err) != 0)
-      continue;                          /* refused already as an address */
+      continue; /* refused already as an address */
     int fd = proxlink_listen(&a, err, sizeof err);
     if (fd >= 0)
       close(fd);
@@ -316,7 +318,7 @@ static void reach_backoff(void **state)
     gw_reach_note(&r, false, (time_t)i, "e", line, sizeof line);
     assert_int_equal(gw_reach_wait(&r), want[i]);
   }
-  for (int i = 0; i < 1000; i++)                /* no overflow however long it lasts */
+  for (int i = 0; i < 1000; i++) /* no overflow however long it lasts */
     gw_reach_note(&r, false, 10, "e", line, sizeof line);
   assert_int_equal(gw_reach_wait(&r), 8);
   gw_reach_note(&r, true, 20, NULL, line, sizeof line);
@@ -324,10 +326,10 @@ static void reach_backoff(void **state)
   gw_reach_note(&r, false, 30, "e", line, sizeof line);
   assert_int_equal(gw_reach_wait(&r), 1);
 
-  gw_reach_init(&r, 0, 0);                      /* bounds are at least 1 s */
+  gw_reach_init(&r, 0, 0); /* bounds are at least 1 s */
   gw_reach_note(&r, false, 1, "e", line, sizeof line);
   assert_int_equal(gw_reach_wait(&r), 1);
-  gw_reach_init(&r, 3, 5);                      /* a maximum that is no power of two away */
+  gw_reach_init(&r, 3, 5); /* a maximum that is no power of two away */
   long waits[3];
   for (int i = 0; i < 3; i++) {
     gw_reach_note(&r, false, i, "e", line, sizeof line);

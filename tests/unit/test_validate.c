@@ -34,33 +34,58 @@ struct t_body {
 };
 
 static const struct field item_spec[] = {
-  { .name = "name", .type = FIELD_STRING, .required = true, .min_len = 1, .max_len = 10,
+  { .name = "name",
+    .type = FIELD_STRING,
+    .required = true,
+    .min_len = 1,
+    .max_len = 10,
     .offset = offsetof(struct t_item, name) },
-  { .name = "quantity", .type = FIELD_INT, .required = true, .min = 1, .max = 999,
+  { .name = "quantity",
+    .type = FIELD_INT,
+    .required = true,
+    .min = 1,
+    .max = 999,
     .offset = offsetof(struct t_item, quantity) },
-  { 0 }
+  { 0 },
 };
 
 static const struct field where_spec[] = {
-  { .name = "x", .type = FIELD_INT, .required = true, .min = INT64_MIN, .max = INT64_MAX,
+  { .name = "x",
+    .type = FIELD_INT,
+    .required = true,
+    .min = INT64_MIN,
+    .max = INT64_MAX,
     .offset = offsetof(struct t_where, x) },
   { .name = "ok", .type = FIELD_BOOL, .offset = offsetof(struct t_where, ok) },
-  { 0 }
+  { 0 },
 };
 
 static const struct field body_spec[] = {
-  { .name = "user_id", .type = FIELD_CODE, .required = true, .min_len = 1, .max_len = 8,
+  { .name = "user_id",
+    .type = FIELD_CODE,
+    .required = true,
+    .min_len = 1,
+    .max_len = 8,
     .offset = offsetof(struct t_body, user_id) },
   { .name = "pin", .type = FIELD_DIGITS, .max_len = 6, .offset = offsetof(struct t_body, pin) },
   { .name = "agree", .type = FIELD_BOOL, .offset = offsetof(struct t_body, agree) },
   { .name = "sig", .type = FIELD_B64URL, .max_len = 100, .offset = offsetof(struct t_body, sig) },
   { .name = "at", .type = FIELD_TIME, .offset = offsetof(struct t_body, at) },
-  { .name = "items", .type = FIELD_ARRAY, .min_len = 1, .max_len = 2, .members = item_spec,
-    .offset = offsetof(struct t_body, items), .size = FIELD_SIZEOF(struct t_body, items),
-    .item_size = sizeof(struct t_item), .count_offset = offsetof(struct t_body, n_items) },
-  { .name = "where", .type = FIELD_OBJECT, .members = where_spec, .offset = offsetof(struct t_body, where),
+  { .name = "items",
+    .type = FIELD_ARRAY,
+    .min_len = 1,
+    .max_len = 2,
+    .members = item_spec,
+    .offset = offsetof(struct t_body, items),
+    .size = FIELD_SIZEOF(struct t_body, items),
+    .item_size = sizeof(struct t_item),
+    .count_offset = offsetof(struct t_body, n_items) },
+  { .name = "where",
+    .type = FIELD_OBJECT,
+    .members = where_spec,
+    .offset = offsetof(struct t_body, where),
     .size = sizeof(struct t_where) },
-  { 0 }
+  { 0 },
 };
 
 static int check(const char *text, char *err)
@@ -78,8 +103,10 @@ static void accepts_a_well_formed_body(void **state)
   char err[256];
   (void)state;
   assert_int_equal(check("{\"user_id\":\"00001\",\"pin\":\"123\",\"agree\":true,\"sig\":\"-_8\","
-                         "\"at\":\"2026-11-25T08:00:00Z\",\"items\":[{\"name\":\"tea\",\"quantity\":2}]}", err), 0);
-  assert_int_equal(check("{\"user_id\":\"00001\",\"pin\":null}", err), 0);   /* null = absent */
+                         "\"at\":\"2026-11-25T08:00:00Z\",\"items\":[{\"name\":\"tea\",\"quantity\":2}]}",
+                         err),
+                   0);
+  assert_int_equal(check("{\"user_id\":\"00001\",\"pin\":null}", err), 0); /* null = absent */
 }
 
 static void names_the_offending_field(void **state)
@@ -113,7 +140,9 @@ static void checks_arrays_and_their_items(void **state)
   assert_int_equal(check("{\"user_id\":\"a\",\"items\":[]}", err), -1);
   assert_string_equal(err, "items must have 1 to 2 items, got 0");
   assert_int_equal(check("{\"user_id\":\"a\",\"items\":[{\"name\":\"x\",\"quantity\":1},"
-                         "{\"name\":\"y\",\"quantity\":1},{\"name\":\"z\",\"quantity\":1}]}", err), -1);
+                         "{\"name\":\"y\",\"quantity\":1},{\"name\":\"z\",\"quantity\":1}]}",
+                         err),
+                   -1);
   assert_string_equal(err, "items must have 1 to 2 items, got 3");
   assert_int_equal(check("{\"user_id\":\"a\",\"items\":[{\"name\":\"x\",\"quantity\":0}]}", err), -1);
   assert_string_equal(err, "items[0].quantity must be between 1 and 999, got 0");
@@ -145,7 +174,7 @@ static void parses_rfc3339_utc(void **state)
   assert_int_equal(t, 0);
   assert_int_equal(parse_rfc3339("2026-11-25T08:00:00.123Z", &t), 0);
   assert_int_equal(t, 1795593600);
-  assert_int_equal(parse_rfc3339("2026-11-25T08:00:00+09:00", &t), -1);  /* UTC only */
+  assert_int_equal(parse_rfc3339("2026-11-25T08:00:00+09:00", &t), -1); /* UTC only */
   assert_int_equal(parse_rfc3339("2026-11-25 08:00:00Z", &t), -1);
   assert_int_equal(parse_rfc3339("2026-11-25T08:00:00.Z", &t), -1);
   assert_int_equal(parse_rfc3339("2026-11-25T24:00:00Z", &t), -1);
@@ -171,13 +200,15 @@ static void binds_every_type(void **state)
   (void)state;
   assert_int_equal(bind("{\"user_id\":\"u1\",\"pin\":\"0042\",\"agree\":true,\"sig\":\"-_8\","
                         "\"at\":\"2026-11-25T08:00:00.5Z\",\"items\":[{\"name\":\"tea\",\"quantity\":2},"
-                        "{\"name\":\"cup\",\"quantity\":999}],\"where\":{\"x\":-7,\"ok\":true}}", &b, &doc, err), 0);
+                        "{\"name\":\"cup\",\"quantity\":999}],\"where\":{\"x\":-7,\"ok\":true}}",
+                        &b, &doc, err),
+                   0);
   assert_string_equal(b.user_id, "u1");
-  assert_ptr_equal(b.user_id, json_string_value(json_object_get(doc, "user_id")));   /* no copy */
-  assert_string_equal(b.pin, "0042");                  /* digits stay text: leading zeros kept */
+  assert_ptr_equal(b.user_id, json_string_value(json_object_get(doc, "user_id"))); /* no copy */
+  assert_string_equal(b.pin, "0042"); /* digits stay text: leading zeros kept */
   assert_true(b.agree);
   assert_string_equal(b.sig, "-_8");
-  assert_string_equal(b.at.text, "2026-11-25T08:00:00.5Z");   /* as sent, for a signature */
+  assert_string_equal(b.at.text, "2026-11-25T08:00:00.5Z"); /* as sent, for a signature */
   assert_int_equal(b.at.at, 1795593600);
   assert_int_equal(b.n_items, 2);
   assert_string_equal(b.items[0].name, "tea");
@@ -198,7 +229,7 @@ static void absent_or_null_keeps_what_the_caller_set(void **state)
   assert_int_equal(bind("{\"user_id\":\"u1\",\"pin\":null,\"where\":null}", &b, &doc, err), 0);
   assert_string_equal(b.pin, "default");
   assert_true(b.agree);
-  assert_int_equal(b.n_items, 77);                     /* no array: the count is not touched */
+  assert_int_equal(b.n_items, 77); /* no array: the count is not touched */
   assert_int_equal(b.where.x, 5);
   assert_null(b.sig);
   json_decref(doc);
@@ -276,8 +307,8 @@ static void missing_required_members_are_named(void **state)
   assert_int_equal(bind("{\"user_id\":null}", &b, &doc, err), -1);
   assert_string_equal(err, "user_id is required");
   json_decref(doc);
-  assert_int_equal(bind("{\"user_id\":\"a\",\"items\":[{\"name\":\"x\",\"quantity\":1},{\"name\":\"y\"}]}",
-                        &b, &doc, err), -1);
+  assert_int_equal(
+      bind("{\"user_id\":\"a\",\"items\":[{\"name\":\"x\",\"quantity\":1},{\"name\":\"y\"}]}", &b, &doc, err), -1);
   assert_string_equal(err, "items[1].quantity is required");
   json_decref(doc);
   assert_int_equal(bind("{\"user_id\":\"a\",\"where\":{}}", &b, &doc, err), -1);
@@ -293,10 +324,15 @@ struct t_small {
 };
 
 static const struct field small_spec[] = {
-  { .name = "items", .type = FIELD_ARRAY, .max_len = 3, .members = item_spec, .offset = offsetof(struct t_small, items),
-    .size = FIELD_SIZEOF(struct t_small, items), .item_size = sizeof(struct t_item),
+  { .name = "items",
+    .type = FIELD_ARRAY,
+    .max_len = 3,
+    .members = item_spec,
+    .offset = offsetof(struct t_small, items),
+    .size = FIELD_SIZEOF(struct t_small, items),
+    .item_size = sizeof(struct t_item),
     .count_offset = offsetof(struct t_small, n) },
-  { 0 }
+  { 0 },
 };
 
 static void oversized_arrays_never_overflow(void **state)
@@ -309,19 +345,24 @@ static void oversized_arrays_never_overflow(void **state)
   doc = json_loads("{\"items\":[{\"name\":\"a\",\"quantity\":1},{\"name\":\"b\",\"quantity\":1}]}", 0, NULL);
   assert_int_equal(validate_object(doc, small_spec, &s, "", err, sizeof err), -2);
   assert_string_equal(err, "the table gives items room for 1 items, fewer than 2");
-  assert_int_equal(s.n, 9);                            /* nothing bound past the room */
-  assert_int_equal(validate_object(doc, small_spec, NULL, "", err, sizeof err), 0);   /* checking only */
+  assert_int_equal(s.n, 9);                                                         /* nothing bound past the room */
+  assert_int_equal(validate_object(doc, small_spec, NULL, "", err, sizeof err), 0); /* checking only */
   json_decref(doc);
   assert_non_null(validate_spec_problem(small_spec, sizeof(struct t_small)));
   /* more items than max_len is bad input, answered before any binding */
   assert_int_equal(bind("{\"user_id\":\"a\",\"items\":[{\"name\":\"x\",\"quantity\":1},{\"name\":\"y\",\"quantity\":1},"
-                        "{\"name\":\"z\",\"quantity\":1}]}", &b, &doc, err), -1);
+                        "{\"name\":\"z\",\"quantity\":1}]}",
+                        &b, &doc, err),
+                   -1);
   assert_string_equal(err, "items must have 1 to 2 items, got 3");
   assert_int_equal(b.n_items, 0);
   json_decref(doc);
   /* a long text is refused by its length, whatever its size in bytes */
-  assert_int_equal(bind("{\"user_id\":\"a\",\"items\":[{\"name\":\"\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\","
-                        "\"quantity\":1}]}", &b, &doc, err), -1);
+  assert_int_equal(bind("{\"user_id\":\"a\",\"items\":[{\"name\":"
+                        "\"\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\","
+                        "\"quantity\":1}]}",
+                        &b, &doc, err),
+                   -1);
   assert_string_equal(err, "items[0].name must be 1 to 10 characters long, got 11");
   json_decref(doc);
 }
@@ -346,42 +387,45 @@ static void a_wrong_table_is_caught(void **state)
   static const struct field forgot_offset[] = {
     { .name = "user_id", .type = FIELD_CODE, .offset = offsetof(struct t_body, user_id) },
     { .name = "pin", .type = FIELD_DIGITS },
-    { 0 }
+    { 0 },
   };
   assert_string_equal(validate_spec_problem(forgot_offset, sizeof(struct t_body)),
                       "fields user_id and pin fill the same bytes (an .offset left out?)");
   static const struct field no_size[] = {
     { .name = "where", .type = FIELD_OBJECT, .members = where_spec, .offset = offsetof(struct t_body, where) },
-    { 0 }
+    { 0 },
   };
   assert_string_equal(validate_spec_problem(no_size, sizeof(struct t_body)),
                       "field where: an object or array row needs members and a size");
   static const struct field upside_down[] = {
     { .name = "n", .type = FIELD_INT, .min = 5, .max = 1 },
-    { 0 }
+    { 0 },
   };
   assert_string_equal(validate_spec_problem(upside_down, sizeof(int64_t)), "field n: min is over max");
   static const struct field outside[] = {
     { .name = "x", .type = FIELD_INT, .max = 1, .offset = sizeof(struct t_where) },
-    { 0 }
+    { 0 },
   };
   assert_string_equal(validate_spec_problem(outside, sizeof(struct t_where)),
                       "field x: its member lies outside the struct");
   static const struct field twice[] = {
     { .name = "x", .type = FIELD_INT, .max = 1, .offset = offsetof(struct t_where, x) },
     { .name = "x", .type = FIELD_BOOL, .offset = offsetof(struct t_where, ok) },
-    { 0 }
+    { 0 },
   };
   assert_string_equal(validate_spec_problem(twice, sizeof(struct t_where)), "field x: the name is used twice");
   /* an inner table is checked too, and named */
   static const struct field bad_inner[] = {
     { .name = "x", .type = FIELD_INT, .min = 2, .max = 1, .offset = offsetof(struct t_where, x) },
-    { 0 }
+    { 0 },
   };
   static const struct field outer[] = {
-    { .name = "where", .type = FIELD_OBJECT, .members = bad_inner, .offset = offsetof(struct t_body, where),
+    { .name = "where",
+      .type = FIELD_OBJECT,
+      .members = bad_inner,
+      .offset = offsetof(struct t_body, where),
       .size = sizeof(struct t_where) },
-    { 0 }
+    { 0 },
   };
   assert_string_equal(validate_spec_problem(outer, sizeof(struct t_body)), "field x: min is over max");
 }

@@ -22,13 +22,14 @@ void db_reversal_row_read(PGresult *res, int i, struct reversal_row *r)
 
 enum db_status db_auth_abandoned(struct db *db, long age_s, struct reversal_row rows[SWEEP_ABANDONED_MAX], int *n)
 {
-  static struct db_statement st = DB_STATEMENT("auth_abandoned", DB_READ, 1,
-    "SELECT a.transaction_id, a.user_id, a.stan, a.transmission_time, a.terminal_code,"
-    "       t.number, t.total, t.currency, t.device_id, m.code AS merchant_code"
-    "  FROM gateway.authorizations a JOIN gateway.transactions t ON t.id = a.transaction_id"
-    "  JOIN gateway.merchants m ON m.id = t.merchant_id"
-    " WHERE a.status = 'sent' AND a.created_at < now() - make_interval(secs => $1::double precision)"
-    " ORDER BY a.created_at LIMIT 20");
+  static struct db_statement st =
+      DB_STATEMENT("auth_abandoned", DB_READ, 1,
+                   "SELECT a.transaction_id, a.user_id, a.stan, a.transmission_time, a.terminal_code,"
+                   "       t.number, t.total, t.currency, t.device_id, m.code AS merchant_code"
+                   "  FROM gateway.authorizations a JOIN gateway.transactions t ON t.id = a.transaction_id"
+                   "  JOIN gateway.merchants m ON m.id = t.merchant_id"
+                   " WHERE a.status = 'sent' AND a.created_at < now() - make_interval(secs => $1::double precision)"
+                   " ORDER BY a.created_at LIMIT 20");
   struct db_params p;
   PGresult *res = NULL;
 

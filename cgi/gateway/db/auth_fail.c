@@ -9,8 +9,9 @@
 
 enum db_status db_auth_fail(struct db *db, const struct auth_fail_in *in, struct auth_fail_out *out)
 {
-  static struct db_statement st = DB_STATEMENT("auth_fail", DB_REPEATABLE, 5,
-    "SELECT was_sent, txn_status FROM gateway.do_fail_authorization($1, $2, $3, $4, $5)");
+  static struct db_statement st =
+      DB_STATEMENT("auth_fail", DB_REPEATABLE, 5,
+                   "SELECT was_sent, txn_status FROM gateway.do_fail_authorization($1, $2, $3, $4, $5)");
   struct db_params p;
   PGresult *res = NULL;
 
@@ -26,7 +27,7 @@ enum db_status db_auth_fail(struct db *db, const struct auth_fail_in *in, struct
     out->was_sent = db_bool(res, 0, "was_sent");
     db_copy(res, 0, "txn_status", out->txn_status);
   } else if (s >= 0) {
-    s = DB_HARD_ERROR;     /* a function of RETURNS TABLE answers one row */
+    s = DB_HARD_ERROR; /* a function of RETURNS TABLE answers one row */
   }
   if (res)
     PQclear(res);

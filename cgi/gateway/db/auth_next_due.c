@@ -5,12 +5,13 @@
 
 enum db_status db_auth_next_due(struct db *db, long age_s, long *due_ms)
 {
-  static struct db_statement st = DB_STATEMENT("auth_next_due", DB_READ, 1,
-    "SELECT ceil(extract(epoch FROM least("
-    "         min(coalesce(next_attempt_at, '-infinity')) FILTER (WHERE status = 'reversal_pending'),"
-    "         min(created_at) FILTER (WHERE status = 'sent') + make_interval(secs => $1::double precision))"
-    "         - now()) * 1000)::bigint AS due_in_ms"
-    "  FROM gateway.authorizations WHERE status IN ('sent', 'reversal_pending')");
+  static struct db_statement st = DB_STATEMENT(
+      "auth_next_due", DB_READ, 1,
+      "SELECT ceil(extract(epoch FROM least("
+      "         min(coalesce(next_attempt_at, '-infinity')) FILTER (WHERE status = 'reversal_pending'),"
+      "         min(created_at) FILTER (WHERE status = 'sent') + make_interval(secs => $1::double precision))"
+      "         - now()) * 1000)::bigint AS due_in_ms"
+      "  FROM gateway.authorizations WHERE status IN ('sent', 'reversal_pending')");
   struct db_params p;
   PGresult *res = NULL;
 
@@ -19,7 +20,7 @@ enum db_status db_auth_next_due(struct db *db, long age_s, long *due_ms)
   db_param_int64(&p, age_s);
   enum db_status s = db_call(db, &st, &p, &res);
   if (s == DB_ONE_ROW && db_null(res, 0, "due_in_ms"))
-    s = DB_NO_ROWS;             /* an aggregate answers one row, NULL when nothing is open */
+    s = DB_NO_ROWS; /* an aggregate answers one row, NULL when nothing is open */
   else if (s == DB_ONE_ROW)
     *due_ms = (long)db_int64(res, 0, "due_in_ms");
   else if (s >= 0)

@@ -22,9 +22,10 @@ static void leases_text(const long *lease_ms, int n, char *out, size_t cap)
 
 enum db_status db_auth_reversal_claim(struct db *db, const long *lease_ms, int n_leases, struct reversal_row *out)
 {
-  static struct db_statement st = DB_STATEMENT("auth_reversal_claim", DB_CHANGE, 1,
-    "SELECT transaction_id, user_id, stan, transmission_time, terminal_code, attempt, number, total, currency,"
-    "       device_id, merchant_code FROM gateway.do_claim_reversal($1::bigint[])");
+  static struct db_statement st = DB_STATEMENT(
+      "auth_reversal_claim", DB_CHANGE, 1,
+      "SELECT transaction_id, user_id, stan, transmission_time, terminal_code, attempt, number, total, currency,"
+      "       device_id, merchant_code FROM gateway.do_claim_reversal($1::bigint[])");
   char leases[24 * SWEEP_LEASES_MAX];
   struct db_params p;
   PGresult *res = NULL;

@@ -4,9 +4,10 @@
 
 enum db_status db_auth_reversal_retry(struct db *db, const char *txn_id, long retry_ms)
 {
-  static struct db_statement st = DB_STATEMENT("auth_reversal_retry", DB_REPEATABLE, 2,
-    "UPDATE gateway.authorizations SET next_attempt_at = now() + make_interval(secs => $2::double precision / 1000)"
-    " WHERE transaction_id = $1 AND status = 'reversal_pending'");
+  static struct db_statement st = DB_STATEMENT(
+      "auth_reversal_retry", DB_REPEATABLE, 2,
+      "UPDATE gateway.authorizations SET next_attempt_at = now() + make_interval(secs => $2::double precision / 1000)"
+      " WHERE transaction_id = $1 AND status = 'reversal_pending'");
   struct db_params p;
   PGresult *res = NULL;
 

@@ -4,9 +4,10 @@
 
 enum db_status db_auth_reversed(struct db *db, const char *txn_id)
 {
-  static struct db_statement st = DB_STATEMENT("auth_reversed", DB_REPEATABLE, 1,
-    "UPDATE gateway.authorizations SET status = 'reversed', reversed_at = now(), next_attempt_at = NULL"
-    " WHERE transaction_id = $1 AND status = 'reversal_pending'");
+  static struct db_statement st =
+      DB_STATEMENT("auth_reversed", DB_REPEATABLE, 1,
+                   "UPDATE gateway.authorizations SET status = 'reversed', reversed_at = now(), next_attempt_at = NULL"
+                   " WHERE transaction_id = $1 AND status = 'reversal_pending'");
   struct db_params p;
   PGresult *res = NULL;
 

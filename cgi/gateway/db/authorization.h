@@ -18,7 +18,7 @@ struct auth_answer_in {
   const char *txn_id;                        /* gateway.transactions.id, decimal */
   const char *response_code, *approval_code; /* as the 0110 carried them */
   const char *status, *reason;
-  const char *txn_approval_code;             /* kept with the transaction: NULL unless approved */
+  const char *txn_approval_code; /* kept with the transaction: NULL unless approved */
   const char *message, *signature;
 };
 
@@ -33,14 +33,14 @@ enum db_status db_auth_record_answer(struct db *db, const struct auth_answer_in 
  * and the handset is told (the signed completion), and `wake` (a channel,
  * NULL for none) is NOTIFYed at commit. */
 struct auth_fail_in {
-  const char *txn_id;                        /* decimal */
+  const char *txn_id; /* decimal */
   const char *reason, *message, *signature;
   const char *wake;
 };
 
 struct auth_fail_out {
-  bool was_sent;           /* the authorization was still "sent": its reversal is ours */
-  char txn_status[32];     /* the transaction's status after the call */
+  bool was_sent;       /* the authorization was still "sent": its reversal is ours */
+  char txn_status[32]; /* the transaction's status after the call */
 };
 
 /* One call of gateway.do_fail_authorization (DB_REPEATABLE: sent again, it

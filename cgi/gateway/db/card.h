@@ -12,13 +12,13 @@
 
 struct txn_card {
   char number[24], user_id[40], status[32];
-  char session_hash[65];        /* hex, "" when none */
-  bool overdue;                 /* its waiting state has run out (the next call expires it) */
+  char session_hash[65]; /* hex, "" when none */
+  bool overdue;          /* its waiting state has run out (the next call expires it) */
   int64_t card_id;
-  char ciphertext[256];         /* hex */
+  char ciphertext[256]; /* hex */
   int key_id, aad;
   char lookup[65], expiry[5];
-  char digest[65];              /* gateway.card_digest of the card row read */
+  char digest[65]; /* gateway.card_digest of the card row read */
 };
 
 /* Transaction `number` with its card, unlocked: DB_ONE_ROW, DB_NO_ROWS or

@@ -23,22 +23,22 @@ enum db_status db_device_key(struct db *db, const char *code, struct device_key 
 /* GET /v1/mailbox, after the worker checked the poll's signature. */
 struct mailbox_poll {
   const char *device_code;
-  int64_t poll_ms;          /* X-Paygw-Timestamp */
-  const char *poll_key;     /* random, this request's own: a re-sent call is told the same messages */
-  const char *window_s;     /* a poll this soon after the last is too soon */
+  int64_t poll_ms;      /* X-Paygw-Timestamp */
+  const char *poll_key; /* random, this request's own: a re-sent call is told the same messages */
+  const char *window_s; /* a poll this soon after the last is too soon */
 };
 
 enum mailbox_poll_outcome {
-  POLL_TAKEN,               /* messages */
-  POLL_UNKNOWN_DEVICE,      /* not (or no longer) an active device */
-  POLL_REPLAYED,            /* the timestamp is not newer than the last accepted */
+  POLL_TAKEN,          /* messages */
+  POLL_UNKNOWN_DEVICE, /* not (or no longer) an active device */
+  POLL_REPLAYED,       /* the timestamp is not newer than the last accepted */
   POLL_TOO_SOON,
-  POLL_RACED                /* a concurrent poll, as new or newer, was recorded first */
+  POLL_RACED /* a concurrent poll, as new or newer, was recorded first */
 };
 
 struct mailbox_taken {
   enum mailbox_poll_outcome outcome;
-  json_t *messages;         /* POLL_TAKEN: [{"message", "signature"}, ...], the caller's reference */
+  json_t *messages; /* POLL_TAKEN: [{"message", "signature"}, ...], the caller's reference */
 };
 
 /* Maps gateway.do_mailbox_poll's `outcome` text; -1 for one it does not know. */

@@ -8,8 +8,9 @@
 
 enum db_status db_device_key(struct db *db, const char *code, struct device_key *out)
 {
-  static struct db_statement st = DB_STATEMENT("device_key", DB_READ, 1,
-    "SELECT id, encode(public_key, 'hex') AS public_key FROM gateway.devices WHERE code = $1 AND status = 'active'");
+  static struct db_statement st = DB_STATEMENT(
+      "device_key", DB_READ, 1,
+      "SELECT id, encode(public_key, 'hex') AS public_key FROM gateway.devices WHERE code = $1 AND status = 'active'");
   struct db_params p;
   PGresult *res = NULL;
   size_t len = 0;
@@ -22,7 +23,7 @@ enum db_status db_device_key(struct db *db, const char *code, struct device_key 
     out->id = db_int64(res, 0, "id");
     if (OPENSSL_hexstr2buf_ex(out->public_key, sizeof out->public_key, &len, db_text(res, 0, "public_key"), '\0') != 1
         || len != sizeof out->public_key)
-      s = DB_NO_ROWS;       /* the table's CHECK keeps it 32 bytes: cannot happen */
+      s = DB_NO_ROWS; /* the table's CHECK keeps it 32 bytes: cannot happen */
   } else if (s >= 0) {
     s = DB_NO_ROWS;
   }

@@ -37,19 +37,19 @@ enum db_status db_user_key(struct db *db, const char *user_id, struct user_key *
 struct device_auth_in {
   const char *number, *user_id, *device_code, *public_key;
   const char *challenge;
-  const char *session_hash;     /* SHA-256 hex of the session handed out */
-  const char *deadline;         /* the confirmation's, RFC 3339 */
-  const char *card_digest;      /* the user's card as the worker decrypted it (NULL: it did not) */
-  const char *issuer_id;        /* decimal; NULL when no range holds the number */
+  const char *session_hash; /* SHA-256 hex of the session handed out */
+  const char *deadline;     /* the confirmation's, RFC 3339 */
+  const char *card_digest;  /* the user's card as the worker decrypted it (NULL: it did not) */
+  const char *issuer_id;    /* decimal; NULL when no range holds the number */
 };
 
 enum device_auth_outcome {
   DEVICE_AUTHENTICATED,
-  DEVICE_STALE,                 /* the user's rows changed since the worker read them: read again */
+  DEVICE_STALE, /* the user's rows changed since the worker read them: read again */
   DEVICE_UNKNOWN_TXN,
   DEVICE_OTHER_USER,
-  DEVICE_CHALLENGE,             /* not the live, unused challenge */
-  DEVICE_WRONG_STATE            /* txn_status */
+  DEVICE_CHALLENGE,  /* not the live, unused challenge */
+  DEVICE_WRONG_STATE /* txn_status */
 };
 
 /* What the handset shows (fig 16). */
@@ -57,7 +57,7 @@ struct device_auth_out {
   enum device_auth_outcome outcome;
   char txn_status[32];
   char merchant_code[33], merchant_name[324], shop_name[324];
-  char *items;                  /* JSON text, malloc'd: the caller frees */
+  char *items; /* JSON text, malloc'd: the caller frees */
   int64_t tax_total, total;
   char currency[4], binding_code[16], card_label[324], card_masked[24];
 };
@@ -75,23 +75,23 @@ enum db_status db_txn_device_auth(struct db *db, const struct device_auth_in *in
 struct confirm_in {
   const char *number, *session_hash;
   bool agree;
-  const char *card_digest;      /* of the card the worker read (db_txn_card); NULL: the one device-auth kept */
+  const char *card_digest; /* of the card the worker read (db_txn_card); NULL: the one device-auth kept */
   bool card_readable;
-  const char *issuer_id;        /* decimal; NULL when no range holds the number */
-  const char *deadline;         /* the method choice's, RFC 3339 */
+  const char *issuer_id; /* decimal; NULL when no range holds the number */
+  const char *deadline;  /* the method choice's, RFC 3339 */
   const char *code, *reason, *message, *signature;
-  const char *call_key;         /* random, this request's own */
+  const char *call_key; /* random, this request's own */
 };
 
 enum confirm_outcome {
-  CONFIRM_CONFIRMED,            /* offer */
+  CONFIRM_CONFIRMED, /* offer */
   CONFIRM_CANCELED,
   CONFIRM_DECLINED,
-  CONFIRM_CARD_UNREADABLE,      /* failed */
-  CONFIRM_CARD_UNCHECKED,       /* read the card and prepare the ending, then call again */
+  CONFIRM_CARD_UNREADABLE, /* failed */
+  CONFIRM_CARD_UNCHECKED,  /* read the card and prepare the ending, then call again */
   CONFIRM_UNKNOWN_TXN,
   CONFIRM_BAD_SESSION,
-  CONFIRM_WRONG_STATE           /* txn_status */
+  CONFIRM_WRONG_STATE /* txn_status */
 };
 
 struct confirm_out {
@@ -118,7 +118,7 @@ enum methods_outcome { METHODS_OFFERED, METHODS_UNKNOWN_TXN, METHODS_BAD_SESSION
 struct methods_out {
   enum methods_outcome outcome;
   char txn_status[32];
-  struct method_offer offer;    /* METHODS_OFFERED: found false when the merchant has no row for the issuer */
+  struct method_offer offer; /* METHODS_OFFERED: found false when the merchant has no row for the issuer */
 };
 
 int methods_outcome_of(const char *text);
@@ -131,19 +131,19 @@ enum db_status db_txn_methods(struct db *db, const char *number, const char *ses
 struct begin_auth_in {
   const char *number, *session_hash, *method;
   int installments;
-  const char *transmission_time;  /* field 7, MMDDhhmmss */
-  const char *card_digest;        /* of the card just decrypted; NULL: the confirmation's */
-  const char *call_key;           /* random, this request's own */
+  const char *transmission_time; /* field 7, MMDDhhmmss */
+  const char *card_digest;       /* of the card just decrypted; NULL: the confirmation's */
+  const char *call_key;          /* random, this request's own */
 };
 
 enum begin_auth_outcome {
-  BEGIN_RECORDED,                 /* authorizing, the authorization stored: send it */
+  BEGIN_RECORDED, /* authorizing, the authorization stored: send it */
   BEGIN_NOT_OFFERED,
-  BEGIN_PARTY_DISABLED,           /* begin_auth_party_status says which */
-  BEGIN_CARD_UNCHECKED,           /* read and decrypt the card, then call again with its digest */
+  BEGIN_PARTY_DISABLED, /* begin_auth_party_status says which */
+  BEGIN_CARD_UNCHECKED, /* read and decrypt the card, then call again with its digest */
   BEGIN_UNKNOWN_TXN,
   BEGIN_BAD_SESSION,
-  BEGIN_WRONG_STATE               /* txn_status */
+  BEGIN_WRONG_STATE /* txn_status */
 };
 
 #define BEGIN_PARTIES 7
@@ -155,8 +155,8 @@ struct begin_auth_out {
   int64_t total;
   int stan;
   char transmission_time[11], terminal_field[9];
-  struct txn_card card;           /* ciphertext and binding, for the worker to decrypt */
-  char parties[BEGIN_PARTIES][16];  /* BEGIN_PARTY_DISABLED: the statuses */
+  struct txn_card card;            /* ciphertext and binding, for the worker to decrypt */
+  char parties[BEGIN_PARTIES][16]; /* BEGIN_PARTY_DISABLED: the statuses */
 };
 
 int begin_auth_outcome_of(const char *text);

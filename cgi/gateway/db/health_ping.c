@@ -1,8 +1,7 @@
 /* health_ping.c — the database round trip behind GET /v1/health. */
 #include "gateway/db/queries.h"
 
-static struct db_statement health_ping = DB_STATEMENT("health_ping", DB_READ, 0,
-  "SELECT 1");
+static struct db_statement health_ping = DB_STATEMENT("health_ping", DB_READ, 0, "SELECT 1");
 
 enum db_status db_health_ping(struct db *db)
 {

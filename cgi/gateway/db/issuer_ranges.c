@@ -6,9 +6,10 @@
 
 enum db_status db_issuer_ranges(struct db *db, struct issuer_range **rows, int *n)
 {
-  static struct db_statement st = DB_STATEMENT("issuer_ranges", DB_READ, 0,
-    "SELECT r.low, r.high, r.issuer_id FROM gateway.issuer_ranges r JOIN gateway.issuers i ON i.id = r.issuer_id"
-    " WHERE i.status = 'active'");
+  static struct db_statement st = DB_STATEMENT(
+      "issuer_ranges", DB_READ, 0,
+      "SELECT r.low, r.high, r.issuer_id FROM gateway.issuer_ranges r JOIN gateway.issuers i ON i.id = r.issuer_id"
+      " WHERE i.status = 'active'");
   PGresult *res = NULL;
   enum db_status s = db_call(db, &st, NULL, &res);
 

@@ -8,8 +8,9 @@
 #include <string.h>
 
 static const char *const outcomes[] = {
-  [POLL_TAKEN] = "taken", [POLL_UNKNOWN_DEVICE] = "unknown_device", [POLL_REPLAYED] = "replayed",
-  [POLL_TOO_SOON] = "too_soon", [POLL_RACED] = "raced",
+  [POLL_TAKEN] = "taken",       [POLL_UNKNOWN_DEVICE] = "unknown_device",
+  [POLL_REPLAYED] = "replayed", [POLL_TOO_SOON] = "too_soon",
+  [POLL_RACED] = "raced",
 };
 
 int mailbox_poll_outcome_of(const char *text)
@@ -22,8 +23,9 @@ int mailbox_poll_outcome_of(const char *text)
 
 enum db_status db_mailbox_poll(struct db *db, const struct mailbox_poll *in, struct mailbox_taken *out)
 {
-  static struct db_statement st = DB_STATEMENT("mailbox_poll", DB_REPEATABLE, 4,
-    "SELECT outcome, message, signature FROM gateway.do_mailbox_poll($1, $2, $3, $4)");
+  static struct db_statement st =
+      DB_STATEMENT("mailbox_poll", DB_REPEATABLE, 4,
+                   "SELECT outcome, message, signature FROM gateway.do_mailbox_poll($1, $2, $3, $4)");
   struct db_params p;
   PGresult *res = NULL;
 
@@ -49,7 +51,7 @@ enum db_status db_mailbox_poll(struct db *db, const struct mailbox_poll *in, str
       s = DB_ONE_ROW;
     }
   } else if (s >= 0) {
-    s = DB_HARD_ERROR;     /* the function answers one row at least */
+    s = DB_HARD_ERROR; /* the function answers one row at least */
   }
   if (res)
     PQclear(res);

@@ -16,7 +16,7 @@ struct terminal_row {
   long long terminal_id, merchant_id;
   char credential_hash_hex[65];
   char merchant_code[33];
-  char merchant_name[324], shop_name[324];   /* up to 80 characters of UTF-8 */
+  char merchant_name[324], shop_name[324]; /* up to 80 characters of UTF-8 */
 };
 
 /* The active terminal `code` of an active merchant: DB_ONE_ROW or DB_NO_ROWS. */

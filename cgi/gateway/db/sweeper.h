@@ -27,7 +27,7 @@ struct reversal_row {
   char transmission_time[11], terminal_code[9];
   int64_t total;
   char currency[4], merchant_code[33];
-  int attempt;             /* db_auth_reversal_claim: this attempt's number, 1 for the 0400 */
+  int attempt; /* db_auth_reversal_claim: this attempt's number, 1 for the 0400 */
 };
 
 /* For the db/ files whose statement answers the columns transaction_id,

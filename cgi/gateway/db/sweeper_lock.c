@@ -4,8 +4,8 @@
 
 enum db_status db_sweeper_lock(struct db *db, const char *key, bool *got)
 {
-  static struct db_statement st = DB_STATEMENT("sweeper_lock", DB_READ, 1,
-    "SELECT pg_try_advisory_lock($1::bigint) AS locked");
+  static struct db_statement st =
+      DB_STATEMENT("sweeper_lock", DB_READ, 1, "SELECT pg_try_advisory_lock($1::bigint) AS locked");
   struct db_params p;
   PGresult *res = NULL;
 
@@ -16,7 +16,7 @@ enum db_status db_sweeper_lock(struct db *db, const char *key, bool *got)
   if (s == DB_ONE_ROW)
     *got = db_bool(res, 0, "locked");
   else if (s >= 0)
-    s = DB_HARD_ERROR;     /* a SELECT without FROM answers one row */
+    s = DB_HARD_ERROR; /* a SELECT without FROM answers one row */
   if (res)
     PQclear(res);
   return s;

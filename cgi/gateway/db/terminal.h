@@ -15,10 +15,10 @@ struct txn_view {
   bool found;
   char number[24], status[32], binding_code[16], currency[4];
   int64_t total, tax_total;
-  char reference[256];               /* "" with has_reference false: none */
+  char reference[256]; /* "" with has_reference false: none */
   bool has_reference, has_deadline, has_completed_at;
   char created_at[32], deadline[32], completed_at[32];
-  char *items;                       /* JSON text, malloc'd: the caller frees */
+  char *items; /* JSON text, malloc'd: the caller frees */
   char approval_code[16], method[3], card_masked[24], response_code[40], outcome_reason[512];
   int installments;
 };

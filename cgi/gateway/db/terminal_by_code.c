@@ -5,11 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-static struct db_statement terminal_by_code = DB_STATEMENT("terminal_by_code", DB_READ, 1,
-  "SELECT t.id AS terminal_id, encode(t.credential_hash, 'hex') AS credential_hash_hex,"
-  "       m.id AS merchant_id, m.code AS merchant_code, m.name AS merchant_name, m.shop_name"
-  "  FROM gateway.terminals t JOIN gateway.merchants m ON m.id = t.merchant_id"
-  " WHERE t.code = $1 AND t.status = 'active' AND m.status = 'active'");
+static struct db_statement terminal_by_code =
+    DB_STATEMENT("terminal_by_code", DB_READ, 1,
+                 "SELECT t.id AS terminal_id, encode(t.credential_hash, 'hex') AS credential_hash_hex,"
+                 "       m.id AS merchant_id, m.code AS merchant_code, m.name AS merchant_name, m.shop_name"
+                 "  FROM gateway.terminals t JOIN gateway.merchants m ON m.id = t.merchant_id"
+                 " WHERE t.code = $1 AND t.status = 'active' AND m.status = 'active'");
 
 enum db_status db_terminal_by_code(struct db *db, const char *code, struct terminal_row *row)
 {

@@ -13,10 +13,10 @@
  * payment command, the answer kept for an Idempotency-Key replay). */
 struct txn_new {
   int64_t terminal_id, merchant_id;
-  const char *rate_interval_s, *rate_tolerance_s;   /* rate_limit_params */
-  const char *idem_key, *request_hash;              /* NULL, NULL without a key */
+  const char *rate_interval_s, *rate_tolerance_s; /* rate_limit_params */
+  const char *idem_key, *request_hash;            /* NULL, NULL without a key */
   const char *user_id;
-  const char *device_code;     /* the handset the command names; NULL: not known yet */
+  const char *device_code; /* the handset the command names; NULL: not known yet */
   long max_open;
   const char *number, *deadline, *currency;
   int64_t total, tax_total;
@@ -25,14 +25,14 @@ struct txn_new {
 };
 
 enum txn_create_outcome {
-  TXN_CREATED,          /* stored (or found stored: a re-sent call) */
-  TXN_SIGN_AGAIN,       /* the command must name device_code: sign it again and call again */
-  TXN_RATE_LIMITED,     /* wait_s */
-  TXN_REPLAYED,         /* replay_status, replay_body */
-  TXN_CONFLICT,         /* the key was used with another request */
+  TXN_CREATED,      /* stored (or found stored: a re-sent call) */
+  TXN_SIGN_AGAIN,   /* the command must name device_code: sign it again and call again */
+  TXN_RATE_LIMITED, /* wait_s */
+  TXN_REPLAYED,     /* replay_status, replay_body */
+  TXN_CONFLICT,     /* the key was used with another request */
   TXN_UNKNOWN_USER,
-  TXN_TOO_MANY_OPEN,    /* open */
-  TXN_KEY_LOST          /* the key's row went between claim and read: try again */
+  TXN_TOO_MANY_OPEN, /* open */
+  TXN_KEY_LOST       /* the key's row went between claim and read: try again */
 };
 
 struct txn_created {
@@ -41,7 +41,7 @@ struct txn_created {
   char wait_s[32];
   long open;
   int replay_status;
-  char *replay_body;    /* malloc'd (TXN_REPLAYED), the caller frees */
+  char *replay_body; /* malloc'd (TXN_REPLAYED), the caller frees */
 };
 
 /* Maps gateway.do_create_transaction's `outcome` text; -1 for one it does

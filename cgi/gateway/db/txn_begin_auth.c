@@ -11,15 +11,19 @@
 #include <string.h>
 
 static const char *const outcomes[] = {
-  [BEGIN_RECORDED] = "recorded", [BEGIN_NOT_OFFERED] = "not_offered", [BEGIN_PARTY_DISABLED] = "party_disabled",
-  [BEGIN_CARD_UNCHECKED] = "card_unchecked", [BEGIN_UNKNOWN_TXN] = "unknown_txn", [BEGIN_BAD_SESSION] = "bad_session",
+  [BEGIN_RECORDED] = "recorded",
+  [BEGIN_NOT_OFFERED] = "not_offered",
+  [BEGIN_PARTY_DISABLED] = "party_disabled",
+  [BEGIN_CARD_UNCHECKED] = "card_unchecked",
+  [BEGIN_UNKNOWN_TXN] = "unknown_txn",
+  [BEGIN_BAD_SESSION] = "bad_session",
   [BEGIN_WRONG_STATE] = "wrong_state",
 };
 
 /* The parties' columns, in the order of out->parties. */
 static const char *const party_columns[BEGIN_PARTIES] = {
-  "card_status", "user_status", "device_status", "subscriber_status", "issuer_status", "merchant_status",
-  "terminal_status",
+  "card_status",   "user_status",     "device_status",   "subscriber_status",
+  "issuer_status", "merchant_status", "terminal_status",
 };
 
 int begin_auth_outcome_of(const char *text)
@@ -60,11 +64,12 @@ static void read_recorded(PGresult *res, struct begin_auth_out *out)
 
 enum db_status db_txn_begin_auth(struct db *db, const struct begin_auth_in *in, struct begin_auth_out *out)
 {
-  static struct db_statement st = DB_STATEMENT("txn_begin_auth", DB_REPEATABLE, 7,
-    "SELECT outcome, txn_status, id, user_id, device_id, currency, total, merchant_code, stan, transmission_time,"
-    "       terminal_field, card_id, ciphertext, key_id, pan_aad, pan_lookup, expiry, card_status, user_status,"
-    "       device_status, subscriber_status, issuer_status, merchant_status, terminal_status"
-    "  FROM gateway.do_begin_authorization($1, $2, $3, $4, $5, $6, $7)");
+  static struct db_statement st = DB_STATEMENT(
+      "txn_begin_auth", DB_REPEATABLE, 7,
+      "SELECT outcome, txn_status, id, user_id, device_id, currency, total, merchant_code, stan, transmission_time,"
+      "       terminal_field, card_id, ciphertext, key_id, pan_aad, pan_lookup, expiry, card_status, user_status,"
+      "       device_status, subscriber_status, issuer_status, merchant_status, terminal_status"
+      "  FROM gateway.do_begin_authorization($1, $2, $3, $4, $5, $6, $7)");
   struct db_params p;
   PGresult *res = NULL;
 
@@ -95,7 +100,7 @@ enum db_status db_txn_begin_auth(struct db *db, const struct begin_auth_in *in, 
     for (int i = 0; out->outcome == BEGIN_PARTY_DISABLED && i < BEGIN_PARTIES; i++)
       db_copy(res, 0, party_columns[i], out->parties[i]);
   } else if (s >= 0) {
-    s = DB_HARD_ERROR;     /* a function of RETURNS TABLE answers one row */
+    s = DB_HARD_ERROR; /* a function of RETURNS TABLE answers one row */
   }
   if (res)
     PQclear(res);

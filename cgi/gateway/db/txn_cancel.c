@@ -7,7 +7,9 @@
 #include <string.h>
 
 static const char *const outcomes[] = {
-  [CANCEL_CANCELED] = "canceled", [CANCEL_SIGN] = "sign", [CANCEL_UNKNOWN_TXN] = "unknown_txn",
+  [CANCEL_CANCELED] = "canceled",
+  [CANCEL_SIGN] = "sign",
+  [CANCEL_UNKNOWN_TXN] = "unknown_txn",
   [CANCEL_WRONG_STATE] = "wrong_state",
 };
 
@@ -22,8 +24,8 @@ int cancel_outcome_of(const char *text)
 enum db_status db_txn_cancel(struct db *db, const char *number, int64_t merchant_id, const char *reason,
                              const char *message, const char *signature, struct cancel_out *out)
 {
-  static struct db_statement st = DB_STATEMENT("txn_cancel", DB_REPEATABLE, 5,
-    "SELECT outcome, txn_status, user_id FROM gateway.do_cancel($1, $2, $3, $4, $5)");
+  static struct db_statement st = DB_STATEMENT(
+      "txn_cancel", DB_REPEATABLE, 5, "SELECT outcome, txn_status, user_id FROM gateway.do_cancel($1, $2, $3, $4, $5)");
   struct db_params p;
   PGresult *res = NULL;
 

@@ -7,13 +7,14 @@
 
 enum db_status db_txn_card(struct db *db, const char *number, struct txn_card *out)
 {
-  static struct db_statement st = DB_STATEMENT("txn_card", DB_READ, 1,
-    "SELECT t.number, t.user_id, t.status, coalesce(encode(t.session_hash, 'hex'), '') AS session_hash,"
-    "       (t.status IN ('awaiting_device', 'awaiting_confirmation', 'awaiting_method') AND t.deadline < now())"
-    "         AS overdue,"
-    "       t.card_id, encode(c.pan_ciphertext, 'hex') AS ciphertext, c.key_id, c.pan_aad, c.pan_lookup, c.expiry,"
-    "       gateway.card_digest(c.id) AS digest"
-    "  FROM gateway.transactions t JOIN gateway.cards c ON c.id = t.card_id WHERE t.number = $1");
+  static struct db_statement st = DB_STATEMENT(
+      "txn_card", DB_READ, 1,
+      "SELECT t.number, t.user_id, t.status, coalesce(encode(t.session_hash, 'hex'), '') AS session_hash,"
+      "       (t.status IN ('awaiting_device', 'awaiting_confirmation', 'awaiting_method') AND t.deadline < now())"
+      "         AS overdue,"
+      "       t.card_id, encode(c.pan_ciphertext, 'hex') AS ciphertext, c.key_id, c.pan_aad, c.pan_lookup, c.expiry,"
+      "       gateway.card_digest(c.id) AS digest"
+      "  FROM gateway.transactions t JOIN gateway.cards c ON c.id = t.card_id WHERE t.number = $1");
   struct db_params p;
   PGresult *res = NULL;
 

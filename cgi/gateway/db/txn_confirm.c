@@ -10,9 +10,14 @@
 #include <string.h>
 
 static const char *const outcomes[] = {
-  [CONFIRM_CONFIRMED] = "confirmed", [CONFIRM_CANCELED] = "canceled", [CONFIRM_DECLINED] = "declined",
-  [CONFIRM_CARD_UNREADABLE] = "card_unreadable", [CONFIRM_CARD_UNCHECKED] = "card_unchecked",
-  [CONFIRM_UNKNOWN_TXN] = "unknown_txn", [CONFIRM_BAD_SESSION] = "bad_session", [CONFIRM_WRONG_STATE] = "wrong_state",
+  [CONFIRM_CONFIRMED] = "confirmed",
+  [CONFIRM_CANCELED] = "canceled",
+  [CONFIRM_DECLINED] = "declined",
+  [CONFIRM_CARD_UNREADABLE] = "card_unreadable",
+  [CONFIRM_CARD_UNCHECKED] = "card_unchecked",
+  [CONFIRM_UNKNOWN_TXN] = "unknown_txn",
+  [CONFIRM_BAD_SESSION] = "bad_session",
+  [CONFIRM_WRONG_STATE] = "wrong_state",
 };
 
 int confirm_outcome_of(const char *text)
@@ -45,9 +50,10 @@ void db_offer_read(PGresult *res, struct method_offer *offer)
 
 enum db_status db_txn_confirm(struct db *db, const struct confirm_in *in, struct confirm_out *out)
 {
-  static struct db_statement st = DB_STATEMENT("txn_confirm", DB_REPEATABLE, 12,
-    "SELECT outcome, txn_status, lump_sum, installments, bonus, partial_bonus, revolving, counts"
-    "  FROM gateway.do_confirm($1, $2, $3, $4, $5, $6, $7::timestamptz, $8, $9, $10, $11, $12)");
+  static struct db_statement st =
+      DB_STATEMENT("txn_confirm", DB_REPEATABLE, 12,
+                   "SELECT outcome, txn_status, lump_sum, installments, bonus, partial_bonus, revolving, counts"
+                   "  FROM gateway.do_confirm($1, $2, $3, $4, $5, $6, $7::timestamptz, $8, $9, $10, $11, $12)");
   struct db_params p;
   PGresult *res = NULL;
 
@@ -76,7 +82,7 @@ enum db_status db_txn_confirm(struct db *db, const struct confirm_in *in, struct
     db_copy(res, 0, "txn_status", out->txn_status);
     db_offer_read(res, &out->offer);
   } else if (s >= 0) {
-    s = DB_HARD_ERROR;     /* a function of RETURNS TABLE answers one row */
+    s = DB_HARD_ERROR; /* a function of RETURNS TABLE answers one row */
   }
   if (res)
     PQclear(res);

@@ -10,9 +10,14 @@
 #include <string.h>
 
 static const char *const outcomes[] = {
-  [TXN_CREATED] = "created", [TXN_SIGN_AGAIN] = "sign_again", [TXN_RATE_LIMITED] = "rate_limited",
-  [TXN_REPLAYED] = "replayed", [TXN_CONFLICT] = "conflict", [TXN_UNKNOWN_USER] = "unknown_user",
-  [TXN_TOO_MANY_OPEN] = "too_many_open", [TXN_KEY_LOST] = "key_lost",
+  [TXN_CREATED] = "created",
+  [TXN_SIGN_AGAIN] = "sign_again",
+  [TXN_RATE_LIMITED] = "rate_limited",
+  [TXN_REPLAYED] = "replayed",
+  [TXN_CONFLICT] = "conflict",
+  [TXN_UNKNOWN_USER] = "unknown_user",
+  [TXN_TOO_MANY_OPEN] = "too_many_open",
+  [TXN_KEY_LOST] = "key_lost",
 };
 
 int txn_create_outcome_of(const char *text)
@@ -25,10 +30,11 @@ int txn_create_outcome_of(const char *text)
 
 enum db_status db_txn_create(struct db *db, const struct txn_new *in, struct txn_created *out)
 {
-  static struct db_statement st = DB_STATEMENT("txn_create", DB_REPEATABLE, 21,
-    "SELECT outcome, device_code, wait_s, open_count, replay_status, replay_body"
-    "  FROM gateway.do_create_transaction($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::timestamptz, $12, $13, $14,"
-    "                                     $15::jsonb, $16, $17, $18, $19, $20, $21)");
+  static struct db_statement st = DB_STATEMENT(
+      "txn_create", DB_REPEATABLE, 21,
+      "SELECT outcome, device_code, wait_s, open_count, replay_status, replay_body"
+      "  FROM gateway.do_create_transaction($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::timestamptz, $12, $13, $14,"
+      "                                     $15::jsonb, $16, $17, $18, $19, $20, $21)");
   struct db_params p;
   PGresult *res = NULL;
 
@@ -70,7 +76,7 @@ enum db_status db_txn_create(struct db *db, const struct txn_new *in, struct txn
     if (out->outcome == TXN_REPLAYED && s == DB_ONE_ROW && !db_null(res, 0, "replay_body"))
       out->replay_body = strdup(db_text(res, 0, "replay_body"));
   } else if (s >= 0) {
-    s = DB_HARD_ERROR;     /* a function of RETURNS TABLE answers one row */
+    s = DB_HARD_ERROR; /* a function of RETURNS TABLE answers one row */
   }
   if (res)
     PQclear(res);

@@ -11,8 +11,8 @@
 #include <string.h>
 
 static const char *const outcomes[] = {
-  [DEVICE_AUTHENTICATED] = "authenticated", [DEVICE_STALE] = "stale", [DEVICE_UNKNOWN_TXN] = "unknown_txn",
-  [DEVICE_OTHER_USER] = "other_user", [DEVICE_CHALLENGE] = "challenge", [DEVICE_WRONG_STATE] = "wrong_state",
+  [DEVICE_AUTHENTICATED] = "authenticated", [DEVICE_STALE] = "stale",         [DEVICE_UNKNOWN_TXN] = "unknown_txn",
+  [DEVICE_OTHER_USER] = "other_user",       [DEVICE_CHALLENGE] = "challenge", [DEVICE_WRONG_STATE] = "wrong_state",
 };
 
 int device_auth_outcome_of(const char *text)
@@ -25,10 +25,11 @@ int device_auth_outcome_of(const char *text)
 
 enum db_status db_txn_device_auth(struct db *db, const struct device_auth_in *in, struct device_auth_out *out)
 {
-  static struct db_statement st = DB_STATEMENT("txn_device_auth", DB_REPEATABLE, 9,
-    "SELECT outcome, txn_status, merchant_code, merchant_name, shop_name, items, tax_total, total, currency,"
-    "       binding_code, card_label, card_masked"
-    "  FROM gateway.do_device_auth($1, $2, $3, $4, $5, $6, $7::timestamptz, $8, $9::bigint)");
+  static struct db_statement st = DB_STATEMENT(
+      "txn_device_auth", DB_REPEATABLE, 9,
+      "SELECT outcome, txn_status, merchant_code, merchant_name, shop_name, items, tax_total, total, currency,"
+      "       binding_code, card_label, card_masked"
+      "  FROM gateway.do_device_auth($1, $2, $3, $4, $5, $6, $7::timestamptz, $8, $9::bigint)");
   struct db_params p;
   PGresult *res = NULL;
 
@@ -65,7 +66,7 @@ enum db_status db_txn_device_auth(struct db *db, const struct device_auth_in *in
       db_copy(res, 0, "card_masked", out->card_masked);
     }
   } else if (s >= 0) {
-    s = DB_HARD_ERROR;     /* a function of RETURNS TABLE answers one row */
+    s = DB_HARD_ERROR; /* a function of RETURNS TABLE answers one row */
   }
   if (res)
     PQclear(res);

@@ -8,7 +8,9 @@
 #include <string.h>
 
 static const char *const outcomes[] = {
-  [END_ENDED] = "ended", [END_UNKNOWN_TXN] = "unknown_txn", [END_BAD_SESSION] = "bad_session",
+  [END_ENDED] = "ended",
+  [END_UNKNOWN_TXN] = "unknown_txn",
+  [END_BAD_SESSION] = "bad_session",
   [END_WRONG_STATE] = "wrong_state",
 };
 
@@ -22,8 +24,9 @@ int end_waiting_outcome_of(const char *text)
 
 enum db_status db_txn_end_waiting(struct db *db, const struct end_waiting_in *in, struct end_waiting_out *out)
 {
-  static struct db_statement st = DB_STATEMENT("txn_end_waiting", DB_REPEATABLE, 8,
-    "SELECT outcome, txn_status FROM gateway.do_end_waiting($1, $2, $3, $4, $5, $6, $7, $8)");
+  static struct db_statement st =
+      DB_STATEMENT("txn_end_waiting", DB_REPEATABLE, 8,
+                   "SELECT outcome, txn_status FROM gateway.do_end_waiting($1, $2, $3, $4, $5, $6, $7, $8)");
   struct db_params p;
   PGresult *res = NULL;
 

@@ -5,13 +5,14 @@
 
 enum db_status db_txn_expire_overdue(struct db *db)
 {
-  static struct db_statement st = DB_STATEMENT("txn_expire_overdue", DB_REPEATABLE, 0,
-    "UPDATE gateway.transactions SET status = 'expired', deadline = NULL, updated_at = now(),"
-    "   outcome_reason = 'not answered in time'"
-    " WHERE id IN (SELECT id FROM gateway.transactions"
-    "               WHERE status IN ('awaiting_device', 'awaiting_confirmation', 'awaiting_method')"
-    "                 AND deadline < now()"
-    "              ORDER BY deadline LIMIT 200 FOR UPDATE SKIP LOCKED)");
+  static struct db_statement st =
+      DB_STATEMENT("txn_expire_overdue", DB_REPEATABLE, 0,
+                   "UPDATE gateway.transactions SET status = 'expired', deadline = NULL, updated_at = now(),"
+                   "   outcome_reason = 'not answered in time'"
+                   " WHERE id IN (SELECT id FROM gateway.transactions"
+                   "               WHERE status IN ('awaiting_device', 'awaiting_confirmation', 'awaiting_method')"
+                   "                 AND deadline < now()"
+                   "              ORDER BY deadline LIMIT 200 FOR UPDATE SKIP LOCKED)");
   PGresult *res = NULL;
   enum db_status s = db_call(db, &st, NULL, &res);
 

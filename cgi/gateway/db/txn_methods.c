@@ -8,7 +8,9 @@
 #include <string.h>
 
 static const char *const outcomes[] = {
-  [METHODS_OFFERED] = "offered", [METHODS_UNKNOWN_TXN] = "unknown_txn", [METHODS_BAD_SESSION] = "bad_session",
+  [METHODS_OFFERED] = "offered",
+  [METHODS_UNKNOWN_TXN] = "unknown_txn",
+  [METHODS_BAD_SESSION] = "bad_session",
   [METHODS_WRONG_STATE] = "wrong_state",
 };
 
@@ -22,9 +24,10 @@ int methods_outcome_of(const char *text)
 
 enum db_status db_txn_methods(struct db *db, const char *number, const char *session_hash, struct methods_out *out)
 {
-  static struct db_statement st = DB_STATEMENT("txn_methods", DB_REPEATABLE, 2,
-    "SELECT outcome, txn_status, lump_sum, installments, bonus, partial_bonus, revolving, counts"
-    "  FROM gateway.do_payment_methods($1, $2)");
+  static struct db_statement st =
+      DB_STATEMENT("txn_methods", DB_REPEATABLE, 2,
+                   "SELECT outcome, txn_status, lump_sum, installments, bonus, partial_bonus, revolving, counts"
+                   "  FROM gateway.do_payment_methods($1, $2)");
   struct db_params p;
   PGresult *res = NULL;
 
@@ -43,7 +46,7 @@ enum db_status db_txn_methods(struct db *db, const char *number, const char *ses
     db_copy(res, 0, "txn_status", out->txn_status);
     db_offer_read(res, &out->offer);
   } else if (s >= 0) {
-    s = DB_HARD_ERROR;     /* a function of RETURNS TABLE answers one row */
+    s = DB_HARD_ERROR; /* a function of RETURNS TABLE answers one row */
   }
   if (res)
     PQclear(res);

@@ -7,8 +7,8 @@
 
 enum db_status db_txn_status(struct db *db, const char *number, int64_t merchant_id, char status[32])
 {
-  static struct db_statement st = DB_STATEMENT("txn_status", DB_READ, 2,
-    "SELECT status FROM gateway.transactions WHERE number = $1 AND merchant_id = $2");
+  static struct db_statement st = DB_STATEMENT(
+      "txn_status", DB_READ, 2, "SELECT status FROM gateway.transactions WHERE number = $1 AND merchant_id = $2");
   struct db_params p;
   PGresult *res = NULL;
 

@@ -10,10 +10,11 @@
 
 enum db_status db_txn_view(struct db *db, const char *number, int64_t merchant_id, struct txn_view *out)
 {
-  static struct db_statement st = DB_STATEMENT("txn_view", DB_REPEATABLE, 2,
-    "SELECT outcome, txn_status, binding_code, total, tax_total, currency, reference, created_at, deadline, items,"
-    "       completed_at, approval_code, method, installments, card_masked, response_code, outcome_reason"
-    "  FROM gateway.do_transaction_view($1, $2)");
+  static struct db_statement st = DB_STATEMENT(
+      "txn_view", DB_REPEATABLE, 2,
+      "SELECT outcome, txn_status, binding_code, total, tax_total, currency, reference, created_at, deadline, items,"
+      "       completed_at, approval_code, method, installments, card_masked, response_code, outcome_reason"
+      "  FROM gateway.do_transaction_view($1, $2)");
   struct db_params p;
   PGresult *res = NULL;
 
@@ -50,7 +51,7 @@ enum db_status db_txn_view(struct db *db, const char *number, int64_t merchant_i
       s = DB_HARD_ERROR;
     }
   } else if (s >= 0) {
-    s = DB_HARD_ERROR;     /* a function of RETURNS TABLE answers one row */
+    s = DB_HARD_ERROR; /* a function of RETURNS TABLE answers one row */
   }
   if (res)
     PQclear(res);

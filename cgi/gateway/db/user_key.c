@@ -7,14 +7,15 @@
 
 enum db_status db_user_key(struct db *db, const char *user_id, struct user_key *out, struct txn_card *card)
 {
-  static struct db_statement st = DB_STATEMENT("user_key", DB_READ, 1,
-    "SELECT d.id AS device_id, d.code AS device_code, encode(d.public_key, 'hex') AS public_key,"
-    "       c.id AS card_id, encode(c.pan_ciphertext, 'hex') AS ciphertext, c.key_id, c.pan_aad, c.pan_lookup,"
-    "       c.expiry, gateway.card_digest(c.id) AS digest"
-    "  FROM gateway.users u JOIN gateway.cards c ON c.id = u.card_id"
-    "  JOIN gateway.devices d ON d.id = u.device_id JOIN gateway.subscribers s ON s.id = u.subscriber_id"
-    " WHERE u.user_id = $1 AND u.status = 'active' AND c.status = 'active' AND d.status = 'active'"
-    "   AND s.status = 'active'");
+  static struct db_statement st = DB_STATEMENT(
+      "user_key", DB_READ, 1,
+      "SELECT d.id AS device_id, d.code AS device_code, encode(d.public_key, 'hex') AS public_key,"
+      "       c.id AS card_id, encode(c.pan_ciphertext, 'hex') AS ciphertext, c.key_id, c.pan_aad, c.pan_lookup,"
+      "       c.expiry, gateway.card_digest(c.id) AS digest"
+      "  FROM gateway.users u JOIN gateway.cards c ON c.id = u.card_id"
+      "  JOIN gateway.devices d ON d.id = u.device_id JOIN gateway.subscribers s ON s.id = u.subscriber_id"
+      " WHERE u.user_id = $1 AND u.status = 'active' AND c.status = 'active' AND d.status = 'active'"
+      "   AND s.status = 'active'");
   struct db_params p;
   PGresult *res = NULL;
 
