@@ -163,4 +163,21 @@ void db_copy_at(const PGresult *res, int row, const char *column, char *dst, siz
 #define db_null(res, row, col) db_null_at((res), (row), (col), __FILE__, __LINE__)
 #define db_copy(res, row, col, dst) db_copy_at((res), (row), (col), (dst), sizeof(dst), __FILE__, __LINE__)
 
+/* --- the outcome word of a PL/pgSQL function ---------------------------
+ * A gateway.do_* or issuer.do_* function answers an `outcome` column whose
+ * words each operation lists in a table indexed by its C enum:
+ *   static const char *const outcomes[] = { [TXN_CREATED] = "created", ... };
+ * db_word_index finds a word's index (-1 when it is not there; NULL slots
+ * are skipped).  db_outcome reads row 0's outcome of a call's answer into
+ * *outcome: DB_ONE_ROW when the call answered at least one row with a word
+ * of the table; an error status as it came; else a BUG (an outcome the C
+ * side does not know, or no row at all), logged with the caller's file
+ * and line, and DB_HARD_ERROR. */
+#define DB_WORDS(table) (sizeof(table) / sizeof((table)[0]))
+int db_word_index(const char *word, const char *const *words, size_t n);
+enum db_status db_outcome_at(enum db_status s, const PGresult *res, const char *function, const char *const *words,
+                             size_t n, int *outcome, const char *file, int line);
+#define db_outcome(s, res, function, table, outcome)                                                                   \
+  db_outcome_at((s), (res), (function), (table), DB_WORDS(table), (outcome), __FILE__, __LINE__)
+
 #endif

@@ -55,3 +55,30 @@ void db_copy_at(const PGresult *res, int row, const char *name, char *dst, size_
     log_bug(file, line, "column %s: a value of %zu bytes for a buffer of %zu", name, strlen(v), cap);
   snprintf(dst, cap, "%s", v);
 }
+
+int db_word_index(const char *word, const char *const *words, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (words[i] && strcmp(word, words[i]) == 0)
+      return (int)i;
+  return -1;
+}
+
+enum db_status db_outcome_at(enum db_status s, const PGresult *res, const char *function, const char *const *words,
+                             size_t n, int *outcome, const char *file, int line)
+{
+  *outcome = -1;
+  if (s < 0)
+    return s;
+  if (!res || PQntuples(res) < 1) {
+    log_bug(file, line, "%s answered no row", function);
+    return DB_HARD_ERROR;
+  }
+  const char *word = db_text_at(res, 0, "outcome", file, line);
+  *outcome = db_word_index(word, words, n);
+  if (*outcome < 0) {
+    log_bug(file, line, "%s answered outcome %s", function, word);
+    return DB_HARD_ERROR;
+  }
+  return DB_ONE_ROW;
+}

@@ -193,6 +193,61 @@ static void a_value_longer_than_its_buffer_is_a_bug(void **state)
   PQclear(res);
 }
 
+/* A function's outcome word: its index in the operation's table, or a bug. */
+enum { T_DONE, T_REFUSED, T_COUNT };
+static const char *const t_outcomes[T_COUNT + 1] = { [T_DONE] = "done", [T_REFUSED] = "refused" };
+
+static PGresult *outcome_result(const char *word, int rows)
+{
+  PGresult *res = PQmakeEmptyPGresult(NULL, PGRES_TUPLES_OK);
+  PGresAttDesc attrs[1] = { { .name = "outcome", .format = 0, .typid = 25 } };
+
+  assert_int_equal(PQsetResultAttrs(res, 1, attrs), 1);
+  for (int i = 0; i < rows; i++)
+    assert_int_equal(PQsetvalue(res, i, 0, (char *)word, (int)strlen(word)), 1);
+  return res;
+}
+
+static int outcome_read;
+static enum db_status outcome_status;
+static void read_outcome(PGresult *res)
+{
+  outcome_status = db_outcome(DB_ONE_ROW, res, "test.do_it", t_outcomes, &outcome_read);
+}
+
+static void outcome_words_map_to_their_index_or_are_a_bug(void **state)
+{
+  (void)state;
+  assert_int_equal(db_word_index("refused", t_outcomes, DB_WORDS(t_outcomes)), T_REFUSED);
+  assert_int_equal(db_word_index("Refused", t_outcomes, DB_WORDS(t_outcomes)), -1);
+  assert_int_equal(db_word_index("", t_outcomes, DB_WORDS(t_outcomes)), -1); /* the NULL slot is skipped */
+
+  PGresult *res = outcome_result("refused", 1);
+  char *log = captured_log(read_outcome, res);
+  assert_int_equal(outcome_status, DB_ONE_ROW);
+  assert_int_equal(outcome_read, T_REFUSED);
+  assert_string_equal(log, "");
+  PQclear(res);
+
+  res = outcome_result("exploded", 1);
+  log = captured_log(read_outcome, res);
+  assert_int_equal(outcome_status, DB_HARD_ERROR);
+  assert_int_equal(outcome_read, -1);
+  assert_non_null(strstr(log, "\"kind\":\"bug\""));
+  assert_non_null(strstr(log, "test.do_it answered outcome exploded"));
+  PQclear(res);
+
+  res = outcome_result("done", 0);
+  log = captured_log(read_outcome, res);
+  assert_int_equal(outcome_status, DB_HARD_ERROR);
+  assert_non_null(strstr(log, "test.do_it answered no row"));
+  PQclear(res);
+
+  int o;
+  assert_int_equal(db_outcome(DB_SOFT_ERROR, NULL, "test.do_it", t_outcomes, &o), DB_SOFT_ERROR);
+  assert_int_equal(o, -1);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -203,6 +258,7 @@ int main(void)
     cmocka_unit_test(a_missing_column_is_a_bug_with_file_and_line),
     cmocka_unit_test(a_missing_row_is_a_bug_too),
     cmocka_unit_test(a_value_longer_than_its_buffer_is_a_bug),
+    cmocka_unit_test(outcome_words_map_to_their_index_or_are_a_bug),
   };
   log_init("test_db");
   return cmocka_run_group_tests(tests, NULL, NULL);

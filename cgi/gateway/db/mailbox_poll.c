@@ -15,10 +15,7 @@ static const char *const outcomes[] = {
 
 int mailbox_poll_outcome_of(const char *text)
 {
-  for (size_t i = 0; i < sizeof outcomes / sizeof outcomes[0]; i++)
-    if (strcmp(text, outcomes[i]) == 0)
-      return (int)i;
-  return -1;
+  return db_word_index(text, outcomes, DB_WORDS(outcomes));
 }
 
 enum db_status db_mailbox_poll(struct db *db, const struct mailbox_poll *in, struct mailbox_taken *out)
@@ -35,23 +32,15 @@ enum db_status db_mailbox_poll(struct db *db, const struct mailbox_poll *in, str
   db_param_int64(&p, in->poll_ms);
   db_param_text(&p, in->poll_key);
   db_param_text(&p, in->window_s);
-  enum db_status s = db_call(db, &st, &p, &res);
-  if (s >= 0 && PQntuples(res) > 0) {
-    int outcome = mailbox_poll_outcome_of(db_text(res, 0, "outcome"));
-    if (outcome < 0) {
-      LOG_BUG("do_mailbox_poll answered outcome %s", db_text(res, 0, "outcome"));
-      s = DB_HARD_ERROR;
-    } else {
-      out->outcome = (enum mailbox_poll_outcome)outcome;
-      out->messages = json_array();
-      for (int i = 0; i < PQntuples(res); i++)
-        if (!db_null(res, i, "message"))
-          json_array_append_new(out->messages, json_pack("{s:s, s:s}", "message", db_text(res, i, "message"),
-                                                         "signature", db_text(res, i, "signature")));
-      s = DB_ONE_ROW;
-    }
-  } else if (s >= 0) {
-    s = DB_HARD_ERROR; /* the function answers one row at least */
+  int outcome;
+  enum db_status s = db_outcome(db_call(db, &st, &p, &res), res, "gateway.do_mailbox_poll", outcomes, &outcome);
+  if (s == DB_ONE_ROW) { /* a row per message; the outcome on each */
+    out->outcome = (enum mailbox_poll_outcome)outcome;
+    out->messages = json_array();
+    for (int i = 0; i < PQntuples(res); i++)
+      if (!db_null(res, i, "message"))
+        json_array_append_new(out->messages, json_pack("{s:s, s:s}", "message", db_text(res, i, "message"), "signature",
+                                                       db_text(res, i, "signature")));
   }
   if (res)
     PQclear(res);

@@ -28,10 +28,7 @@ static const char *const party_columns[BEGIN_PARTIES] = {
 
 int begin_auth_outcome_of(const char *text)
 {
-  for (size_t i = 0; i < sizeof outcomes / sizeof outcomes[0]; i++)
-    if (strcmp(text, outcomes[i]) == 0)
-      return (int)i;
-  return -1;
+  return db_word_index(text, outcomes, DB_WORDS(outcomes));
 }
 
 const char *begin_auth_party_status(void *ctx, const char *column)
@@ -82,16 +79,12 @@ enum db_status db_txn_begin_auth(struct db *db, const struct begin_auth_in *in, 
   db_param_text(&p, in->transmission_time);
   db_param_text(&p, in->card_digest);
   db_param_text(&p, in->call_key);
-  enum db_status s = db_call(db, &st, &p, &res);
+  int outcome;
+  enum db_status s = db_outcome(db_call(db, &st, &p, &res), res, "gateway.do_begin_authorization", outcomes, &outcome);
   if (s == DB_ONE_ROW) {
-    int outcome = begin_auth_outcome_of(db_text(res, 0, "outcome"));
-    if (outcome < 0) {
-      LOG_BUG("do_begin_authorization answered outcome %s", db_text(res, 0, "outcome"));
-      s = DB_HARD_ERROR;
-    }
     out->outcome = (enum begin_auth_outcome)outcome;
     db_copy(res, 0, "txn_status", out->txn_status);
-    if (out->outcome == BEGIN_RECORDED && s == DB_ONE_ROW) {
+    if (out->outcome == BEGIN_RECORDED) {
       read_recorded(res, out);
       snprintf(out->card.number, sizeof out->card.number, "%s", in->number);
     }
@@ -99,8 +92,6 @@ enum db_status db_txn_begin_auth(struct db *db, const struct begin_auth_in *in, 
       db_copy(res, 0, "user_id", out->user_id);
     for (int i = 0; out->outcome == BEGIN_PARTY_DISABLED && i < BEGIN_PARTIES; i++)
       db_copy(res, 0, party_columns[i], out->parties[i]);
-  } else if (s >= 0) {
-    s = DB_HARD_ERROR; /* a function of RETURNS TABLE answers one row */
   }
   if (res)
     PQclear(res);

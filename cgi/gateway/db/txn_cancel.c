@@ -15,10 +15,7 @@ static const char *const outcomes[] = {
 
 int cancel_outcome_of(const char *text)
 {
-  for (size_t i = 0; i < sizeof outcomes / sizeof outcomes[0]; i++)
-    if (strcmp(text, outcomes[i]) == 0)
-      return (int)i;
-  return -1;
+  return db_word_index(text, outcomes, DB_WORDS(outcomes));
 }
 
 enum db_status db_txn_cancel(struct db *db, const char *number, int64_t merchant_id, const char *reason,
@@ -36,18 +33,12 @@ enum db_status db_txn_cancel(struct db *db, const char *number, int64_t merchant
   db_param_text(&p, reason);
   db_param_text(&p, message);
   db_param_text(&p, signature);
-  enum db_status s = db_call(db, &st, &p, &res);
+  int outcome;
+  enum db_status s = db_outcome(db_call(db, &st, &p, &res), res, "gateway.do_cancel", outcomes, &outcome);
   if (s == DB_ONE_ROW) {
-    int outcome = cancel_outcome_of(db_text(res, 0, "outcome"));
-    if (outcome < 0) {
-      LOG_BUG("do_cancel answered outcome %s", db_text(res, 0, "outcome"));
-      s = DB_HARD_ERROR;
-    }
     out->outcome = (enum cancel_outcome)outcome;
     db_copy(res, 0, "txn_status", out->txn_status);
     db_copy(res, 0, "user_id", out->user_id);
-  } else if (s >= 0) {
-    s = DB_HARD_ERROR;
   }
   if (res)
     PQclear(res);

@@ -22,10 +22,7 @@ static const char *const outcomes[] = {
 
 int confirm_outcome_of(const char *text)
 {
-  for (size_t i = 0; i < sizeof outcomes / sizeof outcomes[0]; i++)
-    if (strcmp(text, outcomes[i]) == 0)
-      return (int)i;
-  return -1;
+  return db_word_index(text, outcomes, DB_WORDS(outcomes));
 }
 
 /* The merchant x issuer row (fig 10) as the function answered it. */
@@ -71,18 +68,12 @@ enum db_status db_txn_confirm(struct db *db, const struct confirm_in *in, struct
   db_param_text(&p, in->message);
   db_param_text(&p, in->signature);
   db_param_text(&p, in->call_key);
-  enum db_status s = db_call(db, &st, &p, &res);
+  int outcome;
+  enum db_status s = db_outcome(db_call(db, &st, &p, &res), res, "gateway.do_confirm", outcomes, &outcome);
   if (s == DB_ONE_ROW) {
-    int outcome = confirm_outcome_of(db_text(res, 0, "outcome"));
-    if (outcome < 0) {
-      LOG_BUG("do_confirm answered outcome %s", db_text(res, 0, "outcome"));
-      s = DB_HARD_ERROR;
-    }
     out->outcome = (enum confirm_outcome)outcome;
     db_copy(res, 0, "txn_status", out->txn_status);
     db_offer_read(res, &out->offer);
-  } else if (s >= 0) {
-    s = DB_HARD_ERROR; /* a function of RETURNS TABLE answers one row */
   }
   if (res)
     PQclear(res);

@@ -22,10 +22,7 @@ static const char *const outcomes[] = {
 
 int txn_create_outcome_of(const char *text)
 {
-  for (size_t i = 0; i < sizeof outcomes / sizeof outcomes[0]; i++)
-    if (strcmp(text, outcomes[i]) == 0)
-      return (int)i;
-  return -1;
+  return db_word_index(text, outcomes, DB_WORDS(outcomes));
 }
 
 enum db_status db_txn_create(struct db *db, const struct txn_new *in, struct txn_created *out)
@@ -61,22 +58,16 @@ enum db_status db_txn_create(struct db *db, const struct txn_new *in, struct txn
   db_param_text(&p, in->command);
   db_param_text(&p, in->signature);
   db_param_text(&p, in->answer);
-  enum db_status s = db_call(db, &st, &p, &res);
+  int outcome;
+  enum db_status s = db_outcome(db_call(db, &st, &p, &res), res, "gateway.do_create_transaction", outcomes, &outcome);
   if (s == DB_ONE_ROW) {
-    int outcome = txn_create_outcome_of(db_text(res, 0, "outcome"));
-    if (outcome < 0) {
-      LOG_BUG("do_create_transaction answered outcome %s", db_text(res, 0, "outcome"));
-      s = DB_HARD_ERROR;
-    }
     out->outcome = (enum txn_create_outcome)outcome;
     db_copy(res, 0, "device_code", out->device_code);
     db_copy(res, 0, "wait_s", out->wait_s);
     out->open = (long)db_int64(res, 0, "open_count");
     out->replay_status = (int)db_int64(res, 0, "replay_status");
-    if (out->outcome == TXN_REPLAYED && s == DB_ONE_ROW && !db_null(res, 0, "replay_body"))
+    if (out->outcome == TXN_REPLAYED && !db_null(res, 0, "replay_body"))
       out->replay_body = strdup(db_text(res, 0, "replay_body"));
-  } else if (s >= 0) {
-    s = DB_HARD_ERROR; /* a function of RETURNS TABLE answers one row */
   }
   if (res)
     PQclear(res);

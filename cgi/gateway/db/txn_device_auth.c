@@ -17,10 +17,7 @@ static const char *const outcomes[] = {
 
 int device_auth_outcome_of(const char *text)
 {
-  for (size_t i = 0; i < sizeof outcomes / sizeof outcomes[0]; i++)
-    if (strcmp(text, outcomes[i]) == 0)
-      return (int)i;
-  return -1;
+  return db_word_index(text, outcomes, DB_WORDS(outcomes));
 }
 
 enum db_status db_txn_device_auth(struct db *db, const struct device_auth_in *in, struct device_auth_out *out)
@@ -44,16 +41,12 @@ enum db_status db_txn_device_auth(struct db *db, const struct device_auth_in *in
   db_param_text(&p, in->deadline);
   db_param_text(&p, in->card_digest);
   db_param_text(&p, in->issuer_id);
-  enum db_status s = db_call(db, &st, &p, &res);
+  int outcome;
+  enum db_status s = db_outcome(db_call(db, &st, &p, &res), res, "gateway.do_device_auth", outcomes, &outcome);
   if (s == DB_ONE_ROW) {
-    int outcome = device_auth_outcome_of(db_text(res, 0, "outcome"));
-    if (outcome < 0) {
-      LOG_BUG("do_device_auth answered outcome %s", db_text(res, 0, "outcome"));
-      s = DB_HARD_ERROR;
-    }
     out->outcome = (enum device_auth_outcome)outcome;
     db_copy(res, 0, "txn_status", out->txn_status);
-    if (out->outcome == DEVICE_AUTHENTICATED && s == DB_ONE_ROW) {
+    if (out->outcome == DEVICE_AUTHENTICATED) {
       db_copy(res, 0, "merchant_code", out->merchant_code);
       db_copy(res, 0, "merchant_name", out->merchant_name);
       db_copy(res, 0, "shop_name", out->shop_name);
@@ -65,8 +58,6 @@ enum db_status db_txn_device_auth(struct db *db, const struct device_auth_in *in
       db_copy(res, 0, "card_label", out->card_label);
       db_copy(res, 0, "card_masked", out->card_masked);
     }
-  } else if (s >= 0) {
-    s = DB_HARD_ERROR; /* a function of RETURNS TABLE answers one row */
   }
   if (res)
     PQclear(res);

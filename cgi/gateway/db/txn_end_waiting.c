@@ -16,10 +16,7 @@ static const char *const outcomes[] = {
 
 int end_waiting_outcome_of(const char *text)
 {
-  for (size_t i = 0; i < sizeof outcomes / sizeof outcomes[0]; i++)
-    if (strcmp(text, outcomes[i]) == 0)
-      return (int)i;
-  return -1;
+  return db_word_index(text, outcomes, DB_WORDS(outcomes));
 }
 
 enum db_status db_txn_end_waiting(struct db *db, const struct end_waiting_in *in, struct end_waiting_out *out)
@@ -40,17 +37,11 @@ enum db_status db_txn_end_waiting(struct db *db, const struct end_waiting_in *in
   db_param_text(&p, in->reason);
   db_param_text(&p, in->message);
   db_param_text(&p, in->signature);
-  enum db_status s = db_call(db, &st, &p, &res);
+  int outcome;
+  enum db_status s = db_outcome(db_call(db, &st, &p, &res), res, "gateway.do_end_waiting", outcomes, &outcome);
   if (s == DB_ONE_ROW) {
-    int outcome = end_waiting_outcome_of(db_text(res, 0, "outcome"));
-    if (outcome < 0) {
-      LOG_BUG("do_end_waiting answered outcome %s", db_text(res, 0, "outcome"));
-      s = DB_HARD_ERROR;
-    }
     out->outcome = (enum end_waiting_outcome)outcome;
     db_copy(res, 0, "txn_status", out->txn_status);
-  } else if (s >= 0) {
-    s = DB_HARD_ERROR;
   }
   if (res)
     PQclear(res);

@@ -16,10 +16,7 @@ static const char *const outcomes[] = {
 
 int methods_outcome_of(const char *text)
 {
-  for (size_t i = 0; i < sizeof outcomes / sizeof outcomes[0]; i++)
-    if (strcmp(text, outcomes[i]) == 0)
-      return (int)i;
-  return -1;
+  return db_word_index(text, outcomes, DB_WORDS(outcomes));
 }
 
 enum db_status db_txn_methods(struct db *db, const char *number, const char *session_hash, struct methods_out *out)
@@ -35,18 +32,12 @@ enum db_status db_txn_methods(struct db *db, const char *number, const char *ses
   db_params_init(&p);
   db_param_text(&p, number);
   db_param_text(&p, session_hash);
-  enum db_status s = db_call(db, &st, &p, &res);
+  int outcome;
+  enum db_status s = db_outcome(db_call(db, &st, &p, &res), res, "gateway.do_payment_methods", outcomes, &outcome);
   if (s == DB_ONE_ROW) {
-    int outcome = methods_outcome_of(db_text(res, 0, "outcome"));
-    if (outcome < 0) {
-      LOG_BUG("do_payment_methods answered outcome %s", db_text(res, 0, "outcome"));
-      s = DB_HARD_ERROR;
-    }
     out->outcome = (enum methods_outcome)outcome;
     db_copy(res, 0, "txn_status", out->txn_status);
     db_offer_read(res, &out->offer);
-  } else if (s >= 0) {
-    s = DB_HARD_ERROR; /* a function of RETURNS TABLE answers one row */
   }
   if (res)
     PQclear(res);
