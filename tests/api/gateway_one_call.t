@@ -73,7 +73,7 @@ at=$(log_size)
 choose "$TXN" "$SESSION" L
 is "POST .../payment-method completes the payment" "$(jqr .status)" completed
 is "... two calls: the authorization recorded before sending, the answer after" \
-  "$(executed "$at")" "txn_begin_auth auth_outcome"
+  "$(executed "$at")" "txn_begin_auth auth_answer"
 
 at=$(log_size)
 pos GET "/v1/transactions/$TXN" "$MERCHANT"
