@@ -172,7 +172,9 @@ void db_copy_at(const PGresult *res, int row, const char *column, char *dst, siz
  * *outcome: DB_ONE_ROW when the call answered at least one row with a word
  * of the table; an error status as it came; else a BUG (an outcome the C
  * side does not know, or no row at all), logged with the caller's file
- * and line, and DB_HARD_ERROR. */
+ * and line, and DB_HARD_ERROR.  Call it after db_call, not around it: C
+ * does not say which argument is evaluated first, so res may still be
+ * NULL in db_outcome(db_call(..., &res), res, ...). */
 #define DB_WORDS(table) (sizeof(table) / sizeof((table)[0]))
 int db_word_index(const char *word, const char *const *words, size_t n);
 enum db_status db_outcome_at(enum db_status s, const PGresult *res, const char *function, const char *const *words,

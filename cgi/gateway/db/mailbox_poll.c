@@ -33,7 +33,8 @@ enum db_status db_mailbox_poll(struct db *db, const struct mailbox_poll *in, str
   db_param_text(&p, in->poll_key);
   db_param_text(&p, in->window_s);
   int outcome;
-  enum db_status s = db_outcome(db_call(db, &st, &p, &res), res, "gateway.do_mailbox_poll", outcomes, &outcome);
+  enum db_status s = db_call(db, &st, &p, &res);
+  s = db_outcome(s, res, "gateway.do_mailbox_poll", outcomes, &outcome);
   if (s == DB_ONE_ROW) { /* a row per message; the outcome on each */
     out->outcome = (enum mailbox_poll_outcome)outcome;
     out->messages = json_array();

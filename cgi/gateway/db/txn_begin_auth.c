@@ -80,7 +80,8 @@ enum db_status db_txn_begin_auth(struct db *db, const struct begin_auth_in *in, 
   db_param_text(&p, in->card_digest);
   db_param_text(&p, in->call_key);
   int outcome;
-  enum db_status s = db_outcome(db_call(db, &st, &p, &res), res, "gateway.do_begin_authorization", outcomes, &outcome);
+  enum db_status s = db_call(db, &st, &p, &res);
+  s = db_outcome(s, res, "gateway.do_begin_authorization", outcomes, &outcome);
   if (s == DB_ONE_ROW) {
     out->outcome = (enum begin_auth_outcome)outcome;
     db_copy(res, 0, "txn_status", out->txn_status);

@@ -34,7 +34,8 @@ enum db_status db_txn_cancel(struct db *db, const char *number, int64_t merchant
   db_param_text(&p, message);
   db_param_text(&p, signature);
   int outcome;
-  enum db_status s = db_outcome(db_call(db, &st, &p, &res), res, "gateway.do_cancel", outcomes, &outcome);
+  enum db_status s = db_call(db, &st, &p, &res);
+  s = db_outcome(s, res, "gateway.do_cancel", outcomes, &outcome);
   if (s == DB_ONE_ROW) {
     out->outcome = (enum cancel_outcome)outcome;
     db_copy(res, 0, "txn_status", out->txn_status);

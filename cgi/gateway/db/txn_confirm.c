@@ -69,7 +69,8 @@ enum db_status db_txn_confirm(struct db *db, const struct confirm_in *in, struct
   db_param_text(&p, in->signature);
   db_param_text(&p, in->call_key);
   int outcome;
-  enum db_status s = db_outcome(db_call(db, &st, &p, &res), res, "gateway.do_confirm", outcomes, &outcome);
+  enum db_status s = db_call(db, &st, &p, &res);
+  s = db_outcome(s, res, "gateway.do_confirm", outcomes, &outcome);
   if (s == DB_ONE_ROW) {
     out->outcome = (enum confirm_outcome)outcome;
     db_copy(res, 0, "txn_status", out->txn_status);

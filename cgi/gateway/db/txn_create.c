@@ -59,7 +59,8 @@ enum db_status db_txn_create(struct db *db, const struct txn_new *in, struct txn
   db_param_text(&p, in->signature);
   db_param_text(&p, in->answer);
   int outcome;
-  enum db_status s = db_outcome(db_call(db, &st, &p, &res), res, "gateway.do_create_transaction", outcomes, &outcome);
+  enum db_status s = db_call(db, &st, &p, &res);
+  s = db_outcome(s, res, "gateway.do_create_transaction", outcomes, &outcome);
   if (s == DB_ONE_ROW) {
     out->outcome = (enum txn_create_outcome)outcome;
     db_copy(res, 0, "device_code", out->device_code);

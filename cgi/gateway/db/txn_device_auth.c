@@ -42,7 +42,8 @@ enum db_status db_txn_device_auth(struct db *db, const struct device_auth_in *in
   db_param_text(&p, in->card_digest);
   db_param_text(&p, in->issuer_id);
   int outcome;
-  enum db_status s = db_outcome(db_call(db, &st, &p, &res), res, "gateway.do_device_auth", outcomes, &outcome);
+  enum db_status s = db_call(db, &st, &p, &res);
+  s = db_outcome(s, res, "gateway.do_device_auth", outcomes, &outcome);
   if (s == DB_ONE_ROW) {
     out->outcome = (enum device_auth_outcome)outcome;
     db_copy(res, 0, "txn_status", out->txn_status);

@@ -38,7 +38,8 @@ enum db_status db_txn_end_waiting(struct db *db, const struct end_waiting_in *in
   db_param_text(&p, in->message);
   db_param_text(&p, in->signature);
   int outcome;
-  enum db_status s = db_outcome(db_call(db, &st, &p, &res), res, "gateway.do_end_waiting", outcomes, &outcome);
+  enum db_status s = db_call(db, &st, &p, &res);
+  s = db_outcome(s, res, "gateway.do_end_waiting", outcomes, &outcome);
   if (s == DB_ONE_ROW) {
     out->outcome = (enum end_waiting_outcome)outcome;
     db_copy(res, 0, "txn_status", out->txn_status);

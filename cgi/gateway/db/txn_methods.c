@@ -33,7 +33,8 @@ enum db_status db_txn_methods(struct db *db, const char *number, const char *ses
   db_param_text(&p, number);
   db_param_text(&p, session_hash);
   int outcome;
-  enum db_status s = db_outcome(db_call(db, &st, &p, &res), res, "gateway.do_payment_methods", outcomes, &outcome);
+  enum db_status s = db_call(db, &st, &p, &res);
+  s = db_outcome(s, res, "gateway.do_payment_methods", outcomes, &outcome);
   if (s == DB_ONE_ROW) {
     out->outcome = (enum methods_outcome)outcome;
     db_copy(res, 0, "txn_status", out->txn_status);
