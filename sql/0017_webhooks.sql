@@ -84,10 +84,20 @@ COMMENT ON COLUMN gateway.webhook_events.ended_at IS 'when it was delivered or g
 -- statements, in their transaction, and in any added later.  A transaction
 -- ends once (every end is a guarded UPDATE from a waiting state), and the
 -- unique transaction_id says so again.  NOTIFY paygw_webhooks (delivered
--- at commit) wakes the sender.
+-- at commit) wakes the sender.  The trigger fires on every UPDATE of a
+-- transaction and the function looks at the status itself: a WHEN clause
+-- or an UPDATE OF list would tie the trigger to the status column, and
+-- PostgreSQL then refuses to change that column's type in a later
+-- migration (tests/api/stack_migration_live.t changes it under a running
+-- stack).  An update that ends nothing costs one function call that
+-- returns at once.
 CREATE FUNCTION gateway.webhook_enqueue() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+  IF NEW.status::text NOT IN ('completed', 'declined', 'failed', 'canceled', 'expired')
+     OR OLD.status::text IS NOT DISTINCT FROM NEW.status::text THEN
+    RETURN NULL;
+  END IF;
   INSERT INTO gateway.webhook_events (event_id, merchant_id, transaction_id, event_type, body)
   SELECT 'msg_' || replace(gen_random_uuid()::text, '-', ''), m.id, NEW.id, 'payment.' || NEW.status,
          json_build_object(
@@ -113,10 +123,8 @@ COMMENT ON FUNCTION gateway.webhook_enqueue() IS
   'URL, and NOTIFYs paygw_webhooks';
 REVOKE ALL ON FUNCTION gateway.webhook_enqueue() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION gateway.webhook_enqueue() TO paygw_gateway;
-CREATE TRIGGER webhook_enqueue AFTER UPDATE OF status ON gateway.transactions
-  FOR EACH ROW WHEN (NEW.status IN ('completed', 'declined', 'failed', 'canceled', 'expired')
-                     AND OLD.status IS DISTINCT FROM NEW.status)
-  EXECUTE FUNCTION gateway.webhook_enqueue();
+CREATE TRIGGER webhook_enqueue AFTER UPDATE ON gateway.transactions
+  FOR EACH ROW EXECUTE FUNCTION gateway.webhook_enqueue();
 COMMENT ON TRIGGER webhook_enqueue ON gateway.transactions IS
   'every end of a transaction queues its webhook event in the same statement (gateway.webhook_enqueue)';
 
@@ -212,3 +220,6 @@ GRANT EXECUTE ON FUNCTION gateway.do_webhook_result(bigint, integer, boolean, in
 -- the trigger queues as the role that ends the transaction; the sender and
 -- paygw-admin (merchant webhook show) read and update; nothing deletes
 GRANT SELECT, INSERT, UPDATE ON gateway.webhook_events TO paygw_gateway;
+-- what 0001's default privileges give the stack, by name: the same rights
+-- whoever runs this migration (tests/api/admin_migration_grants.t)
+GRANT USAGE, SELECT ON SEQUENCE gateway.webhook_events_id_seq TO paygw_gateway;
