@@ -3,7 +3,12 @@
  * back-off, or given up once PAYGW_WEBHOOK_RETRY_FOR_S has passed. */
 #include "gateway/db/webhook.h"
 
-#include <string.h>
+static const char *const outcomes[] = {
+  [WEBHOOK_DELIVERED] = "delivered",
+  [WEBHOOK_RETRY] = "retry",
+  [WEBHOOK_GAVE_UP] = "gave_up",
+  [WEBHOOK_STALE] = "stale",
+};
 
 enum db_status db_webhook_result(struct db *db, const struct webhook_result_in *in, enum webhook_outcome *outcome)
 {
@@ -13,8 +18,8 @@ enum db_status db_webhook_result(struct db *db, const struct webhook_result_in *
       "                                              $6::bigint, $7::bigint)");
   struct db_params p;
   PGresult *res = NULL;
+  int word = WEBHOOK_STALE;
 
-  *outcome = WEBHOOK_STALE;
   db_params_init(&p);
   db_param_int64(&p, in->id);
   db_param_int64(&p, in->attempt);
@@ -27,15 +32,8 @@ enum db_status db_webhook_result(struct db *db, const struct webhook_result_in *
   db_param_int64(&p, in->retry_ms);
   db_param_int64(&p, in->give_up_s);
   enum db_status s = db_call(db, &st, &p, &res);
-  if (s == DB_ONE_ROW) {
-    const char *o = db_text(res, 0, "outcome");
-    *outcome = !o                            ? WEBHOOK_STALE
-               : strcmp(o, "delivered") == 0 ? WEBHOOK_DELIVERED
-               : strcmp(o, "retry") == 0     ? WEBHOOK_RETRY
-               : strcmp(o, "gave_up") == 0   ? WEBHOOK_GAVE_UP
-                                             : WEBHOOK_STALE;
-  } else if (s >= 0)
-    s = DB_HARD_ERROR; /* the function answers one row */
+  s = db_outcome(s, res, "gateway.do_webhook_result", outcomes, &word);
+  *outcome = s == DB_ONE_ROW ? (enum webhook_outcome)word : WEBHOOK_STALE;
   if (res)
     PQclear(res);
   return s;
