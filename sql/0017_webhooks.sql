@@ -93,24 +93,37 @@ COMMENT ON COLUMN gateway.webhook_events.ended_at IS 'when it was delivered or g
 -- returns at once.
 CREATE FUNCTION gateway.webhook_enqueue() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+  -- the row as jsonb, its fields read as text: PL/pgSQL keeps the plans of
+  -- NEW.field expressions with the field's type, and a migration that
+  -- changes that type under a running session would make them fail ("type
+  -- of parameter does not match that when preparing the plan"); the row's
+  -- own type does not change
+  v_new jsonb := to_jsonb(NEW);
+  v_status text := v_new->>'status';
 BEGIN
-  IF NEW.status::text NOT IN ('completed', 'declined', 'failed', 'canceled', 'expired')
-     OR OLD.status::text IS NOT DISTINCT FROM NEW.status::text THEN
+  IF v_status NOT IN ('completed', 'declined', 'failed', 'canceled', 'expired') THEN
+    RETURN NULL;
+  END IF;
+  IF v_status IS NOT DISTINCT FROM to_jsonb(OLD)->>'status' THEN
     RETURN NULL;
   END IF;
   INSERT INTO gateway.webhook_events (event_id, merchant_id, transaction_id, event_type, body)
-  SELECT 'msg_' || replace(gen_random_uuid()::text, '-', ''), m.id, NEW.id, 'payment.' || NEW.status,
+  SELECT 'msg_' || replace(gen_random_uuid()::text, '-', ''), m.id, (v_new->>'id')::bigint, 'payment.' || v_status,
          json_build_object(
-           'type', 'payment.' || NEW.status,
+           'type', 'payment.' || v_status,
            'timestamp', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
            'data', json_build_object(
-             'number', NEW.number, 'status', NEW.status, 'merchant', m.code::text, 'reference', NEW.reference,
-             'total', NEW.total, 'tax_total', NEW.tax_total, 'currency', NEW.currency, 'method', NEW.method,
-             'installments', NEW.installments, 'approval_code', NEW.approval_code, 'card_masked', NEW.card_masked,
-             'response_code', NEW.response_code, 'reason', NEW.outcome_reason,
-             'completed_at', to_char(coalesce(NEW.completed_at, NEW.updated_at) AT TIME ZONE 'UTC',
+             'number', v_new->>'number', 'status', v_status, 'merchant', m.code::text,
+             'reference', v_new->>'reference', 'total', (v_new->>'total')::bigint,
+             'tax_total', (v_new->>'tax_total')::bigint, 'currency', v_new->>'currency',
+             'method', v_new->>'method', 'installments', (v_new->>'installments')::integer,
+             'approval_code', v_new->>'approval_code', 'card_masked', v_new->>'card_masked',
+             'response_code', v_new->>'response_code', 'reason', v_new->>'outcome_reason',
+             'completed_at', to_char(coalesce((v_new->>'completed_at')::timestamptz,
+                                              (v_new->>'updated_at')::timestamptz) AT TIME ZONE 'UTC',
                                      'YYYY-MM-DD"T"HH24:MI:SS"Z"')))::text
-    FROM gateway.merchants m WHERE m.id = NEW.merchant_id AND m.webhook_url IS NOT NULL
+    FROM gateway.merchants m WHERE m.id = (v_new->>'merchant_id')::bigint AND m.webhook_url IS NOT NULL
   ON CONFLICT (transaction_id) DO NOTHING;
   IF FOUND THEN
     PERFORM pg_notify('paygw_webhooks', '');
