@@ -14,14 +14,15 @@ admin_paygw_admin_SOURCES = \
 	admin/db/card_reencrypt.c admin/db/cards_old_batch.c admin/db/cards_old_count.c admin/db/demo_lock.c \
 	admin/db/device_add.c admin/db/device_list.c admin/db/device_public_key.c admin/db/device_rekey.c \
 	admin/db/device_subscriber.c admin/db/find_by_code.c admin/db/issuer_add.c admin/db/issuer_list.c \
-	admin/db/merchant_add.c admin/db/merchant_list.c admin/db/method_list.c admin/db/method_set.c \
+	admin/db/merchant_add.c admin/db/merchant_list.c admin/db/merchant_webhook_lock.c \
+	admin/db/merchant_webhook_update.c admin/db/merchant_webhook_show.c admin/db/method_list.c admin/db/method_set.c \
 	admin/db/range_add.c admin/db/range_list.c admin/db/ranges_all.c admin/db/ranges_lock.c \
 	admin/db/set_disabled.c admin/db/subscriber_add.c admin/db/subscriber_list.c admin/db/table.c \
 	admin/db/terminal_add.c admin/db/terminal_clash.c admin/db/terminal_credential_current.c admin/db/terminal_list.c \
 	admin/db/terminal_rotate.c admin/db/uim_users.c admin/db/user_add.c admin/db/user_list.c \
 	admin/db/user_unlock.c admin/db/transaction.c \
 	admin/cmd_issuer.c admin/cmd_range.c \
-	admin/cmd_merchant.c admin/cmd_terminal.c admin/cmd_method.c \
+	admin/cmd_merchant.c admin/cmd_merchant_webhook.c admin/cmd_terminal.c admin/cmd_method.c \
 	admin/cmd_subscriber.c admin/cmd_device.c \
 	admin/cmd_card.c admin/cmd_keys.c admin/cmd_user.c \
 	admin/cmd_uim.c admin/cmd_demo.c admin/demo.h admin/demo_refresh.c

@@ -18,6 +18,14 @@ static const struct command commands[] = {
   { "merchant", "add", cmd_merchant_add_opts, cmd_merchant_add, "Adds a merchant and its shop name (fig 10)." },
   { "merchant", "list", cmd_merchant_list_opts, cmd_merchant_list, "Lists the merchants." },
   { "merchant", "disable", cmd_merchant_disable_opts, cmd_merchant_disable, "Disables a merchant." },
+  { "merchant", "webhook set", cmd_merchant_webhook_set_opts, cmd_merchant_webhook_set,
+    "Sets the URL the ends of the merchant's payments are POSTed to (docs/webhooks.md); the first time, prints the "
+    "new signing secret whsec_... once, as the only line on stdout." },
+  { "merchant", "webhook rotate-secret", cmd_merchant_webhook_rotate_opts, cmd_merchant_webhook_rotate,
+    "Gives the merchant's webhooks a new signing secret, printed once as the only line on stdout; the old one "
+    "stops signing at once." },
+  { "merchant", "webhook show", cmd_merchant_webhook_show_opts, cmd_merchant_webhook_show,
+    "Shows the merchant's webhook URL, when its secret was made (never the secret) and its events by status." },
   { "terminal", "add", cmd_terminal_add_opts, cmd_terminal_add,
     "Adds a POS terminal; prints its credential <code>.<secret> once, as the only line on stdout." },
   { "terminal", "list", cmd_terminal_list_opts, cmd_terminal_list, "Lists the terminals (never credentials)." },
@@ -94,6 +102,28 @@ static bool entity_exists(const char *entity)
   return false;
 }
 
+/* True when entity has verbs of two words starting with first ("webhook"
+ * of "merchant webhook set"). */
+static bool has_verb_group(const char *entity, const char *first)
+{
+  size_t n = strlen(first);
+
+  for (const struct command *c = commands; c->entity; c++)
+    if (strcmp(c->entity, entity) == 0 && c->verb && strncmp(c->verb, first, n) == 0 && c->verb[n] == ' ')
+      return true;
+  return false;
+}
+
+/* Lists the commands of entity whose verb starts with "first ". */
+static void list_group(FILE *out, const char *entity, const char *first)
+{
+  size_t n = strlen(first);
+
+  for (const struct command *c = commands; c->entity; c++)
+    if (strcmp(c->entity, entity) == 0 && c->verb && strncmp(c->verb, first, n) == 0 && c->verb[n] == ' ')
+      fprintf(out, "  %s %s  %s\n", c->entity, c->verb, c->summary);
+}
+
 /* Parses the command's options and runs it. */
 static int run_command(const struct command *c, int argc, char **argv)
 {
@@ -129,6 +159,20 @@ int main(int argc, char **argv)
     fprintf(argc < 3 ? stderr : stdout, "usage: paygw-admin %s <verb> [--option VALUE ...]\n\n", argv[1]);
     list_commands(argc < 3 ? stderr : stdout, argv[1]);
     return argc < 3 ? ADMIN_INVALID : ADMIN_OK;
+  }
+  /* a verb of two words: "merchant webhook set"; "merchant webhook" alone
+   * (or with --help) lists them */
+  if (!find_command(argv[1], argv[2]) && has_verb_group(argv[1], argv[2]) && (argc < 4 || is_help(argv[3]))) {
+    fprintf(argc < 4 ? stderr : stdout, "usage: paygw-admin %s %s <verb> [--option VALUE ...]\n\n", argv[1], argv[2]);
+    list_group(argc < 4 ? stderr : stdout, argv[1], argv[2]);
+    return argc < 4 ? ADMIN_INVALID : ADMIN_OK;
+  }
+  /* a verb of two words: "merchant webhook set" */
+  if (argc >= 4 && argv[3][0] != '-') {
+    char two[64];
+    snprintf(two, sizeof two, "%s %s", argv[2], argv[3]);
+    if ((c = find_command(argv[1], two)))
+      return run_command(c, argc - 3, argv + 3);
   }
   if (!(c = find_command(argv[1], argv[2])))
     return admin_invalid("unknown command '%s %.40s' (see paygw-admin %s --help)", argv[1], shown(argv[2]), argv[1]);

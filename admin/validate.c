@@ -328,3 +328,48 @@ int read_secret_line(const char *question, char *buf, size_t len)
   free(line);
   return rc;
 }
+
+/* The authority of an https URL: up to the first / ? or #, not empty, no
+ * "@" (no user or password). */
+static bool https_host_ok(const char *after_scheme)
+{
+  size_t n = strcspn(after_scheme, "/?#");
+
+  return n > 0 && memchr(after_scheme, '@', n) == NULL;
+}
+
+/* "127.0.0.1" or "localhost", an optional :port of 1-5 digits, then the
+ * end or "/". */
+static bool loopback_ok(const char *after_scheme)
+{
+  static const char *const hosts[] = { "127.0.0.1", "localhost", NULL };
+
+  for (int i = 0; hosts[i]; i++) {
+    size_t len = strlen(hosts[i]);
+    if (strncmp(after_scheme, hosts[i], len) != 0)
+      continue;
+    const char *p = after_scheme + len;
+    if (*p == ':') {
+      size_t digits = strspn(p + 1, "0123456789");
+      if (digits < 1 || digits > 5)
+        return false;
+      p += 1 + digits;
+    }
+    return *p == '\0' || *p == '/';
+  }
+  return false;
+}
+
+bool valid_webhook_url(const char *s)
+{
+  if (!s || !*s || strlen(s) > WEBHOOK_URL_MAX_CHARS)
+    return false;
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+    if (*p <= ' ' || *p == 0x7f)
+      return false;
+  if (strncmp(s, "https://", 8) == 0)
+    return https_host_ok(s + 8);
+  if (strncmp(s, "http://", 7) == 0)
+    return loopback_ok(s + 7);
+  return false;
+}

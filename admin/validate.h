@@ -41,6 +41,13 @@ bool range_bounds_ordered(const char *low, const char *high);
 /* True when the two prefix ranges share at least one 19-digit number. */
 bool ranges_overlap(const char *low1, const char *high1, const char *low2, const char *high2);
 
+/* A merchant's webhook URL (sql/0017's CHECK): at most 2000 characters,
+ * no space or control character; https://HOST... without user or password,
+ * or http://127.0.0.1 or http://localhost (an optional port, then the end
+ * or "/...") for tests and the demo on one machine. */
+#define WEBHOOK_URL_MAX_CHARS 2000
+bool valid_webhook_url(const char *s);
+
 /* Payment methods of figure 10. */
 struct methods {
   bool lump_sum, installments, bonus, partial_bonus, revolving;

@@ -104,6 +104,28 @@ struct merchant_new {
 };
 enum db_status adb_merchant_add(struct db *db, const struct merchant_new *in);
 
+/* A merchant's webhook (issue 12, sql/0017).  _lock locks the merchant's
+ * row for the command's transaction and tells whether it has a secret;
+ * _update sets the URL and/or a newly sealed secret (NULL / 0 length:
+ * kept); _show reads what `merchant webhook show` prints (never the
+ * secret).  DB_ONE_ROW, or DB_NO_ROWS when there is no such merchant. */
+enum db_status adb_merchant_webhook_lock(struct db *db, int64_t merchant_id, bool *has_secret);
+struct merchant_webhook_update {
+  int64_t merchant_id;
+  const char *url;             /* NULL: kept */
+  const unsigned char *sealed; /* NULL: the secret kept */
+  size_t sealed_len;
+  int key_id;
+};
+enum db_status adb_merchant_webhook_update(struct db *db, const struct merchant_webhook_update *in);
+struct merchant_webhook {
+  char url[2001], secret_at[32], last_failure[300], last_failure_at[32];
+  bool has_secret;
+  int key_id;
+  int64_t pending, delivered, failed;
+};
+enum db_status adb_merchant_webhook_show(struct db *db, int64_t merchant_id, struct merchant_webhook *out);
+
 /* Inserts or replaces the methods of a merchant for an issuer. */
 struct method_row {
   int64_t merchant_id, issuer_id;

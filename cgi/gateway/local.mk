@@ -1,6 +1,7 @@
-# cgi/gateway — paygw.fcgi, the gateway's FastCGI worker, and paygw-sweeper,
-# its background work.  Endpoints are ep_*.c (one each), their database
-# operations db/*.c (one each, with its statement).
+# cgi/gateway — paygw.fcgi, the gateway's FastCGI worker, paygw-sweeper,
+# its background work, and paygw-webhooks, the webhooks to the shops.
+# Endpoints are ep_*.c (one each), their database operations db/*.c (one
+# each, with its statement).
 GATEWAY_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/cgi $(FCGI_CFLAGS) $(LIBPQ_CFLAGS) $(JANSSON_CFLAGS) $(OPENSSL_CFLAGS)
 GATEWAY_LIBS = $(FCGI_LIBS) $(DB_LIBS) $(ISO8583_LIBS) $(COMMON_LIBS)
 
@@ -55,7 +56,9 @@ cgi_gateway_libgateway_a_SOURCES = \
 	cgi/gateway/db/sweeper.h cgi/gateway/db/sweeper_lock.c cgi/gateway/db/auth_abandoned.c \
 	cgi/gateway/db/auth_reversal_claim.c cgi/gateway/db/auth_reversed.c cgi/gateway/db/auth_reversal_retry.c \
 	cgi/gateway/db/auth_next_due.c cgi/gateway/db/txn_expire_overdue.c cgi/gateway/db/idem_forget.c \
-	cgi/gateway/db/enrolment.h cgi/gateway/db/issuer_ranges.c
+	cgi/gateway/db/enrolment.h cgi/gateway/db/issuer_ranges.c \
+	cgi/gateway/db/webhook.h cgi/gateway/db/webhook_claim.c cgi/gateway/db/webhook_result.c \
+	cgi/gateway/db/webhook_next_due.c
 
 bin_PROGRAMS += cgi/gateway/paygw.fcgi
 cgi_gateway_paygw_fcgi_SOURCES = cgi/gateway/main.c
@@ -68,3 +71,10 @@ bin_PROGRAMS += cgi/gateway/paygw-sweeper
 cgi_gateway_paygw_sweeper_SOURCES = cgi/gateway/sweeper_main.c
 cgi_gateway_paygw_sweeper_CFLAGS = $(GATEWAY_CFLAGS)
 cgi_gateway_paygw_sweeper_LDADD = cgi/gateway/libgateway.a $(GATEWAY_LIBS)
+
+# the webhooks to the merchants' shops (issue 12): one process beside the
+# sweeper, POSTing the queue the database keeps (sql/0017) with libcurl
+bin_PROGRAMS += cgi/gateway/paygw-webhooks
+cgi_gateway_paygw_webhooks_SOURCES = cgi/gateway/webhooks_main.c cgi/gateway/webhook_send.c cgi/gateway/webhook_send.h
+cgi_gateway_paygw_webhooks_CFLAGS = $(GATEWAY_CFLAGS) $(CURL_CFLAGS)
+cgi_gateway_paygw_webhooks_LDADD = cgi/gateway/libgateway.a $(GATEWAY_LIBS) $(CURL_LIBS)

@@ -435,29 +435,41 @@ int card_aad(int version, int key_id, const struct card_binding *b, unsigned cha
   return CARDCRYPT_AAD_V2_LEN;
 }
 
+/* AES-256-GCM seal of len bytes under k with aad: iv || ciphertext || tag
+ * into blob, *blob_len set.  Returns 0 or -1. */
+static int seal_blob(const struct data_key *k, const unsigned char *aad, int aad_len, const unsigned char *plain,
+                     size_t len, unsigned char *blob, size_t *blob_len)
+{
+  int n, fin, rc = -1;
+
+  EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+  if (ctx && RAND_bytes(blob, CARDCRYPT_IV_LEN) == 1
+      && EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, k->key, blob) == 1
+      && EVP_EncryptUpdate(ctx, NULL, &n, aad, aad_len) == 1
+      && EVP_EncryptUpdate(ctx, blob + CARDCRYPT_IV_LEN, &n, plain, (int)len) == 1
+      && EVP_EncryptFinal_ex(ctx, blob + CARDCRYPT_IV_LEN + n, &fin) == 1
+      && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, CARDCRYPT_TAG_LEN, blob + CARDCRYPT_IV_LEN + n + fin) == 1) {
+    *blob_len = CARDCRYPT_IV_LEN + (size_t)(n + fin) + CARDCRYPT_TAG_LEN;
+    rc = 0;
+  }
+  EVP_CIPHER_CTX_free(ctx);
+  return rc;
+}
+
 int card_encrypt_as(int aad_version, const char *pan, const struct card_binding *b, unsigned char *blob,
                     size_t *blob_len, int *key_id)
 {
   const struct data_key *k = keys.n_data ? &keys.data[keys.n_data - 1] : NULL;
   size_t pan_len = strlen(pan);
   unsigned char aad[CARDCRYPT_AAD_MAX];
-  int aad_len, n, fin, rc = -1;
+  int aad_len;
 
   if (!k || pan_len > 32 || (aad_len = card_aad(aad_version, k->id, b, aad)) < 0)
     return -1;
-  EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
-  if (ctx && RAND_bytes(blob, CARDCRYPT_IV_LEN) == 1
-      && EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, k->key, blob) == 1
-      && EVP_EncryptUpdate(ctx, NULL, &n, aad, aad_len) == 1
-      && EVP_EncryptUpdate(ctx, blob + CARDCRYPT_IV_LEN, &n, (const unsigned char *)pan, (int)pan_len) == 1
-      && EVP_EncryptFinal_ex(ctx, blob + CARDCRYPT_IV_LEN + n, &fin) == 1
-      && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, CARDCRYPT_TAG_LEN, blob + CARDCRYPT_IV_LEN + n + fin) == 1) {
-    *blob_len = CARDCRYPT_IV_LEN + (size_t)(n + fin) + CARDCRYPT_TAG_LEN;
-    *key_id = k->id;
-    rc = 0;
-  }
-  EVP_CIPHER_CTX_free(ctx);
-  return rc;
+  if (seal_blob(k, aad, aad_len, (const unsigned char *)pan, pan_len, blob, blob_len) != 0)
+    return -1;
+  *key_id = k->id;
+  return 0;
 }
 
 int card_encrypt(const char *pan, const struct card_binding *b, unsigned char *blob, size_t *blob_len, int *key_id)
@@ -520,5 +532,35 @@ int card_lookup_hash(const char *pan, char out[CARDCRYPT_LOOKUP_HEX])
     return -1;
   for (unsigned i = 0; i < mac_len; i++)
     snprintf(out + 2 * i, 3, "%02x", mac[i]);
+  return 0;
+}
+
+int cardkeys_seal(const unsigned char *plain, size_t len, const unsigned char *aad, size_t aad_len, unsigned char *blob,
+                  size_t *blob_len, int *key_id)
+{
+  const struct data_key *k = keys.n_data ? &keys.data[keys.n_data - 1] : NULL;
+
+  if (!k || len == 0 || len > CARDCRYPT_SEAL_MAX || aad_len > CARDCRYPT_AAD_MAX)
+    return -1;
+  if (seal_blob(k, aad, (int)aad_len, plain, len, blob, blob_len) != 0)
+    return -1;
+  *key_id = k->id;
+  return 0;
+}
+
+int cardkeys_open(int key_id, const unsigned char *aad, size_t aad_len, const unsigned char *blob, size_t blob_len,
+                  unsigned char *plain, size_t cap, size_t *plain_len)
+{
+  const struct data_key *k = find_key(key_id);
+
+  if (!k || aad_len > CARDCRYPT_AAD_MAX || blob_len <= CARDCRYPT_IV_LEN + CARDCRYPT_TAG_LEN
+      || blob_len > CARDCRYPT_SEAL_MAX + CARDCRYPT_IV_LEN + CARDCRYPT_TAG_LEN)
+    return -1;
+  /* open_blob ends its output with a NUL: one byte more than the secret */
+  if (open_blob(k, aad, (int)aad_len, blob, blob_len, (char *)plain, cap) != 0) {
+    OPENSSL_cleanse(plain, cap);
+    return -1;
+  }
+  *plain_len = blob_len - CARDCRYPT_IV_LEN - CARDCRYPT_TAG_LEN;
   return 0;
 }

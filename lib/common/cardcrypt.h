@@ -87,6 +87,25 @@ int card_encrypt_as(int aad_version, const char *pan, const struct card_binding 
 int card_decrypt(int key_id, int aad_version, const struct card_binding *b, const unsigned char *blob, size_t blob_len,
                  char *pan, size_t pan_len);
 
+/* Other secrets at rest under the same data keys (a merchant's webhook
+ * secret, lib/common/webhook_sig.h): len bytes (1..CARDCRYPT_SEAL_MAX)
+ * sealed with AES-256-GCM under the current key and bound to aad (at most
+ * CARDCRYPT_AAD_MAX bytes; each use has its own tag, so a card's blob never
+ * opens as a secret): iv || ciphertext || tag into blob (>= len + 28
+ * bytes), *blob_len and *key_id set.  Returns 0 or -1.  A secret stays
+ * readable while its key is in the key file; `cards reencrypt` does not
+ * move it (rotating the secret seals the new one under the current key). */
+#define CARDCRYPT_SEAL_MAX 64
+int cardkeys_seal(const unsigned char *plain, size_t len, const unsigned char *aad, size_t aad_len, unsigned char *blob,
+                  size_t *blob_len, int *key_id);
+
+/* Opens what cardkeys_seal sealed under key_id with the same aad into
+ * plain (capacity cap, at least one byte more than the secret), setting
+ * *plain_len.  Returns 0, or -1 (unknown key, tampered blob, other aad;
+ * plain wiped).  The caller wipes plain with OPENSSL_cleanse after use. */
+int cardkeys_open(int key_id, const unsigned char *aad, size_t aad_len, const unsigned char *blob, size_t blob_len,
+                  unsigned char *plain, size_t cap, size_t *plain_len);
+
 /* HMAC-SHA256(lookup key, pan) as 64 lower-case hex digits + NUL. */
 int card_lookup_hash(const char *pan, char out[CARDCRYPT_LOOKUP_HEX]);
 

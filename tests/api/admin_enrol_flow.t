@@ -78,8 +78,12 @@ bad=0
 while read -r entity verb; do
   [[ -z $entity ]] && continue
   "$ADMIN" $entity $verb --help >"$TMP/h" 2>&1 && grep -q "^usage: paygw-admin $entity" "$TMP/h" || { bad=$((bad + 1)); echo "# no help: $entity $verb"; }
-done < <(sed -n '/^commands:/,$p' "$TMP/help" | awk 'NR > 1 && NF {print $1, ($2 ~ /^[a-z]+$/ ? $2 : "")}')
+done < <(sed -n '/^commands:/,$p' "$TMP/help" \
+           | awk 'NR > 1 && NF {v = ($2 ~ /^[a-z]+$/ ? $2 : ""); if (v != "" && $3 ~ /^[a-z-]+$/) v = v " " $3; print $1, v}')
 is "every command of paygw-admin --help answers --help with its usage" "$bad" 0
-check "paygw-admin --help lists 31 commands (card update too)" test "$(sed -n '/^commands:/,$p' "$TMP/help" | grep -c '^  [a-z]')" -eq 31
+check "paygw-admin --help lists 34 commands (card update and merchant webhook set|rotate-secret|show too)" \
+  test "$(sed -n '/^commands:/,$p' "$TMP/help" | grep -c '^  [a-z]')" -eq 34
+"$ADMIN" merchant webhook --help >"$TMP/h" 2>&1; rc=$?
+is "paygw-admin merchant webhook --help: exit 0, its three verbs" "$rc:$(grep -cE '^  merchant webhook (set|rotate-secret|show) ' "$TMP/h")" 0:3
 "$ADMIN" >/dev/null 2>&1; is "paygw-admin without a command: exit status 2" "$?" 2
 done_testing

@@ -46,7 +46,7 @@ STACK_RIGHTS=$(psql_q "$rights_sql")
 
 # --- on the stack: what the migrations intend -------------------------------------
 for t in issuers issuer_ranges merchants terminals merchant_methods subscribers devices cards users \
-         transactions mailbox idempotency_keys authorizations terminal_rate; do
+         transactions mailbox idempotency_keys authorizations terminal_rate webhook_events; do
   is "stack: gateway.$t: SELECT INSERT UPDATE" \
     "$(psql_q "SELECT string_agg(privilege_type, ' ' ORDER BY privilege_type) FROM information_schema.role_table_grants WHERE grantee = 'paygw_gateway' AND table_schema = 'gateway' AND table_name = '$t' AND privilege_type <> 'DELETE'")" \
     "INSERT SELECT UPDATE"

@@ -9,7 +9,7 @@
 # request.  Counted with log_statement = 'all' (turned on for this test and
 # off again): every statement a worker executes is one log line "execute
 # <name>", <name> being the DB_STATEMENT of its operation; the sweeper's
-# connection is left out.
+# and the webhook sender's connections are left out.
 . "$(dirname "$0")/flowlib.sh"
 PG_LOG=$PAYGW_VAR/log/postgresql.log
 [[ -r $PG_LOG ]] || { echo "not ok - the stack's PostgreSQL log $PG_LOG is readable"; exit 1; }
@@ -19,7 +19,7 @@ set_logging all
 sleep 1   # every backend has read the new setting (SIGHUP)
 
 SWEEPER_PIDS=$(psql_q "SELECT coalesce(string_agg(pid::text, '|'), '0') FROM pg_stat_activity
-                        WHERE application_name = 'paygw-sweeper'")
+                        WHERE application_name IN ('paygw-sweeper', 'paygw-webhooks')")
 CACHE_FILLS='user_key|device_key|terminal_by_code|issuer_ranges'
 
 # executed OFFSET → the statements the gateway's workers ran since byte

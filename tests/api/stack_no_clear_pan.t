@@ -7,7 +7,7 @@
 pans=$(grep -oE '"[0-9]{12,19}"' "$PAYGW_ROOT/lib/common/demo_data.h" | tr -d '"' | sort -u)
 # an empty list or missing logs would make the search below pass for nothing
 check "the demo card numbers were read from demo_data.h (8 or more)" test "$(wc -w <<<"$pans")" -ge 8
-for log in gateway.log sweeper.log nginx-access.log credit-server.log; do
+for log in gateway.log sweeper.log webhooks.log nginx-access.log credit-server.log; do
   check "$log is there to search and not empty" test -s "$PAYGW_VAR/log/$log"
 done
 check "the demo cards are enrolled" test "$(psql_q 'SELECT count(*) FROM gateway.cards')" -ge 8

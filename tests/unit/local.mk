@@ -30,3 +30,11 @@ tests_unit_test_backoff_LDADD = cgi/gateway/libgateway.a $(GATEWAY_LIBS) $(CMOCK
 tests_unit_test_db_SOURCES = tests/unit/test_db.c
 tests_unit_test_db_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(LIBPQ_CFLAGS) $(JANSSON_CFLAGS)
 tests_unit_test_db_LDADD = $(DB_LIBS) $(CMOCKA_LIBS)
+
+# the Standard Webhooks signature of the gateway's webhook sender
+# (lib/common/webhook_sig.c), against the specification's published example
+check_PROGRAMS += tests/unit/test_webhook_sig
+TESTS += tests/unit/test_webhook_sig
+tests_unit_test_webhook_sig_SOURCES = tests/unit/test_webhook_sig.c
+tests_unit_test_webhook_sig_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(OPENSSL_CFLAGS)
+tests_unit_test_webhook_sig_LDADD = $(COMMON_LIBS) $(CMOCKA_LIBS)

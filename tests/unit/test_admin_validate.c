@@ -271,6 +271,37 @@ static void demo_cards_do_not_expire_soon(void **state)
   }
 }
 
+/* A webhook URL: https to anywhere, http only to this machine (tests, the
+ * demo), no user or password in it, no spaces or control characters; the
+ * same rule as the CHECK of gateway.merchants.webhook_url (sql/0017). */
+static void webhook_urls_are_https_or_loopback_http(void **state)
+{
+  char long_url[2100];
+  (void)state;
+  assert_true(valid_webhook_url("https://shop.example/paygw/hook"));
+  assert_true(valid_webhook_url("https://shop.example"));
+  assert_true(valid_webhook_url("https://shop.example:8443/h?x=1"));
+  assert_true(valid_webhook_url("http://127.0.0.1:8080/hook"));
+  assert_true(valid_webhook_url("http://localhost/hook"));
+  assert_true(valid_webhook_url("http://localhost"));
+  assert_false(valid_webhook_url("http://shop.example/hook"));       /* clear text off this machine */
+  assert_false(valid_webhook_url("http://127.0.0.1.evil.example/")); /* not loopback at all */
+  assert_false(valid_webhook_url("http://localhost.evil.example/"));
+  assert_false(valid_webhook_url("http://127.0.0.1:99999999/"));
+  assert_false(valid_webhook_url("https://user:pw@shop.example/")); /* a password would be stored in clear */
+  assert_false(valid_webhook_url("https:///hook"));
+  assert_false(valid_webhook_url("https://"));
+  assert_false(valid_webhook_url("ftp://shop.example/"));
+  assert_false(valid_webhook_url("https://shop.example/a b"));
+  assert_false(valid_webhook_url("https://shop.example/\n"));
+  assert_false(valid_webhook_url(""));
+  assert_false(valid_webhook_url(NULL));
+  memset(long_url, 'a', sizeof long_url - 1);
+  memcpy(long_url, "https://", 8);
+  long_url[sizeof long_url - 1] = '\0';
+  assert_false(valid_webhook_url(long_url)); /* over 2000 characters */
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -289,6 +320,7 @@ int main(void)
     cmocka_unit_test(row_ids_and_masks),
     cmocka_unit_test(read_line_strips_endings_and_refuses_overlong),
     cmocka_unit_test(demo_cards_do_not_expire_soon),
+    cmocka_unit_test(webhook_urls_are_https_or_loopback_http),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

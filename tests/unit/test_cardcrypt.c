@@ -204,6 +204,40 @@ static void the_replaced_file_stays_private_and_whole(void **state)
   assert_int_equal(count_lines(read_file(), "data-key "), 2);
 }
 
+/* A secret sealed with cardkeys_seal (a merchant's webhook secret) opens
+ * with its key and associated data only, and under an older key after a
+ * rotation: a copy bound to another row, or a changed byte, does not. */
+static void a_sealed_secret_opens_only_where_it_was_bound(void **state)
+{
+  const unsigned char secret[32] = "0123456789abcdef0123456789abcdef";
+  const unsigned char aad[] = "merchant-7", other[] = "merchant-8";
+  unsigned char blob[CARDCRYPT_SEAL_MAX + 32], out[CARDCRYPT_SEAL_MAX + 1];
+  size_t blob_len, out_len;
+  int key_id;
+  char err[300];
+  (void)state;
+  write_file("data-key 1 " HEX_A "\nlookup-key " HEX_B "\n");
+  assert_int_equal(cardkeys_load(path, err, sizeof err), 0);
+  assert_int_equal(cardkeys_seal(secret, sizeof secret, aad, sizeof aad, blob, &blob_len, &key_id), 0);
+  assert_int_equal(key_id, 1);
+  assert_int_equal(blob_len, sizeof secret + CARDCRYPT_IV_LEN + CARDCRYPT_TAG_LEN);
+  assert_memory_not_equal(blob + CARDCRYPT_IV_LEN, secret, sizeof secret);
+  assert_int_equal(cardkeys_open(1, aad, sizeof aad, blob, blob_len, out, sizeof out, &out_len), 0);
+  assert_int_equal(out_len, sizeof secret);
+  assert_memory_equal(out, secret, sizeof secret);
+  assert_int_equal(cardkeys_open(1, other, sizeof other, blob, blob_len, out, sizeof out, &out_len), -1);
+  assert_int_equal(cardkeys_open(2, aad, sizeof aad, blob, blob_len, out, sizeof out, &out_len), -1);
+  blob[CARDCRYPT_IV_LEN] ^= 1;
+  assert_int_equal(cardkeys_open(1, aad, sizeof aad, blob, blob_len, out, sizeof out, &out_len), -1);
+  blob[CARDCRYPT_IV_LEN] ^= 1;
+  /* a rotation: new secrets under key 2, the old one still opens */
+  assert_int_equal(cardkeys_add_data_key(path, err, sizeof err), 2);
+  assert_int_equal(cardkeys_open(1, aad, sizeof aad, blob, blob_len, out, sizeof out, &out_len), 0);
+  assert_int_equal(cardkeys_seal(secret, sizeof secret, aad, sizeof aad, blob, &blob_len, &key_id), 0);
+  assert_int_equal(key_id, 2);
+  assert_int_equal(cardkeys_seal(secret, 0, aad, sizeof aad, blob, &blob_len, &key_id), -1);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -212,6 +246,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(a_repeated_data_key_id_is_refused, setup, teardown),
     cmocka_unit_test_setup_teardown(rotations_take_the_lock, setup, teardown),
     cmocka_unit_test_setup_teardown(the_replaced_file_stays_private_and_whole, setup, teardown),
+    cmocka_unit_test_setup_teardown(a_sealed_secret_opens_only_where_it_was_bound, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
