@@ -101,4 +101,15 @@ is "the shop role has no USAGE on gateway or issuer" \
   "$(psql_q "SELECT has_schema_privilege('paygw_shop', 'gateway', 'USAGE')::text || ' ' || has_schema_privilege('paygw_shop', 'issuer', 'USAGE')::text")" "false false"
 is "the gateway's role has no USAGE on shop" "$(psql_q "SELECT has_schema_privilege('paygw_gateway', 'shop', 'USAGE')::text")" false
 like "the shop role cannot change the goods" "$(shop_sql "UPDATE shop.goods SET unit_price = 1")" 'permission denied'
+
+# --- the workers' environments: each its own part of stack.env --------------------------------------------
+vars_of() { tr '\0' '\n' <"/proc/$1/environ" | grep -oE '^PAYGW_[A-Z_]+=' | tr -d = | sort | tr '\n' ' '; }
+shop_worker=$(pgrep -P "$(cat "$PAYGW_VAR/run/shop.pid")" | head -1)
+gw_worker=$(pgrep -P "$(cat "$PAYGW_VAR/run/gateway.pid")" | head -1)
+senv=$(vars_of "$shop_worker") genv=$(vars_of "$gw_worker")
+check "a shop worker has its database URI, credential and secret files" \
+  bash -c 'grep -qw PAYGW_SHOP_DB_URI <<<"$1" && grep -qw PAYGW_SHOP_TERMINAL_CREDENTIAL_FILE <<<"$1" && grep -qw PAYGW_SHOP_WEBHOOK_SECRET_FILE <<<"$1"' _ "$senv"
+check "... not the gateway's or the issuer's role, the superuser or a key" \
+  bash -c '! grep -qE "PAYGW_(DB_URI|ISSUER_DB_URI|PGURI|CARD_KEY_FILE|ISSUER_CARD_KEY_FILE|MESSAGE_KEY_FILE|CREDIT_CLIENT_KEY)\b" <<<"$1"' _ "$senv"
+check "a gateway worker does not have the shop's role" bash -c '! grep -qw PAYGW_SHOP_DB_URI <<<"$1"' _ "$genv"
 done_testing
