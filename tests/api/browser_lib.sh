@@ -1,0 +1,16 @@
+# tests/api/browser_lib.sh — the browser_*.t wrappers: each runs one script
+# of tests/browser/ (node, playwright-core, Debian's chromium) with the
+# stack's environment (lib.sh exports var/check/stack.env: PAYGW_SHOP_URL,
+# PAYGW_CA, PAYGW_PGURI...).  The script prints the ok/not ok lines itself.
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+BROWSER_DIR=$TEST_ROOT/tests/browser
+
+# browser_run NAME: exec node on tests/browser/NAME.js
+browser_run() {
+  command -v node >/dev/null || { echo "not ok - node is installed (scripts/deps)"; exit 1; }
+  [[ -x ${PAYGW_CHROMIUM:-/usr/bin/chromium} ]] || { echo "not ok - chromium is installed (scripts/deps)"; exit 1; }
+  [[ -f $BROWSER_DIR/node_modules/playwright-core/package.json ]] ||
+    { echo "not ok - tests/browser/node_modules holds playwright-core (run tests/browser/install; scripts/check does)"; exit 1; }
+  export PAYGW_VAR PAYGW_HTTPS_PORT PAYGW_PG_PORT
+  exec node "$BROWSER_DIR/$1.js"
+}
