@@ -116,11 +116,17 @@ class Test {
   // for another name) fails the navigation.  The shop's CSP is enforced
   // (no bypassCSP): axe goes in through the DevTools protocol, which a
   // page's CSP does not govern (see audit).  opts go to browser.newContext.
+  // {fit: true} in opts: every look() also checks that the page fits its
+  // viewport's width.
   async newPage(opts = {}, browser = null) {
     browser = browser || await this.launch();
-    const context = await browser.newContext({ ignoreHTTPSErrors: false, ...opts });
+    const { fit, ...ctxOpts } = opts;
+    const context = await browser.newContext({ ignoreHTTPSErrors: false, ...ctxOpts });
     const page = await context.newPage();
     this.watch(page);
+    page.__paygw.fit = !!fit;
+    page.__paygw.touch = !!ctxOpts.hasTouch;
+    page.__paygw.nojs = ctxOpts.javaScriptEnabled === false;
     return { context, page };
   }
 
@@ -155,11 +161,16 @@ class Test {
     return resp;
   }
 
-  // submit PAGE LOCATOR STEP: click a submit button (or anything that
+  // clickAndLook PAGE LOCATOR STEP: click a submit button (or anything that
   // navigates), wait for the page it leads to, and look at it
+  // (the response of the navigation is returned; tap instead of click on
+  // a context with hasTouch)
   async clickAndLook(page, locator, step) {
-    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), locator.click()]);
+    const touch = page.__paygw.touch;
+    const [resp] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }),
+      touch ? locator.tap() : locator.click()]);
     await this.look(page, step);
+    return resp;
   }
 
   // look PAGE STEP: a full-page screenshot named by the test and the step
@@ -171,6 +182,17 @@ class Test {
     await page.screenshot({ path: file, fullPage: true });
     page.__paygw.looked.add(page.url());
     await this.audit(page, step);
+    if (page.__paygw.fit) await this.fits(page, step);
+  }
+
+  // fits PAGE STEP: the page needs no horizontal scrolling at its viewport
+  // (a phone's, for newPage({fit: true})).  Compared with the screen's
+  // width, not innerWidth: a mobile browser zooms out to show a page that
+  // is too wide, and innerWidth grows with it.
+  async fits(page, step) {
+    const sw = await page.evaluate(() => document.scrollingElement.scrollWidth);
+    const w = page.viewportSize().width;
+    this.ok(sw <= w, `${step}: fits the ${w} px screen, no horizontal scroll (content ${sw} px wide)`);
   }
 
   // axe-core on the page as it is: no violation of impact serious or
@@ -187,21 +209,31 @@ class Test {
   }
 
   // axeViolations PAGE → [{id, impact, help, nodes}] of every rule broken
+  // On a page of a context with JavaScript off, evaluation by the DevTools
+  // protocol still runs but no timer ever fires, and axe queues its work
+  // with setTimeout: for the audit, setTimeout runs its function as a
+  // microtask instead (restored after; the page's own scripts never ran).
   async axeViolations(page) {
     if (!this.axeSource) this.axeSource = fs.readFileSync(AXE_SOURCE, 'utf8');
     const has = await page.evaluate(() => typeof window.axe === 'object').catch(() => false);
     if (!has) {
       const cdp = await page.context().newCDPSession(page);
       const r = await cdp.send('Runtime.evaluate', { expression: this.axeSource });
-      await cdp.detach();
+      await cdp.detach().catch(() => {});
       if (r.exceptionDetails) throw new Error(`axe-core did not load: ${r.exceptionDetails.text}`);
     }
-    return page.evaluate(() =>
-      window.axe.run(document, { resultTypes: ['violations'] }).then((res) =>
+    return page.evaluate((nojs) => {
+      const saved = [window.setTimeout, window.clearTimeout];
+      if (nojs) {
+        window.setTimeout = (fn, ms, ...a) => { Promise.resolve().then(() => fn(...a)); return 0; };
+        window.clearTimeout = () => {};
+      }
+      return window.axe.run(document, { resultTypes: ['violations'] }).then((res) =>
         res.violations.map((v) => ({
           id: v.id, impact: v.impact, help: v.help,
           nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5),
-        }))));
+        }))).finally(() => { [window.setTimeout, window.clearTimeout] = saved; });
+    }, page.__paygw.nojs);
   }
 
   // The checks every test ends with, per page: no script error, no CSP

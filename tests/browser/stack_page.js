@@ -1,7 +1,8 @@
 // stack_page.js — the runner itself, on the stack's static page
 // (www/index.html): it loads over TLS with the stack's CA trusted and no
 // certificate error ignored, the CSP of security_headers.conf is in force,
-// axe-core runs on it, and a page served with a certificate chromium does
+// axe-core runs on it (also with JavaScript off and on a phone's screen)
+// and finds a fault planted in it, and a page served with a certificate chromium does
 // not trust is refused (so the trust is real, not a switch left off).
 'use strict';
 const T = require('./lib');
@@ -37,6 +38,28 @@ T.run('stack_page', async (t) => {
   const found = await t.axeViolations(page);
   t.ok(found.some((v) => v.id === 'image-alt' && v.impact === 'critical'),
     'the audit finds a critical violation planted in the page (an img without alt)', JSON.stringify(found));
+
+  // with JavaScript off (where no timer fires) the audit still runs and
+  // still finds the planted fault
+  const { page: nojs } = await t.newPage({ javaScriptEnabled: false });
+  await t.goto(nojs, `${base}/`, 'index-no-javascript');
+  await nojs.evaluate(() => document.body.appendChild(document.createElement('img')));
+  const found2 = await t.axeViolations(nojs);
+  t.ok(found2.some((v) => v.id === 'image-alt'), 'with JavaScript off too, the audit finds the planted img', JSON.stringify(found2));
+
+  // on a phone-sized screen the page fits, and the fit check can fail: a
+  // 600 px wide block put into it is found
+  const { page: phone } = await t.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3,
+    isMobile: true, hasTouch: true, fit: true });
+  await t.goto(phone, `${base}/`, 'index-phone');
+  await phone.evaluate(() => {
+    const d = document.createElement('div');
+    d.style.width = '600px';
+    d.textContent = 'too wide';
+    document.body.appendChild(d);
+  });
+  const wide = await phone.evaluate(() => document.scrollingElement.scrollWidth);
+  t.ok(wide > 390, `a 600 px block makes the phone's page scroll sideways (content ${wide} px): the fit check would fail`);
 
   // a browser whose NSS database does not hold the stack's CA refuses the
   // same page: the trust above came from that database, not from a switch
