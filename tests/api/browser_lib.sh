@@ -11,6 +11,10 @@ browser_run() {
   [[ -x ${PAYGW_CHROMIUM:-/usr/bin/chromium} ]] || { echo "not ok - chromium is installed (scripts/deps)"; exit 1; }
   [[ -f $BROWSER_DIR/node_modules/playwright-core/package.json ]] ||
     { echo "not ok - tests/browser/node_modules holds playwright-core (run tests/browser/install; scripts/check does)"; exit 1; }
-  export PAYGW_VAR PAYGW_HTTPS_PORT PAYGW_PG_PORT
+  if [[ $1 == shop_* && -z ${PAYGW_SHOP_URL:-} ]]; then
+    echo "not ok - the stack serves the shop (no PAYGW_SHOP_URL in $PAYGW_STACK_ENV)"; exit 1
+  fi
+  # handset_pay.sh sources flowlib.sh, which finds the stack by this
+  export PAYGW_STACK_ENV PAYGW_VAR PAYGW_HTTPS_PORT PAYGW_PG_PORT
   exec node "$BROWSER_DIR/$1.js"
 }

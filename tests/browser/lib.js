@@ -177,6 +177,18 @@ class Test {
   // (var/check-logs/browser/TEST/NN-STEP.png), and the axe audit of what
   // the page shows now; an ok line for the audit.
   async look(page, step) {
+    try {
+      await this.lookOnce(page, step);
+    } catch (e) {
+      // a page that refreshes itself (the order page's meta refresh) may
+      // navigate under the audit: look again at the page it loaded
+      if (!/context was destroyed|navigat/i.test(String(e.message))) throw e;
+      await page.waitForLoadState('load');
+      await this.lookOnce(page, `${step}-again`);
+    }
+  }
+
+  async lookOnce(page, step) {
     this.step += 1;
     const file = path.join(this.shotDir, `${String(this.step).padStart(2, '0')}-${step.replace(/[^A-Za-z0-9_.-]+/g, '-')}.png`);
     await page.screenshot({ path: file, fullPage: true });
