@@ -165,6 +165,7 @@ COMMAND(cmd_merchant_webhook_set);
 COMMAND(cmd_merchant_webhook_rotate);
 COMMAND(cmd_merchant_webhook_show);
 COMMAND(cmd_terminal_add);
+COMMAND(cmd_terminal_rotate);
 COMMAND(cmd_terminal_list);
 COMMAND(cmd_terminal_disable);
 COMMAND(cmd_method_set);

@@ -1,4 +1,4 @@
-/* cmd_terminal.c — `paygw-admin terminal add|list|disable`: POS terminals
+/* cmd_terminal.c — `paygw-admin terminal add|rotate|list|disable`: POS terminals
  * and shop servers.  The credential "<code>.<secret>" is printed once; only
  * SHA-256 of the 43-character secret is stored, which is what
  * cgi/gateway/auth_terminal.c's terminal_credential_parse computes.  Each
@@ -26,6 +26,11 @@ const struct opt_spec cmd_terminal_add_opts[] = {
   { "iso-id", "ID", false,
     "ISO 8583 terminal ID sent as field 41, 1-8 of A-Z a-z 0-9 _ -, held by no other "
     "terminal (default: the first 8 characters of the code)" },
+  { 0 },
+};
+const struct opt_spec cmd_terminal_rotate_opts[] = {
+  { "merchant", "CODE", true, "merchant code the terminal belongs to" },
+  { "code", "CODE", true, "terminal code" },
   { 0 },
 };
 const struct opt_spec cmd_terminal_list_opts[] = { { 0 } };
@@ -165,6 +170,37 @@ int cmd_terminal_add(const char **opt)
                            shown(a.code), strerror(saved), shown(a.code));
   }
   OPENSSL_cleanse(a.credential, sizeof a.credential);
+  return status;
+}
+
+struct terminal_rotation {
+  const char *merchant, *code;
+  char credential[80];
+};
+
+static int terminal_rotate_txn(struct db *db, void *ctx)
+{
+  struct terminal_rotation *r = ctx;
+
+  return terminal_rotate(db, r->merchant, r->code, r->credential);
+}
+
+/* A new credential for a terminal whose one was lost (the demo shop's
+ * set-up, scripts/stack shop-setup): the old one stops working at once. */
+int cmd_terminal_rotate(const char **opt)
+{
+  struct terminal_rotation r = { opt[0], opt[1], "" };
+
+  if (!valid_merchant_code(r.merchant))
+    return admin_invalid("merchant code must be 1-15 digits, got '%.40s'", shown(r.merchant));
+  if (!valid_ident(r.code))
+    return admin_invalid("terminal code must be 1-32 of A-Z a-z 0-9 _ -, got '%.40s'", shown(r.code));
+  int status = admin_transaction(terminal_rotate_txn, &r);
+  if (status == ADMIN_OK && (printf("%s\n", r.credential) < 0 || fflush(stdout) != 0))
+    status = admin_failure("terminal %s has a new credential, but it could not be written to standard output (%s): "
+                           "rotate it again",
+                           shown(r.code), strerror(errno));
+  OPENSSL_cleanse(r.credential, sizeof r.credential);
   return status;
 }
 

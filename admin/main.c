@@ -28,6 +28,8 @@ static const struct command commands[] = {
     "Shows the merchant's webhook URL, when its secret was made (never the secret) and its events by status." },
   { "terminal", "add", cmd_terminal_add_opts, cmd_terminal_add,
     "Adds a POS terminal; prints its credential <code>.<secret> once, as the only line on stdout." },
+  { "terminal", "rotate", cmd_terminal_rotate_opts, cmd_terminal_rotate,
+    "Gives a terminal a new credential, printed once as the only line on stdout; the old one stops working." },
   { "terminal", "list", cmd_terminal_list_opts, cmd_terminal_list, "Lists the terminals (never credentials)." },
   { "terminal", "disable", cmd_terminal_disable_opts, cmd_terminal_disable, "Disables a terminal." },
   { "method", "set", cmd_method_set_opts, cmd_method_set,

@@ -35,6 +35,8 @@ static const struct demo_issuer_range demo_ranges[] = {
 static const struct demo_merchant_method demo_methods[] = {
   { "1111111111", "A", "2a11111", "L I R", { 3, 6, 12, 0 } },
   { "2222222222", "B", "2a22222", "L I pB R", { 3, 6, 0 } },
+  /* the demo online shop (cgi/shop) takes the cards of users 00001 and 00007 */
+  { "2222222222", "B", "2a11111", "L I R", { 3, 6, 12, 0 } },
   { "2222222222", "B", "2s44444", "L B", { 0 } },
   { "3333333333", "C", "2a22222", "L B pB", { 0 } },
   { "4444444444", "D", "2s33333", "L R", { 0 } },
@@ -71,11 +73,8 @@ static const struct demo_card demo_cards[] = {
 static const struct {
   const char *code, *name, *shop;
 } demo_merchants[] = {
-  { "1111111111", "A", "Shop A Ginza" },
-  { "2222222222", "B", "Shop B Umeda" },
-  { "3333333333", "C", "Shop C Sakae" },
-  { "4444444444", "D", "Shop D Tenjin" },
-  { 0 },
+  { "1111111111", "A", "Shop A Ginza" }, { "2222222222", "B", "paygw demo shop" }, /* the online shop of cgi/shop, docs/shop.md */
+  { "3333333333", "C", "Shop C Sakae" }, { "4444444444", "D", "Shop D Tenjin" },   { 0 },
 };
 
 #endif

@@ -47,15 +47,15 @@ scratch_admin demo --out-dir "$D" >"$TMP/out" 2>"$TMP/err"; rc=$?
 is "demo: exit status 0" "$rc" 0
 check "demo: says it loaded" grep -q "demo data loaded" "$TMP/out"
 is "demo: issuers ranges merchants terminals methods subscribers devices cards users" \
-  "$(counts | cut -d' ' -f1-9)" "4 5 4 4 5 4 4 8 8"
+  "$(counts | cut -d' ' -f1-9)" "4 5 4 4 6 4 4 8 8"
 is "fig 9 issuers" "$(sq "SELECT string_agg(code || '=' || name, ' ' ORDER BY code) FROM gateway.issuers")" \
   "2a11111=A 2a22222=B 2s33333=C 2s44444=D"
 is "fig 9 ranges" "$(sq "SELECT string_agg(i.code || ':' || low || '-' || high, ' ' ORDER BY rpad(low, 19, '0')) FROM gateway.issuer_ranges r JOIN gateway.issuers i ON i.id = r.issuer_id")" \
   "2a11111:13500-13560 2s44444:13600-13600 2a22222:145259000-1452590000 2a11111:1525000000-1525059999 2s33333:153996010-153996010"
 is "fig 10 methods" "$(PAYGW_ADMIN_DB_URI=$SCRATCH_DB_URI "$ADMIN" method list | awk 'NR > 1 {print $1 "/" $3 "/" $4 "/" $5}' | tr '\n' ' ')" \
-  "1111111111/2a11111/L,I,R/3,6,12 2222222222/2a22222/L,I,pB,R/3,6 2222222222/2s44444/L,B/ 3333333333/2a22222/L,B,pB/ 4444444444/2s33333/L,R/ "
+  "1111111111/2a11111/L,I,R/3,6,12 2222222222/2a11111/L,I,R/3,6,12 2222222222/2a22222/L,I,pB,R/3,6 2222222222/2s44444/L,B/ 3333333333/2a22222/L,B,pB/ 4444444444/2s33333/L,R/ "
 is "merchants with shop names" "$(sq "SELECT string_agg(code || '=' || shop_name, ',' ORDER BY code) FROM gateway.merchants")" \
-  "1111111111=Shop A Ginza,2222222222=Shop B Umeda,3333333333=Shop C Sakae,4444444444=Shop D Tenjin"
+  "1111111111=Shop A Ginza,2222222222=paygw demo shop,3333333333=Shop C Sakae,4444444444=Shop D Tenjin"
 is "subscribers named after the holders" "$(sq "SELECT string_agg(code || '=' || name, ',' ORDER BY code) FROM gateway.subscribers")" \
   "S1=Taro Yamada,S2=Hanako Sato,S3=Jiro Suzuki,S4=Expired Holder"
 is "user IDs bound to card label and device" "$(sq "SELECT string_agg(u.user_id || ':' || c.label || '@' || d.code, ',' ORDER BY u.user_id) FROM gateway.users u JOIN gateway.cards c ON c.id = u.card_id JOIN gateway.devices d ON d.id = u.device_id")" \

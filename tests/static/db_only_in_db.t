@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # db_only_in_db.t — only the database operations touch the database's
-# rows (issue 19): in the gateway (cgi/gateway), the credit server and
-# paygw-admin, a .c file outside a db/ folder (and outside lib/db, the layer
+# rows (issue 19): in the gateway (cgi/gateway), the demo shop (cgi/shop),
+# the credit server and paygw-admin, a .c file outside a db/ folder (and outside lib/db, the layer
 # itself) neither runs a statement nor a transaction (db_call,
 # db_run_transaction), nor builds parameters (db_params_init), nor reads a
 # column (db_text, db_int64, db_bool, db_null, db_copy, PQgetvalue,
@@ -12,7 +12,7 @@
 CALLS='db_text|db_int64|db_bool|db_null|db_copy|PQgetvalue|PQntuples|db_call|db_params_init|db_run_transaction'
 PATTERN="\\b($CALLS)(_at)?[[:space:]]*\\("
 
-sources=$(tracked_files | grep -E '^(cgi/gateway|credit-server|admin)/.*\.c$')
+sources=$(tracked_files | grep -E '^(cgi/gateway|cgi/shop|credit-server|admin)/.*\.c$')
 inside=$(grep -E '(^|/)db/' <<<"$sources")
 outside=$(grep -vE '(^|/)db/' <<<"$sources")
 

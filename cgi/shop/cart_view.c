@@ -1,0 +1,49 @@
+/* cart_view.c — the cart's lines priced as the checkout will price them
+ * (money.c), for the catalog's cart link and the cart page. */
+#include "shop/cart_view.h"
+#include "shop/db/shop_db.h"
+#include "shop/money.h"
+#include "shop/reply.h"
+
+#include <stdlib.h>
+
+static json_t *amount(int64_t v)
+{
+  char text[40];
+  money_format(v, text, sizeof text);
+  return json_string(text);
+}
+
+int cart_view_fill(struct shop_request *rq, json_t *ctx)
+{
+  struct cart_line *lines = calloc(ORDER_LINES_MAX, sizeof *lines);
+  struct money_totals t = { 0 };
+  json_t *rows = json_array();
+  int n = 0;
+  int64_t count = 0;
+
+  if (!lines || db_cart_lines(rq->db, rq->session.id, lines, ORDER_LINES_MAX, &n) < 0) {
+    free(lines);
+    json_decref(rows);
+    reply_error_page(rq, 503, "The shop is not available", "the shop's database did not answer; try again");
+    return -1;
+  }
+  for (int i = 0; i < n; i++) {
+    const struct good *g = &lines[i].good;
+    int64_t tax = money_line_tax(g->unit_price, lines[i].quantity, g->tax_rate_pct);
+    money_add_line(&t, g->unit_price, lines[i].quantity, tax);
+    count += lines[i].quantity;
+    json_array_append_new(rows, json_pack("{s:I, s:s, s:s, s:I, s:o, s:i, s:o, s:o}", "id", (json_int_t)g->id, "name",
+                                          g->name, "icon", g->icon, "quantity", (json_int_t)lines[i].quantity,
+                                          "unit_price", amount(g->unit_price), "tax_rate_pct", g->tax_rate_pct, "tax",
+                                          amount(tax), "line_total", amount(g->unit_price * lines[i].quantity + tax)));
+  }
+  free(lines);
+  json_object_set_new(ctx, "lines", rows);
+  json_object_set_new(ctx, "subtotal", amount(t.subtotal));
+  json_object_set_new(ctx, "tax_total", amount(t.tax_total));
+  json_object_set_new(ctx, "total", amount(t.total));
+  json_object_set_new(ctx, "count", json_integer(count));
+  json_object_set_new(ctx, "empty", json_boolean(n == 0));
+  return 0;
+}

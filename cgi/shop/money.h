@@ -1,0 +1,24 @@
+/* money.h — the shop's sums: a line's tax and an order's totals, in
+ * integer minor units (never floating point). */
+#ifndef SHOP_MONEY_H
+#define SHOP_MONEY_H
+
+#include <stdint.h>
+
+/* The tax of one line: floor(quantity × unit_price × rate_pct / 100),
+ * rounded down as Japanese shops do.  -1 for a negative input or one
+ * whose product would not fit (the shop's bounds keep far below). */
+int64_t money_line_tax(int64_t unit_price, int64_t quantity, int rate_pct);
+
+struct money_totals {
+  int64_t subtotal, tax_total, total;
+};
+
+/* Adds one line (quantity × unit_price, and its tax) to t; -1 when a sum
+ * would overflow, t unchanged. */
+int money_add_line(struct money_totals *t, int64_t unit_price, int64_t quantity, int64_t tax);
+
+/* "¥1,234"-style text without the sign: "1,234" into out. */
+void money_format(int64_t amount, char *out, unsigned outlen);
+
+#endif

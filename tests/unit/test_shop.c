@@ -1,0 +1,224 @@
+/* test_shop.c — unit tests for the demo shop's pure logic (cgi/shop):
+ * order codes (drawn from the alphabet, normalised from any case with or
+ * without the dash, shown ABCD-EFGH), form bodies, tax and totals in
+ * integer minor units, the session cookie, and the user-ID rule. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "shop/cookies.h"
+#include "shop/form.h"
+#include "shop/money.h"
+#include "shop/order_code.h"
+#include "shop/user_submit.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void order_codes_come_from_the_alphabet(void **state)
+{
+  char code[ORDER_CODE_LEN + 1], other[ORDER_CODE_LEN + 1];
+  int seen[256] = { 0 };
+  (void)state;
+
+  for (int i = 0; i < 2000; i++) {
+    assert_int_equal(order_code_new(code), 0);
+    assert_int_equal(strlen(code), ORDER_CODE_LEN);
+    for (int j = 0; j < ORDER_CODE_LEN; j++) {
+      assert_non_null(strchr(ORDER_CODE_ALPHABET, code[j]));
+      seen[(unsigned char)code[j]]++;
+    }
+  }
+  /* every symbol turns up (16000 draws of 31 symbols), none of 0 1 I L O */
+  for (const char *c = ORDER_CODE_ALPHABET; *c; c++)
+    assert_true(seen[(unsigned char)*c] > 0);
+  assert_int_equal(seen['0'] + seen['1'] + seen['I'] + seen['L'] + seen['O'], 0);
+  order_code_new(other);
+  assert_string_not_equal(code, other);
+}
+
+static void order_codes_are_normalised(void **state)
+{
+  char out[ORDER_CODE_LEN + 1];
+  (void)state;
+
+  assert_int_equal(order_code_normalise("ABCD-EFGH", out), 0);
+  assert_string_equal(out, "ABCDEFGH");
+  assert_int_equal(order_code_normalise("abcdefgh", out), 0);
+  assert_string_equal(out, "ABCDEFGH");
+  assert_int_equal(order_code_normalise("k7qx-m9ht", out), 0);
+  assert_string_equal(out, "K7QXM9HT");
+  assert_int_equal(order_code_normalise("ABCDEFG", out), -1);   /* short */
+  assert_int_equal(order_code_normalise("ABCDEFGHJ", out), -1); /* long */
+  assert_int_equal(order_code_normalise("ABC-DEFGH", out), -1); /* dash elsewhere */
+  assert_int_equal(order_code_normalise("ABCD-EFG-", out), -1);
+  assert_int_equal(order_code_normalise("ABCDEFG0", out), -1); /* 0 is not in it */
+  assert_int_equal(order_code_normalise("ABCDEFGI", out), -1); /* nor I, L, O, 1 */
+  assert_int_equal(order_code_normalise("abcdefgl", out), -1);
+  assert_int_equal(order_code_normalise("ABCD EFGH", out), -1);
+  assert_int_equal(order_code_normalise("", out), -1);
+  assert_int_equal(order_code_normalise(NULL, out), -1);
+}
+
+static void order_codes_are_shown_with_a_dash(void **state)
+{
+  char shown[ORDER_CODE_LEN + 2];
+  (void)state;
+
+  order_code_display("ABCDEFGH", shown);
+  assert_string_equal(shown, "ABCD-EFGH");
+}
+
+static void forms_are_parsed(void **state)
+{
+  struct form f;
+  const char *body = "csrf=ab12&item=3&quantity=2&add=1&user_id=0000%31&note=a+b%26c%3D&empty=&flag";
+  (void)state;
+
+  assert_int_equal(form_parse(&f, body, strlen(body)), 0);
+  assert_string_equal(form_get(&f, "csrf"), "ab12");
+  assert_string_equal(form_get(&f, "item"), "3");
+  assert_string_equal(form_get(&f, "user_id"), "00001");
+  assert_string_equal(form_get(&f, "note"), "a b&c=");
+  assert_string_equal(form_get(&f, "empty"), "");
+  assert_string_equal(form_get(&f, "flag"), "");
+  assert_null(form_get(&f, "missing"));
+  form_free(&f);
+
+  assert_int_equal(form_parse(&f, "a=1&a=2", 7), 0); /* the first counts */
+  assert_string_equal(form_get(&f, "a"), "1");
+  form_free(&f);
+  assert_int_equal(form_parse(&f, "", 0), 0);
+  assert_int_equal(f.n, 0);
+  form_free(&f);
+}
+
+static void bad_forms_are_refused(void **state)
+{
+  struct form f;
+  char many[400] = "";
+  (void)state;
+
+  assert_int_equal(form_parse(&f, "a=%4", 4), -1);   /* cut escape */
+  assert_int_equal(form_parse(&f, "a=%zz", 5), -1);  /* not hex */
+  assert_int_equal(form_parse(&f, "a=%00", 5), -1);  /* a NUL */
+  assert_int_equal(form_parse(&f, "a=b\0c", 5), -1); /* a raw NUL */
+  for (int i = 0; i < FORM_MAX_FIELDS + 1; i++)
+    snprintf(many + strlen(many), sizeof many - strlen(many), "f%d=1&", i);
+  assert_int_equal(form_parse(&f, many, strlen(many)), -1);
+  form_free(&f);
+}
+
+static void tax_is_rounded_down_per_line(void **state)
+{
+  (void)state;
+  assert_int_equal(money_line_tax(980, 1, 8), 78);  /* 78.4 */
+  assert_int_equal(money_line_tax(980, 2, 8), 156); /* 156.8 */
+  assert_int_equal(money_line_tax(1800, 1, 10), 180);
+  assert_int_equal(money_line_tax(999, 3, 10), 299); /* 299.7 */
+  assert_int_equal(money_line_tax(0, 5, 10), 0);
+  assert_int_equal(money_line_tax(1, 1, 8), 0);
+  assert_int_equal(money_line_tax(10000000, 99, 10), 99000000);
+  assert_int_equal(money_line_tax(-1, 1, 8), -1);
+  assert_int_equal(money_line_tax(1, -1, 8), -1);
+  assert_int_equal(money_line_tax(INT64_MAX / 2, 3, 10), -1); /* would not fit */
+}
+
+static void totals_add_up(void **state)
+{
+  struct money_totals t = { 0 };
+  (void)state;
+
+  assert_int_equal(money_add_line(&t, 980, 2, 156), 0);
+  assert_int_equal(money_add_line(&t, 1800, 1, 180), 0);
+  assert_int_equal(t.subtotal, 3760);
+  assert_int_equal(t.tax_total, 336);
+  assert_int_equal(t.total, 4096);
+  struct money_totals before = t;
+  assert_int_equal(money_add_line(&t, 999999999999LL, 1, 0), -1); /* past 12 digits */
+  assert_memory_equal(&t, &before, sizeof t);
+  assert_int_equal(money_add_line(&t, -5, 1, 0), -1);
+}
+
+static void amounts_are_grouped(void **state)
+{
+  char out[32];
+  (void)state;
+
+  money_format(0, out, sizeof out);
+  assert_string_equal(out, "0");
+  money_format(999, out, sizeof out);
+  assert_string_equal(out, "999");
+  money_format(1000, out, sizeof out);
+  assert_string_equal(out, "1,000");
+  money_format(1234567, out, sizeof out);
+  assert_string_equal(out, "1,234,567");
+  money_format(-4096, out, sizeof out);
+  assert_string_equal(out, "-4,096");
+}
+
+static void the_session_cookie_is_found(void **state)
+{
+  char v[64];
+  const char *token = "0123456789abcdef0123456789abcdef";
+  char header[200];
+  (void)state;
+
+  snprintf(header, sizeof header, "theme=dark; __Host-shop_session=%s; other=1", token);
+  assert_int_equal(cookie_get(header, SESSION_COOKIE, v, sizeof v), 0);
+  assert_string_equal(v, token);
+  assert_true(cookie_token_wellformed(v));
+  assert_int_equal(cookie_get("__Host-shop_session=\"abc\"", SESSION_COOKIE, v, sizeof v), 0);
+  assert_string_equal(v, "abc");
+  assert_int_equal(cookie_get("x__Host-shop_session=abc", SESSION_COOKIE, v, sizeof v), -1); /* another name */
+  assert_int_equal(cookie_get("__Host-shop_session=", SESSION_COOKIE, v, sizeof v), -1);
+  assert_int_equal(cookie_get("a=1;__Host-shop_session=first; __Host-shop_session=second", SESSION_COOKIE, v, sizeof v),
+                   0);
+  assert_string_equal(v, "first");
+  assert_int_equal(cookie_get(NULL, SESSION_COOKIE, v, sizeof v), -1);
+  assert_int_equal(cookie_get("__Host-shop_session=0123456789", SESSION_COOKIE, v, 5), -1); /* does not fit */
+  assert_false(cookie_token_wellformed("0123456789ABCDEF0123456789abcdef"));                /* upper case */
+  assert_false(cookie_token_wellformed("0123456789abcdef"));
+}
+
+static void the_cookie_line_has_every_attribute(void **state)
+{
+  char line[200];
+  (void)state;
+
+  cookie_session_line("00ff", line, sizeof line);
+  assert_string_equal(line, "Set-Cookie: __Host-shop_session=00ff; Path=/; Secure; HttpOnly; SameSite=Lax");
+}
+
+static void user_ids_follow_the_gateway_rule(void **state)
+{
+  (void)state;
+  assert_true(user_id_wellformed("00001"));
+  assert_true(user_id_wellformed("a_B-9"));
+  assert_true(user_id_wellformed("12345678901234567890123456789012"));
+  assert_false(user_id_wellformed("123456789012345678901234567890123")); /* 33 */
+  assert_false(user_id_wellformed(""));
+  assert_false(user_id_wellformed(NULL));
+  assert_false(user_id_wellformed("0000 1"));
+  assert_false(user_id_wellformed("<script>"));
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(order_codes_come_from_the_alphabet),
+    cmocka_unit_test(order_codes_are_normalised),
+    cmocka_unit_test(order_codes_are_shown_with_a_dash),
+    cmocka_unit_test(forms_are_parsed),
+    cmocka_unit_test(bad_forms_are_refused),
+    cmocka_unit_test(tax_is_rounded_down_per_line),
+    cmocka_unit_test(totals_add_up),
+    cmocka_unit_test(amounts_are_grouped),
+    cmocka_unit_test(the_session_cookie_is_found),
+    cmocka_unit_test(the_cookie_line_has_every_attribute),
+    cmocka_unit_test(user_ids_follow_the_gateway_rule),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
