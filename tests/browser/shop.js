@@ -108,6 +108,19 @@ async function noCardNumber(t, page, user, what) {
   t.ok(!html.includes(pan) && !run, `${what}: no card number in the HTML`, run ? `a digit run: ${run[0].slice(0, 4)}…` : 'the demo card number');
 }
 
+// qrText T PAGE: what the order page's QR image says, read by zbarimg
+// (Debian's zbar-tools) from a screenshot of the image as shown; '' when
+// unreadable
+async function qrText(t, page) {
+  const file = path.join(t.shotDir, 'qr.png');
+  await page.locator('#qr img').screenshot({ path: file });
+  try {
+    return execFileSync('zbarimg', ['-q', '--raw', file], { encoding: 'utf8' }).trim();
+  } catch (e) {
+    return '';
+  }
+}
+
 // markNoReload PAGE: a marker on window and the navigation count now;
 // the returned function tells whether the page is still the same document
 async function markNoReload(page) {
@@ -122,7 +135,7 @@ async function markNoReload(page) {
 
 module.exports = {
   FINAL, psql, demoPan, payAsHandset, dataPage, addGood, checkout, orderCode, orderStatus,
-  waitStatus, shopperWithOrder, noCardNumber, markNoReload,
+  waitStatus, shopperWithOrder, noCardNumber, markNoReload, qrText,
 };
 
 // --- checks shared by the tests ------------------------------------------------

@@ -58,6 +58,8 @@ T.run('shop_handset_pay', async (t) => {
     const qr = await page.context().request.get(T.shopUrl(`orders/${code}/qr.svg`));
     t.is(qr.headers()['content-type'], 'image/svg+xml', 'qr.svg is image/svg+xml');
     t.like(await qr.text(), /<svg[\s>]/, 'qr.svg is an SVG');
+    const payUrl = `${new URL(T.shopUrl()).origin}/shop/pay/${code}`;
+    t.is(await S.qrText(t, page), payUrl, 'the QR code, read from the screen, is the order\'s pay URL');
     t.ok(await S.visible(page, '#user-form'), 'the form to type a user ID is shown while awaiting the user');
 
     // the handset, while the page stays open: no reload may happen
