@@ -56,8 +56,10 @@ T.run('shop_admin', async (t) => {
     const rowB = await orderRow(page, b);
     t.is(await rowA.count(), 1, `the list has the paid order ${a.code}`);
     t.is(await rowB.count(), 1, `the list has the open order ${b}`);
-    t.like(await rowA.locator('.order-status').textContent().catch(() => ''), /paid/i, 'the first is paid');
-    t.like(await rowB.locator('.order-status').textContent().catch(() => ''), /await/i, 'the second awaits');
+    const state = async (row) => `${await row.locator('.order-status').getAttribute('data-status').catch(() => '')} ${
+      await row.locator('.order-status').textContent().catch(() => '')}`.trim();
+    t.like(await state(rowA), /paid/i, 'the first is paid');
+    t.like(await state(rowB), /awaiting_user|wait/i, 'the second awaits the user');
     const totalA = S.psql(`SELECT total FROM shop.orders WHERE code = :'code'`, { code: a.code });
     t.is(S.digits(await rowA.locator('.order-total').textContent().catch(() => '')), totalA, `the first's total is ${totalA}`);
     t.like(await rowA.locator('.order-items').textContent().catch(() => ''), /Tenugui towel/, 'the first\'s goods are named');
