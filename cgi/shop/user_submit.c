@@ -8,6 +8,7 @@
 #include "shop/gateway_client.h"
 #include "shop/settings.h"
 #include "common/log.h"
+#include "common/pan.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,6 +98,7 @@ static enum user_submit_result ask_gateway(struct shop_request *rq, const struct
     log_msg(LOG_ERROR, "gateway unreachable for order %s: %s", r->code, a.error);
     result = SUBMIT_GATEWAY_DOWN;
   }
+  pan_scrub(error); /* a card number typed where the user ID belongs is never kept or shown */
   snprintf(out->detail, sizeof out->detail, "%s", error);
   gw_answer_free(&a);
   if (db_order_user_refused(rq->db, r->code, user_id, error) < 0)

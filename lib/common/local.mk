@@ -9,6 +9,7 @@ lib_common_libpaygw_common_a_SOURCES = \
 	lib/common/pwhash.c lib/common/pwhash.h \
 	lib/common/b64url.c lib/common/b64url.h \
 	lib/common/webhook_sig.c lib/common/webhook_sig.h \
+	lib/common/webhook_verify.c lib/common/webhook_verify.h \
 	lib/common/ed25519.c lib/common/ed25519.h \
 	lib/common/utf8.c lib/common/utf8.h \
 	lib/common/demo_data.h lib/common/pg_errors.h

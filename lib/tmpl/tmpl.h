@@ -5,7 +5,7 @@
  *   {{name}} {{a.b.c}}   the value, escaped (& < > " ' → &amp; &lt; &gt;
  *                        &quot; &#39;): strings as is, integers in
  *                        decimal, true → "true", false → "false",
- *                        null/missing → empty
+ *                        null/missing/arrays/objects → empty
  *   {{.}}                the current value
  *   {{#x}}…{{/x}}        section: an array renders once per element (the
  *                        element pushed on the context stack), an object

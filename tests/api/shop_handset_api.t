@@ -44,6 +44,20 @@ shop GET "/shop/orders/$ORDER"
 like "... the order page shows the error" "$(grep -o '<p id="order-error" class="error" >[^<]*' <<<"$BODY")" 'refused user ID 99999'
 is "no transaction was made" "$(psql_q "SELECT count(*) FROM gateway.transactions")" "$n_before"
 
+# --- a card number typed where the user ID belongs: refused, never kept or shown ----------------
+PAN=$(head -1 <<<"$DEMO_PANS")
+user_api "$ORDER" "{\"user_id\": \"$PAN\"}"
+is "a card number as user ID: 502 gateway_refused unknown_user" "$STATUS $(jqr .code) $(jqr .gateway_code)" "502 gateway_refused unknown_user"
+printf '%s' "$BODY" >"$FLOW_TMP/answer.json"
+check "... the answer does not hold it" no_pan "$FLOW_TMP/answer.json"
+shop GET "/shop/orders/$ORDER"
+printf '%s' "$BODY" >"$FLOW_TMP/page.html"
+check "... nor the order page" no_pan "$FLOW_TMP/page.html"
+check "... nor the shop's log" no_pan "$PAYGW_VAR/log/shop.log"
+is "... nor the order's row" "$(psql_q "SELECT count(*) FROM shop.orders WHERE code = '$ORDER' AND (coalesce(user_id, '') || coalesce(error, '')) LIKE '%$PAN%'")" 0
+printf '%s' "$PAN" >"$FLOW_TMP/pan.txt"
+check "(the check finds a card number where there is one)" pan_in "$FLOW_TMP/pan.txt"
+
 # --- the user ID: 200, then the same again, then another --------------------------------------
 user_api "${ORDER:0:4}-${ORDER:4:4}" '{"user_id": "00001"}'
 is "the user ID (code with a dash): 200" "$STATUS $CTYPE" "200 application/json"

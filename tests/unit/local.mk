@@ -38,3 +38,11 @@ TESTS += tests/unit/test_webhook_sig
 tests_unit_test_webhook_sig_SOURCES = tests/unit/test_webhook_sig.c
 tests_unit_test_webhook_sig_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(OPENSSL_CFLAGS)
 tests_unit_test_webhook_sig_LDADD = $(COMMON_LIBS) $(CMOCKA_LIBS)
+
+# the receiving side: lib/common/webhook_verify.c (the demo shop's check of
+# the gateway's webhooks), against the same example, in and out of time
+check_PROGRAMS += tests/unit/test_webhook_verify
+TESTS += tests/unit/test_webhook_verify
+tests_unit_test_webhook_verify_SOURCES = tests/unit/test_webhook_verify.c
+tests_unit_test_webhook_verify_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(OPENSSL_CFLAGS)
+tests_unit_test_webhook_verify_LDADD = $(COMMON_LIBS) $(CMOCKA_LIBS)
