@@ -46,3 +46,11 @@ TESTS += tests/unit/test_webhook_verify
 tests_unit_test_webhook_verify_SOURCES = tests/unit/test_webhook_verify.c
 tests_unit_test_webhook_verify_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(OPENSSL_CFLAGS)
 tests_unit_test_webhook_verify_LDADD = $(COMMON_LIBS) $(CMOCKA_LIBS)
+
+# lib/common/qr_svg.c: the SVG read back into modules, compared with
+# libqrencode's and decoded by zbarimg (zbar-tools, scripts/deps)
+check_PROGRAMS += tests/unit/test_qr_svg
+TESTS += tests/unit/test_qr_svg
+tests_unit_test_qr_svg_SOURCES = tests/unit/test_qr_svg.c
+tests_unit_test_qr_svg_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(QRENCODE_CFLAGS)
+tests_unit_test_qr_svg_LDADD = $(COMMON_LIBS) $(CMOCKA_LIBS)
