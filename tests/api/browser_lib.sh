@@ -16,5 +16,8 @@ browser_run() {
   fi
   # handset_pay.sh sources flowlib.sh, which finds the stack by this
   export PAYGW_STACK_ENV PAYGW_VAR PAYGW_HTTPS_PORT PAYGW_PG_PORT
+  # a test's own requests (context.request: Node's TLS, not chromium's)
+  # trust the stack's CA too, and nothing is ignored there either
+  export NODE_EXTRA_CA_CERTS=$PAYGW_CA
   exec node "$BROWSER_DIR/$1.js"
 }

@@ -122,6 +122,7 @@ class Test {
     browser = browser || await this.launch();
     const { fit, ...ctxOpts } = opts;
     const context = await browser.newContext({ ignoreHTTPSErrors: false, ...ctxOpts });
+    context.setDefaultTimeout(15000);
     const page = await context.newPage();
     this.watch(page);
     page.__paygw.fit = !!fit;

@@ -57,9 +57,11 @@ async function dataPage(page) {
   return page.locator('#page').getAttribute('data-page', { timeout: 5000 }).catch(() => null);
 }
 
-// addGood T PAGE GOOD QTY: on the catalog, the good's form with QTY, submit
+// addGood T PAGE GOOD QTY: on the catalog (opened first when the page is
+// another), the good's form with QTY, submit
 // (303 → the cart); the cart page is looked at
 async function addGood(t, page, good, qty, step = `add-${good}`) {
+  if (await dataPage(page) !== 'catalog') await t.goto(page, T.shopUrl(), `${step}-catalog`);
   const li = page.locator(`li.good[data-good="${good}"]`);
   await li.locator('input[name="quantity"]').fill(String(qty));
   await t.clickAndLook(page, li.locator('button.add'), step);
@@ -115,7 +117,7 @@ async function qrText(t, page) {
   const file = path.join(t.shotDir, 'qr.png');
   await page.locator('#qr img').screenshot({ path: file });
   try {
-    return execFileSync('zbarimg', ['-q', '--raw', file], { encoding: 'utf8' }).trim();
+    return execFileSync('zbarimg', ['-q', '--raw', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch (e) {
     return '';
   }
