@@ -213,8 +213,20 @@ class Test {
   // through the DevTools protocol: the shop's CSP (script-src 'self')
   // forbids an inline <script>, and evaluation by the DevTools protocol is
   // not subject to it, so the CSP stays in force for the page under test.
+  // axeAllow RULE WHY: a test that must show a page breaking axe's RULE
+  // (the shop's contract asks for it) names the rule and says why; its
+  // findings are printed, not failed.  Every other rule still fails.
+  axeAllow(rule, why) {
+    this.axeAllowed = this.axeAllowed || new Map();
+    this.axeAllowed.set(rule, why);
+    this.diag(`axe rule ${rule} not failing in this test: ${why}`);
+  }
+
   async audit(page, step) {
-    const result = await this.axeViolations(page);
+    const all = await this.axeViolations(page);
+    const allowed = this.axeAllowed || new Map();
+    const result = all.filter((v) => !allowed.has(v.id));
+    for (const v of all.filter((x) => allowed.has(x.id))) this.diag(`${step}: axe (allowed here): ${formatAxe([v])}`);
     const bad = result.filter((v) => AXE_FAILING.includes(v.impact));
     this.ok(bad.length === 0, `${step}: axe finds no serious or critical violation`, formatAxe(bad));
     const minor = result.filter((v) => !AXE_FAILING.includes(v.impact));
