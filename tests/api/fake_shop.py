@@ -11,7 +11,7 @@
 # reference CODE, two items: 3,456 JPY with 256 tax) and answers the
 # contract's 200 JSON; a user ID is kept in DIR/orders/CODE.user, and another
 # one later is 409 order_has_user.  The file may hold instead:
-#   409 | 400 | 502        that answer, as problem+json
+#   400 | 409 | 502 | 503  that answer, as problem+json
 #   bad-credential         ask the gateway with a wrong credential (it refuses: 502)
 #   unknown-transaction    answer 200 with a transaction the gateway never made
 #   other-order            answer 200 for another order code
@@ -34,7 +34,8 @@ SHOP_NAME = "Fake shop (tests)"
 ITEMS = [{"name": "Coffee beans", "quantity": 2, "unit_price": 1200, "tax": 192},
          {"name": "Mug", "quantity": 1, "unit_price": 800, "tax": 64}]
 PATH = re.compile(r"^/shop/api/orders/([A-Z0-9]{1,16})/user$")
-TITLES = {400: "bad request", 404: "unknown order", 409: "order has a user", 502: "gateway refused"}
+TITLES = {400: "bad request", 404: "unknown order", 409: "order has a user", 502: "gateway refused",
+          503: "try again"}
 
 
 def append(name, line):
@@ -88,8 +89,9 @@ class Shop(http.server.BaseHTTPRequestHandler):
         code = m.group(1)
         with open(order) as f:
             mode = f.read().strip()
-        if mode in ("400", "409", "502"):
-            codes = {"400": "invalid_field", "409": "order_not_awaiting_user", "502": "gateway_unreachable"}
+        if mode in ("400", "409", "502", "503"):
+            codes = {"400": "invalid_field", "409": "order_not_awaiting_user", "502": "gateway_unreachable",
+                     "503": "database_unavailable"}
             return self.problem(int(mode), codes[mode], "forced by the test (%s)" % mode)
         try:
             body = json.loads(raw)

@@ -3,7 +3,7 @@
 # give it a transaction to pay: 404 (unknown order), 409 (the order has
 # another user ID, or is past waiting for one), 502 (the gateway refused
 # the shop: here a wrong terminal credential, refused by the real gateway),
-# 400 — each said in plain words with the shop's code, exit status 6, and
+# 400, 503 — each said in plain words with the shop's code, exit status 6, and
 # nothing paid; a 200 for another order refused; a transaction whose
 # payment command never comes given up after --timeout (exit 3); a shop that
 # is not there, or whose certificate the store's CA did not sign (exit 3,
@@ -35,6 +35,7 @@ refusal "409 (forced: not awaiting a user)" 409 \
 refusal "502 (the real gateway refused the shop's credential)" bad-credential \
   "^The shop could not get a transaction from the payment gateway \([a-z_]+: the gateway answered 401 .*\)\. Nothing was paid\.$"
 refusal "400" 400 "^The shop refused the request \(invalid_field: "
+refusal "503" 503 "^The shop could not take the user ID now: HTTP 503 \(database_unavailable: .*\)\. Nothing was paid; try again later\.$"
 refusal "a 200 for another order" other-order "^The shop's answer is not what a paygw shop answers \(it is for another order\)"
 
 # 409 from the shop's own rule: the order holds another user ID
