@@ -100,8 +100,8 @@ static int show_refusal(const struct gw_reply *r, const struct shop_target *t)
   else if (r->status == 400)
     printf("The shop refused the request (%s).\n", clean);
   else if (r->status >= 500)
-    printf("The shop could not take the user ID now: HTTP %ld (%s). Nothing was paid; try again later.\n",
-           r->status, clean);
+    printf("The shop could not take the user ID now: HTTP %ld (%s). Nothing was paid; try again later.\n", r->status,
+           clean);
   else
     printf("The shop refused the user ID: HTTP %ld (%s).\n", r->status, clean);
   return EXIT_SHOP;
