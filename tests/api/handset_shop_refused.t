@@ -12,7 +12,8 @@ check "the fake shop listens" shop_start
 C=$(order_code); shop_order "$C"
 stamp() { sha256sum "$STORE" | cut -d' ' -f1; }
 store_before=$(stamp)
-shop() { PAYGW_HANDSET_PASSWORD=${PW:-demo-pass-00001} "$HANDSET" --store "$STORE" shop --user 00001 --agree --method L "$@" >"$CT/out" 2>&1; RC=$?; }
+# stack.env may name a shop (PAYGW_SHOP_URL): none here unless --shop says
+shop() { env -u PAYGW_SHOP_URL PAYGW_HANDSET_PASSWORD=${PW:-demo-pass-00001} "$HANDSET" --store "$STORE" shop --user 00001 --agree --method L "$@" >"$CT/out" 2>&1; RC=$?; }
 
 # refused: exit 2, a reason, and not one connection to the shop
 refused() {  # refused DESCRIPTION GREP-PATTERN ARGS...
