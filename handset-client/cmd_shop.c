@@ -83,7 +83,7 @@ static int show_order(const json_t *a, const struct shop_target *t)
 /* A refusal, in plain words.  Returns EXIT_SHOP. */
 static int show_refusal(const struct gw_reply *r, const struct shop_target *t)
 {
-  char text[600], clean[600], code[16];
+  char text[600], clean[600], code[16], gw_code[64];
   bool problem = *gw_problem_code(r) != '\0';
 
   shop_code_display(t->code, code, sizeof code);
@@ -95,6 +95,10 @@ static int show_refusal(const struct gw_reply *r, const struct shop_target *t)
     printf("The shop knows no order %s: check the code on the shop's page (%s).\n", code, clean);
   else if (r->status == 409)
     printf("Order %s is not waiting for a user ID: it has one already, or it has ended (%s).\n", code, clean);
+  else if (r->status == 502 && json_is_string(json_object_get(r->json, "gateway_code")))
+    printf("The shop could not get a transaction from the payment gateway (%s; the gateway's code: %s). Nothing "
+           "was paid.\n",
+           clean, shop_printable(mstr(r->json, "gateway_code"), gw_code, sizeof gw_code));
   else if (r->status == 502)
     printf("The shop could not get a transaction from the payment gateway (%s). Nothing was paid.\n", clean);
   else if (r->status == 400)

@@ -12,7 +12,8 @@
 # contract's 200 JSON; a user ID is kept in DIR/orders/CODE.user, and another
 # one later is 409 order_has_user.  The file may hold instead:
 #   400 | 409 | 502 | 503  that answer, as problem+json
-#   bad-credential         ask the gateway with a wrong credential (it refuses: 502)
+#   bad-credential         ask the gateway with a wrong credential (it refuses: 502
+#                          gateway_refused with gateway_code and gateway_status)
 #   unknown-transaction    answer 200 with a transaction the gateway never made
 #   other-order            answer 200 for another order code
 # Unknown code: 404 unknown_order.  Every TCP connection adds a line to
@@ -114,10 +115,14 @@ class Shop(http.server.BaseHTTPRequestHandler):
                     return self.problem(409, "order_has_user", "order %s already has a user ID" % code)
         credential = "t-nobody.wrong" if mode == "bad-credential" else os.environ["FAKE_SHOP_CREDENTIAL"]
         status, txn = ask_gateway(code, user_id, credential)
+        if status == 0:
+            return self.problem(502, "gateway_unreachable", "the gateway did not answer: %s" % txn["detail"])
         if status not in (200, 201) or not txn:
-            detail = "the gateway answered %d %s: %s" % (status, (txn or {}).get("code", ""),
-                                                         (txn or {}).get("detail", ""))
-            return self.problem(502, (txn or {}).get("code", "gateway_refused"), detail)
+            # as shop.fcgi answers it: the gateway's code and status beside the shop's own
+            gw_code = (txn or {}).get("code", "")
+            return self.answer(502, {"type": "about:blank", "title": TITLES[502], "status": 502,
+                                     "code": "gateway_refused", "gateway_code": gw_code, "gateway_status": status,
+                                     "detail": "the gateway answered %d %s" % (status, gw_code)}, problem=True)
         with open(held, "w") as f:
             f.write(user_id + "\n")
         self.answer(200, {"order": code, "status": "awaiting_payment", "shop": SHOP_NAME,

@@ -33,7 +33,9 @@ refusal "404" unknown "^The shop knows no order $D: check the code on the shop's
 refusal "409 (forced: not awaiting a user)" 409 \
   "^Order $D is not waiting for a user ID: it has one already, or it has ended \(order_not_awaiting_user: forced by the test \(409\)\)\.$"
 refusal "502 (the real gateway refused the shop's credential)" bad-credential \
-  "^The shop could not get a transaction from the payment gateway \([a-z_]+: the gateway answered 401 .*\)\. Nothing was paid\.$"
+  "^The shop could not get a transaction from the payment gateway \(gateway_refused: the gateway answered 401 [a-z_]+; the gateway's code: [a-z_]+\)\. Nothing was paid\.$"
+refusal "502 (the gateway unreachable)" 502 \
+  "^The shop could not get a transaction from the payment gateway \(gateway_unreachable: forced by the test \(502\)\)\. Nothing was paid\.$"
 refusal "400" 400 "^The shop refused the request \(invalid_field: "
 refusal "503" 503 "^The shop could not take the user ID now: HTTP 503 \(database_unavailable: .*\)\. Nothing was paid; try again later\.$"
 refusal "a 200 for another order" other-order "^The shop's answer is not what a paygw shop answers \(it is for another order\)"
