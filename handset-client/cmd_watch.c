@@ -3,9 +3,12 @@
  * answers (429 slow_down and Retry-After honoured).  A message runs the
  * payment application only when its signature verifies under the gateway's
  * message key from the store and it is a payment command for a user of this
- * handset ([0077]-[0079]); anything else is reported as ignored.  A gateway
- * that does not answer is reported once, polled with back-off, and reported
- * once more when it answers again (lib/proxlink/reach.h). */
+ * handset ([0077]-[0079]); anything else is reported as ignored.  `handset
+ * shop` runs the same loop for the one transaction its shop answered
+ * (o->only_transaction): other commands are ignored, and that transaction's
+ * completion ends it.  A gateway that does not answer is reported once,
+ * polled with back-off, and reported once more when it answers again
+ * (lib/proxlink/reach.h). */
 #include "handset-client/handset.h"
 #include "common/b64url.h"
 #include "common/ed25519.h"
@@ -125,17 +128,25 @@ static int handle_messages(const struct handset_opts *o, struct uim_store *s, st
       continue;
     }
     const char *kind = mstr(m, "kind");
+    bool wanted = !o->only_transaction || strcmp(mstr(m, "transaction"), o->only_transaction) == 0;
     if (strcmp(kind, "completion") == 0) {
       printf("Gateway: transaction %s %s%s%s.\n", mstr(m, "transaction"), mstr(m, "status"),
              *mstr(m, "reason") ? ": " : "", mstr(m, "reason"));
+      if (o->only_transaction && wanted && result < 0) /* it ended without this handset */
+        result = strcmp(mstr(m, "status"), "completed") == 0 ? EXIT_DONE : EXIT_NOT_PAID;
     } else if (strcmp(kind, "payment_command") != 0) {
       printf("Ignored a mailbox message of unknown kind '%.32s'.\n", kind);
+    } else if (!wanted) {
+      printf("Ignored a payment command for transaction %s: this run pays transaction %s only.\n",
+             mstr(m, "transaction"), o->only_transaction);
     } else if (!command_is_ours(o, s, m, &why)) {
       printf("Ignored a payment command for transaction %s: %s.\n", mstr(m, "transaction"), why);
     } else if (ended_in_batch(s, list, mstr(m, "transaction"))) {
       printf("Skipped the payment command for transaction %s: it has already ended.\n", mstr(m, "transaction"));
     } else if (result < 0 || !o->once) {
       int rc = run_payment(o, g, m);
+      if (rc == PAYAPP_NOT_OPEN && o->only_transaction)
+        rc = EXIT_NOT_PAID; /* the one transaction this run is for has ended */
       if (rc != PAYAPP_NOT_OPEN && o->once)
         result = rc;
     }
@@ -161,6 +172,15 @@ static int sign_poll(const struct handset_opts *o, const struct uim_store *s, ch
   snprintf(h[1], 160, "X-Paygw-Timestamp: %lld", ms);
   snprintf(h[2], 160, "X-Paygw-Signature: %s", sig64);
   return 0;
+}
+
+bool handset_answers_given(const struct handset_opts *o)
+{
+  if ((o->agree < 0 || (o->agree == 1 && !o->method)) && !isatty(STDIN_FILENO)) {
+    fprintf(stderr, "handset: not on a terminal: give --agree or --decline, and --method\n");
+    return false;
+  }
+  return true;
 }
 
 static long clamp_interval(long v)
@@ -233,8 +253,7 @@ int cmd_watch(struct handset_opts *o)
 
   if (rc != 0)
     return rc;
-  if ((o->agree < 0 || (o->agree == 1 && !o->method)) && !isatty(STDIN_FILENO)) {
-    fprintf(stderr, "handset: not on a terminal: give --agree or --decline, and --method\n");
+  if (!handset_answers_given(o)) {
     uim_free(&s);
     return EXIT_USAGE;
   }
@@ -248,7 +267,10 @@ int cmd_watch(struct handset_opts *o)
   sigaction(SIGTERM, &sa, NULL);
   g.abort_flag = &stop_requested;
   gw_reach_init(&reach, 1, o->backoff_max_s);
-  printf("Watching the mailbox of device %s at %s.\n", s.device_id, s.gateway_url);
+  if (o->only_transaction)
+    printf("Waiting for the gateway's payment command for transaction %s.\n", o->only_transaction);
+  else
+    printf("Watching the mailbox of device %s at %s.\n", s.device_id, s.gateway_url);
   for (rc = -1; rc < 0 && !stop_requested;) {
     rc = poll_once(o, &s, &g, &interval, &last_ok, &reach);
     if (rc >= 0 || stop_requested)
@@ -257,7 +279,11 @@ int cmd_watch(struct handset_opts *o)
       printf(TIMEOUT_MESSAGE "\n", o->timeout_s);
       rc = EXIT_NETWORK;
     } else if (o->for_s && time(NULL) - started >= o->for_s) {
-      printf("No payment within %ld s; stopped watching.\n", o->for_s);
+      if (o->only_transaction)
+        printf("No payment command for transaction %s arrived within %ld s; nothing was paid.\n", o->only_transaction,
+               o->for_s);
+      else
+        printf("No payment within %ld s; stopped watching.\n", o->for_s);
       rc = EXIT_NETWORK;
     } else {
       /* no answer: back off, but try once more before the time-out of [0083] */
@@ -265,6 +291,9 @@ int cmd_watch(struct handset_opts *o)
       long left = o->timeout_s - (long)(time(NULL) - last_ok);
       if (reach.down && wait > left)
         wait = left;
+      long for_left = o->for_s - (long)(time(NULL) - started); /* one last poll as --for runs out */
+      if (o->for_s && wait > for_left)
+        wait = for_left;
       for (long t = 0; t < wait && !stop_requested; t++)
         sleep(1);
     }

@@ -1,6 +1,6 @@
 /* handset.h — the handset program's commands, options and exit statuses
- * (docs/handset.md).  main.c parses; cmd_pay.c, cmd_watch.c and payapp.c do
- * the work. */
+ * (docs/handset.md).  main.c parses; auth.c, cmd_pay.c, cmd_shop.c,
+ * cmd_watch.c and payapp.c do the work. */
 #ifndef PAYGW_HANDSET_H
 #define PAYGW_HANDSET_H
 
@@ -19,6 +19,7 @@ enum handset_exit {
   EXIT_NETWORK = 3,  /* gateway or POS unreachable, or the time-out of [0083] */
   EXIT_AUTH = 4,     /* wrong user ID or password; or no live auth result: authenticate again */
   EXIT_LOCKED = 5,   /* too many failed attempts: the store is locked for a while */
+  EXIT_SHOP = 6,     /* shop: the online shop refused the user ID (unknown order, not awaiting one, ...) */
 };
 
 /* The message of [0083] when the gateway does not answer in time. */
@@ -32,7 +33,9 @@ struct handset_opts {
   const char *link, *user, *password;
   int card;        /* 1-based card number, 0 = ask */
   long auth_ttl_s; /* [0074]: 3600 */
-  /* watch */
+  /* shop */
+  const char *shop_url; /* --shop or PAYGW_SHOP_URL: the shop of a bare order code */
+  /* watch (and shop) */
   int agree;          /* 1 agree, 0 not agree, -1 ask */
   const char *method; /* L I B pB R, NULL = ask */
   long installments;
@@ -40,16 +43,29 @@ struct handset_opts {
   long timeout_s; /* [0083]: 120 */
   long for_s;     /* 0 = watch for ever */
   bool verbose;
-  long clock_offset_s; /* PAYGW_HANDSET_CLOCK_OFFSET: a handset whose clock is off */
-  long backoff_max_s;  /* PAYGW_CLIENT_BACKOFF_MAX: most seconds between polls of a silent gateway */
+  long clock_offset_s;          /* PAYGW_HANDSET_CLOCK_OFFSET: a handset whose clock is off */
+  long backoff_max_s;           /* PAYGW_CLIENT_BACKOFF_MAX: most seconds between polls of a silent gateway */
+  const char *only_transaction; /* shop: watch for this transaction's command only */
 };
 
 /* The handset's clock (the system clock plus the configured offset). */
 time_t handset_now(const struct handset_opts *o);
 
 int cmd_pay(struct handset_opts *o);
+int cmd_shop(struct handset_opts *o, const char *target);
 int cmd_watch(struct handset_opts *o);
 int cmd_cards(struct handset_opts *o);
+
+/* Local authentication (auth.c, figure 12): card, user ID and password
+ * checked against the store, the auth result stored with its expiry, a
+ * failure counted towards the lock-out.  Returns EXIT_DONE with the user ID
+ * in user, or the exit status (the reason already printed). */
+int handset_authenticate(const struct handset_opts *o, char *user, size_t ulen);
+
+/* False (the reason printed) when not on a terminal and the options do not
+ * answer the payment application's questions (--agree + --method, or
+ * --decline): a script must never hang on a question. */
+bool handset_answers_given(const struct handset_opts *o);
 
 /* Opens the store named in o, printing the reason on failure.
  * Returns 0, or EXIT_USAGE. */

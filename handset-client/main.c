@@ -1,5 +1,6 @@
 /* main.c — `handset`: the shopper's program (patent figures 12-17).
  *   handset [--store FILE] pay    authenticate locally and send the user ID to the POS
+ *   handset [--store FILE] shop URL|CODE  the same, the user ID to an online shop; then pay its order
  *   handset [--store FILE] watch  poll the mailbox and run the payment application
  *   handset [--store FILE] cards  list the cards on this handset
  * Options and exit statuses: docs/handset.md. */
@@ -20,6 +21,8 @@ static const char *const usage_main = "usage: handset [--store FILE] COMMAND [op
                                       "commands:\n"
                                       "  pay     pick a card, type user ID and password; on success send the user ID\n"
                                       "          to the shop's POS terminal over the proximity link\n"
+                                      "  shop    the same, but the user ID goes to an online shop's order (its pay\n"
+                                      "          URL or order code); then pay that order as watch does\n"
                                       "  watch   poll the gateway's mailbox and run the payment application for each\n"
                                       "          signed payment command (confirm, pick a method, see the result)\n"
                                       "  cards   list the cards on this handset\n"
@@ -28,8 +31,9 @@ static const char *const usage_main = "usage: handset [--store FILE] COMMAND [op
                                       "  --help         this text; `handset COMMAND --help` for a command's options\n"
                                       "\n"
                                       "exit statuses: 0 done (sent / payment completed), 1 declined, canceled or\n"
-                                      "failed, 2 usage or store error, 3 gateway or POS unreachable or time-out,\n"
-                                      "4 authentication failed or needed again, 5 locked after too many attempts\n";
+                                      "failed, 2 usage or store error, 3 gateway, POS or shop unreachable or\n"
+                                      "time-out, 4 authentication failed or needed again, 5 locked after too many\n"
+                                      "attempts, 6 the online shop refused the user ID\n";
 
 static const char *const usage_pay =
     "usage: handset [--store FILE] pay [options]\n"
@@ -52,6 +56,31 @@ static const char *const usage_pay =
     "the lock time come from the UIM store (paygw-admin), by default 5 and 1800 s.\n"
     "\n"
     "exit: 0 sent, 2 usage/store, 3 POS not reachable, 4 authentication failed, 5 locked\n";
+
+static const char *const usage_shop =
+    "usage: handset [--store FILE] shop URL|CODE [options]\n"
+    "\n"
+    "Pays an online shop's order ([0119]). URL is the pay URL the shop's page and\n"
+    "QR code show (https://HOST:PORT/shop/pay/CODE); CODE the order code alone\n"
+    "(ABCD-EFGH, any case, dash optional), with the shop from --shop. Authenticates\n"
+    "as `pay` does, sends the user ID to the shop over HTTPS (the shop verified\n"
+    "against the store's CA), shows the shop's name, total and binding code, then\n"
+    "runs the payment application for that order's transaction as `watch` does.\n"
+    "\n"
+    "  --shop URL               the shop of a bare CODE: https://HOST:PORT/shop/\n"
+    "                           (default $PAYGW_SHOP_URL)\n"
+    "  --card N, --user ID, --password PW, --auth-ttl SEC   as for `pay`\n"
+    "  --agree | --decline      answer without asking (default: ask on the terminal)\n"
+    "  --method M               L, I, B, pB or R (default: ask)\n"
+    "  --installments N         the count for method I\n"
+    "  --timeout SEC            the most to wait for the shop, the gateway, and the\n"
+    "                           payment command (default 120, [0083]; $PAYGW_HANDSET_TIMEOUT)\n"
+    "  --verbose                report every poll\n"
+    "\n"
+    "exit: 0 paid, 1 declined/canceled/failed, 2 usage/store (a URL that is not\n"
+    "https or not a pay URL, a malformed code), 3 shop or gateway unreachable or\n"
+    "time-out, 4 authentication failed, 5 locked, 6 the shop refused (unknown\n"
+    "order, order not awaiting a user, the gateway refused the shop)\n";
 
 static const char *const usage_watch =
     "usage: handset [--store FILE] watch [options]\n"
@@ -139,6 +168,7 @@ enum {
   O_USER,
   O_PASSWORD,
   O_TTL,
+  O_SHOP,
   O_AGREE,
   O_DECLINE,
   O_METHOD,
@@ -150,12 +180,15 @@ enum {
   O_HELP
 };
 
+/* One option a line: the formatter would pack a table this long in columns. */
+/* clang-format off */
 static const struct option command_options[] = {
   { "link", required_argument, NULL, O_LINK },
   { "card", required_argument, NULL, O_CARD },
   { "user", required_argument, NULL, O_USER },
   { "password", required_argument, NULL, O_PASSWORD },
   { "auth-ttl", required_argument, NULL, O_TTL },
+  { "shop", required_argument, NULL, O_SHOP },
   { "agree", no_argument, NULL, O_AGREE },
   { "decline", no_argument, NULL, O_DECLINE },
   { "method", required_argument, NULL, O_METHOD },
@@ -167,22 +200,40 @@ static const struct option command_options[] = {
   { "help", no_argument, NULL, O_HELP },
   { NULL, 0, NULL, 0 },
 };
+/* clang-format on */
 
-/* One option of a command; options that belong to the other command are
- * refused so a typo does not pass silently. */
-static int take_option(int c, const char *cmd, struct handset_opts *o, const char *usage)
+#define OPT(o) (1u << (o))
+#define AUTH_OPTS (OPT(O_CARD) | OPT(O_USER) | OPT(O_PASSWORD) | OPT(O_TTL))
+#define ANSWER_OPTS (OPT(O_AGREE) | OPT(O_DECLINE) | OPT(O_METHOD) | OPT(O_INST) | OPT(O_TIMEOUT) | OPT(O_VERBOSE))
+
+/* The commands: their help, the options each takes (any other is refused,
+ * so a typo does not pass silently) and how many arguments. */
+static const struct command {
+  const char *name;
+  const char *usage;
+  unsigned options;
+  int args;
+} commands[] = {
+  { "pay", usage_pay, OPT(O_LINK) | AUTH_OPTS, 0 },
+  { "shop", usage_shop, OPT(O_SHOP) | AUTH_OPTS | ANSWER_OPTS, 1 },
+  { "watch", usage_watch, ANSWER_OPTS | OPT(O_ONCE) | OPT(O_FOR), 0 },
+  { "cards", usage_cards, 0, 0 },
+  { NULL, NULL, 0, 0 },
+};
+
+/* One option of a command. */
+static int take_option(int c, const struct command *cmd, struct handset_opts *o)
 {
-  bool pay = strcmp(cmd, "pay") == 0, watch = strcmp(cmd, "watch") == 0;
   long v;
 
   if (c == O_HELP) {
-    fputs(usage, stdout);
+    fputs(cmd->usage, stdout);
     exit(EXIT_DONE);
   }
-  if ((c >= O_LINK && c <= O_TTL && !pay) || (c >= O_AGREE && c <= O_VERBOSE && !watch) || c == '?') {
+  if (c == '?' || c < O_LINK || c > O_VERBOSE || !(cmd->options & OPT(c))) {
     if (c != '?')
-      fprintf(stderr, "handset: that option does not belong to `%s`\n", cmd);
-    fputs(usage, stderr);
+      fprintf(stderr, "handset: that option does not belong to `%s`\n", cmd->name);
+    fputs(cmd->usage, stderr);
     return -1;
   }
   switch (c) {
@@ -202,6 +253,9 @@ static int take_option(int c, const char *cmd, struct handset_opts *o, const cha
     return 0;
   case O_TTL:
     return parse_auth_ttl(optarg, &o->auth_ttl_s);
+  case O_SHOP:
+    o->shop_url = optarg;
+    return 0;
   case O_AGREE:
     o->agree = 1;
     return 0;
@@ -233,6 +287,7 @@ static void defaults(struct handset_opts *o)
   o->store = config_str("PAYGW_HANDSET_STORE", NULL);
   o->link = config_str("PAYGW_LINK", NULL);
   o->password = config_str("PAYGW_HANDSET_PASSWORD", NULL);
+  o->shop_url = config_str("PAYGW_SHOP_URL", NULL);
   o->auth_ttl_s = 3600;
   o->agree = -1;
   o->timeout_s = config_long("PAYGW_HANDSET_TIMEOUT", 120, 1, 3600);
@@ -264,26 +319,30 @@ int main(int argc, char **argv)
     fputs(usage_main, stderr);
     return EXIT_USAGE;
   }
-  const char *cmd = argv[i];
-  const char *usage = strcmp(cmd, "pay") == 0     ? usage_pay
-                      : strcmp(cmd, "watch") == 0 ? usage_watch
-                      : strcmp(cmd, "cards") == 0 ? usage_cards
-                                                  : NULL;
-  if (!usage) {
-    fprintf(stderr, "handset: unknown command '%s'\n%s", cmd, usage_main);
+  const struct command *cmd = commands;
+  while (cmd->name && strcmp(cmd->name, argv[i]) != 0)
+    cmd++;
+  if (!cmd->name) {
+    fprintf(stderr, "handset: unknown command '%s'\n%s", argv[i], usage_main);
     return EXIT_USAGE;
   }
   optind = 1;
   while ((c = getopt_long(argc - i, argv + i, "", command_options, NULL)) != -1)
-    if (take_option(c, cmd, &o, usage) != 0)
+    if (take_option(c, cmd, &o) != 0)
       return EXIT_USAGE;
-  if (optind < argc - i) {
-    fprintf(stderr, "handset: unexpected argument '%s'\n%s", argv[i + optind], usage);
+  int given = argc - i - optind;
+  if (given != cmd->args) {
+    if (given > cmd->args)
+      fprintf(stderr, "handset: unexpected argument '%s'\n%s", argv[i + optind + cmd->args], cmd->usage);
+    else
+      fprintf(stderr, "handset: `%s` needs %s\n%s", cmd->name, "the pay URL or the order code", cmd->usage);
     return EXIT_USAGE;
   }
-  if (strcmp(cmd, "pay") == 0)
+  if (strcmp(cmd->name, "pay") == 0)
     return cmd_pay(&o);
-  if (strcmp(cmd, "watch") == 0)
+  if (strcmp(cmd->name, "shop") == 0)
+    return cmd_shop(&o, argv[i + optind]);
+  if (strcmp(cmd->name, "watch") == 0)
     return cmd_watch(&o);
   return cmd_cards(&o);
 }

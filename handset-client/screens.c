@@ -36,7 +36,7 @@ void screen_details(FILE *out, const json_t *d)
   fprintf(out, "+--------------------------------------------------+\n");
   fprintf(out, "  Shop:          %s (%s, merchant %s)\n", str(d, "shop"), str(json_object_get(d, "merchant"), "name"),
           str(json_object_get(d, "merchant"), "code"));
-  fprintf(out, "  Binding code:  %s   (the POS display shows the same code)\n", str(d, "binding_code"));
+  fprintf(out, "  Binding code:  %s   (the POS display or the shop's page shows the same)\n", str(d, "binding_code"));
   fprintf(out, "  Transaction:   %s\n", str(d, "transaction"));
   fprintf(out, "  %-24s %5s %12s %10s\n", "Item", "Qty", "Unit price", "Tax");
   json_array_foreach (items, i, it) {
