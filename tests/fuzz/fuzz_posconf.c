@@ -30,6 +30,9 @@ static void once(void)
   for (size_t i = 0; i < sizeof vars / sizeof *vars; i++)
     unsetenv(vars[i]);
   setenv("PAYGW_STACK_ENV", "/nonexistent/stack.env", 1);
+  /* without PAYGW_VAR the demo's var/demo/terminals.env of the current
+   * directory would fill the credential: a checkout with a demo stack */
+  setenv("PAYGW_VAR", "/nonexistent", 1);
   fd = memfd_create("posconf", 0);
   if (fd < 0 || fchmod(fd, 0600) != 0)
     abort();
