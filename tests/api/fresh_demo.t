@@ -32,6 +32,11 @@ paid() {  # paid NAME PORTS: the checks of a demo run that must have paid
   local -n p=PORTS_$2
   is "$1: the handset store names the running gateway" "$(store_url)" "https://127.0.0.1:${p[0]}"
   check "$1: the handset never found the gateway unreachable" bash -c "! grep -q 'not reachable' '$L/$1.out'"
+  local order; order=$(sed -n 's/.*The online order \([2-9A-HJKMNP-Z]\{8\}\) was paid.*/\1/p' "$L/$1.out")
+  nonempty "$1: the demo says its online order was paid" "$order"
+  is "$1: ... and the shop holds it paid, with an approval code" \
+    "$(copy_psql "SELECT state || ' ' || (approval_code IS NOT NULL) FROM shop.orders WHERE code = '$order'")" "paid true"
+  check "$1: the demo ends with the shop's URL" grep -q "^Open the shop in a browser: https://127.0.0.1:${p[0]}/shop/" "$L/$1.out"
 }
 rows() { copy_psql "SELECT concat_ws(' ', (SELECT count(*) FROM gateway.terminals), (SELECT count(*) FROM gateway.devices),
   (SELECT count(*) FROM gateway.users), (SELECT count(*) FROM gateway.cards), (SELECT count(*) FROM gateway.merchants))"; }
