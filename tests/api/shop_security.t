@@ -29,6 +29,18 @@ is "a cut token: 403" "$STATUS" 403
 form /shop/checkout
 is "checkout without a token: 403" "$STATUS" 403
 is "... nothing changed: the cart holds 1, no order" "$(cart_count "$SID") $(psql_q "SELECT count(*) FROM shop.orders WHERE session_id = $SID")" "1 0"
+# bad cart forms: 400, nothing changed
+for c in "item=999|quantity=1|a good that does not exist" "item=1|quantity=100|100 of one" "item=1|quantity=-1|a negative quantity" \
+         "item=1|quantity=1x|a quantity that is no number" "item=x|quantity=1|an item that is no number" "item=1|quantity=|no quantity"; do
+  IFS='|' read -r item qty name <<<"$c"
+  form /shop/cart "csrf=$TOKEN" "$item" "$qty" add=1
+  is "cart form with $name: 400 error page" "$STATUS $(grep -c 'data-page="error"' <<<"$BODY")" "400 1"
+done
+form /shop/cart "csrf=$TOKEN" item=1 quantity=99 add=1
+is "adding past 99 of one keeps 99" "$STATUS $(cart_count "$SID")" "303 99"
+form /shop/cart "csrf=$TOKEN" item=1 quantity=1
+is "setting the quantity: 1" "$(cart_count "$SID")" 1
+
 # another session's token does not do for this one
 cp "$JAR" "$FLOW_TMP/jar.a"
 rm -f "$JAR"; shop GET /shop/; OTHER_TOKEN=$(csrf); cp "$FLOW_TMP/jar.a" "$JAR"
@@ -45,6 +57,11 @@ is "... the cart unchanged" "$(cart_count "$SID")" 1
 shop GET /shop/cart
 check "a GET then starts a new session (new cookie)" bash -c '[[ -n $(sed -n "s/^set-cookie: __Host-shop_session=//Ip" <<<"$1") ]]' _ "$HEADERS"
 check "... with an empty cart" grep -q 'id="cart-empty"' <<<"$BODY"
+# a session unseen for over a day is deleted when a new one is made, its cart with it
+psql_q "UPDATE shop.sessions SET last_seen_at = now() - interval '25 hours' WHERE id = $SID" >/dev/null
+rm -f "$JAR"; shop GET /shop/
+is "a session unseen for 25 hours is gone once a new one is made, its cart too" \
+  "$(psql_q "SELECT count(*) FROM shop.sessions WHERE id = $SID") $(psql_q "SELECT count(*) FROM shop.cart_lines WHERE session_id = $SID")" "0 0"
 rm -f "$JAR"
 api POST /shop/cart --data "csrf=$TOKEN&item=1&quantity=1"
 is "no cookie at all: 403" "$STATUS" 403
