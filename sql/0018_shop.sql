@@ -56,7 +56,8 @@ CREATE TABLE shop.sessions (
   last_seen_at timestamptz NOT NULL DEFAULT now(),
   is_admin     boolean NOT NULL DEFAULT false
 );
-COMMENT ON TABLE shop.sessions IS 'a browser''s session (cookie __Host-shop_session); idle after PAYGW_SHOP_SESSION_IDLE_S';
+COMMENT ON TABLE shop.sessions IS 'a browser''s session (cookie __Host-shop_session); idle after PAYGW_SHOP_SESSION_IDLE_S, '
+  'deleted (its cart with it, its orders kept) PAYGW_SHOP_SESSION_KEEP_S after it was last seen';
 COMMENT ON COLUMN shop.sessions.token_hash IS 'SHA-256 (hex) of the cookie''s random 128-bit token: the token itself is never stored';
 COMMENT ON COLUMN shop.sessions.csrf_token IS 'the token every form of this session carries (field csrf)';
 COMMENT ON COLUMN shop.sessions.is_admin IS 'the owner signed in with the owner password (/shop/admin)';
@@ -213,6 +214,8 @@ REVOKE ALL ON FUNCTION shop.do_webhook(text, text, text, text, text, integer, te
 GRANT USAGE ON SCHEMA shop TO paygw_shop;
 GRANT SELECT ON shop.goods TO paygw_shop;
 GRANT SELECT, INSERT, UPDATE ON shop.sessions, shop.orders, shop.settings TO paygw_shop;
+-- sessions unseen for PAYGW_SHOP_SESSION_KEEP_S are deleted when a new one is made
+GRANT DELETE ON shop.sessions TO paygw_shop;
 GRANT SELECT, INSERT, UPDATE, DELETE ON shop.cart_lines TO paygw_shop;
 GRANT SELECT, INSERT ON shop.order_lines, shop.webhook_ids TO paygw_shop;
 GRANT USAGE, SELECT ON SEQUENCE shop.sessions_id_seq, shop.orders_id_seq TO paygw_shop;

@@ -88,7 +88,7 @@ int session_ensure(struct shop_request *rq)
     return -1;
   }
   sha256_hex(token, hash);
-  if (db_session_create(rq->db, hash, csrf, &row) != DB_ONE_ROW) {
+  if (db_session_create(rq->db, hash, csrf, shop_settings.session_keep_s, &row) != DB_ONE_ROW) {
     reply_error_page(rq, 503, "The shop is not available", "the shop's database did not answer; try again");
     return -1;
   }

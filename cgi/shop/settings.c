@@ -19,6 +19,7 @@ void shop_settings_load(void)
   shop_settings.gateway_timeout_ms = config_long("PAYGW_SHOP_GATEWAY_TIMEOUT_MS", 10000, 100, 120000);
   shop_settings.order_ttl_s = config_long("PAYGW_SHOP_ORDER_TTL_S", 600, 1, 86400);
   shop_settings.session_idle_s = config_long("PAYGW_SHOP_SESSION_IDLE_S", 900, 1, 86400);
+  shop_settings.session_keep_s = config_long("PAYGW_SHOP_SESSION_KEEP_S", 86400, 60, 30 * 86400);
   shop_settings.webhook_tolerance_s = config_long("PAYGW_SHOP_WEBHOOK_TOLERANCE_S", 300, 1, 3600);
   shop_settings.max_body = config_long("PAYGW_SHOP_MAX_BODY", 16384, 256, 1048576);
 }

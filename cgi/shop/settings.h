@@ -16,6 +16,7 @@ struct shop_settings {
   long gateway_timeout_ms;     /* PAYGW_SHOP_GATEWAY_TIMEOUT_MS */
   long order_ttl_s;            /* PAYGW_SHOP_ORDER_TTL_S */
   long session_idle_s;         /* PAYGW_SHOP_SESSION_IDLE_S */
+  long session_keep_s;         /* PAYGW_SHOP_SESSION_KEEP_S */
   long webhook_tolerance_s;    /* PAYGW_SHOP_WEBHOOK_TOLERANCE_S */
   long max_body;               /* PAYGW_SHOP_MAX_BODY */
 };

@@ -57,6 +57,11 @@ is "... the cart unchanged" "$(cart_count "$SID")" 1
 shop GET /shop/cart
 check "a GET then starts a new session (new cookie)" bash -c '[[ -n $(sed -n "s/^set-cookie: __Host-shop_session=//Ip" <<<"$1") ]]' _ "$HEADERS"
 check "... with an empty cart" grep -q 'id="cart-empty"' <<<"$BODY"
+# a session unseen for over a day is deleted when a new one is made, its cart with it
+psql_q "UPDATE shop.sessions SET last_seen_at = now() - interval '25 hours' WHERE id = $SID" >/dev/null
+rm -f "$JAR"; shop GET /shop/
+is "a session unseen for 25 hours is gone once a new one is made, its cart too" \
+  "$(psql_q "SELECT count(*) FROM shop.sessions WHERE id = $SID") $(psql_q "SELECT count(*) FROM shop.cart_lines WHERE session_id = $SID")" "0 0"
 rm -f "$JAR"
 api POST /shop/cart --data "csrf=$TOKEN&item=1&quantity=1"
 is "no cookie at all: 403" "$STATUS" 403

@@ -34,8 +34,10 @@ struct session_row {
  * its last_seen_at moved to now: DB_ONE_ROW, DB_NO_ROWS (unknown or idle),
  * or an error. */
 enum db_status db_session_touch(struct db *db, const char *token_hash, long idle_s, struct session_row *out);
-/* A new session: DB_ONE_ROW with out->id. */
-enum db_status db_session_create(struct db *db, const char *token_hash, const char *csrf, struct session_row *out);
+/* A new session: DB_ONE_ROW with out->id; sessions unseen for keep_s
+ * seconds are deleted in the same statement. */
+enum db_status db_session_create(struct db *db, const char *token_hash, const char *csrf, long keep_s,
+                                 struct session_row *out);
 /* The owner signed in or out: is_admin set, and the session's token and
  * form token replaced (no session fixation). */
 enum db_status db_session_admin(struct db *db, int64_t id, bool is_admin, const char *token_hash, const char *csrf);
