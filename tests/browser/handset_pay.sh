@@ -1,22 +1,26 @@
 #!/usr/bin/env bash
 # tests/browser/handset_pay.sh — the shopper's handset in the shop tests,
-# driven with curl and openssl as tests/api/flowlib.sh drives it (the
-# same steps `handset shop CODE` takes: issue 12's contract).  Called only
+# `handset shop CODE` itself, or for the steps a test takes apart, curl and
+# openssl as tests/api/flowlib.sh drives them.  Called only
 # through payAsHandset() of tests/browser/shop.js, so the handset side is
 # in one place.
 #
 #   handset_pay.sh announce CODE USER   the handset tells the shop the user
 #                                       ID: POST /shop/api/orders/CODE/user
-#   handset_pay.sh pay CODE USER [typed] announce (unless "typed": the user
-#                                       ID came through the order page's
-#                                       form), then the gateway's flow as the
-#                                       user's demo handset: mailbox →
-#                                       device-auth → confirmation (agree) →
-#                                       payment method L (lump sum)
+#   handset_pay.sh pay CODE USER        the handset client itself:
+#                                       `handset shop CODE --agree --method L`
+#                                       as USER; prints {"handset": {"exit": N,
+#                                       "output": "..."}, "transaction": "...",
+#                                       "error": ""}
+#   handset_pay.sh pay CODE USER typed  the user ID came through the order
+#                                       page's form: the gateway's flow as the
+#                                       user's demo handset (flowlib.sh):
+#                                       mailbox → device-auth → confirmation
+#                                       (agree) → payment method L (lump sum)
 #
-# Prints one JSON line: {"announce": {"status": N, "body": ...} | null,
-# "transaction": "...", "method": {"status": N, "body": ...} | null,
-# "error": "" or what went wrong}.  Exit 0 when every step answered.
+# announce and typed print one JSON line: {"announce": {"status": N, "body":
+# ...} | null, "transaction": "...", "method": {"status": N, "body": ...} |
+# null, "error": "" or what went wrong}.  Exit 0 when every step answered.
 # shellcheck disable=SC1091
 . "$(dirname "$0")/../api/flowlib.sh" >/dev/null || exit 1
 # the transaction is the shop's to end (paid, declined, canceled by a test):
@@ -43,6 +47,22 @@ announce() {
   TXN=$(jq -r '.body.transaction // empty' <<<"$ANN")
 }
 
+# the shopper's own handset program pays the order: `handset shop CODE` (its
+# local authentication, the user ID to the shop, the payment to its end),
+# with a copy of the user's demo UIM store so no earlier test's state counts
+if [[ $mode == pay && -z $typed ]]; then
+  store=$FLOW_TMP/store.json
+  (umask 077; jq '.auth_results = [] | del(.lockout)' "$PAYGW_VAR/demo/uim/${USER_DEVICE[$user]}.json" >"$store")
+  PAYGW_HANDSET_PASSWORD=demo-pass-$user "$TEST_ROOT/handset-client/handset" --store "$store" shop "$code" \
+    --user "$user" --agree --method L >"$FLOW_TMP/handset.out" 2>&1
+  rc=$?
+  TXN=$(psql_q "SELECT coalesce(transaction_number, '') FROM shop.orders WHERE code = '$code'")
+  # exit 0 paid, 1 not paid (declined, failed): the handset ran to an answer
+  ((rc <= 1)) || ERR="handset shop exited $rc"
+  jq -cn --argjson x "$rc" --rawfile o "$FLOW_TMP/handset.out" --arg t "$TXN" --arg e "$ERR" \
+    '{handset: {exit: $x, output: $o}, transaction: $t, error: $e}'
+  [[ -z $ERR ]]; exit
+fi
 if [[ $mode == announce || -z $typed ]]; then
   announce || { out; exit 1; }
 fi

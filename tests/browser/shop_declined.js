@@ -19,8 +19,8 @@ T.run('shop_declined', async (t) => {
     t.ok(total > 1000, `the order (${total}) is over user ${USER}'s limit of 1000`);
     const sameDocument = await S.markNoReload(page);
     const h = await S.payAsHandset(o.code, USER);
-    t.is(h.announce && h.announce.status, 200, 'the shop takes the user ID', h.error);
-    t.ok(h.method && h.method.status === 200, 'the method answer came', h.error);
+    t.is(h.handset && h.handset.exit, 1, 'handset shop CODE: not paid (exit 1)', h.error);
+    t.like((h.handset && h.handset.output) || '', /^The payment was declined: /m, 'the handset says the payment was declined');
     t.ok(await S.waitStatus(page, 'declined', 30000), 'the order page turns to declined', `status ${await S.orderStatus(page)}`);
     t.ok(await sameDocument(), 'without a reload');
     await t.look(page, 'declined');

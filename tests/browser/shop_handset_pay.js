@@ -1,7 +1,8 @@
 // shop_handset_pay.js — the shopper's whole flow with the handset (issue
 // 12, [0117]-[0119]): the catalog, goods into the cart, the cart's totals,
-// check out, the order page with its code and QR image; the handset tells
-// the shop the user ID and pays; the order page turns to paid WITHOUT a
+// check out, the order page with its code and QR image; the handset client
+// (`handset shop CODE`) tells the shop the user ID and pays, showing the
+// shop and the binding code; the order page turns to paid WITHOUT a
 // reload and shows the receipt (goods, tax, total, method, approval code,
 // the card masked 6 + stars + 4), and no card number is anywhere in its
 // HTML.  Reloaded, the server's own page shows the same receipt.
@@ -65,13 +66,14 @@ T.run('shop_handset_pay', async (t) => {
     // the handset, while the page stays open: no reload may happen
     const sameDocument = await S.markNoReload(page);
     const h = await S.payAsHandset(code, USER);
-    t.is(h.announce && h.announce.status, 200, 'the handset\'s user ID is taken by the shop (200)', h.error);
-    const a = (h.announce && h.announce.body) || {};
-    t.is(a.order, code, 'the shop\'s answer names the order');
-    t.is(a.status, 'awaiting_payment', 'the order awaits the payment');
-    t.is(a.total, want.total, 'the shop\'s answer has the total');
-    t.is(a.tax_total, want.tax, 'the shop\'s answer has the tax');
-    t.is(h.method && h.method.status, 200, 'the handset chose the method and the gateway answered', h.error);
+    t.is(h.handset && h.handset.exit, 0, 'handset shop CODE: the payment completed (exit 0)', h.error);
+    const said = (h.handset && h.handset.output) || '';
+    t.like(said, /^Shop: paygw demo shop$/m, 'the handset names the shop the order is at');
+    const bc = S.psql(`SELECT coalesce(binding_code, '') FROM shop.orders WHERE code = :'code'`, { code });
+    t.like(bc, /^[0-9A-Z]{4}$/, 'the shop holds the transaction\'s binding code');
+    t.like(said, new RegExp(`^Binding code: ${bc} `, 'm'), 'the handset shows the binding code the shop got');
+    t.like(said, /^Payment has now been completed\.$/m, 'the handset says the payment completed');
+    t.ok(!said.includes(S.demoPan(USER)), 'the handset\'s output has no card number');
     t.ok(await S.waitStatus(page, 'paid', 30000), 'the order page turns to paid', `status ${await S.orderStatus(page)}`);
     t.ok(await sameDocument(), 'without a reload (the same document: the marker set on window is still there, no navigation)');
     await t.look(page, 'paid');
