@@ -132,7 +132,6 @@ json_t *order_page_ctx(const struct order_full *o)
     json_object_set_new(ctx, "reason", json_string(r->reason));
   json_object_set_new(ctx, "receipt", receipt_json(o));
   json_object_set_new(ctx, "script", json_true());
-  json_object_set_new(ctx, "refresh", json_boolean(!order_state_final(r->state)));
   return ctx;
 }
 

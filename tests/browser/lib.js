@@ -181,8 +181,8 @@ class Test {
     try {
       await this.lookOnce(page, step);
     } catch (e) {
-      // a page that refreshes itself (the order page's meta refresh) may
-      // navigate under the audit: look again at the page it loaded
+      // a page that navigates under the audit (a form's answer still
+      // arriving): look again at the page it loaded
       if (!/context was destroyed|navigat/i.test(String(e.message))) throw e;
       await page.waitForLoadState('load');
       await this.lookOnce(page, `${step}-again`);

@@ -1,8 +1,8 @@
 // order.js — the order page follows its order without a reload: it asks
 // GET /shop/orders/{CODE}/status every second and updates the status, the
 // binding code, which forms show, and the receipt.  Text goes in with
-// textContent only (never as HTML).  Without JavaScript the page refreshes
-// itself (<noscript> meta refresh) and has a Refresh link.
+// textContent only (never as HTML).  Without JavaScript the shopper follows
+// the order with the page's Refresh link (no timed refresh: WCAG 2.2.1).
 (function () {
   'use strict';
   var page = document.getElementById('page');
