@@ -44,7 +44,8 @@ rows() { copy_psql "SELECT concat_ws(' ', (SELECT count(*) FROM gateway.terminal
 demo first A
 paid first A
 first_rows=$(rows)
-is "first: the demo rows (terminals devices users cards merchants)" "$first_rows" "5 4 8 8 4"   # terminals: the four POS and the shop's shop-web
+# 4 POS terminals and the demo shop's shop-web (scripts/stack shop-setup, docs/shop.md)
+is "first: the demo rows (terminals devices users cards merchants)" "$first_rows" "5 4 8 8 4"
 
 # the README: "ports move with environment variables" — here without a --stop first
 demo other_ports B
