@@ -3,13 +3,14 @@
 # Endpoints are ep_*.c (one each), their database operations db/*.c (one
 # each, with its statement).
 GATEWAY_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/cgi $(FCGI_CFLAGS) $(LIBPQ_CFLAGS) $(JANSSON_CFLAGS) $(OPENSSL_CFLAGS)
-GATEWAY_LIBS = $(FCGI_LIBS) $(DB_LIBS) $(ISO8583_LIBS) $(COMMON_LIBS)
+GATEWAY_LIBS = $(FCGIREQ_LIBS) $(DB_LIBS) $(ISO8583_LIBS) $(COMMON_LIBS)
 
 # everything but the two mains, so unit tests link the same code
 noinst_LIBRARIES += cgi/gateway/libgateway.a
 cgi_gateway_libgateway_a_CFLAGS = $(GATEWAY_CFLAGS)
 cgi_gateway_libgateway_a_SOURCES = \
 	cgi/gateway/request.c cgi/gateway/request.h \
+	cgi/gateway/service.c cgi/gateway/service.h \
 	cgi/gateway/reply.c cgi/gateway/reply.h \
 	cgi/gateway/problems.c cgi/gateway/problems.h \
 	cgi/gateway/validate.c cgi/gateway/validate.h cgi/gateway/bodies.h \

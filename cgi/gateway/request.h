@@ -3,6 +3,8 @@
 #ifndef PAYGW_REQUEST_H
 #define PAYGW_REQUEST_H
 
+#include "fcgireq/fcgireq.h"
+
 #include <fcgiapp.h>
 #include <jansson.h>
 #include <stdbool.h>
@@ -13,7 +15,7 @@
 struct db;
 struct route;
 
-#define REQUEST_ID_LEN 32
+#define REQUEST_ID_LEN FCGIREQ_ID_LEN /* nginx's $request_id: 32 hex digits */
 #define PATH_PARAM_MAX 64
 
 /* Who the caller proved to be, filled by the route's authentication step. */

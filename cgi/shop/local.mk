@@ -3,7 +3,7 @@
 # templates/*.html (lib/tmpl), its static files www/shop/static/.
 SHOP_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/cgi $(FCGI_CFLAGS) $(LIBPQ_CFLAGS) $(JANSSON_CFLAGS) $(OPENSSL_CFLAGS) \
 	$(CURL_CFLAGS) -DSHOP_TEMPLATE_DIR='"$(abs_top_srcdir)/cgi/shop/templates"'
-SHOP_LIBS = $(FCGI_LIBS) $(TMPL_LIBS) $(DB_LIBS) $(COMMON_LIBS) $(CURL_LIBS)
+SHOP_LIBS = $(FCGIREQ_LIBS) $(TMPL_LIBS) $(DB_LIBS) $(COMMON_LIBS) $(CURL_LIBS)
 
 # everything but main.c, so the unit tests link the same code
 noinst_LIBRARIES += cgi/shop/libshop.a

@@ -2,8 +2,8 @@
  * and the body with a hard size limit (CONTENT_LENGTH is never trusted). */
 #include "shop/request.h"
 #include "shop/reply.h"
+#include "fcgireq/fcgireq.h"
 
-#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,90 +14,35 @@ const char *request_header(const struct shop_request *rq, const char *cgi_name)
   return FCGX_GetParam(cgi_name, rq->fcgx->envp);
 }
 
-static void copy_param(const struct shop_request *rq, const char *name, char *out, size_t outlen)
-{
-  const char *v = FCGX_GetParam(name, rq->fcgx->envp);
-  snprintf(out, outlen, "%s", v ? v : "");
-}
-
-static void set_request_id(struct shop_request *rq)
-{
-  static const char hex[] = "0123456789abcdef";
-  const char *id = FCGX_GetParam("REQUEST_ID", rq->fcgx->envp);
-  unsigned char raw[16];
-
-  if (id && strlen(id) == 32) {
-    memcpy(rq->request_id, id, 33);
-    return;
-  }
-  RAND_bytes(raw, sizeof raw);
-  for (size_t i = 0; i < sizeof raw; i++) {
-    rq->request_id[2 * i] = hex[raw[i] >> 4];
-    rq->request_id[2 * i + 1] = hex[raw[i] & 15];
-  }
-  rq->request_id[32] = '\0';
-}
-
+/* Reads the body; over max_body bytes (declared or sent) it answers 413. */
 static int read_body(struct shop_request *rq, size_t max_body)
 {
-  const char *declared = FCGX_GetParam("CONTENT_LENGTH", rq->fcgx->envp);
-  long long n = declared && *declared ? atoll(declared) : 0;
-
-  if (n < 0 || (unsigned long long)n > max_body) {
+  switch (fcgireq_body(rq->fcgx, max_body, &rq->body, &rq->body_len)) {
+  case FCGIREQ_BODY_OK:
+    return 0;
+  case FCGIREQ_BODY_TOO_LARGE:
     reply_problem(rq, 413, "body_too_large", "request body is larger than %zu bytes", max_body);
     return -1;
+  case FCGIREQ_BODY_NO_MEMORY:
+    break;
   }
-  rq->body = malloc(max_body + 2);
-  if (!rq->body) {
-    reply_problem(rq, 500, "internal_error", "out of memory");
-    return -1;
-  }
-  int got = FCGX_GetStr(rq->body, (int)max_body + 1, rq->fcgx->in);
-  if (got < 0)
-    got = 0;
-  if ((size_t)got > max_body) {
-    reply_problem(rq, 413, "body_too_large", "request body is larger than %zu bytes", max_body);
-    return -1;
-  }
-  rq->body[got] = '\0';
-  rq->body_len = (size_t)got;
-  return 0;
+  reply_problem(rq, 500, "internal_error", "out of memory");
+  return -1;
 }
 
 int request_read(struct shop_request *rq, size_t max_body)
 {
   clock_gettime(CLOCK_MONOTONIC, &rq->started);
-  set_request_id(rq);
-  copy_param(rq, "REQUEST_METHOD", rq->method, sizeof rq->method);
-  copy_param(rq, "QUERY_STRING", rq->query, sizeof rq->query);
-  copy_param(rq, "DOCUMENT_URI", rq->path, sizeof rq->path);
-  if (!rq->path[0]) {
-    copy_param(rq, "REQUEST_URI", rq->path, sizeof rq->path);
-    rq->path[strcspn(rq->path, "?")] = '\0';
-  }
+  fcgireq_id(rq->fcgx->envp, rq->request_id);
+  fcgireq_param(rq->fcgx->envp, "REQUEST_METHOD", rq->method, sizeof rq->method);
+  fcgireq_param(rq->fcgx->envp, "QUERY_STRING", rq->query, sizeof rq->query);
+  fcgireq_path(rq->fcgx->envp, rq->path, sizeof rq->path);
   return read_body(rq, max_body);
 }
 
 int request_query_param(const struct shop_request *rq, const char *name, char *out, size_t outlen)
 {
-  size_t name_len = strlen(name);
-  const char *p = rq->query;
-
-  while (*p) {
-    size_t seg = strcspn(p, "&");
-    if (seg > name_len && strncmp(p, name, name_len) == 0 && p[name_len] == '=') {
-      size_t vlen = seg - name_len - 1;
-      if (vlen >= outlen)
-        return -1;
-      memcpy(out, p + name_len + 1, vlen);
-      out[vlen] = '\0';
-      return 0;
-    }
-    p += seg;
-    if (*p == '&')
-      p++;
-  }
-  return -1;
+  return fcgireq_query_param(rq->query, name, out, outlen);
 }
 
 bool request_content_type_is(const struct shop_request *rq, const char *type)

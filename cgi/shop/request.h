@@ -5,6 +5,8 @@
 
 #include "shop/order_code.h"
 
+#include "fcgireq/fcgireq.h"
+
 #include <fcgiapp.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -28,7 +30,7 @@ struct shop_request {
   struct db *db;
   const struct tmpl_set *templates;
 
-  char request_id[33];
+  char request_id[FCGIREQ_ID_LEN + 1];
   char method[8];
   char path[256];
   char query[256];
