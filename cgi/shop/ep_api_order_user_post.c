@@ -55,8 +55,10 @@ int ep_api_order_user_post(struct shop_request *rq)
   json_t *value;
   json_object_foreach (body, key, value) {
     if (strcmp(key, "user_id") != 0) {
+      /* key lives in body: answer before letting it go */
+      int status = reply_problem(rq, 400, "invalid_field", "unknown member %.40s", key);
       json_decref(body);
-      return reply_problem(rq, 400, "invalid_field", "unknown member %.40s", key);
+      return status;
     }
   }
   if (!user) {
