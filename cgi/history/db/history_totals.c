@@ -1,24 +1,31 @@
 /* history_totals.c — db_history_totals: per currency, over the whole date
  * range and status filter of the list (not one page): the number of
- * transactions and the sum of the completed ones.  An index-only scan of
- * sql/0020's indexes (status, currency and total are INCLUDEd). */
+ * transactions and the sum of the completed ones.  One statement reading
+ * gateway.user_day_totals (a row per day, currency and final status, kept
+ * by a trigger: sql/0020) for the ended transactions and the few open
+ * ones live from transactions_open_idx, so its cost follows the number of
+ * days in the range, not of transactions. */
 #include "history/db/history_db.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#define TOTALS_SELECT                                                                                                  \
-  "SELECT t.currency, count(*) AS n, count(*) FILTER (WHERE t.status = 'completed') AS paid_n,"                       \
-  "       coalesce(sum(t.total) FILTER (WHERE t.status = 'completed'), 0)::bigint AS paid"                             \
-  "  FROM gateway.transactions t"                                                                                      \
-  " WHERE t.user_id = $1"                                                                                              \
-  "   AND t.created_at >= $2::date::timestamp AT TIME ZONE 'UTC'"                                                      \
-  "   AND t.created_at < ($3::date + 1)::timestamp AT TIME ZONE 'UTC'"
-#define GROUPED " GROUP BY t.currency ORDER BY t.currency"
+#define TOTALS_SELECT(d_status, t_status)                                                                              \
+  "SELECT currency, sum(n)::bigint AS n, coalesce(sum(n) FILTER (WHERE status = 'completed'), 0)::bigint AS paid_n,"  \
+  "       coalesce(sum(amount) FILTER (WHERE status = 'completed'), 0)::bigint AS paid"                                \
+  "  FROM (SELECT d.currency, d.status, d.n, d.amount FROM gateway.user_day_totals d"                                  \
+  "         WHERE d.user_id = $1 AND d.day >= $2::date AND d.day <= $3::date" d_status                                 \
+  "        UNION ALL"                                                                                                  \
+  "        SELECT t.currency, t.status, 1, t.total FROM gateway.transactions t"                                        \
+  "         WHERE t.user_id = $1"                                                                                      \
+  "           AND t.status IN ('awaiting_device', 'awaiting_confirmation', 'awaiting_method', 'authorizing')"          \
+  "           AND t.created_at >= $2::date::timestamp AT TIME ZONE 'UTC'"                                              \
+  "           AND t.created_at < ($3::date + 1)::timestamp AT TIME ZONE 'UTC'" t_status ") AS b"                       \
+  " GROUP BY currency ORDER BY currency"
 
-static struct db_statement all = DB_STATEMENT("history_totals", DB_READ, 3, TOTALS_SELECT GROUPED);
-static struct db_statement by_status =
-    DB_STATEMENT("history_totals_status", DB_READ, 4, TOTALS_SELECT " AND t.status = $4" GROUPED);
+static struct db_statement all = DB_STATEMENT("history_totals", DB_READ, 3, TOTALS_SELECT("", ""));
+static struct db_statement by_status = DB_STATEMENT("history_totals_status", DB_READ, 4,
+                                                    TOTALS_SELECT(" AND d.status = $4", " AND t.status = $4"));
 
 enum db_status db_history_totals(struct db *db, const char *user_id, const struct history_query *q,
                                  struct history_total *out, int max, int *n)
