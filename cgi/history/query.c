@@ -78,6 +78,17 @@ bool history_date_valid(const char *t)
   return d <= days[m - 1] + (m == 2 && leap(y));
 }
 
+int64_t history_day_start_us(const char *date, int plus_days)
+{
+  /* days from civil (H. Hinnant's algorithm): March-based years, 400-year eras */
+  int64_t y = atoi(date), m = atoi(date + 5), d = atoi(date + 8);
+  y -= m <= 2;
+  int64_t era = (y >= 0 ? y : y - 399) / 400, yoe = y - era * 400;
+  int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  int64_t days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468 + plus_days;
+  return days * 86400 * 1000000;
+}
+
 static bool status_known(const char *s)
 {
   for (int i = 0; history_statuses[i]; i++)

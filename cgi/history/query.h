@@ -50,6 +50,11 @@ int history_cursor_decode(const char *text, struct history_cursor *c);
 /* True for a real calendar date written YYYY-MM-DD (years 1000–9999). */
 bool history_date_valid(const char *text);
 
+/* Microseconds from 1970-01-01 00:00 UTC to the start of the day
+ * `date` (valid YYYY-MM-DD, history_date_valid) plus plus_days days, in
+ * the proleptic Gregorian calendar; negative before 1970. */
+int64_t history_day_start_us(const char *date, int plus_days);
+
 /* Parses a raw query string (not yet decoded: "from=2026-01-01&status=").
  * Empty values mean "no limit"; unknown names are ignored; a name given
  * twice, a bad date, from after to, an unknown status, a bad cursor, or

@@ -72,6 +72,15 @@ check "the next link keeps the range" bash -c '[[ $1 == "/history/transactions?f
 hist GET "$next"
 is "its second page: 27..24" "$(rows | tr '\n' ' ')" "$(expected "$P" 27 24 | tr '\n' ' ')"
 check "no older page after the range" test -z "$(link next)"
+hist GET "$(link prev)"
+is "back to the day's newest 20" "$(rows | tr '\n' ' ')" "$(expected "$P" 47 28 | tr '\n' ' ')"
+# cursors from outside the range (edited by hand) stay inside it
+top=$(printf '%s.1' "$(( ($(date -u -d 2026-01-01 +%s)) * 1000000 ))" | base64 | tr '+/' '-_' | tr -d '=\n')
+bottom=$(printf '%s.1' "$(( ($(date -u -d 2025-01-01 +%s)) * 1000000 ))" | base64 | tr '+/' '-_' | tr -d '=\n')
+hist GET "/history/transactions?from=2025-03-02&to=2025-03-02&after=$top"
+is "after a cursor above the range: its newest 20" "$(rows | tr '\n' ' ')" "$(expected "$P" 47 28 | tr '\n' ' ')"
+hist GET "/history/transactions?from=2025-03-02&to=2025-03-02&before=$bottom"
+is "before a cursor below the range: its oldest 20" "$(rows | tr '\n' ' ')" "$(expected "$P" 43 24 | tr '\n' ' ')"
 check "the filter form shows the range" grep -q 'id="from" name="from" type="date" value="2025-03-02"' <<<"$BODY"
 csv=$(link csv)
 is "the CSV link has the same selection" "$csv" "/history/transactions.csv?from=2025-03-02&to=2025-03-02"

@@ -181,6 +181,24 @@ static void dates_are_calendar_days(void **state)
   assert_false(history_date_valid(""));
 }
 
+static void days_start_at_midnight_utc(void **state)
+{
+  (void)state;
+  assert_true(history_day_start_us("1970-01-01", 0) == 0);
+  assert_true(history_day_start_us("1970-01-01", 1) == 86400LL * 1000000);
+  assert_true(history_day_start_us("1969-12-31", 0) == -86400LL * 1000000);
+  /* date -u -d 2025-03-01 +%s = 1740787200 */
+  assert_true(history_day_start_us("2025-03-01", 0) == 1740787200LL * 1000000);
+  /* the day after 2024-02-28 is the 29th; after 2025-02-28 the 1st of March */
+  assert_true(history_day_start_us("2024-02-28", 1) == history_day_start_us("2024-02-29", 0));
+  assert_true(history_day_start_us("2025-02-28", 1) == history_day_start_us("2025-03-01", 0));
+  assert_true(history_day_start_us("2025-12-31", 1) == history_day_start_us("2026-01-01", 0));
+  /* date -u -d 2000-03-01 +%s = 951868800; 9999-12-31 = 253402214400 */
+  assert_true(history_day_start_us("2000-03-01", 0) == 951868800LL * 1000000);
+  assert_true(history_day_start_us("9999-12-31", 0) == 253402214400LL * 1000000);
+  assert_true(history_day_start_us("1000-01-01", 0) == -30610224000LL * 1000000);
+}
+
 static void queries_parse_and_refuse(void **state)
 {
   struct history_query q;
@@ -326,6 +344,7 @@ int main(void)
     cmocka_unit_test(amounts_use_the_currency_decimals),
     cmocka_unit_test(cursors_round_trip_and_refuse_edits),
     cmocka_unit_test(dates_are_calendar_days),
+    cmocka_unit_test(days_start_at_midnight_utc),
     cmocka_unit_test(queries_parse_and_refuse),
     cmocka_unit_test(links_keep_the_filter),
     cmocka_unit_test(transactions_read_as_words),

@@ -2,10 +2,19 @@
  * the CSV) by keyset: the rows after or before a (created_at, id) cursor,
  * within the date range, of every status or of one.  Four statements, one
  * per direction and filter, so that each is a plain index range scan with
- * no "OR $n IS NULL" a generic plan could not use (sql/0020). */
+ * no "OR $n IS NULL" a generic plan could not use (sql/0020).
+ *
+ * The bound the scan starts from is one row comparison: the cursor, or the
+ * edge of the date range when that is nearer (computed here).  Given both
+ * a row comparison and a plain `created_at <` on the same column, btree
+ * positions on one of them and only filters by the other: with the cursor
+ * at the top and `to` half-way down, it walked 50 000 index entries to the
+ * first row (24 ms instead of 0.4).  The far edge of the range stays a
+ * plain condition: the scan stops there. */
 #include "history/db/history_db.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -16,36 +25,73 @@
   "       t.installments::integer AS installments, t.status, coalesce(t.card_masked, '') AS card_masked,"              \
   "       coalesce(left(t.approval_code, 15), '') AS approval_code"                                                    \
   "  FROM gateway.transactions t JOIN gateway.merchants m ON m.id = t.merchant_id"                                     \
-  " WHERE t.user_id = $1"                                                                                              \
-  "   AND t.created_at >= $2::date::timestamp AT TIME ZONE 'UTC'"                                                      \
-  "   AND t.created_at < ($3::date + 1)::timestamp AT TIME ZONE 'UTC'"
-#define OLDER " AND (t.created_at, t.id) < ($4::timestamptz, $5::bigint)"
-#define NEWER " AND (t.created_at, t.id) > ($4::timestamptz, $5::bigint)"
-#define BY_STATUS " AND t.status = $7"
-#define DOWN " ORDER BY t.created_at DESC, t.id DESC LIMIT $6"
-#define UP " ORDER BY t.created_at, t.id LIMIT $6"
+  " WHERE t.user_id = $1"
+/* older: down from ($3, $4) to the range's first day $2 */
+#define OLDER                                                                                                          \
+  " AND t.created_at >= $2::date::timestamp AT TIME ZONE 'UTC'"                                                        \
+  " AND (t.created_at, t.id) < ($3::timestamptz, $4::bigint)"
+/* newer: up from ($3, $4) to the range's last day $2 */
+#define NEWER                                                                                                          \
+  " AND t.created_at < ($2::date + 1)::timestamp AT TIME ZONE 'UTC'"                                                   \
+  " AND (t.created_at, t.id) > ($3::timestamptz, $4::bigint)"
+#define BY_STATUS " AND t.status = $6"
+#define DOWN " ORDER BY t.created_at DESC, t.id DESC LIMIT $5"
+#define UP " ORDER BY t.created_at, t.id LIMIT $5"
 
-static struct db_statement older_all = DB_STATEMENT("history_older", DB_READ, 6, LIST_SELECT OLDER DOWN);
-static struct db_statement newer_all = DB_STATEMENT("history_newer", DB_READ, 6, LIST_SELECT NEWER UP);
+static struct db_statement older_all = DB_STATEMENT("history_older", DB_READ, 5, LIST_SELECT OLDER DOWN);
+static struct db_statement newer_all = DB_STATEMENT("history_newer", DB_READ, 5, LIST_SELECT NEWER UP);
 static struct db_statement older_status =
-    DB_STATEMENT("history_older_status", DB_READ, 7, LIST_SELECT OLDER BY_STATUS DOWN);
+    DB_STATEMENT("history_older_status", DB_READ, 6, LIST_SELECT OLDER BY_STATUS DOWN);
 static struct db_statement newer_status =
-    DB_STATEMENT("history_newer_status", DB_READ, 7, LIST_SELECT NEWER BY_STATUS UP);
+    DB_STATEMENT("history_newer_status", DB_READ, 6, LIST_SELECT NEWER BY_STATUS UP);
 
-/* The cursor's created_at as PostgreSQL reads it, to the microsecond
- * ("2026-12-05 06:12:33.123456+00"), or "infinity" for the first page. */
-static void cursor_time(const struct history_query *q, char *out, size_t cap)
+/* us as PostgreSQL reads a timestamptz, to the microsecond
+ * ("2026-12-05 06:12:33.123456+00"); before 1970 too. */
+static void us_text(int64_t us, char *out, size_t cap)
 {
-  if (q->direction == HISTORY_FIRST) {
-    snprintf(out, cap, "infinity");
-    return;
+  int64_t secs = us / 1000000, frac = us % 1000000;
+  if (frac < 0) {
+    secs--;
+    frac += 1000000;
   }
-  time_t secs = (time_t)(q->cursor.us / 1000000);
+  time_t t = (time_t)secs;
   struct tm tm;
-  char day[24];
-  gmtime_r(&secs, &tm);
+  char day[32];
+  gmtime_r(&t, &tm);
   strftime(day, sizeof day, "%Y-%m-%d %H:%M:%S", &tm);
-  snprintf(out, cap, "%s.%06lld+00", day, (long long)(q->cursor.us % 1000000));
+  snprintf(out, cap, "%s.%06lld+00", day, (long long)frac);
+}
+
+/* The starting bound ($3, $4) and the far day ($2) of q's scan. */
+static void scan_bounds(const struct history_query *q, char *far_day, size_t far_cap, char *at, size_t at_cap,
+                        int64_t *id)
+{
+  bool newer = q->direction == HISTORY_NEWER, open = q->direction == HISTORY_FIRST;
+  int64_t us = q->cursor.us;
+
+  *id = q->cursor.id;
+  if (newer) {
+    snprintf(far_day, far_cap, "%s", *q->to ? q->to : "infinity");
+    /* (F, 0) < (created_at, id) is created_at >= F, ids being positive */
+    if (*q->from && history_day_start_us(q->from, 0) > us) {
+      us = history_day_start_us(q->from, 0);
+      *id = 0;
+    }
+  } else {
+    snprintf(far_day, far_cap, "%s", *q->from ? q->from : "-infinity");
+    /* (created_at, id) < (T, 0) is created_at < T */
+    if (*q->to && (open || history_day_start_us(q->to, 1) <= us)) {
+      us = history_day_start_us(q->to, 1);
+      *id = 0;
+      open = false;
+    }
+  }
+  if (open) {
+    snprintf(at, at_cap, "infinity");
+    *id = 0;
+  } else {
+    us_text(us, at, at_cap);
+  }
 }
 
 static void read_row(const PGresult *res, int i, struct history_row *r)
@@ -71,18 +117,18 @@ enum db_status db_history_list(struct db *db, const char *user_id, const struct 
 {
   bool newer = q->direction == HISTORY_NEWER, by_status = *q->status != '\0';
   struct db_statement *st = newer ? (by_status ? &newer_status : &newer_all) : (by_status ? &older_status : &older_all);
-  char at[48];
+  char far_day[16], at[48];
+  int64_t id;
   struct db_params p;
   PGresult *res = NULL;
 
   *n = 0;
-  cursor_time(q, at, sizeof at);
+  scan_bounds(q, far_day, sizeof far_day, at, sizeof at, &id);
   db_params_init(&p);
   db_param_text(&p, user_id);
-  db_param_text(&p, *q->from ? q->from : "-infinity");
-  db_param_text(&p, *q->to ? q->to : "infinity");
+  db_param_text(&p, far_day);
   db_param_text(&p, at);
-  db_param_int64(&p, q->direction == HISTORY_FIRST ? 0 : q->cursor.id);
+  db_param_int64(&p, id);
   db_param_int64(&p, max);
   if (by_status)
     db_param_text(&p, q->status);
