@@ -6,6 +6,5 @@
 
 int ep_list_get(struct history_request *rq)
 {
-  return reply_page(rq, 200, "placeholder",
-                    json_pack("{s:s, s:s}", "title", "Transactions", "page", "list"));
+  return reply_page(rq, 200, "placeholder", json_pack("{s:s, s:s}", "title", "Transactions", "page", "list"));
 }
