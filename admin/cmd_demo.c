@@ -271,8 +271,8 @@ static int demo_txn(struct db *db, void *ctx)
   if ((status = admin_load_card_keys()) != ADMIN_OK || (status = load_issuers_and_ranges(db)) != ADMIN_OK
       || (status = load_merchants_and_methods(db)) != ADMIN_OK
       || (status = load_subscribers_and_devices(db, d)) != ADMIN_OK
-      || (status = load_cards_and_users(db, d)) != ADMIN_OK || (status = load_web_passwords(db, false, &n_set)) != ADMIN_OK
-      || (status = load_terminals(db, d)) != ADMIN_OK
+      || (status = load_cards_and_users(db, d)) != ADMIN_OK
+      || (status = load_web_passwords(db, false, &n_set)) != ADMIN_OK || (status = load_terminals(db, d)) != ADMIN_OK
       || (status = write_handset_files(db, d)) != ADMIN_OK)
     return status;
   admin_log_rows_only(false);

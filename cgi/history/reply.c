@@ -24,9 +24,9 @@ static int send_answer(struct history_request *rq, int status, const char *conte
 {
   FCGX_Stream *out = rq->fcgx->out;
   char head[2048];
-  int n = snprintf(head, sizeof head,
-                   "Status: %d\r\nContent-Type: %s\r\nCache-Control: no-store\r\nX-Request-Id: %s\r\n", status,
-                   content_type, rq->request_id);
+  int n =
+      snprintf(head, sizeof head, "Status: %d\r\nContent-Type: %s\r\nCache-Control: no-store\r\nX-Request-Id: %s\r\n",
+               status, content_type, rq->request_id);
 
   for (int i = 0; i < rq->n_headers && n < (int)sizeof head; i++)
     n += snprintf(head + n, sizeof head - (size_t)n, "%s\r\n", rq->headers[i]);
@@ -50,7 +50,7 @@ int reply_body(struct history_request *rq, int status, const char *content_type,
 static const struct {
   const char *name, *title;
 } page_titles[] = {
-  { "sign_in", "Sign in" }, { "list", "Transactions" }, { "transaction", "Transaction" },
+  { "sign_in", "Sign in" },     { "list", "Transactions" }, { "transaction", "Transaction" },
   { "not_found", "Not found" }, { "error", "Error" },
 };
 
@@ -83,7 +83,8 @@ int reply_error_page(struct history_request *rq, int status, const char *title, 
 {
   rq->problem = title;
   log_msg(status >= 500 ? LOG_ERROR : LOG_INFO, "%d %s: %s (request %s)", status, title, reason, rq->request_id);
-  return reply_page(rq, status, "error", json_pack("{s:s, s:s, s:i}", "title", title, "reason", reason, "status", status));
+  return reply_page(rq, status, "error",
+                    json_pack("{s:s, s:s, s:i}", "title", title, "reason", reason, "status", status));
 }
 
 int reply_not_found(struct history_request *rq)

@@ -37,7 +37,7 @@ struct history_request {
   char request_id[FCGIREQ_ID_LEN + 1];
   char method[8];
   char path[256];
-  char query[1024]; /* as sent, not decoded: form_parse (lib/web) decodes it */
+  char query[1024];                    /* as sent, not decoded: form_parse (lib/web) decodes it */
   char number[HISTORY_NUMBER_LEN + 1]; /* the {NUMBER} of the route */
 
   char *body; /* NUL-terminated, malloc'd */

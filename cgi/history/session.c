@@ -39,8 +39,8 @@ int session_find(struct history_request *rq, enum session_seen *seen)
     return 0;
   token_sha256_hex(token, hash);
   OPENSSL_cleanse(token, sizeof token);
-  enum db_status s = hdb_session_find(rq->db, hash, history_settings.session_idle_s, history_settings.session_max_s,
-                                      &row);
+  enum db_status s =
+      hdb_session_find(rq->db, hash, history_settings.session_idle_s, history_settings.session_max_s, &row);
   if (s < 0) {
     reply_error_page(rq, 503, "Not available", "the history's database did not answer; try again");
     return -1;

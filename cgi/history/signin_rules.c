@@ -9,8 +9,7 @@ bool signin_user_id_ok(const char *text)
 {
   size_t n = text ? strlen(text) : 0;
 
-  return n >= 1 && n <= 32
-         && strspn(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == n;
+  return n >= 1 && n <= 32 && strspn(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == n;
 }
 
 bool signin_password_ok(const char *text)

@@ -42,8 +42,7 @@ int cookie_hex_wellformed(const char *text, size_t n)
   return strspn(text, "0123456789abcdef") == n;
 }
 
-void cookie_line(const char *name, const char *value, const char *same_site, long max_age, char *out,
-                 size_t outlen)
+void cookie_line(const char *name, const char *value, const char *same_site, long max_age, char *out, size_t outlen)
 {
   if (max_age >= 0)
     snprintf(out, outlen, "Set-Cookie: %s=%s; Path=/; Secure; HttpOnly; SameSite=%s; Max-Age=%ld", name, value,

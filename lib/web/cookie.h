@@ -17,7 +17,6 @@ int cookie_hex_wellformed(const char *text, size_t n);
 /* "Set-Cookie: <name>=<value>; Path=/; Secure; HttpOnly; SameSite=<same_site>"
  * into out; max_age >= 0 adds "; Max-Age=<max_age>" (0 with an empty value
  * clears the cookie), -1 makes it a session cookie. */
-void cookie_line(const char *name, const char *value, const char *same_site, long max_age, char *out,
-                 size_t outlen);
+void cookie_line(const char *name, const char *value, const char *same_site, long max_age, char *out, size_t outlen);
 
 #endif

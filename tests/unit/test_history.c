@@ -14,7 +14,7 @@ static void user_ids_are_the_gateways(void **state)
   (void)state;
   assert_true(signin_user_id_ok("00001"));
   assert_true(signin_user_id_ok("a_B-9"));
-  assert_true(signin_user_id_ok("12345678901234567890123456789012")); /* 32 */
+  assert_true(signin_user_id_ok("12345678901234567890123456789012"));   /* 32 */
   assert_false(signin_user_id_ok("123456789012345678901234567890123")); /* 33 */
   assert_false(signin_user_id_ok(""));
   assert_false(signin_user_id_ok(NULL));
@@ -53,8 +53,8 @@ static void the_presession_token_is_bound_to_its_cookie(void **state)
   presession_csrf_of("00112233445566778899aabbccddeeff", a2);
   presession_csrf_of("00112233445566778899aabbccddeef0", b);
   assert_int_equal(strlen(a), PRESESSION_TOKEN_HEX);
-  assert_string_equal(a, a2);                               /* the same cookie, the same token */
-  assert_string_not_equal(a, b);                            /* another cookie, another token */
+  assert_string_equal(a, a2);                                     /* the same cookie, the same token */
+  assert_string_not_equal(a, b);                                  /* another cookie, another token */
   assert_string_not_equal(a, "00112233445566778899aabbccddeeff"); /* never the cookie itself */
 }
 

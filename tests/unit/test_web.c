@@ -39,7 +39,7 @@ static void equal_compares_whole_texts(void **state)
   (void)state;
   assert_true(token_equal("abcd", "abcd"));
   assert_false(token_equal("abcd", "abce"));
-  assert_false(token_equal("abcd", "abc"));  /* a prefix */
+  assert_false(token_equal("abcd", "abc")); /* a prefix */
   assert_false(token_equal("abc", "abcd"));
   assert_false(token_equal(NULL, "abcd"));
   assert_false(token_equal("abcd", NULL));

@@ -11,11 +11,11 @@
 #include <stdbool.h>
 
 struct hdb_signin_user {
-  bool active;                          /* status = 'active' */
-  bool has_password;                    /* a web password is set */
+  bool active;                            /* status = 'active' */
+  bool has_password;                      /* a web password is set */
   char password_hash[PWHASH_ENCODED_MAX]; /* its argon2id PHC string */
-  bool locked;                          /* locked_until is in the future */
-  char locked_until[24];                /* "YYYY-MM-DD HH:MM" UTC, when locked */
+  bool locked;                            /* locked_until is in the future */
+  char locked_until[24];                  /* "YYYY-MM-DD HH:MM" UTC, when locked */
 };
 
 /* The user ID's sign-in data: DB_ONE_ROW, DB_NO_ROWS (no such user), or
