@@ -159,6 +159,26 @@ check "each with its time" bash -c '[[ $(grep -c "<time>20[0-9][0-9]-[0-9][0-9]-
 hist GET "/history/transactions?from=2025-02-28&to=2025-02-28"
 is "the moved payment counts in the totals once, completed" "$(page_totals)" "JPY 1 1 1010"
 
+# --- gateway.user_day_totals agrees with the transactions ------------------------
+# the whole table, also what the earlier tests' payments (flows, expiries,
+# cancels: every role that changes a status) left there
+drift() {
+  psql_q "SELECT count(*) FROM
+            (SELECT user_id, (created_at AT TIME ZONE 'UTC')::date AS day, currency, status,
+                    count(*) AS n, sum(total) AS amount
+               FROM gateway.transactions
+              WHERE status IN ('completed', 'declined', 'failed', 'canceled', 'expired')
+              GROUP BY 1, 2, 3, 4) t
+            FULL JOIN (SELECT * FROM gateway.user_day_totals WHERE n > 0) d USING (user_id, day, currency, status)
+           WHERE t.n IS DISTINCT FROM d.n OR t.amount IS DISTINCT FROM d.amount"
+}
+is "the totals table holds what the transactions say, for every user" "$(drift)" 0
+check "and holds this user's rows" test "$(psql_q "SELECT sum(n) FROM gateway.user_day_totals WHERE user_id = '$USER'")" = 61
+psql_q "UPDATE gateway.transactions SET status = 'failed' WHERE number = '$ne'" >/dev/null
+is "an end moved to another: still in step" "$(drift)" 0
+hist GET "/history/transactions?from=2025-02-28&to=2025-02-28"
+is "and the page's totals move with it" "$(page_totals)" "JPY 1 0 0"
+
 # --- another user's number, an unknown one -------------------------------------
 hist GET "/history/transactions/$(number "Q${tag^^}" 1)"
 other_status=$STATUS other_body=$(sed 's/req-[0-9a-f-]*//g' <<<"$BODY")

@@ -16,6 +16,7 @@
 #include "web/csv.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The record of the given fields, as text. */
@@ -335,6 +336,48 @@ static void csv_records_of_transactions(void **state)
   csv_line_free(&l);
 }
 
+static void detail_json_reads_what_was_stored(void **state)
+{
+  struct history_detail d = { .tax_total = 157 };
+  (void)state;
+
+  strcpy(d.row.number, "ABCDEFGH12345678");
+  strcpy(d.row.currency, "JPY");
+  strcpy(d.row.status, "declined");
+  strcpy(d.reason, "over the credit limit");
+  strcpy(d.response_code, "51");
+  d.items = strdup("[{\"name\":\"<b>tea</b>\",\"quantity\":2,\"unit_price\":1200,\"tax\":240}]");
+  d.events = strdup("[[\"awaiting_device\",\"2026-12-05 06:00:00\"],[\"declined\",\"2026-12-05 06:00:09\"]]");
+  json_t *ctx = history_detail_json(&d);
+  assert_non_null(ctx);
+  json_t *item = json_array_get(json_object_get(ctx, "items"), 0);
+  assert_string_equal(json_string_value(json_object_get(item, "name")), "<b>tea</b>"); /* the template escapes */
+  assert_string_equal(json_string_value(json_object_get(item, "unit_price")), "1,200");
+  assert_int_equal(json_integer_value(json_object_get(item, "quantity")), 2);
+  assert_int_equal(json_array_size(json_object_get(ctx, "events")), 2);
+  assert_string_equal(
+      json_string_value(json_object_get(json_array_get(json_object_get(ctx, "events"), 1), "status_text")), "Declined");
+  assert_string_equal(json_string_value(json_object_get(ctx, "decline_reason")), "over the credit limit");
+  assert_null(json_object_get(ctx, "approval_code"));
+  assert_string_equal(json_string_value(json_object_get(ctx, "tax_total")), "157");
+  json_decref(ctx);
+
+  /* stored data that is not what POST /v1/transactions writes: NULL, not a page */
+  static const char *const bad_items[] = { "", "{}", "[1]", "[{\"name\":1,\"quantity\":1,\"unit_price\":1,\"tax\":0}]",
+                                           "[{\"name\":\"x\",\"quantity\":1,\"unit_price\":1.5,\"tax\":0}]" };
+  for (size_t i = 0; i < sizeof bad_items / sizeof bad_items[0]; i++) {
+    free(d.items);
+    d.items = strdup(bad_items[i]);
+    assert_null(history_detail_json(&d));
+  }
+  free(d.items);
+  d.items = strdup("[]");
+  free(d.events);
+  d.events = strdup("[[\"completed\"]]");
+  assert_null(history_detail_json(&d));
+  history_detail_free(&d);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -349,6 +392,7 @@ int main(void)
     cmocka_unit_test(links_keep_the_filter),
     cmocka_unit_test(transactions_read_as_words),
     cmocka_unit_test(csv_records_of_transactions),
+    cmocka_unit_test(detail_json_reads_what_was_stored),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
