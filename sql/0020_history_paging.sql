@@ -119,4 +119,11 @@ SELECT user_id, (created_at AT TIME ZONE 'UTC')::date, currency, status, count(*
  WHERE status IN ('completed', 'declined', 'failed', 'canceled', 'expired')
  GROUP BY 1, 2, 3, 4;
 
+-- --- rights, by name (sql/0006) ----------------------------------------------
+-- Only the owner writes the totals (the trigger's SECURITY DEFINER
+-- function); what the default privileges of 0001 would give the gateway's
+-- role is taken back, so the rights do not depend on who ran this file.
+REVOKE ALL ON gateway.user_day_totals FROM paygw_gateway;
+REVOKE ALL ON FUNCTION gateway.user_day_totals_add(text, timestamptz, text, text, bigint, integer) FROM paygw_gateway;
+REVOKE ALL ON FUNCTION gateway.user_day_totals_track() FROM paygw_gateway;
 GRANT SELECT ON gateway.user_day_totals TO paygw_history;

@@ -80,7 +80,8 @@ int ep_csv_get(struct history_request *rq)
   }
   if (csv.oom) {
     csv_line_free(&csv);
-    return reply_error_page(rq, 503, "The history is not available", "the export ran out of memory; try a shorter range");
+    return reply_error_page(rq, 503, "The history is not available",
+                            "the export ran out of memory; try a shorter range");
   }
   snprintf(header, sizeof header, "Content-Disposition: attachment; filename=\"paygw-history-%s-%s.csv\"",
            *q.from ? q.from : "start", *q.to ? q.to : "end");

@@ -37,9 +37,8 @@ static json_t *totals_json(const struct history_total *t, int n)
   for (int i = 0; i < n; i++) {
     amount_display(t[i].paid, t[i].currency, paid, sizeof paid);
     json_array_append_new(a, json_pack("{s:s, s:s, s:I, s:I, s:I, s:b}", "currency", t[i].currency, "paid", paid,
-                                       "paid_minor", (json_int_t)t[i].paid, "paid_count",
-                                       (json_int_t)t[i].paid_count, "count", (json_int_t)t[i].count, "one",
-                                       t[i].count == 1));
+                                       "paid_minor", (json_int_t)t[i].paid, "paid_count", (json_int_t)t[i].paid_count,
+                                       "count", (json_int_t)t[i].count, "one", t[i].count == 1));
   }
   return a;
 }
@@ -88,8 +87,8 @@ int ep_list_get(struct history_request *rq)
     rq->problem = "bad_query";
     return reply_error_page(rq, 400, "This list cannot be shown", err);
   }
-  if (read_page(rq, &q, rows, &n, &has_prev, &has_next) < 0 ||
-      db_history_totals(rq->db, rq->session.user_id, &q, totals, HISTORY_CURRENCIES_MAX, &n_totals) < 0)
+  if (read_page(rq, &q, rows, &n, &has_prev, &has_next) < 0
+      || db_history_totals(rq->db, rq->session.user_id, &q, totals, HISTORY_CURRENCIES_MAX, &n_totals) < 0)
     return unavailable(rq);
 
   json_t *list = json_array();

@@ -21,7 +21,11 @@ HISTORY_CORE_SOURCES = \
 
 # The pages: the list, one transaction, the CSV
 HISTORY_PAGES_SOURCES = \
-	cgi/history/ep_list_get.c cgi/history/ep_transaction_get.c cgi/history/ep_csv_get.c
+	cgi/history/ep_list_get.c cgi/history/ep_transaction_get.c cgi/history/ep_csv_get.c \
+	cgi/history/query.c cgi/history/query.h \
+	cgi/history/txn_view.c cgi/history/txn_view.h \
+	cgi/history/db/history_db.h cgi/history/db/history_list.c cgi/history/db/history_totals.c \
+	cgi/history/db/history_detail.c
 
 noinst_LIBRARIES += cgi/history/libhistory.a
 cgi_history_libhistory_a_CFLAGS = $(HISTORY_CFLAGS)
@@ -40,3 +44,12 @@ TESTS += tests/unit/test_history
 tests_unit_test_history_SOURCES = tests/unit/test_history.c
 tests_unit_test_history_CFLAGS = $(HISTORY_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_history_LDADD = cgi/history/libhistory.a $(HISTORY_LIBS) $(CMOCKA_LIBS)
+
+# the pages' pure logic: CSV records and the formula guard (lib/web/csv.c),
+# amounts by currency (lib/web/amount.c), the query, keyset cursors and
+# page links (query.c), words and CSV rows of a transaction (txn_view.c)
+check_PROGRAMS += tests/unit/test_history_pages
+TESTS += tests/unit/test_history_pages
+tests_unit_test_history_pages_SOURCES = tests/unit/test_history_pages.c
+tests_unit_test_history_pages_CFLAGS = $(HISTORY_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_history_pages_LDADD = cgi/history/libhistory.a $(HISTORY_LIBS) $(CMOCKA_LIBS)

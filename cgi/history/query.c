@@ -8,10 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const history_statuses[] = { "awaiting_device", "awaiting_confirmation", "awaiting_method",
-                                         "authorizing",     "completed",             "declined",
-                                         "failed",          "canceled",              "expired",
-                                         NULL };
+const char *const history_statuses[] = { "awaiting_device", "awaiting_confirmation",
+                                         "awaiting_method", "authorizing",
+                                         "completed",       "declined",
+                                         "failed",          "canceled",
+                                         "expired",         NULL };
 
 void history_cursor_encode(const struct history_cursor *c, char out[HISTORY_CURSOR_MAX])
 {
@@ -48,8 +49,8 @@ int history_cursor_decode(const char *text, struct history_cursor *c)
   if (!dot || memchr(plain, '\0', (size_t)n))
     return -1;
   size_t head = (size_t)(dot - (const char *)plain);
-  if (read_number((const char *)plain, head, &c->us) != 0 ||
-      read_number(dot + 1, (size_t)n - head - 1, &c->id) != 0 || c->id <= 0)
+  if (read_number((const char *)plain, head, &c->us) != 0 || read_number(dot + 1, (size_t)n - head - 1, &c->id) != 0
+      || c->id <= 0)
     return -1;
   /* no zero-padded numbers: one row, one cursor text */
   char again[HISTORY_CURSOR_MAX];

@@ -12,4 +12,5 @@ void history_settings_load(void)
   history_settings.lock_s = config_long("PAYGW_HISTORY_LOCK_S", 1800, 1, 30 * 86400);
   history_settings.presession_s = config_long("PAYGW_HISTORY_PRESESSION_S", 3600, 60, 86400);
   history_settings.max_body = config_long("PAYGW_HISTORY_MAX_BODY", 4096, 256, 65536);
+  history_settings.csv_max_rows = config_long("PAYGW_HISTORY_CSV_MAX_ROWS", 10000, 1, 1000000);
 }

@@ -10,6 +10,7 @@ struct history_settings {
   long lock_s;          /* PAYGW_HISTORY_LOCK_S: for this long */
   long presession_s;    /* PAYGW_HISTORY_PRESESSION_S: how long a sign-in form stays usable */
   long max_body;        /* PAYGW_HISTORY_MAX_BODY: the largest form body read */
+  long csv_max_rows;    /* PAYGW_HISTORY_CSV_MAX_ROWS: the most rows one CSV export lists */
 };
 
 extern struct history_settings history_settings;

@@ -31,11 +31,9 @@ const char *history_method_name(const char *method)
 {
   static const struct {
     const char *code, *name;
-  } names[] = { { "L", "Lump sum" },
-                { "I", "Installments" },
-                { "B", "Bonus" },
-                { "pB", "Partial bonus" },
-                { "R", "Revolving" } };
+  } names[] = {
+    { "L", "Lump sum" }, { "I", "Installments" }, { "B", "Bonus" }, { "pB", "Partial bonus" }, { "R", "Revolving" }
+  };
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
     if (strcmp(names[i].code, method) == 0)
       return names[i].name;
@@ -65,8 +63,8 @@ json_t *history_row_json(const struct history_row *r)
   history_method_text(r->method, r->installments, method, sizeof method);
   return json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:s}", "number", r->number, "created", r->created,
                    "merchant", r->merchant, "shop", r->shop, "amount", amount(r->total, r->currency), "currency",
-                   r->currency, "method", method, "status", r->status, "status_text",
-                   history_status_text(r->status), "card", *r->card_masked ? r->card_masked : "—");
+                   r->currency, "method", method, "status", r->status, "status_text", history_status_text(r->status),
+                   "card", *r->card_masked ? r->card_masked : "—");
 }
 
 /* The stored items ([{name, quantity, unit_price, tax}, ...]) as the page
@@ -79,8 +77,7 @@ static json_t *items_json(const char *text, const char *currency)
 
   if (!json_is_array(stored))
     goto bad;
-  json_array_foreach(stored, i, it)
-  {
+  json_array_foreach (stored, i, it) {
     json_t *name = json_object_get(it, "name"), *q = json_object_get(it, "quantity");
     json_t *price = json_object_get(it, "unit_price"), *tax = json_object_get(it, "tax");
     if (!json_is_string(name) || !json_is_integer(q) || !json_is_integer(price) || !json_is_integer(tax))
@@ -106,13 +103,12 @@ static json_t *events_json(const char *text)
 
   if (!json_is_array(stored))
     goto bad;
-  json_array_foreach(stored, i, ev)
-  {
+  json_array_foreach (stored, i, ev) {
     const char *status = json_string_value(json_array_get(ev, 0)), *at = json_string_value(json_array_get(ev, 1));
     if (!status || !at)
       goto bad;
-    json_array_append_new(out, json_pack("{s:s, s:s, s:s}", "status", status, "status_text",
-                                         history_status_text(status), "at", at));
+    json_array_append_new(
+        out, json_pack("{s:s, s:s, s:s}", "status", status, "status_text", history_status_text(status), "at", at));
   }
   json_decref(stored);
   return out;
@@ -150,8 +146,8 @@ json_t *history_detail_json(const struct history_detail *d)
 
 int history_csv_header(struct csv_line *line)
 {
-  static const char *const names[] = { "date",     "number", "merchant",     "shop", "amount",       "currency",
-                                       "method",   "installments", "status", "card", "approval_code" };
+  static const char *const names[] = { "date",   "number",       "merchant", "shop", "amount",       "currency",
+                                       "method", "installments", "status",   "card", "approval_code" };
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
     if (csv_add(line, names[i]) != 0)
       return -1;
@@ -160,15 +156,15 @@ int history_csv_header(struct csv_line *line)
 
 int history_csv_row(struct csv_line *line, const struct history_row *r)
 {
-  char amount_text[48], installments[8] = "";
+  char amount_text[48], installments[12] = "";
 
   amount_plain(r->total, r->currency, amount_text, sizeof amount_text);
   if (r->installments > 0)
     snprintf(installments, sizeof installments, "%d", r->installments);
-  const char *fields[] = { r->created, r->number,        r->merchant,
-                           r->shop,    amount_text,      r->currency,
-                           history_method_name(r->method), installments,
-                           r->status,  r->card_masked,   r->approval_code };
+  const char *fields[] = {
+    r->created,   r->number, r->merchant,    r->shop,         amount_text, r->currency, history_method_name(r->method),
+    installments, r->status, r->card_masked, r->approval_code
+  };
   for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
     if (csv_add(line, fields[i]) != 0)
       return -1;

@@ -16,8 +16,8 @@
 struct csv_line {
   char *text; /* NUL-terminated; NULL until something was added */
   size_t len, cap;
-  int fields;    /* fields added since the last csv_end */
-  bool oom;      /* an allocation failed: the text is incomplete */
+  int fields; /* fields added since the last csv_end */
+  bool oom;   /* an allocation failed: the text is incomplete */
 };
 
 /* True when a field starting with this text would be taken for a formula

@@ -36,8 +36,7 @@ static void csv_quotes_only_what_needs_it(void **state)
   assert_string_equal(record(&l, 3, (const char *[]){ "a", "b c", "" }), "a,b c,\r\n");
   assert_string_equal(record(&l, 2, (const char *[]){ "x,y", "z" }), "\"x,y\",z\r\n");
   assert_string_equal(record(&l, 1, (const char *[]){ "say \"hi\"" }), "\"say \"\"hi\"\"\"\r\n");
-  assert_string_equal(record(&l, 2, (const char *[]){ "two\nlines", "cr\rhere" }),
-                      "\"two\nlines\",\"cr\rhere\"\r\n");
+  assert_string_equal(record(&l, 2, (const char *[]){ "two\nlines", "cr\rhere" }), "\"two\nlines\",\"cr\rhere\"\r\n");
   assert_string_equal(record(&l, 2, (const char *[]){ NULL, "ü<>&'" }), ",ü<>&'\r\n");
   assert_string_equal(record(&l, 1, (const char *[]){ "\"" }), "\"\"\"\"\r\n");
   /* two records in a row: the second starts without a comma */
@@ -148,8 +147,8 @@ static void cursors_round_trip_and_refuse_edits(void **state)
   assert_int_equal(history_cursor_decode(text, &back), 0);
 
   /* what encode never writes: base64url of other texts */
-  static const char *const bad_plain[] = { "", "1", "1.", ".1", "1.0", "1.-1", "-1.1", "01.1", "1.01", "1.1.1",
-                                           "a.1", "1.1 ", " 1.1", "1234567890123456789.1" };
+  static const char *const bad_plain[] = { "",     "1",    "1.",    ".1",  "1.0",  "1.-1", "-1.1",
+                                           "01.1", "1.01", "1.1.1", "a.1", "1.1 ", " 1.1", "1234567890123456789.1" };
   for (size_t i = 0; i < sizeof bad_plain / sizeof bad_plain[0]; i++) {
     char enc[128];
     b64url_encode((const unsigned char *)bad_plain[i], strlen(bad_plain[i]), enc);

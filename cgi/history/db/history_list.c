@@ -14,7 +14,7 @@
   "       to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS created,"                                  \
   "       m.name AS merchant, m.shop_name AS shop, t.total, t.currency, coalesce(t.method, '') AS method,"             \
   "       t.installments::integer AS installments, t.status, coalesce(t.card_masked, '') AS card_masked,"              \
-  "       coalesce(left(t.approval_code, 15), '') AS approval_code"                                                     \
+  "       coalesce(left(t.approval_code, 15), '') AS approval_code"                                                    \
   "  FROM gateway.transactions t JOIN gateway.merchants m ON m.id = t.merchant_id"                                     \
   " WHERE t.user_id = $1"                                                                                              \
   "   AND t.created_at >= $2::date::timestamp AT TIME ZONE 'UTC'"                                                      \
@@ -70,8 +70,7 @@ enum db_status db_history_list(struct db *db, const char *user_id, const struct 
                                struct history_row *out, int *n)
 {
   bool newer = q->direction == HISTORY_NEWER, by_status = *q->status != '\0';
-  struct db_statement *st = newer ? (by_status ? &newer_status : &newer_all)
-                                  : (by_status ? &older_status : &older_all);
+  struct db_statement *st = newer ? (by_status ? &newer_status : &newer_all) : (by_status ? &older_status : &older_all);
   char at[48];
   struct db_params p;
   PGresult *res = NULL;

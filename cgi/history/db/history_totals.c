@@ -11,11 +11,10 @@
 #include <string.h>
 
 #define TOTALS_SELECT(d_status, t_status)                                                                              \
-  "SELECT currency, sum(n)::bigint AS n, coalesce(sum(n) FILTER (WHERE status = 'completed'), 0)::bigint AS paid_n,"  \
+  "SELECT currency, sum(n)::bigint AS n, coalesce(sum(n) FILTER (WHERE status = 'completed'), 0)::bigint AS paid_n,"   \
   "       coalesce(sum(amount) FILTER (WHERE status = 'completed'), 0)::bigint AS paid"                                \
   "  FROM (SELECT d.currency, d.status, d.n, d.amount FROM gateway.user_day_totals d"                                  \
-  "         WHERE d.user_id = $1 AND d.day >= $2::date AND d.day <= $3::date" d_status                                 \
-  "        UNION ALL"                                                                                                  \
+  "         WHERE d.user_id = $1 AND d.day >= $2::date AND d.day <= $3::date" d_status "        UNION ALL"             \
   "        SELECT t.currency, t.status, 1, t.total FROM gateway.transactions t"                                        \
   "         WHERE t.user_id = $1"                                                                                      \
   "           AND t.status IN ('awaiting_device', 'awaiting_confirmation', 'awaiting_method', 'authorizing')"          \
@@ -24,8 +23,8 @@
   " GROUP BY currency ORDER BY currency"
 
 static struct db_statement all = DB_STATEMENT("history_totals", DB_READ, 3, TOTALS_SELECT("", ""));
-static struct db_statement by_status = DB_STATEMENT("history_totals_status", DB_READ, 4,
-                                                    TOTALS_SELECT(" AND d.status = $4", " AND t.status = $4"));
+static struct db_statement by_status =
+    DB_STATEMENT("history_totals_status", DB_READ, 4, TOTALS_SELECT(" AND d.status = $4", " AND t.status = $4"));
 
 enum db_status db_history_totals(struct db *db, const char *user_id, const struct history_query *q,
                                  struct history_total *out, int max, int *n)
