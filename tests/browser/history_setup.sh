@@ -9,7 +9,7 @@
 #                               (flowlib's enrol_shopper: subscriber,
 #                               handset, a card in no issuer's range), given
 #                               the web password read from stdin with
-#                               `paygw-admin user set-web-password uTAG`;
+#                               `paygw-admin user set-web-password --user-id uTAG`;
 #                               prints {"user", "card_masked", "error"}
 #   history_setup.sh merchant NAME SHOP
 #                               a merchant of the test's own named NAME, its
@@ -32,7 +32,7 @@ if [[ $mode == user ]]; then
   password=$(cat)
   if ! enrol_shopper "$arg"; then
     ERR="paygw-admin refused an enrolment step: $(cat "$FLOW_TMP/enrol.err")"
-  elif ! printf '%s\n' "$password" | "$PAYGW_ADMIN" user set-web-password "u$arg" >/dev/null 2>"$FLOW_TMP/pw.err"; then
+  elif ! printf '%s\n' "$password" | "$PAYGW_ADMIN" user set-web-password --user-id "u$arg" >/dev/null 2>"$FLOW_TMP/pw.err"; then
     ERR="paygw-admin user set-web-password u$arg failed: $(cat "$FLOW_TMP/pw.err")"
   fi
   jq -cn --arg u "u$arg" --arg c "${USER_CARD[u$arg]:-}" --arg e "$ERR" '{user: $u, card_masked: $c, error: $e}'
