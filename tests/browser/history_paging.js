@@ -8,7 +8,10 @@
 // totals per currency of that range; the CSV of the filtered list
 // (a#csv, a download) holds the same transactions, RFC 4180 with CRLF, the
 // header row of docs/history.md, amounts in major units as text; the CSV
-// of everything holds all 60.  axe: no finding of any impact.
+// of everything holds all 60.  A declined transaction's page gives the
+// decline reason and no approval code; another user's transaction number
+// is the same 404 page as a number nobody has; a date that does not exist
+// is a 400 page, not a 500.  axe: no finding of any impact.
 'use strict';
 const T = require('./lib');
 const H = require('./history');
@@ -123,4 +126,24 @@ T.run('history_paging', async (t) => {
   const allRows = H.parseCsv(dlAll.text).rows.slice(1);
   t.is(JSON.stringify(allRows.map((r) => r[1])), JSON.stringify(newest.map((r) => r.number)),
     'the CSV of the whole list: all 60, newest first, not only a page');
+
+  // --- a declined one; another user's number; a bad date ---------------------------
+  const declined = all.find((r) => r.status === 'declined');
+  await t.goto(page, T.historyUrl(`/transactions/${declined.number}`), 'declined');
+  t.is(await T.dataPage(page), 'transaction', `a declined transaction (i=${declined.i}) has its page`);
+  t.ok(await T.visible(page, '#decline-reason'), 'with the decline reason', await T.text(page, '#page'));
+  t.is(await page.locator('#approval-code').count(), 0, 'and no approval code');
+  const other = H.newUser();
+  const [theirs] = H.insertTransactions(other.user, [{ ...all[0], number: H.numberFor(H.uniqueTag(), 1) }]);
+  let resp = await t.goto(page, T.historyUrl(`/transactions/${theirs.number}`), 'another-users-number');
+  t.is(resp.status(), 404, 'another user\'s transaction number: 404');
+  t.is(await T.dataPage(page), 'not-found', 'the not-found page (data-page="not-found")');
+  const theirsText = await page.locator('#page').innerText();
+  t.ok(!theirsText.includes(theirs.number) && !theirsText.includes('Item 0'), 'nothing of that transaction shown (its number, its item)');
+  resp = await t.goto(page, T.historyUrl(`/transactions/${H.numberFor(H.uniqueTag(), 2)}`), 'unknown-number');
+  t.is(resp.status(), 404, 'a number nobody has: 404');
+  t.is(await page.locator('#page').innerText(), theirsText, 'the very same page as another user\'s number');
+  resp = await t.goto(page, T.historyUrl('/transactions?from=2026-02-30&to=2026-13-01'), 'bad-date');
+  t.is(resp.status(), 400, 'a date that does not exist (2026-02-30): 400');
+  t.ok(['error', 'list'].includes(await T.dataPage(page)), `a page saying so (data-page="${await T.dataPage(page)}")`);
 }, { axe: 'all' });
