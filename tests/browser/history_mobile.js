@@ -56,14 +56,13 @@ T.run('history_mobile', async (t) => {
   t.ok(cell && cell.x >= 0 && cell.x + cell.width <= 360, 'the first transaction lies within the screen', JSON.stringify(cell));
   t.ok((await page.locator('#transactions tr.txn').first().innerText()).replace(/\s/g, '').includes(u.card_masked),
     'its masked card is shown');
-  await t.docShot(page, 'phone-list');
   await t.clickAndLook(page, page.locator('a#next'), 'page-2');
   t.is((await H.rows(page))[0].number, newest[19].number, '"Older" by tapping: page 2');
   await H.filter(t, page, { from: '2026-09-01', to: '2026-09-03' }, 'filtered');
   t.is((await H.rows(page)).length, 3, 'the filter by tapping: 3 days, 3 rows');
+  await t.docShot(page, 'phone-list');
   await t.clickAndLook(page, page.locator('#transactions tr.txn a').first(), 'transaction');
   t.is(await T.dataPage(page), 'transaction', 'a number opens its transaction');
-  await t.docShot(page, 'phone-transaction');
   await H.signOut(t, page, 'signed-out');
   t.is(page.url(), T.historyUrl('/sign-in?ended=signed-out'), 'signed out by tapping');
 }, { axe: 'all' });

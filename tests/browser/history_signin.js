@@ -73,7 +73,6 @@ T.run('history_signin', async (t) => {
   const next = `${String((hh + (mm === 59 ? 1 : 0)) % 24).padStart(2, '0')}:${String((mm + 1) % 60).padStart(2, '0')}`;
   t.ok(locked.includes(until[1]) || locked.includes(next), `and when it ends (${until[1]} UTC)`, locked);
   t.is(await H.sessionCookie(context), undefined, 'no session cookie');
-  await t.docShot(page, 'locked');
 
   // --- idle and old sessions -----------------------------------------------------
   T.psql(`UPDATE gateway.users SET failed_attempts = 0, locked_until = NULL WHERE user_id = :'u'`, { u: u.user });
@@ -87,7 +86,6 @@ T.run('history_signin', async (t) => {
   t.is(page.url(), T.historyUrl('/sign-in?ended=expired'), 'idle 16 minutes: /history/sign-in?ended=expired');
   t.like(await T.text(page, '#notice'), /session has ended/i, '"Your session has ended…"');
   t.is(await T.dataPage(page), 'sign-in', 'with the sign-in form');
-  await t.docShot(page, 'expired');
 
   await H.signIn(t, page, u.user, u.password, 'signed-in-third');
   t.ok(age(u.user, 'created_at', '12 hours 1 minute') >= 1, 'a new session\'s start moved 12 hours back (used just now)');

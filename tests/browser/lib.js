@@ -259,14 +259,15 @@ class Test {
   }
 
   // docShot PAGE NAME: when PAYGW_BROWSER_DOC_SHOTS names a folder, the
-  // page as its viewport shows it (not the full page: the documentation's
-  // pictures stay small) in FOLDER/NAME.png — how docs/history/*.png are
-  // made again (docs/testing.md); nothing otherwise
+  // page as its viewport shows it, one pixel per CSS pixel (not the full
+  // page, not the device's scale: the documentation's pictures stay
+  // small) in FOLDER/NAME.png — how docs/history/*.png are made again
+  // (docs/testing.md); nothing otherwise
   async docShot(page, name) {
     const dir = process.env.PAYGW_BROWSER_DOC_SHOTS;
     if (!dir) return;
     fs.mkdirSync(dir, { recursive: true });
-    await page.screenshot({ path: path.join(dir, `${name}.png`) });
+    await page.screenshot({ path: path.join(dir, `${name}.png`), scale: 'css' });
   }
 
   // fits PAGE STEP: the page needs no horizontal scrolling at its viewport
