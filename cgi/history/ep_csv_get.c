@@ -61,11 +61,11 @@ int ep_csv_get(struct history_request *rq)
   struct csv_line csv = { 0 };
   char err[200], header[200], note[120];
   bool more = false;
-  int status;
 
   if (history_query_parse(rq->query, &q, err, sizeof err) != 0) {
-    rq->problem = "bad_query";
-    return reply_error_page(rq, 400, "This list cannot be exported", err);
+    int refused = reply_error_page(rq, 400, "This list cannot be exported", err);
+    rq->problem = "bad_query"; /* for the log: after reply_error_page, which sets the title */
+    return refused;
   }
   q.direction = HISTORY_FIRST; /* the whole selection, whatever page it was asked from */
   if (history_csv_header(&csv) != 0 || write_rows(rq, &q, history_settings.csv_max_rows, &csv, &more) < 0) {
@@ -86,7 +86,7 @@ int ep_csv_get(struct history_request *rq)
   snprintf(header, sizeof header, "Content-Disposition: attachment; filename=\"paygw-history-%s-%s.csv\"",
            *q.from ? q.from : "start", *q.to ? q.to : "end");
   reply_add_header(rq, header);
-  status = reply_body(rq, 200, "text/csv; charset=utf-8", csv.text, csv.len);
+  int status = reply_body(rq, 200, "text/csv; charset=utf-8", csv.text, csv.len);
   csv_line_free(&csv);
   return status;
 }

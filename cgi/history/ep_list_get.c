@@ -84,8 +84,9 @@ int ep_list_get(struct history_request *rq)
   bool has_prev = false, has_next = false;
 
   if (history_query_parse(rq->query, &q, err, sizeof err) != 0) {
-    rq->problem = "bad_query";
-    return reply_error_page(rq, 400, "This list cannot be shown", err);
+    int status = reply_error_page(rq, 400, "This list cannot be shown", err);
+    rq->problem = "bad_query"; /* for the log: after reply_error_page, which sets the title */
+    return status;
   }
   if (read_page(rq, &q, rows, &n, &has_prev, &has_next) < 0
       || db_history_totals(rq->db, rq->session.user_id, &q, totals, HISTORY_CURRENCIES_MAX, &n_totals) < 0)
