@@ -44,10 +44,11 @@ function shopUrl(rest = '') {
   return env('PAYGW_SHOP_URL').replace(/\/?$/, '/') + rest.replace(/^\//, '');
 }
 
-// the history's base URL (docs/history.md), "https://HOST:PORT/history"
-// + REST: the gateway's own origin (nginx serves both)
+// the history's URL (docs/history.md) + REST: PAYGW_HISTORY_URL of the
+// stack's environment without its last "/", so historyUrl('/sign-in') is
+// https://HOST:PORT/history/sign-in and historyUrl('') /history itself
 function historyUrl(rest = '') {
-  return new URL(env('PAYGW_URL')).origin + '/history' + rest;
+  return env('PAYGW_HISTORY_URL').replace(/\/$/, '') + rest;
 }
 
 // psql SQL [VARS]: runs SQL on the stack's database as the tests' role
