@@ -8,7 +8,10 @@
 // list, one idle for 16 (last_seen_at moved back in SQL, the server judging
 // age by the database's clock) leads to /history/sign-in?ended=expired,
 // which says the session has ended; one 12 hours old (created_at moved
-// back) too, however recently it was used.  axe: no finding of any impact.
+// back) too, however recently it was used.  A form sent without its csrf
+// field (removed from the page first) is refused with the 403 error page
+// and changes nothing: the sign-out leaves the session alive, the sign-in
+// signs nobody in.  axe: no finding of any impact.
 'use strict';
 const T = require('./lib');
 const H = require('./history');
@@ -91,4 +94,19 @@ T.run('history_signin', async (t) => {
   t.ok(age(u.user, 'created_at', '12 hours 1 minute') >= 1, 'a new session\'s start moved 12 hours back (used just now)');
   await t.goto(page, T.historyUrl('/transactions'), 'older-than-12-hours');
   t.is(page.url(), T.historyUrl('/sign-in?ended=expired'), '12 hours after sign-in: ended as well, however recent its use');
+
+  // --- forms without their csrf field ------------------------------------------------
+  await page.locator('#sign-in-form [name="csrf"]').evaluate((e) => e.remove());
+  resp = await H.signIn(t, page, u.user, u.password, 'sign-in-without-csrf');
+  t.is(resp && resp.status(), 403, 'the sign-in form without its csrf field: 403');
+  t.is(await T.dataPage(page), 'error', 'the error page (data-page="error")');
+  t.is(await H.sessionCookie(context), undefined, 'nobody signed in');
+  await H.signIn(t, page, u.user, u.password, 'signed-in-fourth');
+  t.is(await T.dataPage(page), 'list', 'with it, the same sign-in works');
+  await page.locator('#sign-out [name="csrf"]').evaluate((e) => e.remove());
+  resp = await H.signOut(t, page, 'sign-out-without-csrf');
+  t.is(resp && resp.status(), 403, 'the sign-out form without its csrf field: 403');
+  t.is(await T.dataPage(page), 'error', 'the error page');
+  await t.goto(page, T.historyUrl('/transactions'), 'still-signed-in');
+  t.is(await T.dataPage(page), 'list', 'the session is still alive');
 }, { axe: 'all' });
