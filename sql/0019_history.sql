@@ -42,6 +42,9 @@ CREATE TRIGGER announce_change AFTER INSERT OR DELETE OR TRUNCATE ON gateway.use
 CREATE TRIGGER announce_cached_change AFTER UPDATE OF user_id, subscriber_id, card_id, device_id, password_hash, status
   ON gateway.users
   FOR EACH STATEMENT EXECUTE FUNCTION gateway.announce_enrolment_change();
+COMMENT ON TRIGGER announce_change ON gateway.users IS 'a user added or removed: the workers drop their cached users';
+COMMENT ON TRIGGER announce_cached_change ON gateway.users IS
+  'a change to a column the workers cache; not failed_attempts, locked_until or the web password';
 
 -- --- sign-in sessions ----------------------------------------------------------
 CREATE SCHEMA history;
@@ -86,6 +89,8 @@ CREATE TRIGGER users_web_password_ends_sessions
   AFTER UPDATE OF web_password_hash ON gateway.users
   FOR EACH ROW WHEN (OLD.web_password_hash IS DISTINCT FROM NEW.web_password_hash)
   EXECUTE FUNCTION history.end_sessions_on_new_password();
+COMMENT ON TRIGGER users_web_password_ends_sessions ON gateway.users IS
+  'a new web password ends the user ID''s history sessions';
 
 -- --- the time of each state change of a payment --------------------------------
 CREATE TABLE gateway.transaction_events (
@@ -118,6 +123,10 @@ CREATE TRIGGER transactions_record_event_update
   AFTER UPDATE OF status ON gateway.transactions
   FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status)
   EXECUTE FUNCTION gateway.record_transaction_event();
+COMMENT ON TRIGGER transactions_record_event_insert ON gateway.transactions IS
+  'a new payment''s first state into gateway.transaction_events';
+COMMENT ON TRIGGER transactions_record_event_update ON gateway.transactions IS
+  'each later state into gateway.transaction_events (about 0.2 ms of PostgreSQL CPU per payment of 5 states)';
 
 -- the payments made before this migration: their creation and, when it
 -- moved since, their present state (the steps between were not recorded)
