@@ -167,12 +167,14 @@ async function signOut(t, page, step = 'signed-out') {
 
 // rows PAGE → [{number, cells: [text...], href}] of the list's tr.txn
 async function rows(page) {
-  return page.locator('#transactions tr.txn').evaluateAll((trs) => trs.map((tr) => ({
-    number: tr.getAttribute('data-number'),
-    cells: [...tr.querySelectorAll('td, th')].map((c) => c.textContent.replace(/\s+/g, ' ').trim()),
-    href: (tr.querySelector('a[href*="/history/transactions/"]') || {}).getAttribute
-      ? tr.querySelector('a[href*="/history/transactions/"]').getAttribute('href') : null,
-  })));
+  return page.locator('#transactions tr.txn').evaluateAll((trs) => trs.map((tr) => {
+    const a = tr.querySelector('a[href*="/history/transactions/"]');
+    return {
+      number: tr.getAttribute('data-number'),
+      cells: [...tr.querySelectorAll('td, th')].map((c) => c.textContent.replace(/\s+/g, ' ').trim()),
+      href: a ? a.getAttribute('href') : null,
+    };
+  }));
 }
 
 // totals PAGE → {CURRENCY: text} of #totals li[data-currency]
