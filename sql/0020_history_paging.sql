@@ -111,6 +111,10 @@ CREATE TRIGGER user_day_totals_update AFTER UPDATE OF status, user_id, created_a
              OR OLD.created_at IS DISTINCT FROM NEW.created_at OR OLD.currency IS DISTINCT FROM NEW.currency
              OR OLD.total IS DISTINCT FROM NEW.total))
   EXECUTE FUNCTION gateway.user_day_totals_track();
+COMMENT ON TRIGGER user_day_totals ON gateway.transactions IS
+  'a payment added (or removed) in an end state: into (out of) gateway.user_day_totals';
+COMMENT ON TRIGGER user_day_totals_update ON gateway.transactions IS
+  'a payment entering or leaving an end state: moved between gateway.user_day_totals rows (one upsert a payment)';
 
 -- what is there already
 INSERT INTO gateway.user_day_totals (user_id, day, currency, status, n, amount)

@@ -173,6 +173,11 @@ drift() {
            WHERE t.n IS DISTINCT FROM d.n OR t.amount IS DISTINCT FROM d.amount"
 }
 is "the totals table holds what the transactions say, for every user" "$(drift)" 0
+priv() { psql_q "SELECT has_table_privilege('$1', 'gateway.user_day_totals', '$2')"; }
+is "gateway.user_day_totals: paygw_history reads it, and nothing more" \
+  "$(priv paygw_history SELECT) $(priv paygw_history INSERT) $(priv paygw_history UPDATE) $(priv paygw_history DELETE)" "t f f f"
+is "the gateway's role has no right on it (its trigger writes as the owner)" \
+  "$(priv paygw_gateway SELECT) $(priv paygw_gateway INSERT) $(priv paygw_gateway UPDATE) $(priv paygw_gateway DELETE)" "f f f f"
 check "and holds this user's rows" test "$(psql_q "SELECT sum(n) FROM gateway.user_day_totals WHERE user_id = '$USER'")" = 61
 psql_q "UPDATE gateway.transactions SET status = 'failed' WHERE number = '$ne'" >/dev/null
 is "an end moved to another: still in step" "$(drift)" 0
