@@ -123,6 +123,10 @@ int card_store(struct db *db, const char *subscriber_code, const char *pan, cons
                long long *card_id, char *masked);
 int user_store(struct db *db, const char *user_id, const char *subscriber_code, long long card_id,
                const char *device_code, const char *password);
+/* Sets user_id's web password for the HTML history (argon2id), with an
+ * admin-log row; only_if_unset leaves one that has a password alone.  *set
+ * says whether it was set. */
+int user_web_password_store(struct db *db, const char *user_id, const char *password, bool only_if_unset, bool *set);
 
 /* Where a UIM store gets its gateway settings. */
 struct uim_settings {
@@ -186,6 +190,7 @@ COMMAND(cmd_user_add);
 COMMAND(cmd_user_list);
 COMMAND(cmd_user_disable);
 COMMAND(cmd_user_unlock);
+COMMAND(cmd_user_set_web_password);
 COMMAND(cmd_uim_write);
 COMMAND(cmd_demo);
 #undef COMMAND

@@ -4,7 +4,10 @@
  * DIR/uim/<device>.json.  Once issuer 2a11111 exists the data is loaded, and
  * a run makes the files match it and the running stack instead
  * (demo_refresh.c): what is missing or stale is re-issued, nothing else
- * changes. */
+ * changes but this: a demo user ID without a web password (a database
+ * loaded before the HTML history existed) is given its demo one.
+ * Every demo user ID's web password for the HTML history is
+ * demo-web-<USER ID> (README.md, docs/history.md). */
 #include "demo.h"
 #include "validate.h"
 
@@ -106,6 +109,23 @@ static int load_subscribers_and_devices(struct db *db, struct demo *d)
     if (ed25519_keypair(dev->pub, dev->priv) != 0)
       return admin_failure("cannot generate a device key pair");
     status = device_store(db, dev->subscriber, dev->code, dev->pub);
+  }
+  return status;
+}
+
+/* The demo web password of every demo user ID (only_if_unset: of those
+ * that have none). */
+static int load_web_passwords(struct db *db, bool only_if_unset, int *n_set)
+{
+  char password[48];
+  int status = ADMIN_OK;
+  bool set;
+
+  *n_set = 0;
+  for (const struct demo_card *c = demo_cards; c->user_id && status == ADMIN_OK; c++) {
+    snprintf(password, sizeof password, "demo-web-%s", c->user_id);
+    status = user_web_password_store(db, c->user_id, password, only_if_unset, &set);
+    *n_set += set;
   }
   return status;
 }
@@ -237,14 +257,22 @@ static int demo_txn(struct db *db, void *ctx)
   if ((status = uim_settings_load(&d->settings, NULL, NULL, NULL)) != ADMIN_OK)
     return status;
   if (found == DB_ONE_ROW) {
+    int n_set;
     d->already_loaded = true;
+    admin_log_rows_only(true);
+    if ((status = load_web_passwords(db, true, &n_set)) != ADMIN_OK)
+      return status;
+    if (n_set > 0)
+      demo_report(d, "web passwords demo-web-<USER ID> given to %d demo user IDs that had none", n_set);
     return demo_refresh_files(db, d);
   }
+  int n_set;
   admin_log_rows_only(true); /* one JSON log line for the whole load, one row per change */
   if ((status = admin_load_card_keys()) != ADMIN_OK || (status = load_issuers_and_ranges(db)) != ADMIN_OK
       || (status = load_merchants_and_methods(db)) != ADMIN_OK
       || (status = load_subscribers_and_devices(db, d)) != ADMIN_OK
-      || (status = load_cards_and_users(db, d)) != ADMIN_OK || (status = load_terminals(db, d)) != ADMIN_OK
+      || (status = load_cards_and_users(db, d)) != ADMIN_OK
+      || (status = load_web_passwords(db, false, &n_set)) != ADMIN_OK || (status = load_terminals(db, d)) != ADMIN_OK
       || (status = write_handset_files(db, d)) != ADMIN_OK)
     return status;
   admin_log_rows_only(false);

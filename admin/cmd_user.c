@@ -1,6 +1,8 @@
-/* cmd_user.c — `paygw-admin user add|list|disable|unlock`: user IDs (fig 7),
- * one per card ([0052]) and bound to one handset ([0068]).  The password is
- * read from standard input and stored only as an argon2id hash. */
+/* cmd_user.c — `paygw-admin user add|list|disable|unlock|set-web-password`:
+ * user IDs (fig 7), one per card ([0052]) and bound to one handset
+ * ([0068]).  Passwords (the handset's, and the web password of the HTML
+ * history) are read from standard input and stored only as argon2id
+ * hashes. */
 #include "admin.h"
 #include "validate.h"
 
@@ -24,6 +26,10 @@ const struct opt_spec cmd_user_disable_opts[] = {
   { 0 },
 };
 const struct opt_spec cmd_user_unlock_opts[] = {
+  { "user-id", "ID", true, "user ID" },
+  { 0 },
+};
+const struct opt_spec cmd_user_set_web_password_opts[] = {
   { "user-id", "ID", true, "user ID" },
   { 0 },
 };
@@ -159,5 +165,57 @@ int cmd_user_unlock(const char **opt)
 
   if (status == ADMIN_OK)
     printf("user ID %s unlocked\n", opt[0]);
+  return status;
+}
+
+/* Sets user_id's web password (hashed here) and writes the admin-log row;
+ * only_if_unset leaves a user ID that has one alone (ADMIN_OK, *set false).
+ * `demo` uses it too. */
+int user_web_password_store(struct db *db, const char *user_id, const char *password, bool only_if_unset, bool *set)
+{
+  char hash[PWHASH_ENCODED_MAX];
+
+  *set = false;
+  if (pwhash_make(password, hash) != 0)
+    return admin_failure("cannot hash the password (argon2id)");
+  enum db_status s = adb_user_web_password_set(db, user_id, hash, only_if_unset);
+  if (s < 0)
+    return admin_db_failure(db);
+  if (s == DB_NO_ROWS)
+    return only_if_unset ? ADMIN_OK : admin_invalid("unknown user ID '%s'", shown(user_id));
+  *set = true;
+  return admin_log_action(db, "user set-web-password", user_id);
+}
+
+struct web_password {
+  const char *user_id;
+  char password[PASSWORD_MAX_BYTES + 2];
+};
+
+static int user_set_web_password_txn(struct db *db, void *ctx)
+{
+  struct web_password *w = ctx;
+  bool set;
+
+  return user_web_password_store(db, w->user_id, w->password, false, &set);
+}
+
+int cmd_user_set_web_password(const char **opt)
+{
+  struct web_password w = { .user_id = opt[0] };
+  const char *problem;
+  int status;
+
+  if (!valid_ident(w.user_id))
+    return admin_invalid("user ID must be 1-32 of A-Z a-z 0-9 _ -, got '%.40s'", shown(w.user_id));
+  if (read_secret_line("web password: ", w.password, sizeof w.password) != 0)
+    status = admin_invalid("no password on standard input, or longer than 256 bytes (give it as one line)");
+  else if ((problem = web_password_problem(w.password)))
+    status = admin_invalid("%s", problem);
+  else
+    status = admin_transaction(user_set_web_password_txn, &w);
+  OPENSSL_cleanse(w.password, sizeof w.password);
+  if (status == ADMIN_OK)
+    printf("user ID %s has a new web password (its history sessions have ended)\n", w.user_id);
   return status;
 }

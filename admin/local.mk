@@ -20,7 +20,7 @@ admin_paygw_admin_SOURCES = \
 	admin/db/set_disabled.c admin/db/subscriber_add.c admin/db/subscriber_list.c admin/db/table.c \
 	admin/db/terminal_add.c admin/db/terminal_clash.c admin/db/terminal_credential_current.c admin/db/terminal_list.c \
 	admin/db/terminal_rotate.c admin/db/uim_users.c admin/db/user_add.c admin/db/user_list.c \
-	admin/db/user_unlock.c admin/db/transaction.c \
+	admin/db/user_unlock.c admin/db/user_web_password.c admin/db/transaction.c \
 	admin/cmd_issuer.c admin/cmd_range.c \
 	admin/cmd_merchant.c admin/cmd_merchant_webhook.c admin/cmd_terminal.c admin/cmd_method.c \
 	admin/cmd_subscriber.c admin/cmd_device.c \

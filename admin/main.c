@@ -57,7 +57,10 @@ static const struct command commands[] = {
   { "user", "list", cmd_user_list_opts, cmd_user_list, "Lists the user IDs." },
   { "user", "disable", cmd_user_disable_opts, cmd_user_disable, "Disables a user ID." },
   { "user", "unlock", cmd_user_unlock_opts, cmd_user_unlock,
-    "Clears a user ID's failed-login count and lock columns (nothing sets them yet)." },
+    "Clears a user ID's failed sign-in count and lock (set by the HTML history's sign-in)." },
+  { "user", "set-web-password", cmd_user_set_web_password_opts, cmd_user_set_web_password,
+    "Sets a user ID's password for the HTML history (12+ characters, one line on standard input); ends its "
+    "sessions there." },
   { "uim", "write", cmd_uim_write_opts, cmd_uim_write, "Writes a handset's UIM store (docs/uim-store.md)." },
   { "demo", NULL, cmd_demo_opts, cmd_demo,
     "Loads the demo data of figures 7, 9 and 10 and writes terminal credentials, device keys and UIM stores; "

@@ -283,6 +283,15 @@ const char *password_problem(const char *password)
   return chars < PASSWORD_MIN_CHARS ? "password must be at least 8 characters long" : NULL;
 }
 
+const char *web_password_problem(const char *password)
+{
+  const char *problem = password_problem(password);
+
+  if (problem)
+    return problem;
+  return utf8_count(password) < WEB_PASSWORD_MIN_CHARS ? "web password must be at least 12 characters long" : NULL;
+}
+
 bool parse_row_id(const char *s, long long *id)
 {
   char *end;

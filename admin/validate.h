@@ -86,6 +86,11 @@ enum expiry_check expiry_check(const char *yymm, long now);
  * UTF-8, no control characters.  Returns NULL or the reason. */
 const char *password_problem(const char *password);
 
+/* Checks a web password (the HTML history's): as password_problem, and
+ * WEB_PASSWORD_MIN_CHARS characters or more.  Returns NULL or the reason. */
+#define WEB_PASSWORD_MIN_CHARS 12
+const char *web_password_problem(const char *password);
+
 /* Parses a positive decimal database id.  Returns true on success. */
 bool parse_row_id(const char *s, long long *id);
 

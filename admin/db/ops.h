@@ -234,6 +234,11 @@ struct user_new {
 };
 enum db_status adb_user_add(struct db *db, const struct user_new *in);
 enum db_status adb_user_unlock(struct db *db, const char *user_id);
+/* Sets user_id's web password (the HTML history's) to hash, clearing its
+ * failed-attempt count and lock; with only_if_unset, only when it has
+ * none.  DB_ONE_ROW, DB_NO_ROWS (unknown user ID, or one that had a
+ * password with only_if_unset), or an error. */
+enum db_status adb_user_web_password_set(struct db *db, const char *user_id, const char *hash, bool only_if_unset);
 
 /* --- card key rotation ----------------------------------------------- */
 

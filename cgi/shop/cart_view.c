@@ -2,7 +2,7 @@
  * (money.c), for the catalog's cart link and the cart page. */
 #include "shop/cart_view.h"
 #include "shop/db/shop_db.h"
-#include "shop/money.h"
+#include "web/money.h"
 #include "shop/reply.h"
 
 #include <stdlib.h>

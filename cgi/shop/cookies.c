@@ -1,48 +1,12 @@
-/* cookies.c — the Cookie header, RFC 6265's syntax as browsers send it. */
+/* cookies.c — the shop's session cookie (lib/web/cookie.c does the syntax). */
 #include "shop/cookies.h"
-
-#include <stdio.h>
-#include <string.h>
-
-int cookie_get(const char *header, const char *name, char *out, size_t outlen)
-{
-  size_t name_len = strlen(name);
-  const char *p = header;
-
-  if (!header || outlen == 0)
-    return -1;
-  while (*p) {
-    while (*p == ' ' || *p == '\t' || *p == ';')
-      p++;
-    size_t seg = strcspn(p, ";");
-    if (seg > name_len && strncmp(p, name, name_len) == 0 && p[name_len] == '=') {
-      const char *v = p + name_len + 1;
-      size_t vlen = seg - name_len - 1;
-      while (vlen > 0 && (v[vlen - 1] == ' ' || v[vlen - 1] == '\t'))
-        vlen--;
-      if (vlen >= 2 && v[0] == '"' && v[vlen - 1] == '"') {
-        v++;
-        vlen -= 2;
-      }
-      if (vlen == 0 || vlen >= outlen)
-        return -1;
-      memcpy(out, v, vlen);
-      out[vlen] = '\0';
-      return 0;
-    }
-    p += seg;
-  }
-  return -1;
-}
 
 int cookie_token_wellformed(const char *text)
 {
-  if (strlen(text) != SESSION_TOKEN_HEX)
-    return 0;
-  return strspn(text, "0123456789abcdef") == SESSION_TOKEN_HEX;
+  return cookie_hex_wellformed(text, SESSION_TOKEN_HEX);
 }
 
 void cookie_session_line(const char *token, char *out, size_t outlen)
 {
-  snprintf(out, outlen, "Set-Cookie: %s=%s; Path=/; Secure; HttpOnly; SameSite=Lax", SESSION_COOKIE, token);
+  cookie_line(SESSION_COOKIE, token, "Lax", -1, out, outlen);
 }

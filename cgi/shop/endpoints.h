@@ -3,7 +3,7 @@
 #ifndef SHOP_ENDPOINTS_H
 #define SHOP_ENDPOINTS_H
 
-#include "shop/form.h"
+#include "web/form.h"
 #include "shop/request.h"
 
 int ep_catalog_get(struct shop_request *rq);

@@ -4,7 +4,7 @@
  * out gives the session a new token (no session fixation). */
 #include "shop/db/shop_db.h"
 #include "shop/endpoints.h"
-#include "shop/money.h"
+#include "web/money.h"
 #include "shop/order_code.h"
 #include "shop/order_view.h"
 #include "shop/reply.h"

@@ -3,7 +3,7 @@
 #include "shop/cart_view.h"
 #include "shop/db/shop_db.h"
 #include "shop/endpoints.h"
-#include "shop/money.h"
+#include "web/money.h"
 #include "shop/reply.h"
 
 #include <stdlib.h>

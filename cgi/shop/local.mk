@@ -3,7 +3,7 @@
 # templates/*.html (lib/tmpl), its static files www/shop/static/.
 SHOP_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/cgi $(FCGI_CFLAGS) $(LIBPQ_CFLAGS) $(JANSSON_CFLAGS) $(OPENSSL_CFLAGS) \
 	$(CURL_CFLAGS) -DSHOP_TEMPLATE_DIR='"$(abs_top_srcdir)/cgi/shop/templates"'
-SHOP_LIBS = $(FCGIREQ_LIBS) $(TMPL_LIBS) $(DB_LIBS) $(COMMON_LIBS) $(CURL_LIBS)
+SHOP_LIBS = $(WEB_LIBS) $(FCGIREQ_LIBS) $(TMPL_LIBS) $(DB_LIBS) $(COMMON_LIBS) $(CURL_LIBS)
 
 # everything but main.c, so the unit tests link the same code
 noinst_LIBRARIES += cgi/shop/libshop.a
@@ -14,10 +14,8 @@ cgi_shop_libshop_a_SOURCES = \
 	cgi/shop/settings.c cgi/shop/settings.h \
 	cgi/shop/router.c cgi/shop/router.h cgi/shop/endpoints.h \
 	cgi/shop/cookies.c cgi/shop/cookies.h \
-	cgi/shop/form.c cgi/shop/form.h \
 	cgi/shop/session.c cgi/shop/session.h \
 	cgi/shop/order_code.c cgi/shop/order_code.h \
-	cgi/shop/money.c cgi/shop/money.h \
 	cgi/shop/cart_view.c cgi/shop/cart_view.h \
 	cgi/shop/order_view.c cgi/shop/order_view.h \
 	cgi/shop/user_submit.c cgi/shop/user_submit.h \

@@ -1,6 +1,6 @@
 /* order_view.c — what an order page and its status JSON show. */
 #include "shop/order_view.h"
-#include "shop/money.h"
+#include "web/money.h"
 #include "shop/reply.h"
 #include "shop/settings.h"
 

@@ -1,6 +1,6 @@
 /* reply.c — writing answers to the FastCGI stream.  nginx adds the
  * security headers (Content-Security-Policy, nosniff, Referrer-Policy:
- * conf/nginx/shop_headers.conf); every answer here is Cache-Control:
+ * conf/nginx/page_headers.conf); every answer here is Cache-Control:
  * no-store, since pages carry a session's form token and its orders. */
 #include "shop/reply.h"
 #include "shop/settings.h"

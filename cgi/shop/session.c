@@ -1,46 +1,16 @@
 /* session.c — finding, making and checking browser sessions.  The cookie
- * holds 128 random bits; the database keeps only their SHA-256. */
+ * holds 128 random bits; the database keeps only their SHA-256 (lib/web/token.c). */
 #include "shop/session.h"
 #include "shop/cookies.h"
 #include "shop/db/shop_db.h"
 #include "shop/reply.h"
 #include "shop/settings.h"
 
+#include "web/token.h"
+
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/rand.h>
 #include <stdio.h>
 #include <string.h>
-
-int session_random_hex(char *out, size_t n)
-{
-  static const char hex[] = "0123456789abcdef";
-  unsigned char raw[64];
-
-  if (n > sizeof raw || RAND_bytes(raw, (int)n) != 1)
-    return -1;
-  for (size_t i = 0; i < n; i++) {
-    out[2 * i] = hex[raw[i] >> 4];
-    out[2 * i + 1] = hex[raw[i] & 15];
-  }
-  out[2 * n] = '\0';
-  OPENSSL_cleanse(raw, sizeof raw);
-  return 0;
-}
-
-static void sha256_hex(const char *text, char out[65])
-{
-  static const char hex[] = "0123456789abcdef";
-  unsigned char md[32];
-  unsigned int len = 0;
-
-  EVP_Digest(text, strlen(text), md, &len, EVP_sha256(), NULL);
-  for (unsigned i = 0; i < 32; i++) {
-    out[2 * i] = hex[md[i] >> 4];
-    out[2 * i + 1] = hex[md[i] & 15];
-  }
-  out[64] = '\0';
-}
 
 static void set_cookie(struct shop_request *rq, const char *token)
 {
@@ -59,7 +29,7 @@ int session_find(struct shop_request *rq)
   if (cookie_get(request_header(rq, "HTTP_COOKIE"), SESSION_COOKIE, token, sizeof token) != 0
       || !cookie_token_wellformed(token))
     return 0;
-  sha256_hex(token, hash);
+  token_sha256_hex(token, hash);
   enum db_status s = db_session_touch(rq->db, hash, shop_settings.session_idle_s, &row);
   if (s < 0) {
     reply_problem(rq, 503, "database_unavailable", "the shop's database did not answer");
@@ -83,11 +53,11 @@ int session_ensure(struct shop_request *rq)
     return -1;
   if (rq->has_session)
     return 0;
-  if (session_random_hex(token, SESSION_TOKEN_HEX / 2) != 0 || session_random_hex(csrf, 16) != 0) {
+  if (token_random_hex(token, SESSION_TOKEN_HEX / 2) != 0 || token_random_hex(csrf, 16) != 0) {
     reply_error_page(rq, 500, "Internal error", "no random numbers");
     return -1;
   }
-  sha256_hex(token, hash);
+  token_sha256_hex(token, hash);
   if (db_session_create(rq->db, hash, csrf, shop_settings.session_keep_s, &row) != DB_ONE_ROW) {
     reply_error_page(rq, 503, "The shop is not available", "the shop's database did not answer; try again");
     return -1;
@@ -112,8 +82,7 @@ int session_check_form(struct shop_request *rq, const struct form *f)
                      "session expired: your session ended or was never started; open the shop again");
     return -1;
   }
-  if (!csrf || strlen(csrf) != strlen(rq->session.csrf)
-      || CRYPTO_memcmp(csrf, rq->session.csrf, strlen(rq->session.csrf)) != 0) {
+  if (!token_equal(csrf, rq->session.csrf)) {
     reply_error_page(rq, 403, "Form refused", "form token missing or wrong: reload the page and try again");
     return -1;
   }
@@ -124,11 +93,11 @@ int session_rotate(struct shop_request *rq, bool is_admin)
 {
   char token[SESSION_TOKEN_HEX + 1], hash[65], csrf[33];
 
-  if (session_random_hex(token, SESSION_TOKEN_HEX / 2) != 0 || session_random_hex(csrf, 16) != 0) {
+  if (token_random_hex(token, SESSION_TOKEN_HEX / 2) != 0 || token_random_hex(csrf, 16) != 0) {
     reply_error_page(rq, 500, "Internal error", "no random numbers");
     return -1;
   }
-  sha256_hex(token, hash);
+  token_sha256_hex(token, hash);
   if (db_session_admin(rq->db, rq->session.id, is_admin, hash, csrf) < 0) {
     reply_error_page(rq, 503, "The shop is not available", "the shop's database did not answer; try again");
     return -1;

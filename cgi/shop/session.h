@@ -3,7 +3,7 @@
 #ifndef SHOP_SESSION_H
 #define SHOP_SESSION_H
 
-#include "shop/form.h"
+#include "web/form.h"
 #include "shop/request.h"
 
 #include <stdbool.h>
@@ -26,8 +26,5 @@ int session_check_form(struct shop_request *rq, const struct form *f);
 /* New random token and form token for the session (sign-in, sign-out), the
  * cookie set again.  0, or -1 (answered). */
 int session_rotate(struct shop_request *rq, bool is_admin);
-
-/* n random bytes as 2n lower-case hex digits into out (2n + 1): 0 or -1. */
-int session_random_hex(char *out, size_t n);
 
 #endif

@@ -42,16 +42,17 @@ api POST /v1/transactions "${auth[@]}" --data '{"a":"'"$MARK"'","a":2}'
 is_problem "duplicate keys" 400 bad_json
 is "nothing was stored by any refused request" "$(count)" "$before"
 
-# nginx passes /history and below it to the gateway, nothing that merely
-# starts with the same letters
-gateway_saw() { grep -c "\"path\":\"$1\"" "$PAYGW_VAR/log/gateway.log" || true; }
+# nginx passes /history and below it to the history's workers
+# (history.fcgi, docs/history.md), nothing that merely starts with the
+# same letters
+history_saw() { grep -c "\"path\":\"$1\"" "$PAYGW_VAR/log/history.log" || true; }
 for p in /history /history/2026; do
-  n=$(gateway_saw "$p"); api GET "$p"
-  is "$p reaches the gateway" "$(gateway_saw "$p")" $((n + 1))
+  n=$(history_saw "$p"); api GET "$p"
+  is "$p reaches history.fcgi" "$(history_saw "$p")" $((n + 1))
 done
 for p in /historyfoo /history-admin.php; do
   api GET "$p"
-  is "$p does not reach the gateway (nginx's own 404)" "$STATUS $(gateway_saw "$p")" "404 0"
+  is "$p does not reach history.fcgi (nginx's own 404)" "$STATUS $(history_saw "$p")" "404 0"
 done
 
 # headers: large ones reach the gateway (refused there as any bad

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # stack_rate_limits.t — nginx's per-address limits on the device endpoints
-# (PAYGW_DEVICE_RATE, burst 20 for /v1/device-auth) and on /history
-# (PAYGW_LOGIN_RATE, burst 10): a burst well over the limit from one address
+# (PAYGW_DEVICE_RATE, burst 20 for /v1/device-auth), on the history's
+# sign-in POSTs (PAYGW_LOGIN_RATE, burst 10) and on the history's pages
+# (50 r/s, burst 100): a burst well over the limit from one address
 # gets 429 rate_limited as problem+json with Retry-After: 1 and the usual
 # security headers; what the limit lets through reaches the gateway; after
 # the Retry-After the address is let in again.
@@ -57,14 +58,29 @@ curl -s --cacert "$PAYGW_CA" -D "$OUT/h" -o /dev/null "$PAYGW_URL/v1/health"
 check "a normal answer has Strict-Transport-Security" grep -qi '^strict-transport-security: max-age' "$OUT/h"
 check "and no Retry-After" bash -c "! grep -qi '^retry-after' '$OUT/h'"
 
-# --- /history: 10 r/s, burst 10 ---------------------------------------------
-burst 40 /history
+# --- POST /history/sign-in: 10 r/s, burst 10 -----------------------------------
+# (history.fcgi refuses the JSON body: 415)
+burst 40 /history/sign-in
 limited=$(count 429)
-check "a burst of 40 /history requests: some refused by the limit ($limited)" test "$limited" -gt 0
-check "the rest reached the gateway ($((40 - limited)) ≥ 10)" test "$((40 - limited))" -ge 10
+check "a burst of 40 sign-in POSTs: some refused by the limit ($limited)" test "$limited" -gt 0
+check "the rest reached history.fcgi ($(count 415) ≥ 10)" test "$(count 415)" -ge 10
+is "every answer is history.fcgi's 415 or the limit's 429" "$((limited + $(count 415)))" 40
 sleep 2
-api GET /history
-check "after the wait /history is not limited (got $STATUS)" test "$STATUS" != 429
+api POST /history/sign-in -H 'Content-Type: application/json' --data '{}'
+is "after the wait the sign-in is not limited" "$STATUS" 415
+# showing the sign-in form is not a sign-in: 40 GETs at once pass
+rm -f "$OUT"/h.* "$OUT"/b.*
+for ((i = 0; i < 40; i++)); do printf 'url = "%s/history/sign-in"\noutput = "/dev/null"\n' "$PAYGW_URL"; done >"$OUT/urls"
+curl -sS --no-progress-meter --cacert "$PAYGW_CA" --parallel --parallel-max 60 -w '%{http_code}\n' -K "$OUT/urls" >"$OUT/codes"
+is "40 GETs of the sign-in form at once: none limited" "$(count 429)" 0
+
+# --- the history's other pages: 50 r/s, burst 100 -------------------------------
+sleep 2   # the 40 GETs above counted in this zone too
+burst 300 /history/transactions
+limited=$(count 429)
+check "a burst of 300 page requests: some refused by the limit ($limited)" test "$limited" -gt 0
+check "at least the burst reached history.fcgi ($(count 405) ≥ 100)" test "$(count 405)" -ge 100
+sleep 3
 
 # --- the POS endpoints have no per-address limit (one shop's terminals share an address);
 # each authenticated terminal has its own in the gateway (gateway_terminal_rate.t)

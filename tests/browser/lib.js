@@ -3,7 +3,10 @@
 // database of the test's own, so TLS is checked for real), TAP-style lines
 // that scripts/check counts, a full-page screenshot and an axe-core audit
 // of every page a test visits, and the stack's environment
-// (tests/api/browser_*.t source var/check/stack.env and run one script).
+// (tests/api/browser_*.t source var/check/stack.env and run one script);
+// and what the tests of the shop and of the history both use: psql as the
+// superuser, the demo card numbers, text of an element, no card number in
+// a page's HTML.
 //
 //   const T = require('./lib');
 //   T.run('cart', async (t) => {
@@ -22,7 +25,9 @@ const ROOT = path.resolve(__dirname, '../..');
 const CHROMIUM = process.env.PAYGW_CHROMIUM || '/usr/bin/chromium';
 const AXE_SOURCE = path.join(__dirname, 'node_modules/axe-core/axe.min.js');
 // axe findings at these impacts fail a page; minor and moderate are printed
+// (a test run with {axe: 'all'} fails every finding, whatever its impact)
 const AXE_FAILING = ['serious', 'critical'];
+const AXE_ALL = ['minor', 'moderate', 'serious', 'critical'];
 
 function formatAxe(vs) {
   return vs.map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.join(', ')}`).join('\n');
@@ -39,6 +44,61 @@ function shopUrl(rest = '') {
   return env('PAYGW_SHOP_URL').replace(/\/?$/, '/') + rest.replace(/^\//, '');
 }
 
+// the history's URL (docs/history.md) + REST: PAYGW_HISTORY_URL of the
+// stack's environment without its last "/", so historyUrl('/sign-in') is
+// https://HOST:PORT/history/sign-in and historyUrl('') /history itself
+function historyUrl(rest = '') {
+  return env('PAYGW_HISTORY_URL').replace(/\/$/, '') + rest;
+}
+
+// psql SQL [VARS]: runs SQL on the stack's database as the tests' role
+// (PAYGW_PGURI, the superuser); VARS become psql variables (:'name' in SQL
+// quotes one as a literal), so no value is pasted into the statement.
+// → stdout, trimmed
+function psql(sql, vars = {}) {
+  const args = ['-X', '-q', '-tA', '-v', 'ON_ERROR_STOP=1'];
+  for (const [k, v] of Object.entries(vars)) args.push('-v', `${k}=${v}`);
+  args.push(env('PAYGW_PGURI'));
+  return execFileSync('psql', args, { input: sql, encoding: 'utf8' }).trim();
+}
+
+// the demo card number of a demo user (lib/common/demo_data.h), for the
+// checks that it appears nowhere; never printed
+function demoPan(user) {
+  const src = fs.readFileSync(path.join(ROOT, 'lib/common/demo_data.h'), 'utf8');
+  const m = src.match(new RegExp(`\\{\\s*"${user}",\\s*"[^"]*",\\s*"[^"]*",\\s*"[^"]*",\\s*"[^"]*",\\s*"([0-9]{12,19})"`));
+  if (!m) throw new Error(`no demo card for user ${user} in lib/common/demo_data.h`);
+  return m[1];
+}
+
+// the page's data-page (#page's attribute, as the shop's and the history's
+// templates mark each page), or null
+async function dataPage(page) {
+  return page.locator('#page').getAttribute('data-page', { timeout: 5000 }).catch(() => null);
+}
+
+const digits = (s) => (s || '').replace(/[^0-9]/g, '');
+// the text of the first element SEL matches, trimmed ('' when none)
+async function text(page, sel) {
+  return ((await page.locator(sel).first().textContent({ timeout: 5000 }).catch(() => null)) || '').trim();
+}
+async function visible(page, sel) {
+  return page.locator(sel).first().isVisible().catch(() => false);
+}
+
+// noCardNumber T PAGE USER WHAT: the page's HTML has no card number:
+// neither USER's demo card's digits (USER null: no demo card to look for)
+// nor any run of 12 or more digits (spaces or dashes between them allowed)
+async function noCardNumber(t, page, user, what) {
+  const html = await page.content();
+  const pan = user ? demoPan(user) : null;
+  // the forms' CSRF token is random hex digits: a run of 12 decimal ones
+  // in it (about one page in thirty) is no card number
+  const scrubbed = html.replace(/(name="csrf" value=")[0-9a-f]+"/g, '$1"');
+  const run = scrubbed.match(/(?<![0-9])[0-9](?:[ -]?[0-9]){11,}(?![0-9])/);
+  t.ok(!(pan && html.includes(pan)) && !run, `${what}: no card number in the HTML`, run ? `a digit run: ${run[0].slice(0, 4)}…` : 'the demo card number');
+}
+
 // A home folder with an NSS database that trusts the stack's CA (CA: its
 // PEM file; null: an empty database): chromium on Linux reads locally trusted
 // certificates from $HOME/.pki/nssdb (certutil, Debian's libnss3-tools).
@@ -52,8 +112,9 @@ function nssHome(ca) {
 }
 
 class Test {
-  constructor(name) {
+  constructor(name, { axe = 'serious' } = {}) {
     this.name = name;
+    this.axeFailing = axe === 'all' ? AXE_ALL : AXE_FAILING;
     this.n = 0;
     this.failed = 0;
     this.step = 0;
@@ -198,6 +259,18 @@ class Test {
     if (page.__paygw.fit) await this.fits(page, step);
   }
 
+  // docShot PAGE NAME: when PAYGW_BROWSER_DOC_SHOTS names a folder, the
+  // page as its viewport shows it, one pixel per CSS pixel (not the full
+  // page, not the device's scale: the documentation's pictures stay
+  // small) in FOLDER/NAME.png — how docs/history/*.png are made again
+  // (docs/testing.md); nothing otherwise
+  async docShot(page, name) {
+    const dir = process.env.PAYGW_BROWSER_DOC_SHOTS;
+    if (!dir) return;
+    fs.mkdirSync(dir, { recursive: true });
+    await page.screenshot({ path: path.join(dir, `${name}.png`), scale: 'css' });
+  }
+
   // fits PAGE STEP: the page needs no horizontal scrolling at its viewport
   // (a phone's, for newPage({fit: true})).  Compared with the screen's
   // width, not innerWidth: a mobile browser zooms out to show a page that
@@ -227,9 +300,10 @@ class Test {
     const allowed = this.axeAllowed || new Map();
     const result = all.filter((v) => !allowed.has(v.id));
     for (const v of all.filter((x) => allowed.has(x.id))) this.diag(`${step}: axe (allowed here): ${formatAxe([v])}`);
-    const bad = result.filter((v) => AXE_FAILING.includes(v.impact));
-    this.ok(bad.length === 0, `${step}: axe finds no serious or critical violation`, formatAxe(bad));
-    const minor = result.filter((v) => !AXE_FAILING.includes(v.impact));
+    const bad = result.filter((v) => this.axeFailing.includes(v.impact));
+    const what = this.axeFailing === AXE_ALL ? 'no violation at all' : 'no serious or critical violation';
+    this.ok(bad.length === 0, `${step}: axe finds ${what}`, formatAxe(bad));
+    const minor = result.filter((v) => !this.axeFailing.includes(v.impact));
     if (minor.length) this.diag(`${step}: axe (not failing): ${formatAxe(minor)}`);
   }
 
@@ -280,9 +354,11 @@ class Test {
   }
 }
 
-// run NAME BODY: one test script; exits 1 when any check failed or BODY threw
-function run(name, body) {
-  const t = new Test(name);
+// run NAME BODY [OPTS]: one test script; exits 1 when any check failed or
+// BODY threw.  OPTS {axe: 'all'}: every axe finding fails, minor and
+// moderate ones too (the history's tests)
+function run(name, body, opts = {}) {
+  const t = new Test(name, opts);
   const timer = setTimeout(() => {
     t.ok(false, `${name} finished within ${TIME_LIMIT_S} s`);
     process.exit(1);
@@ -303,4 +379,6 @@ function run(name, body) {
 }
 const TIME_LIMIT_S = Number(process.env.PAYGW_BROWSER_TEST_TIMEOUT_S || 240);
 
-module.exports = { run, env, shopUrl, ROOT };
+module.exports = {
+  run, env, shopUrl, historyUrl, ROOT, psql, demoPan, dataPage, digits, text, visible, noCardNumber,
+};

@@ -1,33 +1,16 @@
 // tests/browser/shop.js — the demo shop as the browser tests drive it, by
 // the page markup of the shop's contract (docs/shop.md): the catalog, the
 // cart, the checkout, the order page, the owner's pages; the handset's
-// side (payAsHandset) and the database (psql) for what a test sets up.
+// side (payAsHandset).  The database (psql), a page's text and the
+// no-card-number check are lib.js's, which the history's tests use too;
+// they are exported here as well, as the shop's tests call them.
 'use strict';
-const fs = require('fs');
 const path = require('path');
 const { execFileSync, execFile } = require('child_process');
 const T = require('./lib');
+const { psql, demoPan, dataPage, digits, text, visible, noCardNumber } = T;
 
 const FINAL = ['paid', 'declined', 'failed', 'canceled', 'expired'];
-
-// psql SQL [VARS]: runs SQL on the stack's database as the tests' role
-// (PAYGW_PGURI); VARS become psql variables (:'name' in SQL quotes one as
-// a literal), so no value is pasted into the statement.  → stdout, trimmed
-function psql(sql, vars = {}) {
-  const args = ['-X', '-q', '-tA', '-v', 'ON_ERROR_STOP=1'];
-  for (const [k, v] of Object.entries(vars)) args.push('-v', `${k}=${v}`);
-  args.push(T.env('PAYGW_PGURI'));
-  return execFileSync('psql', args, { input: sql, encoding: 'utf8' }).trim();
-}
-
-// the demo card number of a demo user (lib/common/demo_data.h), for the
-// checks that it appears nowhere; never printed
-function demoPan(user) {
-  const src = fs.readFileSync(path.join(T.ROOT, 'lib/common/demo_data.h'), 'utf8');
-  const m = src.match(new RegExp(`\\{\\s*"${user}",\\s*"[^"]*",\\s*"[^"]*",\\s*"[^"]*",\\s*"[^"]*",\\s*"([0-9]{12,19})"`));
-  if (!m) throw new Error(`no demo card for user ${user} in lib/common/demo_data.h`);
-  return m[1];
-}
 
 // The handset's side of an order: the user's demo handset tells the shop
 // its user ID and pays (tests/browser/handset_pay.sh, flowlib.sh's steps).
@@ -52,10 +35,6 @@ function payAsHandset(code, user, { typed = false, announceOnly = false } = {}) 
 }
 
 // --- the pages --------------------------------------------------------------
-
-async function dataPage(page) {
-  return page.locator('#page').getAttribute('data-page', { timeout: 5000 }).catch(() => null);
-}
 
 // addGood T PAGE GOOD QTY: on the catalog (opened first when the page is
 // another), the good's form with QTY, submit
@@ -101,18 +80,6 @@ async function shopperWithOrder(t, goods, contextOpts = {}, tag = '') {
   return { context, page, code };
 }
 
-// the page's HTML has no card number: neither the demo card's digits nor
-// any run of 12 or more digits (spaces or dashes between them allowed)
-async function noCardNumber(t, page, user, what) {
-  const html = await page.content();
-  const pan = demoPan(user);
-  // the forms' CSRF token is 32 random hex digits: a run of 12 decimal ones
-  // in it (about one page in thirty) is no card number
-  const scrubbed = html.replace(/(name="csrf" value=")[0-9a-f]+"/g, '$1"');
-  const run = scrubbed.match(/(?<![0-9])[0-9](?:[ -]?[0-9]){11,}(?![0-9])/);
-  t.ok(!html.includes(pan) && !run, `${what}: no card number in the HTML`, run ? `a digit run: ${run[0].slice(0, 4)}…` : 'the demo card number');
-}
-
 // qrText T PAGE: what the order page's QR image says, read by zbarimg
 // (Debian's zbar-tools) from a screenshot of the image as shown; '' when
 // unreadable
@@ -144,14 +111,6 @@ module.exports = {
 };
 
 // --- checks shared by the tests ------------------------------------------------
-
-const digits = (s) => (s || '').replace(/[^0-9]/g, '');
-async function text(page, sel) {
-  return ((await page.locator(sel).first().textContent({ timeout: 5000 }).catch(() => null)) || '').trim();
-}
-async function visible(page, sel) {
-  return page.locator(sel).first().isVisible().catch(() => false);
-}
 
 // checkReceipt T PAGE WANT: #receipt shows WANT = {names: [...], tax, total,
 // card (masked)} — and the method and an approval code

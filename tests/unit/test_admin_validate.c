@@ -217,6 +217,22 @@ static void password_rules(void **state)
   assert_non_null(password_problem("\xe3\x81\x82\xe3\x81\x82\xe3\x81\x82"));         /* 3, though 9 bytes */
 }
 
+/* The HTML history's web password: the same rules, 12 characters or more. */
+static void web_password_rules(void **state)
+{
+  (void)state;
+  assert_null(web_password_problem("demo-web-00001"));
+  assert_null(web_password_problem("123456789012"));
+  assert_non_null(strstr(web_password_problem("12345678901"), "at least 12"));
+  assert_non_null(strstr(web_password_problem("pass\tword-long-enough"), "control"));
+  assert_non_null(web_password_problem(""));
+  /* 12 characters of 3 bytes each, and 11 */
+  assert_null(web_password_problem("\xe3\x81\x82\xe3\x81\x82\xe3\x81\x82\xe3\x81\x82\xe3\x81\x82\xe3\x81\x82"
+                                   "\xe3\x81\x82\xe3\x81\x82\xe3\x81\x82\xe3\x81\x82\xe3\x81\x82\xe3\x81\x82"));
+  assert_non_null(web_password_problem("\xe3\x81\x82\xe3\x81\x82\xe3\x81\x82\xe3\x81\x82\xe3\x81\x82\xe3\x81\x82"
+                                       "\xe3\x81\x82\xe3\x81\x82\xe3\x81\x82\xe3\x81\x82\xe3\x81\x82"));
+}
+
 static void row_ids_and_masks(void **state)
 {
   long long id;
@@ -321,6 +337,7 @@ int main(void)
     cmocka_unit_test(read_line_strips_endings_and_refuses_overlong),
     cmocka_unit_test(demo_cards_do_not_expire_soon),
     cmocka_unit_test(webhook_urls_are_https_or_loopback_http),
+    cmocka_unit_test(web_password_rules),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

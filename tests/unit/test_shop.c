@@ -9,8 +9,8 @@
 #include <cmocka.h>
 
 #include "shop/cookies.h"
-#include "shop/form.h"
-#include "shop/money.h"
+#include "web/form.h"
+#include "web/money.h"
 #include "shop/order_code.h"
 #include "shop/user_submit.h"
 

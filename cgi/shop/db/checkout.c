@@ -3,7 +3,7 @@
  * and its lines stored by shop.do_checkout (sql/0018) with a fresh code,
  * the cart emptied. */
 #include "shop/db/shop_db.h"
-#include "shop/money.h"
+#include "web/money.h"
 #include "shop/order_code.h"
 
 #include <jansson.h>

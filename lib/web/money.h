@@ -1,7 +1,7 @@
-/* money.h — the shop's sums: a line's tax and an order's totals, in
+/* money.h — sums of the web pages (lib/web): a line's tax and an order's totals, in
  * integer minor units (never floating point). */
-#ifndef SHOP_MONEY_H
-#define SHOP_MONEY_H
+#ifndef WEB_MONEY_H
+#define WEB_MONEY_H
 
 #include <stdint.h>
 

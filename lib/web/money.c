@@ -1,5 +1,5 @@
-/* money.c — tax per line and the totals of a cart or an order. */
-#include "shop/money.h"
+/* money.c — tax per line, the totals of a cart or an order, and amounts as text. */
+#include "web/money.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,7 +1,8 @@
-/* form.h — application/x-www-form-urlencoded bodies of the shop's forms:
+/* form.h — application/x-www-form-urlencoded bodies of the web pages' forms
+ * (the shop's and the history's):
  * name=value pairs separated by '&', '+' for a space, %XX escapes. */
-#ifndef SHOP_FORM_H
-#define SHOP_FORM_H
+#ifndef WEB_FORM_H
+#define WEB_FORM_H
 
 #include <stdbool.h>
 #include <stddef.h>

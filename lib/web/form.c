@@ -1,5 +1,5 @@
-/* form.c — parsing the shop's form bodies. */
-#include "shop/form.h"
+/* form.c — parsing form bodies (lib/web: shop.fcgi and history.fcgi). */
+#include "web/form.h"
 
 #include <stdlib.h>
 #include <string.h>
