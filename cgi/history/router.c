@@ -11,6 +11,7 @@
 #include "history/endpoints.h"
 #include "history/reply.h"
 #include "history/session.h"
+#include "web/route.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -36,25 +37,14 @@ static const struct route routes[] = {
   { NULL, NULL, OPEN, NULL, NULL },
 };
 
-/* True when path matches pattern; a {NUMBER} segment goes into number. */
+/* True when path matches pattern; a {NUMBER} segment (16 of 0-9 A-Z)
+ * goes into number. */
 static bool matches(const char *pattern, const char *path, char *number)
 {
-  const char *slot = strstr(pattern, "{NUMBER}");
-
-  if (!slot)
-    return strcmp(pattern, path) == 0;
-  size_t head = (size_t)(slot - pattern);
-  if (strncmp(pattern, path, head) != 0)
+  if (!web_route_match(pattern, path, number, HISTORY_NUMBER_LEN + 1))
     return false;
-  const char *seg = path + head;
-  size_t seg_len = strcspn(seg, "/");
-  if (seg_len != HISTORY_NUMBER_LEN || strspn(seg, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") < seg_len)
-    return false;
-  if (strcmp(slot + 8, seg + seg_len) != 0)
-    return false;
-  memcpy(number, seg, seg_len);
-  number[seg_len] = '\0';
-  return true;
+  return !strchr(pattern, '{') ||
+         (strlen(number) == HISTORY_NUMBER_LEN && strspn(number, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") == HISTORY_NUMBER_LEN);
 }
 
 static int run_form(struct history_request *rq, const struct route *r)
@@ -64,13 +54,13 @@ static int run_form(struct history_request *rq, const struct route *r)
 
   if (!request_content_type_is(rq, "application/x-www-form-urlencoded"))
     return reply_error_page(rq, 415, "Form not readable", "the form must be sent as application/x-www-form-urlencoded");
-  if (form_parse(&f, rq->body, rq->body_len) != 0)
+  if (form_parse(&f, rq->web.body, rq->web.body_len) != 0)
     return reply_error_page(rq, 400, "Bad request", "the form could not be read");
   if (r->step == SIGN_IN && !presession_check(rq, &f))
     status = reply_error_page(rq, 403, "Form refused",
                               "form token missing or wrong: open the sign-in page again and sign in from there");
   else if (r->step == FORM && session_check_form(rq, &f) != 0)
-    status = rq->status;
+    status = rq->web.status;
   else
     status = r->form_handler(rq, &f);
   form_free(&f);
@@ -80,10 +70,10 @@ static int run_form(struct history_request *rq, const struct route *r)
 void router_dispatch(struct history_request *rq)
 {
   bool path_known = false;
-  const char *method = strcmp(rq->method, "HEAD") == 0 ? "GET" : rq->method;
+  const char *method = web_route_method(rq->web.method);
 
   for (const struct route *r = routes; r->method; r++) {
-    if (!matches(r->pattern, rq->path, rq->number))
+    if (!matches(r->pattern, rq->web.path, rq->number))
       continue;
     path_known = true;
     if (strcmp(r->method, method) != 0)

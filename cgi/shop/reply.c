@@ -1,8 +1,9 @@
-/* reply.c — writing answers to the FastCGI stream.  nginx adds the
- * security headers (Content-Security-Policy, nosniff, Referrer-Policy:
- * conf/nginx/page_headers.conf); every answer here is Cache-Control:
- * no-store, since pages carry a session's form token and its orders. */
+/* reply.c — the shop's answers: pages, redirects, JSON, problems, SVG.
+ * lib/web's answer.c writes them with their headers (Cache-Control:
+ * no-store, since pages carry a session's form token and its orders);
+ * nginx adds the security headers (conf/nginx/page_headers.conf). */
 #include "shop/reply.h"
+#include "web/answer.h"
 #include "shop/settings.h"
 #include "common/log.h"
 #include "common/pan.h"
@@ -16,30 +17,12 @@
 
 void reply_add_header(struct shop_request *rq, const char *line)
 {
-  if (rq->n_headers < REPLY_MAX_HEADERS)
-    snprintf(rq->headers[rq->n_headers++], sizeof rq->headers[0], "%s", line);
+  web_add_header(&rq->web, line);
 }
 
 static int send_answer(struct shop_request *rq, int status, const char *content_type, const char *text)
 {
-  FCGX_Stream *out = rq->fcgx->out;
-  char head[2048];
-  size_t body_len = strlen(text);
-  int n =
-      snprintf(head, sizeof head, "Status: %d\r\nContent-Type: %s\r\nCache-Control: no-store\r\nX-Request-Id: %s\r\n",
-               status, content_type, rq->request_id);
-
-  for (int i = 0; i < rq->n_headers && n < (int)sizeof head; i++)
-    n += snprintf(head + n, sizeof head - (size_t)n, "%s\r\n", rq->headers[i]);
-  if (n < (int)sizeof head)
-    n += snprintf(head + n, sizeof head - (size_t)n, "Content-Length: %zu\r\n\r\n", body_len);
-  if (n >= (int)sizeof head)
-    n = snprintf(head, sizeof head, "Status: 500\r\nContent-Length: %zu\r\n\r\n", body_len);
-  FCGX_PutStr(head, n, out);
-  if (strcmp(rq->method, "HEAD") != 0)
-    FCGX_PutStr(text, (int)body_len, out);
-  rq->status = status;
-  return status;
+  return web_answer(&rq->web, status, content_type, text, strlen(text));
 }
 
 int reply_body(struct shop_request *rq, int status, const char *content_type, const char *body)
@@ -79,7 +62,7 @@ int reply_page(struct shop_request *rq, int status, const char *name, json_t *ct
 
 int reply_error_page(struct shop_request *rq, int status, const char *title, const char *reason)
 {
-  rq->problem = title;
+  rq->web.problem = title;
   return reply_page(rq, status, "error",
                     json_pack("{s:s, s:s, s:i}", "title", title, "reason", reason, "status", status));
 }
@@ -145,18 +128,18 @@ int reply_problem_extra(struct shop_request *rq, int status, const char *code, j
   pan_scrub(detail); /* a card number typed where a user ID belongs */
   snprintf(type, sizeof type, "https://paygw.example/problems/%s", code);
   if (status >= 500)
-    log_msg(LOG_ERROR, "%s: %s (request %s)", code, detail, rq->request_id);
+    log_msg(LOG_ERROR, "%s: %s (request %s)", code, detail, rq->web.request_id);
   else
-    log_msg(LOG_INFO, "%s: %s (request %s)", code, detail, rq->request_id);
+    log_msg(LOG_INFO, "%s: %s (request %s)", code, detail, rq->web.request_id);
   json_t *body = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "type", type, "title", title_of(code), "status", status,
-                           "code", code, "detail", detail, "request_id", rq->request_id);
+                           "code", code, "detail", detail, "request_id", rq->web.request_id);
   if (extra) {
     json_object_update_missing(body, extra);
     json_decref(extra);
   }
   char *text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
   json_decref(body);
-  rq->problem = code;
+  rq->web.problem = code;
   int rc = send_answer(rq, status, "application/problem+json", text ? text : "{}");
   free(text);
   return rc;

@@ -11,6 +11,7 @@
 #include "shop/order_code.h"
 #include "shop/reply.h"
 #include "shop/session.h"
+#include "web/route.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -43,31 +44,20 @@ static const struct route routes[] = {
   { NULL, NULL, NONE, NULL, NULL },
 };
 
-/* True when path matches pattern; a {CODE} segment goes into code. */
+/* True when path matches pattern; a {CODE} segment goes into code,
+ * normalised (order_code.c). */
 static bool matches(const char *pattern, const char *path, char *code)
 {
-  const char *slot = strstr(pattern, "{CODE}");
-
-  if (!slot)
-    return strcmp(pattern, path) == 0;
-  size_t head = (size_t)(slot - pattern);
-  if (strncmp(pattern, path, head) != 0)
-    return false;
-  const char *seg = path + head;
-  size_t seg_len = strcspn(seg, "/");
   char text[16];
-  if (seg_len == 0 || seg_len >= sizeof text)
+
+  if (!web_route_match(pattern, path, text, sizeof text))
     return false;
-  memcpy(text, seg, seg_len);
-  text[seg_len] = '\0';
-  if (order_code_normalise(text, code) != 0)
-    return false;
-  return strcmp(slot + 6, seg + seg_len) == 0;
+  return !strchr(pattern, '{') || order_code_normalise(text, code) == 0;
 }
 
 static bool is_api(const struct shop_request *rq)
 {
-  return strncmp(rq->path, "/shop/api/", 10) == 0;
+  return strncmp(rq->web.path, "/shop/api/", 10) == 0;
 }
 
 static int run_form(struct shop_request *rq, const struct route *r)
@@ -75,10 +65,10 @@ static int run_form(struct shop_request *rq, const struct route *r)
   struct form f;
   int status;
 
-  if (form_parse(&f, rq->body, rq->body_len) != 0)
+  if (form_parse(&f, rq->web.body, rq->web.body_len) != 0)
     return reply_error_page(rq, 400, "Bad request", "the form could not be read");
   if (session_check_form(rq, &f) != 0)
-    status = rq->status;
+    status = rq->web.status;
   else
     status = r->form_handler(rq, &f);
   form_free(&f);
@@ -88,10 +78,10 @@ static int run_form(struct shop_request *rq, const struct route *r)
 void router_dispatch(struct shop_request *rq)
 {
   bool path_known = false;
-  const char *method = strcmp(rq->method, "HEAD") == 0 ? "GET" : rq->method;
+  const char *method = web_route_method(rq->web.method);
 
   for (const struct route *r = routes; r->method; r++) {
-    if (!matches(r->pattern, rq->path, rq->code))
+    if (!matches(r->pattern, rq->web.path, rq->code))
       continue;
     path_known = true;
     if (strcmp(r->method, method) != 0)
@@ -107,7 +97,7 @@ void router_dispatch(struct shop_request *rq)
   }
   if (is_api(rq))
     reply_problem(rq, path_known ? 405 : 404, path_known ? "method_not_allowed" : "not_found", "%s %s",
-                  path_known ? "no such method for" : "no such resource:", rq->path);
+                  path_known ? "no such method for" : "no such resource:", rq->web.path);
   else if (path_known)
     reply_error_page(rq, 405, "Method not allowed", "this page does not take that method");
   else
