@@ -21,19 +21,6 @@
 #define HISTORY_TEMPLATE_DIR "cgi/history/templates"
 #endif
 
-static void handle(struct web_request *w)
-{
-  struct history_request *hr = history_request_of(w);
-
-  if (request_read(hr, (size_t)history_settings.max_body) == 0)
-    router_dispatch(hr);
-}
-
-static void reset(struct web_request *w)
-{
-  request_reset(history_request_of(w));
-}
-
 int main(int argc, char **argv)
 {
   char err[256];
@@ -62,7 +49,7 @@ int main(int argc, char **argv)
     return 1;
   }
   struct history_request rq = { .db = db, .templates = templates };
-  struct web_worker worker = { .name = "history", .rq = &rq.web, .handle = handle, .reset = reset };
+  struct web_worker worker = { .name = "history", .rq = &rq.web, .handle = router_dispatch, .reset = request_reset };
   int rc = web_worker_run(&worker);
   db_close(db);
   tmpl_free(templates);

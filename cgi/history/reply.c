@@ -4,8 +4,8 @@
  * the security headers (conf/nginx/page_headers.conf). */
 #include "history/reply.h"
 #include "web/answer.h"
+#include "web/page.h"
 #include "common/log.h"
-#include "tmpl/tmpl.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,8 +37,6 @@ static const struct {
 
 int reply_page(struct history_request *rq, int status, const char *name, json_t *ctx)
 {
-  char err[256];
-
   if (!ctx)
     ctx = json_object();
   for (size_t i = 0; i < sizeof page_titles / sizeof page_titles[0]; i++)
@@ -49,15 +47,7 @@ int reply_page(struct history_request *rq, int status, const char *name, json_t 
     json_object_set_new(ctx, "user_id", json_string(rq->session.user_id));
     json_object_set_new(ctx, "csrf", json_string(rq->session.csrf));
   }
-  char *html = tmpl_render(rq->templates, name, ctx, err, sizeof err);
-  json_decref(ctx);
-  if (!html) {
-    log_bug(__FILE__, __LINE__, "template %s: %s", name, err);
-    return send_answer(rq, 500, "text/plain; charset=utf-8", "internal error\n", 15);
-  }
-  int rc = send_answer(rq, status, "text/html; charset=utf-8", html, strlen(html));
-  free(html);
-  return rc;
+  return web_answer_page(&rq->web, status, rq->templates, name, ctx);
 }
 
 int reply_error_page(struct history_request *rq, int status, const char *title, const char *reason)

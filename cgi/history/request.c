@@ -33,8 +33,9 @@ bool request_content_type_is(const struct history_request *rq, const char *type)
   return web_request_content_type_is(&rq->web, type);
 }
 
-void request_reset(struct history_request *rq)
+void request_reset(struct web_request *w)
 {
+  struct history_request *rq = history_request_of(w);
   struct history_request fresh = { .web = rq->web, .db = rq->db, .templates = rq->templates };
 
   *rq = fresh;

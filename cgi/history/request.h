@@ -55,7 +55,8 @@ int request_read(struct history_request *rq, size_t max_body);
 /* True when the request's Content-Type is type (parameters ignored). */
 bool request_content_type_is(const struct history_request *rq, const char *type);
 
-/* Clears what the request owns, keeping db and templates. */
-void request_reset(struct history_request *rq);
+/* Between two requests (lib/web's worker, after web_request_reset):
+ * clears the history's own fields, keeping db and templates. */
+void request_reset(struct web_request *w);
 
 #endif

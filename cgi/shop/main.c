@@ -26,19 +26,6 @@
 #define SHOP_TEMPLATE_DIR "cgi/shop/templates"
 #endif
 
-static void handle(struct web_request *w)
-{
-  struct shop_request *sr = shop_request_of(w);
-
-  if (request_read(sr, (size_t)shop_settings.max_body) == 0)
-    router_dispatch(sr);
-}
-
-static void reset(struct web_request *w)
-{
-  request_reset(shop_request_of(w));
-}
-
 static struct db *open_db(void)
 {
   return db_open(config_str("PAYGW_SHOP_DB_URI", "postgresql:///paygw"), "shop.fcgi");
@@ -99,7 +86,7 @@ int main(int argc, char **argv)
     return 1;
   }
   struct shop_request rq = { .db = db, .templates = templates };
-  struct web_worker worker = { .name = "shop", .rq = &rq.web, .handle = handle, .reset = reset };
+  struct web_worker worker = { .name = "shop", .rq = &rq.web, .handle = router_dispatch, .reset = request_reset };
   int rc = web_worker_run(&worker);
   gw_cleanup();
   db_close(db);

@@ -4,11 +4,11 @@
  * nginx adds the security headers (conf/nginx/page_headers.conf). */
 #include "shop/reply.h"
 #include "web/answer.h"
+#include "web/page.h"
 #include "shop/settings.h"
 #include "common/log.h"
 #include "common/pan.h"
 #include "common/utf8.h"
-#include "tmpl/tmpl.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -32,8 +32,6 @@ int reply_body(struct shop_request *rq, int status, const char *content_type, co
 
 int reply_page(struct shop_request *rq, int status, const char *name, json_t *ctx)
 {
-  char err[256];
-
   static const struct {
     const char *name, *title;
   } page_titles[] = { { "catalog", "Goods" }, { "cart", "Cart" },         { "order", "Order" },
@@ -49,15 +47,7 @@ int reply_page(struct shop_request *rq, int status, const char *name, json_t *ct
     json_object_set_new(ctx, "csrf", json_string(rq->session.csrf));
     json_object_set_new(ctx, "admin", json_boolean(rq->session.is_admin));
   }
-  char *html = tmpl_render(rq->templates, name, ctx, err, sizeof err);
-  json_decref(ctx);
-  if (!html) {
-    log_bug(__FILE__, __LINE__, "template %s: %s", name, err);
-    return send_answer(rq, 500, "text/plain; charset=utf-8", "internal error\n");
-  }
-  int rc = send_answer(rq, status, "text/html; charset=utf-8", html);
-  free(html);
-  return rc;
+  return web_answer_page(&rq->web, status, rq->templates, name, ctx);
 }
 
 int reply_error_page(struct shop_request *rq, int status, const char *title, const char *reason)

@@ -30,8 +30,9 @@ bool request_content_type_is(const struct shop_request *rq, const char *type)
   return web_request_content_type_is(&rq->web, type);
 }
 
-void request_reset(struct shop_request *rq)
+void request_reset(struct web_request *w)
 {
+  struct shop_request *rq = shop_request_of(w);
   struct shop_request fresh = { .web = rq->web, .db = rq->db, .templates = rq->templates };
 
   *rq = fresh;

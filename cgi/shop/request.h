@@ -53,7 +53,8 @@ int request_query_param(const struct shop_request *rq, const char *name, char *o
 /* True when the request's Content-Type is type (parameters ignored). */
 bool request_content_type_is(const struct shop_request *rq, const char *type);
 
-/* Clears what the request owns, keeping db and templates. */
-void request_reset(struct shop_request *rq);
+/* Between two requests (lib/web's worker, after web_request_reset):
+ * clears the shop's own fields, keeping db and templates. */
+void request_reset(struct web_request *w);
 
 #endif

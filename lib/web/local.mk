@@ -1,10 +1,11 @@
 # lib/web — what the web pages' programs share (shop.fcgi, history.fcgi):
 # the FastCGI worker loop and its log line (worker.c), the request line and
-# body (request.c), answers with their headers (answer.c), route patterns
-# (route.c), form bodies, cookies, session tokens (random hex, SHA-256,
-# constant-time comparison) and money as text.  Their security headers are
-# nginx's (conf/nginx/page_headers.conf), the templates lib/tmpl's.  Also
-# amounts with their currency's decimals and CSV records (the history's export).
+# body (request.c), answers with their headers (answer.c), rendered pages
+# (page.c), route patterns (route.c), form bodies, cookies, session tokens
+# (random hex, SHA-256, constant-time comparison) and money as text.  Their
+# security headers are nginx's (conf/nginx/page_headers.conf), the templates
+# lib/tmpl's.  Also amounts with their currency's decimals and CSV records
+# (the history's export).
 noinst_LIBRARIES += lib/web/libpaygw_web.a
 lib_web_libpaygw_web_a_SOURCES = \
 	lib/web/form.c lib/web/form.h \
@@ -15,6 +16,7 @@ lib_web_libpaygw_web_a_SOURCES = \
 	lib/web/csv.c lib/web/csv.h \
 	lib/web/request.c lib/web/request.h \
 	lib/web/answer.c lib/web/answer.h \
+	lib/web/page.c lib/web/page.h \
 	lib/web/route.c lib/web/route.h \
 	lib/web/worker.c lib/web/worker.h
 lib_web_libpaygw_web_a_CFLAGS = $(AM_CFLAGS) $(FCGI_CFLAGS) $(JANSSON_CFLAGS) $(OPENSSL_CFLAGS)

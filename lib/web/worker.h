@@ -8,8 +8,8 @@
 #include "web/request.h"
 
 struct web_worker {
-  const char *name;        /* "shop": in the worker's own log lines */
-  struct web_request *rq;  /* the first member of the program's request */
+  const char *name;       /* "shop": in the worker's own log lines */
+  struct web_request *rq; /* the first member of the program's request */
   /* Reads the rest of the request and answers it (the program's router). */
   void (*handle)(struct web_request *rq);
   /* Clears the program's own fields between requests (web_request_reset

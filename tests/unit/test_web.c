@@ -13,6 +13,7 @@
 #include "web/token.h"
 #include "web/worker.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static void random_hex_is_hex_and_differs(void **state)
@@ -151,6 +152,66 @@ static void route_slot_takes_one_segment(void **state)
   assert_false(web_route_match("/o/{CODE}", "/p/AB", slot, sizeof slot));
 }
 
+/* A program's table as route.h wants it: a struct web_route first. */
+struct test_route {
+  struct web_route at;
+  int id;
+};
+
+static const struct test_route test_routes[] = {
+  { { "GET", "/t/" }, 1 },
+  { { "POST", "/t/" }, 2 },
+  { { "GET", "/t/items/{ID}" }, 3 },
+  { { "GET", "/t/items/{ID}/more" }, 4 },
+  { { NULL, NULL }, 0 },
+};
+
+static char taken[64];
+
+/* Takes digits only, as a program takes only its own codes. */
+static bool take_digits(struct web_request *w, const char *segment)
+{
+  (void)w;
+  if (strspn(segment, "0123456789") != strlen(segment))
+    return false;
+  snprintf(taken, sizeof taken, "%s", segment);
+  return true;
+}
+
+static int found_id(const char *method, const char *path, int *refusal)
+{
+  struct web_request w = { .n_headers = 0 };
+
+  snprintf(w.method, sizeof w.method, "%s", method);
+  snprintf(w.path, sizeof w.path, "%s", path);
+  const struct test_route *r = (const struct test_route *)WEB_ROUTE_FIND(test_routes, &w, take_digits, refusal);
+  return r ? r->id : 0;
+}
+
+static void route_find_walks_the_program_table(void **state)
+{
+  (void)state;
+  int refusal;
+
+  assert_int_equal(found_id("GET", "/t/", &refusal), 1);
+  assert_int_equal(found_id("HEAD", "/t/", &refusal), 1);
+  assert_int_equal(found_id("POST", "/t/", &refusal), 2);
+  assert_int_equal(found_id("GET", "/t/items/42", &refusal), 3);
+  assert_string_equal(taken, "42");
+  assert_int_equal(found_id("GET", "/t/items/7/more", &refusal), 4);
+  assert_string_equal(taken, "7");
+  assert_int_equal(found_id("DELETE", "/t/", &refusal), 0);
+  assert_int_equal(refusal, 405);
+  assert_int_equal(found_id("POST", "/t/items/42", &refusal), 0);
+  assert_int_equal(refusal, 405);
+  assert_int_equal(found_id("GET", "/t/items/4x2", &refusal), 0); /* the slot refused: unknown path */
+  assert_int_equal(refusal, 404);
+  assert_int_equal(found_id("POST", "/t/items/4x2", &refusal), 0);
+  assert_int_equal(refusal, 404);
+  assert_int_equal(found_id("GET", "/u/", &refusal), 0);
+  assert_int_equal(refusal, 404);
+}
+
 static void head_is_routed_as_get(void **state)
 {
   (void)state;
@@ -184,6 +245,7 @@ int main(void)
     cmocka_unit_test(header_past_the_limit_is_dropped),
     cmocka_unit_test(route_without_slot_is_the_whole_path),
     cmocka_unit_test(route_slot_takes_one_segment),
+    cmocka_unit_test(route_find_walks_the_program_table),
     cmocka_unit_test(head_is_routed_as_get),
     cmocka_unit_test(elapsed_ms_counts_from_the_start),
   };
