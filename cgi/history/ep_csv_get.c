@@ -64,7 +64,7 @@ int ep_csv_get(struct history_request *rq)
 
   if (history_query_parse(rq->query, &q, err, sizeof err) != 0) {
     int refused = reply_error_page(rq, 400, "This list cannot be exported", err);
-    rq->problem = "bad_query"; /* for the log: after reply_error_page, which sets the title */
+    rq->web.problem = "bad_query"; /* for the log: after reply_error_page, which sets the title */
     return refused;
   }
   q.direction = HISTORY_FIRST; /* the whole selection, whatever page it was asked from */

@@ -85,7 +85,7 @@ int ep_list_get(struct history_request *rq)
 
   if (history_query_parse(rq->query, &q, err, sizeof err) != 0) {
     int status = reply_error_page(rq, 400, "This list cannot be shown", err);
-    rq->problem = "bad_query"; /* for the log: after reply_error_page, which sets the title */
+    rq->web.problem = "bad_query"; /* for the log: after reply_error_page, which sets the title */
     return status;
   }
   if (read_page(rq, &q, rows, &n, &has_prev, &has_next) < 0

@@ -9,6 +9,6 @@ int ep_root_get(struct history_request *rq)
   enum session_seen seen;
 
   if (session_find(rq, &seen) != 0)
-    return rq->status;
+    return rq->web.status;
   return reply_redirect(rq, rq->has_session ? "/history/transactions" : signin_redirect_for(seen));
 }

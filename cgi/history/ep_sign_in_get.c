@@ -15,11 +15,11 @@ int ep_sign_in_get(struct history_request *rq)
   enum session_seen seen;
 
   if (session_find(rq, &seen) != 0)
-    return rq->status;
+    return rq->web.status;
   if (rq->has_session)
     return reply_redirect(rq, "/history/transactions");
   if (presession_form_token(rq, csrf) != 0)
-    return rq->status;
+    return rq->web.status;
   json_t *ctx = json_pack("{s:s}", "csrf", csrf);
   if (fcgireq_query_param(rq->query, "ended", ended, sizeof ended) == 0) {
     if (strcmp(ended, "expired") == 0)

@@ -44,7 +44,7 @@ static int again(struct history_request *rq, int status, const char *user_id, co
   char csrf[PRESESSION_TOKEN_HEX + 1];
 
   if (presession_form_token(rq, csrf) != 0)
-    return rq->status;
+    return rq->web.status;
   json_t *ctx = json_pack("{s:s, s:s}", "csrf", csrf, "error", error);
   if (user_id && signin_user_id_ok(user_id))
     json_object_set_new(ctx, "user_id_typed", json_string(user_id));
@@ -55,7 +55,7 @@ static int locked(struct history_request *rq, const char *user_id, const char *u
 {
   char text[160];
 
-  rq->problem = "locked";
+  rq->web.problem = "locked";
   snprintf(text, sizeof text,
            "This user ID is locked after too many wrong passwords, until %s UTC. Try again after that time.", until);
   return again(rq, 423, user_id, text);
@@ -73,7 +73,7 @@ int ep_sign_in_post(struct history_request *rq, const struct form *f)
   struct hdb_signin_user user, after;
 
   if (!signin_user_id_ok(user_id) || !signin_password_ok(password)) {
-    rq->problem = "bad input";
+    rq->web.problem = "bad input";
     return again(rq, 400, user_id,
                  "Enter your user ID (up to 32 letters, digits, _ or -) and your web password (up to 256 characters).");
   }
@@ -86,13 +86,13 @@ int ep_sign_in_post(struct history_request *rq, const struct form *f)
   bool right = pwhash_verify(usable ? user.password_hash : dummy_hash, password);
   if (usable && right) {
     if (session_start(rq, user_id) != 0)
-      return rq->status;
-    log_msg(LOG_INFO, "history: sign-in (request %s)", rq->request_id);
+      return rq->web.status;
+    log_msg(LOG_INFO, "history: sign-in (request %s)", rq->web.request_id);
     return reply_redirect(rq, "/history/transactions");
   }
   /* counted for an unknown user ID too (it changes no row), so both
    * take the same work */
-  rq->problem = "wrong";
+  rq->web.problem = "wrong";
   s = hdb_user_signin_failed(rq->db, user_id, history_settings.lock_after, history_settings.lock_s, &after);
   if (s < 0)
     return unavailable(rq);

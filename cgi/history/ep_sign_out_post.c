@@ -8,6 +8,6 @@ int ep_sign_out_post(struct history_request *rq, const struct form *f)
 {
   (void)f;
   if (session_end(rq) != 0)
-    return rq->status;
+    return rq->web.status;
   return reply_redirect(rq, "/history/sign-in?ended=signed-out");
 }

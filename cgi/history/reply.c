@@ -1,11 +1,11 @@
-/* reply.c — writing answers to the FastCGI stream.  nginx adds the
- * security headers (Content-Security-Policy without 'unsafe-inline',
- * nosniff, Referrer-Policy, no framing: conf/nginx/page_headers.conf);
- * every answer here is Cache-Control: no-store, since the pages hold a
- * user's payments and a session's form token. */
+/* reply.c — the history's answers: pages, redirects, the CSV.  lib/web's
+ * answer.c writes them with their headers (Cache-Control: no-store, since
+ * the pages hold a user's payments and a session's form token); nginx adds
+ * the security headers (conf/nginx/page_headers.conf). */
 #include "history/reply.h"
+#include "web/answer.h"
+#include "web/page.h"
 #include "common/log.h"
-#include "tmpl/tmpl.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,32 +13,13 @@
 
 void reply_add_header(struct history_request *rq, const char *line)
 {
-  if (rq->n_headers < REPLY_MAX_HEADERS)
-    snprintf(rq->headers[rq->n_headers++], sizeof rq->headers[0], "%s", line);
-  else
-    log_bug(__FILE__, __LINE__, "more than %d extra headers", REPLY_MAX_HEADERS);
+  web_add_header(&rq->web, line);
 }
 
 static int send_answer(struct history_request *rq, int status, const char *content_type, const char *text,
                        size_t body_len)
 {
-  FCGX_Stream *out = rq->fcgx->out;
-  char head[2048];
-  int n =
-      snprintf(head, sizeof head, "Status: %d\r\nContent-Type: %s\r\nCache-Control: no-store\r\nX-Request-Id: %s\r\n",
-               status, content_type, rq->request_id);
-
-  for (int i = 0; i < rq->n_headers && n < (int)sizeof head; i++)
-    n += snprintf(head + n, sizeof head - (size_t)n, "%s\r\n", rq->headers[i]);
-  if (n < (int)sizeof head)
-    n += snprintf(head + n, sizeof head - (size_t)n, "Content-Length: %zu\r\n\r\n", body_len);
-  if (n >= (int)sizeof head)
-    n = snprintf(head, sizeof head, "Status: 500\r\nContent-Length: %zu\r\n\r\n", body_len);
-  FCGX_PutStr(head, n, out);
-  if (strcmp(rq->method, "HEAD") != 0 && body_len > 0)
-    FCGX_PutStr(text, (int)body_len, out);
-  rq->status = status;
-  return status;
+  return web_answer(&rq->web, status, content_type, text, body_len);
 }
 
 int reply_body(struct history_request *rq, int status, const char *content_type, const char *body, size_t body_len)
@@ -56,8 +37,6 @@ static const struct {
 
 int reply_page(struct history_request *rq, int status, const char *name, json_t *ctx)
 {
-  char err[256];
-
   if (!ctx)
     ctx = json_object();
   for (size_t i = 0; i < sizeof page_titles / sizeof page_titles[0]; i++)
@@ -68,28 +47,20 @@ int reply_page(struct history_request *rq, int status, const char *name, json_t 
     json_object_set_new(ctx, "user_id", json_string(rq->session.user_id));
     json_object_set_new(ctx, "csrf", json_string(rq->session.csrf));
   }
-  char *html = tmpl_render(rq->templates, name, ctx, err, sizeof err);
-  json_decref(ctx);
-  if (!html) {
-    log_bug(__FILE__, __LINE__, "template %s: %s", name, err);
-    return send_answer(rq, 500, "text/plain; charset=utf-8", "internal error\n", 15);
-  }
-  int rc = send_answer(rq, status, "text/html; charset=utf-8", html, strlen(html));
-  free(html);
-  return rc;
+  return web_answer_page(&rq->web, status, rq->templates, name, ctx);
 }
 
 int reply_error_page(struct history_request *rq, int status, const char *title, const char *reason)
 {
-  rq->problem = title;
-  log_msg(status >= 500 ? LOG_ERROR : LOG_INFO, "%d %s: %s (request %s)", status, title, reason, rq->request_id);
+  rq->web.problem = title;
+  log_msg(status >= 500 ? LOG_ERROR : LOG_INFO, "%d %s: %s (request %s)", status, title, reason, rq->web.request_id);
   return reply_page(rq, status, "error",
                     json_pack("{s:s, s:s, s:i}", "title", title, "reason", reason, "status", status));
 }
 
 int reply_not_found(struct history_request *rq)
 {
-  rq->problem = "not found";
+  rq->web.problem = "not found";
   return reply_page(rq, 404, "not_found", NULL);
 }
 

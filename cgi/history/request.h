@@ -3,13 +3,11 @@
 #ifndef HISTORY_REQUEST_H
 #define HISTORY_REQUEST_H
 
-#include "fcgireq/fcgireq.h"
+#include "web/request.h"
 
-#include <fcgiapp.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <time.h>
 
 struct db;
 struct tmpl_set;
@@ -27,43 +25,38 @@ struct history_session {
   char csrf[HISTORY_CSRF_HEX + 1];
 };
 
-#define REPLY_MAX_HEADERS 4
-
+/* web comes first: lib/web's worker loop and answer writer take &rq->web,
+ * and history_request_of turns it back into this struct. */
 struct history_request {
-  FCGX_Request *fcgx;
+  struct web_request web; /* method, path, body, answer headers, status */
   struct db *db;
   const struct tmpl_set *templates;
 
-  char request_id[FCGIREQ_ID_LEN + 1];
-  char method[8];
-  char path[256];
   char query[1024];                    /* as sent, not decoded: form_parse (lib/web) decodes it */
   char number[HISTORY_NUMBER_LEN + 1]; /* the {NUMBER} of the route */
 
-  char *body; /* NUL-terminated, malloc'd */
-  size_t body_len;
-
   bool has_session; /* a live session: session below is filled */
   struct history_session session;
-  char headers[REPLY_MAX_HEADERS][320]; /* extra response header lines */
-  int n_headers;
-
-  int status;          /* answered, for the log */
-  const char *problem; /* what was refused (a short word), or NULL */
-  struct timespec started;
 };
+
+static inline struct history_request *history_request_of(struct web_request *w)
+{
+  return (struct history_request *)w; /* web is the first member */
+}
 
 /* A request header by its CGI name ("HTTP_COOKIE"), or NULL. */
 const char *request_header(const struct history_request *rq, const char *cgi_name);
 
-/* Reads method, path, query and the body (at most max_body bytes; over
- * it, answers 413 itself and returns -1).  A query longer than
- * rq->query holds is answered 414 (-1). */
+/* Reads the query and the body (at most max_body bytes; over it, answers
+ * 413 itself and returns -1).  A query longer than rq->query holds is
+ * answered 414 (-1). */
 int request_read(struct history_request *rq, size_t max_body);
 
 /* True when the request's Content-Type is type (parameters ignored). */
 bool request_content_type_is(const struct history_request *rq, const char *type);
 
-void request_reset(struct history_request *rq);
+/* Between two requests (lib/web's worker, after web_request_reset):
+ * clears the history's own fields, keeping db and templates. */
+void request_reset(struct web_request *w);
 
 #endif

@@ -11,6 +11,8 @@
 #include "history/endpoints.h"
 #include "history/reply.h"
 #include "history/session.h"
+#include "history/settings.h"
+#include "web/route.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -18,42 +20,31 @@
 enum session_step { OPEN, SIGNED, FORM, SIGN_IN };
 
 struct route {
-  const char *method, *pattern;
+  struct web_route at; /* method and pattern: first, for WEB_ROUTE_FIND */
   enum session_step step;
   int (*handler)(struct history_request *rq);
   int (*form_handler)(struct history_request *rq, const struct form *f);
 };
 
 static const struct route routes[] = {
-  { "GET", "/history", OPEN, ep_root_get, NULL },
-  { "GET", "/history/", OPEN, ep_root_get, NULL },
-  { "GET", "/history/sign-in", OPEN, ep_sign_in_get, NULL },
-  { "POST", "/history/sign-in", SIGN_IN, NULL, ep_sign_in_post },
-  { "POST", "/history/sign-out", FORM, NULL, ep_sign_out_post },
-  { "GET", "/history/transactions", SIGNED, ep_list_get, NULL },
-  { "GET", "/history/transactions.csv", SIGNED, ep_csv_get, NULL },
-  { "GET", "/history/transactions/{NUMBER}", SIGNED, ep_transaction_get, NULL },
-  { NULL, NULL, OPEN, NULL, NULL },
+  { { "GET", "/history" }, OPEN, ep_root_get, NULL },
+  { { "GET", "/history/" }, OPEN, ep_root_get, NULL },
+  { { "GET", "/history/sign-in" }, OPEN, ep_sign_in_get, NULL },
+  { { "POST", "/history/sign-in" }, SIGN_IN, NULL, ep_sign_in_post },
+  { { "POST", "/history/sign-out" }, FORM, NULL, ep_sign_out_post },
+  { { "GET", "/history/transactions" }, SIGNED, ep_list_get, NULL },
+  { { "GET", "/history/transactions.csv" }, SIGNED, ep_csv_get, NULL },
+  { { "GET", "/history/transactions/{NUMBER}" }, SIGNED, ep_transaction_get, NULL },
+  { { NULL, NULL }, OPEN, NULL, NULL },
 };
 
-/* True when path matches pattern; a {NUMBER} segment goes into number. */
-static bool matches(const char *pattern, const char *path, char *number)
+/* A {NUMBER} segment: 16 of 0-9 A-Z, into rq->number. */
+static bool take_number(struct web_request *w, const char *segment)
 {
-  const char *slot = strstr(pattern, "{NUMBER}");
-
-  if (!slot)
-    return strcmp(pattern, path) == 0;
-  size_t head = (size_t)(slot - pattern);
-  if (strncmp(pattern, path, head) != 0)
+  if (strlen(segment) != HISTORY_NUMBER_LEN
+      || strspn(segment, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") != HISTORY_NUMBER_LEN)
     return false;
-  const char *seg = path + head;
-  size_t seg_len = strcspn(seg, "/");
-  if (seg_len != HISTORY_NUMBER_LEN || strspn(seg, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") < seg_len)
-    return false;
-  if (strcmp(slot + 8, seg + seg_len) != 0)
-    return false;
-  memcpy(number, seg, seg_len);
-  number[seg_len] = '\0';
+  memcpy(history_request_of(w)->number, segment, HISTORY_NUMBER_LEN + 1);
   return true;
 }
 
@@ -64,41 +55,33 @@ static int run_form(struct history_request *rq, const struct route *r)
 
   if (!request_content_type_is(rq, "application/x-www-form-urlencoded"))
     return reply_error_page(rq, 415, "Form not readable", "the form must be sent as application/x-www-form-urlencoded");
-  if (form_parse(&f, rq->body, rq->body_len) != 0)
+  if (form_parse(&f, rq->web.body, rq->web.body_len) != 0)
     return reply_error_page(rq, 400, "Bad request", "the form could not be read");
   if (r->step == SIGN_IN && !presession_check(rq, &f))
     status = reply_error_page(rq, 403, "Form refused",
                               "form token missing or wrong: open the sign-in page again and sign in from there");
   else if (r->step == FORM && session_check_form(rq, &f) != 0)
-    status = rq->status;
+    status = rq->web.status;
   else
     status = r->form_handler(rq, &f);
   form_free(&f);
   return status;
 }
 
-void router_dispatch(struct history_request *rq)
+void router_dispatch(struct web_request *w)
 {
-  bool path_known = false;
-  const char *method = strcmp(rq->method, "HEAD") == 0 ? "GET" : rq->method;
+  struct history_request *rq = history_request_of(w);
+  int refusal;
 
-  for (const struct route *r = routes; r->method; r++) {
-    if (!matches(r->pattern, rq->path, rq->number))
-      continue;
-    path_known = true;
-    if (strcmp(r->method, method) != 0)
-      continue;
-    if (r->step == FORM || r->step == SIGN_IN) {
-      run_form(rq, r);
-      return;
-    }
-    if (r->step == SIGNED && session_require(rq) != 0)
-      return;
-    r->handler(rq);
+  if (request_read(rq, (size_t)history_settings.max_body) != 0)
     return;
-  }
-  if (path_known)
+  const struct route *r = (const struct route *)WEB_ROUTE_FIND(routes, w, take_number, &refusal);
+  if (!r && refusal == 405)
     reply_error_page(rq, 405, "Method not allowed", "this page does not take that method");
-  else
+  else if (!r)
     reply_not_found(rq);
+  else if (r->step == FORM || r->step == SIGN_IN)
+    run_form(rq, r);
+  else if (r->step != SIGNED || session_require(rq) == 0)
+    r->handler(rq);
 }

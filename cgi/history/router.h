@@ -4,8 +4,9 @@
 
 #include "history/request.h"
 
-/* Finds the route of rq's method and path, runs its session step, then its
- * handler; answers 404/405 itself. */
-void router_dispatch(struct history_request *rq);
+/* One request, as lib/web's worker hands it over: reads the rest of it
+ * (request_read), finds the route of its method and path, runs its session
+ * step, then its handler; answers 404/405 itself. */
+void router_dispatch(struct web_request *w);
 
 #endif

@@ -69,7 +69,7 @@ int session_require(struct history_request *rq)
     return 0;
   if (seen != SESSION_ABSENT)
     set_cookie(rq, SESSION_COOKIE, "", 0);
-  rq->problem = seen == SESSION_ENDED ? "session ended" : "no session";
+  rq->web.problem = seen == SESSION_ENDED ? "session ended" : "no session";
   reply_redirect(rq, signin_redirect_for(seen));
   return -1;
 }

@@ -67,48 +67,45 @@ json_t *history_row_json(const struct history_row *r)
                    "card", *r->card_masked ? r->card_masked : "—");
 }
 
-/* The stored items ([{name, quantity, unit_price, tax}, ...]) as the page
- * shows them, or NULL when they are not that. */
-static json_t *items_json(const char *text, const char *currency)
+/* One stored item ({name, quantity, unit_price, tax}) as the page shows
+ * it, or NULL when it is not that. */
+static json_t *item_json(json_t *it, const char *currency)
 {
-  json_t *stored = json_loads(text, 0, NULL), *out = json_array();
-  size_t i;
-  json_t *it;
+  json_t *name = json_object_get(it, "name"), *q = json_object_get(it, "quantity");
+  json_t *price = json_object_get(it, "unit_price"), *tax = json_object_get(it, "tax");
 
-  if (!json_is_array(stored))
-    goto bad;
-  json_array_foreach (stored, i, it) {
-    json_t *name = json_object_get(it, "name"), *q = json_object_get(it, "quantity");
-    json_t *price = json_object_get(it, "unit_price"), *tax = json_object_get(it, "tax");
-    if (!json_is_string(name) || !json_is_integer(q) || !json_is_integer(price) || !json_is_integer(tax))
-      goto bad;
-    json_array_append_new(out, json_pack("{s:O, s:I, s:o, s:o}", "name", name, "quantity", json_integer_value(q),
-                                         "unit_price", amount(json_integer_value(price), currency), "tax",
-                                         amount(json_integer_value(tax), currency)));
-  }
-  json_decref(stored);
-  return out;
-bad:
-  json_decref(stored);
-  json_decref(out);
-  return NULL;
+  if (!json_is_string(name) || !json_is_integer(q) || !json_is_integer(price) || !json_is_integer(tax))
+    return NULL;
+  return json_pack("{s:O, s:I, s:o, s:o}", "name", name, "quantity", json_integer_value(q), "unit_price",
+                   amount(json_integer_value(price), currency), "tax", amount(json_integer_value(tax), currency));
 }
 
-/* The stored events ([[status, time], ...]) as the page shows them. */
-static json_t *events_json(const char *text)
+/* One stored event ([status, time]) as the page shows it, or NULL. */
+static json_t *event_json(json_t *ev, const char *currency)
+{
+  const char *status = json_string_value(json_array_get(ev, 0)), *at = json_string_value(json_array_get(ev, 1));
+
+  (void)currency;
+  if (!status || !at)
+    return NULL;
+  return json_pack("{s:s, s:s, s:s}", "status", status, "status_text", history_status_text(status), "at", at);
+}
+
+/* The stored JSON array text with each element as one() shows it; NULL
+ * when text is not an array or one() refuses an element. */
+static json_t *array_json(const char *text, json_t *(*one)(json_t *elem, const char *currency), const char *currency)
 {
   json_t *stored = json_loads(text, 0, NULL), *out = json_array();
   size_t i;
-  json_t *ev;
+  json_t *elem;
 
   if (!json_is_array(stored))
     goto bad;
-  json_array_foreach (stored, i, ev) {
-    const char *status = json_string_value(json_array_get(ev, 0)), *at = json_string_value(json_array_get(ev, 1));
-    if (!status || !at)
+  json_array_foreach (stored, i, elem) {
+    json_t *shown = one(elem, currency);
+    if (!shown)
       goto bad;
-    json_array_append_new(
-        out, json_pack("{s:s, s:s, s:s}", "status", status, "status_text", history_status_text(status), "at", at));
+    json_array_append_new(out, shown);
   }
   json_decref(stored);
   return out;
@@ -121,8 +118,8 @@ bad:
 json_t *history_detail_json(const struct history_detail *d)
 {
   const struct history_row *r = &d->row;
-  json_t *items = items_json(d->items ? d->items : "", r->currency);
-  json_t *events = events_json(d->events ? d->events : "");
+  json_t *items = array_json(d->items ? d->items : "", item_json, r->currency);
+  json_t *events = array_json(d->events ? d->events : "", event_json, NULL);
   if (!items || !events) {
     json_decref(items);
     json_decref(events);

@@ -64,7 +64,7 @@ int ep_admin_login_post(struct shop_request *rq, const struct form *f)
     return reply_redirect(rq, "/shop/admin?failed=1");
   }
   if (session_rotate(rq, true) != 0)
-    return rq->status;
+    return rq->web.status;
   log_msg(LOG_INFO, "owner signed in (session %lld)", (long long)rq->session.id);
   return reply_redirect(rq, "/shop/admin");
 }
@@ -73,6 +73,6 @@ int ep_admin_logout_post(struct shop_request *rq, const struct form *f)
 {
   (void)f;
   if (session_rotate(rq, false) != 0)
-    return rq->status;
+    return rq->web.status;
   return reply_redirect(rq, "/shop/admin");
 }

@@ -45,7 +45,7 @@ int ep_api_order_user_post(struct shop_request *rq)
 
   if (!request_content_type_is(rq, "application/json"))
     return reply_problem(rq, 415, "unsupported_media_type", "the body must be application/json");
-  json_t *body = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &err);
+  json_t *body = json_loadb(rq->web.body, rq->web.body_len, JSON_REJECT_DUPLICATES, &err);
   if (!body || !json_is_object(body)) {
     json_decref(body);
     return reply_problem(rq, 400, "invalid_json", "the body must be a JSON object");

@@ -14,7 +14,7 @@ int ep_cart_get(struct shop_request *rq)
 
   if (cart_view_fill(rq, ctx) != 0) {
     json_decref(ctx);
-    return rq->status;
+    return rq->web.status;
   }
   return reply_page(rq, 200, "cart", ctx);
 }

@@ -34,7 +34,7 @@ int ep_catalog_get(struct shop_request *rq)
   json_object_set_new(ctx, "goods", list);
   if (cart_view_fill(rq, ctx) != 0) {
     json_decref(ctx);
-    return rq->status;
+    return rq->web.status;
   }
   return reply_page(rq, 200, "catalog", ctx);
 }

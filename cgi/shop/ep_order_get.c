@@ -22,7 +22,7 @@ int ep_order_get(struct shop_request *rq)
   if (rc == 0)
     reply_page(rq, 200, "order", order_page_ctx(o));
   free(o);
-  return rq->status;
+  return rq->web.status;
 }
 
 int ep_order_status_get(struct shop_request *rq)
@@ -37,7 +37,7 @@ int ep_order_status_get(struct shop_request *rq)
   else if (rc > 0)
     reply_problem(rq, 404, "unknown_order", "there is no order %s for this browser", rq->code);
   free(o);
-  return rq->status;
+  return rq->web.status;
 }
 
 int ep_order_qr_get(struct shop_request *rq)
@@ -50,7 +50,7 @@ int ep_order_qr_get(struct shop_request *rq)
   int rc = order_load(rq, rq->code, false, true, o);
   free(o);
   if (rc != 0)
-    return rq->status;
+    return rq->web.status;
   snprintf(url, sizeof url, "%s/shop/pay/%s", shop_settings.public_url, rq->code);
   char *svg = qr_svg(url, err, sizeof err);
   if (!svg) {
@@ -59,5 +59,5 @@ int ep_order_qr_get(struct shop_request *rq)
   }
   reply_body(rq, 200, "image/svg+xml", svg);
   free(svg);
-  return rq->status;
+  return rq->web.status;
 }

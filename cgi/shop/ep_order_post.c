@@ -87,5 +87,5 @@ int ep_order_cancel_post(struct shop_request *rq, const struct form *f)
     }
   }
   free(o);
-  return rq->status;
+  return rq->web.status;
 }

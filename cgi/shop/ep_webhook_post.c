@@ -48,8 +48,8 @@ static int verify(struct shop_request *rq)
     return reply_problem(rq, 503, "database_unavailable", "the shop cannot verify webhooks yet");
   }
   enum webhook_verdict v = webhook_verify(
-      secret, request_header(rq, "HTTP_WEBHOOK_ID"), request_header(rq, "HTTP_WEBHOOK_TIMESTAMP"), rq->body,
-      rq->body_len, request_header(rq, "HTTP_WEBHOOK_SIGNATURE"), time(NULL), shop_settings.webhook_tolerance_s);
+      secret, request_header(rq, "HTTP_WEBHOOK_ID"), request_header(rq, "HTTP_WEBHOOK_TIMESTAMP"), rq->web.body,
+      rq->web.body_len, request_header(rq, "HTTP_WEBHOOK_SIGNATURE"), time(NULL), shop_settings.webhook_tolerance_s);
   OPENSSL_cleanse(secret, sizeof secret);
   if (v != WEBHOOK_OK)
     return reply_problem(rq, 401, "webhook_refused", "webhook refused: %s", webhook_verdict_name(v));
@@ -92,15 +92,15 @@ int ep_webhook_post(struct shop_request *rq)
   json_error_t err;
 
   if (verify(rq) != 0)
-    return rq->status;
-  json_t *body = json_loadb(rq->body, rq->body_len, 0, &err);
+    return rq->web.status;
+  json_t *body = json_loadb(rq->web.body, rq->web.body_len, 0, &err);
   if (!json_is_object(body)) {
     json_decref(body);
     return reply_problem(rq, 400, "invalid_json", "the body is not a JSON object");
   }
   if (read_event(rq, body, &ev, code) != 0) {
     json_decref(body);
-    return rq->status;
+    return rq->web.status;
   }
   ev.id = request_header(rq, "HTTP_WEBHOOK_ID");
   if (!ev.state || !ev.code) { /* an event type of a later gateway, or another shop's reference */

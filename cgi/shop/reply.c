@@ -1,13 +1,14 @@
-/* reply.c — writing answers to the FastCGI stream.  nginx adds the
- * security headers (Content-Security-Policy, nosniff, Referrer-Policy:
- * conf/nginx/page_headers.conf); every answer here is Cache-Control:
- * no-store, since pages carry a session's form token and its orders. */
+/* reply.c — the shop's answers: pages, redirects, JSON, problems, SVG.
+ * lib/web's answer.c writes them with their headers (Cache-Control:
+ * no-store, since pages carry a session's form token and its orders);
+ * nginx adds the security headers (conf/nginx/page_headers.conf). */
 #include "shop/reply.h"
+#include "web/answer.h"
+#include "web/page.h"
 #include "shop/settings.h"
 #include "common/log.h"
 #include "common/pan.h"
 #include "common/utf8.h"
-#include "tmpl/tmpl.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,30 +17,12 @@
 
 void reply_add_header(struct shop_request *rq, const char *line)
 {
-  if (rq->n_headers < REPLY_MAX_HEADERS)
-    snprintf(rq->headers[rq->n_headers++], sizeof rq->headers[0], "%s", line);
+  web_add_header(&rq->web, line);
 }
 
 static int send_answer(struct shop_request *rq, int status, const char *content_type, const char *text)
 {
-  FCGX_Stream *out = rq->fcgx->out;
-  char head[2048];
-  size_t body_len = strlen(text);
-  int n =
-      snprintf(head, sizeof head, "Status: %d\r\nContent-Type: %s\r\nCache-Control: no-store\r\nX-Request-Id: %s\r\n",
-               status, content_type, rq->request_id);
-
-  for (int i = 0; i < rq->n_headers && n < (int)sizeof head; i++)
-    n += snprintf(head + n, sizeof head - (size_t)n, "%s\r\n", rq->headers[i]);
-  if (n < (int)sizeof head)
-    n += snprintf(head + n, sizeof head - (size_t)n, "Content-Length: %zu\r\n\r\n", body_len);
-  if (n >= (int)sizeof head)
-    n = snprintf(head, sizeof head, "Status: 500\r\nContent-Length: %zu\r\n\r\n", body_len);
-  FCGX_PutStr(head, n, out);
-  if (strcmp(rq->method, "HEAD") != 0)
-    FCGX_PutStr(text, (int)body_len, out);
-  rq->status = status;
-  return status;
+  return web_answer(&rq->web, status, content_type, text, strlen(text));
 }
 
 int reply_body(struct shop_request *rq, int status, const char *content_type, const char *body)
@@ -49,8 +32,6 @@ int reply_body(struct shop_request *rq, int status, const char *content_type, co
 
 int reply_page(struct shop_request *rq, int status, const char *name, json_t *ctx)
 {
-  char err[256];
-
   static const struct {
     const char *name, *title;
   } page_titles[] = { { "catalog", "Goods" }, { "cart", "Cart" },         { "order", "Order" },
@@ -66,20 +47,12 @@ int reply_page(struct shop_request *rq, int status, const char *name, json_t *ct
     json_object_set_new(ctx, "csrf", json_string(rq->session.csrf));
     json_object_set_new(ctx, "admin", json_boolean(rq->session.is_admin));
   }
-  char *html = tmpl_render(rq->templates, name, ctx, err, sizeof err);
-  json_decref(ctx);
-  if (!html) {
-    log_bug(__FILE__, __LINE__, "template %s: %s", name, err);
-    return send_answer(rq, 500, "text/plain; charset=utf-8", "internal error\n");
-  }
-  int rc = send_answer(rq, status, "text/html; charset=utf-8", html);
-  free(html);
-  return rc;
+  return web_answer_page(&rq->web, status, rq->templates, name, ctx);
 }
 
 int reply_error_page(struct shop_request *rq, int status, const char *title, const char *reason)
 {
-  rq->problem = title;
+  rq->web.problem = title;
   return reply_page(rq, status, "error",
                     json_pack("{s:s, s:s, s:i}", "title", title, "reason", reason, "status", status));
 }
@@ -145,18 +118,18 @@ int reply_problem_extra(struct shop_request *rq, int status, const char *code, j
   pan_scrub(detail); /* a card number typed where a user ID belongs */
   snprintf(type, sizeof type, "https://paygw.example/problems/%s", code);
   if (status >= 500)
-    log_msg(LOG_ERROR, "%s: %s (request %s)", code, detail, rq->request_id);
+    log_msg(LOG_ERROR, "%s: %s (request %s)", code, detail, rq->web.request_id);
   else
-    log_msg(LOG_INFO, "%s: %s (request %s)", code, detail, rq->request_id);
+    log_msg(LOG_INFO, "%s: %s (request %s)", code, detail, rq->web.request_id);
   json_t *body = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "type", type, "title", title_of(code), "status", status,
-                           "code", code, "detail", detail, "request_id", rq->request_id);
+                           "code", code, "detail", detail, "request_id", rq->web.request_id);
   if (extra) {
     json_object_update_missing(body, extra);
     json_decref(extra);
   }
   char *text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
   json_decref(body);
-  rq->problem = code;
+  rq->web.problem = code;
   int rc = send_answer(rq, status, "application/problem+json", text ? text : "{}");
   free(text);
   return rc;

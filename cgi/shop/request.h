@@ -5,13 +5,11 @@
 
 #include "shop/order_code.h"
 
-#include "fcgireq/fcgireq.h"
+#include "web/request.h"
 
-#include <fcgiapp.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <time.h>
 
 struct db;
 struct tmpl_set;
@@ -23,37 +21,30 @@ struct session {
   bool is_admin;
 };
 
-#define REPLY_MAX_HEADERS 4
-
+/* web comes first: lib/web's worker loop and answer writer take &rq->web,
+ * and shop_request_of turns it back into this struct. */
 struct shop_request {
-  FCGX_Request *fcgx;
+  struct web_request web; /* method, path, body, answer headers, status */
   struct db *db;
   const struct tmpl_set *templates;
 
-  char request_id[FCGIREQ_ID_LEN + 1];
-  char method[8];
-  char path[256];
   char query[256];
   char code[ORDER_CODE_LEN + 1]; /* the {CODE} of the route, normalised */
 
-  char *body; /* NUL-terminated, malloc'd */
-  size_t body_len;
-
   bool has_session;
   struct session session;
-  char headers[REPLY_MAX_HEADERS][320]; /* extra response header lines */
-  int n_headers;
-
-  int status;          /* answered, for the log */
-  const char *problem; /* the problem code answered, or NULL */
-  struct timespec started;
 };
+
+static inline struct shop_request *shop_request_of(struct web_request *w)
+{
+  return (struct shop_request *)w; /* web is the first member */
+}
 
 /* A request header by its CGI name ("HTTP_COOKIE"), or NULL. */
 const char *request_header(const struct shop_request *rq, const char *cgi_name);
 
-/* Reads method, path, query and the body (at most max_body bytes; over
- * it, answers 413 itself and returns -1). */
+/* Reads the query and the body (at most max_body bytes; over it, answers
+ * 413 itself and returns -1). */
 int request_read(struct shop_request *rq, size_t max_body);
 
 /* The value of ?name=... (not decoded) into out, or -1 if absent. */
@@ -62,6 +53,8 @@ int request_query_param(const struct shop_request *rq, const char *name, char *o
 /* True when the request's Content-Type is type (parameters ignored). */
 bool request_content_type_is(const struct shop_request *rq, const char *type);
 
-void request_reset(struct shop_request *rq);
+/* Between two requests (lib/web's worker, after web_request_reset):
+ * clears the shop's own fields, keeping db and templates. */
+void request_reset(struct web_request *w);
 
 #endif
