@@ -34,17 +34,29 @@ COMMENT ON COLUMN gateway.users.locked_until IS
 -- The gateway's workers cache users (0015): every statement on
 -- gateway.users announces a change and empties their caches.  The
 -- history's sign-in writes failed_attempts and locked_until on every wrong
--- password, and neither is cached: as 0015 did for the devices, an UPDATE
--- announces only when it names a column the caches hold.
+-- password, and neither is cached: an UPDATE now announces only when it
+-- changes a column the caches hold.  The test is in the function, not in
+-- an UPDATE OF list or a WHEN clause: PostgreSQL refuses to change the type
+-- of a column a trigger names, and a live migration may change those
+-- (tests/api/stack_migration_live.t changes users.status).  NOTIFY sends a
+-- payload once per transaction, however many rows announce it.
+CREATE FUNCTION gateway.announce_cached_user_change() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF (OLD.user_id, OLD.subscriber_id, OLD.card_id, OLD.device_id, OLD.password_hash, OLD.status)
+     IS DISTINCT FROM (NEW.user_id, NEW.subscriber_id, NEW.card_id, NEW.device_id, NEW.password_hash, NEW.status) THEN
+    PERFORM pg_notify('paygw_enrolment', TG_TABLE_NAME);
+  END IF;
+  RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION gateway.announce_cached_user_change() IS
+  'trigger of gateway.users: NOTIFY paygw_enrolment when an UPDATE changes a column the gateway workers cache';
 DROP TRIGGER announce_change ON gateway.users;
 CREATE TRIGGER announce_change AFTER INSERT OR DELETE OR TRUNCATE ON gateway.users
   FOR EACH STATEMENT EXECUTE FUNCTION gateway.announce_enrolment_change();
-CREATE TRIGGER announce_cached_change AFTER UPDATE OF user_id, subscriber_id, card_id, device_id, password_hash, status
-  ON gateway.users
-  FOR EACH STATEMENT EXECUTE FUNCTION gateway.announce_enrolment_change();
-COMMENT ON TRIGGER announce_change ON gateway.users IS 'a user added or removed: the workers drop their cached users';
-COMMENT ON TRIGGER announce_cached_change ON gateway.users IS
-  'a change to a column the workers cache; not failed_attempts, locked_until or the web password';
+CREATE TRIGGER announce_cached_change AFTER UPDATE ON gateway.users
+  FOR EACH ROW EXECUTE FUNCTION gateway.announce_cached_user_change();
 
 -- --- sign-in sessions ----------------------------------------------------------
 CREATE SCHEMA history;
@@ -110,6 +122,9 @@ CREATE INDEX transaction_events_txn_idx ON gateway.transaction_events (transacti
 CREATE FUNCTION gateway.record_transaction_event() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+  IF TG_OP = 'UPDATE' AND OLD.status IS NOT DISTINCT FROM NEW.status THEN
+    RETURN NULL;
+  END IF;
   INSERT INTO gateway.transaction_events (transaction_id, user_id, status) VALUES (NEW.id, NEW.user_id, NEW.status);
   RETURN NULL;
 END
@@ -119,10 +134,12 @@ COMMENT ON FUNCTION gateway.record_transaction_event() IS
 CREATE TRIGGER transactions_record_event_insert
   AFTER INSERT ON gateway.transactions
   FOR EACH ROW EXECUTE FUNCTION gateway.record_transaction_event();
+-- every UPDATE, the status compared in the function: a column named in
+-- UPDATE OF or WHEN could not change its type in a live migration (see the
+-- users' trigger above)
 CREATE TRIGGER transactions_record_event_update
-  AFTER UPDATE OF status ON gateway.transactions
-  FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status)
-  EXECUTE FUNCTION gateway.record_transaction_event();
+  AFTER UPDATE ON gateway.transactions
+  FOR EACH ROW EXECUTE FUNCTION gateway.record_transaction_event();
 COMMENT ON TRIGGER transactions_record_event_insert ON gateway.transactions IS
   'a new payment''s first state into gateway.transaction_events';
 COMMENT ON TRIGGER transactions_record_event_update ON gateway.transactions IS
@@ -143,7 +160,7 @@ INSERT INTO gateway.transaction_events (transaction_id, user_id, status, at)
 REVOKE ALL ON gateway.transaction_events FROM paygw_gateway;
 GRANT SELECT, INSERT ON gateway.transaction_events TO paygw_gateway;
 GRANT USAGE, SELECT ON SEQUENCE gateway.transaction_events_id_seq TO paygw_gateway;
-GRANT EXECUTE ON FUNCTION gateway.record_transaction_event() TO paygw_gateway;
+GRANT EXECUTE ON FUNCTION gateway.record_transaction_event(), gateway.announce_cached_user_change() TO paygw_gateway;
 
 -- paygw_history: reads the payments and what the pages show of them, the
 -- columns of gateway.users that sign-in needs, updates only the failed-
