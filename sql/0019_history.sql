@@ -38,13 +38,20 @@ COMMENT ON COLUMN gateway.users.locked_until IS
 -- changes a column the caches hold.  The test is in the function, not in
 -- an UPDATE OF list or a WHEN clause: PostgreSQL refuses to change the type
 -- of a column a trigger names, and a live migration may change those
--- (tests/api/stack_migration_live.t changes users.status).  NOTIFY sends a
--- payload once per transaction, however many rows announce it.
+-- (tests/api/stack_migration_live.t changes users.status).  And the rows
+-- are read as JSON, not field by field: PL/pgSQL keeps the plan of an
+-- expression on NEW.status with the column's type of the session's first
+-- call, and fails ("type of parameter … does not match that when preparing
+-- the plan") once a migration has changed it, while the row as a whole
+-- keeps its type.  NOTIFY sends a payload once per transaction, however
+-- many rows announce it.
 CREATE FUNCTION gateway.announce_cached_user_change() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  -- the columns the workers do not cache: changing only them is not news
+  uncached constant text[] := ARRAY['failed_attempts', 'locked_until', 'web_password_hash', 'web_password_changed_at'];
 BEGIN
-  IF (OLD.user_id, OLD.subscriber_id, OLD.card_id, OLD.device_id, OLD.password_hash, OLD.status)
-     IS DISTINCT FROM (NEW.user_id, NEW.subscriber_id, NEW.card_id, NEW.device_id, NEW.password_hash, NEW.status) THEN
+  IF (to_jsonb(OLD) - uncached) IS DISTINCT FROM (to_jsonb(NEW) - uncached) THEN
     PERFORM pg_notify('paygw_enrolment', TG_TABLE_NAME);
   END IF;
   RETURN NULL;
@@ -121,11 +128,15 @@ CREATE INDEX transaction_events_txn_idx ON gateway.transaction_events (transacti
 
 CREATE FUNCTION gateway.record_transaction_event() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  -- the row as JSON, not NEW.status: see announce_cached_user_change
+  new_row constant jsonb := to_jsonb(NEW);
 BEGIN
-  IF TG_OP = 'UPDATE' AND OLD.status IS NOT DISTINCT FROM NEW.status THEN
+  IF TG_OP = 'UPDATE' AND (to_jsonb(OLD) ->> 'status') IS NOT DISTINCT FROM (new_row ->> 'status') THEN
     RETURN NULL;
   END IF;
-  INSERT INTO gateway.transaction_events (transaction_id, user_id, status) VALUES (NEW.id, NEW.user_id, NEW.status);
+  INSERT INTO gateway.transaction_events (transaction_id, user_id, status)
+  VALUES ((new_row ->> 'id')::bigint, new_row ->> 'user_id', new_row ->> 'status');
   RETURN NULL;
 END
 $$;

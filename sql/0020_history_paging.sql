@@ -85,21 +85,29 @@ REVOKE ALL ON FUNCTION gateway.user_day_totals_add(text, timestamptz, text, text
 -- granted the table; only the owner writes it.
 CREATE FUNCTION gateway.user_day_totals_track() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  -- the rows as JSON, not NEW.status: a live migration may change the
+  -- columns' types, and PL/pgSQL would keep the plans of the types it saw
+  -- first (see gateway.announce_cached_user_change, sql/0019)
+  o constant jsonb := CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END;
+  n constant jsonb := CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END;
+  final constant text[] := ARRAY['completed', 'declined', 'failed', 'canceled', 'expired'];
+  bucket constant text[] := ARRAY['status', 'user_id', 'created_at', 'currency', 'total'];
 BEGIN
   -- an UPDATE that leaves the bucket's columns alone, or moves between two
   -- open states (most of a payment's steps), changes no bucket
   IF TG_OP = 'UPDATE'
-     AND (NOT (OLD.status IN ('completed', 'declined', 'failed', 'canceled', 'expired')
-               OR NEW.status IN ('completed', 'declined', 'failed', 'canceled', 'expired'))
-          OR (OLD.status, OLD.user_id, OLD.created_at, OLD.currency, OLD.total)
-             IS NOT DISTINCT FROM (NEW.status, NEW.user_id, NEW.created_at, NEW.currency, NEW.total)) THEN
+     AND (NOT (o ->> 'status' = ANY (final) OR n ->> 'status' = ANY (final))
+          OR (SELECT bool_and((o -> k) IS NOT DISTINCT FROM (n -> k)) FROM unnest(bucket) k)) THEN
     RETURN NULL;
   END IF;
-  IF TG_OP IN ('UPDATE', 'DELETE') THEN
-    PERFORM gateway.user_day_totals_add(OLD.user_id, OLD.created_at, OLD.currency, OLD.status, OLD.total, -1);
+  IF o IS NOT NULL THEN
+    PERFORM gateway.user_day_totals_add(o ->> 'user_id', (o ->> 'created_at')::timestamptz, o ->> 'currency',
+                                        o ->> 'status', (o ->> 'total')::bigint, -1);
   END IF;
-  IF TG_OP IN ('UPDATE', 'INSERT') THEN
-    PERFORM gateway.user_day_totals_add(NEW.user_id, NEW.created_at, NEW.currency, NEW.status, NEW.total, 1);
+  IF n IS NOT NULL THEN
+    PERFORM gateway.user_day_totals_add(n ->> 'user_id', (n ->> 'created_at')::timestamptz, n ->> 'currency',
+                                        n ->> 'status', (n ->> 'total')::bigint, 1);
   END IF;
   RETURN NULL;
 END $$;
