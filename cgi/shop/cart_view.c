@@ -2,15 +2,17 @@
  * (money.c), for the catalog's cart link and the cart page. */
 #include "shop/cart_view.h"
 #include "shop/db/shop_db.h"
+#include "web/amount.h"
 #include "web/money.h"
 #include "shop/reply.h"
+#include "shop/settings.h"
 
 #include <stdlib.h>
 
 static json_t *amount(int64_t v)
 {
   char text[40];
-  money_format(v, text, sizeof text);
+  amount_display(v, shop_settings.currency, text, sizeof text);
   return json_string(text);
 }
 

@@ -1,5 +1,6 @@
 /* order_view.c — what an order page and its status JSON show. */
 #include "shop/order_view.h"
+#include "web/amount.h"
 #include "web/money.h"
 #include "shop/reply.h"
 #include "shop/settings.h"
@@ -71,7 +72,7 @@ db_failed:
 static json_t *amount(int64_t v)
 {
   char text[40];
-  money_format(v, text, sizeof text);
+  amount_display(v, shop_settings.currency, text, sizeof text);
   return json_string(text);
 }
 

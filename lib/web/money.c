@@ -1,4 +1,5 @@
-/* money.c — tax per line, the totals of a cart or an order, and amounts as text. */
+/* money.c — tax per line and the totals of a cart or an order (amounts as
+ * text: amount.h). */
 #include "web/money.h"
 
 #include <stdio.h>
@@ -27,21 +28,4 @@ int money_add_line(struct money_totals *t, int64_t unit_price, int64_t quantity,
   t->tax_total += tax;
   t->total += net + tax;
   return 0;
-}
-
-void money_format(int64_t amount, char *out, unsigned outlen)
-{
-  char digits[32], grouped[48];
-  int n = snprintf(digits, sizeof digits, "%lld", (long long)(amount < 0 ? -amount : amount));
-  int g = 0;
-
-  if (amount < 0)
-    grouped[g++] = '-';
-  for (int i = 0; i < n; i++) {
-    if (i > 0 && (n - i) % 3 == 0)
-      grouped[g++] = ',';
-    grouped[g++] = digits[i];
-  }
-  grouped[g] = '\0';
-  snprintf(out, outlen, "%s", grouped);
 }

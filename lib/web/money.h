@@ -18,7 +18,4 @@ struct money_totals {
  * would overflow, t unchanged. */
 int money_add_line(struct money_totals *t, int64_t unit_price, int64_t quantity, int64_t tax);
 
-/* "¥1,234"-style text without the sign: "1,234" into out. */
-void money_format(int64_t amount, char *out, unsigned outlen);
-
 #endif

@@ -10,6 +10,7 @@
 
 #include "shop/cookies.h"
 #include "web/form.h"
+#include "web/amount.h"
 #include "web/money.h"
 #include "shop/order_code.h"
 #include "shop/user_submit.h"
@@ -147,15 +148,15 @@ static void amounts_are_grouped(void **state)
   char out[32];
   (void)state;
 
-  money_format(0, out, sizeof out);
+  amount_display(0, "JPY", out, sizeof out);
   assert_string_equal(out, "0");
-  money_format(999, out, sizeof out);
+  amount_display(999, "JPY", out, sizeof out);
   assert_string_equal(out, "999");
-  money_format(1000, out, sizeof out);
+  amount_display(1000, "JPY", out, sizeof out);
   assert_string_equal(out, "1,000");
-  money_format(1234567, out, sizeof out);
+  amount_display(1234567, "JPY", out, sizeof out);
   assert_string_equal(out, "1,234,567");
-  money_format(-4096, out, sizeof out);
+  amount_display(-4096, "JPY", out, sizeof out);
   assert_string_equal(out, "-4,096");
 }
 
