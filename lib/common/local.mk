@@ -1,5 +1,5 @@
 # lib/common — helpers shared by every program: logging, configuration,
-# card-number rules and encryption, password hashes, base64url, Ed25519,
+# card-number rules and encryption, the second embodiment's token keys, password hashes, base64url, Ed25519,
 # webhook signatures and their check, QR codes as SVG.
 noinst_LIBRARIES += lib/common/libpaygw_common.a
 lib_common_libpaygw_common_a_SOURCES = \
@@ -7,6 +7,7 @@ lib_common_libpaygw_common_a_SOURCES = \
 	lib/common/config.c lib/common/config.h \
 	lib/common/pan.c lib/common/pan.h \
 	lib/common/cardcrypt.c lib/common/cardcrypt.h \
+	lib/common/tokencrypt.c lib/common/tokencrypt.h \
 	lib/common/pwhash.c lib/common/pwhash.h \
 	lib/common/b64url.c lib/common/b64url.h \
 	lib/common/webhook_sig.c lib/common/webhook_sig.h \
