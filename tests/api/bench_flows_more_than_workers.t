@@ -6,6 +6,8 @@
 # no request may wait for a worker that never comes (the 60 s hang nginx's
 # FastCGI keep-conn caused, docs/performance.md), and the benchmark's other
 # figures must come out.
+# check: alone — it loads the machine itself (builds, or a benchmark's
+# concurrent flows): another lane beside it would slow both past their bounds
 . "$(dirname "$0")/lib.sh"
 ROOT=$TEST_ROOT
 C=12

@@ -5,6 +5,8 @@
 # says so, and stops that stack again.  What PostgreSQL counted comes out
 # too (issue 19): a fresh cluster is restarted once to load
 # pg_stat_statements.
+# check: alone — it loads the machine itself (builds, or a benchmark's
+# concurrent flows): another lane beside it would slow both past their bounds
 . "$(dirname "$0")/fresh_lib.sh"
 L=$TEST_ROOT/var/check-logs/fresh_bench
 rm -rf "$L"; mkdir -p "$L"

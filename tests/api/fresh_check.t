@@ -4,6 +4,8 @@
 # installs, builds from scratch, runs the static and unit tests and starts
 # a stack of its own with the demo data, then stops it; the summary line
 # counts the tests that ran and none failed.
+# check: alone — it loads the machine itself (builds, or a benchmark's
+# concurrent flows): another lane beside it would slow both past their bounds
 . "$(dirname "$0")/fresh_lib.sh"
 L=$TEST_ROOT/var/check-logs/fresh_check
 rm -rf "$L"; mkdir -p "$L"
@@ -19,7 +21,9 @@ last=$(tail -n 1 "$L/check.out")
 [[ $rc -eq 0 ]] || grep -E '^not ok|FAILED|error' "$L/check.out" | head -20 | sed 's/^/# /'
 check "its summary line counts the static and unit tests ($last)" \
   bash -c '[[ $1 =~ ^([0-9]+)\ passed,\ 0\ failed$ ]] && ((BASH_REMATCH[1] > 100))' _ "$last"
-check "it started a healthy stack of its own" grep -q "stack: healthy: https://127.0.0.1:${PORTS_A[0]}/" "$L/check.out"
+check "it started a healthy stack of its own (lane 0's, its output in var/check-logs/stack-lane0.out)" \
+  grep -q "stack: healthy: https://127.0.0.1:${PORTS_A[0]}/" "$C/var/check-logs/stack-lane0.out"
+check "and said so" grep -q "^lane 0: a stack on https://127.0.0.1:${PORTS_A[0]}, 0 tests" "$L/check.out"
 check "and loaded the demo data into it" test -s "$C/var/check/demo/terminals.env"
 check "it stopped that stack: nothing listens on its ports" nothing_listens A
 done_testing

@@ -6,6 +6,8 @@
 # stores naming the running gateway and no row duplicated; and when the
 # purchase fails (the credit server drops its answers) it exits non-zero
 # with one closing line giving the POS's and the handset's last words.
+# check: alone — it loads the machine itself (builds, or a benchmark's
+# concurrent flows): another lane beside it would slow both past their bounds
 . "$(dirname "$0")/fresh_lib.sh"
 L=$TEST_ROOT/var/check-logs/fresh_demo
 rm -rf "$L"; mkdir -p "$L"

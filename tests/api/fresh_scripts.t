@@ -8,6 +8,8 @@
 # scripts/build, first run in the fresh tree) and starts a healthy stack,
 # which migrate, status and stop then find without the ports in the
 # environment.
+# check: alone — it loads the machine itself (builds, or a benchmark's
+# concurrent flows): another lane beside it would slow both past their bounds
 . "$(dirname "$0")/fresh_lib.sh"
 L=$TEST_ROOT/var/check-logs/fresh_scripts
 rm -rf "$L"; mkdir -p "$L"
