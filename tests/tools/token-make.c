@@ -3,7 +3,11 @@
  * 0600 and a token 0100 without the gateway:
  *
  *   token-make --merchant CODE --amount MINOR [--currency 392]
- *              [--expiry YYYYMMDDhhmmss | --ttl SECONDS (900)]
+ *              [--expiry YYYYMMDDhhmmss | --ttl SECONDS (900)] [--key-id ID]
+ *
+ * --key-id reuses a key ID, with the key from the environment
+ * (PAYGW_TOKEN_KEY, tokencrypt's text), to make another number under a
+ * delivered key (a test's conflicting 0600); without it a fresh key is made.
  *
  * reads the card number from standard input (never the command line, which
  * any local user can read in /proc) and prints four lines:
@@ -21,6 +25,7 @@
 static int usage(void)
 {
   fputs("usage: token-make --merchant CODE --amount MINOR [--currency 392] [--expiry YYYYMMDDhhmmss | --ttl S]\n"
+        "                  [--key-id ID (key from PAYGW_TOKEN_KEY)]\n"
         "       (the card number on standard input)\n",
         stderr);
   return 2;
@@ -29,11 +34,15 @@ static int usage(void)
 int main(int argc, char **argv)
 {
   static const struct option opts[] = {
-    { "merchant", required_argument, NULL, 'm' }, { "amount", required_argument, NULL, 'a' },
-    { "currency", required_argument, NULL, 'c' }, { "expiry", required_argument, NULL, 'e' },
-    { "ttl", required_argument, NULL, 't' },      { NULL, 0, NULL, 0 },
+    { "merchant", required_argument, NULL, 'm' },
+    { "amount", required_argument, NULL, 'a' },
+    { "currency", required_argument, NULL, 'c' },
+    { "expiry", required_argument, NULL, 'e' },
+    { "ttl", required_argument, NULL, 't' },
+    { "key-id", required_argument, NULL, 'k' },
+    { NULL, 0, NULL, 0 },
   };
-  const char *merchant = NULL, *currency = "392", *expiry_arg = NULL;
+  const char *merchant = NULL, *currency = "392", *expiry_arg = NULL, *reuse_id = NULL;
   long long amount = 0;
   long ttl = 900;
   int c;
@@ -54,6 +63,9 @@ int main(int argc, char **argv)
       break;
     case 't':
       ttl = atol(optarg);
+      break;
+    case 'k':
+      reuse_id = optarg;
       break;
     default:
       return usage();
@@ -81,7 +93,15 @@ int main(int argc, char **argv)
     .key_id = key_id, .merchant_code = merchant, .amount = amount, .currency = currency, .expiry = expiry
   };
   int rc = 2;
-  if (token_new_key(key, key_id) == 0 && token_encrypt(key, &b, pan, ecn, sizeof ecn) == 0) {
+  int made;
+  if (reuse_id) {
+    const char *text = getenv("PAYGW_TOKEN_KEY");
+    snprintf(key_id, sizeof key_id, "%s", reuse_id);
+    made = token_key_id_valid(key_id) && text && token_key_from_text(text, key) == 0 ? 0 : -1;
+  } else {
+    made = token_new_key(key, key_id);
+  }
+  if (made == 0 && token_encrypt(key, &b, pan, ecn, sizeof ecn) == 0) {
     token_key_to_text(key, key_text);
     printf("key_id=%s\nkey=%s\necn=%s\nexpiry=%s\n", key_id, key_text, ecn, expiry);
     rc = 0;
