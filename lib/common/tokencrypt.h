@@ -13,7 +13,7 @@
  *   key ID            22 characters: base64url (no padding) of 16 random bytes
  *   key               43 characters: base64url of the 32-byte key
  *   encrypted number  base64url of nonce (12) || ciphertext (len of PAN) ||
- *                     tag (16): 55 to 63 characters for 10 to 19 digits
+ *                     tag (16): 51 to 63 characters for 10 to 19 digits
  *   expiry            14 digits YYYYMMDDhhmmss, UTC
  * base64url rather than hex: a hex string of this length holds a run of 12
  * or more decimal digits often enough to look like a card number to the
