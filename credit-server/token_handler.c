@@ -234,7 +234,7 @@ bool token_authorize(struct handler_job *job, uint8_t *out, size_t cap, size_t *
   if (outcome != 0)
     snprintf(res.response_code, sizeof res.response_code, "%s", ISO_RC_SYSTEM_ERROR);
   log_event(LOG_INFO,
-            json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:b, s:b, s:b}", "msg", "token authorization",
+            json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:b, s:b}", "msg", "token authorization",
                       "peer", job->peer.key, "key_id", tr.key_id, "stan", tr.base.stan, "terminal", tr.base.terminal_id,
                       "merchant", tr.base.merchant_code, "amount", (json_int_t)tr.base.amount, "currency",
                       tr.base.currency, "method", tr.base.method, "response_code", res.response_code, "duplicate",

@@ -140,4 +140,8 @@ is "... two authorizations under the two peers' keys" \
 
 no_secret_in_log "$offset" "the credit server's log holds no card number and no token key" "${secrets[@]}"
 check "... and names the token sales by key ID" grep -qF "\"key_id\":\"${sold[0]}\"" <(tail -c +$((offset + 1)) "$CREDIT_LOG" | tr -d ' ')
+# each decided token 0100 has its own line (a malformed log call once left it out)
+check "... with a \"token authorization\" line for the approved sale" \
+  grep -q "\"msg\":\"tokenauthorization\".*\"key_id\":\"${sold[0]}\".*\"response_code\":\"00\"" \
+  <(tail -c +$((offset + 1)) "$CREDIT_LOG" | tr -d ' ')
 done_testing
