@@ -1,4 +1,4 @@
-/* ep_token_reply_post.c — POST /v1/tokens/{id}/reply ([0150]-[0155]): the
+/* ep_token_reply_post.c — POST /v1/tokens/{id}/reply ([0151], [0155]): the
  * handset answers a token_confirmation, signed by its device key
  * (X-Paygw-Device, X-Paygw-Timestamp, X-Paygw-Signature over
  * "token-reply:<id>:<device>:<timestamp>:<SHA-256 hex of the body>",

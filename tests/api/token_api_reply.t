@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# token_api_reply.t — POST /v1/tokens/{id}/reply (issue 14, [0150]-[0155]):
+# token_api_reply.t — POST /v1/tokens/{id}/reply (issue 14, [0151], [0155]):
 # the handset's reply, signed by its device key over
 # "token-reply:<id>:<device>:<timestamp>:<SHA-256 of the body>".  Bad input
 # (malformed JSON, missing, over-long and wrongly typed members, agree
