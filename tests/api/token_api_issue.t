@@ -13,7 +13,8 @@
 . "$(dirname "$0")/token_lib.sh"
 
 M1=1111111111
-PAN=$(luhn "99$(date +%s%N | tail -c 14 | head -c 13)")
+# a card in a demo issuer range, so the credit server holds an account for it
+PAN=$(luhn "152505$(date +%s%N | tail -c 10 | head -c 9)")
 issuer_enrol_card "$PAN" || echo "not ok - the issuer's account for the test card"
 TOKEN_PAN=$PAN token_user i$(unique_tag); U=$TU D=$TD PW=$TPW
 LOGLINE=$(gateway_log_lines)
