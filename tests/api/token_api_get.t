@@ -7,8 +7,8 @@
 # answered by its reply_deadline reads as expired/no_reply — expired
 # lazily by the read and by the sweeper with no read at all; the POS
 # cancels only a request awaiting the reply (canceled/canceled_by_pos; again:
-# the same answer; otherwise 409 wrong_state), and a canceled request takes
-# no reply.
+# the same answer; otherwise 409 wrong_state; a confirmation not yet picked
+# up is dropped from the mailbox), and a canceled request takes no reply.
 . "$(dirname "$0")/token_lib.sh"
 
 M1=1111111111 M2=2222222222
@@ -80,6 +80,8 @@ FIRST=$BODY
 pos POST "/v1/tokens/$T2/cancel" "$M1"
 is "cancel again: the same answer" "$STATUS $BODY" "200 $FIRST"
 is "stored canceled/canceled_by_pos" "$(token_row "$T2")" "canceled|canceled_by_pos"
+is "its confirmation, not picked up, is dropped from the mailbox" \
+  "$(psql_q "SELECT (m.dropped_at IS NOT NULL) || ' ' || (m.delivered_at IS NULL) FROM gateway.mailbox m JOIN gateway.token_requests r ON r.id = m.token_request_id WHERE r.token = '$T2'")" "true true"
 agree "$T2" "$TD" "$TPW"
 refused "a reply to a canceled request" 409 wrong_state
 is "... says the state" "$(jqr .token_status)" canceled
