@@ -197,6 +197,11 @@ int ep_token_reply_post(struct request *rq)
   }
   status = answer(rq, verdict, &out);
 out:
-  json_decref(body); /* the password is in it: jansson frees, the body buffer is the request's */
+  /* the password lives no longer than the request: in jansson's copy and in the body read */
+  if (in.password)
+    OPENSSL_cleanse((char *)in.password, strlen(in.password));
+  if (rq->body)
+    OPENSSL_cleanse(rq->body, rq->body_len);
+  json_decref(body);
   return status;
 }
