@@ -96,6 +96,8 @@ post_raw "$M1" "$(jq -c --arg r "$(printf 'r%.0s' {1..65})" '.reference = $r' <<
 refused "a reference of 65 characters" 400 invalid_field
 post_raw "$M1" "$(jq -c '.items = [range(51) | {name: "x", quantity: 1, unit_price: 1, tax: 0}]' <<<"$BODY_IN")"
 refused "51 items" 400 invalid_field
+post_raw "$M1" "$(jq -c --arg r "$(head -c 17000 /dev/zero | tr '\0' 'x')" '.reference = $r' <<<"$BODY_IN")"
+refused "a body over 16 KiB" 413 body_too_large
 post_raw "$M1" "$(jq -c '.pan = "4111111111111111"' <<<"$BODY_IN")"
 refused "an unknown member" 400 invalid_field
 is "... and the refusal does not echo the card number" "$(grep -c 4111111111111111 <<<"$BODY")" 0
