@@ -135,6 +135,20 @@ is "... and no encrypted number kept for a token never issued" \
 agree "$T" "$D" "$PW"
 refused "the same right reply again" 409 wrong_state
 is "... changes nothing" "$(token_row "$T")" "failed|issuer_refused"
+# five copies of one signed right reply at once: one is taken, the others are 409
+token_create "$M1" "$U" 910; T=$TOKEN
+body=$(reply_body true "$D" "$PW") ts=$(now_ms)
+sig=$(sign_text "$(device_key "$D")" "token-reply:$T:$D:$ts:$(printf '%s' "$body" | sha256sum | cut -d' ' -f1)")
+for i in 1 2 3 4 5; do
+  ( api POST "/v1/tokens/$T/reply" -H 'Content-Type: application/json' -H "X-Paygw-Device: $D" \
+      -H "X-Paygw-Timestamp: $ts" -H "X-Paygw-Signature: $sig" --data-binary "$body"
+    echo "$STATUS" >"$FLOW_TMP/race.$i" ) &
+done
+wait
+is "five replies at once: one 200, four 409" "$(sort "$FLOW_TMP"/race.* | uniq -c | awk '{print $2 "x" $1}' | paste -sd' ')" "200x1 409x4"
+is "... one delivery (one STAN, one key ID)" \
+  "$(psql_q "SELECT status || '|' || (stan IS NOT NULL) || '|' || (key_id IS NOT NULL) FROM gateway.token_requests WHERE token = '$T'")" \
+  "failed|true|true"
 # the card disabled between the request and the reply: checked again
 token_create "$M1" "$U" 909; T=$TOKEN
 "$PAYGW_ADMIN" card disable --id "$UCARD" >/dev/null 2>&1
