@@ -149,4 +149,10 @@ token_create "$M1" "$TU" 500
 is "a card good through this month is not expired" "$(jqr .status)" awaiting_reply
 token_get "$M1" "$REJECTED"
 is "a rejection reads the same on GET" "$(jq -c '[.status, .reason, .token]' <<<"$BODY")" '["rejected","card_expired",null]'
+# --- the table's rights (sql/0021): the gateway's role only ----------------------------------
+is "the gateway's role may read, add and change token requests, not delete them" \
+  "$(psql_q "SELECT string_agg(p, ',') FROM unnest(ARRAY['SELECT','INSERT','UPDATE','DELETE']) p WHERE has_table_privilege('paygw_gateway', 'gateway.token_requests', p)")" \
+  "SELECT,INSERT,UPDATE"
+is "the history's, the issuer's and the shop's roles have no right on them" \
+  "$(psql_q "SELECT count(*) FROM unnest(ARRAY['paygw_history','paygw_issuer','paygw_shop']) r, unnest(ARRAY['SELECT','INSERT','UPDATE','DELETE']) p WHERE has_table_privilege(r, 'gateway.token_requests', p)")" 0
 done_testing
