@@ -16,6 +16,8 @@ credit_server_libcredit_a_SOURCES = \
 	credit-server/db/issuer_put.c credit-server/db/range_put.c credit-server/db/ranges_read.c \
 	credit-server/db/merchant_put.c credit-server/db/merchant_methods_put.c \
 	credit-server/db/account_id.c credit-server/db/account_put.c credit-server/db/enrol_transaction.c \
+	credit-server/db/token_key_put.c credit-server/db/token_key_read.c credit-server/db/merchant_active.c \
+	credit-server/token.c credit-server/token_handler.c credit-server/token_handler.h \
 	credit-server/handler.c credit-server/handler.h \
 	credit-server/server.c credit-server/server.h \
 	credit-server/enrol.c credit-server/enrol.h
@@ -34,9 +36,9 @@ tests_tools_iso_send_CFLAGS = $(AM_CFLAGS) $(LIBSSL_CFLAGS) $(OPENSSL_CFLAGS) $(
 tests_tools_iso_send_LDADD = $(ISO8583_LIBS) $(COMMON_LIBS)
 
 check_PROGRAMS += tests/unit/test_credit_request tests/unit/test_credit_controls tests/unit/test_credit_duplicate \
-	tests/unit/test_credit_enrol
+	tests/unit/test_credit_enrol tests/unit/test_credit_tokens
 TESTS += tests/unit/test_credit_request tests/unit/test_credit_controls tests/unit/test_credit_duplicate \
-	tests/unit/test_credit_enrol
+	tests/unit/test_credit_enrol tests/unit/test_credit_tokens
 tests_unit_test_credit_request_SOURCES = tests/unit/test_credit_request.c
 tests_unit_test_credit_request_CFLAGS = $(CREDIT_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_credit_request_LDADD = $(CREDIT_LIBS) $(CMOCKA_LIBS)
@@ -53,3 +55,7 @@ tests_unit_test_credit_enrol_SOURCES = tests/unit/test_credit_enrol.c
 tests_unit_test_credit_enrol_CFLAGS = $(CREDIT_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_credit_enrol_LDADD = $(CREDIT_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_credit_enrol_LDFLAGS = -pthread
+tests_unit_test_credit_tokens_SOURCES = tests/unit/test_credit_tokens.c
+tests_unit_test_credit_tokens_CFLAGS = $(CREDIT_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_credit_tokens_LDADD = $(CREDIT_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_credit_tokens_LDFLAGS = -pthread
