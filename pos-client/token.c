@@ -7,6 +7,9 @@
 
 #define ECN_MIN 55 /* tokencrypt: 55-63 base64url characters */
 
+/* The token's fields in the 0100 (docs/iso8583.md). */
+enum { TOKEN_FIELD_KEY_ID = 60, TOKEN_FIELD_NUMBER = 61, TOKEN_FIELD_EXPIRY = 62 };
+
 static const char *jstr(const json_t *o, const char *name)
 {
   const char *v = json_string_value(json_object_get(o, name));
@@ -101,9 +104,9 @@ int token_build_request(const struct token_sale *t, struct iso_msg *m)
 
   token_auth_fields(t, &f);
   int rc = iso_auth_build(m, &f);
-  rc |= iso_set(m, ISO_F_TOKEN_KEY_ID, t->key_id);
-  rc |= iso_set(m, ISO_F_TOKEN_ECN, t->ecn);
-  rc |= iso_set(m, ISO_F_TOKEN_EXPIRY, t->expiry);
+  rc |= iso_set(m, TOKEN_FIELD_KEY_ID, t->key_id);
+  rc |= iso_set(m, TOKEN_FIELD_NUMBER, t->ecn);
+  rc |= iso_set(m, TOKEN_FIELD_EXPIRY, t->expiry);
   return rc == 0 ? ISO_OK : ISO_ERR_FORMAT;
 }
 

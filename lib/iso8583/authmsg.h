@@ -14,11 +14,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* The second embodiment's token in a 0100 (docs/iso8583.md). */
-#define ISO_F_TOKEN_KEY_ID 60 /* tokencrypt key ID */
-#define ISO_F_TOKEN_ECN 61    /* the encrypted card number */
-#define ISO_F_TOKEN_EXPIRY 62 /* the token's expiry, YYYYMMDDhhmmss UTC */
-
 /* What a 0100 and its reversal say of the sale. */
 struct iso_auth_fields {
   int64_t amount;               /* minor units (field 4) */
