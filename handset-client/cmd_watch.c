@@ -164,7 +164,7 @@ static int handle_messages(const struct handset_opts *o, struct uim_store *s, st
         printf("Token confirmation for user ID %s: request %s, binding code %s.\n", mstr(m, "user_id"),
                mstr(m, "token"), mstr(m, "binding_code"));
         int rc = tokenapp_run(o, g, m);
-        if (o->once)
+        if (rc != PAYAPP_NOT_OPEN && o->once)
           result = rc;
       }
     } else if (strcmp(kind, "payment_command") != 0) {

@@ -86,7 +86,8 @@ bool handset_ask_agree(const struct handset_opts *o);
 /* The token confirmation of the second embodiment ([0149]-[0155],
  * tokenapp.c): shows a verified token_confirmation message, asks Agree /
  * Not agree and, on Agree, the web password, and posts the reply signed by
- * the device key.  Returns an enum handset_exit. */
+ * the device key.  Returns an enum handset_exit, or PAYAPP_NOT_OPEN when
+ * the request had already ended at the gateway (409 wrong_state). */
 int tokenapp_run(const struct handset_opts *o, struct gw_http *g, const json_t *message);
 
 #endif

@@ -102,8 +102,10 @@ static int show_outcome(const struct gw_reply *r)
     return EXIT_AUTH;
   }
   if (strcmp(code, "wrong_state") == 0) {
-    printf("The shop's request is no longer open (%s); nothing was sent.\n", gw_problem_text(r, why, sizeof why));
-    return EXIT_NOT_PAID;
+    /* an old message (canceled or expired meanwhile): like a payment
+     * command whose transaction ended, it does not count for --once */
+    printf("The shop's request is no longer open (%s); nothing changed.\n", gw_problem_text(r, why, sizeof why));
+    return PAYAPP_NOT_OPEN;
   }
   printf("The gateway did not take the reply (%s).\n", gw_problem_text(r, why, sizeof why));
   return EXIT_NOT_PAID;
