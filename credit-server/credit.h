@@ -12,6 +12,9 @@
 
 #include "iso8583/iso8583.h"
 
+/* "YYYY-MM-DD hh:mm:ss+00" and its NUL (credit_timestamp_text). */
+#define CREDIT_TIMESTAMP_LEN 26
+
 /* A 0100, checked and with its padding removed. */
 struct credit_request {
   char pan[20];
@@ -26,6 +29,70 @@ struct credit_request {
   char method[3];             /* from field 48: L I B pB R */
   int installments;
 };
+
+/* Who sent a message, from the link's certificate (server.c; docs/iso8583.md
+ * "Who may send what").  PEER_NONE (zeroed) may send nothing. */
+enum credit_peer_role { PEER_NONE = 0, PEER_ACQUIRER, PEER_MERCHANT };
+#define CREDIT_PEER_KEY_LEN 32
+struct credit_peer {
+  enum credit_peer_role role;
+  char merchant_code[16];        /* PEER_MERCHANT: its certificate's code */
+  char key[CREDIT_PEER_KEY_LEN]; /* the authorization key's peer: "acquirer" or "merchant-<code>" */
+};
+
+/* Fills p for an acquirer (merchant_code NULL) or a merchant's POS. */
+void credit_peer_set(struct credit_peer *p, const char *merchant_code);
+
+/* "Who may send what": NULL when peer may send m, else the code to answer
+ * (58), nothing stored.  An acquirer: a 0100 with field 2 and none of
+ * 60-62, 0400/0401, 0600, 0800.  A merchant: a 0100 without field 2, its
+ * 0400/0401, 0800, each with field 42 its certificate's code. */
+const char *credit_permission(const struct credit_peer *peer, const struct iso_msg *m);
+
+/* A token 0100 (no fields 2 and 14; 60 key ID, 61 encrypted number, 62
+ * expiry), checked: base holds the common fields (pan and expiry empty). */
+struct token_request {
+  struct credit_request base;
+  char key_id[23];       /* field 60 */
+  char number[64];       /* field 61: the encrypted card number's text */
+  char token_expiry[15]; /* field 62: YYYYMMDDhhmmss UTC */
+};
+
+/* Reads and checks a token 0100's fields.  False with the failing field in
+ * *bad_field: answered 30. */
+bool credit_token_request_parse(const struct iso_msg *msg, struct token_request *tr, int *bad_field);
+
+/* A 0600: the gateway delivers a token key. */
+struct key_delivery {
+  int64_t amount;   /* field 4 */
+  char currency[4]; /* field 49 */
+  char stan[7];     /* field 11 */
+  char transmission_time[11];
+  char terminal_id[9];    /* field 41, trimmed */
+  char merchant_code[16]; /* field 42, trimmed */
+  char key_id[23];        /* field 60 */
+  char number[64];        /* field 61 */
+  char token_expiry[15];  /* field 62 */
+  char key_text[44];      /* field 63: tokencrypt's key text (wiped by the caller) */
+};
+
+/* Reads and checks a 0600's fields.  False with the failing field: 30. */
+bool credit_key_delivery_parse(const struct iso_msg *msg, struct key_delivery *kd, int *bad_field);
+
+/* The token's expiry (YYYYMMDDhhmmss) as "YYYY-MM-DD hh:mm:ss+00" for a
+ * timestamptz parameter; false when it is no date. */
+bool credit_token_expiry_timestamp(const char *expiry, char out[CREDIT_TIMESTAMP_LEN]);
+
+/* The AAD a token key is sealed with under the issuer's data key:
+ * "paygw-token-key|" + key ID; its length. */
+#define CREDIT_TOKEN_KEY_AAD_MAX 48
+int credit_token_key_aad(const char *key_id, unsigned char out[CREDIT_TOKEN_KEY_AAD_MAX]);
+
+/* The steps of a token 0100 decided in this process, in the order of the
+ * decline table (the rest, 63 03 13 54 and the card rules, are
+ * issuer.token_decide and issuer.decide): 58 not permitted, 30 format, 14
+ * no such key or the number does not open; NULL when the database is next. */
+const char *credit_token_early_code(bool permitted, bool well_formed, bool key_found, bool number_opens);
 
 /* The outcome of a 0100 as answered (new, or the first answer again). */
 struct authorize_result {
@@ -72,7 +139,6 @@ void credit_rtrim_copy(char *dst, size_t cap, const char *src);
 int credit_transmission_instant(const char *field7, long now, long *out);
 
 /* "YYYY-MM-DD hh:mm:ss+00" of t, for a timestamptz parameter. */
-#define CREDIT_TIMESTAMP_LEN 26
 void credit_timestamp_text(long t, char out[CREDIT_TIMESTAMP_LEN]);
 
 /* What differs between a 0100 and the request its key already holds, as

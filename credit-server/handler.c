@@ -1,5 +1,6 @@
-/* handler.c — the credit server's messages: 0100 -> 0110 (authorize),
- * 0400/0401 -> 0410 (reverse), 0800 -> 0810 (echo).  A message that does
+/* handler.c — the credit server's messages: who may send what (58), 0100
+ * -> 0110 (authorize; a merchant's token 0100 and the 0600 -> 0610 are
+ * token_handler.c's), 0400/0401 -> 0410 (reverse), 0800 -> 0810 (echo).  A message that does
  * not decode gets an answer with 30 when its MTI and STAN can be read, else
  * its connection is closed.  Answers never carry field 2; logs show the card
  * masked (first 6, last 4). */
@@ -14,11 +15,24 @@
 #include "credit-server/controls.h"
 #include "credit-server/credit.h"
 #include "credit-server/issuer.h"
+#include "credit-server/token_handler.h"
 
 /* Fields an answer copies from its request, per docs/iso8583.md. */
 static const int echo_0110[] = { 3, 4, 7, 11, 12, 13, 37, 41, 42, 49, 0 };
 static const int echo_0410[] = { 3, 4, 7, 11, 41, 42, 49, 0 };
 static const int echo_0810[] = { 7, 11, 70, 0 };
+static const int echo_0610[] = { 7, 11, 41, 42, 60, 0 };
+
+const int *handler_echo_for(const char *mti)
+{
+  if (strcmp(mti, ISO_MTI_AUTH_REQUEST) == 0)
+    return echo_0110;
+  if (strcmp(mti, ISO_MTI_REVERSAL_ADVICE) == 0 || strcmp(mti, ISO_MTI_REVERSAL_REPEAT) == 0)
+    return echo_0410;
+  if (strcmp(mti, ISO_MTI_ADMIN_REQUEST) == 0)
+    return echo_0610;
+  return echo_0810;
+}
 
 bool handler_answer_mti(const char *mti, char out[5])
 {
@@ -83,8 +97,8 @@ bool handler_salvage(const uint8_t *body, size_t len, char mti[5], char stan[7])
 }
 
 /* Builds the answer: the request's echoed fields, then 38 (when given) and 39. */
-static bool answer(const struct iso_msg *rq, const int *echo, const char *code, const char *approval, uint8_t *out,
-                   size_t cap, size_t *out_len)
+bool handler_answer(const struct iso_msg *rq, const int *echo, const char *code, const char *approval, uint8_t *out,
+                    size_t cap, size_t *out_len)
 {
   struct iso_msg a;
   char mti[5];
@@ -121,7 +135,8 @@ static enum handler_step malformed(const uint8_t *body, size_t len, int err, uin
   }
   log_refused(mti, iso_strerror(err), err);
   iso_msg_init(&rq, mti);
-  if (iso_set(&rq, ISO_F_STAN, stan) != ISO_OK || !answer(&rq, echo_0110, ISO_RC_FORMAT_ERROR, NULL, out, cap, out_len))
+  if (iso_set(&rq, ISO_F_STAN, stan) != ISO_OK
+      || !handler_answer(&rq, echo_0110, ISO_RC_FORMAT_ERROR, NULL, out, cap, out_len))
     return HANDLER_CLOSE;
   return HANDLER_ANSWER;
 }
@@ -174,15 +189,15 @@ static bool authorize(struct handler_job *job, uint8_t *out, size_t cap, size_t 
   if (!credit_request_parse(&job->request, &rq, &bad)) {
     memset(rq.pan, 0, sizeof rq.pan);
     log_refused(job->request.mti, "a mandatory field is missing or wrong", bad);
-    return answer(&job->request, echo_0110, ISO_RC_FORMAT_ERROR, NULL, out, cap, out_len);
+    return handler_answer(&job->request, echo_0110, ISO_RC_FORMAT_ERROR, NULL, out, cap, out_len);
   }
   /* the key needs field 7 as a full time (docs/credit-server.md) */
   if (credit_transmission_instant(rq.transmission_time, now, &rq.transmitted_at) != 0) {
     memset(rq.pan, 0, sizeof rq.pan);
     log_refused(job->request.mti, "field 7 is not a date and time within half a year", ISO_F_TRANSMISSION_TIME);
-    return answer(&job->request, echo_0110, ISO_RC_FORMAT_ERROR, NULL, out, cap, out_len);
+    return handler_answer(&job->request, echo_0110, ISO_RC_FORMAT_ERROR, NULL, out, cap, out_len);
   }
-  int outcome = issuer_authorize_request(&rq, now, &res);
+  int outcome = issuer_authorize_from(job->peer.key, NULL, &rq, now, &res);
   if (outcome == -2) {
     /* it may have been charged: a 96 would read as a decline and never be
      * reversed, so say nothing and let the acquirer's reversal settle it */
@@ -200,7 +215,7 @@ static bool authorize(struct handler_job *job, uint8_t *out, size_t cap, size_t 
   memset(rq.pan, 0, sizeof rq.pan);
   if (job->drop)
     return false;
-  return answer(&job->request, echo_0110, res.response_code, res.approval_code, out, cap, out_len);
+  return handler_answer(&job->request, echo_0110, res.response_code, res.approval_code, out, cap, out_len);
 }
 
 /* Field 90 names the original by MTI, STAN and transmission time
@@ -240,21 +255,21 @@ static bool reverse(struct handler_job *job, uint8_t *out, size_t cap, size_t *o
 
   if (!reversal_parse(&job->request, (long)time(NULL), &rv)) {
     log_refused(job->request.mti, "field 90, 41 or 11 is missing or wrong", ISO_F_ORIGINAL_DATA);
-    return answer(&job->request, echo_0410, ISO_RC_FORMAT_ERROR, NULL, out, cap, out_len);
+    return handler_answer(&job->request, echo_0410, ISO_RC_FORMAT_ERROR, NULL, out, cap, out_len);
   }
-  if (issuer_reverse_request(&rv, &outcome) != 0)
+  if (issuer_reverse_request(job->peer.key, &rv, &outcome) != 0)
     code = ISO_RC_SYSTEM_ERROR;
   else
     code = outcome == REVERSAL_NOT_FOUND ? ISO_RC_ORIGINAL_NOT_FOUND : ISO_RC_APPROVED;
-  log_event(LOG_INFO, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "msg", "reversal", "mti", job->request.mti,
-                                "original_stan", rv.stan, "original_time", rv.transmission_time, "terminal",
-                                rv.terminal_id, "outcome",
+  log_event(LOG_INFO, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "msg", "reversal", "mti", job->request.mti,
+                                "peer", job->peer.key, "original_stan", rv.stan, "original_time", rv.transmission_time,
+                                "terminal", rv.terminal_id, "outcome",
                                 code[0] == '9'                ? "error"
                                 : outcome == REVERSAL_UNDONE  ? "undone"
                                 : outcome == REVERSAL_ALREADY ? "nothing to undo"
                                                               : "original not found",
                                 "response_code", code));
-  return answer(&job->request, echo_0410, code, NULL, out, cap, out_len);
+  return handler_answer(&job->request, echo_0410, code, NULL, out, cap, out_len);
 }
 
 static bool echo(struct handler_job *job, uint8_t *out, size_t cap, size_t *out_len)
@@ -262,20 +277,35 @@ static bool echo(struct handler_job *job, uint8_t *out, size_t cap, size_t *out_
   const char *code = iso_get(&job->request, ISO_F_NETWORK_CODE);
   bool ok = code && strcmp(code, "301") == 0 && iso_get(&job->request, ISO_F_STAN);
 
-  return answer(&job->request, echo_0810, ok ? ISO_RC_APPROVED : ISO_RC_FORMAT_ERROR, NULL, out, cap, out_len);
+  return handler_answer(&job->request, echo_0810, ok ? ISO_RC_APPROVED : ISO_RC_FORMAT_ERROR, NULL, out, cap, out_len);
+}
+
+/* "Who may send what" (credit_permission): 58, nothing stored. */
+static bool not_permitted(struct handler_job *job, const char *code, uint8_t *out, size_t cap, size_t *out_len)
+{
+  log_event(LOG_INFO,
+            json_pack("{s:s, s:s, s:s, s:s}", "msg", "message not permitted from this peer", "mti", job->request.mti,
+                      "peer", job->peer.key[0] ? job->peer.key : "?", "response_code", code));
+  return handler_answer(&job->request, handler_echo_for(job->request.mti), code, NULL, out, cap, out_len);
 }
 
 bool handler_run(struct handler_job *job, uint8_t *out, size_t cap, size_t *out_len)
 {
   const char *mti = job->request.mti;
+  const char *refused = credit_permission(&job->peer, &job->request);
 
+  if (refused)
+    return not_permitted(job, refused, out, cap, out_len);
   if (strcmp(mti, ISO_MTI_AUTH_REQUEST) == 0)
-    return authorize(job, out, cap, out_len);
+    return job->peer.role == PEER_MERCHANT ? token_authorize(job, out, cap, out_len)
+                                           : authorize(job, out, cap, out_len);
+  if (strcmp(mti, ISO_MTI_ADMIN_REQUEST) == 0)
+    return token_key_delivery(job, out, cap, out_len);
   if (strcmp(mti, ISO_MTI_REVERSAL_ADVICE) == 0 || strcmp(mti, ISO_MTI_REVERSAL_REPEAT) == 0)
     return reverse(job, out, cap, out_len);
   if (strcmp(mti, ISO_MTI_NETWORK_REQUEST) == 0)
     return echo(job, out, cap, out_len);
-  /* a request type we do not serve (0600 is reserved for token keys) */
+  /* a request type we do not serve */
   log_refused(mti, "message type not served", 0);
-  return answer(&job->request, echo_0810, ISO_RC_FORMAT_ERROR, NULL, out, cap, out_len);
+  return handler_answer(&job->request, echo_0810, ISO_RC_FORMAT_ERROR, NULL, out, cap, out_len);
 }

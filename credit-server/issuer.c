@@ -73,6 +73,12 @@ static void pool_give(struct pooled *p)
 
 int issuer_authorize_request(const struct credit_request *rq, long now, struct authorize_result *out)
 {
+  return issuer_authorize_from("acquirer", NULL, rq, now, out);
+}
+
+int issuer_authorize_from(const char *peer, const char *token_key_id, const struct credit_request *rq, long now,
+                          struct authorize_result *out)
+{
   char card_hash[CARDCRYPT_LOOKUP_HEX], approval[7];
   struct auth_answer answer;
 
@@ -81,7 +87,9 @@ int issuer_authorize_request(const struct credit_request *rq, long now, struct a
    * when the function approves */
   if (card_lookup_hash(rq->pan, card_hash) != 0 || credit_approval_code(approval) != 0)
     return -1;
-  struct auth_request in = { .rq = rq, .card_hash = card_hash, .approval_code = approval, .now = now };
+  struct auth_request in = {
+    .peer = peer, .token_key_id = token_key_id, .rq = rq, .card_hash = card_hash, .approval_code = approval, .now = now
+  };
   struct pooled *conn = pool_take();
   enum db_status s = issuer_authorize(conn->db, &in, &answer);
   pool_give(conn);
@@ -99,10 +107,10 @@ int issuer_authorize_request(const struct credit_request *rq, long now, struct a
   return 0;
 }
 
-int issuer_reverse_request(const struct reversal_request *rv, enum reversal_outcome *outcome)
+int issuer_reverse_request(const char *peer, const struct reversal_request *rv, enum reversal_outcome *outcome)
 {
   struct pooled *conn = pool_take();
-  enum db_status s = issuer_reverse(conn->db, rv, outcome);
+  enum db_status s = issuer_reverse(conn->db, peer, rv, outcome);
 
   pool_give(conn);
   if (s != DB_ONE_ROW) {
@@ -110,4 +118,46 @@ int issuer_reverse_request(const struct reversal_request *rv, enum reversal_outc
     return -1;
   }
   return 0;
+}
+
+int issuer_token_key_store(const struct token_key_new *in, struct token_key_put_answer *out)
+{
+  struct pooled *conn = pool_take();
+  enum db_status s = issuer_token_key_put(conn->db, in, out);
+
+  pool_give(conn);
+  if (s != DB_ONE_ROW) {
+    log_event(LOG_ERROR, json_pack("{s:s, s:s}", "msg", "transaction failed", "transaction", "token key put"));
+    return -1;
+  }
+  return 0;
+}
+
+int issuer_token_key_find(const char *key_id, struct token_key_row *out)
+{
+  struct pooled *conn = pool_take();
+  enum db_status s = issuer_token_key_read(conn->db, key_id, out);
+
+  pool_give(conn);
+  if (s == DB_NO_ROWS)
+    return 0;
+  if (s != DB_ONE_ROW) {
+    log_event(LOG_ERROR, json_pack("{s:s, s:s}", "msg", "transaction failed", "transaction", "token key read"));
+    return -1;
+  }
+  return 1;
+}
+
+int issuer_merchant_taken(const char *merchant_code)
+{
+  struct pooled *conn = pool_take();
+  bool active = false;
+  enum db_status s = issuer_merchant_active(conn->db, merchant_code, &active);
+
+  pool_give(conn);
+  if (s != DB_ONE_ROW) {
+    log_event(LOG_ERROR, json_pack("{s:s, s:s}", "msg", "transaction failed", "transaction", "merchant active"));
+    return -1;
+  }
+  return active ? 1 : 0;
 }

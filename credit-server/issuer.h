@@ -1,6 +1,7 @@
-/* issuer.h — the credit server's two conversations with its database,
- * each one statement on a connection of a small pool (issuer.c): authorize
- * a 0100, reverse a 0400/0401.  The statements are in credit-server/db/. */
+/* issuer.h — the credit server's conversations with its database, each one
+ * statement on a connection of a small pool (issuer.c): authorize a 0100,
+ * reverse a 0400/0401, store a 0600's token key, read one back, and ask
+ * whether a POS's merchant is taken.  The statements are in credit-server/db/. */
 #ifndef PAYGW_CREDIT_ISSUER_H
 #define PAYGW_CREDIT_ISSUER_H
 
@@ -21,8 +22,28 @@ void issuer_pool_close(void);
  * recorded charge or voids the unrecorded 0100). */
 int issuer_authorize_request(const struct credit_request *rq, long now, struct authorize_result *out);
 
+/* The same for a peer's 0100: peer is the key's peer ("acquirer",
+ * "merchant-<code>"), token_key_id a token 0100's field 60 (NULL for the
+ * gateway's), rq->pan the number the token opened to. */
+int issuer_authorize_from(const char *peer, const char *token_key_id, const struct credit_request *rq, long now,
+                          struct authorize_result *out);
+
 /* Undoes an approved authorization exactly once.  Returns 0 with *outcome,
  * or -1 when the database failed. */
-int issuer_reverse_request(const struct reversal_request *rv, enum reversal_outcome *outcome);
+int issuer_reverse_request(const char *peer, const struct reversal_request *rv, enum reversal_outcome *outcome);
+
+/* --- token sales (token_handler.c) -------------------------------------- */
+struct token_key_new;
+struct token_key_put_answer;
+struct token_key_row;
+
+/* A 0600's row (issuer_token_key_put).  Returns 0, or -1 (database). */
+int issuer_token_key_store(const struct token_key_new *in, struct token_key_put_answer *out);
+
+/* The key under key_id.  Returns 1 found, 0 none, -1 database. */
+int issuer_token_key_find(const char *key_id, struct token_key_row *out);
+
+/* Whether the issuer takes merchant_code.  Returns 1, 0, or -1 (database). */
+int issuer_merchant_taken(const char *merchant_code);
 
 #endif

@@ -16,6 +16,8 @@ credit_server_libcredit_a_SOURCES = \
 	credit-server/db/issuer_put.c credit-server/db/range_put.c credit-server/db/ranges_read.c \
 	credit-server/db/merchant_put.c credit-server/db/merchant_methods_put.c \
 	credit-server/db/account_id.c credit-server/db/account_put.c credit-server/db/enrol_transaction.c \
+	credit-server/db/token_key_put.c credit-server/db/token_key_read.c credit-server/db/merchant_active.c \
+	credit-server/token.c credit-server/token_handler.c credit-server/token_handler.h \
 	credit-server/handler.c credit-server/handler.h \
 	credit-server/server.c credit-server/server.h \
 	credit-server/enrol.c credit-server/enrol.h

@@ -1,6 +1,7 @@
 /* server.c — the listening socket and the connections: one thread per
  * connection, which first completes the TLS handshake (mutual TLS: only an
- * acquirer with a certificate of the link's CA is served, docs/iso8583.md)
+ * acquirer, or a merchant's POS the issuer takes, with a certificate of the
+ * link's CA is served, docs/iso8583.md)
  * within the handshake time-out, then reads frames (blocking work such as a
  * database transaction then holds up only its own connection); a small pool
  * of database connections shared by all (db.c), and a thread of its own for
@@ -29,6 +30,7 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "credit-server/handler.h"
+#include "credit-server/issuer.h"
 #include "iso8583/frame.h"
 #include "iso8583/tls.h"
 
@@ -45,8 +47,9 @@ struct conn {
   pthread_mutex_t io_lock; /* one TLS call at a time: the reader and the writers take turns */
   atomic_int refs;         /* the reader plus each delayed job */
   int id;
-  char peer[64]; /* the peer's address, for the log */
-  bool broken;   /* a send failed: the stream is out of step (under io_lock) */
+  char peer[64];          /* the peer's address, for the log */
+  struct credit_peer who; /* from its certificate, after the handshake */
+  bool broken;            /* a send failed: the stream is out of step (under io_lock) */
 };
 
 struct delayed {
@@ -145,6 +148,7 @@ static bool handle_frame(struct conn *c, const uint8_t *body, size_t len)
       conn_send(c, out, n);
     return step != HANDLER_CLOSE;
   }
+  job.peer = c->who;
   if (job.delay_ms > 0) {
     struct delayed *d = malloc(sizeof *d);
     if (d) {
@@ -190,9 +194,31 @@ static void conn_handshake(struct conn *c)
               json_pack("{s:s, s:i, s:s, s:s}", "msg", msg, "connection", c->id, "peer", c->peer, "reason", why));
     return;
   }
-  log_event(LOG_INFO, json_pack("{s:s, s:i, s:s, s:s, s:s, s:s}", "msg", "acquirer connected", "connection", c->id,
-                                "acquirer", iso_link_peer(c->link), "peer", c->peer, "tls", iso_link_version(c->link),
-                                "cipher", iso_link_cipher(c->link)));
+  const char *merchant = iso_link_peer_merchant(c->link);
+  if (!merchant) {
+    credit_peer_set(&c->who, NULL);
+    log_event(LOG_INFO, json_pack("{s:s, s:i, s:s, s:s, s:s, s:s}", "msg", "acquirer connected", "connection", c->id,
+                                  "acquirer", iso_link_peer(c->link), "peer", c->peer, "tls", iso_link_version(c->link),
+                                  "cipher", iso_link_cipher(c->link)));
+    return;
+  }
+  /* a merchant's POS: its certificate is good, but the issuer must take
+   * the merchant it names (issuer.merchants), else nothing is read */
+  int taken = issuer_merchant_taken(merchant);
+  if (taken != 1) {
+    log_event(LOG_INFO,
+              json_pack("{s:s, s:i, s:s, s:s}", "msg",
+                        taken == 0 ? "a merchant POS certificate for a merchant the issuer does not take; closing"
+                                   : "cannot check a merchant POS's merchant (database); closing",
+                        "connection", c->id, "merchant_peer", iso_link_peer(c->link), "peer", c->peer));
+    iso_link_close(c->link);
+    c->link = NULL;
+    return;
+  }
+  credit_peer_set(&c->who, merchant);
+  log_event(LOG_INFO, json_pack("{s:s, s:i, s:s, s:s, s:s, s:s}", "msg", "merchant POS connected", "connection", c->id,
+                                "merchant_peer", iso_link_peer(c->link), "peer", c->peer, "tls",
+                                iso_link_version(c->link), "cipher", iso_link_cipher(c->link)));
 }
 
 /* What has arrived, without waiting (see iso_link_read_some); *partial
@@ -381,6 +407,12 @@ static SSL_CTX *tls_from_environment(void)
     return NULL;
   }
   SSL_CTX *ctx = iso_tls_server_ctx(ca, cert, key, acquirers, why, sizeof why);
+  /* merchants' POS certificates (DNS:merchant-<code>) too: token sales */
+  if (ctx && iso_tls_server_accept_merchants(ctx) != 0) {
+    snprintf(why, sizeof why, "cannot accept merchants' certificates");
+    iso_tls_ctx_free(ctx);
+    ctx = NULL;
+  }
   if (!ctx)
     log_event(LOG_ERROR, json_pack("{s:s, s:s, s:s, s:s}", "msg", "cannot set up TLS for the ISO 8583 link", "reason",
                                    why, "certificate", cert, "ca", ca));

@@ -61,6 +61,15 @@ struct cancel_body {
   const char *reason; /* NULL when not sent */
 };
 
-extern const struct field transaction_spec[], device_auth_spec[], confirmation_spec[], method_spec[], cancel_spec[];
+/* POST /v1/tokens takes transaction_body (transaction_spec); its reply
+ * (ep_token_reply_post.c): */
+struct token_reply_body {
+  bool agree;
+  const char *password; /* NULL when not sent (Not agree) */
+  const char *device_id;
+};
+
+extern const struct field transaction_spec[], device_auth_spec[], confirmation_spec[], method_spec[], cancel_spec[],
+    token_reply_spec[];
 
 #endif

@@ -15,5 +15,9 @@ int ep_device_auth_post(struct request *rq);
 int ep_confirmation_post(struct request *rq);
 int ep_payment_methods_get(struct request *rq);
 int ep_payment_method_post(struct request *rq);
+int ep_tokens_post(struct request *rq);
+int ep_token_get(struct request *rq);
+int ep_token_cancel_post(struct request *rq);
+int ep_token_reply_post(struct request *rq);
 
 #endif

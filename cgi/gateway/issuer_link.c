@@ -211,3 +211,39 @@ enum issuer_result issuer_reverse(const struct issuer_auth *a, bool repeat, long
   /* 25: the issuer never saw the original, which it now refuses: done too */
   return (code && (strcmp(code, "00") == 0 || strcmp(code, "25") == 0)) ? ISSUER_ANSWERED : ISSUER_NO_ANSWER;
 }
+
+/* Fields 60-63 are LLLVAR ans..999 (fields.c), reserved for the tokens. */
+enum { FIELD_TOKEN_KEY_ID = 60, FIELD_TOKEN_NUMBER = 61, FIELD_TOKEN_EXPIRY = 62, FIELD_TOKEN_KEY = 63 };
+
+enum issuer_result issuer_deliver_key(const struct issuer_key_delivery *d, struct issuer_answer *answer,
+                                      long timeout_ms)
+{
+  struct iso_msg m, reply;
+  char stan[7];
+  int rc = 0;
+
+  memset(answer, 0, sizeof *answer);
+  iso_msg_init(&m, ISO_MTI_ADMIN_REQUEST);
+  rc |= iso_set_num(&m, ISO_F_AMOUNT, (uint64_t)d->amount);
+  rc |= iso_set(&m, ISO_F_TRANSMISSION_TIME, d->transmission_time);
+  rc |= iso_set_num(&m, ISO_F_STAN, (uint64_t)d->stan);
+  snprintf(stan, sizeof stan, "%s", iso_get(&m, ISO_F_STAN) ? iso_get(&m, ISO_F_STAN) : "");
+  rc |= iso_set_padded(&m, ISO_F_TERMINAL_ID, d->terminal_field);
+  rc |= iso_set_padded(&m, ISO_F_MERCHANT_ID, d->merchant_code);
+  rc |= iso_set(&m, ISO_F_CURRENCY, d->currency_numeric);
+  rc |= iso_set(&m, FIELD_TOKEN_KEY_ID, d->key_id);
+  rc |= iso_set(&m, FIELD_TOKEN_NUMBER, d->ecn);
+  rc |= iso_set(&m, FIELD_TOKEN_EXPIRY, d->expiry);
+  rc |= iso_set(&m, FIELD_TOKEN_KEY, d->key_text);
+  if (rc == ISO_OK)
+    rc = send_message(&m, timeout_ms);
+  else
+    log_msg(LOG_ERROR, "cannot build the 0600 (a field is malformed)");
+  OPENSSL_cleanse(&m, sizeof m); /* it held the key */
+  if (rc != ISO_OK || await_answer(ISO_MTI_ADMIN_RESPONSE, stan, &reply, timeout_ms) != 0)
+    return ISSUER_NO_ANSWER;
+  const char *code = iso_get(&reply, ISO_F_RESPONSE_CODE);
+  snprintf(answer->response_code, sizeof answer->response_code, "%s", code ? code : "96");
+  OPENSSL_cleanse(&reply, sizeof reply);
+  return ISSUER_ANSWERED;
+}

@@ -1,7 +1,8 @@
 /* issuer_link.h — the gateway's side of ISO 8583 with the credit server
  * (S10-S12, [0102]): one persistent TCP connection per worker, an
- * authorization (0100 → 0110) within a time-out, and reversals (0400, then
- * 0401 repeats → 0410). */
+ * authorization (0100 → 0110) within a time-out, reversals (0400, then
+ * 0401 repeats → 0410), and a token's key delivered to the issuer (0600 →
+ * 0610, the second embodiment). */
 #ifndef PAYGW_ISSUER_LINK_H
 #define PAYGW_ISSUER_LINK_H
 
@@ -42,5 +43,29 @@ enum issuer_result issuer_authorize(const struct issuer_auth *a, struct issuer_a
  * 0410.  a->pan and a->expiry may be NULL.  ISSUER_ANSWERED means
  * acknowledged. */
 enum issuer_result issuer_reverse(const struct issuer_auth *a, bool repeat, long timeout_ms);
+
+/* The second embodiment's key delivery ([0148], [0161]): the 0600 names
+ * the key ID (field 60), the encrypted card number (61), the token's
+ * expiry (62) and carries the key itself (63), with the sale's amount (4),
+ * currency (49), merchant (42) and terminal (41). */
+struct issuer_key_delivery {
+  int64_t amount;               /* field 4 */
+  const char *currency_numeric; /* field 49 */
+  const char *merchant_code;    /* field 42 */
+  char terminal_field[9];       /* field 41 */
+  int stan;                     /* field 11 */
+  char transmission_time[11];   /* field 7 */
+  const char *key_id;           /* field 60 */
+  const char *ecn;              /* field 61 */
+  const char *expiry;           /* field 62, YYYYMMDDhhmmss */
+  const char *key_text;         /* field 63: in memory only, never logged or stored */
+};
+
+/* Sends the 0600 and waits up to timeout_ms for its 0610 (the same STAN),
+ * whose field 39 goes to answer->response_code.  No retry: a token whose
+ * key did not reach the issuer fails, and the POS asks again.  The message
+ * buffers are wiped (they held the key). */
+enum issuer_result issuer_deliver_key(const struct issuer_key_delivery *d, struct issuer_answer *answer,
+                                      long timeout_ms);
 
 #endif

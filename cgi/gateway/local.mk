@@ -34,6 +34,12 @@ cgi_gateway_libgateway_a_SOURCES = \
 	cgi/gateway/sweep.c cgi/gateway/sweep.h \
 	cgi/gateway/backoff.c cgi/gateway/backoff.h \
 	cgi/gateway/auth_device.c \
+	cgi/gateway/token_request.c cgi/gateway/token_request.h \
+	cgi/gateway/token_issue.c cgi/gateway/token_issue.h \
+	cgi/gateway/ep_tokens_post.c \
+	cgi/gateway/ep_token_get.c \
+	cgi/gateway/ep_token_cancel_post.c \
+	cgi/gateway/ep_token_reply_post.c \
 	cgi/gateway/ep_health_get.c \
 	cgi/gateway/ep_ping_get.c \
 	cgi/gateway/ep_transactions_post.c \
@@ -59,7 +65,10 @@ cgi_gateway_libgateway_a_SOURCES = \
 	cgi/gateway/db/auth_next_due.c cgi/gateway/db/txn_expire_overdue.c cgi/gateway/db/idem_forget.c \
 	cgi/gateway/db/enrolment.h cgi/gateway/db/issuer_ranges.c \
 	cgi/gateway/db/webhook.h cgi/gateway/db/webhook_claim.c cgi/gateway/db/webhook_result.c \
-	cgi/gateway/db/webhook_next_due.c
+	cgi/gateway/db/webhook_next_due.c \
+	cgi/gateway/db/token.h cgi/gateway/db/token_create.c cgi/gateway/db/token_view.c cgi/gateway/db/token_status.c \
+	cgi/gateway/db/token_reply_read.c cgi/gateway/db/token_reply.c cgi/gateway/db/token_delivered.c \
+	cgi/gateway/db/token_sweep.c
 
 bin_PROGRAMS += cgi/gateway/paygw.fcgi
 cgi_gateway_paygw_fcgi_SOURCES = cgi/gateway/main.c

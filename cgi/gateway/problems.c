@@ -56,6 +56,14 @@ static const struct problem_info problems[PROBLEM_COUNT] = {
     .hint = "A bug on our side: report the request_id to the operator; sending the same request again will not help." },
   [PROBLEM_CARD_UNREADABLE] = { .code = "card_unreadable", .status = 500, .title = "The card on file cannot be read",
     .hint = "The transaction failed: report the request_id to the operator, who must re-enrol or re-encrypt the card." },
+  [PROBLEM_UNKNOWN_TOKEN] = { .code = "unknown_token", .status = 404, .title = "No such token request for this caller",
+    .hint = "Check the token request's ID; a terminal sees only the requests it made." },
+  [PROBLEM_WRONG_DEVICE] = { .code = "wrong_device", .status = 403, .title = "The reply is not from the user's handset",
+    .hint = "Reply from the handset enrolled for the user ID, signed with its device key; the token request is canceled: the POS must ask again." },
+  [PROBLEM_WRONG_PASSWORD] = { .code = "wrong_password", .status = 403, .title = "The web password is wrong",
+    .hint = "The token request is canceled and the try counted (10 in a row lock the user ID for 30 minutes): the POS must ask again." },
+  [PROBLEM_USER_LOCKED] = { .code = "user_locked", .status = 423, .title = "The user ID is locked after too many wrong web passwords",
+    .hint = "Wait until locked_until (or have the operator run paygw-admin user unlock), then ask again." },
 };
 /* clang-format on */
 

@@ -3,6 +3,7 @@
 #include "gateway/auth.h"
 #include "gateway/endpoints.h"
 #include "gateway/reply.h"
+#include "gateway/token_request.h"
 
 #include <stdbool.h>
 #include <string.h>
@@ -18,6 +19,12 @@ const struct route router_routes[] = {
   { "POST", "/v1/transactions/{number}/confirmation", ep_confirmation_post, AUTH_SESSION },
   { "GET", "/v1/transactions/{number}/payment-methods", ep_payment_methods_get, AUTH_SESSION },
   { "POST", "/v1/transactions/{number}/payment-method", ep_payment_method_post, AUTH_SESSION },
+  /* the second embodiment (sql/0021): the reply is signed by the handset
+   * over its body, checked by its handler (a wrong device cancels) */
+  { "POST", "/v1/tokens", ep_tokens_post, AUTH_TERMINAL },
+  { "GET", "/v1/tokens/{id}", ep_token_get, AUTH_TERMINAL },
+  { "POST", "/v1/tokens/{id}/cancel", ep_token_cancel_post, AUTH_TERMINAL },
+  { "POST", "/v1/tokens/{id}/reply", ep_token_reply_post, AUTH_NONE },
   { NULL, NULL, NULL, AUTH_NONE },
 };
 
@@ -60,6 +67,8 @@ static int run_route(struct request *rq, const struct route *r)
    * PostgreSQL refuses a parameter that is not UTF-8 (a false 503). */
   if (strstr(r->pattern, "{number}") && !is_transaction_number(rq->path_param))
     return CLIENT_FAULT(rq, PROBLEM_UNKNOWN_TRANSACTION, "no transaction with that number (16 of 0-9, A-Z)");
+  if (strstr(r->pattern, "{id}") && !token_request_id_valid(rq->path_param))
+    return CLIENT_FAULT(rq, PROBLEM_UNKNOWN_TOKEN, "no token request with that ID (tk_ and 22 of A-Z, a-z, 0-9, _, -)");
   return r->handler(rq);
 }
 

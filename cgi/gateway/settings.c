@@ -27,6 +27,11 @@ int settings_load(void)
   settings.max_open_per_user = config_long("PAYGW_MAX_OPEN_PER_USER", 3, 1, 100);
   settings.terminal_rate = config_long("PAYGW_TERMINAL_RATE", 10, 1, 100000);
   settings.terminal_burst = config_long("PAYGW_TERMINAL_BURST", 20, 0, 100000);
+  settings.token_reply_s = config_long("PAYGW_TOKEN_REPLY_S", 120, 5, 3600);
+  settings.token_ttl_s = config_long("PAYGW_TOKEN_TTL_S", 900, 60, 86400);
+  /* the history's names: one lock for every door that takes the web password */
+  settings.lock_after = config_long("PAYGW_HISTORY_LOCK_AFTER", 10, 1, 1000);
+  settings.lock_s = config_long("PAYGW_HISTORY_LOCK_S", 1800, 1, 30 * 86400);
   rate_limit_params(settings.terminal_rate, settings.terminal_burst, settings.terminal_rate_interval_s,
                     settings.terminal_rate_tolerance_s);
   settings.credit_addr = config_str("PAYGW_CREDIT_ADDR", "127.0.0.1:8583");

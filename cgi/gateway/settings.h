@@ -25,6 +25,10 @@ struct settings {
   long max_open_per_user;       /* open transactions one user ID may hold (issue 4) */
   long terminal_rate;           /* new transactions per second one terminal may ask for */
   long terminal_burst;          /* ... and how many more at once */
+  long token_reply_s;           /* a token request waits this long for the handset's reply ([0155], 120 s) */
+  long token_ttl_s;             /* an issued token's own life (its expiry, field 62): 15 min */
+  long lock_after;              /* wrong web passwords in a row that lock a user ID (the history's rule) */
+  long lock_s;                  /* ... for this long */
   char terminal_rate_interval_s[32], terminal_rate_tolerance_s[32]; /* rate_limit_params of the two */
   const char *credit_addr;                                          /* host:port of the credit server */
   unsigned char message_key[ED25519_KEY_LEN];                       /* signs mailbox messages */

@@ -7,6 +7,7 @@
 #include "gateway/backoff.h"
 #include "gateway/db/authorization.h"
 #include "gateway/db/sweeper.h"
+#include "gateway/db/token.h"
 #include "gateway/mailbox.h"
 #include "gateway/payment.h"
 #include "gateway/settings.h"
@@ -87,6 +88,17 @@ static void settle_abandoned(struct db *db)
       return;
 }
 
+/* Token requests (sql/0021): unanswered ones expired, and ones a worker
+ * left delivering (it died between its 0600 and the 0610, taking the key
+ * with it) failed once the issuer's time-out and a margin are past. */
+static void token_housekeeping(struct db *db)
+{
+  long expired, failed;
+
+  if (db_token_sweep(db, abandoned_age_s(), &expired, &failed) == DB_ONE_ROW && failed > 0)
+    log_msg(LOG_WARN, "sweep: %ld token request(s) had no recorded key delivery; failed as issuer_unavailable", failed);
+}
+
 /* Expiry and forgetting, at most every PAYGW_SWEEP_EVERY seconds. */
 static void housekeeping(struct db *db)
 {
@@ -97,6 +109,7 @@ static void housekeeping(struct db *db)
     return;
   last = now;
   db_txn_expire_overdue(db);
+  token_housekeeping(db);
   db_idem_forget(db);
 }
 

@@ -1,5 +1,6 @@
 /* authorize.c — issuer_authorize: a whole 0100 in one statement,
- * issuer.do_authorize (sql/0012): the account locked, the merchant read,
+ * issuer.do_authorize (sql/0022, from sql/0012): for a token 0100 the
+ * token's row locked and its checks first; the account locked, the merchant read,
  * the decision, the answer recorded under the key and the charge, or the
  * key's stored answer (94 for another request under it).  DB_REPEATABLE: a
  * call whose answer was lost is sent again and meets its own row. */
@@ -12,9 +13,9 @@
 enum db_status issuer_authorize(struct db *db, const struct auth_request *in, struct auth_answer *out)
 {
   static struct db_statement st =
-      DB_STATEMENT("issuer_authorize", DB_REPEATABLE, 13,
+      DB_STATEMENT("issuer_authorize", DB_REPEATABLE, 15,
                    "SELECT outcome, response_code, approval_code, differs, charged"
-                   "  FROM issuer.do_authorize($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)");
+                   "  FROM issuer.do_authorize($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)");
   const struct credit_request *rq = in->rq;
   char transmitted[CREDIT_TIMESTAMP_LEN], now[CREDIT_TIMESTAMP_LEN];
   struct db_params p;
@@ -28,8 +29,9 @@ enum db_status issuer_authorize(struct db *db, const struct auth_request *in, st
     return DB_HARD_ERROR;
   }
   db_params_init(&p);
+  db_param_text(&p, in->peer);
   db_param_text(&p, in->card_hash);
-  db_param_text(&p, rq->expiry);
+  db_param_text(&p, rq->expiry[0] ? rq->expiry : NULL); /* a token 0100 has no field 14 */
   db_param_int64(&p, rq->amount);
   db_param_text(&p, rq->currency);
   db_param_text(&p, rq->stan);
@@ -41,6 +43,7 @@ enum db_status issuer_authorize(struct db *db, const struct auth_request *in, st
   db_param_int64(&p, rq->installments);
   db_param_text(&p, in->approval_code);
   db_param_text(&p, now);
+  db_param_text(&p, in->token_key_id);
   enum db_status s = db_call(db, &st, &p, &res);
   if (s == DB_ONE_ROW) {
     const char *outcome = db_text(res, 0, "outcome");

@@ -9,14 +9,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "common/cardcrypt.h"
 #include "credit-server/credit.h"
 #include "db/db.h"
 
 /* --- serving: one statement per message ---------------------------------- */
 
-/* A 0100 for issuer.do_authorize (sql/0012). */
+/* A 0100 for issuer.do_authorize (sql/0022). */
 struct auth_request {
-  const struct credit_request *rq; /* checked, with transmitted_at set */
+  const char *peer;                /* the key's peer: "acquirer" or "merchant-<code>" */
+  const char *token_key_id;        /* a token 0100's field 60; NULL for the gateway's 0100 */
+  const struct credit_request *rq; /* checked, with transmitted_at set (expiry "" for a token 0100) */
   const char *card_hash;           /* the card's lookup hash (hex): never the number in SQL */
   const char *approval_code;       /* 6 of 0-9A-Z, stored and answered only if approved */
   long now;                        /* the clock the expiry is judged at */
@@ -42,9 +45,57 @@ struct auth_answer {
  * again; another negative status when nothing was done. */
 enum db_status issuer_authorize(struct db *db, const struct auth_request *in, struct auth_answer *out);
 
-/* One 0400/0401 (issuer.do_reverse), re-sendable too.  DB_ONE_ROW with
- * *outcome. */
-enum db_status issuer_reverse(struct db *db, const struct reversal_request *in, enum reversal_outcome *outcome);
+/* One 0400/0401 from peer (issuer.do_reverse), re-sendable too.
+ * DB_ONE_ROW with *outcome. */
+enum db_status issuer_reverse(struct db *db, const char *peer, const struct reversal_request *in,
+                              enum reversal_outcome *outcome);
+
+/* --- token sales (sql/0022) ------------------------------------------------ */
+
+/* A 0600 for issuer.do_token_key_put: the key already sealed. */
+struct token_key_new {
+  const char *key_id, *number, *merchant_code, *currency;
+  const char *expiry; /* timestamptz text */
+  int64_t amount;
+  const unsigned char *key_sealed;
+  size_t key_sealed_len;
+  int data_key_id;
+  const char *card_hash; /* the opened number's lookup hash */
+};
+
+enum token_key_put_outcome {
+  TOKEN_KEY_STORED,      /* 00 */
+  TOKEN_KEY_SAME,        /* the key ID holds this content: compare the stored key (00 or 94) */
+  TOKEN_KEY_CONFLICT,    /* other content under the key ID: 94 */
+  TOKEN_KEY_NO_CARD,     /* no account has the number: 14 */
+  TOKEN_KEY_NO_MERCHANT, /* 03 */
+};
+
+struct token_key_put_answer {
+  enum token_key_put_outcome outcome;
+  unsigned char stored_sealed[CARDCRYPT_SEAL_MAX + CARDCRYPT_IV_LEN + CARDCRYPT_TAG_LEN]; /* TOKEN_KEY_SAME */
+  size_t stored_sealed_len;
+  int stored_data_key_id;
+};
+
+/* One 0600, re-sendable.  DB_ONE_ROW with *out. */
+enum db_status issuer_token_key_put(struct db *db, const struct token_key_new *in, struct token_key_put_answer *out);
+
+/* A stored token key as a token 0100 needs it. */
+struct token_key_row {
+  unsigned char key_sealed[CARDCRYPT_SEAL_MAX + CARDCRYPT_IV_LEN + CARDCRYPT_TAG_LEN];
+  size_t key_sealed_len;
+  int data_key_id;
+  char number[64], merchant_code[16], currency[4];
+  int64_t amount;
+};
+
+/* The key under key_id: DB_ONE_ROW with *out, DB_NO_ROWS when none. */
+enum db_status issuer_token_key_read(struct db *db, const char *key_id, struct token_key_row *out);
+
+/* Whether the issuer takes payments from merchant_code (a POS's
+ * certificate names it): DB_ONE_ROW with *active. */
+enum db_status issuer_merchant_active(struct db *db, const char *merchant_code, bool *active);
 
 /* --- enrolment (inside one db_run_transaction each) ----------------------- */
 

@@ -1,5 +1,6 @@
 /* reverse.c — issuer_reverse: a 0400/0401 in one statement,
- * issuer.do_reverse (sql/0012): the original found by its key and undone
+ * issuer.do_reverse (sql/0022, from sql/0012): the original found by its
+ * key (the peer's: a merchant reverses only its own token sales) and undone
  * exactly once, or a void row recorded so that a late original is refused.
  * DB_REPEATABLE: sent again, it finds what its first call left. */
 #include "credit-server/db/ops.h"
@@ -8,10 +9,11 @@
 
 #include "common/log.h"
 
-enum db_status issuer_reverse(struct db *db, const struct reversal_request *in, enum reversal_outcome *outcome)
+enum db_status issuer_reverse(struct db *db, const char *peer, const struct reversal_request *in,
+                              enum reversal_outcome *outcome)
 {
-  static struct db_statement st = DB_STATEMENT("issuer_reverse", DB_REPEATABLE, 7,
-                                               "SELECT outcome FROM issuer.do_reverse($1, $2, $3, $4, $5, $6, $7)");
+  static struct db_statement st = DB_STATEMENT("issuer_reverse", DB_REPEATABLE, 8,
+                                               "SELECT outcome FROM issuer.do_reverse($1, $2, $3, $4, $5, $6, $7, $8)");
   char transmitted[CREDIT_TIMESTAMP_LEN];
   struct db_params p;
   PGresult *res = NULL;
@@ -22,6 +24,7 @@ enum db_status issuer_reverse(struct db *db, const struct reversal_request *in, 
     return DB_HARD_ERROR;
   }
   db_params_init(&p);
+  db_param_text(&p, peer);
   db_param_text(&p, in->stan);
   db_param_text(&p, in->terminal_id);
   db_param_text(&p, in->transmission_time);

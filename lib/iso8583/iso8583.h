@@ -49,6 +49,10 @@ enum iso_field {
   ISO_F_MERCHANT_ID = 42,        /* the merchant code, space padded */
   ISO_F_PRIVATE_ADDITIONAL = 48, /* payment method, see iso_method_* */
   ISO_F_CURRENCY = 49,           /* ISO 4217 numeric */
+  ISO_F_TOKEN_KEY_ID = 60,       /* token sales (0600, token 0100): the key ID (tokencrypt) */
+  ISO_F_TOKEN_NUMBER = 61,       /* the encrypted card number */
+  ISO_F_TOKEN_EXPIRY = 62,       /* the token's expiry, YYYYMMDDhhmmss UTC */
+  ISO_F_TOKEN_KEY = 63,          /* 0600 only: the key itself (tokencrypt's text) */
   ISO_F_NETWORK_CODE = 70,       /* 0800: "301" echo */
   ISO_F_ORIGINAL_DATA = 90,      /* reversal: see iso_original_encode */
 };
@@ -140,10 +144,13 @@ int iso_original_decode(const char *field90, char *mti, size_t mti_cap, char *st
 #define ISO_RC_APPROVED "00"
 #define ISO_RC_INVALID_MERCHANT "03"
 #define ISO_RC_DO_NOT_HONOUR "05"
+#define ISO_RC_INVALID_AMOUNT "13" /* a token 0100 whose field 4 or 49 is not the token's */
 #define ISO_RC_INVALID_CARD "14"
 #define ISO_RC_FORMAT_ERROR "30"
 #define ISO_RC_OVER_LIMIT "51"
 #define ISO_RC_EXPIRED_CARD "54"
+#define ISO_RC_NOT_PERMITTED_TO_TERMINAL "58" /* a message the peer's certificate may not send */
+#define ISO_RC_SECURITY_VIOLATION "63"        /* a token used again */
 #define ISO_RC_NOT_PERMITTED "57"
 #define ISO_RC_ORIGINAL_NOT_FOUND "25"
 #define ISO_RC_DUPLICATE "94" /* a 0100 under another's key that is not that request */

@@ -30,6 +30,7 @@ struct iso_link {
   SSL *ssl;
   bool sound; /* no fatal error: close_notify may be sent */
   char peer[256];
+  char merchant[ISO_TLS_MERCHANT_CODE_MAX + 1]; /* "" unless the peer is a merchant's POS */
   char error[200];
 };
 
@@ -248,7 +249,11 @@ struct iso_link *iso_link_accept(SSL_CTX *ctx, int fd, int timeout_ms, enum iso_
   l = handshake_or_free(l, true, deadline, fail, err, errlen);
   if (l) {
     X509 *cert = SSL_get0_peer_certificate(l->ssl);
-    if (!cert || !iso_tls_acquirer_named(cert, iso_tls_ctx_acquirers(ctx), l->peer, sizeof l->peer))
+    if (cert && iso_tls_acquirer_named(cert, iso_tls_ctx_acquirers(ctx), l->peer, sizeof l->peer))
+      return l;
+    if (cert && iso_tls_ctx_merchants(ctx) && iso_tls_merchant_named(cert, l->merchant, sizeof l->merchant))
+      snprintf(l->peer, sizeof l->peer, "%s%s", ISO_TLS_MERCHANT_PREFIX, l->merchant);
+    else
       snprintf(l->peer, sizeof l->peer, "?"); /* cannot happen: verify_acquirer checked it */
   }
   return l;
@@ -376,6 +381,10 @@ int iso_link_fd(const struct iso_link *l)
 const char *iso_link_peer(const struct iso_link *l)
 {
   return l->peer;
+}
+const char *iso_link_peer_merchant(const struct iso_link *l)
+{
+  return l->merchant[0] ? l->merchant : NULL;
 }
 const char *iso_link_version(const struct iso_link *l)
 {

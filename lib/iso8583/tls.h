@@ -39,6 +39,17 @@ SSL_CTX *iso_tls_client_ctx(const char *ca_file, const char *cert_file, const ch
 SSL_CTX *iso_tls_server_ctx(const char *ca_file, const char *cert_file, const char *key_file, const char *acquirers,
                             char *err, size_t errlen);
 
+/* The second embodiment (docs/iso8583.md, "Token sales"): a server context
+ * that also accepts a merchant's POS — a certificate of the same CA, with
+ * clientAuth, whose subjectAltName names exactly one DNS:merchant-<code>
+ * (code: 1-15 of [0-9A-Za-z], field 42's merchant code).  Whether the
+ * issuer takes that merchant is the server's to check after the handshake
+ * (iso_link_peer_merchant).  An acquirer's name wins when a certificate
+ * names both.  Returns 0 or -1. */
+#define ISO_TLS_MERCHANT_PREFIX "merchant-"
+#define ISO_TLS_MERCHANT_CODE_MAX 15
+int iso_tls_server_accept_merchants(SSL_CTX *ctx);
+
 void iso_tls_ctx_free(SSL_CTX *ctx);
 
 /* Connects to "host:port" and completes the handshake, all within
@@ -81,9 +92,14 @@ bool iso_link_usable(struct iso_link *l);
 
 int iso_link_fd(const struct iso_link *l);
 
-/* Server side: the acquirer name the peer's certificate matched.  Client
- * side: the name the server's certificate was checked for. */
+/* Server side: the acquirer name the peer's certificate matched, or
+ * "merchant-<code>" for a merchant's POS.  Client side: the name the
+ * server's certificate was checked for. */
 const char *iso_link_peer(const struct iso_link *l);
+
+/* Server side: the merchant code when the peer is a merchant's POS, else
+ * NULL (an acquirer, or a client-side link). */
+const char *iso_link_peer_merchant(const struct iso_link *l);
 const char *iso_link_version(const struct iso_link *l); /* "TLSv1.3" */
 const char *iso_link_cipher(const struct iso_link *l);
 

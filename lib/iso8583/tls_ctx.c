@@ -22,11 +22,13 @@
 #define TLS_GROUPS "X25519:P-256:P-384"
 
 static int acquirers_index = -1;
+static int merchants_index = -1; /* non-NULL: merchants' POS certificates accepted too */
 static pthread_once_t index_once = PTHREAD_ONCE_INIT;
 
 static void make_index(void)
 {
   acquirers_index = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+  merchants_index = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, NULL);
 }
 
 void iso_tls_reason(char *err, size_t errlen, const char *what)
@@ -120,10 +122,54 @@ bool iso_tls_acquirer_named(X509 *cert, const char *acquirers, char *out, size_t
   return false;
 }
 
+/* A merchant code as ISO 8583 field 42 carries it: 1-15 of [0-9A-Za-z]. */
+static bool merchant_code_valid(const char *s, size_t n)
+{
+  if (n < 1 || n > ISO_TLS_MERCHANT_CODE_MAX)
+    return false;
+  for (size_t i = 0; i < n; i++)
+    if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z')))
+      return false;
+  return true;
+}
+
+bool iso_tls_merchant_named(X509 *cert, char *code, size_t cap)
+{
+  static const char prefix[] = ISO_TLS_MERCHANT_PREFIX;
+  const size_t plen = sizeof prefix - 1;
+  GENERAL_NAMES *names = X509_get_ext_d2i(cert, NID_subject_alt_name, NULL, NULL);
+  int found = 0;
+  char first[ISO_TLS_MERCHANT_CODE_MAX + 1] = "";
+
+  for (int i = 0; names && i < sk_GENERAL_NAME_num(names); i++) {
+    const GENERAL_NAME *g = sk_GENERAL_NAME_value(names, i);
+    if (g->type != GEN_DNS)
+      continue;
+    const char *dns = (const char *)ASN1_STRING_get0_data(g->d.dNSName);
+    size_t n = (size_t)ASN1_STRING_length(g->d.dNSName);
+    if (n <= plen || strncmp(dns, prefix, plen) != 0)
+      continue;
+    /* one merchant per certificate: a second name, or one that is no
+     * merchant code (a NUL inside, a wildcard), refuses the certificate */
+    if (!merchant_code_valid(dns + plen, n - plen) || found++ > 0) {
+      found = 2;
+      break;
+    }
+    snprintf(first, sizeof first, "%.*s", (int)(n - plen), dns + plen);
+  }
+  GENERAL_NAMES_free(names);
+  if (found != 1)
+    return false;
+  if (code)
+    snprintf(code, cap, "%s", first);
+  return true;
+}
+
 /* The check beyond the CA, on the peer's own certificate (depth 0) once the
  * chain is good: made for client authentication (the extension must be
  * there: a certificate without it would be good for anything), and naming
- * an acquirer this server serves.  A failure here is a verification error,
+ * an acquirer this server serves, or (when the context accepts them) one
+ * merchant's POS.  A failure here is a verification error,
  * so the handshake ends with the matching alert. */
 static int verify_acquirer(int ok, X509_STORE_CTX *store)
 {
@@ -132,12 +178,13 @@ static int verify_acquirer(int ok, X509_STORE_CTX *store)
   X509 *cert = X509_STORE_CTX_get_current_cert(store);
   SSL *ssl = X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx());
   const char *acquirers = ssl ? SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), acquirers_index) : NULL;
+  bool merchants = ssl && SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), merchants_index) != NULL;
 
   if (!(X509_get_extension_flags(cert) & EXFLAG_XKUSAGE) || !(X509_get_extended_key_usage(cert) & XKU_SSL_CLIENT)) {
     X509_STORE_CTX_set_error(store, X509_V_ERR_INVALID_PURPOSE);
     return 0;
   }
-  if (!iso_tls_acquirer_named(cert, acquirers, NULL, 0)) {
+  if (!iso_tls_acquirer_named(cert, acquirers, NULL, 0) && !(merchants && iso_tls_merchant_named(cert, NULL, 0))) {
     X509_STORE_CTX_set_error(store, X509_V_ERR_HOSTNAME_MISMATCH);
     return 0;
   }
@@ -170,6 +217,19 @@ SSL_CTX *iso_tls_server_ctx(const char *ca_file, const char *cert_file, const ch
   SSL_CTX_set_num_tickets(ctx, 0);      /* TLS 1.3: no session tickets after the handshake */
   SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, verify_acquirer);
   return ctx;
+}
+
+int iso_tls_server_accept_merchants(SSL_CTX *ctx)
+{
+  static char on[] = "merchants";
+
+  pthread_once(&index_once, make_index);
+  return SSL_CTX_set_ex_data(ctx, merchants_index, on) == 1 ? 0 : -1;
+}
+
+bool iso_tls_ctx_merchants(SSL_CTX *ctx)
+{
+  return merchants_index >= 0 && SSL_CTX_get_ex_data(ctx, merchants_index) != NULL;
 }
 
 void iso_tls_ctx_free(SSL_CTX *ctx)

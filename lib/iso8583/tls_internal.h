@@ -18,4 +18,12 @@ bool iso_tls_acquirer_named(X509 *cert, const char *acquirers, char *out, size_t
 /* The acquirer names a server context accepts (NULL for a client's). */
 const char *iso_tls_ctx_acquirers(SSL_CTX *ctx);
 
+/* True when cert's subjectAltName names exactly one merchant's POS
+ * (DNS:merchant-<code>, code 1-15 of [0-9A-Za-z]); the code is copied to
+ * `code` (may be NULL). */
+bool iso_tls_merchant_named(X509 *cert, char *code, size_t cap);
+
+/* True when a server context accepts merchants' POS certificates. */
+bool iso_tls_ctx_merchants(SSL_CTX *ctx);
+
 #endif

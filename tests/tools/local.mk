@@ -12,3 +12,10 @@ if ENABLE_SANITIZE
 noinst_PROGRAMS += tests/tools/sanitizer-canary
 tests_tools_sanitizer_canary_SOURCES = tests/tools/sanitizer-canary.c
 endif
+
+# what the gateway makes for a token request (key ID, key, encrypted card
+# number), for the credit server's token tests (tests/api/credit_token_*.t)
+noinst_PROGRAMS += tests/tools/token-make
+tests_tools_token_make_SOURCES = tests/tools/token-make.c
+tests_tools_token_make_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
+tests_tools_token_make_LDADD = $(COMMON_LIBS)

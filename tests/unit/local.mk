@@ -60,3 +60,11 @@ TESTS += tests/unit/test_qr_svg
 tests_unit_test_qr_svg_SOURCES = tests/unit/test_qr_svg.c
 tests_unit_test_qr_svg_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(QRENCODE_CFLAGS)
 tests_unit_test_qr_svg_LDADD = $(COMMON_LIBS) $(CMOCKA_LIBS)
+
+# the gateway's token requests (issue 14, second embodiment): the pure rules
+# of cgi/gateway/token_request.c and the outcome words of sql/0021
+check_PROGRAMS += tests/unit/test_gateway_tokens
+TESTS += tests/unit/test_gateway_tokens
+tests_unit_test_gateway_tokens_SOURCES = tests/unit/test_gateway_tokens.c
+tests_unit_test_gateway_tokens_CFLAGS = $(GATEWAY_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_gateway_tokens_LDADD = cgi/gateway/libgateway.a $(GATEWAY_LIBS) $(CMOCKA_LIBS)
