@@ -648,13 +648,14 @@ int main(int argc, char **argv)
   }
   if (parse_options(argc - 1, argv + 1, &run) != 0)
     return POS_USAGE;
+  run.conf.credit_only = void_;
   if (void_ && !run.key_id[0]) {
     fprintf(stderr, "pos: token-void needs --key-id ID\n");
     return POS_USAGE;
   }
   if ((!void_ && sale_totals(&run.sale, err, sizeof err) != 0) || posconf_finish(&run.conf, err, sizeof err) != 0
       || (run.token && posconf_credit_check(&run.conf, err, sizeof err) != 0)
-      || gw_http_init(&run.g, run.conf.gateway_url, NULL, run.conf.ca, err, sizeof err) != 0) {
+      || (!void_ && gw_http_init(&run.g, run.conf.gateway_url, NULL, run.conf.ca, err, sizeof err) != 0)) {
     fprintf(stderr, "pos: %s\n", err);
     return POS_USAGE;
   }
@@ -679,7 +680,8 @@ int main(int argc, char **argv)
   if (rc == POS_PAID)
     rc = void_ ? token_void(&run) : sell(&run);
   close(run.journal_fd);
-  gw_http_cleanup(&run.g);
+  if (!void_)
+    gw_http_cleanup(&run.g);
   if (run.credit.ctx)
     credit_close(&run.credit);
   stan_close(&run.stan);

@@ -199,6 +199,8 @@ int posconf_finish(struct pos_config *c, char *err, size_t errlen)
   }
   if (!c->listen[0])
     snprintf(c->listen, sizeof c->listen, "127.0.0.1:8600");
+  if (c->credit_only)
+    return 0;
   if (!c->gateway_url[0] || !c->ca[0]) {
     snprintf(err, errlen,
              "no gateway: set gateway_url and ca in --config, or PAYGW_URL and PAYGW_CA "

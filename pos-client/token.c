@@ -7,9 +7,6 @@
 
 #define ECN_MIN 55 /* tokencrypt: 55-63 base64url characters */
 
-/* The token's fields in the 0100 (docs/iso8583.md). */
-enum { TOKEN_FIELD_KEY_ID = 60, TOKEN_FIELD_NUMBER = 61, TOKEN_FIELD_EXPIRY = 62 };
-
 static const char *jstr(const json_t *o, const char *name)
 {
   const char *v = json_string_value(json_object_get(o, name));
@@ -104,9 +101,9 @@ int token_build_request(const struct token_sale *t, struct iso_msg *m)
 
   token_auth_fields(t, &f);
   int rc = iso_auth_build(m, &f);
-  rc |= iso_set(m, TOKEN_FIELD_KEY_ID, t->key_id);
-  rc |= iso_set(m, TOKEN_FIELD_NUMBER, t->ecn);
-  rc |= iso_set(m, TOKEN_FIELD_EXPIRY, t->expiry);
+  rc |= iso_set(m, ISO_F_TOKEN_KEY_ID, t->key_id);
+  rc |= iso_set(m, ISO_F_TOKEN_NUMBER, t->ecn);
+  rc |= iso_set(m, ISO_F_TOKEN_EXPIRY, t->expiry);
   return rc == 0 ? ISO_OK : ISO_ERR_FORMAT;
 }
 
@@ -316,23 +313,6 @@ int token_journal_find_completed(FILE *journal, const char *key_id, struct token
   return 0;
 }
 
-const char *token_response_text(const char *code)
-{
-  static const struct {
-    const char *code, *text;
-  } texts[] = {
-    { "13", "the amount or currency is not the token's" },
-    { "14", "the issuer does not know this encrypted card number" },
-    { "54", "the token or the card has expired" },
-    { "58", "this terminal may not send this request" },
-    { "63", "the encrypted card number was already used" },
-  };
-  for (size_t i = 0; code && i < sizeof texts / sizeof texts[0]; i++)
-    if (strcmp(texts[i].code, code) == 0)
-      return texts[i].text;
-  return iso_response_text(code);
-}
-
 /* The slip's heading for a journal status. */
 static const char *heading(const char *status)
 {
@@ -378,7 +358,7 @@ void token_receipt(FILE *out, const struct sale *s, const char *shop, const char
   if (strcmp(status, "token_completed") == 0)
     fprintf(out, "Approval code %s\n", approval_code && *approval_code ? approval_code : "-");
   else if (response_code && *response_code)
-    fprintf(out, "%s (code %s)\n", token_response_text(response_code), response_code);
+    fprintf(out, "%s (code %s)\n", iso_response_text(response_code), response_code);
   if (strcmp(status, "token_completed") != 0 && reason && *reason)
     fprintf(out, "Reason        %s\n", reason);
   sale_rule(out, '=');

@@ -91,10 +91,6 @@ void token_open_free(struct token_open *open, long n);
 int token_journal_find_completed(FILE *journal, const char *key_id, struct token_sale *t, json_t **line, char *status,
                                  size_t status_len);
 
-/* A plain-words reason for a credit server's response code to a token
- * 0100. */
-const char *token_response_text(const char *code);
-
 /* The receipt of a token sale.  status is the journal's (token_completed,
  * token_declined, token_reversed, token_rejected, ...); t may be NULL
  * (before the token was issued). */

@@ -218,7 +218,7 @@ int token_conclude(struct pos_run *run, const json_t *answer)
     bool approved = code && strcmp(code, ISO_RC_APPROVED) == 0;
     const char *status = approved ? "token_completed" : "token_declined";
     if (!approved)
-      printf("Declined by the credit server: %s (code %s).\n", token_response_text(code), code ? code : "-");
+      printf("Declined by the credit server: %s (code %s).\n", iso_response_text(code), code ? code : "-");
     token_receipt(stdout, &run->sale, shop, status, answer, &t, code, approval, NULL);
     journal_token(run, status, answer, code ? code : "", approved ? approval : NULL, NULL);
     rc = approved ? POS_PAID : POS_NOT_PAID;
