@@ -61,8 +61,10 @@ is "balance: charged once" "$(balance_a)" "$((before + 3456))"
 is "the STAN counter beside the journal holds the STAN" "$(cat "$J.stan")" "$stan"
 
 # --- a second sale for the same user: another key, another encrypted number
+# (the web password from a file descriptor this time, not the environment)
 token_pos sale2 --item "Rice cooker,1,24000,2400" --method I3
-token_watch w2 "$STORE" --agree --method L
+printf 'demo-web-00001\n' >"$CT/pw"
+PAYGW_WEB_PASSWORD="" token_watch w2 "$STORE" --agree --method L --password-fd 3 3<"$CT/pw"
 send_user 00001 "$STORE"
 wait_exit "$WATCH" 60; is "second: watch exit status 0" "$RC" 0
 wait_exit "$POS_PID" 60; is "second: pos exit status 0" "$RC" 0

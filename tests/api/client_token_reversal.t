@@ -9,7 +9,7 @@
 # anything else (exactly once), and a second POS on the same journal never
 # reverses a sale a living POS is still waiting on.
 . "$(dirname "$0")/client_token_lib.sh"
-RPORT=${PAYGW_TEST_RELAY_PORT:-$((${PAYGW_TEST_PORT_BASE:-10600} + 12))}
+RPORT=${PAYGW_TEST_RELAY_PORT:-$((${PAYGW_TEST_PORT_BASE:-10600} + 16))}
 MODE=$CT/relay.mode
 echo pass >"$MODE"
 "$TEST_ROOT/tests/api/client_token_relay.py" "$RPORT" "$PAYGW_CREDIT_ADDR" "$MODE" 2>"$CT/relay.log" &
