@@ -220,7 +220,9 @@ int token_conclude(struct pos_run *run, const json_t *answer)
     if (!approved)
       printf("Declined by the credit server: %s (code %s).\n", iso_response_text(code), code ? code : "-");
     token_receipt(stdout, &run->sale, shop, status, answer, &t, code, approval, NULL);
-    journal_token(run, status, answer, code ? code : "", approved ? approval : NULL, NULL);
+    if (journal_token(run, status, answer, code ? code : "", approved ? approval : NULL, NULL) != 0 && approved)
+      printf("WARNING: the journal did not record this sale's end: the next start of pos reverses it (refunds the "
+             "shopper) unless the line is added by hand.\n");
     rc = approved ? POS_PAID : POS_NOT_PAID;
   }
   if (rc != POS_NETWORK)
