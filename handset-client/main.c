@@ -92,7 +92,8 @@ static const char *const usage_watch =
     "(figure 16) with Agree / Not agree, the methods (figure 17), the result.\n"
     "Other messages are reported as ignored.\n"
     "\n"
-    "  --agree | --decline      answer without asking (default: ask on the terminal)\n"
+    "  --agree | --decline      answer without asking (default: ask on the terminal);\n"
+    "                           --not-agree is --decline\n"
     "  --method M               L, I, B, pB or R (default: ask)\n"
     "  --installments N         the count for method I\n"
     "  --once                   exit after one payment\n"
@@ -202,6 +203,7 @@ static const struct option command_options[] = {
   { "shop", required_argument, NULL, O_SHOP },
   { "agree", no_argument, NULL, O_AGREE },
   { "decline", no_argument, NULL, O_DECLINE },
+  { "not-agree", no_argument, NULL, O_DECLINE },
   { "method", required_argument, NULL, O_METHOD },
   { "installments", required_argument, NULL, O_INST },
   { "once", no_argument, NULL, O_ONCE },

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ECN_MIN 55 /* tokencrypt: 55-63 base64url characters */
+#define ECN_MIN 51 /* 51-63 base64url characters: 10-19 digits (contract, Changes: credit 09:55) */
 
 static const char *jstr(const json_t *o, const char *name)
 {

@@ -15,7 +15,7 @@ counts=$(issuer_counts)
 
 # --- Not agree
 token_pos no --item "Coffee beans,2,1200,192"
-token_watch wno "$STORE" --decline
+token_watch wno "$STORE" --not-agree
 send_user 00001 "$STORE"
 wait_exit "$WATCH" 60; is "not agree: watch exit status 1" "$RC" 1
 check "not agree: the handset says so" grep -q "^You did not agree: the shop's request was canceled.$" "$CT/wno.watch"
