@@ -128,7 +128,9 @@ int tokenapp_run(const struct handset_opts *o, struct gw_http *g, const json_t *
   if (agree && web_password(o, password, sizeof password) != 0) {
     uim_free(&s);
     printf("No reply sent: the shop's request expires at the gateway.\n");
-    return EXIT_USAGE;
+    /* nothing was answered: like an ended request, it does not count for
+     * --once (a script's watch for a payment goes on to its command) */
+    return PAYAPP_NOT_OPEN;
   }
   body = agree ? json_pack("{s:b, s:s, s:s}", "agree", 1, "password", password, "device_id", s.device_id)
                : json_pack("{s:b, s:s}", "agree", 0, "device_id", s.device_id);

@@ -2,14 +2,14 @@
 # client_token_canceled.t — token sales that end without a token, as the POS
 # and the handset show them: the shopper answers Not agree (canceled,
 # not_agreed), types a wrong web password (canceled, wrong_password; the
-# handset exits 4), or does not answer at all (the reply window runs out:
-# expired, no_reply).  Each time the POS prints why, a SALE NOT PAID slip,
+# handset exits 4), does not answer at all (the reply window runs out:
+# expired, no_reply), or the clerk stops the POS (canceled_by_pos).  Each time the POS prints why, a SALE NOT PAID slip,
 # journals token_canceled / token_expired and exits 1, and nothing reaches
 # the credit server: no key delivered, no authorization, balance unchanged.
 . "$(dirname "$0")/client_token_lib.sh"
 STORE=$(store_copy 1234567 h1)
 unlock_user 00001
-trap 'unlock_user 00001; client_cleanup' EXIT
+trap 'unlock_user 00001; token_cleanup' EXIT
 before=$(balance_a)
 counts=$(issuer_counts)
 
@@ -57,6 +57,17 @@ PAYGW_WEB_PASSWORD=demo-web-00001 token_watch wlate "$STORE" --agree --method L 
 wait_exit "$WATCH" 20
 check "late handset: ignores the old confirmation or is told it ended" \
   grep -qE "reply deadline has passed|no longer open" "$CT/wlate.watch"
+
+# --- the clerk gives up (Ctrl-C) while the shopper has not answered
+token_pos stopped --item "Coffee beans,2,1200,192"
+send_user 00001 "$STORE"
+wait_for "$CT/stopped.out" "\[awaiting_reply\]" 20
+T=$(pos_token stopped)
+kill -INT "$POS_PID"
+wait_exit "$POS_PID" 40; is "stopped at the POS: pos exit status 1" "$RC" 1
+is "stopped at the POS: canceled at the gateway" "$(token_row "$T")" "canceled|canceled_by_pos"
+check "stopped at the POS: said" grep -q "^The sale was canceled at the POS.$" "$CT/stopped.out"
+is "stopped at the POS: journal" "$(jq -r '.status + " " + .reason' "$CT/stopped.journal")" "token_canceled canceled_by_pos"
 
 is "nothing reached the credit server: no key, no authorization" "$(issuer_counts)" "$counts"
 is "balance unchanged" "$(balance_a)" "$before"

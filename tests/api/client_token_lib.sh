@@ -5,6 +5,21 @@
 # watch` answers the token confirmation with the demo user's web password;
 # `handset pay` sends the user ID.  Sources client_lib.sh.
 . "$(dirname "${BASH_SOURCE[0]}")/client_lib.sh"
+TOKEN_STARTED=$(psql_q "SELECT now()" 2>/dev/null)
+# cancel_open_tokens: the token requests this test left waiting for a reply
+# are canceled (as merchant 1111111111's terminal), so their confirmations
+# are no longer open when a later test's handset meets them
+cancel_open_tokens() {
+  local id cred
+  cred=$(env_get "$PAYGW_VAR/demo/terminals.env" PAYGW_TERMINAL_1111111111)
+  for id in $(psql_q "SELECT token FROM gateway.token_requests WHERE created_at >= '$TOKEN_STARTED'
+                        AND status = 'awaiting_reply'" 2>/dev/null); do
+    curl -s -o /dev/null --max-time 15 --cacert "$PAYGW_CA" -X POST -H "Authorization: Bearer $cred" \
+      "$PAYGW_URL/v1/tokens/$id/cancel"
+  done
+}
+token_cleanup() { cancel_open_tokens; client_cleanup; }
+trap token_cleanup EXIT
 PORT=${PAYGW_TEST_LINK_PORT:-$((${PAYGW_TEST_PORT_BASE:-10600} + 1))}
 CARD_A=1525000012345678 # user 00001's card (demo_data.h): the POS must never hold it
 
