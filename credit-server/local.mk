@@ -36,9 +36,9 @@ tests_tools_iso_send_CFLAGS = $(AM_CFLAGS) $(LIBSSL_CFLAGS) $(OPENSSL_CFLAGS) $(
 tests_tools_iso_send_LDADD = $(ISO8583_LIBS) $(COMMON_LIBS)
 
 check_PROGRAMS += tests/unit/test_credit_request tests/unit/test_credit_controls tests/unit/test_credit_duplicate \
-	tests/unit/test_credit_enrol
+	tests/unit/test_credit_enrol tests/unit/test_credit_tokens
 TESTS += tests/unit/test_credit_request tests/unit/test_credit_controls tests/unit/test_credit_duplicate \
-	tests/unit/test_credit_enrol
+	tests/unit/test_credit_enrol tests/unit/test_credit_tokens
 tests_unit_test_credit_request_SOURCES = tests/unit/test_credit_request.c
 tests_unit_test_credit_request_CFLAGS = $(CREDIT_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_credit_request_LDADD = $(CREDIT_LIBS) $(CMOCKA_LIBS)
@@ -55,3 +55,7 @@ tests_unit_test_credit_enrol_SOURCES = tests/unit/test_credit_enrol.c
 tests_unit_test_credit_enrol_CFLAGS = $(CREDIT_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_credit_enrol_LDADD = $(CREDIT_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_credit_enrol_LDFLAGS = -pthread
+tests_unit_test_credit_tokens_SOURCES = tests/unit/test_credit_tokens.c
+tests_unit_test_credit_tokens_CFLAGS = $(CREDIT_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_credit_tokens_LDADD = $(CREDIT_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_credit_tokens_LDFLAGS = -pthread

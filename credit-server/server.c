@@ -211,8 +211,9 @@ static void conn_handshake(struct conn *c)
                         taken == 0 ? "a merchant POS certificate for a merchant the issuer does not take; closing"
                                    : "cannot check a merchant POS's merchant (database); closing",
                         "connection", c->id, "merchant_peer", iso_link_peer(c->link), "peer", c->peer));
-    iso_link_close(c->link);
+    iso_link_close(c->link); /* closes the socket too */
     c->link = NULL;
+    c->fd = -1;
     return;
   }
   credit_peer_set(&c->who, merchant);

@@ -259,7 +259,8 @@ COMMENT ON FUNCTION gateway.do_token_view(text, bigint) IS
   'nothing but an overdue request''s expiry';
 
 -- POST /v1/tokens/{id}/cancel by the terminal that made it: only while it
--- awaits the reply.  Sent again (or asked twice), a request it canceled
+-- awaits the reply; its confirmation, if the handset has not picked it up,
+-- is dropped from the mailbox.  Sent again (or asked twice), a request it canceled
 -- answers canceled again and changes nothing.
 CREATE FUNCTION gateway.do_token_cancel(p_token text, p_terminal_id bigint)
 RETURNS TABLE (outcome text, token_status text, body text)
@@ -284,6 +285,9 @@ BEGIN
   ELSE
     UPDATE gateway.token_requests r SET status = 'canceled', reason = 'canceled_by_pos', updated_at = now()
      WHERE r.id = v_r.id AND r.status = 'awaiting_reply';
+    -- a confirmation not yet picked up is never shown: there is nothing to agree to
+    UPDATE gateway.mailbox mb SET dropped_at = now()
+     WHERE mb.token_request_id = v_r.id AND mb.delivered_at IS NULL AND mb.dropped_at IS NULL;
   END IF;
   RETURN QUERY SELECT 'canceled'::text, 'canceled'::text, gateway.token_json(v_r.id)::text;
 END

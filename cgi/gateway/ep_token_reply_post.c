@@ -1,4 +1,4 @@
-/* ep_token_reply_post.c — POST /v1/tokens/{id}/reply ([0150]-[0155]): the
+/* ep_token_reply_post.c — POST /v1/tokens/{id}/reply ([0151], [0155]): the
  * handset answers a token_confirmation, signed by its device key
  * (X-Paygw-Device, X-Paygw-Timestamp, X-Paygw-Signature over
  * "token-reply:<id>:<device>:<timestamp>:<SHA-256 hex of the body>",
@@ -197,6 +197,11 @@ int ep_token_reply_post(struct request *rq)
   }
   status = answer(rq, verdict, &out);
 out:
-  json_decref(body); /* the password is in it: jansson frees, the body buffer is the request's */
+  /* the password lives no longer than the request: in jansson's copy and in the body read */
+  if (in.password)
+    OPENSSL_cleanse((char *)in.password, strlen(in.password));
+  if (rq->body)
+    OPENSSL_cleanse(rq->body, rq->body_len);
+  json_decref(body);
   return status;
 }

@@ -11,6 +11,7 @@
 #include "gateway/settings.h"
 #include "common/config.h"
 #include "common/log.h"
+#include "common/tokencrypt.h"
 #include "iso8583/frame.h"
 #include "iso8583/authmsg.h"
 #include "iso8583/iso8583.h"
@@ -215,32 +216,45 @@ enum issuer_result issuer_reverse(const struct issuer_auth *a, bool repeat, long
 /* Fields 60-63 are LLLVAR ans..999 (fields.c), reserved for the tokens. */
 enum { FIELD_TOKEN_KEY_ID = 60, FIELD_TOKEN_NUMBER = 61, FIELD_TOKEN_EXPIRY = 62, FIELD_TOKEN_KEY = 63 };
 
+int issuer_key_message(const struct issuer_key_delivery *d, struct iso_msg *m, char stan[7])
+{
+  int rc = 0;
+
+  iso_msg_init(m, ISO_MTI_ADMIN_REQUEST);
+  /* fields 60-63 are free text to the codec: their own shapes checked here */
+  if (!token_key_id_valid(d->key_id) || !token_expiry_valid(d->expiry) || !d->ecn || !*d->ecn || !d->key_text
+      || strlen(d->key_text) != TOKEN_KEY_TEXT)
+    return -1;
+  rc |= iso_set_num(m, ISO_F_AMOUNT, (uint64_t)d->amount);
+  rc |= iso_set(m, ISO_F_TRANSMISSION_TIME, d->transmission_time);
+  rc |= iso_set_num(m, ISO_F_STAN, (uint64_t)d->stan);
+  snprintf(stan, 7, "%s", iso_get(m, ISO_F_STAN) ? iso_get(m, ISO_F_STAN) : "");
+  rc |= iso_set_padded(m, ISO_F_TERMINAL_ID, d->terminal_field);
+  rc |= iso_set_padded(m, ISO_F_MERCHANT_ID, d->merchant_code);
+  rc |= iso_set(m, ISO_F_CURRENCY, d->currency_numeric);
+  rc |= iso_set(m, FIELD_TOKEN_KEY_ID, d->key_id);
+  rc |= iso_set(m, FIELD_TOKEN_NUMBER, d->ecn);
+  rc |= iso_set(m, FIELD_TOKEN_EXPIRY, d->expiry);
+  rc |= iso_set(m, FIELD_TOKEN_KEY, d->key_text);
+  return rc == 0 ? 0 : -1;
+}
+
 enum issuer_result issuer_deliver_key(const struct issuer_key_delivery *d, struct issuer_answer *answer,
                                       long timeout_ms)
 {
   struct iso_msg m, reply;
   char stan[7];
-  int rc = 0;
+  int rc;
 
   memset(answer, 0, sizeof *answer);
-  iso_msg_init(&m, ISO_MTI_ADMIN_REQUEST);
-  rc |= iso_set_num(&m, ISO_F_AMOUNT, (uint64_t)d->amount);
-  rc |= iso_set(&m, ISO_F_TRANSMISSION_TIME, d->transmission_time);
-  rc |= iso_set_num(&m, ISO_F_STAN, (uint64_t)d->stan);
-  snprintf(stan, sizeof stan, "%s", iso_get(&m, ISO_F_STAN) ? iso_get(&m, ISO_F_STAN) : "");
-  rc |= iso_set_padded(&m, ISO_F_TERMINAL_ID, d->terminal_field);
-  rc |= iso_set_padded(&m, ISO_F_MERCHANT_ID, d->merchant_code);
-  rc |= iso_set(&m, ISO_F_CURRENCY, d->currency_numeric);
-  rc |= iso_set(&m, FIELD_TOKEN_KEY_ID, d->key_id);
-  rc |= iso_set(&m, FIELD_TOKEN_NUMBER, d->ecn);
-  rc |= iso_set(&m, FIELD_TOKEN_EXPIRY, d->expiry);
-  rc |= iso_set(&m, FIELD_TOKEN_KEY, d->key_text);
-  if (rc == ISO_OK)
+  if (issuer_key_message(d, &m, stan) == 0)
     rc = send_message(&m, timeout_ms);
-  else
+  else {
+    rc = -1;
     log_msg(LOG_ERROR, "cannot build the 0600 (a field is malformed)");
+  }
   OPENSSL_cleanse(&m, sizeof m); /* it held the key */
-  if (rc != ISO_OK || await_answer(ISO_MTI_ADMIN_RESPONSE, stan, &reply, timeout_ms) != 0)
+  if (rc != 0 || await_answer(ISO_MTI_ADMIN_RESPONSE, stan, &reply, timeout_ms) != 0)
     return ISSUER_NO_ANSWER;
   const char *code = iso_get(&reply, ISO_F_RESPONSE_CODE);
   snprintf(answer->response_code, sizeof answer->response_code, "%s", code ? code : "96");

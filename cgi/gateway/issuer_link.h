@@ -61,6 +61,12 @@ struct issuer_key_delivery {
   const char *key_text;         /* field 63: in memory only, never logged or stored */
 };
 
+/* The 0600 of d into m (field 11 as set into stan): 0, or -1 when a field
+ * does not fit its format.  The caller wipes m (it holds the key).
+ * Exposed for the unit tests. */
+struct iso_msg;
+int issuer_key_message(const struct issuer_key_delivery *d, struct iso_msg *m, char stan[7]);
+
 /* Sends the 0600 and waits up to timeout_ms for its 0610 (the same STAN),
  * whose field 39 goes to answer->response_code.  No retry: a token whose
  * key did not reach the issuer fails, and the POS asks again.  The message

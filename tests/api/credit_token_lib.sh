@@ -40,11 +40,13 @@ deliver() {
     60="$KID" 61="$ECN" 62="$EXP" 63="$KEY" "$@"
 }
 
-# token_auth STAN TIME [--as ARRAY-NAME] [N=VALUE overrides...] → the POS's
-# token 0100 for the last token (fields 60-62), merchant TOKEN_MERCHANT
+# token_auth STAN TIME [--as ARRAY-NAME] [--timeout MS] [N=VALUE overrides...]
+# → the POS's token 0100 for the last token (fields 60-62), merchant
+# TOKEN_MERCHANT
 token_auth() {
   local stan=$1 t=$2 opts=("${POS_A[@]}"); shift 2
   if [[ ${1:-} == --as ]]; then opts=("${!2}"); shift 2; fi
+  if [[ ${1:-} == --timeout ]]; then opts+=("$1" "$2"); shift 2; fi
   send "${opts[@]}" 0100 3=000000 4="$TOKEN_AMOUNT" 7="$t" 11="$stan" 12="${t:4:6}" 13="${t:0:4}" 22=010 \
     37="${t:4:6}$stan" 41="$TERMINAL" 42="$TOKEN_MERCHANT" 48="PML 00" 49=392 60="$KID" 61="$ECN" 62="$EXP" "$@"
 }

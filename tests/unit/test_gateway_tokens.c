@@ -11,10 +11,12 @@
 
 #include "gateway/bodies.h"
 #include "gateway/db/token.h"
+#include "gateway/issuer_link.h"
 #include "gateway/token_request.h"
 #include "gateway/tokens.h"
 #include "gateway/validate.h"
 #include "common/tokencrypt.h"
+#include "iso8583/iso8583.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -263,6 +265,77 @@ static void outcomes_match_the_functions(void **state)
   assert_int_equal(token_reply_outcome_of("Deliver"), -1);
 }
 
+/* The 0600 carries what the contract's section 3 lists, and survives the
+ * codec: a key, made and encrypted under as the gateway does, opens the
+ * number the credit server gets with the binding of the fields it gets. */
+static void the_0600_carries_the_key_and_what_it_is_bound_to(void **state)
+{
+  unsigned char key[TOKEN_KEY_LEN], got_key[TOKEN_KEY_LEN];
+  char key_id[TOKEN_KEY_ID_TEXT + 1], key_text[TOKEN_KEY_TEXT + 1], ecn[TOKEN_NUMBER_TEXT_MAX + 1], stan[7];
+  char pan[TOKEN_PAN_MAX + 1];
+  uint8_t wire[ISO8583_MAX_MESSAGE];
+  size_t len;
+  struct iso_msg m, back;
+  (void)state;
+
+  assert_int_equal(token_new_key(key, key_id), 0);
+  struct token_binding b = {
+    .key_id = key_id, .merchant_code = "1111111111", .amount = 3456, .currency = "392", .expiry = "20261205101500"
+  };
+  assert_int_equal(token_encrypt(key, &b, "1525000012345678", ecn, sizeof ecn), 0);
+  token_key_to_text(key, key_text);
+  struct issuer_key_delivery d = { .amount = 3456,
+                                   .currency_numeric = "392",
+                                   .merchant_code = "1111111111",
+                                   .stan = 42,
+                                   .transmission_time = "1205100000",
+                                   .key_id = key_id,
+                                   .ecn = ecn,
+                                   .expiry = "20261205101500",
+                                   .key_text = key_text };
+  issuer_terminal_field("pos-1111", d.terminal_field);
+  assert_int_equal(issuer_key_message(&d, &m, stan), 0);
+  assert_string_equal(stan, "000042");
+  assert_int_equal(iso_pack(&m, wire, sizeof wire, &len), ISO_OK);
+  assert_int_equal(iso_unpack(&back, wire, len), ISO_OK);
+  assert_string_equal(back.mti, "0600");
+  assert_string_equal(iso_get(&back, ISO_F_AMOUNT), "000000003456");
+  assert_string_equal(iso_get(&back, ISO_F_TRANSMISSION_TIME), "1205100000");
+  assert_string_equal(iso_get(&back, ISO_F_STAN), "000042");
+  assert_string_equal(iso_get(&back, ISO_F_TERMINAL_ID), "pos-1111");
+  assert_string_equal(iso_get(&back, ISO_F_CURRENCY), "392");
+  assert_string_equal(iso_get(&back, 60), key_id);
+  assert_string_equal(iso_get(&back, 61), ecn);
+  assert_string_equal(iso_get(&back, 62), "20261205101500");
+  assert_string_equal(iso_get(&back, 63), key_text);
+  assert_null(iso_get(&back, ISO_F_PAN)); /* never the card number */
+  /* what the credit server does with it */
+  assert_int_equal(token_key_from_text(iso_get(&back, 63), got_key), 0);
+  char merchant[16];
+  snprintf(merchant, sizeof merchant, "%s", iso_get(&back, ISO_F_MERCHANT_ID));
+  merchant[strcspn(merchant, " ")] = '\0';
+  struct token_binding got = { .key_id = iso_get(&back, 60),
+                               .merchant_code = merchant,
+                               .amount = strtoll(iso_get(&back, ISO_F_AMOUNT), NULL, 10),
+                               .currency = iso_get(&back, ISO_F_CURRENCY),
+                               .expiry = iso_get(&back, 62) };
+  assert_int_equal(token_decrypt(got_key, &got, iso_get(&back, 61), pan, sizeof pan), 0);
+  assert_string_equal(pan, "1525000012345678");
+  /* no card number anywhere on the wire, in clear */
+  assert_null(memmem(wire, len, "1525000012345678", 16));
+  /* a field out of its shape: no message */
+  d.expiry = "2026-12-05";
+  assert_int_equal(issuer_key_message(&d, &m, stan), -1);
+  d.expiry = "20261205101500", d.key_id = "";
+  assert_int_equal(issuer_key_message(&d, &m, stan), -1);
+  d.key_id = key_id, d.key_text = "short";
+  assert_int_equal(issuer_key_message(&d, &m, stan), -1);
+  d.key_text = key_text, d.merchant_code = "1234567890123456"; /* field 42 holds 15 */
+  assert_int_equal(issuer_key_message(&d, &m, stan), -1);
+  d.merchant_code = "1111111111";
+  assert_int_equal(issuer_key_message(&d, &m, stan), 0);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -277,6 +350,7 @@ int main(void)
     cmocka_unit_test(the_confirmation_says_what_the_handset_shows),
     cmocka_unit_test(the_reply_body_table_keeps_the_rules),
     cmocka_unit_test(outcomes_match_the_functions),
+    cmocka_unit_test(the_0600_carries_the_key_and_what_it_is_bound_to),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

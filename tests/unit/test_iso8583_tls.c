@@ -120,6 +120,10 @@ static int make_all(void **state)
   make_cert("no-eku", "ca", "DNS:paygw-gateway", NULL);
   make_cert("outsider", "other-ca", "DNS:paygw-gateway", "clientAuth");
   make_cert("other-server", "other-ca", "DNS:paygw-credit-server,IP:127.0.0.1", "serverAuth");
+  make_cert("pos", "ca", "DNS:merchant-1111111111", "clientAuth");
+  make_cert("pos-two", "ca", "DNS:merchant-1111111111,DNS:merchant-2222222222", "clientAuth");
+  make_cert("pos-long", "ca", "DNS:merchant-1234567890123456", "clientAuth");
+  make_cert("pos-server", "ca", "DNS:merchant-1111111111", "serverAuth");
   return 0;
 }
 
@@ -299,6 +303,61 @@ static void refused_by_server(const char *ca, const char *cert, const char *why)
   iso_link_close(l);
   SSL_CTX_free(c);
   server_end(&s);
+}
+
+/* A server context that also accepts merchants' POS certificates. */
+static SSL_CTX *merchant_server_ctx(void)
+{
+  SSL_CTX *ctx = server_ctx("server", "paygw-gateway");
+  assert_int_equal(iso_tls_server_accept_merchants(ctx), 0);
+  return ctx;
+}
+
+/* cert connects to a server accepting merchants: the link and what the
+ * server saw, or NULL */
+static bool merchant_link(const char *cert, char *peer, size_t peer_cap, char *merchant, size_t merchant_cap)
+{
+  struct server s;
+  enum iso_link_fail fail;
+  char err[200];
+  uint8_t buf[64];
+  size_t len;
+
+  server_start(&s, merchant_server_ctx(), 2000);
+  SSL_CTX *c = client_ctx("ca", cert);
+  struct iso_link *l = client_connect(&s, c, "paygw-credit-server", &fail, err, sizeof err);
+  server_join(&s);
+  bool linked_up = s.link != NULL;
+  if (s.link) {
+    snprintf(peer, peer_cap, "%s", iso_link_peer(s.link));
+    snprintf(merchant, merchant_cap, "%s", iso_link_peer_merchant(s.link) ? iso_link_peer_merchant(s.link) : "");
+  } else if (l) { /* TLS 1.3: refused at the client's first read */
+    iso_link_send(l, (const uint8_t *)"0800", 4, 1000);
+    assert_int_equal(iso_link_recv(l, buf, sizeof buf, &len, 2000), ISO_FRAME_CLOSED);
+  }
+  iso_link_close(l);
+  SSL_CTX_free(c);
+  server_end(&s);
+  return linked_up;
+}
+
+static void a_merchants_pos_is_served_when_the_server_accepts_merchants(void **state)
+{
+  (void)state;
+  char peer[64], merchant[32];
+
+  assert_true(merchant_link("pos", peer, sizeof peer, merchant, sizeof merchant));
+  assert_string_equal(peer, "merchant-1111111111");
+  assert_string_equal(merchant, "1111111111");
+  assert_true(merchant_link("gateway", peer, sizeof peer, merchant, sizeof merchant));
+  assert_string_equal(peer, "paygw-gateway"); /* an acquirer stays an acquirer */
+  assert_string_equal(merchant, "");
+  assert_false(merchant_link("pos-two", peer, sizeof peer, merchant, sizeof merchant));    /* two merchants */
+  assert_false(merchant_link("pos-long", peer, sizeof peer, merchant, sizeof merchant));   /* 16 characters */
+  assert_false(merchant_link("pos-server", peer, sizeof peer, merchant, sizeof merchant)); /* no clientAuth */
+  assert_false(merchant_link("stranger", peer, sizeof peer, merchant, sizeof merchant));
+  /* a server that does not accept merchants refuses the POS */
+  refused_by_server("ca", "pos", "hostname mismatch");
 }
 
 static void the_server_refuses_a_peer_without_its_certificate(void **state)
@@ -499,6 +558,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(frames_travel_both_ways_inside_mutual_tls),
     cmocka_unit_test(the_server_refuses_a_peer_without_its_certificate),
+    cmocka_unit_test(a_merchants_pos_is_served_when_the_server_accepts_merchants),
     cmocka_unit_test(the_acquirer_refuses_a_server_it_did_not_ask_for),
     cmocka_unit_test(a_handshake_never_completed_times_out),
     cmocka_unit_test(a_kept_link_is_usable_until_the_server_ends_it),
