@@ -85,6 +85,27 @@ static bool command_is_ours(const struct handset_opts *o, const struct uim_store
   return true;
 }
 
+/* A token confirmation this handset should answer: for one of its users,
+ * naming this device, before its reply deadline. */
+static bool token_is_ours(const struct handset_opts *o, const struct uim_store *s, const json_t *m, const char **why)
+{
+  time_t deadline;
+
+  if (!uim_find_user(s, mstr(m, "user_id"))) {
+    *why = "its user ID is not on this handset";
+    return false;
+  }
+  if (strcmp(mstr(m, "device_id"), s->device_id) != 0) {
+    *why = "it names another device";
+    return false;
+  }
+  if (time_parse_rfc3339(mstr(m, "reply_deadline"), &deadline) != 0 || deadline <= handset_now(o)) {
+    *why = "its reply deadline has passed";
+    return false;
+  }
+  return true;
+}
+
 /* The payment application runs on a fresh read of the store: `pay` may have
  * stored an auth result since watch started. */
 static int run_payment(const struct handset_opts *o, struct gw_http *g, const json_t *m)
@@ -134,6 +155,18 @@ static int handle_messages(const struct handset_opts *o, struct uim_store *s, st
              *mstr(m, "reason") ? ": " : "", mstr(m, "reason"));
       if (o->only_transaction && wanted && result < 0) /* it ended without this handset */
         result = strcmp(mstr(m, "status"), "completed") == 0 ? EXIT_DONE : EXIT_NOT_PAID;
+    } else if (strcmp(kind, "token_confirmation") == 0) {
+      if (o->only_transaction)
+        printf("Ignored a token confirmation: this run pays transaction %s only.\n", o->only_transaction);
+      else if (!token_is_ours(o, s, m, &why))
+        printf("Ignored a token confirmation for %s: %s.\n", mstr(m, "token"), why);
+      else if (result < 0 || !o->once) {
+        printf("Token confirmation for user ID %s: request %s, binding code %s.\n", mstr(m, "user_id"),
+               mstr(m, "token"), mstr(m, "binding_code"));
+        int rc = tokenapp_run(o, g, m);
+        if (rc != PAYAPP_NOT_OPEN && o->once)
+          result = rc;
+      }
     } else if (strcmp(kind, "payment_command") != 0) {
       printf("Ignored a mailbox message of unknown kind '%.32s'.\n", kind);
     } else if (!wanted) {

@@ -46,6 +46,9 @@ struct handset_opts {
   long clock_offset_s;          /* PAYGW_HANDSET_CLOCK_OFFSET: a handset whose clock is off */
   long backoff_max_s;           /* PAYGW_CLIENT_BACKOFF_MAX: most seconds between polls of a silent gateway */
   const char *only_transaction; /* shop: watch for this transaction's command only */
+  /* token confirmations (second embodiment): the user's web password, from
+   * --password-fd N or PAYGW_WEB_PASSWORD; NULL: ask with echo off */
+  const char *web_password;
 };
 
 /* The handset's clock (the system clock plus the configured offset). */
@@ -76,5 +79,15 @@ int handset_open_store(const struct handset_opts *o, struct uim_store *s);
  * payment had already ended at the gateway (nothing asked of the user). */
 #define PAYAPP_NOT_OPEN 100
 int payapp_run(const struct handset_opts *o, struct gw_http *g, const json_t *command);
+
+/* Agree / Not agree (figure 16), from --agree/--decline or the keyboard. */
+bool handset_ask_agree(const struct handset_opts *o);
+
+/* The token confirmation of the second embodiment ([0149]-[0155],
+ * tokenapp.c): shows a verified token_confirmation message, asks Agree /
+ * Not agree and, on Agree, the web password, and posts the reply signed by
+ * the device key.  Returns an enum handset_exit, or PAYAPP_NOT_OPEN when
+ * the request had already ended at the gateway (409 wrong_state). */
+int tokenapp_run(const struct handset_opts *o, struct gw_http *g, const json_t *message);
 
 #endif

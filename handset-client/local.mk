@@ -15,7 +15,7 @@ bin_PROGRAMS += handset-client/handset
 handset_client_handset_SOURCES = \
 	handset-client/main.c handset-client/handset.h \
 	handset-client/auth.c handset-client/cmd_pay.c handset-client/cmd_shop.c \
-	handset-client/cmd_watch.c handset-client/payapp.c
+	handset-client/cmd_watch.c handset-client/payapp.c handset-client/tokenapp.c
 handset_client_handset_CFLAGS = $(HANDSET_CFLAGS)
 handset_client_handset_LDADD = handset-client/libhandset.a $(CLIENT_LIBS)
 

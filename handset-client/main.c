@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *const usage_main = "usage: handset [--store FILE] COMMAND [options]\n"
                                       "\n"
@@ -91,7 +92,8 @@ static const char *const usage_watch =
     "(figure 16) with Agree / Not agree, the methods (figure 17), the result.\n"
     "Other messages are reported as ignored.\n"
     "\n"
-    "  --agree | --decline      answer without asking (default: ask on the terminal)\n"
+    "  --agree | --decline      answer without asking (default: ask on the terminal);\n"
+    "                           --not-agree is --decline\n"
     "  --method M               L, I, B, pB or R (default: ask)\n"
     "  --installments N         the count for method I\n"
     "  --once                   exit after one payment\n"
@@ -103,9 +105,18 @@ static const char *const usage_watch =
     "                           once more when it answers again\n"
     "  --for SEC                stop watching after this long (default: never)\n"
     "  --verbose                report every poll\n"
+    "  --password-fd N          a token confirmation's web password: the first line\n"
+    "                           read from file descriptor N (default\n"
+    "                           $PAYGW_WEB_PASSWORD, else ask with echo off)\n"
     "\n"
-    "exit: 0 completed, 1 declined/canceled/failed, 2 usage/store, 3 unreachable or\n"
-    "time-out, 4 authenticate again (no live authentication result)\n";
+    "A token confirmation (second embodiment: the shop asks for an encrypted card\n"
+    "number) shows the shop, items, total and binding code, asks Agree / Not agree\n"
+    "and, on Agree, the user's web password (the history's), and sends the reply\n"
+    "signed by the device key.\n"
+    "\n"
+    "exit: 0 completed (or token issued), 1 declined/canceled/failed, 2 usage/store,\n"
+    "3 unreachable or time-out, 4 authenticate again (no live authentication\n"
+    "result) or wrong web password, 5 user ID locked at the gateway\n";
 
 static const char *const usage_cards =
     "usage: handset [--store FILE] cards\n\nLists the cards on this handset (figure 13).\n";
@@ -177,6 +188,7 @@ enum {
   O_TIMEOUT,
   O_FOR,
   O_VERBOSE,
+  O_PASSWORD_FD,
   O_HELP
 };
 
@@ -191,12 +203,14 @@ static const struct option command_options[] = {
   { "shop", required_argument, NULL, O_SHOP },
   { "agree", no_argument, NULL, O_AGREE },
   { "decline", no_argument, NULL, O_DECLINE },
+  { "not-agree", no_argument, NULL, O_DECLINE },
   { "method", required_argument, NULL, O_METHOD },
   { "installments", required_argument, NULL, O_INST },
   { "once", no_argument, NULL, O_ONCE },
   { "timeout", required_argument, NULL, O_TIMEOUT },
   { "for", required_argument, NULL, O_FOR },
   { "verbose", no_argument, NULL, O_VERBOSE },
+  { "password-fd", required_argument, NULL, O_PASSWORD_FD },
   { "help", no_argument, NULL, O_HELP },
   { NULL, 0, NULL, 0 },
 };
@@ -216,10 +230,31 @@ static const struct command {
 } commands[] = {
   { "pay", usage_pay, OPT(O_LINK) | AUTH_OPTS, 0 },
   { "shop", usage_shop, OPT(O_SHOP) | AUTH_OPTS | ANSWER_OPTS, 1 },
-  { "watch", usage_watch, ANSWER_OPTS | OPT(O_ONCE) | OPT(O_FOR), 0 },
+  { "watch", usage_watch, ANSWER_OPTS | OPT(O_ONCE) | OPT(O_FOR) | OPT(O_PASSWORD_FD), 0 },
   { "cards", usage_cards, 0, 0 },
   { NULL, NULL, 0, 0 },
 };
+
+/* --password-fd N: the web password is the first line read from file
+ * descriptor N (a pipe from the test or a password manager), so it never
+ * shows in `ps` or the environment. */
+static int read_web_password(int fd, struct handset_opts *o)
+{
+  static char buf[257];
+  size_t used = 0;
+  ssize_t n;
+
+  while (used < sizeof buf - 1 && (n = read(fd, buf + used, sizeof buf - 1 - used)) > 0)
+    used += (size_t)n;
+  buf[used] = '\0';
+  buf[strcspn(buf, "\r\n")] = '\0';
+  if (!buf[0]) {
+    fprintf(stderr, "handset: --password-fd %d: no password could be read\n", fd);
+    return -1;
+  }
+  o->web_password = buf;
+  return 0;
+}
 
 /* One option of a command. */
 static int take_option(int c, const struct command *cmd, struct handset_opts *o)
@@ -230,7 +265,7 @@ static int take_option(int c, const struct command *cmd, struct handset_opts *o)
     fputs(cmd->usage, stdout);
     exit(EXIT_DONE);
   }
-  if (c == '?' || c < O_LINK || c > O_VERBOSE || !(cmd->options & OPT(c))) {
+  if (c == '?' || c < O_LINK || c > O_PASSWORD_FD || !(cmd->options & OPT(c))) {
     if (c != '?')
       fprintf(stderr, "handset: that option does not belong to `%s`\n", cmd->name);
     fputs(cmd->usage, stderr);
@@ -277,6 +312,10 @@ static int take_option(int c, const struct command *cmd, struct handset_opts *o)
   case O_VERBOSE:
     o->verbose = true;
     return 0;
+  case O_PASSWORD_FD:
+    if (parse_long(optarg, 0, 1023, "--password-fd", &v))
+      return -1;
+    return read_web_password((int)v, o);
   }
   return -1;
 }
@@ -287,6 +326,7 @@ static void defaults(struct handset_opts *o)
   o->store = config_str("PAYGW_HANDSET_STORE", NULL);
   o->link = config_str("PAYGW_LINK", NULL);
   o->password = config_str("PAYGW_HANDSET_PASSWORD", NULL);
+  o->web_password = config_str("PAYGW_WEB_PASSWORD", NULL);
   o->shop_url = config_str("PAYGW_SHOP_URL", NULL);
   o->auth_ttl_s = 3600;
   o->agree = -1;

@@ -120,7 +120,7 @@ static int device_auth(struct payment *p, struct uim_store *s, const json_t *cmd
 }
 
 /* Fig 16: Agree / Not agree, from the option or the keyboard. */
-static bool ask_agree(const struct handset_opts *o)
+bool handset_ask_agree(const struct handset_opts *o)
 {
   char line[16];
 
@@ -218,7 +218,7 @@ static int confirm_and_pay(struct payment *p, const json_t *details)
   int rc;
 
   screen_details(stdout, details);
-  agree = ask_agree(p->o);
+  agree = handset_ask_agree(p->o);
   snprintf(path, sizeof path, "/v1/transactions/%s/confirmation", p->number);
   json_t *body = json_pack("{s:b}", "agree", agree);
   rc = call(p, "POST", path, body, &r);

@@ -24,20 +24,14 @@ void screen_cards(FILE *out, const struct uim_store *s)
     fprintf(out, "  (no card on this handset)\n");
 }
 
-void screen_details(FILE *out, const json_t *d)
+/* The items, tax and total of figure 16 (a payment's or a token's). */
+static void item_table(FILE *out, const json_t *d)
 {
   const char *cur = str(d, "currency");
   const json_t *items = json_object_get(d, "items"), *it;
   char a[40], b[40], c[40];
   size_t i;
 
-  fprintf(out, "+--------------------------------------------------+\n");
-  fprintf(out, "| Confirm the payment                              |\n");
-  fprintf(out, "+--------------------------------------------------+\n");
-  fprintf(out, "  Shop:          %s (%s, merchant %s)\n", str(d, "shop"), str(json_object_get(d, "merchant"), "name"),
-          str(json_object_get(d, "merchant"), "code"));
-  fprintf(out, "  Binding code:  %s   (the POS display or the shop's page shows the same)\n", str(d, "binding_code"));
-  fprintf(out, "  Transaction:   %s\n", str(d, "transaction"));
   fprintf(out, "  %-24s %5s %12s %10s\n", "Item", "Qty", "Unit price", "Tax");
   json_array_foreach (items, i, it) {
     fprintf(out, "  %-24.24s %5lld %12s %10s\n", str(it, "name"),
@@ -49,11 +43,37 @@ void screen_details(FILE *out, const json_t *d)
           money_format(json_integer_value(json_object_get(d, "tax_total")), cur, c, sizeof c), cur);
   fprintf(out, "  Total:         %s %s\n",
           money_format(json_integer_value(json_object_get(d, "total")), cur, a, sizeof a), cur);
+}
+
+void screen_details(FILE *out, const json_t *d)
+{
+  fprintf(out, "+--------------------------------------------------+\n");
+  fprintf(out, "| Confirm the payment                              |\n");
+  fprintf(out, "+--------------------------------------------------+\n");
+  fprintf(out, "  Shop:          %s (%s, merchant %s)\n", str(d, "shop"), str(json_object_get(d, "merchant"), "name"),
+          str(json_object_get(d, "merchant"), "code"));
+  fprintf(out, "  Binding code:  %s   (the POS display or the shop's page shows the same)\n", str(d, "binding_code"));
+  fprintf(out, "  Transaction:   %s\n", str(d, "transaction"));
+  item_table(out, d);
   char masked[PAN_MAX_LEN + 1];
   pan_mask(str(json_object_get(d, "card"), "masked"), masked, sizeof masked); /* however the gateway sent it */
   fprintf(out, "  Card:          %s  %s\n", str(json_object_get(d, "card"), "label"), masked);
   if (*str(d, "confirm_by"))
     fprintf(out, "  Answer by:     %s\n", str(d, "confirm_by"));
+}
+
+void screen_token(FILE *out, const json_t *m)
+{
+  fprintf(out, "+--------------------------------------------------+\n");
+  fprintf(out, "| Confirm the shop's request for your card         |\n");
+  fprintf(out, "+--------------------------------------------------+\n");
+  fprintf(out, "  Shop:          %s (merchant %s)\n", str(m, "shop"), str(m, "merchant"));
+  fprintf(out, "  Binding code:  %s   (the POS display shows the same)\n", str(m, "binding_code"));
+  fprintf(out, "  Request:       %s\n", str(m, "token"));
+  item_table(out, m);
+  fprintf(out, "  The shop gets your card number encrypted for this one sale; it cannot read it.\n");
+  if (*str(m, "reply_deadline"))
+    fprintf(out, "  Answer by:     %s\n", str(m, "reply_deadline"));
 }
 
 const char *method_installments_text(const json_t *methods, const char *method, char *buf, size_t len)

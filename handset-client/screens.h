@@ -17,6 +17,11 @@ void screen_cards(FILE *out, const struct uim_store *s);
  * device-auth answer (docs/api.md). */
 void screen_details(FILE *out, const json_t *details);
 
+/* The second embodiment's confirmation ([0149]-[0151]): shop, merchant,
+ * binding code, items, tax, total and the reply deadline of a
+ * token_confirmation message (docs/handset.md). */
+void screen_token(FILE *out, const json_t *message);
+
 /* Figure 17: the allowed methods, numbered from 1.  Returns their count. */
 size_t screen_methods(FILE *out, const json_t *methods);
 

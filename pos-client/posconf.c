@@ -3,6 +3,7 @@
 #include "proxlink/clientutil.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@ void posconf_defaults(struct pos_config *c)
   snprintf(c->currency, sizeof c->currency, "JPY");
   c->link_timeout_s = 120;
   c->wait_timeout_s = 600;
+  c->credit_timeout_s = 5;
 }
 
 static int set_long(long *dst, const char *value, long min, long max, const char *key, char *err, size_t errlen)
@@ -51,6 +53,18 @@ int posconf_set(struct pos_config *c, const char *key, const char *value, char *
     rc = SET(journal);
   else if (strcmp(key, "currency") == 0)
     rc = SET(currency);
+  else if (strcmp(key, "credit_addr") == 0)
+    rc = SET(credit_addr);
+  else if (strcmp(key, "credit_ca") == 0)
+    rc = SET(credit_ca);
+  else if (strcmp(key, "credit_server_name") == 0)
+    rc = SET(credit_server_name);
+  else if (strcmp(key, "credit_cert") == 0)
+    rc = SET(credit_cert);
+  else if (strcmp(key, "credit_key") == 0)
+    rc = SET(credit_key);
+  else if (strcmp(key, "credit_timeout") == 0)
+    return set_long(&c->credit_timeout_s, value, 1, 600, key, err, errlen);
   else if (strcmp(key, "link_timeout") == 0)
     return set_long(&c->link_timeout_s, value, 1, 3600, key, err, errlen);
   else if (strcmp(key, "wait_timeout") == 0)
@@ -161,6 +175,21 @@ int posconf_finish(struct pos_config *c, char *err, size_t errlen)
   fill_from_stack(c->gateway_url, sizeof c->gateway_url, "PAYGW_URL");
   fill_from_stack(c->ca, sizeof c->ca, "PAYGW_CA");
   terminal_of_merchant(c);
+  static const struct {
+    size_t offset, len;
+    const char *env;
+  } credit[] = {
+    { offsetof(struct pos_config, credit_addr), sizeof c->credit_addr, "PAYGW_CREDIT_ADDR" },
+    { offsetof(struct pos_config, credit_ca), sizeof c->credit_ca, "PAYGW_CREDIT_CA" },
+    { offsetof(struct pos_config, credit_server_name), sizeof c->credit_server_name, "PAYGW_CREDIT_SERVER_NAME" },
+    { offsetof(struct pos_config, credit_cert), sizeof c->credit_cert, "PAYGW_POS_CREDIT_CERT" },
+    { offsetof(struct pos_config, credit_key), sizeof c->credit_key, "PAYGW_POS_CREDIT_KEY" },
+  };
+  for (size_t i = 0; i < sizeof credit / sizeof credit[0]; i++) {
+    char *dst = (char *)c + credit[i].offset;
+    fill(dst, credit[i].len, getenv(credit[i].env));
+    fill_from_stack(dst, credit[i].len, credit[i].env);
+  }
   if (!c->journal[0]) {
     const char *var = getenv("PAYGW_VAR");
     if (c->config_dir[0])
@@ -170,6 +199,8 @@ int posconf_finish(struct pos_config *c, char *err, size_t errlen)
   }
   if (!c->listen[0])
     snprintf(c->listen, sizeof c->listen, "127.0.0.1:8600");
+  if (c->credit_only)
+    return 0;
   if (!c->gateway_url[0] || !c->ca[0]) {
     snprintf(err, errlen,
              "no gateway: set gateway_url and ca in --config, or PAYGW_URL and PAYGW_CA "
@@ -191,6 +222,17 @@ int posconf_finish(struct pos_config *c, char *err, size_t errlen)
       snprintf(c->shop, sizeof c->shop, "Merchant %s", c->merchant);
     else
       snprintf(c->shop, sizeof c->shop, "Terminal %.*s", dot ? (int)(dot - c->terminal) : 0, c->terminal);
+  }
+  return 0;
+}
+
+int posconf_credit_check(const struct pos_config *c, char *err, size_t errlen)
+{
+  if (!c->credit_addr[0] || !c->credit_ca[0] || !c->credit_cert[0] || !c->credit_key[0]) {
+    snprintf(err, errlen,
+             "no credit server: set credit_addr, credit_ca, credit_cert and credit_key in --config, or "
+             "PAYGW_CREDIT_ADDR, PAYGW_CREDIT_CA, PAYGW_POS_CREDIT_CERT and PAYGW_POS_CREDIT_KEY (. var/stack.env)");
+    return -1;
   }
   return 0;
 }

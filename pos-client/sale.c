@@ -226,6 +226,18 @@ static void total_lines(FILE *out, const struct sale *s)
   fprintf(out, "%-30s %13s %s\n", "TOTAL", money(s->total, s, a, sizeof a), s->currency);
 }
 
+void sale_rule(FILE *out, char c)
+{
+  rule(out, c);
+}
+
+void sale_lines(FILE *out, const struct sale *s)
+{
+  item_lines(out, s);
+  rule(out, '-');
+  total_lines(out, s);
+}
+
 void sale_display(FILE *out, const struct sale *s, const char *shop)
 {
   rule(out, '=');

@@ -52,6 +52,11 @@ int sale_totals(struct sale *s, char *err, size_t errlen);
 /* The body of POST /v1/transactions for user_id (new reference). */
 json_t *sale_request_json(const struct sale *s, const char *user_id);
 
+/* The items, a rule, subtotal, tax and total: the middle of the display
+ * and of every slip; and a 48-character rule of c. */
+void sale_lines(FILE *out, const struct sale *s);
+void sale_rule(FILE *out, char c);
+
 /* Figure 18: the sale as the POS display shows it. */
 void sale_display(FILE *out, const struct sale *s, const char *shop);
 

@@ -13,6 +13,7 @@
 #include "common/log.h"
 #include "common/tokencrypt.h"
 #include "iso8583/frame.h"
+#include "iso8583/authmsg.h"
 #include "iso8583/iso8583.h"
 #include "iso8583/tls.h"
 
@@ -89,17 +90,7 @@ void issuer_terminal_field(const char *terminal_code, char out[9])
 
 void issuer_transmission_time(char out[11])
 {
-  time_t now = time(NULL);
-  struct tm tm;
-  gmtime_r(&now, &tm);
-  strftime(out, 11, "%m%d%H%M%S", &tm);
-}
-
-static long elapsed_ms(const struct timespec *since)
-{
-  struct timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return (now.tv_sec - since->tv_sec) * 1000 + (now.tv_nsec - since->tv_nsec) / 1000000;
+  iso_transmission_time_now(out);
 }
 
 /* True when the kept connection can carry the next message: the credit
@@ -140,82 +131,55 @@ static int send_message(const struct iso_msg *msg, long timeout_ms)
   return rc;
 }
 
-/* Waits for the answer with MTI `mti` and our STAN. */
+/* Waits for the answer with MTI `mti` and our STAN (lib/iso8583/authmsg.c). */
 static int await_answer(const char *mti, const char *stan, struct iso_msg *answer, long timeout_ms)
 {
-  uint8_t buf[ISO8583_MAX_MESSAGE];
-  size_t len;
-  struct timespec start;
+  struct iso_await_notes notes = { 0 };
+  enum iso_await rc = iso_link_await(link, mti, stan, answer, timeout_ms, &notes);
 
-  clock_gettime(CLOCK_MONOTONIC, &start);
-  for (;;) {
-    long left = timeout_ms - elapsed_ms(&start);
-    if (left <= 0)
-      return -1;
-    int rc = iso_link_recv(link, buf, sizeof buf, &len, (int)left);
-    if (rc != ISO_FRAME_OK) {
-      /* an alert (the credit server refused our certificate after a TLS 1.3
-       * handshake), or it closed the link: say so; a time-out is the
-       * caller's to log */
-      if (rc == ISO_FRAME_CLOSED && *iso_link_error(link))
-        log_event(LOG_WARN,
-                  json_pack("{s:s, s:s}", "msg", "credit server closed the link", "reason", iso_link_error(link)));
-      link_close(); /* a frame may be half read: the stream cannot be trusted */
-      return -1;
-    }
-    if (iso_unpack(answer, buf, len) != ISO_OK) {
-      log_msg(LOG_WARN, "dropped a malformed message from the credit server");
-      continue;
-    }
-    const char *got = iso_get(answer, ISO_F_STAN);
-    if (strcmp(answer->mti, mti) == 0 && got && strcmp(got, stan) == 0)
-      return 0;
-    log_msg(LOG_INFO, "dropped a late %s from the credit server", answer->mti);
-  }
+  if (notes.malformed)
+    log_msg(LOG_WARN, "dropped a malformed message from the credit server");
+  if (notes.unrelated)
+    log_msg(LOG_INFO, "dropped a late message from the credit server");
+  if (rc == ISO_AWAIT_ANSWER)
+    return 0;
+  /* an alert (the credit server refused our certificate after a TLS 1.3
+   * handshake), or it closed the link: say so; a time-out is the caller's
+   * to log */
+  if (rc == ISO_AWAIT_CLOSED && *iso_link_error(link))
+    log_event(LOG_WARN,
+              json_pack("{s:s, s:s}", "msg", "credit server closed the link", "reason", iso_link_error(link)));
+  link_close(); /* a frame may be half read: the stream cannot be trusted */
+  return -1;
 }
 
-/* Fields shared by the 0100 and its reversals; stan gets field 11 as sent.
- * Fixed fields are padded to their lengths by the codec (fields.c). */
-static int common_fields(struct iso_msg *m, const struct issuer_auth *a, char stan[7])
+/* The fields the gateway's 0100 shares with the POS's (lib/iso8583/authmsg.c). */
+static void auth_fields(const struct issuer_auth *a, struct iso_auth_fields *f)
 {
-  char field48[7];
-  int rc = 0;
-
-  rc |= iso_set(m, ISO_F_PROCESSING_CODE, "000000");
-  rc |= iso_set_num(m, ISO_F_AMOUNT, (uint64_t)a->amount);
-  rc |= iso_set_num(m, ISO_F_STAN, (uint64_t)a->stan);
-  snprintf(stan, 7, "%s", iso_get(m, ISO_F_STAN) ? iso_get(m, ISO_F_STAN) : "");
-  rc |= iso_set_padded(m, ISO_F_TERMINAL_ID, a->terminal_field);
-  rc |= iso_set_padded(m, ISO_F_MERCHANT_ID, a->merchant_code);
-  rc |= iso_set(m, ISO_F_CURRENCY, a->currency_numeric);
-  if (a->method) {
-    rc |= iso_method_encode(a->method, a->installments, field48);
-    rc |= iso_set(m, ISO_F_PRIVATE_ADDITIONAL, field48);
-  }
-  return rc;
+  memset(f, 0, sizeof *f);
+  f->amount = a->amount;
+  f->currency_numeric = a->currency_numeric;
+  f->merchant_code = a->merchant_code;
+  f->terminal_id = a->terminal_field;
+  f->stan = (unsigned long)a->stan;
+  snprintf(f->transmission_time, sizeof f->transmission_time, "%s", a->transmission_time);
+  f->method = a->method;
+  f->installments = a->installments;
 }
 
 enum issuer_result issuer_authorize(const struct issuer_auth *a, struct issuer_answer *answer, long timeout_ms)
 {
   struct iso_msg m, reply;
-  char stan[7], text[64];
+  struct iso_auth_fields f;
+  char stan[7];
   int rc;
 
   memset(answer, 0, sizeof *answer);
-  iso_msg_init(&m, ISO_MTI_AUTH_REQUEST);
-  rc = iso_set(&m, ISO_F_PAN, a->pan);
-  rc |= common_fields(&m, a, stan);
-  rc |= iso_set(&m, ISO_F_TRANSMISSION_TIME, a->transmission_time);
-  /* fields 13 (MMDD) and 12 (hhmmss): field 7 (MMDDhhmmss) cut in two */
-  int date_len = iso_field_length(ISO_F_LOCAL_DATE);
-  snprintf(text, sizeof text, "%.*s", date_len, a->transmission_time);
-  rc |= iso_set(&m, ISO_F_LOCAL_DATE, text);
-  rc |= iso_set(&m, ISO_F_LOCAL_TIME, a->transmission_time + strlen(text));
+  auth_fields(a, &f);
+  rc = iso_auth_build(&m, &f);
+  rc |= iso_set(&m, ISO_F_PAN, a->pan);
   rc |= iso_set(&m, ISO_F_EXPIRY, a->expiry);
-  rc |= iso_set(&m, ISO_F_POS_ENTRY_MODE, "010");
-  /* field 37: the local time and the STAN, as set above */
-  snprintf(text, sizeof text, "%s%s", iso_get(&m, ISO_F_LOCAL_TIME) ? iso_get(&m, ISO_F_LOCAL_TIME) : "", stan);
-  rc |= iso_set(&m, ISO_F_RRN, text);
+  snprintf(stan, sizeof stan, "%s", iso_get(&m, ISO_F_STAN) ? iso_get(&m, ISO_F_STAN) : "");
   if (rc == ISO_OK)
     rc = send_message(&m, timeout_ms);
   else
@@ -233,19 +197,15 @@ enum issuer_result issuer_authorize(const struct issuer_auth *a, struct issuer_a
 enum issuer_result issuer_reverse(const struct issuer_auth *a, bool repeat, long timeout_ms)
 {
   struct iso_msg m, reply;
-  char stan[7], original[64] = "", now[11];
-  int rc;
+  struct iso_auth_fields f;
+  char stan[7];
 
-  iso_msg_init(&m, repeat ? ISO_MTI_REVERSAL_REPEAT : ISO_MTI_REVERSAL_ADVICE);
-  rc = common_fields(&m, a, stan);
-  issuer_transmission_time(now);
-  rc |= iso_set(&m, ISO_F_TRANSMISSION_TIME, now);
-  rc |= iso_original_encode(ISO_MTI_AUTH_REQUEST, stan, a->transmission_time, original, sizeof original);
-  rc |= iso_set(&m, ISO_F_ORIGINAL_DATA, original);
-  if (rc != ISO_OK) {
+  auth_fields(a, &f);
+  if (iso_reversal_build(&m, &f, repeat) != ISO_OK) {
     log_msg(LOG_ERROR, "cannot build the reversal");
     return ISSUER_NO_ANSWER;
   }
+  snprintf(stan, sizeof stan, "%s", iso_get(&m, ISO_F_STAN) ? iso_get(&m, ISO_F_STAN) : "");
   if (send_message(&m, timeout_ms) != 0 || await_answer(ISO_MTI_REVERSAL_RESPONSE, stan, &reply, timeout_ms) != 0)
     return ISSUER_NO_ANSWER;
   const char *code = iso_get(&reply, ISO_F_RESPONSE_CODE);

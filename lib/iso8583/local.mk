@@ -4,7 +4,7 @@
 noinst_LIBRARIES += lib/iso8583/libiso8583.a
 lib_iso8583_libiso8583_a_SOURCES = \
 	lib/iso8583/iso8583.c lib/iso8583/iso8583.h \
-	lib/iso8583/fields.c lib/iso8583/method.c lib/iso8583/original.c \
+	lib/iso8583/fields.c lib/iso8583/method.c lib/iso8583/original.c lib/iso8583/authmsg.c lib/iso8583/authmsg.h \
 	lib/iso8583/frame.c lib/iso8583/frame.h lib/iso8583/wait.h \
 	lib/iso8583/tls.c lib/iso8583/tls_ctx.c lib/iso8583/tls.h lib/iso8583/tls_internal.h
 lib_iso8583_libiso8583_a_CFLAGS = $(AM_CFLAGS) $(LIBSSL_CFLAGS) $(OPENSSL_CFLAGS)

@@ -4,6 +4,7 @@
 #include "proxlink/gwhttp.h"
 
 #include <curl/curl.h>
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +111,11 @@ static void set_tls(struct gw_http *g, CURL *c)
   }
 }
 
+char *gw_body_text(const json_t *body)
+{
+  return json_dumps(body, JSON_COMPACT);
+}
+
 int gw_http_call(struct gw_http *g, const char *method, const char *path, const char *const *headers,
                  const json_t *body, long timeout_ms, struct gw_reply *r)
 {
@@ -141,7 +147,7 @@ int gw_http_call(struct gw_http *g, const char *method, const char *path, const 
   for (const char *const *h = headers; h && *h; h++)
     hl = curl_slist_append(hl, *h);
   if (body) {
-    text = json_dumps(body, JSON_COMPACT);
+    text = gw_body_text(body);
     hl = curl_slist_append(hl, "Content-Type: application/json");
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, text ? text : "");
   } else if (strcmp(method, "POST") == 0) {
@@ -163,6 +169,8 @@ int gw_http_call(struct gw_http *g, const char *method, const char *path, const 
     snprintf(r->error, sizeof r->error, "%s", buf.too_big ? "answer too large" : curl_easy_strerror(cc));
   }
   curl_slist_free_all(hl);
+  if (text)
+    OPENSSL_cleanse(text, strlen(text)); /* a body may carry a password */
   free(text);
   free(buf.data);
   return rc;

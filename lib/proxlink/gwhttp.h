@@ -44,6 +44,10 @@ int gw_http_call(struct gw_http *g, const char *method, const char *path, const 
 
 void gw_reply_clear(struct gw_reply *r);
 
+/* The exact bytes gw_http_call sends for body (malloc'd): what a request
+ * signed over its body (the handset's token reply) signs. */
+char *gw_body_text(const json_t *body);
+
 /* "code: detail" of a problem answer into buf (or "HTTP <status>"). */
 const char *gw_problem_text(const struct gw_reply *r, char *buf, size_t len);
 

@@ -55,6 +55,29 @@ static void details_screen(void **state)
   json_decref(d);
 }
 
+/* The second embodiment's token_confirmation (docs/handset.md). */
+static void token_screen(void **state)
+{
+  (void)state;
+  json_t *m = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:[{s:s, s:i, s:i, s:i}], s:s, s:i, s:i, s:s, s:s}", "kind",
+                        "token_confirmation", "token", "tk_AAAAAAAAAAAAAAAAAAAAAA", "user_id", "00001", "device_id",
+                        "1234567", "merchant", "1111111111", "shop", "Shop A Ginza", "items", "name", "Rice cooker",
+                        "quantity", 1, "unit_price", 24000, "tax", 2400, "currency", "JPY", "total", 26400, "tax_total",
+                        2400, "binding_code", "ETWP", "reply_deadline", "2026-12-05T10:02:00Z");
+  char *text = render(screen_token, m);
+  assert_non_null(strstr(text, "Shop:          Shop A Ginza (merchant 1111111111)"));
+  assert_non_null(strstr(text, "Binding code:  ETWP"));
+  assert_non_null(strstr(text, "Request:       tk_AAAAAAAAAAAAAAAAAAAAAA"));
+  assert_non_null(strstr(text, "Rice cooker"));
+  assert_non_null(strstr(text, "24,000"));
+  assert_non_null(strstr(text, "Tax:           2,400 JPY"));
+  assert_non_null(strstr(text, "Total:         26,400 JPY"));
+  assert_non_null(strstr(text, "Answer by:     2026-12-05T10:02:00Z"));
+  assert_null(strstr(text, "Card:")); /* the handset names no card for a token */
+  free(text);
+  json_decref(m);
+}
+
 static void methods_screen(void **state)
 {
   (void)state;
@@ -90,6 +113,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(details_screen),
+    cmocka_unit_test(token_screen),
     cmocka_unit_test(methods_screen),
     cmocka_unit_test(method_choice_checked),
   };
