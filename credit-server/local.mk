@@ -35,6 +35,13 @@ tests_tools_iso_send_SOURCES = tests/tools/iso-send.c
 tests_tools_iso_send_CFLAGS = $(AM_CFLAGS) $(LIBSSL_CFLAGS) $(OPENSSL_CFLAGS) $(JANSSON_CFLAGS)
 tests_tools_iso_send_LDADD = $(ISO8583_LIBS) $(COMMON_LIBS)
 
+# a test tool: a token key the credit server sealed, opened and printed, so
+# a test can search the dumps and logs for it (tests/api/token_no_clear.t)
+noinst_PROGRAMS += tests/tools/token-key-open
+tests_tools_token_key_open_SOURCES = tests/tools/token-key-open.c
+tests_tools_token_key_open_CFLAGS = $(CREDIT_CFLAGS)
+tests_tools_token_key_open_LDADD = $(CREDIT_LIBS) $(COMMON_LIBS)
+
 check_PROGRAMS += tests/unit/test_credit_request tests/unit/test_credit_controls tests/unit/test_credit_duplicate \
 	tests/unit/test_credit_enrol tests/unit/test_credit_tokens
 TESTS += tests/unit/test_credit_request tests/unit/test_credit_controls tests/unit/test_credit_duplicate \
