@@ -21,6 +21,7 @@ cgi_gateway_libgateway_a_SOURCES = \
 	cgi/gateway/settings.c cgi/gateway/settings.h \
 	cgi/gateway/cache.c cgi/gateway/cache.h \
 	cgi/gateway/wait_slots.c cgi/gateway/wait_slots.h \
+	cgi/gateway/long_poll.c cgi/gateway/long_poll.h \
 	cgi/gateway/money.c cgi/gateway/money.h \
 	cgi/gateway/tokens.c cgi/gateway/tokens.h \
 	cgi/gateway/timefmt.c cgi/gateway/timefmt.h \
