@@ -3,18 +3,6 @@
 
 #include <string.h>
 
-static const struct currency currencies[] = {
-  { "JPY", "392", 0 }, { "USD", "840", 2 }, { "EUR", "978", 2 }, { "GBP", "826", 2 }, { NULL, NULL, 0 },
-};
-
-const struct currency *currency_by_alpha(const char *alpha)
-{
-  for (const struct currency *c = currencies; c->alpha; c++)
-    if (strcmp(c->alpha, alpha) == 0)
-      return c;
-  return NULL;
-}
-
 /* Each factor is bounded by validation (quantity <= 9999, price and tax <=
  * 10^10), so a line fits int64 and the running sum is checked per line. */
 int items_total(const struct item *items, size_t n, int64_t *total, int64_t *tax_total)

@@ -1,8 +1,10 @@
-/* money.h — currencies and totals.  Amounts are integer minor units; a sale's
- * total must fit ISO 8583 field 4 (12 digits). */
+/* money.h — totals.  Amounts are integer minor units; a sale's total must
+ * fit ISO 8583 field 4 (12 digits).  The currencies are lib/common's
+ * (money_text.h). */
 #ifndef PAYGW_MONEY_H
 #define PAYGW_MONEY_H
 
+#include "common/money_text.h" /* struct currency, currency_by_alpha */
 #include "gateway/bodies.h"
 
 #include <jansson.h>
@@ -11,15 +13,6 @@
 #define MONEY_MAX_TOTAL 999999999999LL
 /* for messages: grouped, so that pan_scrub does not take it for a card number */
 #define MONEY_MAX_TOTAL_TEXT "999,999,999,999"
-
-struct currency {
-  const char *alpha;   /* ISO 4217 "JPY" */
-  const char *numeric; /* ISO 4217 "392", for field 49 */
-  int exponent;        /* minor units per major unit as a power of ten */
-};
-
-/* The currency by its alphabetic code, or NULL when paygw does not take it. */
-const struct currency *currency_by_alpha(const char *alpha);
 
 /* Sums quantity * unit_price + tax over n validated items.  Returns 0, or
  * -1 when the total would exceed MONEY_MAX_TOTAL. */

@@ -8,7 +8,7 @@
 #include "history/query.h"
 #include "history/reply.h"
 #include "history/txn_view.h"
-#include "web/amount.h"
+#include "common/money_text.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -35,7 +35,7 @@ static json_t *totals_json(const struct history_total *t, int n)
   json_t *a = json_array();
   char paid[48];
   for (int i = 0; i < n; i++) {
-    amount_display(t[i].paid, t[i].currency, paid, sizeof paid);
+    money_text_display(t[i].paid, t[i].currency, paid, sizeof paid);
     json_array_append_new(a, json_pack("{s:s, s:s, s:I, s:I, s:I, s:b}", "currency", t[i].currency, "paid", paid,
                                        "paid_minor", (json_int_t)t[i].paid, "paid_count", (json_int_t)t[i].paid_count,
                                        "count", (json_int_t)t[i].count, "one", t[i].count == 1));

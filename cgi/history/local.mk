@@ -46,8 +46,8 @@ tests_unit_test_history_CFLAGS = $(HISTORY_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_history_LDADD = cgi/history/libhistory.a $(HISTORY_LIBS) $(CMOCKA_LIBS)
 
 # the pages' pure logic: CSV records and the formula guard (lib/web/csv.c),
-# amounts by currency (lib/web/amount.c), the query, keyset cursors and
-# page links (query.c), words and CSV rows of a transaction (txn_view.c)
+# the query, keyset cursors and page links (query.c), words and CSV rows of
+# a transaction (txn_view.c)
 check_PROGRAMS += tests/unit/test_history_pages
 TESTS += tests/unit/test_history_pages
 tests_unit_test_history_pages_SOURCES = tests/unit/test_history_pages.c

@@ -1,6 +1,6 @@
 /* txn_view.c — a transaction as the history shows it (txn_view.h). */
 #include "history/txn_view.h"
-#include "web/amount.h"
+#include "common/money_text.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -53,7 +53,7 @@ void history_method_text(const char *method, int installments, char *out, size_t
 static json_t *amount(int64_t minor, const char *currency)
 {
   char text[48];
-  amount_display(minor, currency, text, sizeof text);
+  money_text_display(minor, currency, text, sizeof text);
   return json_string(text);
 }
 
@@ -155,7 +155,7 @@ int history_csv_row(struct csv_line *line, const struct history_row *r)
 {
   char amount_text[48], installments[12] = "";
 
-  amount_plain(r->total, r->currency, amount_text, sizeof amount_text);
+  money_text_plain(r->total, r->currency, amount_text, sizeof amount_text);
   if (r->installments > 0)
     snprintf(installments, sizeof installments, "%d", r->installments);
   const char *fields[] = {

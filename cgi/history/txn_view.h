@@ -1,6 +1,6 @@
 /* txn_view.h — what the history's pages and CSV show of a transaction:
  * words for a status and a method, amounts from integer minor units
- * (lib/web/amount), the JSON the templates render (list.html,
+ * (lib/common/money_text), the JSON the templates render (list.html,
  * transaction.html) and one CSV record.  Pure: no database, no request. */
 #ifndef HISTORY_TXN_VIEW_H
 #define HISTORY_TXN_VIEW_H

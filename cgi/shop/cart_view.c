@@ -1,18 +1,19 @@
 /* cart_view.c — the cart's lines priced as the checkout will price them
- * (money.c), for the catalog's cart link and the cart page. */
+ * (money.c), for the catalog's cart link and the cart page; amounts in the
+ * shop's currency as the pages show them. */
 #include "shop/cart_view.h"
 #include "shop/db/shop_db.h"
-#include "web/amount.h"
+#include "common/money_text.h"
 #include "web/money.h"
 #include "shop/reply.h"
 #include "shop/settings.h"
 
 #include <stdlib.h>
 
-static json_t *amount(int64_t v)
+json_t *shop_amount_json(int64_t minor)
 {
   char text[40];
-  amount_display(v, shop_settings.currency, text, sizeof text);
+  money_text_display(minor, shop_settings.currency, text, sizeof text);
   return json_string(text);
 }
 
@@ -37,14 +38,15 @@ int cart_view_fill(struct shop_request *rq, json_t *ctx)
     count += lines[i].quantity;
     json_array_append_new(rows, json_pack("{s:I, s:s, s:s, s:I, s:o, s:i, s:o, s:o}", "id", (json_int_t)g->id, "name",
                                           g->name, "icon", g->icon, "quantity", (json_int_t)lines[i].quantity,
-                                          "unit_price", amount(g->unit_price), "tax_rate_pct", g->tax_rate_pct, "tax",
-                                          amount(tax), "line_total", amount(g->unit_price * lines[i].quantity + tax)));
+                                          "unit_price", shop_amount_json(g->unit_price), "tax_rate_pct",
+                                          g->tax_rate_pct, "tax", shop_amount_json(tax), "line_total",
+                                          shop_amount_json(g->unit_price * lines[i].quantity + tax)));
   }
   free(lines);
   json_object_set_new(ctx, "lines", rows);
-  json_object_set_new(ctx, "subtotal", amount(t.subtotal));
-  json_object_set_new(ctx, "tax_total", amount(t.tax_total));
-  json_object_set_new(ctx, "total", amount(t.total));
+  json_object_set_new(ctx, "subtotal", shop_amount_json(t.subtotal));
+  json_object_set_new(ctx, "tax_total", shop_amount_json(t.tax_total));
+  json_object_set_new(ctx, "total", shop_amount_json(t.total));
   json_object_set_new(ctx, "count", json_integer(count));
   json_object_set_new(ctx, "empty", json_boolean(n == 0));
   return 0;

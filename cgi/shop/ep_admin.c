@@ -4,7 +4,7 @@
  * out gives the session a new token (no session fixation). */
 #include "shop/db/shop_db.h"
 #include "shop/endpoints.h"
-#include "web/amount.h"
+#include "common/money_text.h"
 #include "web/money.h"
 #include "shop/order_code.h"
 #include "shop/order_view.h"
@@ -31,7 +31,7 @@ static int orders_page(struct shop_request *rq)
     return reply_error_page(rq, 503, "The shop is not available", "the shop's database did not answer; try again");
   }
   for (int i = 0; i < n; i++) {
-    amount_display(orders[i].total, shop_settings.currency, total, sizeof total);
+    money_text_display(orders[i].total, shop_settings.currency, total, sizeof total);
     order_code_display(orders[i].code, display);
     json_array_append_new(
         list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "code", orders[i].code, "code_display", display,

@@ -3,7 +3,7 @@
 #include "shop/cart_view.h"
 #include "shop/db/shop_db.h"
 #include "shop/endpoints.h"
-#include "web/amount.h"
+#include "common/money_text.h"
 #include "web/money.h"
 #include "shop/reply.h"
 #include "shop/settings.h"
@@ -24,9 +24,9 @@ int ep_catalog_get(struct shop_request *rq)
     return reply_error_page(rq, 503, "The shop is not available", "the shop's database did not answer; try again");
   }
   for (int i = 0; i < n; i++) {
-    amount_display(goods[i].unit_price, shop_settings.currency, price, sizeof price);
-    amount_display(goods[i].unit_price + money_line_tax(goods[i].unit_price, 1, goods[i].tax_rate_pct),
-                   shop_settings.currency, with_tax, sizeof with_tax);
+    money_text_display(goods[i].unit_price, shop_settings.currency, price, sizeof price);
+    money_text_display(goods[i].unit_price + money_line_tax(goods[i].unit_price, 1, goods[i].tax_rate_pct),
+                       shop_settings.currency, with_tax, sizeof with_tax);
     json_array_append_new(list,
                           json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:b}", "id", (json_int_t)goods[i].id, "name",
                                     goods[i].name, "icon", goods[i].icon, "price", price, "price_with_tax", with_tax,

@@ -1,6 +1,6 @@
 /* order_view.c — what an order page and its status JSON show. */
 #include "shop/order_view.h"
-#include "web/amount.h"
+#include "shop/cart_view.h"
 #include "web/money.h"
 #include "shop/reply.h"
 #include "shop/settings.h"
@@ -69,23 +69,16 @@ db_failed:
   return -1;
 }
 
-static json_t *amount(int64_t v)
-{
-  char text[40];
-  amount_display(v, shop_settings.currency, text, sizeof text);
-  return json_string(text);
-}
-
 static json_t *lines_json(const struct order_full *o)
 {
   json_t *a = json_array();
   for (int i = 0; i < o->n_lines; i++) {
     const struct order_line *l = &o->lines[i];
-    json_array_append_new(a,
-                          json_pack("{s:I, s:s, s:I, s:o, s:I, s:o, s:i, s:o}", "good", (json_int_t)l->good_id, "name",
-                                    l->name, "quantity", (json_int_t)l->quantity, "unit_price", amount(l->unit_price),
-                                    "tax", (json_int_t)l->tax, "tax_text", amount(l->tax), "tax_rate_pct",
-                                    l->tax_rate_pct, "line_total", amount(l->unit_price * l->quantity + l->tax)));
+    json_array_append_new(a, json_pack("{s:I, s:s, s:I, s:o, s:I, s:o, s:i, s:o}", "good", (json_int_t)l->good_id,
+                                       "name", l->name, "quantity", (json_int_t)l->quantity, "unit_price",
+                                       shop_amount_json(l->unit_price), "tax", (json_int_t)l->tax, "tax_text",
+                                       shop_amount_json(l->tax), "tax_rate_pct", l->tax_rate_pct, "line_total",
+                                       shop_amount_json(l->unit_price * l->quantity + l->tax)));
   }
   return a;
 }
@@ -101,9 +94,10 @@ static json_t *receipt_json(const struct order_full *o)
   else
     snprintf(method, sizeof method, "%s", method_name(r->method));
   return json_pack("{s:o, s:o, s:o, s:o, s:s, s:s, s:s, s:s, s:s, s:s}", "lines", lines_json(o), "subtotal",
-                   amount(r->subtotal), "tax_total", amount(r->tax_total), "total", amount(r->total), "currency",
-                   r->currency, "method", method, "approval_code", r->approval_code, "card", r->card_masked,
-                   "transaction", r->transaction, "completed_at", r->completed_at);
+                   shop_amount_json(r->subtotal), "tax_total", shop_amount_json(r->tax_total), "total",
+                   shop_amount_json(r->total), "currency", r->currency, "method", method, "approval_code",
+                   r->approval_code, "card", r->card_masked, "transaction", r->transaction, "completed_at",
+                   r->completed_at);
 }
 
 json_t *order_page_ctx(const struct order_full *o)
@@ -123,9 +117,9 @@ json_t *order_page_ctx(const struct order_full *o)
                 order_state_final(r->state), "paid", strcmp(r->state, "paid") == 0, "binding_code", r->binding_code,
                 "transaction", r->transaction, "pay_url", pay_url, "qr_url", qr);
   json_object_set_new(ctx, "lines", lines_json(o));
-  json_object_set_new(ctx, "subtotal", amount(r->subtotal));
-  json_object_set_new(ctx, "tax_total", amount(r->tax_total));
-  json_object_set_new(ctx, "total", amount(r->total));
+  json_object_set_new(ctx, "subtotal", shop_amount_json(r->subtotal));
+  json_object_set_new(ctx, "tax_total", shop_amount_json(r->tax_total));
+  json_object_set_new(ctx, "total", shop_amount_json(r->total));
   json_object_set_new(ctx, "currency", json_string(r->currency));
   if (r->error[0])
     json_object_set_new(ctx, "error", json_string(r->error));

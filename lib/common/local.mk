@@ -1,6 +1,7 @@
 # lib/common — helpers shared by every program: logging, configuration,
 # card-number rules and encryption, the second embodiment's token keys, password hashes, base64url, Ed25519,
-# webhook signatures and their check, QR codes as SVG.
+# webhook signatures and their check, QR codes as SVG,
+# the currency table and amounts as text (money_text).
 noinst_LIBRARIES += lib/common/libpaygw_common.a
 lib_common_libpaygw_common_a_SOURCES = \
 	lib/common/log.c lib/common/log.h \
@@ -15,6 +16,7 @@ lib_common_libpaygw_common_a_SOURCES = \
 	lib/common/qr_svg.c lib/common/qr_svg.h \
 	lib/common/ed25519.c lib/common/ed25519.h \
 	lib/common/utf8.c lib/common/utf8.h \
+	lib/common/money_text.c lib/common/money_text.h \
 	lib/common/demo_data.h lib/common/pg_errors.h
 lib_common_libpaygw_common_a_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(OPENSSL_CFLAGS) $(ARGON2_CFLAGS) $(QRENCODE_CFLAGS)
 COMMON_LIBS = lib/common/libpaygw_common.a $(JANSSON_LIBS) $(OPENSSL_LIBS) $(ARGON2_LIBS) $(QRENCODE_LIBS)

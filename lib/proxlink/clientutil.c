@@ -1,6 +1,7 @@
 /* clientutil.c — helpers shared by the handset and the POS (clientutil.h). */
 #include "proxlink/clientutil.h"
 #include "common/b64url.h"
+#include "common/money_text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,43 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int currency_exponent(const char *currency)
-{
-  if (!currency)
-    return -1;
-  if (strcmp(currency, "JPY") == 0)
-    return 0;
-  if (strcmp(currency, "USD") == 0 || strcmp(currency, "EUR") == 0 || strcmp(currency, "GBP") == 0)
-    return 2;
-  return -1;
-}
-
 const char *money_format(int64_t minor, const char *currency, char *buf, size_t len)
 {
-  int exp = currency_exponent(currency);
-  char digits[32], out[48];
-  /* work on the magnitude as unsigned so INT64_MIN is safe */
-  uint64_t mag = minor < 0 ? (uint64_t)0 - (uint64_t)minor : (uint64_t)minor;
-  int n, o = 0;
-
-  if (exp < 0)
-    exp = 0;
-  n = snprintf(digits, sizeof digits, "%0*llu", exp + 1, (unsigned long long)mag);
-  int whole = n - exp;
-  if (minor < 0)
-    out[o++] = '-';
-  for (int i = 0; i < whole; i++) {
-    if (i > 0 && (whole - i) % 3 == 0)
-      out[o++] = ',';
-    out[o++] = digits[i];
-  }
-  if (exp > 0) {
-    out[o++] = '.';
-    for (int i = whole; i < n; i++)
-      out[o++] = digits[i];
-  }
-  out[o] = '\0';
-  snprintf(buf, len, "%s", out);
+  money_text_display(minor, currency, buf, len);
   return buf;
 }
 

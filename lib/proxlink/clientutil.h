@@ -1,20 +1,20 @@
 /* clientutil.h — small helpers the handset and the POS share: money shown
- * in a currency's own units (from integer minor units, never floating point),
+ * in a currency's own units (lib/common/money_text's formatter),
  * RFC 3339 times, random keys, whole-file reads and atomic rewrites. */
 #ifndef PAYGW_CLIENTUTIL_H
 #define PAYGW_CLIENTUTIL_H
+
+#include "common/money_text.h" /* currency_exponent */
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
-/* Digits after the decimal point for a currency (JPY 0, USD/EUR/GBP 2);
- * -1 for a currency the gateway does not take. */
-int currency_exponent(const char *currency);
-
-/* Formats minor units with thousands separators: 3456 JPY → "3,456",
- * 123456 USD → "1,234.56".  Returns buf. */
+/* money_text_display (common/money_text.h) for a printf argument: 3456 JPY
+ * → "3,456", 123456 USD → "1,234.56".  Returns buf, "" for a currency the
+ * gateway does not take (check with currency_exponent first) or a buf too
+ * small. */
 const char *money_format(int64_t minor, const char *currency, char *buf, size_t len);
 
 /* t as "2026-11-25T09:00:00Z" into buf (>= 21 bytes). */

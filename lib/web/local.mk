@@ -2,17 +2,16 @@
 # the FastCGI worker loop and its log line (worker.c), the request line and
 # body (request.c), answers with their headers (answer.c), rendered pages
 # (page.c), route patterns (route.c), form bodies, cookies, session tokens
-# (random hex, SHA-256, constant-time comparison) and money as text.  Their
+# (random hex, SHA-256, constant-time comparison) and sums of money.  Their
 # security headers are nginx's (conf/nginx/page_headers.conf), the templates
-# lib/tmpl's.  Also amounts with their currency's decimals and CSV records
-# (the history's export).
+# lib/tmpl's.  Also CSV records (the history's export); amounts as text are
+# lib/common/money_text's.
 noinst_LIBRARIES += lib/web/libpaygw_web.a
 lib_web_libpaygw_web_a_SOURCES = \
 	lib/web/form.c lib/web/form.h \
 	lib/web/cookie.c lib/web/cookie.h \
 	lib/web/token.c lib/web/token.h \
 	lib/web/money.c lib/web/money.h \
-	lib/web/amount.c lib/web/amount.h \
 	lib/web/csv.c lib/web/csv.h \
 	lib/web/request.c lib/web/request.h \
 	lib/web/answer.c lib/web/answer.h \

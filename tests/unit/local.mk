@@ -15,6 +15,12 @@ tests_unit_test_tokencrypt_SOURCES = tests/unit/test_tokencrypt.c
 tests_unit_test_tokencrypt_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(OPENSSL_CFLAGS)
 tests_unit_test_tokencrypt_LDADD = $(COMMON_LIBS) $(CMOCKA_LIBS)
 
+check_PROGRAMS += tests/unit/test_money_text
+TESTS += tests/unit/test_money_text
+tests_unit_test_money_text_SOURCES = tests/unit/test_money_text.c
+tests_unit_test_money_text_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_money_text_LDADD = $(COMMON_LIBS) $(CMOCKA_LIBS)
+
 check_PROGRAMS += tests/unit/test_utf8
 TESTS += tests/unit/test_utf8
 tests_unit_test_utf8_SOURCES = tests/unit/test_utf8.c

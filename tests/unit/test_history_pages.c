@@ -1,8 +1,8 @@
 /* test_history_pages.c — unit tests for the HTML history's pure logic
  * (issue 13): the CSV writer of lib/web/csv.c (RFC 4180 quoting, CRLF, the
- * formula-injection guard), amounts from minor units (lib/web/amount.c),
- * and cgi/history's query (dates, status, keyset cursors, page links) and
- * transaction view (method and status words, the CSV record). */
+ * formula-injection guard) and cgi/history's query (dates, status, keyset
+ * cursors, page links) and transaction view (method and status words, the
+ * CSV record).  Amounts as text: test_money_text.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,7 +12,6 @@
 #include "common/b64url.h"
 #include "history/query.h"
 #include "history/txn_view.h"
-#include "web/amount.h"
 #include "web/csv.h"
 
 #include <stdio.h>
@@ -88,45 +87,6 @@ static void csv_grows_for_long_fields(void **state)
   assert_int_equal(strlen(l.text), l.len);
   csv_line_free(&l);
   assert_null(l.text);
-}
-
-static void amounts_use_the_currency_decimals(void **state)
-{
-  char out[48];
-  (void)state;
-
-  assert_int_equal(amount_decimals("JPY"), 0);
-  assert_int_equal(amount_decimals("USD"), 2);
-  assert_int_equal(amount_decimals("BHD"), 3);
-  assert_int_equal(amount_decimals("XYZ"), 2);
-  amount_plain(1234, "JPY", out, sizeof out);
-  assert_string_equal(out, "1234");
-  amount_plain(1234, "USD", out, sizeof out);
-  assert_string_equal(out, "12.34");
-  amount_plain(5, "USD", out, sizeof out);
-  assert_string_equal(out, "0.05");
-  amount_plain(-5, "EUR", out, sizeof out);
-  assert_string_equal(out, "-0.05");
-  amount_plain(1000, "BHD", out, sizeof out);
-  assert_string_equal(out, "1.000");
-  amount_plain(0, "JPY", out, sizeof out);
-  assert_string_equal(out, "0");
-  amount_display(1234567, "JPY", out, sizeof out);
-  assert_string_equal(out, "1,234,567");
-  amount_display(1234567, "USD", out, sizeof out);
-  assert_string_equal(out, "12,345.67");
-  amount_display(999, "JPY", out, sizeof out);
-  assert_string_equal(out, "999");
-  amount_display(-100000, "JPY", out, sizeof out);
-  assert_string_equal(out, "-100,000");
-  amount_display(INT64_MAX, "JPY", out, sizeof out);
-  assert_string_equal(out, "9,223,372,036,854,775,807");
-  amount_plain(INT64_MIN, "USD", out, sizeof out);
-  assert_string_equal(out, "-92233720368547758.08");
-  /* too small a buffer: -1 and an empty text, never a cut amount */
-  char small[4] = "xxx";
-  assert_int_equal(amount_display(12345, "JPY", small, sizeof small), -1);
-  assert_string_equal(small, "");
 }
 
 static void cursors_round_trip_and_refuse_edits(void **state)
@@ -381,17 +341,11 @@ static void detail_json_reads_what_was_stored(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(csv_quotes_only_what_needs_it),
-    cmocka_unit_test(csv_guards_formulas),
-    cmocka_unit_test(csv_grows_for_long_fields),
-    cmocka_unit_test(amounts_use_the_currency_decimals),
-    cmocka_unit_test(cursors_round_trip_and_refuse_edits),
-    cmocka_unit_test(dates_are_calendar_days),
-    cmocka_unit_test(days_start_at_midnight_utc),
-    cmocka_unit_test(queries_parse_and_refuse),
-    cmocka_unit_test(links_keep_the_filter),
-    cmocka_unit_test(transactions_read_as_words),
-    cmocka_unit_test(csv_records_of_transactions),
+    cmocka_unit_test(csv_quotes_only_what_needs_it),     cmocka_unit_test(csv_guards_formulas),
+    cmocka_unit_test(csv_grows_for_long_fields),         cmocka_unit_test(cursors_round_trip_and_refuse_edits),
+    cmocka_unit_test(dates_are_calendar_days),           cmocka_unit_test(days_start_at_midnight_utc),
+    cmocka_unit_test(queries_parse_and_refuse),          cmocka_unit_test(links_keep_the_filter),
+    cmocka_unit_test(transactions_read_as_words),        cmocka_unit_test(csv_records_of_transactions),
     cmocka_unit_test(detail_json_reads_what_was_stored),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,7 +10,8 @@
 
 #include "shop/cookies.h"
 #include "web/form.h"
-#include "web/amount.h"
+#include "shop/cart_view.h"
+#include "shop/settings.h"
 #include "web/money.h"
 #include "shop/order_code.h"
 #include "shop/user_submit.h"
@@ -143,21 +144,27 @@ static void totals_add_up(void **state)
   assert_int_equal(money_add_line(&t, -5, 1, 0), -1);
 }
 
+/* the one wrapper of the cart's and the order's pages: the shop's currency,
+ * grouped, as a JSON string */
 static void amounts_are_grouped(void **state)
 {
-  char out[32];
+  static const struct {
+    const char *currency;
+    int64_t minor;
+    const char *text;
+  } cases[] = { { "JPY", 0, "0" },          { "JPY", 999, "999" },
+                { "JPY", 1000, "1,000" },   { "JPY", 1234567, "1,234,567" },
+                { "JPY", -4096, "-4,096" }, { "USD", 123456, "1,234.56" } };
+  const char *saved = shop_settings.currency;
   (void)state;
 
-  amount_display(0, "JPY", out, sizeof out);
-  assert_string_equal(out, "0");
-  amount_display(999, "JPY", out, sizeof out);
-  assert_string_equal(out, "999");
-  amount_display(1000, "JPY", out, sizeof out);
-  assert_string_equal(out, "1,000");
-  amount_display(1234567, "JPY", out, sizeof out);
-  assert_string_equal(out, "1,234,567");
-  amount_display(-4096, "JPY", out, sizeof out);
-  assert_string_equal(out, "-4,096");
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    shop_settings.currency = cases[i].currency;
+    json_t *j = shop_amount_json(cases[i].minor);
+    assert_string_equal(json_string_value(j), cases[i].text);
+    json_decref(j);
+  }
+  shop_settings.currency = saved;
 }
 
 static void the_session_cookie_is_found(void **state)
