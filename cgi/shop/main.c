@@ -13,6 +13,7 @@
 #include "shop/settings.h"
 #include "common/config.h"
 #include "common/log.h"
+#include "common/money_text.h"
 #include "common/pwhash.h"
 #include "tmpl/tmpl.h"
 #include "web/worker.h"
@@ -75,6 +76,12 @@ int main(int argc, char **argv)
     return 2;
   }
   signal(SIGPIPE, SIG_IGN);
+  /* a currency the gateway does not take could show no price and be paid never */
+  if (!currency_by_alpha(shop_settings.currency)) {
+    log_msg(LOG_ERROR, "PAYGW_SHOP_CURRENCY=%s is not a currency the gateway takes (JPY, USD, EUR, GBP)",
+            shop_settings.currency);
+    return 1;
+  }
   struct tmpl_set *templates = tmpl_load_dir(config_str("PAYGW_SHOP_TEMPLATE_DIR", SHOP_TEMPLATE_DIR), err, sizeof err);
   if (!templates) {
     log_msg(LOG_ERROR, "cannot load the templates: %s", err);

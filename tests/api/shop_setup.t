@@ -52,4 +52,9 @@ is "the password in var/shop/admin-password signs in" "$STATUS $LOCATION" "303 /
 out=$(printf 'short\n' | "$TEST_ROOT/cgi/shop/shop.fcgi" --set-owner-password 2>&1); rc=$?
 is "shop.fcgi --set-owner-password refuses a password under 12 characters (exit 2)" "$rc" 2
 check "... and says why" grep -q "at least 12 characters" <<<"$out"
+# a shop in a currency the gateway does not take would show no price and
+# could never be paid: the worker refuses to start
+out=$(PAYGW_SHOP_CURRENCY=BHD "$TEST_ROOT/cgi/shop/shop.fcgi" </dev/null 2>&1); rc=$?
+is "shop.fcgi refuses PAYGW_SHOP_CURRENCY=BHD at start (exit 1)" "$rc" 1
+check "... and says why" grep -q "PAYGW_SHOP_CURRENCY=BHD is not a currency the gateway takes" <<<"$out"
 done_testing
