@@ -7,6 +7,8 @@
 # the payment completes and the handset's mailbox holds no canceled
 # completion for it.  Uses the credit server's test controls
 # (docs/credit-server.md), which scripts/check turns on.
+# check: alone — its cancel must land within the issuer's 2.5 s delay; with
+# another lane loading the machine it once came after the answer
 . "$(dirname "$0")/flowlib.sh"
 
 needs_test_controls
