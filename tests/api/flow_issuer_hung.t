@@ -15,6 +15,8 @@
 # and after SIGCONT the credit server sees each reversal no more often than
 # the sweeper sent it (no copy per worker), every row ends reversed, every
 # transaction failed, and the balances at the issuer are unchanged.
+# check: alone — it measures the ping's p99 latency, which another lane's
+# load moves past its bound
 . "$(dirname "$0")/flowlib.sh"
 
 N=50
