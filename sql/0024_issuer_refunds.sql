@@ -235,6 +235,9 @@ COMMENT ON VIEW issuer.merchant_sales_daily IS
 REVOKE ALL ON issuer.refunds FROM PUBLIC;
 REVOKE ALL ON issuer.refunds FROM paygw_issuer;
 GRANT SELECT, INSERT ON issuer.refunds TO paygw_issuer;
+-- as sql/0006 grants every issuer sequence (whoever runs the migration: the
+-- default privileges belong to the stack's owner only)
+GRANT USAGE, SELECT ON SEQUENCE issuer.refunds_id_seq TO paygw_issuer;
 GRANT SELECT ON issuer.merchant_sales, issuer.merchant_sales_daily TO paygw_issuer;
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON issuer.merchant_sales, issuer.merchant_sales_daily FROM paygw_issuer;
 REVOKE EXECUTE ON FUNCTION
