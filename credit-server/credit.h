@@ -117,6 +117,29 @@ enum reversal_outcome {
   REVERSAL_NOT_FOUND, /* never seen: recorded void so a late original is refused: 25 */
 };
 
+/* A refund advice (0220/0221): its own key (STAN, field 7, terminal), the
+ * original 0100's key from field 90, and what it refunds. */
+struct refund_request {
+  char stan[7], transmission_time[11], terminal_id[9];
+  long transmitted_at; /* field 7 as a full time */
+  char original_stan[7], original_transmission_time[11];
+  long original_transmitted_at;
+  char merchant_code[16], currency[4];
+  int64_t amount;
+};
+
+enum refund_outcome {
+  REFUND_DECIDED,  /* decided and recorded now (00 lowered the balance) */
+  REFUND_REPLAYED, /* the key holds this same refund: its stored answer */
+  REFUND_CONFLICT, /* the key holds another refund: 94, nothing stored */
+};
+
+/* Reads and checks a 0220/0221 (refund.c): field 3 200000, 4 of 1 up to
+ * 999999999999, 7 a date and time within half a year of now, 11, 41, 42,
+ * 49, and 90 naming a 0100 (its time placed in its year at now).  Returns
+ * true, or false with the failing field in *bad_field (answered 30). */
+bool credit_refund_parse(const struct iso_msg *m, long now, struct refund_request *rf, int *bad_field);
+
 /* Reads and checks the fields of a 0100.  Returns true, or false with the
  * failing field number in *bad_field (for the log; 0 when not a field). */
 bool credit_request_parse(const struct iso_msg *msg, struct credit_request *rq, int *bad_field);

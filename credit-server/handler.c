@@ -1,6 +1,7 @@
 /* handler.c — the credit server's messages: who may send what (58), 0100
  * -> 0110 (authorize; a merchant's token 0100 and the 0600 -> 0610 are
- * token_handler.c's), 0400/0401 -> 0410 (reverse), 0800 -> 0810 (echo).  A message that does
+ * token_handler.c's), 0400/0401 -> 0410 (reverse, also the void of an
+ * approved sale), 0220/0221 -> 0230 (refund), 0800 -> 0810 (echo).  A message that does
  * not decode gets an answer with 30 when its MTI and STAN can be read, else
  * its connection is closed.  Answers never carry field 2; logs show the card
  * masked (first 6, last 4). */
@@ -20,6 +21,7 @@
 /* Fields an answer copies from its request, per docs/iso8583.md. */
 static const int echo_0110[] = { 3, 4, 7, 11, 12, 13, 37, 41, 42, 49, 0 };
 static const int echo_0410[] = { 3, 4, 7, 11, 41, 42, 49, 0 };
+static const int echo_0230[] = { 3, 4, 7, 11, 41, 42, 49, 0 };
 static const int echo_0810[] = { 7, 11, 70, 0 };
 static const int echo_0610[] = { 7, 11, 41, 42, 60, 0 };
 
@@ -31,6 +33,8 @@ const int *handler_echo_for(const char *mti)
     return echo_0410;
   if (strcmp(mti, ISO_MTI_ADMIN_REQUEST) == 0)
     return echo_0610;
+  if (strcmp(mti, ISO_MTI_REFUND_ADVICE) == 0 || strcmp(mti, ISO_MTI_REFUND_REPEAT) == 0)
+    return echo_0230;
   return echo_0810;
 }
 
@@ -161,7 +165,7 @@ enum handler_step handler_prepare(const uint8_t *body, size_t len, struct handle
   return HANDLER_JOB;
 }
 
-/* --- the three conversations ---------------------------------------------- */
+/* --- the conversations ---------------------------------------------- */
 
 static void log_authorization(const struct credit_request *rq, const struct authorize_result *res, bool dropped)
 {
@@ -272,6 +276,40 @@ static bool reverse(struct handler_job *job, uint8_t *out, size_t cap, size_t *o
   return handler_answer(&job->request, echo_0410, code, NULL, out, cap, out_len);
 }
 
+static const char *refund_outcome_text(const char *code, enum refund_outcome outcome)
+{
+  if (code[0] == '9' && outcome != REFUND_CONFLICT)
+    return "error";
+  return outcome == REFUND_REPLAYED   ? "answered before"
+         : outcome == REFUND_CONFLICT ? "other refund under the key"
+                                      : "decided";
+}
+
+/* A 0220/0221: decided under a lock of the original (issuer.do_refund); a
+ * repeat meets the first answer.  96 when the database failed: nothing was
+ * refunded, and the acquirer repeats. */
+static bool refund(struct handler_job *job, uint8_t *out, size_t cap, size_t *out_len)
+{
+  struct refund_request rf;
+  enum refund_outcome outcome = REFUND_DECIDED;
+  char code[3];
+  int bad = 0;
+
+  if (!credit_refund_parse(&job->request, (long)time(NULL), &rf, &bad)) {
+    log_refused(job->request.mti, "a refund field is missing or wrong", bad);
+    return handler_answer(&job->request, echo_0230, ISO_RC_FORMAT_ERROR, NULL, out, cap, out_len);
+  }
+  if (issuer_refund_request(job->peer.key, &rf, &outcome, code) != 0)
+    snprintf(code, sizeof code, "%s", ISO_RC_SYSTEM_ERROR);
+  log_event(LOG_INFO, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s}", "msg", "refund",
+                                "mti", job->request.mti, "peer", job->peer.key, "stan", rf.stan, "transmission_time",
+                                rf.transmission_time, "original_stan", rf.original_stan, "original_time",
+                                rf.original_transmission_time, "terminal", rf.terminal_id, "merchant", rf.merchant_code,
+                                "amount", (json_int_t)rf.amount, "currency", rf.currency, "outcome",
+                                refund_outcome_text(code, outcome), "response_code", code));
+  return handler_answer(&job->request, echo_0230, code, NULL, out, cap, out_len);
+}
+
 static bool echo(struct handler_job *job, uint8_t *out, size_t cap, size_t *out_len)
 {
   const char *code = iso_get(&job->request, ISO_F_NETWORK_CODE);
@@ -303,6 +341,8 @@ bool handler_run(struct handler_job *job, uint8_t *out, size_t cap, size_t *out_
     return token_key_delivery(job, out, cap, out_len);
   if (strcmp(mti, ISO_MTI_REVERSAL_ADVICE) == 0 || strcmp(mti, ISO_MTI_REVERSAL_REPEAT) == 0)
     return reverse(job, out, cap, out_len);
+  if (strcmp(mti, ISO_MTI_REFUND_ADVICE) == 0 || strcmp(mti, ISO_MTI_REFUND_REPEAT) == 0)
+    return refund(job, out, cap, out_len);
   if (strcmp(mti, ISO_MTI_NETWORK_REQUEST) == 0)
     return echo(job, out, cap, out_len);
   /* a request type we do not serve */

@@ -120,6 +120,22 @@ int issuer_reverse_request(const char *peer, const struct reversal_request *rv, 
   return 0;
 }
 
+int issuer_refund_request(const char *peer, const struct refund_request *rf, enum refund_outcome *outcome, char code[3])
+{
+  struct pooled *conn = pool_take();
+  struct refund_answer answer;
+  enum db_status s = issuer_refund(conn->db, peer, rf, &answer);
+
+  pool_give(conn);
+  if (s != DB_ONE_ROW) {
+    log_event(LOG_ERROR, json_pack("{s:s, s:s}", "msg", "transaction failed", "transaction", "refund"));
+    return -1;
+  }
+  *outcome = answer.outcome;
+  memcpy(code, answer.response_code, 3);
+  return 0;
+}
+
 int issuer_token_key_store(const struct token_key_new *in, struct token_key_put_answer *out)
 {
   struct pooled *conn = pool_take();

@@ -1,6 +1,6 @@
 /* issuer.h — the credit server's conversations with its database, each one
  * statement on a connection of a small pool (issuer.c): authorize a 0100,
- * reverse a 0400/0401, store a 0600's token key, read one back, and ask
+ * reverse a 0400/0401, refund a 0220/0221, store a 0600's token key, read one back, and ask
  * whether a POS's merchant is taken.  The statements are in credit-server/db/. */
 #ifndef PAYGW_CREDIT_ISSUER_H
 #define PAYGW_CREDIT_ISSUER_H
@@ -31,6 +31,12 @@ int issuer_authorize_from(const char *peer, const char *token_key_id, const stru
 /* Undoes an approved authorization exactly once.  Returns 0 with *outcome,
  * or -1 when the database failed. */
 int issuer_reverse_request(const char *peer, const struct reversal_request *rv, enum reversal_outcome *outcome);
+
+/* Decides and records a 0220/0221 (issuer.do_refund).  Returns 0 with the
+ * answer's code in code[3] and *outcome, or -1 when the database failed
+ * (the caller answers 96; the acquirer repeats as 0221). */
+int issuer_refund_request(const char *peer, const struct refund_request *rf, enum refund_outcome *outcome,
+                          char code[3]);
 
 /* --- token sales (token_handler.c) -------------------------------------- */
 struct token_key_new;

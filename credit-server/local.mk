@@ -9,10 +9,10 @@ CREDIT_LIBS = credit-server/libcredit.a $(ISO8583_LIBS) $(DB_LIBS)
 noinst_LIBRARIES += credit-server/libcredit.a
 credit_server_libcredit_a_CFLAGS = $(CREDIT_CFLAGS)
 credit_server_libcredit_a_SOURCES = \
-	credit-server/credit.h credit-server/request.c credit-server/duplicate.c \
+	credit-server/credit.h credit-server/request.c credit-server/refund.c credit-server/duplicate.c \
 	credit-server/controls.c credit-server/controls.h \
 	credit-server/issuer.c credit-server/issuer.h \
-	credit-server/db/ops.h credit-server/db/authorize.c credit-server/db/reverse.c \
+	credit-server/db/ops.h credit-server/db/authorize.c credit-server/db/reverse.c credit-server/db/refund.c \
 	credit-server/db/issuer_put.c credit-server/db/range_put.c credit-server/db/ranges_read.c \
 	credit-server/db/merchant_put.c credit-server/db/merchant_methods_put.c \
 	credit-server/db/account_id.c credit-server/db/account_put.c credit-server/db/enrol_transaction.c \
@@ -43,9 +43,9 @@ tests_tools_token_key_open_CFLAGS = $(CREDIT_CFLAGS)
 tests_tools_token_key_open_LDADD = $(CREDIT_LIBS) $(COMMON_LIBS)
 
 check_PROGRAMS += tests/unit/test_credit_request tests/unit/test_credit_controls tests/unit/test_credit_duplicate \
-	tests/unit/test_credit_enrol tests/unit/test_credit_tokens
+	tests/unit/test_credit_enrol tests/unit/test_credit_tokens tests/unit/test_credit_refund
 TESTS += tests/unit/test_credit_request tests/unit/test_credit_controls tests/unit/test_credit_duplicate \
-	tests/unit/test_credit_enrol tests/unit/test_credit_tokens
+	tests/unit/test_credit_enrol tests/unit/test_credit_tokens tests/unit/test_credit_refund
 tests_unit_test_credit_request_SOURCES = tests/unit/test_credit_request.c
 tests_unit_test_credit_request_CFLAGS = $(CREDIT_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_credit_request_LDADD = $(CREDIT_LIBS) $(CMOCKA_LIBS)
@@ -66,3 +66,7 @@ tests_unit_test_credit_tokens_SOURCES = tests/unit/test_credit_tokens.c
 tests_unit_test_credit_tokens_CFLAGS = $(CREDIT_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_credit_tokens_LDADD = $(CREDIT_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_credit_tokens_LDFLAGS = -pthread
+tests_unit_test_credit_refund_SOURCES = tests/unit/test_credit_refund.c
+tests_unit_test_credit_refund_CFLAGS = $(CREDIT_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_credit_refund_LDADD = $(CREDIT_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_credit_refund_LDFLAGS = -pthread

@@ -60,7 +60,7 @@ const char *credit_permission(const struct credit_peer *peer, const struct iso_m
     if (is_mti(m, ISO_MTI_NETWORK_REQUEST))
       return NULL;
     if (!(is_mti(m, ISO_MTI_AUTH_REQUEST) || reversal))
-      return ISO_RC_NOT_PERMITTED_TO_TERMINAL; /* 0600 and anything else */
+      return ISO_RC_NOT_PERMITTED_TO_TERMINAL; /* 0600, 0220/0221 (refunds are an acquirer's) and anything else */
     if (is_mti(m, ISO_MTI_AUTH_REQUEST) && iso_get(m, ISO_F_PAN))
       return ISO_RC_NOT_PERMITTED_TO_TERMINAL; /* a merchant never sends a card number */
     return own_merchant(peer, m) ? NULL : ISO_RC_NOT_PERMITTED_TO_TERMINAL;

@@ -50,6 +50,17 @@ enum db_status issuer_authorize(struct db *db, const struct auth_request *in, st
 enum db_status issuer_reverse(struct db *db, const char *peer, const struct reversal_request *in,
                               enum reversal_outcome *outcome);
 
+/* A 0220/0221's answer (issuer.do_refund, sql/0024). */
+struct refund_answer {
+  enum refund_outcome outcome;
+  char response_code[3]; /* 00, 13, 25; 94 for REFUND_CONFLICT */
+};
+
+/* One 0220/0221 from peer, re-sendable (a call sent again meets its own
+ * row and answers REFUND_REPLAYED).  DB_ONE_ROW with *out. */
+enum db_status issuer_refund(struct db *db, const char *peer, const struct refund_request *in,
+                             struct refund_answer *out);
+
 /* --- token sales (sql/0022) ------------------------------------------------ */
 
 /* A 0600 for issuer.do_token_key_put: the key already sealed. */

@@ -24,6 +24,9 @@
 #define ISO_MTI_AUTH_RESPONSE "0110"
 #define ISO_MTI_ADMIN_REQUEST "0600" /* reserved: second-embodiment token keys */
 #define ISO_MTI_ADMIN_RESPONSE "0610"
+#define ISO_MTI_REFUND_ADVICE "0220" /* a refund of an approved 0100 (processing code 200000) */
+#define ISO_MTI_REFUND_REPEAT "0221" /* its repeat: the same content, after no 0230 */
+#define ISO_MTI_REFUND_RESPONSE "0230"
 #define ISO_MTI_REVERSAL_ADVICE "0400"
 #define ISO_MTI_REVERSAL_REPEAT "0401"
 #define ISO_MTI_REVERSAL_RESPONSE "0410"
@@ -34,7 +37,7 @@
  * formats and lengths: fields.c, and nowhere else. */
 enum iso_field {
   ISO_F_PAN = 2,               /* primary account number */
-  ISO_F_PROCESSING_CODE = 3,   /* "000000" purchase */
+  ISO_F_PROCESSING_CODE = 3,   /* "000000" purchase, "200000" refund */
   ISO_F_AMOUNT = 4,            /* minor units, zero-padded */
   ISO_F_TRANSMISSION_TIME = 7, /* MMDDhhmmss UTC */
   ISO_F_STAN = 11,             /* system trace audit number */
@@ -144,7 +147,8 @@ int iso_original_decode(const char *field90, char *mti, size_t mti_cap, char *st
 #define ISO_RC_APPROVED "00"
 #define ISO_RC_INVALID_MERCHANT "03"
 #define ISO_RC_DO_NOT_HONOUR "05"
-#define ISO_RC_INVALID_AMOUNT "13" /* a token 0100 whose field 4 or 49 is not the token's */
+#define ISO_RC_INVALID_AMOUNT                                                                                          \
+  "13" /* a token 0100 whose field 4 or 49 is not the token's; a refund above what is left */
 #define ISO_RC_INVALID_CARD "14"
 #define ISO_RC_FORMAT_ERROR "30"
 #define ISO_RC_OVER_LIMIT "51"
@@ -153,6 +157,9 @@ int iso_original_decode(const char *field90, char *mti, size_t mti_cap, char *st
 #define ISO_RC_SECURITY_VIOLATION "63"        /* a token used again */
 #define ISO_RC_NOT_PERMITTED "57"
 #define ISO_RC_ORIGINAL_NOT_FOUND "25"
+/* Processing codes (field 3). */
+#define ISO_PC_PURCHASE "000000"
+#define ISO_PC_REFUND "200000"
 #define ISO_RC_DUPLICATE "94" /* a 0100 under another's key that is not that request */
 #define ISO_RC_SYSTEM_ERROR "96"
 
