@@ -40,7 +40,6 @@ declare -A USER_CARD=([00001]=152500******5678 [00004]=136000******6784 [00005]=
                       [00007]=152500******7895 [00008]=152500******9991)
 
 # like DESCRIPTION GOT REGEX: ok when GOT matches the (bash) regular expression
-like() { if [[ $2 =~ $3 ]]; then ok "$1"; else not_ok "$1 (got '$2', want /$3/)"; fi; }
 # between DESCRIPTION GOT LOW HIGH: ok when LOW <= GOT < HIGH (integers)
 between() {
   if [[ $2 =~ ^-?[0-9]+$ ]] && (( $2 >= $3 && $2 < $4 )); then ok "$1"; else not_ok "$1 (got '$2', want $3..$4)"; fi

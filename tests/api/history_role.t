@@ -16,7 +16,7 @@ as_role() {
 }
 
 is "it may log in to the stack's database" "$(psql_q "SELECT rolcanlogin::text || ' ' || has_database_privilege('$r', current_database(), 'CONNECT')::text FROM pg_roles WHERE rolname = '$r'")" "true true"
-for t in gateway.transactions gateway.transaction_events gateway.merchants gateway.terminals; do
+for t in gateway.transactions gateway.transaction_events gateway.merchants gateway.terminals gateway.refunds; do
   is "$t: SELECT, nothing else" \
     "$(priv $t SELECT) $(priv $t INSERT) $(priv $t UPDATE) $(priv $t DELETE) $(priv $t TRUNCATE)" "t f f f f"
 done

@@ -25,6 +25,8 @@ quietly() { "$@" >/dev/null 2>&1; }
 no_stdout() { "$@" >/dev/null; }
 # is DESCRIPTION GOT WANT
 is() { if [[ "$2" == "$3" ]]; then ok "$1"; else not_ok "$1 (got '$2', want '$3')"; fi; }
+# like DESCRIPTION GOT REGEX
+like() { if [[ $2 =~ $3 ]]; then ok "$1"; else not_ok "$1 (got '$2', want /$3/)"; fi; }
 done_testing() { [[ $TESTS_FAILED -eq 0 ]]; exit $?; }
 
 # luhn BODY → BODY with its Luhn check digit appended (test card numbers)
