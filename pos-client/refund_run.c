@@ -319,8 +319,11 @@ static int recover_one(struct pos_run *run, const struct refund_open *o, const c
            rf->transaction, rf->terminal);
     return -1;
   }
-  if (refund_hold(run->refund_marks, rf) != 0)
-    return 1; /* its POS is alive and still on it */
+  if (refund_hold(run->refund_marks, rf) != 0) {
+    printf("The refund of %lld on transaction %s (%s) is in the hands of another POS, still running: left to it.\n",
+           (long long)rf->amount, rf->transaction, rf->requested_at);
+    return 1;
+  }
   if (!still_open(run, rf)) {
     rc = 0;
   } else if (!refund_key_still_kept(rf, time(NULL))) {
