@@ -7,9 +7,11 @@
 . "$(dirname "${BASH_SOURCE[0]}")/flowlib.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/client_lib.sh"
 trap 'client_cleanup; flow_cleanup' EXIT
-REFUND_MERCHANT=1111111111
+REFUND_MERCHANT=4444444444 # Shop D Tenjin: the one demo shop that takes Card C
+REFUND_SHOP="Shop D Tenjin"
 REFUND_USER=00003 # Card C on handset 3345678: few other client tests use it
 REFUND_DEVICE=3345678
+OTHER_MERCHANT=1111111111
 
 # paid_payment AMOUNT → PAID (the number of a completed payment of
 # REFUND_USER at REFUND_MERCHANT), or empty with FLOW_ERROR

@@ -25,9 +25,9 @@ out=$CT/r1.out
 id1=$(psql_q "SELECT r.refund_id FROM gateway.refunds r JOIN gateway.transactions t ON t.id = r.transaction_id
                WHERE t.number = '$A' AND r.amount = 300")
 is "the gateway holds it completed" "$(refunds_of "$A")" "completed:300"
-check "receipt: the shop" grep -qx "Shop A Ginza" "$out"
+check "receipt: the shop" grep -qx "$REFUND_SHOP" "$out"
 check "receipt: REFUND" grep -qx "REFUND" "$out"
-check "receipt: the terminal" grep -qx "Terminal      pos-1111111111" "$out"
+check "receipt: the terminal" grep -qx "Terminal      pos-$REFUND_MERCHANT" "$out"
 check "receipt: the original transaction" grep -qx "Transaction   $A" "$out"
 check "receipt: the gateway's refund ID" grep -qx "Refund ID     $id1" "$out"
 check "receipt: kind refund" grep -qx "Kind          refund" "$out"
@@ -59,6 +59,14 @@ check "it says nothing is left" grep -qF "nothing is left to refund on transacti
 is "the gateway holds the two refunds, no more" "$(refunds_of "$A")" "completed:300 completed:700"
 is "the issuer's balance is back where it was" "$(issuer_balance "$REFUND_USER")" "$balance_before"
 
+# --- the handset: the gateway's refund messages (before the next flow polls them) -----
+"$HANDSET" --store "$STORE" watch --decline --for 4 >"$CT/watch.out" 2>&1
+check "handset: the 300 back" grep -qF "Refund for user ID $REFUND_USER: 300 JPY back from transaction $A." "$CT/watch.out"
+check "handset: refunded so far of the total" grep -qF "  Refunded:      300 of 1,000 JPY" "$CT/watch.out"
+check "handset: the 700 back, all of it refunded" grep -qF "  Refunded:      1,000 of 1,000 JPY" "$CT/watch.out"
+check "handset: the refund ID" grep -qF "  Refund:        $id1 (refund)" "$CT/watch.out"
+check "handset: no refused message" bash -c "! grep -q 'Ignored a mailbox message' '$CT/watch.out'"
+
 "$POS" refunds --journal "$J" --merchant "$REFUND_MERCHANT" --transaction "$A" >"$CT/list.out" 2>&1
 is "pos refunds: exit 0" "$?" 0
 check "pos refunds: both, oldest first" bash -c "grep -E '^  rf_' '$CT/list.out' | awk '{print \$1, \$3, \$5}' | tr '\n' ' ' | grep -qx '$id1 300 completed [^ ]* 700 completed '"
@@ -74,6 +82,10 @@ like "the gateway chose void or refund" "$kind" "^(void|refund)$"
 heading=REFUND; [[ $kind == void ]] && heading=VOID
 check "receipt: headed $heading, kind $kind" bash -c "grep -qx '$heading' '$CT/whole.out' && grep -q '^Kind          $kind' '$CT/whole.out'"
 is "journal: the kind" "$(tail -1 "$J" | jq -r '[.status, .kind, .refundable] | join(" ")')" "refund_completed $kind 0"
+shown=refund; [[ $kind == void ]] && shown="void: the payment canceled"
+"$HANDSET" --store "$STORE" watch --decline --for 3 >"$CT/watch2.out" 2>&1
+check "handset: the whole 500 back, as a $kind" grep -qE "^  Refund: +rf_[A-Za-z0-9_-]{22} \\($shown\\)$" "$CT/watch2.out"
+check "handset: 500 of 500 refunded" grep -qF "  Refunded:      500 of 500 JPY" "$CT/watch2.out"
 
 # --- refusals: wrong state, another merchant's, unknown ----------------------------------
 txn_create "$REFUND_MERCHANT" "$REFUND_USER" 400
@@ -82,9 +94,9 @@ pos POST "/v1/transactions/$C/cancel" "$REFUND_MERCHANT"
 JOURNAL=$J pos_refund canceled --transaction "$C" --amount 100
 is "a canceled payment: exit 1" "$RC" 1
 check "it says why" grep -qF "No refund: the gateway refused it: transaction $C is canceled: only a completed payment can be refunded." "$CT/canceled.out"
-txn_create 2222222222 "$REFUND_USER" 400
+txn_create "$OTHER_MERCHANT" "$REFUND_USER" 400
 D=$TXN
-pos POST "/v1/transactions/$D/cancel" 2222222222
+pos POST "/v1/transactions/$D/cancel" "$OTHER_MERCHANT"
 JOURNAL=$J pos_refund other --transaction "$D" --amount 100
 is "another merchant's payment: exit 1" "$RC" 1
 check "it is unknown to this shop" grep -qF "the gateway knows no transaction $D of this shop." "$CT/other.out"
@@ -96,11 +108,4 @@ is "journal: every refund ended (none left for a recovery)" \
   "$(jq -sr 'group_by(.idempotency_key) | map(last.status) | map(select(. == "refund_pending")) | length' "$J")" 0
 check "no card number in any output or the journal" no_pan_in "$CT"/*.out "$J"
 
-# --- the handset: the gateway's refund messages ----------------------------------------
-"$HANDSET" --store "$STORE" watch --decline --for 4 >"$CT/watch.out" 2>&1
-check "handset: the 300 back" grep -qF "Refund for user ID $REFUND_USER: 300 JPY back from transaction $A." "$CT/watch.out"
-check "handset: refunded so far of the total" grep -qF "  Refunded:      300 of 1,000 JPY" "$CT/watch.out"
-check "handset: the 700 back, all of it refunded" grep -qF "  Refunded:      1,000 of 1,000 JPY" "$CT/watch.out"
-check "handset: the refund ID" grep -qF "  Refund:        $id1 (refund)" "$CT/watch.out"
-check "handset: no refused message" bash -c "! grep -q 'Ignored a mailbox message' '$CT/watch.out'"
 done_testing

@@ -60,10 +60,10 @@ is "(2) the gateway holds two refunds, not three" "$(refunds_of "$P")" "complete
 
 # --- (3) another terminal's line -------------------------------------------------------
 J3=$CT/three.journal
-pending_line "$J3" "k3-$tag" 50 "" pos-2222222222
+pending_line "$J3" "k3-$tag" 50 "" "pos-$OTHER_MERCHANT"
 resume three "$J3"
 is "(3) resume: exit 3 (still open)" "$RC" 3
-check "(3) it says whose it is" grep -qF "asked by terminal pos-2222222222 without an end" "$CT/three.out"
+check "(3) it says whose it is" grep -qF "asked by terminal pos-$OTHER_MERCHANT without an end" "$CT/three.out"
 is "(3) nothing sent" "$(refunds_of "$P")" "completed:100 completed:200"
 is "(3) the line stays open" "$(tail -1 "$J3" | jq -r .status)" refund_pending
 

@@ -46,7 +46,7 @@ check "neither is shown" bash -c "! grep -qE 'rf_forged|rf_unsigned|900 JPY|800 
 check "a user ID not on this handset: ignored" \
   grep -qF "Ignored a refund message for rf_otheruser${tag}: its user ID is not on this handset." "$out"
 check "out of its form: ignored, not shown" grep -qF "Ignored a refund message for rf_broken${tag}: it is not well-formed." "$out"
-is "one refund screen in all" "$(grep -c "Money back from the shop" "$out")" 1
+is "one screen of this test's five messages" "$(grep -c "^  Refund: .*${tag}" "$out")" 1
 is "the messages were all delivered (none left for the next poll)" \
   "$(psql_q "SELECT count(*) FROM gateway.mailbox WHERE message LIKE '%${tag}%' AND delivered_at IS NULL")" 0
 done_testing
