@@ -188,6 +188,12 @@ static int conclude(struct pos_run *run, const struct pos_refund *rf, const json
   char jstatus[32];
   int rc = POS_NETWORK;
 
+  const json_t *why = json_object_get(refund, strcmp(status, "declined") == 0 ? "decline" : "failure");
+  if (strcmp(status, "declined") == 0)
+    printf("The card issuer declined the refund: %s (code %s). Nothing was refunded.\n", jstr(why, "reason"),
+           *jstr(why, "code") ? jstr(why, "code") : "-");
+  else if (strcmp(status, "failed") == 0)
+    printf("The refund failed: %s.\n", jstr(why, "reason"));
   refund_receipt(stdout, run->conf.shop, rf->terminal, refund, txn);
   if (refund_status_final(status)) {
     snprintf(jstatus, sizeof jstatus, "refund_%s", status);
