@@ -154,9 +154,7 @@ static void follow(struct pos_run *run, const struct pos_refund *rf, json_t **re
   snprintf(id, sizeof id, "%s", jstr(*refund, "id"));
   while (!refund_status_final(jstr(*refund, "status")) && !pos_stop_requested && time(NULL) < deadline) {
     long left = (long)(deadline - time(NULL)), wait_s = tty ? 1 : 25, status;
-    printf(tty ? "\r  Waiting for the card issuer's answer... [%s] %lds   "
-               : "  Waiting for the card issuer's "
-                 "answer... [%s] %lds\n",
+    printf(tty ? "\r%s [%s] %lds   " : "%s [%s] %lds\n", "  Waiting for the card issuer's answer...",
            jstr(*refund, "status"), (long)(time(NULL) - start));
     fflush(stdout);
     if (wait_s > left - 1)
@@ -234,10 +232,12 @@ static int settle(struct pos_run *run, const struct pos_refund *rf, bool sent_be
   int rc;
 
   switch (send_refund(run, rf, sent_before, &answer, &http_status)) {
-  case SENT_NOTHING:
-    printf("No refund: the gateway could not be reached; nothing was sent.\n");
-    journal_refund(run, rf, "refund_error", NULL, NULL, NULL, "the gateway could not be reached");
+  case SENT_NOTHING: {
+    const char *why = pos_stop_requested ? "stopped at the POS" : "the gateway could not be reached";
+    printf("No refund: %s; nothing was sent.\n", why);
+    journal_refund(run, rf, "refund_error", NULL, NULL, NULL, why);
     return POS_NETWORK;
+  }
   case SENT_UNKNOWN:
     printf("OUTCOME UNKNOWN: the gateway did not answer; the refund of transaction %s may have been made. `pos "
            "refund --resume` (or the next start of pos) asks again with the same key.\n",
