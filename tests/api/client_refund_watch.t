@@ -19,8 +19,8 @@ msg() { # msg REFUND-ID USER AMOUNT REFUNDED → the message text
       shop: "Shop A Ginza", issued_at: "2026-12-05T10:00:00Z"}'
 }
 good=$(msg "rf_good${tag}" "$REFUND_USER" 300 600)
-forged=$(msg "rf_forged${tag}" "$REFUND_USER" 900 900)
-unsigned=$(msg "rf_unsigned${tag}" "$REFUND_USER" 800 800)
+forged=$(msg "rf_forged${tag}" "$REFUND_USER" 919 919)
+unsigned=$(msg "rf_unsigned${tag}" "$REFUND_USER" 818 818)
 other_user=$(msg "rf_otheruser${tag}" 00001 300 300)
 broken=$(msg "rf_broken${tag}" "$REFUND_USER" 700 600) # more back than refunded in all
 printf '%s' "$forged" >"$CT/forged"
@@ -42,7 +42,7 @@ check "its screen: refunded so far of the total" grep -qF "  Refunded:      600 
 check "its screen: the transaction" grep -qF "  Transaction:   7KQ2M9XW4T1BZC3D" "$out"
 is "the message signed with another key and the one with an empty signature are refused as every such message" \
   "$(grep -c "Ignored a mailbox message: its signature does not verify under the gateway's key." "$out")" 2
-check "neither is shown" bash -c "! grep -qE 'rf_forged|rf_unsigned|900 JPY|800 JPY' '$out'"
+check "neither is shown" bash -c "! grep -qE 'rf_forged|rf_unsigned|919 JPY|818 JPY' '$out'"
 check "a user ID not on this handset: ignored" \
   grep -qF "Ignored a refund message for rf_otheruser${tag}: its user ID is not on this handset." "$out"
 check "out of its form: ignored, not shown" grep -qF "Ignored a refund message for rf_broken${tag}: it is not well-formed." "$out"
