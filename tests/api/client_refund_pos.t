@@ -106,6 +106,26 @@ check "it says so" grep -qF "the gateway knows no transaction 0000000000000000 o
 is "no refund row for any of them" "$(refunds_of "$C")$(refunds_of "$D")" ""
 is "journal: every refund ended (none left for a recovery)" \
   "$(jq -sr 'group_by(.idempotency_key) | map(last.status) | map(select(. == "refund_pending")) | length' "$J")" 0
+
+# --- usage: refused before anything is journaled or sent --------------------------------
+lines=$(wc -l <"$J")
+usage() { # usage NAME WHAT ARGS...: exit 2 and a message naming WHAT
+  local name=$1 what=$2; shift 2
+  "$POS" "$@" --journal "$J" --merchant "$REFUND_MERCHANT" >"$CT/$name.out" 2>&1
+  is "usage: $name: exit 2" "$?" 2
+  check "usage: $name: says $what" grep -qF -- "$what" "$CT/$name.out"
+}
+usage no-amount "refund needs --transaction NUMBER and --amount N" refund --transaction "$A"
+usage zero "--amount must be 1-999999999999" refund --transaction "$A" --amount 0
+usage lower "--transaction must be a transaction number" refund --transaction "${A,,}" --amount 1
+usage long-reason "--reason is longer than 200 characters" refund --transaction "$A" --amount 1 --reason "$(printf 'x%.0s' {1..201})"
+usage sale-option "--transaction belongs to refund and refunds" sale --item "a,1,1,0" --transaction "$A"
+usage resume-with "refund --resume takes no --transaction" refund --resume --transaction "$A"
+is "usage: nothing journaled" "$(wc -l <"$J")" "$lines"
+"$POS" refund --journal "$CT/no/such/dir/j" --merchant "$REFUND_MERCHANT" --transaction "$A" --amount 1 >"$CT/nojournal.out" 2>&1
+is "a journal that cannot be written: exit 2" "$?" 2
+is "usage: nothing reached the gateway" "$(refunds_of "$A")" "completed:300 completed:700"
+
 check "no card number in any output or the journal" no_pan_in "$CT"/*.out "$J"
 
 done_testing
