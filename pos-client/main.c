@@ -675,34 +675,6 @@ static int sell(struct pos_run *run)
   return rc;
 }
 
-/* refund and refunds: what each needs, and nothing else. */
-static int refund_options_check(const struct pos_run *run, bool list)
-{
-  const struct pos_refund *rf = &run->refund;
-
-  if (!run->refunding)
-    return 0;
-  if (run->refund_resume && (list || rf->transaction[0] || rf->amount || rf->reason[0]))
-    fprintf(stderr, "pos: refund --resume takes no --transaction, --amount or --reason\n");
-  else if (list && (rf->amount || rf->reason[0]))
-    fprintf(stderr, "pos: refunds takes --transaction only\n");
-  else if (!run->refund_resume && (!rf->transaction[0] || (!list && !rf->amount)))
-    fprintf(stderr, "pos: %s\n",
-            list ? "refunds needs --transaction NUMBER"
-                 : "refund needs --transaction NUMBER and --amount N (or --resume)");
-  else
-    return 0;
-  return -1;
-}
-
-/* refund --resume: the start-up recovery ran; say what it found. */
-static int refund_resumed(const struct pos_run *run, int refunds_open)
-{
-  if (refunds_open == 0)
-    printf("No refund is left without an end in the journal %s.\n", run->conf.journal);
-  return refunds_open < 0 ? POS_NETWORK : POS_PAID;
-}
-
 int main(int argc, char **argv)
 {
   struct pos_run run;

@@ -89,4 +89,12 @@ int refund_recover(struct pos_run *run);
 /* `pos refunds --transaction N`: the payment's refunds.  An enum pos_exit. */
 int refunds_list(struct pos_run *run);
 
+/* refund and refunds (list: refunds): the options each needs and no
+ * other.  Returns 0, or -1 (said on stderr). */
+int refund_options_check(const struct pos_run *run, bool list);
+
+/* `refund --resume`: what the start-up recovery found (refund_recover's
+ * result), said when there was nothing.  Returns an enum pos_exit. */
+int refund_resumed(const struct pos_run *run, int refunds_open);
+
 #endif
