@@ -6,7 +6,8 @@
 # journal lines (refund_pending with the key before, the end after); one
 # above what is left refused saying what is left, one more after the whole
 # amount refused saying nothing is left; the whole amount of a second
-# payment (a void or a refund, as the gateway decides by the cut-off); a
+# payment (a void or a refund, as the gateway decides by the cut-off); one
+# the card issuer declines (13: its code and reason said and on the slip); a
 # canceled payment (409 wrong_state), another merchant's and an unknown
 # number (404) refused in plain words; `pos refunds` listing them; the
 # issuer's balance back where it was; the handset shown the gateway's real
@@ -86,6 +87,25 @@ shown=refund; [[ $kind == void ]] && shown="void: the payment canceled"
 "$HANDSET" --store "$STORE" watch --decline --for 3 >"$CT/watch2.out" 2>&1
 check "handset: the whole 500 back, as a $kind" grep -qE "^  Refund: +rf_[A-Za-z0-9_-]{22} \\($shown\\)$" "$CT/watch2.out"
 check "handset: 500 of 500 refunded" grep -qF "  Refunded:      500 of 500 JPY" "$CT/watch2.out"
+
+# --- declined by the card issuer -------------------------------------------------------
+# the issuer's own record says the sale is wholly refunded (moved in SQL, as
+# refund_webhook.t does), so it answers 13 although the gateway sees 400 left
+paid_payment 400 || not_ok "a third payment ($FLOW_ERROR)"
+E=$PAID
+psql_q "UPDATE issuer.authorizations ia SET refunded = ia.amount FROM gateway.authorizations ga
+         JOIN gateway.transactions t ON t.id = ga.transaction_id
+        WHERE t.number = '$E' AND ia.stan = lpad(ga.stan::text, 6, '0')
+          AND ia.transmission_time = ga.transmission_time AND ia.terminal_id = ga.terminal_code" >/dev/null
+JOURNAL=$J pos_refund declined --transaction "$E" --amount 100
+is "declined by the issuer: exit 1" "$RC" 1
+check "it says the code and the reason" grep -qE "^The card issuer declined the refund: .+ \(code 13\)\. Nothing was refunded\.$" "$CT/declined.out"
+check "slip: REFUND DECLINED" grep -qx "REFUND DECLINED" "$CT/declined.out"
+check "slip: the decline with its code" grep -qE "^DECLINED: .+ \(code 13\)$" "$CT/declined.out"
+check "slip: nothing refunded, all still refundable" bash -c "grep -qE '^Refunded so far +0 JPY$' '$CT/declined.out' && grep -qE '^Refundable left +400 JPY$' '$CT/declined.out'"
+is "journal: declined with the code" "$(tail -1 "$J" | jq -r '[.status, .decline_code, .response_code, (.reason | length > 0)] | join(" ")')" \
+  "refund_declined 13 13 true"
+is "the gateway holds it declined" "$(refunds_of "$E")" "declined:100"
 
 # --- refusals: wrong state, another merchant's, unknown ----------------------------------
 txn_create "$REFUND_MERCHANT" "$REFUND_USER" 400
