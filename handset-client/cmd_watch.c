@@ -3,13 +3,15 @@
  * answers (429 slow_down and Retry-After honoured).  A message runs the
  * payment application only when its signature verifies under the gateway's
  * message key from the store and it is a payment command for a user of this
- * handset ([0077]-[0079]); anything else is reported as ignored.  `handset
+ * handset ([0077]-[0079]); a verified `refund` message for one of its
+ * users is shown (screen_refund); anything else is reported as ignored.  `handset
  * shop` runs the same loop for the one transaction its shop answered
  * (o->only_transaction): other commands are ignored, and that transaction's
  * completion ends it.  A gateway that does not answer is reported once,
  * polled with back-off, and reported once more when it answers again
  * (lib/proxlink/reach.h). */
 #include "handset-client/handset.h"
+#include "handset-client/screens.h"
 #include "common/b64url.h"
 #include "common/ed25519.h"
 #include "proxlink/clientutil.h"
@@ -133,6 +135,26 @@ static bool ended_in_batch(const struct uim_store *s, const json_t *list, const 
   return false;
 }
 
+/* A refund of one of this handset's users' payments: shown, nothing to
+ * answer (it does not count for --once). */
+static void show_refund(const struct uim_store *s, const json_t *m)
+{
+  char amount[40];
+
+  if (!uim_find_user(s, mstr(m, "user_id"))) {
+    printf("Ignored a refund message for %.40s: its user ID is not on this handset.\n", mstr(m, "refund"));
+    return;
+  }
+  if (!refund_message_valid(m)) {
+    printf("Ignored a refund message for %.40s: it is not well-formed.\n", mstr(m, "refund"));
+    return;
+  }
+  printf("Refund for user ID %s: %s %s back from transaction %s.\n", mstr(m, "user_id"),
+         money_format(json_integer_value(json_object_get(m, "amount")), mstr(m, "currency"), amount, sizeof amount),
+         mstr(m, "currency"), mstr(m, "transaction"));
+  screen_refund(stdout, m);
+}
+
 /* Handles one poll's messages.  Returns -1 to keep watching, else the exit
  * status of a payment when --once. */
 static int handle_messages(const struct handset_opts *o, struct uim_store *s, struct gw_http *g, const json_t *list)
@@ -167,6 +189,8 @@ static int handle_messages(const struct handset_opts *o, struct uim_store *s, st
         if (rc != PAYAPP_NOT_OPEN && o->once)
           result = rc;
       }
+    } else if (strcmp(kind, "refund") == 0) {
+      show_refund(s, m);
     } else if (strcmp(kind, "payment_command") != 0) {
       printf("Ignored a mailbox message of unknown kind '%.32s'.\n", kind);
     } else if (!wanted) {

@@ -1,6 +1,7 @@
-/* screens.c — the handset's screens (figures 13, 16, 17) as plain text, and
+/* screens.c — the handset's screens (figures 13, 16, 17, a refund) as plain text, and
  * the check of a chosen payment method against the offered ones. */
 #include "handset-client/screens.h"
+#include "handset-client/shopurl.h"
 #include "proxlink/clientutil.h"
 #include "common/pan.h"
 
@@ -74,6 +75,42 @@ void screen_token(FILE *out, const json_t *m)
   fprintf(out, "  The shop gets your card number encrypted for this one sale; it cannot read it.\n");
   if (*str(m, "reply_deadline"))
     fprintf(out, "  Answer by:     %s\n", str(m, "reply_deadline"));
+}
+
+bool refund_message_valid(const json_t *m)
+{
+  const json_t *a = json_object_get(m, "amount"), *r = json_object_get(m, "refunded"), *t = json_object_get(m, "total");
+  const char *kind = str(m, "refund_kind");
+
+  return strncmp(str(m, "refund"), "rf_", 3) == 0 && *str(m, "transaction")
+         && (strcmp(kind, "refund") == 0 || strcmp(kind, "void") == 0) && currency_exponent(str(m, "currency")) >= 0
+         && json_is_integer(a) && json_is_integer(r) && json_is_integer(t) && json_integer_value(a) > 0
+         && json_integer_value(a) <= json_integer_value(r) && json_integer_value(r) <= json_integer_value(t);
+}
+
+int screen_refund(FILE *out, const json_t *m)
+{
+  const char *cur = str(m, "currency"), *kind = str(m, "refund_kind");
+  char shop[200], a[40], r[40], t[40];
+
+  if (!refund_message_valid(m))
+    return -1;
+  fprintf(out, "+--------------------------------------------------+\n");
+  fprintf(out, "| Money back from the shop                         |\n");
+  fprintf(out, "+--------------------------------------------------+\n");
+  fprintf(out, "  Shop:          %s (merchant %s)\n", shop_printable(str(m, "shop"), shop, sizeof shop),
+          str(m, "merchant"));
+  fprintf(out, "  Transaction:   %s\n", str(m, "transaction"));
+  fprintf(out, "  Refund:        %s (%s)\n", str(m, "refund"),
+          strcmp(kind, "void") == 0 ? "void: the payment canceled" : "refund");
+  fprintf(out, "  Amount back:   %s %s\n",
+          money_format(json_integer_value(json_object_get(m, "amount")), cur, a, sizeof a), cur);
+  fprintf(out, "  Refunded:      %s of %s %s\n",
+          money_format(json_integer_value(json_object_get(m, "refunded")), cur, r, sizeof r),
+          money_format(json_integer_value(json_object_get(m, "total")), cur, t, sizeof t), cur);
+  if (*str(m, "issued_at"))
+    fprintf(out, "  At:            %s\n", str(m, "issued_at"));
+  return 0;
 }
 
 const char *method_installments_text(const json_t *methods, const char *method, char *buf, size_t len)

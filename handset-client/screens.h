@@ -1,11 +1,12 @@
 /* screens.h — what the handset shows: the card list (figure 13), the
  * transaction details with Agree / Not agree (figure 16), the payment methods
- * (figure 17).  Pure functions writing to a FILE, so unit tests read them
+ * (figure 17), a refund of a payment.  Pure functions writing to a FILE, so unit tests read them
  * back; and the choice of a method checked against what the gateway offered. */
 #ifndef PAYGW_HANDSET_SCREENS_H
 #define PAYGW_HANDSET_SCREENS_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "handset-client/uim.h"
@@ -21,6 +22,18 @@ void screen_details(FILE *out, const json_t *details);
  * binding code, items, tax, total and the reply deadline of a
  * token_confirmation message (docs/handset.md). */
 void screen_token(FILE *out, const json_t *message);
+
+/* True when a `refund` message has every part the screen shows, each in
+ * its form: an rf_ ID, a transaction, kind refund or void, a known
+ * currency, 0 < amount <= refunded <= total. */
+bool refund_message_valid(const json_t *message);
+
+/* A `refund` message of the gateway (a refund of one of the user's
+ * payments completed, docs/handset.md): shop and merchant, transaction,
+ * refund ID and kind, the amount back, refunded so far of the payment's
+ * total, when.  Text from the message is made safe to print.  Returns 0,
+ * or -1 (printing nothing) when !refund_message_valid. */
+int screen_refund(FILE *out, const json_t *message);
 
 /* Figure 17: the allowed methods, numbered from 1.  Returns their count. */
 size_t screen_methods(FILE *out, const json_t *methods);

@@ -2,6 +2,8 @@
  *   pos sale --item "name,qty,unit_price,tax"... | --file sale.txt
  *   pos token-sale ... [--method M]   the second embodiment (token_sale.c)
  *   pos token-void --key-id ID
+ *   pos refund --transaction N --amount N [--reason TEXT] | --resume
+ *   pos refunds --transaction N       refunds (refund_run.c)
  * Shows the sale, waits on the proximity link for ONE user ID, asks the
  * gateway for a transaction number (S3/S4, with an Idempotency-Key reused on
  * retry), keeps it with the sale ([0093]), waits for completion, prints the
@@ -28,6 +30,9 @@ static const char *const usage =
     "usage: pos sale [options]\n"
     "       pos token-sale [options] [--method M] [--credit-timeout SEC]\n"
     "       pos token-void --key-id ID [--config FILE] [--journal FILE]\n"
+    "       pos refund --transaction NUMBER --amount N [--reason TEXT] [options]\n"
+    "       pos refund --resume [options]\n"
+    "       pos refunds --transaction NUMBER [options]\n"
     "\n"
     "A sale at the counter: shows it (items, tax, total), waits on the proximity\n"
     "link for the shopper's user ID, asks the gateway for a transaction number,\n"
@@ -68,6 +73,16 @@ static const char *const usage =
     "PAYGW_CREDIT_SERVER_NAME, PAYGW_POS_CREDIT_CERT, PAYGW_POS_CREDIT_KEY, else\n"
     "var/stack.env.  Every start first reverses the token sales its journal leaves\n"
     "in doubt (a token_pending line without an end).\n"
+    "\n"
+    "refund: gives back N minor units of a completed payment of this merchant (a\n"
+    "void of the whole payment the same day, else a refund): journaled before it\n"
+    "is sent, with an Idempotency-Key kept for its repeats; followed until the card\n"
+    "issuer answered (--wait-timeout); then a refund receipt.  Every start first asks\n"
+    "again, with the same key, for the refunds its journal leaves without an end;\n"
+    "--resume does only that.  refunds: the payment's refunds.\n"
+    "  --transaction NUMBER    the payment's transaction number\n"
+    "  --amount N              minor units to give back (at most what is left)\n"
+    "  --reason TEXT           1-200 characters, on the receipt and at the gateway\n"
     "\n"
     "The gateway and its CA come from the config, PAYGW_URL / PAYGW_CA, or\n"
     "var/stack.env ($PAYGW_STACK_ENV); the credential from the config,\n"
@@ -115,6 +130,10 @@ enum {
   O_CREDIT_TIMEOUT,
   O_METHOD,
   O_KEY_ID,
+  O_TRANSACTION,
+  O_AMOUNT,
+  O_REASON,
+  O_RESUME,
   O_HELP
 };
 
@@ -133,6 +152,10 @@ static const struct option options[] = {
   { "credit-timeout", required_argument, NULL, O_CREDIT_TIMEOUT },
   { "method", required_argument, NULL, O_METHOD },
   { "key-id", required_argument, NULL, O_KEY_ID },
+  { "transaction", required_argument, NULL, O_TRANSACTION },
+  { "amount", required_argument, NULL, O_AMOUNT },
+  { "reason", required_argument, NULL, O_REASON },
+  { "resume", no_argument, NULL, O_RESUME },
   { "help", no_argument, NULL, O_HELP },
   { NULL, 0, NULL, 0 },
 };
@@ -186,6 +209,22 @@ static int set_key_id(struct pos_run *run, const char *id, char *err, size_t err
   return 0;
 }
 
+/* --transaction, --amount, --reason, --resume: refund and refunds only. */
+static int set_refund_option(struct pos_run *run, int c, const char *arg, char *err, size_t errlen)
+{
+  if (!run->refunding) {
+    snprintf(err, errlen, "--%s belongs to refund and refunds", options[c - 1].name);
+    return -1;
+  }
+  if (c == O_RESUME) {
+    run->refund_resume = true;
+    return 0;
+  }
+  return c == O_TRANSACTION ? refund_set_transaction(&run->refund, arg, err, errlen)
+         : c == O_AMOUNT    ? refund_set_amount(&run->refund, arg, err, errlen)
+                            : refund_set_reason(&run->refund, arg, err, errlen);
+}
+
 /* Two passes: the config file first, so options given beside it win. */
 static int parse_options(int argc, char **argv, struct pos_run *run)
 {
@@ -228,6 +267,11 @@ static int parse_options(int argc, char **argv, struct pos_run *run)
         fprintf(stderr, "pos: %s\n", err);
         return -1;
       }
+    } else if (c >= O_TRANSACTION && c <= O_RESUME) {
+      if (set_refund_option(run, c, optarg, err, sizeof err) != 0) {
+        fprintf(stderr, "pos: %s\n", err);
+        return -1;
+      }
     } else if (c == O_REFERENCE) {
       reference = optarg; /* checked below, after sale_init */
     } else if ((c == O_ITEM || c == O_FILE) && n_items < sizeof items / sizeof items[0]) {
@@ -237,6 +281,10 @@ static int parse_options(int argc, char **argv, struct pos_run *run)
   }
   if (optind < argc) {
     fprintf(stderr, "pos: unexpected argument '%s'\n", argv[optind]);
+    return -1;
+  }
+  if (run->refunding && n_items) {
+    fprintf(stderr, "pos: --item and --file belong to a sale, not to a refund\n");
     return -1;
   }
   if (sale_init(&run->sale, run->conf.currency, err, sizeof err) != 0
@@ -638,22 +686,29 @@ int main(int argc, char **argv)
     fputs(usage, stdout);
     return POS_PAID;
   }
-  bool void_ = argc >= 2 && strcmp(argv[1], "token-void") == 0;
-  run.token = argc >= 2 && (strcmp(argv[1], "token-sale") == 0 || void_);
+  const char *cmd = argc >= 2 ? argv[1] : "";
+  bool void_ = strcmp(cmd, "token-void") == 0, list = strcmp(cmd, "refunds") == 0;
+  run.token = strcmp(cmd, "token-sale") == 0 || void_;
+  run.refunding = strcmp(cmd, "refund") == 0 || list;
   run.api = run.token ? "/v1/tokens" : "/v1/transactions";
   run.stan.fd = -1;
-  if (argc < 2 || (!run.token && strcmp(argv[1], "sale") != 0)) {
-    fprintf(stderr, "pos: the command is `pos sale`, `pos token-sale` or `pos token-void`\n%s", usage);
+  run.refund_marks = -1;
+  if (argc < 2 || (!run.token && !run.refunding && strcmp(cmd, "sale") != 0)) {
+    fprintf(stderr,
+            "pos: the command is `pos sale`, `pos token-sale`, `pos token-void`, `pos refund` or `pos "
+            "refunds`\n%s",
+            usage);
     return POS_USAGE;
   }
-  if (parse_options(argc - 1, argv + 1, &run) != 0)
+  if (parse_options(argc - 1, argv + 1, &run) != 0 || refund_options_check(&run, list) != 0)
     return POS_USAGE;
   run.conf.credit_only = void_;
   if (void_ && !run.key_id[0]) {
     fprintf(stderr, "pos: token-void needs --key-id ID\n");
     return POS_USAGE;
   }
-  if ((!void_ && sale_totals(&run.sale, err, sizeof err) != 0) || posconf_finish(&run.conf, err, sizeof err) != 0
+  if ((!void_ && !run.refunding && sale_totals(&run.sale, err, sizeof err) != 0)
+      || posconf_finish(&run.conf, err, sizeof err) != 0
       || (run.token && posconf_credit_check(&run.conf, err, sizeof err) != 0)
       || (!void_ && gw_http_init(&run.g, run.conf.gateway_url, NULL, run.conf.ca, err, sizeof err) != 0)) {
     fprintf(stderr, "pos: %s\n", err);
@@ -677,8 +732,20 @@ int main(int argc, char **argv)
   run.g.abort_flag = &stop_requested;
   /* first the token sales a crash left in doubt: exactly once, before anything new */
   int rc = token_recover(&run) != 0 && void_ ? POS_NETWORK : POS_PAID;
-  if (rc == POS_PAID)
-    rc = void_ ? token_void(&run) : sell(&run);
+  /* then the refunds without an end, asked again with their keys (the gateway's) */
+  int refunds_open = void_ ? 0 : refund_recover(&run);
+  if (rc == POS_PAID) {
+    if (void_)
+      rc = token_void(&run);
+    else if (run.refund_resume)
+      rc = refund_resumed(&run, refunds_open);
+    else if (list)
+      rc = refunds_list(&run);
+    else
+      rc = run.refunding ? refund_command(&run) : sell(&run);
+  }
+  if (run.refund_marks >= 0)
+    close(run.refund_marks);
   close(run.journal_fd);
   if (!void_)
     gw_http_cleanup(&run.g);

@@ -6,6 +6,7 @@
 
 #include "pos-client/credit.h"
 #include "pos-client/posconf.h"
+#include "pos-client/refund.h"
 #include "pos-client/sale.h"
 #include "pos-client/stan.h"
 #include "pos-client/token.h"
@@ -43,6 +44,11 @@ struct pos_run {
   struct token_sale *tok;   /* once issued: what the journal's token lines carry */
   struct pos_stan stan;     /* the STAN counter beside the journal (fd -1: not open) */
   struct pos_credit credit; /* the credit server's link (ctx NULL: not set up) */
+  /* refunds */
+  bool refunding;           /* the command is refund or refunds */
+  struct pos_refund refund; /* refund: --transaction, --amount, --reason; refunds: --transaction */
+  bool refund_resume;       /* refund --resume: only the refunds the journal left without an end */
+  int refund_marks;         /* the marks of refunds in flight (-1: not open) */
 };
 
 /* Set by SIGINT/SIGTERM (main.c): the first asks to give up, a second to
@@ -68,5 +74,27 @@ int token_void(struct pos_run *run);
 /* Sets up the STAN counter and the credit server's link when not yet done.
  * Returns 0 or -1 (said on stderr). */
 int token_setup(struct pos_run *run);
+
+/* refund_run.c: `pos refund` (run->refund filled from the options): the
+ * journal's refund_pending line, the POST, following it to its end, the
+ * receipt and the end line.  Returns an enum pos_exit. */
+int refund_command(struct pos_run *run);
+
+/* Asks the gateway again, with the same key, for every refund of this
+ * terminal the journal leaves without an end (start-up, `refund --resume`),
+ * following each for a bounded time.  Returns how many there were (0 or
+ * more), or -1 when one is still open (said). */
+int refund_recover(struct pos_run *run);
+
+/* `pos refunds --transaction N`: the payment's refunds.  An enum pos_exit. */
+int refunds_list(struct pos_run *run);
+
+/* refund and refunds (list: refunds): the options each needs and no
+ * other.  Returns 0, or -1 (said on stderr). */
+int refund_options_check(const struct pos_run *run, bool list);
+
+/* `refund --resume`: what the start-up recovery found (refund_recover's
+ * result), said when there was nothing.  Returns an enum pos_exit. */
+int refund_resumed(const struct pos_run *run, int refunds_open);
 
 #endif

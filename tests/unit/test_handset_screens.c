@@ -1,6 +1,8 @@
 /* test_handset_screens.c — the handset's screens: figure 16 shows shop,
  * items, tax, total and binding code; figure 17 numbers the methods with
- * their installment counts; a chosen method is checked against the offer. */
+ * their installment counts; a chosen method is checked against the offer;
+ * a refund message is shown with its amounts, its shop's text made safe,
+ * and not at all when a part is out of its form. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -109,13 +111,76 @@ static void method_choice_checked(void **state)
   json_decref(m);
 }
 
+static const char *refund_json =
+    "{\"kind\": \"refund\", \"refund\": \"rf_AbCdEfGhIjKlMnOpQrStUv\", \"transaction\": \"6YRGSSXT9TYDM6FT\","
+    " \"user_id\": \"00001\", \"refund_kind\": \"refund\", \"amount\": 300, \"currency\": \"JPY\","
+    " \"refunded\": 600, \"total\": 1000, \"merchant\": \"1111111111\", \"shop\": \"Shop A \\u001b[2JGinza\","
+    " \"issued_at\": \"2026-12-05T10:00:00Z\"}";
+
+static char *refund_screen_of(const json_t *m, int *rc)
+{
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  *rc = screen_refund(f, m);
+  fclose(f);
+  return buf;
+}
+
+static void refund_screen(void **state)
+{
+  int rc;
+  (void)state;
+  json_t *m = json_loads(refund_json, 0, NULL);
+  assert_non_null(m);
+  assert_true(refund_message_valid(m));
+  char *out = refund_screen_of(m, &rc);
+  assert_int_equal(rc, 0);
+  assert_non_null(
+      strstr(out, "Shop:          Shop A ?[2JGinza (merchant 1111111111)\n")); /* no escape reaches the terminal */
+  assert_non_null(strstr(out, "Transaction:   6YRGSSXT9TYDM6FT\n"));
+  assert_non_null(strstr(out, "Refund:        rf_AbCdEfGhIjKlMnOpQrStUv (refund)\n"));
+  assert_non_null(strstr(out, "Amount back:   300 JPY\n"));
+  assert_non_null(strstr(out, "Refunded:      600 of 1,000 JPY\n"));
+  assert_non_null(strstr(out, "At:            2026-12-05T10:00:00Z\n"));
+  free(out);
+
+  json_object_set_new(m, "refund_kind", json_string("void"));
+  json_object_set_new(m, "amount", json_integer(1000));
+  json_object_set_new(m, "refunded", json_integer(1000));
+  json_object_set_new(m, "currency", json_string("USD"));
+  out = refund_screen_of(m, &rc);
+  assert_int_equal(rc, 0);
+  assert_non_null(strstr(out, "(void: the payment canceled)"));
+  assert_non_null(strstr(out, "Amount back:   10.00 USD\n"));
+  assert_non_null(strstr(out, "Refunded:      10.00 of 10.00 USD\n"));
+  free(out);
+  json_decref(m);
+
+  /* each part out of its form: not shown at all */
+  static const char *const broken[][2] = {
+    { "refund", "\"tk_x\"" },  { "refund_kind", "\"sale\"" },
+    { "currency", "\"XXX\"" }, { "amount", "0" },
+    { "amount", "\"300\"" },   { "refunded", "200" }, /* amount > refunded */
+    { "total", "500" },        /* refunded > total */ { "transaction", "\"\"" },
+  };
+  for (size_t i = 0; i < sizeof broken / sizeof broken[0]; i++) {
+    m = json_loads(refund_json, 0, NULL);
+    json_object_set_new(m, broken[i][0], json_loads(broken[i][1], JSON_DECODE_ANY, NULL));
+    assert_false(refund_message_valid(m));
+    out = refund_screen_of(m, &rc);
+    assert_int_equal(rc, -1);
+    assert_string_equal(out, "");
+    free(out);
+    json_decref(m);
+  }
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(details_screen),
-    cmocka_unit_test(token_screen),
-    cmocka_unit_test(methods_screen),
-    cmocka_unit_test(method_choice_checked),
+    cmocka_unit_test(details_screen),        cmocka_unit_test(token_screen),  cmocka_unit_test(methods_screen),
+    cmocka_unit_test(method_choice_checked), cmocka_unit_test(refund_screen),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
