@@ -69,7 +69,13 @@ struct token_reply_body {
   const char *device_id;
 };
 
+/* POST /v1/transactions/{number}/refunds (ep_refunds_post.c) */
+struct refund_body {
+  int64_t amount;     /* minor units of the payment's currency */
+  const char *reason; /* NULL when not sent */
+};
+
 extern const struct field transaction_spec[], device_auth_spec[], confirmation_spec[], method_spec[], cancel_spec[],
-    token_reply_spec[];
+    token_reply_spec[], refund_spec[];
 
 #endif

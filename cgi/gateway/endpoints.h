@@ -19,5 +19,8 @@ int ep_tokens_post(struct request *rq);
 int ep_token_get(struct request *rq);
 int ep_token_cancel_post(struct request *rq);
 int ep_token_reply_post(struct request *rq);
+int ep_refunds_post(struct request *rq);
+int ep_refunds_get(struct request *rq);
+int ep_refund_get(struct request *rq);
 
 #endif

@@ -13,6 +13,7 @@
 #include "gateway/endpoints.h"
 #include "gateway/mailbox.h"
 #include "gateway/money.h"
+#include "gateway/post_checks.h"
 #include "gateway/rate_limit.h"
 #include "gateway/reply.h"
 #include "gateway/settings.h"
@@ -142,16 +143,8 @@ int ep_tokens_post(struct request *rq)
 
   if (parse_json_body(rq, transaction_spec, &in, &body) != 0)
     return rq->status;
-  t.idem_key = request_header(rq, "HTTP_IDEMPOTENCY_KEY");
-  if (!t.idem_key || !token_is_code(t.idem_key, 64))
-    status = CLIENT_FAULT(rq, PROBLEM_INVALID_FIELD, "Idempotency-Key is required: 1-64 of [A-Za-z0-9_-]");
-  else if (!currency_by_alpha(in.currency))
-    status = CLIENT_FAULT(rq, PROBLEM_INVALID_FIELD, "currency: not taken here (JPY, USD, EUR, GBP)");
-  else if (items_total(in.items, in.n_items, &t.total, &t.tax_total) != 0)
-    status = CLIENT_FAULT(rq, PROBLEM_INVALID_FIELD, "items: the total is over the limit (%s minor units)",
-                          MONEY_MAX_TOTAL_TEXT);
-  else if (t.total == 0) /* a token is bound to an amount of 1 or more (field 4) */
-    status = CLIENT_FAULT(rq, PROBLEM_INVALID_FIELD, "items: the total must be more than 0");
+  if (idempotency_key_read(rq, true, &t.idem_key) != 0 || sale_body_check(rq, &in, &t.total, &t.tax_total) != 0)
+    status = rq->status;
   else {
     token_request_hash(body, t.request_hash);
     status = answer(rq, &t, create_in_db(&t));

@@ -12,6 +12,7 @@
 #include "gateway/endpoints.h"
 #include "gateway/mailbox.h"
 #include "gateway/money.h"
+#include "gateway/post_checks.h"
 #include "gateway/rate_limit.h"
 #include "gateway/reply.h"
 #include "gateway/settings.h"
@@ -230,31 +231,12 @@ int ep_transactions_post(struct request *rq)
 
   if (parse_json_body(rq, transaction_spec, &in, &body) != 0)
     return rq->status;
-  t.idem_key = request_header(rq, "HTTP_IDEMPOTENCY_KEY");
-  if (t.idem_key && !token_is_code(t.idem_key, 64)) {
-    status = CLIENT_FAULT(rq, PROBLEM_INVALID_FIELD, "Idempotency-Key must be 1-64 of [A-Za-z0-9_-]");
+  if (idempotency_key_read(rq, false, &t.idem_key) != 0 || sale_body_check(rq, &in, &t.total, &t.tax_total) != 0) {
+    status = rq->status;
     goto out;
   }
-  if (!currency_by_alpha(in.currency)) {
-    status = CLIENT_FAULT(rq, PROBLEM_INVALID_FIELD, "currency: not taken here (JPY, USD, EUR, GBP)");
-    goto out;
-  }
-  if (items_total(in.items, in.n_items, &t.total, &t.tax_total) != 0) {
-    status = CLIENT_FAULT(rq, PROBLEM_INVALID_FIELD, "items: the total is over the limit (%s minor units)",
-                          MONEY_MAX_TOTAL_TEXT);
-    goto out;
-  }
-  /* an issuer refuses to authorize nothing (ISO 8583 code 30): say so now,
-   * not after the shopper has agreed on the handset */
-  if (t.total == 0) {
-    status = CLIENT_FAULT(rq, PROBLEM_INVALID_FIELD, "items: the total must be more than 0");
-    goto out;
-  }
-  if (t.idem_key) {
-    char *canonical = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
-    token_sha256_hex(canonical ? canonical : "", t.request_hash);
-    free(canonical);
-  }
+  if (t.idem_key)
+    idempotency_request_hash(NULL, body, t.request_hash);
   status = answer(rq, &t, create_in_db(&t));
 out:
   free(t.answer);

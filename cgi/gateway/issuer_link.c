@@ -194,12 +194,14 @@ enum issuer_result issuer_authorize(const struct issuer_auth *a, struct issuer_a
   return ISSUER_ANSWERED;
 }
 
-enum issuer_result issuer_reverse(const struct issuer_auth *a, bool repeat, long timeout_ms)
+enum issuer_result issuer_reverse_answer(const struct issuer_auth *a, bool repeat, struct issuer_answer *answer,
+                                         long timeout_ms)
 {
   struct iso_msg m, reply;
   struct iso_auth_fields f;
   char stan[7];
 
+  memset(answer, 0, sizeof *answer);
   auth_fields(a, &f);
   if (iso_reversal_build(&m, &f, repeat) != ISO_OK) {
     log_msg(LOG_ERROR, "cannot build the reversal");
@@ -209,8 +211,59 @@ enum issuer_result issuer_reverse(const struct issuer_auth *a, bool repeat, long
   if (send_message(&m, timeout_ms) != 0 || await_answer(ISO_MTI_REVERSAL_RESPONSE, stan, &reply, timeout_ms) != 0)
     return ISSUER_NO_ANSWER;
   const char *code = iso_get(&reply, ISO_F_RESPONSE_CODE);
+  snprintf(answer->response_code, sizeof answer->response_code, "%s", code ? code : "96");
+  return ISSUER_ANSWERED;
+}
+
+enum issuer_result issuer_reverse(const struct issuer_auth *a, bool repeat, long timeout_ms)
+{
+  struct issuer_answer answer;
+
+  if (issuer_reverse_answer(a, repeat, &answer, timeout_ms) != ISSUER_ANSWERED)
+    return ISSUER_NO_ANSWER;
   /* 25: the issuer never saw the original, which it now refuses: done too */
-  return (code && (strcmp(code, "00") == 0 || strcmp(code, "25") == 0)) ? ISSUER_ANSWERED : ISSUER_NO_ANSWER;
+  return (strcmp(answer.response_code, "00") == 0 || strcmp(answer.response_code, "25") == 0) ? ISSUER_ANSWERED
+                                                                                              : ISSUER_NO_ANSWER;
+}
+
+int issuer_refund_message(const struct issuer_refund *r, bool repeat, struct iso_msg *m, char stan[7])
+{
+  char original[64] = "", orig_stan[7];
+  int rc = 0;
+
+  iso_msg_init(m, repeat ? ISO_MTI_REFUND_REPEAT : ISO_MTI_REFUND_ADVICE);
+  if (r->amount <= 0 || r->stan < 1 || r->stan > 999999 || r->orig_stan < 1 || r->orig_stan > 999999)
+    return -1;
+  rc |= iso_set(m, ISO_F_PROCESSING_CODE, ISO_PC_REFUND);
+  rc |= iso_set_num(m, ISO_F_AMOUNT, (uint64_t)r->amount);
+  rc |= iso_set(m, ISO_F_TRANSMISSION_TIME, r->transmission_time);
+  rc |= iso_set_num(m, ISO_F_STAN, (uint64_t)r->stan);
+  snprintf(stan, 7, "%s", iso_get(m, ISO_F_STAN) ? iso_get(m, ISO_F_STAN) : "");
+  rc |= iso_set_padded(m, ISO_F_TERMINAL_ID, r->terminal_field);
+  rc |= iso_set_padded(m, ISO_F_MERCHANT_ID, r->merchant_code);
+  rc |= iso_set(m, ISO_F_CURRENCY, r->currency_numeric);
+  snprintf(orig_stan, sizeof orig_stan, "%06d", r->orig_stan);
+  rc |= iso_original_encode(ISO_MTI_AUTH_REQUEST, orig_stan, r->orig_time, original, sizeof original);
+  rc |= iso_set(m, ISO_F_ORIGINAL_DATA, original);
+  return rc == 0 ? 0 : -1;
+}
+
+enum issuer_result issuer_refund(const struct issuer_refund *r, bool repeat, struct issuer_answer *answer,
+                                 long timeout_ms)
+{
+  struct iso_msg m, reply;
+  char stan[7];
+
+  memset(answer, 0, sizeof *answer);
+  if (issuer_refund_message(r, repeat, &m, stan) != 0) {
+    log_msg(LOG_ERROR, "cannot build the refund advice (a field is malformed)");
+    return ISSUER_NO_ANSWER;
+  }
+  if (send_message(&m, timeout_ms) != 0 || await_answer(ISO_MTI_REFUND_RESPONSE, stan, &reply, timeout_ms) != 0)
+    return ISSUER_NO_ANSWER;
+  const char *code = iso_get(&reply, ISO_F_RESPONSE_CODE);
+  snprintf(answer->response_code, sizeof answer->response_code, "%s", code ? code : "96");
+  return ISSUER_ANSWERED;
 }
 
 /* Fields 60-63 are LLLVAR ans..999 (fields.c), reserved for the tokens. */

@@ -37,6 +37,12 @@ cgi_gateway_libgateway_a_SOURCES = \
 	cgi/gateway/auth_device.c \
 	cgi/gateway/token_request.c cgi/gateway/token_request.h \
 	cgi/gateway/token_issue.c cgi/gateway/token_issue.h \
+	cgi/gateway/post_checks.c cgi/gateway/post_checks.h \
+	cgi/gateway/refund.c cgi/gateway/refund.h \
+	cgi/gateway/refund_send.c \
+	cgi/gateway/ep_refunds_post.c \
+	cgi/gateway/ep_refunds_get.c \
+	cgi/gateway/ep_refund_get.c \
 	cgi/gateway/ep_tokens_post.c \
 	cgi/gateway/ep_token_get.c \
 	cgi/gateway/ep_token_cancel_post.c \
@@ -55,6 +61,10 @@ cgi_gateway_libgateway_a_SOURCES = \
 	cgi/gateway/db/health_ping.c \
 	cgi/gateway/db/terminal_by_code.c \
 	cgi/gateway/db/txn_create.c cgi/gateway/db/txn.h \
+	cgi/gateway/db/refund.h cgi/gateway/db/refund_read.c cgi/gateway/db/refund_void_facts.c \
+	cgi/gateway/db/refund_create.c cgi/gateway/db/refund_list.c cgi/gateway/db/refund_status.c \
+	cgi/gateway/db/refund_totals.c cgi/gateway/db/refund_answer.c cgi/gateway/db/refund_retry.c \
+	cgi/gateway/db/refund_claim.c cgi/gateway/db/refund_next_due.c \
 	cgi/gateway/db/device.h cgi/gateway/db/device_key.c cgi/gateway/db/mailbox_poll.c \
 	cgi/gateway/db/handset.h cgi/gateway/db/user_key.c cgi/gateway/db/txn_device_auth.c \
 	cgi/gateway/db/card.h cgi/gateway/db/txn_card.c cgi/gateway/db/txn_confirm.c \

@@ -64,6 +64,10 @@ static const struct problem_info problems[PROBLEM_COUNT] = {
     .hint = "The token request is canceled and the try counted (10 in a row lock the user ID for 30 minutes): the POS must ask again." },
   [PROBLEM_USER_LOCKED] = { .code = "user_locked", .status = 423, .title = "The user ID is locked after too many wrong web passwords",
     .hint = "Wait until locked_until (or have the operator run paygw-admin user unlock), then ask again." },
+  [PROBLEM_UNKNOWN_REFUND] = { .code = "unknown_refund", .status = 404, .title = "No such refund of this transaction",
+    .hint = "Check the refund's ID (GET /v1/transactions/{number}/refunds lists them)." },
+  [PROBLEM_REFUND_EXCEEDS_REFUNDABLE] = { .code = "refund_exceeds_refundable", .status = 409, .title = "The amount is more than the payment has left to refund",
+    .hint = "Read refundable (in the problem, or GET /v1/transactions/{number}/refunds) and ask for at most that." },
 };
 /* clang-format on */
 

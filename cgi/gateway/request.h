@@ -43,7 +43,8 @@ struct request {
   char method[8];
   char path[256];
   char query[512];
-  char path_param[PATH_PARAM_MAX + 1]; /* the {number} of a route, if any */
+  char path_param[PATH_PARAM_MAX + 1];  /* the {number} of a route, if any */
+  char path_param2[PATH_PARAM_MAX + 1]; /* a second {param}: the {refund} of .../refunds/{refund} */
 
   char *body; /* NUL-terminated, malloc'd */
   size_t body_len;

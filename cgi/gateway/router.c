@@ -2,6 +2,7 @@
 #include "gateway/router.h"
 #include "gateway/auth.h"
 #include "gateway/endpoints.h"
+#include "gateway/refund.h"
 #include "gateway/reply.h"
 #include "gateway/token_request.h"
 
@@ -14,6 +15,10 @@ const struct route router_routes[] = {
   { "POST", "/v1/transactions", ep_transactions_post, AUTH_TERMINAL },
   { "GET", "/v1/transactions/{number}", ep_transaction_get, AUTH_TERMINAL },
   { "POST", "/v1/transactions/{number}/cancel", ep_transaction_cancel_post, AUTH_TERMINAL },
+  /* refunds and voids of a completed payment (issue 15, sql/0023) */
+  { "POST", "/v1/transactions/{number}/refunds", ep_refunds_post, AUTH_TERMINAL },
+  { "GET", "/v1/transactions/{number}/refunds", ep_refunds_get, AUTH_TERMINAL },
+  { "GET", "/v1/transactions/{number}/refunds/{refund}", ep_refund_get, AUTH_TERMINAL },
   { "GET", "/v1/mailbox", ep_mailbox_get, AUTH_DEVICE },
   { "POST", "/v1/device-auth", ep_device_auth_post, AUTH_NONE },
   { "POST", "/v1/transactions/{number}/confirmation", ep_confirmation_post, AUTH_SESSION },
@@ -30,13 +35,21 @@ const struct route router_routes[] = {
 
 int router_match(const char *pattern, const char *path, char *param, size_t param_len)
 {
+  return router_match2(pattern, path, param, NULL, param_len);
+}
+
+int router_match2(const char *pattern, const char *path, char *param, char *param2, size_t param_len)
+{
+  int n = 0;
+
   while (*pattern && *path) {
     if (*pattern == '{') {
       size_t seg = strcspn(path, "/");
-      if (seg == 0 || seg >= param_len)
+      char *into = n++ == 0 ? param : param2;
+      if (seg == 0 || seg >= param_len || !into || n > 2)
         return -1;
-      memcpy(param, path, seg);
-      param[seg] = '\0';
+      memcpy(into, path, seg);
+      into[seg] = '\0';
       path += seg;
       pattern = strchr(pattern, '}');
       if (!pattern)
@@ -69,20 +82,23 @@ static int run_route(struct request *rq, const struct route *r)
     return CLIENT_FAULT(rq, PROBLEM_UNKNOWN_TRANSACTION, "no transaction with that number (16 of 0-9, A-Z)");
   if (strstr(r->pattern, "{id}") && !token_request_id_valid(rq->path_param))
     return CLIENT_FAULT(rq, PROBLEM_UNKNOWN_TOKEN, "no token request with that ID (tk_ and 22 of A-Z, a-z, 0-9, _, -)");
+  if (strstr(r->pattern, "{refund}") && !refund_id_valid(rq->path_param2))
+    return CLIENT_FAULT(rq, PROBLEM_UNKNOWN_REFUND, "no refund with that ID (rf_ and 22 of A-Z, a-z, 0-9, _, -)");
   return r->handler(rq);
 }
 
 int router_dispatch(struct request *rq)
 {
   bool path_known = false;
-  char param[PATH_PARAM_MAX + 1] = "";
+  char param[PATH_PARAM_MAX + 1] = "", param2[PATH_PARAM_MAX + 1] = "";
 
   for (const struct route *r = router_routes; r->method; r++) {
-    if (router_match(r->pattern, rq->path, param, sizeof param) != 0)
+    if (router_match2(r->pattern, rq->path, param, param2, sizeof param) != 0)
       continue;
     path_known = true;
     if (strcmp(r->method, rq->method) == 0) {
       memcpy(rq->path_param, param, sizeof param);
+      memcpy(rq->path_param2, param2, sizeof param2);
       return run_route(rq, r);
     }
   }

@@ -16,7 +16,7 @@ typedef int (*handler_fn)(struct request *rq);
 
 struct route {
   const char *method;
-  const char *pattern; /* "/v1/transactions/{number}": one {param} at most */
+  const char *pattern; /* "/v1/transactions/{number}": two {param} at most */
   handler_fn handler;
   enum route_auth auth;
 };
@@ -32,5 +32,10 @@ int router_dispatch(struct request *rq);
 /* Matches path against pattern, copying a {param} segment into param.
  * Exposed for the unit tests. */
 int router_match(const char *pattern, const char *path, char *param, size_t param_len);
+
+/* The same with up to two {param} segments: the first into param, the
+ * second into param2 (each param_len bytes; param2 NULL: a pattern with a
+ * second is no match, as router_match). */
+int router_match2(const char *pattern, const char *path, char *param, char *param2, size_t param_len);
 
 #endif

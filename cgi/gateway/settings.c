@@ -1,6 +1,7 @@
 /* settings.c — see settings.h; every name is listed in docs/config.md. */
 #include "gateway/settings.h"
 #include "gateway/rate_limit.h"
+#include "gateway/refund.h"
 #include "common/config.h"
 #include "common/log.h"
 
@@ -32,6 +33,17 @@ int settings_load(void)
   /* the history's names: one lock for every door that takes the web password */
   settings.lock_after = config_long("PAYGW_HISTORY_LOCK_AFTER", 10, 1, 1000);
   settings.lock_s = config_long("PAYGW_HISTORY_LOCK_S", 1800, 1, 30 * 86400);
+  /* refunds and voids (issue 15): a malformed cut-off is said once here,
+   * and then no payment is voided (every refund is a 0220) */
+  const char *cutoff = config_str("PAYGW_CUTOFF_TIME", "23:00");
+  settings.cutoff_min = refund_cutoff_minutes(cutoff);
+  if (settings.cutoff_min < 0)
+    log_msg(LOG_ERROR, "PAYGW_CUTOFF_TIME %s is not HH:MM (00:00-23:59): no payment will be voided", cutoff);
+  settings.cutoff_tz = config_str("PAYGW_CUTOFF_TZ", "Asia/Tokyo");
+  if (!refund_zone_known(settings.cutoff_tz))
+    log_msg(LOG_ERROR, "PAYGW_CUTOFF_TZ %s is not a time zone of this system: no payment will be voided",
+            settings.cutoff_tz);
+  settings.refund_give_up_s = config_long("PAYGW_REFUND_GIVE_UP_S", 86400, 10, 30 * 86400);
   rate_limit_params(settings.terminal_rate, settings.terminal_burst, settings.terminal_rate_interval_s,
                     settings.terminal_rate_tolerance_s);
   settings.credit_addr = config_str("PAYGW_CREDIT_ADDR", "127.0.0.1:8583");

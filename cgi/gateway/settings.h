@@ -29,6 +29,9 @@ struct settings {
   long token_ttl_s;             /* an issued token's own life (its expiry, field 62): 15 min */
   long lock_after;              /* wrong web passwords in a row that lock a user ID (the history's rule) */
   long lock_s;                  /* ... for this long */
+  int cutoff_min;               /* the day's cut-off for voids, minutes after local midnight (PAYGW_CUTOFF_TIME) */
+  const char *cutoff_tz;        /* ... in this time zone (PAYGW_CUTOFF_TZ, an IANA name) */
+  long refund_give_up_s;        /* a refund unanswered this long after it was made is failed */
   char terminal_rate_interval_s[32], terminal_rate_tolerance_s[32]; /* rate_limit_params of the two */
   const char *credit_addr;                                          /* host:port of the credit server */
   unsigned char message_key[ED25519_KEY_LEN];                       /* signs mailbox messages */

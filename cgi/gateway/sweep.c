@@ -6,10 +6,12 @@
 #include "gateway/sweep.h"
 #include "gateway/backoff.h"
 #include "gateway/db/authorization.h"
+#include "gateway/db/refund.h"
 #include "gateway/db/sweeper.h"
 #include "gateway/db/token.h"
 #include "gateway/mailbox.h"
 #include "gateway/payment.h"
+#include "gateway/refund.h"
 #include "gateway/settings.h"
 #include "common/log.h"
 
@@ -146,6 +148,30 @@ static bool reverse_one(struct db *db)
   return true;
 }
 
+/* Refunds (issue 15): those pending past PAYGW_REFUND_GIVE_UP_S given up
+ * (failed), then one due repeat (0221, or 0401 for a void) claimed — counted
+ * and leased in a commit of its own, as a reversal — sent, and recorded, or
+ * put off with the reversal's back-off.  False when none was due or the
+ * database failed. */
+static bool refund_one(struct db *db)
+{
+  long leases[SWEEP_LEASES_MAX], gave_up;
+  char id[24];
+  struct refund_row r;
+  int n_leases = backoff_leases(leases, SWEEP_LEASES_MAX, settings.reversal_timeout_ms + CLAIM_MARGIN_MS,
+                                settings.reversal_backoff_ms, settings.reversal_backoff_max_ms);
+
+  if (db_refund_claim(db, leases, n_leases, settings.refund_give_up_s, id, &gave_up) != DB_ONE_ROW)
+    return false;
+  if (gave_up > 0)
+    log_msg(LOG_WARN, "sweep: %ld refund(s) had no answer within PAYGW_REFUND_GIVE_UP_S; failed", gave_up);
+  if (!*id || db_refund_read(db, id, &r) != DB_ONE_ROW)
+    return false;
+  refund_send_and_record(db, &r, settings.reversal_timeout_ms,
+                         backoff_ms(r.attempts - 1, settings.reversal_backoff_ms, settings.reversal_backoff_max_ms));
+  return true;
+}
+
 static double elapsed_ms(const struct timespec *since)
 {
   struct timespec now;
@@ -155,11 +181,15 @@ static double elapsed_ms(const struct timespec *since)
 
 static long next_due_ms(struct db *db)
 {
-  long due;
+  long due = -1, refund_due = -1;
 
   if (db_auth_next_due(db, abandoned_age_s(), &due) != DB_ONE_ROW)
-    return -1;
-  return due < 0 ? 0 : due;
+    due = -1;
+  else if (due < 0)
+    due = 0;
+  if (db_refund_next_due(db, &refund_due) == DB_ONE_ROW && (due < 0 || refund_due < due))
+    due = refund_due < 0 ? 0 : refund_due;
+  return due;
 }
 
 long sweep_pass(struct db *db, bool (*go_on)(struct db *db))
@@ -171,6 +201,8 @@ long sweep_pass(struct db *db, bool (*go_on)(struct db *db))
   settle_abandoned(db);
   housekeeping(db);
   while (go_on(db) && elapsed_ms(&start) < (double)settings.sweep_budget_ms && reverse_one(db))
+    sent++;
+  while (go_on(db) && elapsed_ms(&start) < (double)settings.sweep_budget_ms && refund_one(db))
     sent++;
   long due = next_due_ms(db);
   /* something due yet nothing sent: the database refused the claim (or the

@@ -1,8 +1,9 @@
 /* sweep.h — the gateway's background work, done by paygw-sweeper
  * (sweeper_main.c) and never by a FastCGI worker: reversals sent until
  * acknowledged, with back-off; authorizations a dead worker left "sent"
- * failed and reversed; overdue transactions expired; idempotency keys older
- * than 48 h forgotten. */
+ * failed and reversed; refunds repeated (0221 / 0401) until answered, or
+ * given up after PAYGW_REFUND_GIVE_UP_S; overdue transactions expired;
+ * idempotency keys older than 48 h forgotten. */
 #ifndef PAYGW_SWEEP_H
 #define PAYGW_SWEEP_H
 

@@ -1,5 +1,6 @@
 /* token_request.c — see token_request.h. */
 #include "gateway/token_request.h"
+#include "gateway/post_checks.h"
 #include "gateway/tokens.h"
 #include "common/b64url.h"
 
@@ -93,18 +94,7 @@ void token_delivery_outcome(bool answered, const char *response_code, const char
 
 void token_request_hash(const json_t *body, char out[65])
 {
-  char *canonical = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
-  size_t n = canonical ? strlen(canonical) : 0;
-  char *text = malloc(n + 32);
-
-  if (text) {
-    snprintf(text, n + 32, "POST /v1/tokens\n%s", canonical ? canonical : "");
-    token_sha256_hex(text, out);
-  } else {
-    token_sha256_hex("", out);
-  }
-  free(text);
-  free(canonical);
+  idempotency_request_hash("POST /v1/tokens", body, out);
 }
 
 char *token_answer_compact(const char *text)

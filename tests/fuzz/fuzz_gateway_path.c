@@ -2,8 +2,8 @@
  * parameter as the gateway's router reads them.  The first byte picks the
  * method, the rest is the path nginx passes (DOCUMENT_URI, any bytes: nginx
  * decodes %FF into a raw byte).  Every route pattern is matched with
- * router_match: a match must give back exactly the path with the parameter
- * put in (one segment, 1-64 bytes).  Then router_dispatch runs wherever it
+ * router_match2: a match must give back exactly the path with the
+ * parameters put in (each one segment, 1-64 bytes).  Then router_dispatch runs wherever it
  * answers without the database: a path no route has is 404 not_found, a
  * known path with another method 405, and a {number} that is not 16 of
  * [0-9A-Z] on a handset route (a well-formed session given) is 404
@@ -21,19 +21,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const methods[] = { "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "" };
 
-/* The pattern with {param} replaced, compared with the path. */
-static void check_match(const char *pattern, const char *path, const char *param, size_t cap)
+/* The pattern with each {param} replaced (up to two), compared with the path. */
+static void check_match(const char *pattern, const char *path, const char *param, const char *param2, size_t cap)
 {
-  char rebuilt[600];
-  const char *open = strchr(pattern, '{');
+  char rebuilt[600] = "";
+  size_t used = 0;
+  int n = 0;
 
-  if (!open) {
-    snprintf(rebuilt, sizeof rebuilt, "%s", pattern);
-  } else {
-    size_t n = strlen(param);
-    if (n == 0 || n >= cap || strchr(param, '/'))
+  for (const char *at = pattern; *at && used < sizeof rebuilt - 1;) {
+    const char *open = strchr(at, '{');
+    if (!open) {
+      used += (size_t)snprintf(rebuilt + used, sizeof rebuilt - used, "%s", at);
+      break;
+    }
+    const char *value = n++ == 0 ? param : param2;
+    size_t len = strlen(value);
+    if (len == 0 || len >= cap || strchr(value, '/'))
       abort(); /* not one bounded segment */
-    snprintf(rebuilt, sizeof rebuilt, "%.*s%s%s", (int)(open - pattern), pattern, param, strchr(open, '}') + 1);
+    used += (size_t)snprintf(rebuilt + used, sizeof rebuilt - used, "%.*s%s", (int)(open - at), at, value);
+    at = strchr(open, '}') + 1;
   }
   if (strcmp(rebuilt, path) != 0)
     abort();
@@ -50,15 +56,15 @@ static const struct route *find_route(const char *method, const char *path, char
 {
   *known = false;
   for (const struct route *r = router_routes; r->method; r++) {
-    char p[PATH_PARAM_MAX + 1] = "", small[9] = "";
-    int m = router_match(r->pattern, path, p, sizeof p);
+    char p[PATH_PARAM_MAX + 1] = "", p2[PATH_PARAM_MAX + 1] = "", small[9] = "", small2[9] = "";
+    int m = router_match2(r->pattern, path, p, p2, sizeof p);
     if (m == 0)
-      check_match(r->pattern, path, p, sizeof p);
+      check_match(r->pattern, path, p, p2, sizeof p);
     /* a small buffer: a longer parameter is no match, never an overrun */
-    if (router_match(r->pattern, path, small, sizeof small) == 0) {
+    if (router_match2(r->pattern, path, small, small2, sizeof small) == 0) {
       if (m != 0)
         abort();
-      check_match(r->pattern, path, small, sizeof small);
+      check_match(r->pattern, path, small, small2, sizeof small);
     }
     if (m != 0)
       continue;

@@ -378,6 +378,7 @@ static void every_endpoint_table_keeps_the_rules(void **state)
   assert_null(validate_spec_problem(confirmation_spec, sizeof(struct confirmation_body)));
   assert_null(validate_spec_problem(method_spec, sizeof(struct method_body)));
   assert_null(validate_spec_problem(cancel_spec, sizeof(struct cancel_body)));
+  assert_null(validate_spec_problem(refund_spec, sizeof(struct refund_body)));
 }
 
 static void a_wrong_table_is_caught(void **state)
