@@ -70,9 +70,14 @@ BEGIN
     RETURN QUERY SELECT 'recorded'::text, v_status;
     RETURN;
   END IF;
+  -- the webhook told first: the form's key is the gateway's answer's to add
+  IF p_idempotency_key IS NOT NULL THEN
+    UPDATE shop.refunds r SET idempotency_key = p_idempotency_key
+     WHERE r.refund_id = p_refund_id AND r.order_id = v_order AND r.idempotency_key IS NULL;
+  END IF;
   UPDATE shop.refunds r
      SET status = p_status, outcome_reason = p_outcome_reason, completed_at = coalesce(p_completed_at, now()),
-         idempotency_key = coalesce(r.idempotency_key, p_idempotency_key), updated_at = now()
+         updated_at = now()
    WHERE r.refund_id = p_refund_id AND r.order_id = v_order AND r.status = 'pending' AND p_status <> 'pending'
   RETURNING r.status::text INTO v_status;
   IF FOUND THEN
