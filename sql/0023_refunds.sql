@@ -147,6 +147,9 @@ BEGIN
     RETURN QUERY SELECT 'unknown_txn'::text, NULL::text, NULL::bigint, NULL::bigint;
     RETURN;
   END IF;
+  IF gateway.txn_expire_if_overdue(v_t.id) THEN
+    v_t.status := 'expired';        -- as every call on a waiting transaction: an overdue one shows expired
+  END IF;
   INSERT INTO gateway.idempotency_keys (terminal_id, key, request_hash)
   VALUES (p_terminal_id, p_idem_key, decode(p_request_hash, 'hex')) ON CONFLICT DO NOTHING;
   IF NOT FOUND THEN

@@ -47,38 +47,33 @@ static enum issuer_result send_attempt(const struct refund_row *r, bool repeat, 
   return issuer_refund(&f, repeat, answer, timeout_ms);
 }
 
-/* The answer recorded: a decline at once; a completion with the handset's
- * message signed for what the payment has given back, signed again when a
- * concurrent refund changed that figure meanwhile. */
+struct seal_ctx {
+  const struct refund_row *r;
+  char issued_at[RFC3339_LEN];
+};
+
+/* The handset's message for the figure the database gave (refund_seal_fn). */
+static int seal_message(void *vctx, int64_t refunded, char **message, char sig[90])
+{
+  struct seal_ctx *c = vctx;
+  return mailbox_seal(refund_message(c->r, refunded, c->issued_at), message, sig);
+}
+
 static enum db_status record_answer(struct db *db, struct refund_row *r, const char *code)
 {
   bool approved = strcmp(code, ISO_RC_APPROVED) == 0;
-  struct refund_answer_in in = {
+  struct seal_ctx c = { .r = r };
+  struct refund_record_in in = {
     .refund_id = r->id,
     .response_code = code,
     .reason = approved ? NULL : iso_response_text(code),
-    .refunded = r->refunded_others + r->amount,
+    .seal = seal_message,
+    .seal_ctx = &c,
   };
-  struct refund_answer_out out = { 0 };
-  char now[RFC3339_LEN], sig[90], *message = NULL;
-  enum db_status st = DB_HARD_ERROR;
+  struct refund_answer_out out;
 
-  rfc3339(time(NULL), now);
-  for (int round = 0; round < 3; round++) {
-    free(message);
-    message = NULL;
-    if (approved && mailbox_seal(refund_message(r, in.refunded, now), &message, sig) != 0)
-      break;
-    in.message = message;
-    in.signature = approved ? sig : NULL;
-    st = db_refund_answer(db, &in, &out);
-    if (st != DB_ONE_ROW || out.outcome != REFUND_ANSWER_SIGN_AGAIN)
-      break;
-    in.refunded = out.refunded;
-  }
-  free(message);
-  if (st == DB_ONE_ROW && out.outcome == REFUND_ANSWER_SIGN_AGAIN)
-    st = DB_SOFT_ERROR; /* three concurrent completions in a row: the sweeper's repeat settles it */
+  rfc3339(time(NULL), c.issued_at);
+  enum db_status st = db_refund_record(db, &in, &out);
   if (st == DB_ONE_ROW && out.outcome != REFUND_ANSWER_SETTLED) {
     snprintf(r->status, sizeof r->status, "%s", approved ? "completed" : "declined");
     snprintf(r->response_code, sizeof r->response_code, "%s", code);

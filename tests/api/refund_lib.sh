@@ -2,7 +2,7 @@
 # docs/api.md "Refunds"): a completed payment made through the whole flow,
 # refunds asked for as its merchant's terminal, the gateway's rows and the
 # credit server's (balance, issuer.refunds, figure 24D) read back in SQL.
-. "$(dirname "${BASH_SOURCE[0]}")/flowlib.sh"
+[[ -n ${FLOW_TMP:-} ]] || . "$(dirname "${BASH_SOURCE[0]}")/flowlib.sh"   # once, when webhook_lib.sh came first
 
 MERCHANT=${MERCHANT:-1111111111}
 

@@ -24,7 +24,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const struct field *const specs[] = {
-  transaction_spec, device_auth_spec, confirmation_spec, method_spec, cancel_spec, token_reply_spec,
+  transaction_spec, device_auth_spec, confirmation_spec, method_spec, cancel_spec, token_reply_spec, refund_spec,
 };
 #define N_SPECS (sizeof specs / sizeof *specs)
 
@@ -132,6 +132,7 @@ union any_body {
   struct method_body method;
   struct cancel_body cancel;
   struct token_reply_body token_reply;
+  struct refund_body refund;
 };
 
 static bool untouched(const void *p, size_t n)

@@ -67,6 +67,14 @@ tests_unit_test_qr_svg_SOURCES = tests/unit/test_qr_svg.c
 tests_unit_test_qr_svg_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(QRENCODE_CFLAGS)
 tests_unit_test_qr_svg_LDADD = $(COMMON_LIBS) $(CMOCKA_LIBS)
 
+# the gateway's refunds (issue 15): the void's day and cut-off in a time
+# zone, the 0220/0221 as the credit server reads it, the objects
+check_PROGRAMS += tests/unit/test_gateway_refunds
+TESTS += tests/unit/test_gateway_refunds
+tests_unit_test_gateway_refunds_SOURCES = tests/unit/test_gateway_refunds.c
+tests_unit_test_gateway_refunds_CFLAGS = $(GATEWAY_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_gateway_refunds_LDADD = cgi/gateway/libgateway.a $(GATEWAY_LIBS) $(CMOCKA_LIBS)
+
 # the gateway's token requests (issue 14, second embodiment): the pure rules
 # of cgi/gateway/token_request.c and the outcome words of sql/0021
 check_PROGRAMS += tests/unit/test_gateway_tokens

@@ -104,6 +104,22 @@ struct refund_answer_out {
  * DB_ONE_ROW with *out, or an error. */
 enum db_status db_refund_answer(struct db *db, const struct refund_answer_in *in, struct refund_answer_out *out);
 
+/* The answer recorded in one database transaction (refund_record.c): a
+ * decline at once; a completion first without its message, which locks
+ * the payment and says what it will have given back, then with the
+ * handset's message that seal (called between the two, with the lock
+ * held) signs for that figure — so concurrent completions of one payment
+ * cannot make the message wrong.  seal returns 0 with *message malloc'd
+ * (freed here), or -1.  DB_ONE_ROW with *out (never SIGN_AGAIN), or an
+ * error. */
+typedef int (*refund_seal_fn)(void *ctx, int64_t refunded, char **message, char sig[90]);
+struct refund_record_in {
+  const char *refund_id, *response_code, *reason;
+  refund_seal_fn seal;
+  void *seal_ctx;
+};
+enum db_status db_refund_record(struct db *db, const struct refund_record_in *in, struct refund_answer_out *out);
+
 /* No answer to attempt `attempt`: the next is due retry_ms from now (the
  * back-off), unless another attempt was claimed meanwhile. */
 enum db_status db_refund_retry(struct db *db, const char *refund_id, int attempt, long retry_ms);
