@@ -50,7 +50,7 @@ static const char *record_answer(struct shop_request *rq, const struct order_row
   enum refund_outcome outcome;
   char status[16] = "";
 
-  if (!ev.refund_id || !ev.kind || !ev.currency || !ev.status || ev.amount <= 0) {
+  if (!ev.status || !refund_event_valid(&ev)) {
     log_msg(LOG_ERROR, "order %s: the gateway's 201 holds no refund object", o->code);
     return "refused";
   }

@@ -8,6 +8,7 @@
  * or moves the order's refund instead (shop.do_refund, sql/0026). */
 #include "shop/db/shop_db.h"
 #include "shop/endpoints.h"
+#include "shop/refund_view.h"
 #include "shop/reply.h"
 #include "shop/settings.h"
 #include "common/log.h"
@@ -112,7 +113,7 @@ static int refund_event(struct shop_request *rq, const char *type, const json_t 
   for (int i = 0; refund_statuses[i]; i += 2)
     if (strcmp(refund_statuses[i], type) == 0)
       status = refund_statuses[i + 1];
-  if (!ev.transaction || !ev.refund_id || !ev.kind || !ev.currency || ev.amount <= 0)
+  if (!ev.transaction || !refund_event_valid(&ev))
     return reply_problem(rq, 400, "invalid_json",
                          "a refund event needs data.number, data.refund, data.kind, data.amount, data.currency");
   if (!status || !reference || order_code_normalise(reference, code) != 0) {

@@ -97,6 +97,27 @@ bool refund_reason_ok(const char *reason)
   return true;
 }
 
+bool refund_event_valid(const struct refund_event *ev)
+{
+  const char *id = ev->refund_id, *cur = ev->currency;
+
+  if (!id || strlen(id) != 25 || strncmp(id, "rf_", 3) != 0)
+    return false;
+  for (const char *p = id + 3; *p; p++)
+    if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
+      return false;
+  if (!ev->kind || (strcmp(ev->kind, "void") != 0 && strcmp(ev->kind, "refund") != 0))
+    return false;
+  if (ev->amount <= 0 || ev->amount >= 1000000000000LL)
+    return false;
+  if (!cur || strlen(cur) != 3)
+    return false;
+  for (int i = 0; i < 3; i++)
+    if (cur[i] < 'A' || cur[i] > 'Z')
+      return false;
+  return !ev->reason || (utf8_valid(ev->reason) && utf8_count(ev->reason) >= 1 && utf8_count(ev->reason) <= 200);
+}
+
 int refund_key_make(char out[REFUND_KEY_LEN + 1])
 {
   char hex[33];

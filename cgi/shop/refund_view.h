@@ -38,6 +38,13 @@ bool refund_reason_ok(const char *reason);
 int refund_key_make(char out[REFUND_KEY_LEN + 1]);
 bool refund_key_ok(const char *key);
 
+/* Whether a refund the gateway told of (its 201 or a refund.* webhook)
+ * has what shop.refunds keeps: an rf_ ID, kind void or refund, an amount,
+ * a three-letter currency, a reason of at most 200 characters (sql/0026's
+ * checks, so a malformed one is refused here rather than by the
+ * database). */
+bool refund_event_valid(const struct refund_event *ev);
+
 /* The owner page's notice of what became of a refund asked for (the word
  * of its redirect, ?refund_result=WORD), NULL for a word it never writes. */
 const char *refund_result_text(const char *result);

@@ -54,6 +54,10 @@ send "$(new_id)" "$(refund_event refund.completed "" "$TXN" "$(rf_id)" 100 | jq 
 is "a refund without a reference (another terminal's sale): ignored" "$STATUS $(jqr .handled) $(rows)" "200 ignored $n"
 send "$(new_id)" "$(refund_event refund.completed "$ORDER" "$TXN" "$(rf_id)" 100 | jq -c 'del(.data.refund)')"
 is "a refund event without data.refund: 400 invalid_json" "$STATUS $(jqr .code) $(rows)" "400 invalid_json $n"
+send "$(new_id)" "$(refund_event refund.completed "$ORDER" "$TXN" "$(rf_id)" 100 | jq -c '.data.kind = "chargeback"')"
+is "a refund event of an unknown kind: 400 invalid_json" "$STATUS $(jqr .code) $(rows)" "400 invalid_json $n"
+send "$(new_id)" "$(refund_event refund.completed "$ORDER" "$TXN" "rf_short" 100)"
+is "a refund ID that is not the gateway's: 400" "$STATUS $(rows)" "400 $n"
 body=$(refund_event refund.completed "$ORDER" "$TXN" "$(rf_id)" 100)
 webhook "$(new_id)" "$(date +%s)" "$body" "v1,$(printf forged | base64)"
 is "a forged refund event: 401, nothing added" "$STATUS $(jqr .code) $(rows)" "401 webhook_refused $n"

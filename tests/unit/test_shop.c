@@ -298,6 +298,22 @@ static void refunds_read_as_the_pages_show_them(void **state)
   json_decref(a);
   shop_settings.currency = saved;
 
+  /* what the gateway tells of a refund, checked before the database sees it */
+  struct refund_event ev = { .refund_id = "rf_AAAAAAAAAAAAAAAAAAAA-_", .kind = "void", .currency = "JPY", .amount = 1 };
+  assert_true(refund_event_valid(&ev));
+  ev.reason = "damaged";
+  assert_true(refund_event_valid(&ev));
+  struct refund_event bad_events[] = { ev, ev, ev, ev, ev, ev, ev };
+  bad_events[0].refund_id = "rf_AAAA";
+  bad_events[1].refund_id = "rx_AAAAAAAAAAAAAAAAAAAA-_";
+  bad_events[2].kind = "chargeback";
+  bad_events[3].amount = 0;
+  bad_events[4].currency = "jpy";
+  bad_events[5].reason = "";
+  bad_events[6].refund_id = "rf_AAAAAAAAAAAAAAAAAAAA+/";
+  for (size_t i = 0; i < sizeof bad_events / sizeof bad_events[0]; i++)
+    assert_false(refund_event_valid(&bad_events[i]));
+
   /* every word a redirect writes has its notice; others none */
   static const char *const words[] = { "completed",  "pending",     "declined",     "failed",
                                        "too_much",   "not_paid",    "sent_already", "bad_amount",
