@@ -14,7 +14,7 @@
 # webhook alone and is recorded; the shopper's order page shows both.
 . "$(dirname "$0")/shop_lib.sh"
 field() { grep -o "<dd id=\"$1\">[^<]*" <<<"$BODY" | sed 's/.*>//'; }
-form_of() { tr '\n' ' ' <<<"$BODY" | grep -o "<li class=\"refund-order\" data-code=\"$1\".\{0,1200\}" | sed 's#</li>.*##'; }
+form_of() { sed -n "/<li class=\"refund-order\" data-code=\"$1\"/,/<\/li>/p" <<<"$BODY" | tr '\n' ' '; }
 key_of() { form_of "$1" | grep -o 'name="key" value="[^"]*"' | sed 's/.*value="\(.*\)"/\1/'; }
 gw_refunds() { psql_q "SELECT count(*) || ' ' || coalesce(sum(r.amount), 0) FROM gateway.refunds r JOIN gateway.transactions t ON t.id = r.transaction_id WHERE t.number = '$TXN'"; }
 shop_refunds() { psql_q "SELECT count(*) || ' ' || coalesce(sum(r.amount), 0) FROM shop.refunds r JOIN shop.orders o ON o.id = r.order_id WHERE o.code = '$ORDER'"; }

@@ -79,9 +79,9 @@ shop GET /shop/admin
 form /shop/admin/login "csrf=$(csrf)" "password=$(cat "$SHOP_DIR/admin-password")"
 shop GET /shop/admin
 is "owner page: 200 admin-orders" "$STATUS $(grep -c 'data-page="admin-orders"' <<<"$BODY")" "200 1"
-like "owner page: the order partly refunded" "$(tr '\n' ' ' <<<"$BODY" | grep -o "<tr class=\"order\" data-code=\"$ORDER\".\{0,600\}")" \
+like "owner page: the order partly refunded" "$(sed -n "/<tr class=\"order\" data-code=\"$ORDER\"/,/<\/tr>/p" <<<"$BODY" | tr '\n' ' ')" \
   'class="order-refund" data-refund="partly_refunded">Partly refunded \(¥300\)'
-form_of() { tr '\n' ' ' <<<"$BODY" | grep -o "<li class=\"refund-order\" data-code=\"$1\".\{0,1200\}" | sed 's#</li>.*##'; }
+form_of() { sed -n "/<li class=\"refund-order\" data-code=\"$1\"/,/<\/li>/p" <<<"$BODY" | tr '\n' ' '; }
 f=$(form_of "$ORDER")
 like "owner page: its refund form, the amount left prefilled" "$f" "id=\"amount-$ORDER\" name=\"amount\"[^>]*value=\"996\""
 like "owner page: the form's key" "$f" 'name="key" value="shop-refund-[0-9a-f]{32}"'
