@@ -62,6 +62,11 @@ body=$(refund_event refund.completed "$ORDER" "$TXN" "$(rf_id)" 100)
 webhook "$(new_id)" "$(date +%s)" "$body" "v1,$(printf forged | base64)"
 is "a forged refund event: 401, nothing added" "$STATUS $(jqr .code) $(rows)" "401 webhook_refused $n"
 
+priv() { psql_q "SELECT has_table_privilege('paygw_shop', 'shop.refunds', '$1')"; }
+is "paygw_shop: SELECT, INSERT, UPDATE of shop.refunds; no DELETE, no TRUNCATE" \
+  "$(priv SELECT) $(priv INSERT) $(priv UPDATE) $(priv DELETE) $(priv TRUNCATE)" "t t t f f"
+is "and still nothing of the gateway's schema" "$(psql_q "SELECT has_schema_privilege('paygw_shop', 'gateway', 'USAGE')")" f
+
 # --- the pages ---------------------------------------------------------------------------
 shop GET "/shop/orders/$ORDER"
 like "order page: paid, partly refunded" "$BODY" 'id="order-status" data-status="paid" data-refund="partly_refunded"[^>]*>Paid — partly refunded<'
