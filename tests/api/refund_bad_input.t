@@ -11,11 +11,16 @@
 . "$(dirname "$0")/refund_lib.sh"
 
 OTHER=2222222222
-# nothing_changed WHAT: no refund row and no key more than before, the payment's refunds as they were
-snapshot() { SNAP="$(gw_refund_count) $(psql_q "SELECT count(*) FROM gateway.idempotency_keys") $(gw_refunds "$PAID")"; }
-nothing_changed() {
-  is "$1: nothing changed" "$(gw_refund_count) $(psql_q "SELECT count(*) FROM gateway.idempotency_keys") $(gw_refunds "$PAID")" "$SNAP"
+# state → refund rows, Idempotency-Keys kept and the payment's refunds, in one query;
+# nothing_changed WHAT: as at the last snapshot
+state() {
+  psql_q "SELECT (SELECT count(*) FROM gateway.refunds) || ' ' || (SELECT count(*) FROM gateway.idempotency_keys) || ' '
+                 || coalesce((SELECT string_agg(r.kind || ':' || r.amount || ':' || r.status, ' ' ORDER BY r.id)
+                                FROM gateway.refunds r JOIN gateway.transactions t ON t.id = r.transaction_id
+                               WHERE t.number = '$PAID'), '')"
 }
+snapshot() { SNAP=$(state); }
+nothing_changed() { is "$1: nothing changed" "$(state)" "$SNAP"; }
 refused() {   # refused WHAT STATUS CODE
   is "$1: $2 $3" "$STATUS $(jqr .code)" "$2 $3"
   is "$1: problem+json" "$CTYPE" application/problem+json

@@ -87,4 +87,16 @@ is "no Idempotency-Key: 400 invalid_field" "$STATUS $(jqr .code)" "400 invalid_f
 is "... nothing recorded" "$(gw_refunds "$TXN")" "refund:600:completed refund:100:completed"
 pos GET "/v1/transactions/$TXN/refunds" "$MERCHANT"
 is "GET .../refunds: refunded 700, refundable 300" "$(jqr .refunded) $(jqr .refundable)" "700 300"
+
+# --- any terminal of the payment's merchant ------------------------------------------
+T2=r$(unique_tag)
+check "a second terminal of the merchant" enrol_terminal "$MERCHANT" "$T2"
+refund_post "$TXN" 300 "$(refund_key)" "at the other till" "$T2"
+is "the other terminal refunds the rest: 201 completed" "$STATUS $(jqr .status)" "201 completed"
+pos GET "/v1/transactions/$TXN/refunds" "$T2"
+is "... and reads all of them: refunded 1000, refundable 0, three refunds" \
+  "$(jqr .refunded) $(jqr .refundable) $(jq '.refunds | length' <<<"$BODY")" "1000 0 3"
+is "the row names the terminal that asked" \
+  "$(psql_q "SELECT tm.code FROM gateway.refunds r JOIN gateway.terminals tm ON tm.id = r.terminal_id
+              WHERE r.refund_id = '$(jqr '.refunds[2].id')'")" "$T2"
 done_testing

@@ -39,5 +39,25 @@ is "the queue: one payment event and one refund event, both delivered" \
   "$(psql_q "SELECT string_agg(e.event_type || ':' || e.status || ':' || (e.refund_id IS NOT NULL), ',' ORDER BY e.id)
               FROM gateway.webhook_events e JOIN gateway.transactions t ON t.id = e.transaction_id
              WHERE t.number = '$TXN'")" "payment.completed:delivered:false,refund.completed:delivered:true"
+
+# --- a refund the issuer declines: refund.declined, nothing spent ---------------------
+# the issuer's own record says the sale is wholly refunded (moved in SQL), so it
+# refuses the next refund with 13 although the gateway still sees 500 left
+psql_q "UPDATE issuer.authorizations ia SET refunded = ia.amount FROM gateway.authorizations ga
+         JOIN gateway.transactions t ON t.id = ga.transaction_id
+        WHERE t.number = '$TXN' AND ia.stan = lpad(ga.stan::text, 6, '0')
+          AND ia.transmission_time = ga.transmission_time AND ia.terminal_id = ga.terminal_code" >/dev/null
+refund_post "$TXN" 100 "$(refund_key)"
+DID=$(jqr .id)
+is "the issuer declines it: 201 declined 13 with the reason" \
+  "$STATUS $(jqr .status) $(jqr .decline.code) $(jqr '.decline.reason | length > 0') $(jqr .completed_at)" \
+  "201 declined 13 true null"
+check "the shop received a third request" wh_wait 3
+D=$(for n in $(wh_for_txn "$TXN"); do [[ $(wh_body "$n" | jq -r .data.refund) == "$DID" ]] && echo "$n"; done)
+is "refund.declined: signed, the refund, nothing given back by it" \
+  "$(wh_body "$D" | jq -r '"\(.type) \(.data.status) \(.data.refunded) \(.data.refundable)"') $([[ $(wh_header "$D" webhook-signature) == "$(wh_expected_sig "$D" "$SECRET")" ]] && echo signed)" \
+  "refund.declined declined 300 500 signed"
+pos GET "/v1/transactions/$TXN/refunds" "$MERCHANT"
+is "a declined refund is not spent: refunded 300, refundable 500" "$(jqr .refunded) $(jqr .refundable)" "300 500"
 check "no body holds a card number" bash -c "! cat '$WH_DIR'/*.body | grep -qE '[0-9]{13,19}'"
 done_testing
