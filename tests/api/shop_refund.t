@@ -99,10 +99,28 @@ RF2=$(jqr .id)
 check "its refund.completed webhook recorded it at the shop" seen "refund $RF2: recorded \\(completed\\)"
 is "the shop knows both" "$(shop_refunds)" "2 396"
 
+# --- a refund the issuer declines ---------------------------------------------------------------------
+# the issuer's own record says the sale is wholly refunded (moved in SQL, as
+# refund_webhook.t does), so it declines the next refund with 13
+psql_q "UPDATE issuer.authorizations ia SET refunded = ia.amount FROM gateway.authorizations ga
+         JOIN gateway.transactions t ON t.id = ga.transaction_id
+        WHERE t.number = '$TXN' AND ia.stan = lpad(ga.stan::text, 6, '0')
+          AND ia.transmission_time = ga.transmission_time AND ia.terminal_id = ga.terminal_code" >/dev/null
+shop GET /shop/admin
+refund_form "$(key_of "$ORDER")" 100
+is "a refund the issuer declines: back with declined" "$STATUS $(result)" "303 declined"
+is "the shop keeps it declined, with the issuer's reason" \
+  "$(psql_q "SELECT s.status || ' ' || (length(s.outcome_reason) > 0) FROM shop.refunds s JOIN shop.orders o ON o.id = s.order_id WHERE o.code = '$ORDER' AND s.amount = 100")" \
+  "declined true"
+shop GET /shop/admin
+like "the form still offers what is left: a declined refund spends nothing" "$(form_of "$ORDER")" 'name="amount"[^>]*value="900"'
+
 JAR=$SHOPPER_JAR
 shop GET "/shop/orders/$ORDER"
 like "the shopper's order page: partly refunded" "$BODY" 'data-status="paid" data-refund="partly_refunded"[^>]*>Paid — partly refunded<'
-is "its refunds, oldest first" "$(grep -o '<td class="num refund-amount">[^<]*' <<<"$BODY" | sed 's/.*>//' | paste -sd' ')" "¥300 ¥96"
+is "its refunds, oldest first" "$(grep -o '<td class="num refund-amount">[^<]*' <<<"$BODY" | sed 's/.*>//' | paste -sd' ')" "¥300 ¥96 ¥100"
+like "the declined one says so, with the reason" "$(grep 'data-status="declined"' <<<"$BODY")" '<td class="refund-status">Declined \([^)]+\)</td>'
+
 is "refunded, net paid" "$(field refunded) $(field net-paid)" "¥396 ¥900"
 check "no card number in pages or the shop's log" no_pan "$log"
 done_testing
