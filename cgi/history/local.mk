@@ -24,6 +24,7 @@ HISTORY_PAGES_SOURCES = \
 	cgi/history/ep_list_get.c cgi/history/ep_transaction_get.c cgi/history/ep_csv_get.c \
 	cgi/history/query.c cgi/history/query.h \
 	cgi/history/txn_view.c cgi/history/txn_view.h \
+	cgi/history/refund_view.c cgi/history/refund_view.h \
 	cgi/history/db/history_db.h cgi/history/db/history_list.c cgi/history/db/history_totals.c \
 	cgi/history/db/history_detail.c
 

@@ -1,5 +1,6 @@
 /* txn_view.c — a transaction as the history shows it (txn_view.h). */
 #include "history/txn_view.h"
+#include "history/refund_view.h"
 #include "common/money_text.h"
 
 #include <stdio.h>
@@ -61,10 +62,15 @@ json_t *history_row_json(const struct history_row *r)
 {
   char method[48];
   history_method_text(r->method, r->installments, method, sizeof method);
-  return json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:s}", "number", r->number, "created", r->created,
-                   "merchant", r->merchant, "shop", r->shop, "amount", amount(r->total, r->currency), "currency",
-                   r->currency, "method", method, "status", r->status, "status_text", history_status_text(r->status),
-                   "card", *r->card_masked ? r->card_masked : "—");
+  json_t *row = json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:s}", "number", r->number, "created",
+                          r->created, "merchant", r->merchant, "shop", r->shop, "amount", amount(r->total, r->currency),
+                          "currency", r->currency, "method", method, "status", r->status, "status_text",
+                          history_status_text(r->status), "card", *r->card_masked ? r->card_masked : "—");
+  const char *refund_state = history_refund_state(r->refunded, r->total);
+  if (refund_state) /* the list's badge */
+    json_object_set_new(
+        row, "refund", json_pack("{s:s, s:s}", "state", refund_state, "text", history_refund_state_text(refund_state)));
+  return row;
 }
 
 /* One stored item ({name, quantity, unit_price, tax}) as the page shows
@@ -120,14 +126,27 @@ json_t *history_detail_json(const struct history_detail *d)
   const struct history_row *r = &d->row;
   json_t *items = array_json(d->items ? d->items : "", item_json, r->currency);
   json_t *events = array_json(d->events ? d->events : "", event_json, NULL);
-  if (!items || !events) {
+  int64_t refunded = 0;
+  json_t *refunds = history_refunds_json(d->refunds ? d->refunds : "[]", r->currency, &refunded);
+  if (!items || !events || !refunds) {
     json_decref(items);
     json_decref(events);
+    json_decref(refunds);
     return NULL;
   }
-  json_t *ctx = history_row_json(r);
+  struct history_row shown = *r;
+  shown.refunded = refunded; /* the page's own sum, from the same rows it lists */
+  json_t *ctx = history_row_json(&shown);
   json_object_set_new(ctx, "items", items);
   json_object_set_new(ctx, "events", events);
+  if (json_array_size(refunds) > 0) {
+    json_object_set_new(ctx, "refunds",
+                        json_pack("{s:o, s:o, s:o, s:I}", "rows", refunds, "refunded", amount(refunded, r->currency),
+                                  "net", amount(r->total - refunded, r->currency), "refunded_minor",
+                                  (json_int_t)refunded));
+  } else {
+    json_decref(refunds);
+  }
   json_object_set_new(ctx, "tax_total", amount(d->tax_total, r->currency));
   json_object_set_new(ctx, "binding_code", json_string(d->binding_code));
   json_object_set_new(ctx, "completed_at", json_string(d->completed));
@@ -143,8 +162,8 @@ json_t *history_detail_json(const struct history_detail *d)
 
 int history_csv_header(struct csv_line *line)
 {
-  static const char *const names[] = { "date",   "number",       "merchant", "shop", "amount",       "currency",
-                                       "method", "installments", "status",   "card", "approval_code" };
+  static const char *const names[] = { "date",   "number",       "merchant", "shop", "amount",        "currency",
+                                       "method", "installments", "status",   "card", "approval_code", "refunded" };
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
     if (csv_add(line, names[i]) != 0)
       return -1;
@@ -153,15 +172,24 @@ int history_csv_header(struct csv_line *line)
 
 int history_csv_row(struct csv_line *line, const struct history_row *r)
 {
-  char amount_text[48], installments[12] = "";
+  char amount_text[48], refunded_text[48], installments[12] = "";
 
   money_text_plain(r->total, r->currency, amount_text, sizeof amount_text);
+  money_text_plain(r->refunded, r->currency, refunded_text, sizeof refunded_text);
   if (r->installments > 0)
     snprintf(installments, sizeof installments, "%d", r->installments);
-  const char *fields[] = {
-    r->created,   r->number, r->merchant,    r->shop,         amount_text, r->currency, history_method_name(r->method),
-    installments, r->status, r->card_masked, r->approval_code
-  };
+  const char *fields[] = { r->created,
+                           r->number,
+                           r->merchant,
+                           r->shop,
+                           amount_text,
+                           r->currency,
+                           history_method_name(r->method),
+                           installments,
+                           r->status,
+                           r->card_masked,
+                           r->approval_code,
+                           refunded_text };
   for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
     if (csv_add(line, fields[i]) != 0)
       return -1;

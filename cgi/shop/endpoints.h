@@ -21,5 +21,6 @@ int ep_webhook_post(struct shop_request *rq);
 int ep_admin_get(struct shop_request *rq);
 int ep_admin_login_post(struct shop_request *rq, const struct form *f);
 int ep_admin_logout_post(struct shop_request *rq, const struct form *f);
+int ep_admin_refund_post(struct shop_request *rq, const struct form *f);
 
 #endif

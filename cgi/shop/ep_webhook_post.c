@@ -4,9 +4,11 @@
  * the shop's secret, the timestamp within PAYGW_SHOP_WEBHOOK_TOLERANCE_S);
  * a forgery or an old one is 401 and changes nothing.  The webhook-id is
  * recorded in the transaction that moves the order, so the same id again
- * is answered 200 and changes nothing. */
+ * is answered 200 and changes nothing.  A refund.* event (issue 15) records
+ * or moves the order's refund instead (shop.do_refund, sql/0026). */
 #include "shop/db/shop_db.h"
 #include "shop/endpoints.h"
+#include "shop/refund_view.h"
 #include "shop/reply.h"
 #include "shop/settings.h"
 #include "common/log.h"
@@ -84,6 +86,52 @@ static int read_event(struct shop_request *rq, const json_t *body, struct webhoo
   return 0;
 }
 
+static const char *const refund_statuses[] = {
+  "refund.completed", "completed", "refund.declined", "declined", "refund.failed", "failed", NULL
+};
+
+/* A refund.* event: its refund recorded for the paid order it names, or
+ * moved out of pending (a refund the shop asked for, or one another
+ * terminal of the merchant made for the order's payment). */
+static int refund_event(struct shop_request *rq, const char *type, const json_t *data)
+{
+  char code[ORDER_CODE_LEN + 1], status_now[16] = "";
+  const char *reference = text_of(data, "reference"), *status = NULL;
+  struct refund_event ev = {
+    .webhook_id = request_header(rq, "HTTP_WEBHOOK_ID"),
+    .transaction = text_of(data, "number"),
+    .refund_id = text_of(data, "refund"),
+    .kind = text_of(data, "kind"),
+    .currency = text_of(data, "currency"),
+    .reason = text_of(data, "reason"),
+    .outcome_reason = text_of(data, "failure_reason"),
+    .completed_at = text_of(data, "completed_at"),
+    .amount = json_integer_value(json_object_get(data, "amount")),
+  };
+  enum refund_outcome outcome;
+
+  for (int i = 0; refund_statuses[i]; i += 2)
+    if (strcmp(refund_statuses[i], type) == 0)
+      status = refund_statuses[i + 1];
+  if (!ev.transaction || !refund_event_valid(&ev))
+    return reply_problem(rq, 400, "invalid_json",
+                         "a refund event needs data.number, data.refund, data.kind, data.amount, data.currency");
+  if (!status || !reference || order_code_normalise(reference, code) != 0) {
+    log_msg(LOG_INFO, "webhook %s ignored: not a refund of an order", ev.webhook_id);
+    return reply_json(rq, 200, json_pack("{s:s}", "handled", "ignored"));
+  }
+  ev.code = code;
+  ev.status = status;
+  if (strcmp(status, "completed") != 0 && !ev.outcome_reason)
+    ev.outcome_reason = text_of(json_object_get(data, "decline"), "reason");
+  if (db_refund_record(rq->db, &ev, &outcome, status_now, sizeof status_now) < 0)
+    return reply_problem(rq, 503, "database_unavailable", "the shop's database did not answer; send it again");
+  static const char *const names[] = { "recorded", "moved", "unchanged", "repeated", "unknown_order" };
+  log_msg(LOG_INFO, "webhook %s for order %s refund %s: %s (%s)", ev.webhook_id, code, ev.refund_id, names[outcome],
+          status_now);
+  return reply_json(rq, 200, json_pack("{s:s, s:s}", "handled", names[outcome], "state", status_now));
+}
+
 int ep_webhook_post(struct shop_request *rq)
 {
   struct webhook_event ev = { 0 };
@@ -97,6 +145,12 @@ int ep_webhook_post(struct shop_request *rq)
   if (!json_is_object(body)) {
     json_decref(body);
     return reply_problem(rq, 400, "invalid_json", "the body is not a JSON object");
+  }
+  const char *type = json_string_value(json_object_get(body, "type"));
+  if (type && strncmp(type, "refund.", 7) == 0 && json_is_object(json_object_get(body, "data"))) {
+    refund_event(rq, type, json_object_get(body, "data"));
+    json_decref(body);
+    return rq->web.status;
   }
   if (read_event(rq, body, &ev, code) != 0) {
     json_decref(body);

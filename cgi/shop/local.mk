@@ -18,16 +18,19 @@ cgi_shop_libshop_a_SOURCES = \
 	cgi/shop/order_code.c cgi/shop/order_code.h \
 	cgi/shop/cart_view.c cgi/shop/cart_view.h \
 	cgi/shop/order_view.c cgi/shop/order_view.h \
+	cgi/shop/refund_view.c cgi/shop/refund_view.h \
 	cgi/shop/user_submit.c cgi/shop/user_submit.h \
 	cgi/shop/gateway_client.c cgi/shop/gateway_client.h \
 	cgi/shop/ep_catalog_get.c cgi/shop/ep_cart.c cgi/shop/ep_checkout_post.c \
 	cgi/shop/ep_order_get.c cgi/shop/ep_order_post.c cgi/shop/ep_pay_get.c \
 	cgi/shop/ep_api_order_user_post.c cgi/shop/ep_webhook_post.c cgi/shop/ep_admin.c \
+	cgi/shop/ep_admin_refund_post.c \
 	cgi/shop/db/shop_db.h \
 	cgi/shop/db/session_touch.c cgi/shop/db/session_create.c cgi/shop/db/session_admin.c \
 	cgi/shop/db/goods_list.c cgi/shop/db/cart_lines.c cgi/shop/db/cart_set.c cgi/shop/db/checkout.c \
 	cgi/shop/db/order_get.c cgi/shop/db/order_lines.c cgi/shop/db/order_user.c cgi/shop/db/order_cancel.c \
-	cgi/shop/db/webhook_record.c cgi/shop/db/orders_list.c cgi/shop/db/owner_hash.c
+	cgi/shop/db/webhook_record.c cgi/shop/db/orders_list.c cgi/shop/db/owner_hash.c \
+	cgi/shop/db/order_refunds.c cgi/shop/db/refund_record.c
 
 bin_PROGRAMS += cgi/shop/shop.fcgi
 cgi_shop_shop_fcgi_SOURCES = cgi/shop/main.c

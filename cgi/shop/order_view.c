@@ -2,6 +2,7 @@
 #include "shop/order_view.h"
 #include "shop/cart_view.h"
 #include "web/money.h"
+#include "shop/refund_view.h"
 #include "shop/reply.h"
 #include "shop/settings.h"
 
@@ -26,6 +27,22 @@ const char *order_state_text(const char *state)
     if (strcmp(texts[i].state, state) == 0)
       return texts[i].text;
   return state;
+}
+
+/* Σ of the order's completed refunds. */
+static int64_t refunded_of(const struct order_full *o)
+{
+  int64_t refunded = 0;
+  json_decref(refund_rows_json(o->refunds, o->n_refunds, &refunded));
+  return refunded;
+}
+
+const char *order_shown_text(const struct order_full *o)
+{
+  const char *refund_state = refund_order_state(refunded_of(o), o->row.total);
+  if (strcmp(o->row.state, "paid") == 0 && refund_state)
+    return strcmp(refund_state, "refunded") == 0 ? "Paid — refunded" : "Paid — partly refunded";
+  return order_state_text(o->row.state);
 }
 
 bool order_state_final(const char *state)
@@ -62,6 +79,10 @@ int order_load(struct shop_request *rq, const char *code, bool any_session, bool
     return 1;
   }
   if (db_order_lines(rq->db, o->row.id, o->lines, ORDER_LINES_MAX, &o->n_lines) < 0)
+    goto db_failed;
+  o->n_refunds = 0;
+  if (strcmp(o->row.state, "paid") == 0
+      && db_order_refunds(rq->db, o->row.id, o->refunds, ORDER_REFUNDS_MAX, &o->n_refunds) < 0)
     goto db_failed;
   return 0;
 db_failed:
@@ -112,7 +133,7 @@ json_t *order_page_ctx(const struct order_full *o)
   snprintf(qr, sizeof qr, "/shop/orders/%s/qr.svg", r->code);
   json_t *ctx =
       json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:b, s:s, s:s, s:s, s:s}", "code", r->code, "code_display",
-                display, "status", r->state, "status_text", order_state_text(r->state), "awaiting_user", awaiting_user,
+                display, "status", r->state, "status_text", order_shown_text(o), "awaiting_user", awaiting_user,
                 "awaiting_payment", awaiting_payment, "cancelable", awaiting_user || awaiting_payment, "final",
                 order_state_final(r->state), "paid", strcmp(r->state, "paid") == 0, "binding_code", r->binding_code,
                 "transaction", r->transaction, "pay_url", pay_url, "qr_url", qr);
@@ -126,6 +147,14 @@ json_t *order_page_ctx(const struct order_full *o)
   if (r->reason[0] && order_state_final(r->state) && strcmp(r->state, "paid") != 0)
     json_object_set_new(ctx, "reason", json_string(r->reason));
   json_object_set_new(ctx, "receipt", receipt_json(o));
+  if (o->n_refunds > 0) {
+    int64_t refunded = 0;
+    json_t *rows = refund_rows_json(o->refunds, o->n_refunds, &refunded);
+    const char *state = refund_order_state(refunded, r->total);
+    json_object_set_new(ctx, "refunds",
+                        json_pack("{s:o, s:o, s:o, s:s?}", "rows", rows, "refunded", shop_amount_json(refunded), "net",
+                                  shop_amount_json(r->total - refunded), "state", state));
+  }
   json_object_set_new(ctx, "script", json_true());
   return ctx;
 }
@@ -133,8 +162,10 @@ json_t *order_page_ctx(const struct order_full *o)
 json_t *order_status_json(const struct order_full *o)
 {
   const struct order_row *r = &o->row;
-  json_t *j = json_pack("{s:s, s:s, s:s, s:b}", "code", r->code, "status", r->state, "status_text",
-                        order_state_text(r->state), "final", order_state_final(r->state));
+  json_t *j = json_pack("{s:s, s:s, s:s, s:b}", "code", r->code, "status", r->state, "status_text", order_shown_text(o),
+                        "final", order_state_final(r->state));
+  const char *refund_state = refund_order_state(refunded_of(o), r->total);
+  json_object_set_new(j, "refund_state", refund_state ? json_string(refund_state) : json_null());
   json_object_set_new(j, "transaction", r->transaction[0] ? json_string(r->transaction) : json_null());
   json_object_set_new(j, "binding_code", r->binding_code[0] ? json_string(r->binding_code) : json_null());
   json_object_set_new(j, "error", r->error[0] ? json_string(r->error) : json_null());

@@ -23,14 +23,21 @@ struct order_full {
   struct order_row row;
   struct order_line lines[ORDER_LINES_MAX];
   int n_lines;
+  struct refund_row refunds[ORDER_REFUNDS_MAX]; /* a paid order's, oldest first */
+  int n_refunds;
 };
+/* The state's words as the pages show them: a paid order's refunds
+ * change them ("Paid — refunded", "Paid — partly refunded"). */
+const char *order_shown_text(const struct order_full *o);
+
 int order_load(struct shop_request *rq, const char *code, bool any_session, bool answer_404, struct order_full *o);
 
 /* The order page's context (data-page="order"). */
 json_t *order_page_ctx(const struct order_full *o);
 
 /* GET .../status: {"code", "status", "status_text", "transaction",
- * "binding_code", "error", "receipt": {...} | null}. */
+ * "binding_code", "error", "receipt": {...} | null, "refund_state":
+ * "refunded" | "partly_refunded" | null}. */
 json_t *order_status_json(const struct order_full *o);
 
 #endif

@@ -42,6 +42,7 @@ static const struct route routes[] = {
   { { "GET", "/shop/admin" }, PAGE, ep_admin_get, NULL },
   { { "POST", "/shop/admin/login" }, FORM, NULL, ep_admin_login_post },
   { { "POST", "/shop/admin/logout" }, FORM, NULL, ep_admin_logout_post },
+  { { "POST", "/shop/admin/orders/{CODE}/refund" }, FORM, NULL, ep_admin_refund_post },
   { { NULL, NULL }, NONE, NULL, NULL },
 };
 

@@ -45,7 +45,7 @@ is "every record ends in CRLF" "$(grep -c $'\r$' "$CSV")" "$(wc -l <"$CSV")"
 check "the CSV is valid UTF-8" iconv -f UTF-8 -t UTF-8 "$CSV" -o /dev/null
 records=$(csv_records "$CSV")
 is "the header record" "$(head -1 <<<"$records")" \
-  '["date", "number", "merchant", "shop", "amount", "currency", "method", "installments", "status", "card", "approval_code"]'
+  '["date", "number", "merchant", "shop", "amount", "currency", "method", "installments", "status", "card", "approval_code", "refunded"]'
 is "60 records after it" "$(($(wc -l <<<"$records") - 1))" 60
 is "newest first: 60 .. 1" "$(sed 1d <<<"$records" | jq -r '.[1]' | tr '\n' ' ')" \
   "$(expected "$P" 60 1 | tr '\n' ' ')"
@@ -53,7 +53,7 @@ is "newest first: 60 .. 1" "$(sed 1d <<<"$records" | jq -r '.[1]' | tr '\n' ' ')
 guarded_merchant="'$FORMULA"
 is "row 60: every field, the formula neutralised, quotes kept" "$(jq -c 'select(.[1] | endswith("00000060"))' <<<"$records")" \
   "$(jq -cn --arg n "$(number "$P" 60)" --arg m "$guarded_merchant" \
-    '["2025-03-03 12:00", $n, $m, "'"'"'@SUM(A1:A9)", "60.00", "USD", "Installments", "3", "declined", "999999******0060", ""]')"
+    '["2025-03-03 12:00", $n, $m, "'"'"'@SUM(A1:A9)", "60.00", "USD", "Installments", "3", "declined", "999999******0060", "", "0.00"]')"
 is "row 57: JPY in whole yen, the approval code" "$(jq -c 'select(.[1] | endswith("00000057")) | [.[4], .[5], .[6], .[7], .[8], .[10]]' <<<"$records")" \
   '["1570","JPY","Installments","3","completed","A00057"]'
 is "row 58: lump sum, no installments" "$(jq -c 'select(.[1] | endswith("00000058")) | [.[4], .[6], .[7]]' <<<"$records")" \

@@ -223,7 +223,7 @@ function parseCsv(text) {
   if (cell !== '' || row.length) { row.push(cell); out.push(row); crlf = false; }
   return { rows: out, crlf };
 }
-const CSV_HEADER = 'date,number,merchant,shop,amount,currency,method,installments,status,card,approval_code';
+const CSV_HEADER = 'date,number,merchant,shop,amount,currency,method,installments,status,card,approval_code,refunded';
 
 // the session cookie the browser holds for the history, or undefined
 async function sessionCookie(context) {

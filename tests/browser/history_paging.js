@@ -115,7 +115,7 @@ T.run('history_paging', async (t) => {
     if (!w) continue;
     const ok = r[0].startsWith(H.listTime(w.at)) && r[4] === H.major(w.total, w.currency) && r[5] === w.currency &&
       r[8] === w.status && r[9] === u.card_masked && (r[10] || '') === (w.approval || '') &&
-      (w.installments ? r[7] === '3' : ['', '0', '1'].includes(r[7])) && r.length === 11;
+      (w.installments ? r[7] === '3' : ['', '0', '1'].includes(r[7])) && r.length === 12 && ['0', '0.00'].includes(r[11]);
     if (ok) good += 1; else t.diag(`CSV row ${JSON.stringify(r)}`);
   }
   t.is(good, inRange.length, 'each row: date, amount in major units as text (12.34 USD, 1234 JPY), currency, installments, status, masked card, approval code');

@@ -11,6 +11,7 @@
 
 #include "common/b64url.h"
 #include "history/query.h"
+#include "history/refund_view.h"
 #include "history/txn_view.h"
 #include "web/csv.h"
 
@@ -288,11 +289,15 @@ static void csv_records_of_transactions(void **state)
   strcpy(r.approval_code, "A1B2C3");
   assert_int_equal(history_csv_header(&l), 0);
   assert_string_equal(l.text, "date,number,merchant,shop,amount,currency,method,installments,status,card,"
-                              "approval_code\r\n");
+                              "approval_code,refunded\r\n");
   csv_clear(&l);
   assert_int_equal(history_csv_row(&l, &r), 0);
   assert_string_equal(l.text, "2026-12-05 06:12,ABCDEFGH12345678,'=cmd|' /C calc'!A0,\"Shop, \"\"Main\"\"\",1234.56,"
-                              "USD,Installments,3,completed,411111******1111,A1B2C3\r\n");
+                              "USD,Installments,3,completed,411111******1111,A1B2C3,0.00\r\n");
+  csv_clear(&l);
+  r.refunded = 30001; /* the completed refunds' sum, in major units like the amount */
+  assert_int_equal(history_csv_row(&l, &r), 0);
+  assert_non_null(strstr(l.text, ",A1B2C3,300.01\r\n"));
   csv_line_free(&l);
 }
 
@@ -338,6 +343,101 @@ static void detail_json_reads_what_was_stored(void **state)
   history_detail_free(&d);
 }
 
+static void refunds_read_as_the_receipt_shows_them(void **state)
+{
+  int64_t refunded = -1;
+  (void)state;
+
+  /* the list's badge: by the completed refunds against the total */
+  assert_null(history_refund_state(0, 1000));
+  assert_string_equal(history_refund_state(1, 1000), "partly_refunded");
+  assert_string_equal(history_refund_state(999, 1000), "partly_refunded");
+  assert_string_equal(history_refund_state(1000, 1000), "refunded");
+  assert_string_equal(history_refund_state_text("refunded"), "Refunded");
+  assert_string_equal(history_refund_state_text("partly_refunded"), "Partly refunded");
+  assert_null(history_refund_state_text(NULL));
+  assert_string_equal(history_refund_kind_text("void"), "Void");
+  assert_string_equal(history_refund_kind_text("refund"), "Refund");
+  assert_string_equal(history_refund_status_text("pending"), "Pending");
+  assert_string_equal(history_refund_status_text("declined"), "Declined");
+
+  json_t *rows = history_refunds_json("[[\"refund\",300,\"completed\",\"<b>damaged</b>\",\"2026-12-05 10:00:00\","
+                                      "\"2026-12-05 10:00:01\",\"00\"],"
+                                      "[\"refund\",1200,\"declined\",null,\"2026-12-05 10:01:00\","
+                                      "\"2026-12-05 10:01:01\",\"13\"],"
+                                      "[\"refund\",250,\"pending\",null,\"2026-12-05 10:02:00\",null,null],"
+                                      "[\"refund\",1450,\"completed\",null,\"2026-12-05 10:03:00\","
+                                      "\"2026-12-05 10:03:01\",\"00\"]]",
+                                      "JPY", &refunded);
+  assert_non_null(rows);
+  assert_int_equal(json_array_size(rows), 4);
+  assert_int_equal(refunded, 1750); /* completed only: not the declined, not the pending */
+  json_t *first = json_array_get(rows, 0), *second = json_array_get(rows, 1);
+  assert_string_equal(json_string_value(json_object_get(first, "reason")), "<b>damaged</b>"); /* the template escapes */
+  assert_string_equal(json_string_value(json_object_get(first, "kind_text")), "Refund");
+  assert_string_equal(json_string_value(json_object_get(second, "amount")), "1,200");
+  assert_string_equal(json_string_value(json_object_get(second, "status_text")), "Declined");
+  assert_true(json_is_null(json_object_get(second, "reason"))); /* present as null: no look-up outwards */
+  json_decref(rows);
+
+  rows = history_refunds_json("[[\"void\",6000,\"completed\",null,\"2026-12-05 10:00:00\",null,\"00\"]]", "USD",
+                              &refunded);
+  assert_int_equal(refunded, 6000);
+  assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 0), "amount")), "60.00");
+  json_decref(rows);
+
+  static const char *const bad[] = { "",
+                                     "{}",
+                                     "[1]",
+                                     "[[\"refund\",\"300\",\"completed\",null,\"x\",null,null]]",
+                                     "[[\"refund\",0,\"completed\",null,\"x\",null,null]]",
+                                     "[[\"refund\",300,\"completed\",7,\"x\",null,null]]" };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    assert_null(history_refunds_json(bad[i], "JPY", &refunded));
+}
+
+static void detail_json_shows_refunds_and_net(void **state)
+{
+  struct history_detail d = { .row.total = 1000 };
+  (void)state;
+
+  strcpy(d.row.number, "ABCDEFGH12345678");
+  strcpy(d.row.currency, "JPY");
+  strcpy(d.row.status, "completed");
+  strcpy(d.row.approval_code, "A1B2C3");
+  d.items = strdup("[]");
+  d.events = strdup("[]");
+  d.refunds = strdup("[]");
+  json_t *ctx = history_detail_json(&d);
+  assert_null(json_object_get(ctx, "refunds")); /* no section, no badge */
+  assert_null(json_object_get(ctx, "refund"));
+  json_decref(ctx);
+
+  free(d.refunds);
+  d.refunds = strdup("[[\"refund\",300,\"completed\",\"damaged\",\"2026-12-05 10:00:00\",\"2026-12-05 10:00:01\","
+                     "\"00\"],[\"refund\",100,\"pending\",null,\"2026-12-05 10:02:00\",null,null]]");
+  ctx = history_detail_json(&d);
+  json_t *refunds = json_object_get(ctx, "refunds");
+  assert_int_equal(json_array_size(json_object_get(refunds, "rows")), 2);
+  assert_string_equal(json_string_value(json_object_get(refunds, "refunded")), "300");
+  assert_string_equal(json_string_value(json_object_get(refunds, "net")), "700");
+  assert_string_equal(json_string_value(json_object_get(json_object_get(ctx, "refund"), "state")), "partly_refunded");
+  json_decref(ctx);
+
+  free(d.refunds);
+  d.refunds = strdup("[[\"refund\",300,\"completed\",null,\"x\",null,\"00\"],"
+                     "[\"refund\",700,\"completed\",null,\"y\",null,\"00\"]]");
+  ctx = history_detail_json(&d);
+  assert_string_equal(json_string_value(json_object_get(json_object_get(ctx, "refunds"), "net")), "0");
+  assert_string_equal(json_string_value(json_object_get(json_object_get(ctx, "refund"), "text")), "Refunded");
+  json_decref(ctx);
+
+  free(d.refunds);
+  d.refunds = strdup("[[\"refund\"]]");
+  assert_null(history_detail_json(&d));
+  history_detail_free(&d);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -346,7 +446,8 @@ int main(void)
     cmocka_unit_test(dates_are_calendar_days),           cmocka_unit_test(days_start_at_midnight_utc),
     cmocka_unit_test(queries_parse_and_refuse),          cmocka_unit_test(links_keep_the_filter),
     cmocka_unit_test(transactions_read_as_words),        cmocka_unit_test(csv_records_of_transactions),
-    cmocka_unit_test(detail_json_reads_what_was_stored),
+    cmocka_unit_test(detail_json_reads_what_was_stored), cmocka_unit_test(refunds_read_as_the_receipt_shows_them),
+    cmocka_unit_test(detail_json_shows_refunds_and_net),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

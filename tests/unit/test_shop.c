@@ -15,6 +15,7 @@
 #include "web/money.h"
 #include "shop/order_code.h"
 #include "shop/user_submit.h"
+#include "shop/refund_view.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -213,6 +214,116 @@ static void user_ids_follow_the_gateway_rule(void **state)
   assert_false(user_id_wellformed("<script>"));
 }
 
+static void refund_forms_are_checked(void **state)
+{
+  int64_t v = -1;
+  char key[REFUND_KEY_LEN + 1], other[REFUND_KEY_LEN + 1];
+  (void)state;
+
+  assert_int_equal(refund_amount_parse("300", 1000, &v), 0);
+  assert_int_equal(v, 300);
+  assert_int_equal(refund_amount_parse("1000", 1000, &v), 0);
+  assert_int_equal(v, 1000);
+  static const char *const bad[] = { "", "0", "0300", "-1", "+5", "1001", "3.5", "1e3", " 30", "30 ", "1234567890123" };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    v = -1;
+    assert_int_equal(refund_amount_parse(bad[i], 1000, &v), -1);
+    assert_int_equal(v, -1); /* nothing stored */
+  }
+  assert_int_equal(refund_amount_parse(NULL, 1000, &v), -1);
+
+  assert_true(refund_reason_ok(NULL));
+  assert_true(refund_reason_ok(""));
+  assert_true(refund_reason_ok("damaged in transit"));
+  assert_true(refund_reason_ok("破損")); /* characters, not bytes, are counted */
+  char long_reason[700] = "";
+  for (int i = 0; i < 200; i++)
+    strcat(long_reason, "破");
+  assert_true(refund_reason_ok(long_reason));
+  strcat(long_reason, "x");
+  assert_false(refund_reason_ok(long_reason));
+  assert_false(refund_reason_ok("line\nbreak"));
+  assert_false(refund_reason_ok("tab\there"));
+  assert_false(refund_reason_ok("c1 \xc2\x85 control"));
+  assert_false(refund_reason_ok("bad \xff utf-8"));
+
+  assert_int_equal(refund_key_make(key), 0);
+  assert_int_equal(refund_key_make(other), 0);
+  assert_true(refund_key_ok(key));
+  assert_string_not_equal(key, other); /* fresh for every form */
+  assert_int_equal(strncmp(key, "shop-refund-", 12), 0);
+  assert_true(strlen(key) <= 64); /* the gateway's Idempotency-Key: 1..64 of [A-Za-z0-9_-] */
+  assert_false(refund_key_ok(NULL));
+  assert_false(refund_key_ok("shop-refund-"));
+  key[20] = 'G';
+  assert_false(refund_key_ok(key));
+  assert_false(refund_key_ok("order-ABCDEFGH"));
+}
+
+static void refunds_read_as_the_pages_show_them(void **state)
+{
+  struct refund_row rows[3] = { 0 };
+  int64_t refunded = -1;
+  const char *saved = shop_settings.currency;
+  (void)state;
+
+  shop_settings.currency = "JPY";
+  assert_null(refund_order_state(0, 1000));
+  assert_string_equal(refund_order_state(300, 1000), "partly_refunded");
+  assert_string_equal(refund_order_state(1000, 1000), "refunded");
+  assert_string_equal(refund_order_state_text("refunded"), "Refunded");
+  assert_string_equal(refund_order_state_text("partly_refunded"), "Partly refunded");
+
+  strcpy(rows[0].refund_id, "rf_AAAAAAAAAAAAAAAAAAAAAA");
+  strcpy(rows[0].kind, "refund");
+  rows[0].amount = 1200;
+  strcpy(rows[0].status, "completed");
+  strcpy(rows[0].reason, "<b>damaged</b>");
+  rows[1] = rows[0];
+  strcpy(rows[1].status, "declined");
+  strcpy(rows[1].outcome_reason, "refund not allowed");
+  rows[1].reason[0] = '\0';
+  rows[2] = rows[0];
+  strcpy(rows[2].kind, "void");
+  strcpy(rows[2].status, "pending");
+  rows[2].amount = 50;
+  json_t *a = refund_rows_json(rows, 3, &refunded);
+  assert_int_equal(json_array_size(a), 3);
+  assert_int_equal(refunded, 1200); /* completed only */
+  assert_string_equal(json_string_value(json_object_get(json_array_get(a, 0), "amount")), "1,200");
+  assert_string_equal(json_string_value(json_object_get(json_array_get(a, 0), "reason")), "<b>damaged</b>");
+  assert_true(json_is_null(json_object_get(json_array_get(a, 1), "reason")));
+  assert_string_equal(json_string_value(json_object_get(json_array_get(a, 1), "status_text")), "Declined");
+  assert_string_equal(json_string_value(json_object_get(json_array_get(a, 2), "kind_text")), "Void");
+  json_decref(a);
+  shop_settings.currency = saved;
+
+  /* what the gateway tells of a refund, checked before the database sees it */
+  struct refund_event ev = { .refund_id = "rf_AAAAAAAAAAAAAAAAAAAA-_", .kind = "void", .currency = "JPY", .amount = 1 };
+  assert_true(refund_event_valid(&ev));
+  ev.reason = "damaged";
+  assert_true(refund_event_valid(&ev));
+  struct refund_event bad_events[] = { ev, ev, ev, ev, ev, ev, ev };
+  bad_events[0].refund_id = "rf_AAAA";
+  bad_events[1].refund_id = "rx_AAAAAAAAAAAAAAAAAAAA-_";
+  bad_events[2].kind = "chargeback";
+  bad_events[3].amount = 0;
+  bad_events[4].currency = "jpy";
+  bad_events[5].reason = "";
+  bad_events[6].refund_id = "rf_AAAAAAAAAAAAAAAAAAAA+/";
+  for (size_t i = 0; i < sizeof bad_events / sizeof bad_events[0]; i++)
+    assert_false(refund_event_valid(&bad_events[i]));
+
+  /* every word a redirect writes has its notice; others none */
+  static const char *const words[] = { "completed",  "pending",     "declined",     "failed",
+                                       "too_much",   "not_paid",    "sent_already", "bad_amount",
+                                       "bad_reason", "unreachable", "refused" };
+  for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+    assert_non_null(refund_result_text(words[i]));
+  assert_null(refund_result_text("<script>"));
+  assert_null(refund_result_text(NULL));
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -227,6 +338,8 @@ int main(void)
     cmocka_unit_test(the_session_cookie_is_found),
     cmocka_unit_test(the_cookie_line_has_every_attribute),
     cmocka_unit_test(user_ids_follow_the_gateway_rule),
+    cmocka_unit_test(refund_forms_are_checked),
+    cmocka_unit_test(refunds_read_as_the_pages_show_them),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -26,6 +26,7 @@ struct history_row {
   char status[24];
   char card_masked[24]; /* "" before the card was read */
   char approval_code[16];
+  int64_t refunded; /* Σ of its completed refunds (gateway.refunds, sql/0023) */
 };
 
 /* Up to max rows of user_id's transactions that match q's range and
@@ -47,10 +48,11 @@ struct history_total {
 enum db_status db_history_totals(struct db *db, const char *user_id, const struct history_query *q,
                                  struct history_total *out, int max, int *n);
 
-/* One transaction of user_id by its number, with its items and state
- * changes as the JSON text the detail page reads (items as stored at
- * POST /v1/transactions; events as [[status, "YYYY-MM-DD HH:MM:SS"], ...]
- * oldest first).  DB_NO_ROWS for an unknown number and for another
+/* One transaction of user_id by its number, with its items, state
+ * changes and refunds as the JSON text the detail page reads (items as
+ * stored at POST /v1/transactions; events as [[status, "YYYY-MM-DD
+ * HH:MM:SS"], ...] oldest first; refunds as history_refund_json reads
+ * them, refund_view.h).  DB_NO_ROWS for an unknown number and for another
  * user's alike.  The caller frees items and events. */
 struct history_detail {
   struct history_row row;
@@ -60,8 +62,9 @@ struct history_detail {
   char response_code[8];
   char reason[200]; /* the decline's or failure's reason */
   char reference[257];
-  char *items;  /* malloc'd JSON text */
-  char *events; /* malloc'd JSON text */
+  char *items;   /* malloc'd JSON text */
+  char *events;  /* malloc'd JSON text */
+  char *refunds; /* malloc'd JSON text: [[kind, amount, status, reason, created, ended, code], ...] oldest first */
 };
 enum db_status db_history_detail(struct db *db, const char *user_id, const char *number, struct history_detail *out);
 void history_detail_free(struct history_detail *d);

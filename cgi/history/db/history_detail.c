@@ -23,7 +23,12 @@ enum db_status db_history_detail(struct db *db, const char *user_id, const char 
       "       t.items::text AS items,"
       "       (SELECT coalesce(json_agg(json_build_array(e.status,"
       "                  to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')) ORDER BY e.at), '[]')"
-      "          FROM gateway.transaction_events e WHERE e.transaction_id = t.id)::text AS events"
+      "          FROM gateway.transaction_events e WHERE e.transaction_id = t.id)::text AS events,"
+      "       (SELECT coalesce(json_agg(json_build_array(r.kind, r.amount, r.status, r.reason,"
+      "                  to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'),"
+      "                  to_char(r.ended_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), r.response_code)"
+      "                  ORDER BY r.created_at, r.id), '[]')"
+      "          FROM gateway.refunds r WHERE r.transaction_id = t.id)::text AS refunds"
       "  FROM gateway.transactions t JOIN gateway.merchants m ON m.id = t.merchant_id"
       " WHERE t.number = $1 AND t.user_id = $2");
   struct db_params p;
@@ -57,7 +62,8 @@ enum db_status db_history_detail(struct db *db, const char *user_id, const char 
     db_copy(res, 0, "reference", out->reference);
     out->items = strdup(db_text(res, 0, "items") ? db_text(res, 0, "items") : "[]");
     out->events = strdup(db_text(res, 0, "events") ? db_text(res, 0, "events") : "[]");
-    if (!out->items || !out->events) {
+    out->refunds = strdup(db_text(res, 0, "refunds") ? db_text(res, 0, "refunds") : "[]");
+    if (!out->items || !out->events || !out->refunds) {
       history_detail_free(out);
       s = DB_HARD_ERROR;
     } else {
@@ -73,5 +79,6 @@ void history_detail_free(struct history_detail *d)
 {
   free(d->items);
   free(d->events);
-  d->items = d->events = NULL;
+  free(d->refunds);
+  d->items = d->events = d->refunds = NULL;
 }

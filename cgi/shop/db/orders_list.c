@@ -1,5 +1,6 @@
-/* orders_list.c — db_orders_list: the newest orders with their goods, for
- * the owner's page. */
+/* orders_list.c — db_orders_list: the newest orders with their goods and
+ * their refunds' sums, for the owner's page (one statement: the refunds are
+ * a LATERAL aggregate over refunds_order, sql/0026). */
 #include "shop/db/shop_db.h"
 
 #include <string.h>
@@ -10,8 +11,12 @@ enum db_status db_orders_list(struct db *db, struct order_summary *out, int max,
       DB_STATEMENT("orders_list", DB_READ, 1,
                    "SELECT o.code, o.state, o.total, o.currency,"
                    "       to_char(o.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') AS created_at,"
-                   "       left(string_agg(l.name || ' × ' || l.quantity, ', ' ORDER BY l.line_no), 1000) AS items"
+                   "       left(string_agg(l.name || ' × ' || l.quantity, ', ' ORDER BY l.line_no), 1000) AS items,"
+                   "       coalesce(min(rf.refunded), 0) AS refunded, coalesce(min(rf.held), 0) AS held"
                    "  FROM shop.orders o JOIN shop.order_lines l ON l.order_id = o.id"
+                   "  LEFT JOIN LATERAL (SELECT sum(r.amount) FILTER (WHERE r.status = 'completed') AS refunded,"
+                   "                            sum(r.amount) FILTER (WHERE r.status <> 'declined') AS held"
+                   "                       FROM shop.refunds r WHERE r.order_id = o.id) rf ON true"
                    " GROUP BY o.id ORDER BY o.created_at DESC, o.id DESC LIMIT $1");
   struct db_params p;
   PGresult *res = NULL;
@@ -31,6 +36,8 @@ enum db_status db_orders_list(struct db *db, struct order_summary *out, int max,
       db_copy(res, i, "currency", o->currency);
       db_copy(res, i, "created_at", o->created_at);
       db_copy(res, i, "items", o->items);
+      o->refunded = db_int64(res, i, "refunded");
+      o->held = db_int64(res, i, "held");
       (*n)++;
     }
   }

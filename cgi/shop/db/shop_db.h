@@ -123,7 +123,8 @@ struct webhook_event {
 enum db_status db_webhook_record(struct db *db, const struct webhook_event *ev, enum webhook_outcome *outcome,
                                  char *state, size_t state_len);
 
-/* The newest orders for the owner's list. */
+/* The newest orders for the owner's list, with what their refunds add
+ * up to (shop.refunds, sql/0026). */
 struct order_summary {
   char code[9];
   char state[24];
@@ -131,8 +132,36 @@ struct order_summary {
   char currency[4];
   char created_at[40];
   char items[1024];
+  int64_t refunded; /* Σ completed refunds */
+  int64_t held;     /* Σ pending, completed and failed refunds: what the gateway no longer offers */
 };
 enum db_status db_orders_list(struct db *db, struct order_summary *out, int max, int *n);
+
+/* --- refunds (sql/0026_shop_refunds.sql) --- */
+#define ORDER_REFUNDS_MAX 50
+struct refund_row {
+  char refund_id[32];
+  char kind[8];
+  int64_t amount;
+  char currency[4];
+  char reason[201 * 4];
+  char status[16];
+  char outcome_reason[200];
+  char created_at[24]; /* YYYY-MM-DD HH:MM:SS, UTC */
+};
+/* An order's refunds, oldest first: *n of them. */
+enum db_status db_order_refunds(struct db *db, int64_t order_id, struct refund_row *out, int max, int *n);
+
+/* A refund the gateway told of: its 201 (webhook_id NULL) or a refund.*
+ * webhook, recorded for the paid order code/transaction (shop.do_refund). */
+enum refund_outcome { REFUND_RECORDED, REFUND_MOVED, REFUND_UNCHANGED, REFUND_REPEATED, REFUND_UNKNOWN_ORDER };
+struct refund_event {
+  const char *webhook_id, *code, *transaction, *refund_id, *idempotency_key;     /* webhook_id, key: NULL for none */
+  const char *kind, *currency, *reason, *status, *outcome_reason, *completed_at; /* reason...: NULL for none */
+  int64_t amount;
+};
+enum db_status db_refund_record(struct db *db, const struct refund_event *ev, enum refund_outcome *outcome,
+                                char *status, size_t status_len);
 
 /* --- settings --- */
 /* The owner password's argon2id hash into out ("" when none is set). */
