@@ -157,6 +157,13 @@ bool db_null_at(const PGresult *res, int row, const char *column, const char *fi
 /* Copies the text into dst; a value longer than cap - 1 is a BUG too (and
  * is cut).  "" for NULL. */
 void db_copy_at(const PGresult *res, int row, const char *column, char *dst, size_t cap, const char *file, int line);
+/* db_call for a statement that answers at most one row, of which column's
+ * text is wanted: copied into dst (as db_copy; "" unless a row came).
+ * DB_ONE_ROW, DB_NO_ROWS, or the call's error. */
+enum db_status db_call_copy_at(struct db *db, struct db_statement *st, const struct db_params *p, const char *column,
+                               char *dst, size_t cap, const char *file, int line);
+#define db_call_copy(db, st, p, col, dst)                                                                              \
+  db_call_copy_at((db), (st), (p), (col), (dst), sizeof(dst), __FILE__, __LINE__)
 #define db_text(res, row, col) db_text_at((res), (row), (col), __FILE__, __LINE__)
 #define db_int64(res, row, col) db_int64_at((res), (row), (col), __FILE__, __LINE__)
 #define db_bool(res, row, col) db_bool_at((res), (row), (col), __FILE__, __LINE__)

@@ -56,6 +56,23 @@ void db_copy_at(const PGresult *res, int row, const char *name, char *dst, size_
   snprintf(dst, cap, "%s", v);
 }
 
+enum db_status db_call_copy_at(struct db *db, struct db_statement *st, const struct db_params *p, const char *column,
+                               char *dst, size_t cap, const char *file, int line)
+{
+  PGresult *res = NULL;
+
+  if (cap > 0)
+    dst[0] = '\0';
+  enum db_status s = db_call(db, st, p, &res);
+  if (s == DB_ONE_ROW)
+    db_copy_at(res, 0, column, dst, cap, file, line);
+  else if (s >= 0)
+    s = DB_NO_ROWS;
+  if (res)
+    PQclear(res);
+  return s;
+}
+
 int db_word_index(const char *word, const char *const *words, size_t n)
 {
   for (size_t i = 0; i < n; i++)

@@ -10,19 +10,10 @@ enum db_status db_refund_status(struct db *db, const char *number, int64_t merch
                    "SELECT r.status FROM gateway.refunds r JOIN gateway.transactions t ON t.id = r.transaction_id"
                    " WHERE t.number = $1 AND t.merchant_id = $2 AND r.refund_id = $3");
   struct db_params p;
-  PGresult *res = NULL;
 
-  status[0] = '\0';
   db_params_init(&p);
   db_param_text(&p, number);
   db_param_int64(&p, merchant_id);
   db_param_text(&p, refund_id);
-  enum db_status s = db_call(db, &st, &p, &res);
-  if (s == DB_ONE_ROW)
-    db_copy_at(res, 0, "status", status, 32, __FILE__, __LINE__);
-  else if (s >= 0)
-    s = DB_NO_ROWS;
-  if (res)
-    PQclear(res);
-  return s;
+  return db_call_copy_at(db, &st, &p, "status", status, 32, __FILE__, __LINE__);
 }

@@ -3,8 +3,6 @@
  * view that follows expires it). */
 #include "gateway/db/token.h"
 
-#include <string.h>
-
 enum db_status db_token_status(struct db *db, const char *id, int64_t terminal_id, char status[32])
 {
   static struct db_statement st = DB_STATEMENT(
@@ -12,18 +10,9 @@ enum db_status db_token_status(struct db *db, const char *id, int64_t terminal_i
       "SELECT CASE WHEN status = 'awaiting_reply' AND reply_deadline < now() THEN 'expired' ELSE status END AS status"
       "  FROM gateway.token_requests WHERE token = $1 AND terminal_id = $2");
   struct db_params p;
-  PGresult *res = NULL;
 
-  status[0] = '\0';
   db_params_init(&p);
   db_param_text(&p, id);
   db_param_int64(&p, terminal_id);
-  enum db_status s = db_call(db, &st, &p, &res);
-  if (s == DB_ONE_ROW)
-    db_copy_at(res, 0, "status", status, 32, __FILE__, __LINE__);
-  else if (s >= 0)
-    s = DB_NO_ROWS;
-  if (res)
-    PQclear(res);
-  return s;
+  return db_call_copy_at(db, &st, &p, "status", status, 32, __FILE__, __LINE__);
 }
