@@ -88,6 +88,44 @@ COMMENT ON FUNCTION gateway.refund_totals(bigint) IS
 REVOKE ALL ON FUNCTION gateway.refund_totals(bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION gateway.refund_totals(bigint) TO paygw_gateway, paygw_history;
 
+-- GET /v1/transactions/{number} in one call still (sql/0015's function,
+-- its answer gaining refunded and refundable): a new answer row type is a
+-- new function, so the old one is dropped in the same transaction.
+DROP FUNCTION gateway.do_transaction_view(text, bigint);
+CREATE FUNCTION gateway.do_transaction_view(p_number text, p_merchant_id bigint)
+RETURNS TABLE (outcome text, txn_status text, binding_code text, total bigint, tax_total bigint, currency text,
+               reference text, created_at text, deadline text, items text, completed_at text,
+               approval_code text, method text, installments integer, card_masked text, response_code text,
+               outcome_reason text, refunded bigint, refundable bigint)
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_id bigint;
+BEGIN
+  SELECT t.id INTO v_id FROM gateway.transactions t WHERE t.number = p_number AND t.merchant_id = p_merchant_id;
+  IF NOT FOUND THEN
+    RETURN QUERY SELECT 'unknown_txn'::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint, NULL::text,
+      NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::integer, NULL::text,
+      NULL::text, NULL::text, NULL::bigint, NULL::bigint;
+    RETURN;
+  END IF;
+  PERFORM gateway.txn_expire_if_overdue(v_id);
+  RETURN QUERY
+    SELECT 'found'::text, t.status::text, t.binding_code::text, t.total::bigint, t.tax_total::bigint,
+           t.currency::text, t.reference::text,
+           to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+           to_char(t.deadline AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), t.items::text,
+           to_char(t.completed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), t.approval_code::text,
+           t.method::text, t.installments::integer, t.card_masked::text, t.response_code::text,
+           t.outcome_reason::text, f.refunded::bigint, f.refundable::bigint
+      FROM gateway.transactions t CROSS JOIN LATERAL gateway.refund_totals(t.id) f WHERE t.id = v_id;
+END
+$$;
+COMMENT ON FUNCTION gateway.do_transaction_view(text, bigint) IS
+  'GET /v1/transactions/{number} in one call: outcome found (the terminal''s view with what it gave back and has '
+  'left to refund; an overdue transaction expired first) or unknown_txn';
+REVOKE ALL ON FUNCTION gateway.do_transaction_view(text, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION gateway.do_transaction_view(text, bigint) TO paygw_gateway;
+
 -- Everything one refund's message to the credit server, its mailbox
 -- message and its answer to the merchant need, in one row: the refund, its
 -- payment (number, total, what its other completed refunds gave back), the

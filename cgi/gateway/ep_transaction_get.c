@@ -2,7 +2,6 @@
  * made the transaction reads its status and, when done, the completion for
  * the receipt (S13).  ?wait=N holds the answer until the status changes
  * (long polling, so the POS need not poll hard). */
-#include "gateway/db/refund.h"
 #include "gateway/db/terminal.h"
 #include "gateway/endpoints.h"
 #include "gateway/long_poll.h"
@@ -41,15 +40,8 @@ int ep_transaction_get(struct request *rq)
       return reply_problem(rq, PROBLEM_DB_UNAVAILABLE, "the database is not reachable");
     }
   }
-  int64_t refunded = 0, refundable = 0; /* issue 15: what a completed payment gave back and has left */
-  if (db_refund_totals(rq->db, rq->path_param, rq->terminal.merchant_id, &refunded, &refundable) < 0) {
-    free(v.items);
-    return reply_problem(rq, PROBLEM_DB_UNAVAILABLE, "the database is not reachable");
-  }
   json_t *view = txn_terminal_view(&v);
   free(v.items);
-  json_object_set_new(view, "refunded", json_integer((json_int_t)refunded));
-  json_object_set_new(view, "refundable", json_integer((json_int_t)refundable));
   json_object_set_new(view, "merchant",
                       json_pack("{s:s, s:s}", "code", rq->terminal.merchant_code, "name", rq->terminal.merchant_name));
   json_object_set_new(view, "shop", json_string(rq->terminal.shop_name));

@@ -63,7 +63,7 @@ cgi_gateway_libgateway_a_SOURCES = \
 	cgi/gateway/db/txn_create.c cgi/gateway/db/txn.h \
 	cgi/gateway/db/refund.h cgi/gateway/db/refund_read.c cgi/gateway/db/refund_void_facts.c \
 	cgi/gateway/db/refund_create.c cgi/gateway/db/refund_list.c cgi/gateway/db/refund_status.c \
-	cgi/gateway/db/refund_totals.c cgi/gateway/db/refund_answer.c cgi/gateway/db/refund_record.c \
+	cgi/gateway/db/refund_answer.c cgi/gateway/db/refund_record.c \
 	cgi/gateway/db/refund_retry.c \
 	cgi/gateway/db/refund_claim.c cgi/gateway/db/refund_next_due.c \
 	cgi/gateway/db/device.h cgi/gateway/db/device_key.c cgi/gateway/db/mailbox_poll.c \

@@ -42,6 +42,8 @@ json_t *txn_terminal_view(const struct txn_view *v)
                            (json_int_t)v->tax_total, "currency", v->currency, "reference",
                            nullable(v->has_reference, v->reference), "created_at", v->created_at, "expires_at",
                            nullable(v->has_deadline, v->deadline), "items", items ? items : json_array());
+  json_object_set_new(view, "refunded", json_integer((json_int_t)v->refunded));
+  json_object_set_new(view, "refundable", json_integer((json_int_t)v->refundable));
   if (strcmp(v->status, "completed") == 0)
     json_object_set_new(view, "completion", outcome_view(v));
   else if (strcmp(v->status, "declined") == 0)

@@ -52,7 +52,7 @@ faulted "a nested member out of bounds" 400 invalid_field cgi/gateway/validate.c
 is "... named by its path" "$(jqr .detail)" "items[1].quantity must be between 1 and 9999, got 0"
 pos POST /v1/transactions "$M1" -H 'Content-Type: application/json' \
   --data '{"user_id": "00001", "currency": "XXX", "items": [{"name": "a", "quantity": 1, "unit_price": 5, "tax": 0}]}'
-faulted "a currency not taken" 400 invalid_field cgi/gateway/ep_transactions_post.c
+faulted "a currency not taken" 400 invalid_field cgi/gateway/post_checks.c
 pos POST /v1/transactions "$M1" -H 'Content-Type: application/json' --data "$(txn_body nobody-here 100)"
 faulted "an unknown user ID" 404 unknown_user cgi/gateway/ep_transactions_post.c
 pos GET "/v1/transactions/ZZZZZZZZZZZZZZZZ" "$M1"

@@ -2,7 +2,8 @@
  * sql/0023 and 0025), one file each in cgi/gateway/db/: a payment's
  * completion time for the void's day (refund_void_facts.c), the refund
  * made (refund_create.c, gateway.do_create_refund), read (refund_read.c,
- * refund_list.c, refund_status.c, refund_totals.c), answered
+ * refund_list.c, refund_status.c; a payment's own totals come with its
+ * view, db_txn_view), answered
  * (refund_answer.c), put off (refund_retry.c) and, by the sweeper,
  * claimed for a repeat or given up (refund_claim.c, refund_next_due.c).
  * No caller names a column. */
@@ -77,11 +78,6 @@ enum db_status db_refund_list(struct db *db, const char *number, int64_t merchan
  * DB_ONE_ROW, DB_NO_ROWS, or an error. */
 enum db_status db_refund_status(struct db *db, const char *number, int64_t merchant_id, const char *refund_id,
                                 char status[32]);
-
-/* The merchant's payment `number`'s refunded and refundable (sql/0023's
- * gateway.refund_totals): DB_ONE_ROW, DB_NO_ROWS or an error. */
-enum db_status db_refund_totals(struct db *db, const char *number, int64_t merchant_id, int64_t *refunded,
-                                int64_t *refundable);
 
 /* The credit server's answer (gateway.do_refund_answer): code 00 needs the
  * signed message saying `refunded`. */

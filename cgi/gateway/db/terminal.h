@@ -21,6 +21,7 @@ struct txn_view {
   char *items; /* JSON text, malloc'd: the caller frees */
   char approval_code[16], method[3], card_masked[24], response_code[40], outcome_reason[512];
   int installments;
+  int64_t refunded, refundable; /* what its completed refunds gave back; what is left to refund (0 unless completed) */
 };
 
 /* One call of gateway.do_transaction_view (DB_REPEATABLE: a read but for an

@@ -1,5 +1,5 @@
 /* txn_view.c — db_txn_view: GET /v1/transactions/{number} in one round trip
- * (gateway.do_transaction_view, sql/0015): the transaction as its terminal
+ * (gateway.do_transaction_view, sql/0015 and sql/0023): the transaction as its terminal
  * sees it, expired first when overdue. */
 #include "gateway/db/terminal.h"
 #include "common/log.h"
@@ -13,7 +13,8 @@ enum db_status db_txn_view(struct db *db, const char *number, int64_t merchant_i
   static struct db_statement st = DB_STATEMENT(
       "txn_view", DB_REPEATABLE, 2,
       "SELECT outcome, txn_status, binding_code, total, tax_total, currency, reference, created_at, deadline, items,"
-      "       completed_at, approval_code, method, installments, card_masked, response_code, outcome_reason"
+      "       completed_at, approval_code, method, installments, card_masked, response_code, outcome_reason,"
+      "       refunded, refundable"
       "  FROM gateway.do_transaction_view($1, $2)");
   struct db_params p;
   PGresult *res = NULL;
@@ -46,6 +47,8 @@ enum db_status db_txn_view(struct db *db, const char *number, int64_t merchant_i
       db_copy(res, 0, "card_masked", out->card_masked);
       db_copy(res, 0, "response_code", out->response_code);
       db_copy(res, 0, "outcome_reason", out->outcome_reason);
+      out->refunded = db_int64(res, 0, "refunded");
+      out->refundable = db_int64(res, 0, "refundable");
     } else if (strcmp(db_text(res, 0, "outcome"), "unknown_txn") != 0) {
       LOG_BUG("do_transaction_view answered outcome %s", db_text(res, 0, "outcome"));
       s = DB_HARD_ERROR;
