@@ -94,7 +94,7 @@ BEGIN
                 WHEN 'declined' THEN jsonb_build_object('decline', jsonb_build_object(
                                        'code', v_new->>'response_code', 'reason', v_new->>'outcome_reason'))
                 WHEN 'failed' THEN jsonb_build_object('failure', jsonb_build_object('reason', v_new->>'outcome_reason'))
-                ELSE '{}'::jsonb END))::text
+                ELSE '{}'::jsonb END)::text
     FROM gateway.transactions t JOIN gateway.merchants m ON m.id = t.merchant_id
     CROSS JOIN LATERAL gateway.refund_totals(t.id) f
    WHERE t.id = (v_new->>'transaction_id')::bigint AND m.webhook_url IS NOT NULL
