@@ -8,13 +8,15 @@
 
 GATEWAY_LOG=$PAYGW_VAR/log/gateway.log
 ACCESS_LOG=$PAYGW_VAR/log/nginx-access.log
-# get FROM PATH: STATUS and REQUEST_ID (the gateway's X-Request-Id, empty
-# when no worker answered) of a GET from source address FROM
+# get FROM PATH: STATUS, CTYPE, BODY and REQUEST_ID (the gateway's
+# X-Request-Id, empty when no worker answered) of a GET from address FROM
 get() {
-  local h
-  h=$(curl -sS -o /dev/null -D - --interface "$1" --cacert "$PAYGW_CA" "$PAYGW_URL$2" 2>/dev/null | tr -d '\r')
+  local h out; out=$(mktemp)
+  h=$(curl -sS -o "$out" -D - --interface "$1" --cacert "$PAYGW_CA" "$PAYGW_URL$2" 2>/dev/null | tr -d '\r')
   STATUS=$(awk 'NR == 1 { print $2 }' <<<"$h")
+  CTYPE=$(sed -n 's/^content-type: //Ip' <<<"$h")
   REQUEST_ID=$(sed -n 's/^x-request-id: //Ip' <<<"$h")
+  BODY=$(cat "$out"); rm -f "$out"
 }
 # nginx's access log line of the last request from FROM to PATH: its request id
 nginx_request_id() {
@@ -33,6 +35,7 @@ is "from 127.0.0.2: /v1/health answers 200" "$STATUS" 200
 
 get 127.0.0.2 /metrics
 is "from 127.0.0.2: /metrics refused by nginx (403)" "$STATUS" 403
+is "... as problem+json forbidden" "$(jq -r .code <<<"$BODY") $CTYPE" "forbidden application/problem+json"
 is "... with no answer of the gateway (no X-Request-Id)" "$REQUEST_ID" ""
 id=$(nginx_request_id 127.0.0.2 /metrics)
 check "... nginx logged the refusal" test -n "$id" -a "$id" != null

@@ -142,7 +142,7 @@ check "port 80 serves the ACME challenges from the webroot" \
 check "OCSP stapling on, verified against chain.pem, with a resolver" \
   bash -c 'grep -qx "  ssl_stapling on;" "$1" && grep -qx "  ssl_stapling_verify on;" "$1" && grep -qE "^ *resolver [^;]+;" "$1"' _ "$SITE"
 check "/metrics to the gateway from 127.0.0.1 and ::1 only" \
-  bash -c 'sed -n "/location = \/metrics {/,/}/p" "$1" | tr -s " \n" " " | grep -q "allow 127.0.0.1; allow ::1; deny all; include .*/fastcgi_paygw.conf;"' _ "$share/nginx/server_shared.conf"
+  bash -c 'sed -n "/location = \/metrics {/,/}/p" "$1" | tr -s " \n" " " | grep -q "allow 127.0.0.1; allow ::1; deny all; .*include .*/fastcgi_paygw.conf;"' _ "$share/nginx/server_shared.conf"
 
 # --- nginx -t --------------------------------------------------------------------
 # the site as Debian includes it: Debian's own nginx.conf (its http block
