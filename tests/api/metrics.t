@@ -16,7 +16,8 @@
 STACK=$TEST_ROOT/scripts/stack
 MERCHANT=1111111111
 restore_gateway() { "$STACK" gateway-restart >/dev/null 2>&1; }
-trap 'restore_gateway; flow_cleanup' EXIT
+# PostgreSQL is stopped for a moment below: started again whatever happens
+trap '"$STACK" db-start >/dev/null 2>&1; restore_gateway; flow_cleanup' EXIT
 
 # scrape FILE [curl args...]: GET /metrics into FILE (STATUS, CTYPE set)
 scrape() {
@@ -118,6 +119,21 @@ check "paygw_webhook_queue_depth and paygw_webhook_oldest_age_seconds are there"
   grep -qE '^paygw_webhook_queue_depth [0-9]+$' "$AFTER"
 check "... with an age in seconds" grep -qE '^paygw_webhook_oldest_age_seconds [0-9]+\.[0-9]{6}$' "$AFTER"
 
+# --- the database away: the scrape still answers, says so, counts the errors ------
+DOWN=$FLOW_TMP/down
+"$STACK" db-stop >/dev/null 2>&1
+scrape "$DOWN"
+"$STACK" db-start >/dev/null 2>&1
+is "with PostgreSQL stopped, /metrics still answers 200" "$STATUS" 200
+is "... with paygw_metrics_database_up 0" "$(series "$DOWN" paygw_metrics_database_up)" 0
+is "... and the pending counts left out (not shown as 0)" "$(grep -c '^paygw_refunds_pending' "$DOWN")" 0
+between "... the worker's failed connections counted (paygw_db_errors_total connect, connection_lost)" \
+  "$(($(series "$DOWN" 'paygw_db_errors_total{kind="connect"}') + $(series "$DOWN" 'paygw_db_errors_total{kind="connection_lost"}') \
+      - $(series "$AFTER" 'paygw_db_errors_total{kind="connect"}') - $(series "$AFTER" 'paygw_db_errors_total{kind="connection_lost"}')))" \
+  1 1000000
+for i in $(seq 50); do scrape "$DOWN"; [[ $(series "$DOWN" paygw_metrics_database_up) == 1 ]] && break; sleep 0.2; done
+is "PostgreSQL back: paygw_metrics_database_up 1 again" "$(series "$DOWN" paygw_metrics_database_up)" 1
+
 # --- who may read it --------------------------------------------------------------
 scrape "$FLOW_TMP/other" --interface 127.0.0.2
 is "from 127.0.0.2 (not an allowed address) nginx answers 403" "$STATUS" 403
@@ -151,11 +167,16 @@ between "paygw_credit_messages_total 0100/00 counts the approval" \
 between "paygw_credit_messages_total 0100/14 counts the decline" \
   "$(series "$CREDIT" 'paygw_credit_messages_total{mti="0100",response_code="14"}')" 1 1000000000
 C1=$(series "$CREDIT" 'paygw_credit_authorizations_total{outcome="approved"}')
+H1=$(series "$CREDIT" 'paygw_credit_tls_handshake_failures_total{reason="refused"}')
+# a TLS client without a certificate: the credit server refuses the handshake
+echo | timeout 10 openssl s_client -connect "$PAYGW_CREDIT_ADDR" -CAfile "$PAYGW_CA" >/dev/null 2>&1
 flow_to chosen "$MERCHANT" 00001 $((1000 + RANDOM % 900)) L
 is "one more payment completes" "$(jqr .status)" completed
 curl -sS -o "$CREDIT.2" "http://$PAYGW_CREDIT_METRICS_ADDR/metrics"
 is "the credit server's approvals moved by exactly that payment" \
   "$(($(series "$CREDIT.2" 'paygw_credit_authorizations_total{outcome="approved"}') - C1))" 1
+is "a handshake without a client certificate counted as refused" \
+  "$(($(series "$CREDIT.2" 'paygw_credit_tls_handshake_failures_total{reason="refused"}') - H1))" 1
 is "its processing histogram for 0100: +Inf equals _count" \
   "$(series "$CREDIT.2" 'paygw_credit_processing_seconds_bucket{mti="0100",le="+Inf"}')" \
   "$(series "$CREDIT.2" 'paygw_credit_processing_seconds_count{mti="0100"}')"
