@@ -10,7 +10,9 @@
 # against the database, another address than 127.0.0.1 refused by nginx
 # (curl from 127.0.0.2), the bearer token when PAYGW_METRICS_TOKEN is set
 # (the workers restarted with it, the counts kept across the restart: they
-# live in the shared file), and the credit server's own metrics port.
+# live in the shared file), PostgreSQL stopped for a moment (the scrape
+# still answers, without the gauges, and counts the errors), and the credit
+# server's own metrics port (a payment, a refused TLS handshake).
 . "$(dirname "$0")/flowlib.sh"
 
 STACK=$TEST_ROOT/scripts/stack
