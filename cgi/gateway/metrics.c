@@ -139,8 +139,9 @@ static int make_fresh(const char *path, char *tmp, size_t cap)
 
 /* Puts a fresh table at path: beside nothing (link, which fails if another
  * process got there first: theirs is as good), or over the stale file
- * open as stale_fd (rename, under its lock, unless another replaced it). */
-static void replace(const char *path, int stale_fd)
+ * open as stale_fd (rename, under its lock, unless another replaced it).
+ * False when no file can be made there (logged). */
+static bool replace(const char *path, int stale_fd)
 {
   char tmp[4096];
   struct stat now, mine;
@@ -148,11 +149,11 @@ static void replace(const char *path, int stale_fd)
   if (stale_fd >= 0) {
     flock(stale_fd, LOCK_EX);
     if (stat(path, &now) != 0 || fstat(stale_fd, &mine) != 0 || now.st_ino != mine.st_ino || now.st_dev != mine.st_dev)
-      return; /* replaced meanwhile: the caller looks again */
+      return true; /* replaced meanwhile: the caller looks again */
   }
   if (make_fresh(path, tmp, sizeof tmp) != 0) {
-    log_msg(LOG_ERROR, "metrics: cannot make %s: %s", path, strerror(errno));
-    return;
+    log_msg(LOG_ERROR, "metrics: cannot make %s: %s; not counting", path, strerror(errno));
+    return false;
   }
   if (stale_fd >= 0) {
     if (rename(tmp, path) != 0)
@@ -164,6 +165,7 @@ static void replace(const char *path, int stale_fd)
       log_msg(LOG_ERROR, "metrics: cannot create %s: %s", path, strerror(errno));
     unlink(tmp);
   }
+  return true;
 }
 
 static struct metrics_table *map_file(const char *path)
@@ -183,9 +185,11 @@ static struct metrics_table *map_file(const char *path)
       }
       return p;
     }
-    replace(path, fd);
+    bool made = replace(path, fd);
     if (fd >= 0)
       close(fd); /* and its lock */
+    if (!made)
+      return NULL;
   }
   log_msg(LOG_ERROR, "metrics: %s keeps changing; not counting", path);
   return NULL;

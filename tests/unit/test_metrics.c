@@ -252,6 +252,26 @@ static void test_stale_file_replaced(void **state)
   free(text);
 }
 
+/* No file can be made there: -1, and counting goes nowhere (no crash). */
+static void test_no_place_for_the_file(void **state)
+{
+  struct request rq;
+
+  (void)state;
+  assert_int_equal(metrics_open_path("/nonexistent-paygw-dir/metrics"), -1);
+  request_in(&rq, "GET", NULL, 404);
+  metrics_request_done(&rq);
+  metrics_payment("completed");
+  metrics_issuer_sent("0100");
+  metrics_issuer_done(true);
+  metrics_db_error("connect");
+  struct prom_text t = { 0 };
+  metrics_render(&t, NULL);
+  assert_non_null(strstr(t.text, "paygw_metrics_database_up 0\n"));
+  assert_null(strstr(t.text, "paygw_http_requests_total"));
+  prom_text_free(&t);
+}
+
 static void test_token(void **state)
 {
   (void)state;
@@ -276,6 +296,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_shared_between_processes, setup_file, teardown_file),
     cmocka_unit_test_setup_teardown(test_endpoint_labels, setup_file, teardown_file),
     cmocka_unit_test_setup_teardown(test_stale_file_replaced, setup_file, teardown_file),
+    cmocka_unit_test(test_no_place_for_the_file),
     cmocka_unit_test(test_token),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,151 @@
+BEGIN {
+S["am__EXEEXT_FALSE"]=""
+S["am__EXEEXT_TRUE"]="#"
+S["LTLIBOBJS"]=""
+S["LIBOBJS"]=""
+S["WARN_CFLAGS"]="-Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Werror"
+S["ENABLE_SANITIZE_FALSE"]="#"
+S["ENABLE_SANITIZE_TRUE"]=""
+S["ENABLE_FUZZ_FALSE"]=""
+S["ENABLE_FUZZ_TRUE"]="#"
+S["MHD_LIBS"]="-lmicrohttpd "
+S["MHD_CFLAGS"]="-I/usr/include/p11-kit-1 "
+S["CMOCKA_LIBS"]="-lcmocka "
+S["CMOCKA_CFLAGS"]=""
+S["QRENCODE_LIBS"]="-lqrencode "
+S["QRENCODE_CFLAGS"]=""
+S["ARGON2_LIBS"]="-largon2 -lrt -ldl "
+S["ARGON2_CFLAGS"]=""
+S["CURL_LIBS"]="-lcurl "
+S["CURL_CFLAGS"]="-I/usr/include/x86_64-linux-gnu "
+S["FCGI_LIBS"]="-lfcgi "
+S["FCGI_CFLAGS"]=""
+S["LIBSSL_LIBS"]="-lssl "
+S["LIBSSL_CFLAGS"]=""
+S["OPENSSL_LIBS"]="-lcrypto "
+S["OPENSSL_CFLAGS"]=""
+S["LIBPQ_LIBS"]="-lpq "
+S["LIBPQ_CFLAGS"]="-I/usr/include/postgresql "
+S["JANSSON_LIBS"]="-ljansson "
+S["JANSSON_CFLAGS"]=""
+S["PKG_CONFIG_LIBDIR"]=""
+S["PKG_CONFIG_PATH"]=""
+S["PKG_CONFIG"]="/usr/bin/pkg-config"
+S["RANLIB"]="ranlib"
+S["ac_ct_AR"]="ar"
+S["AR"]="ar"
+S["am__fastdepCC_FALSE"]="#"
+S["am__fastdepCC_TRUE"]=""
+S["CCDEPMODE"]="depmode=gcc3"
+S["am__nodep"]="_no"
+S["AMDEPBACKSLASH"]="\\"
+S["AMDEP_FALSE"]="#"
+S["AMDEP_TRUE"]=""
+S["am__include"]="include"
+S["DEPDIR"]=".deps"
+S["OBJEXT"]="o"
+S["EXEEXT"]=""
+S["ac_ct_CC"]="clang"
+S["CPPFLAGS"]=""
+S["LDFLAGS"]=" -fsanitize=address,undefined"
+S["CFLAGS"]="-g -O2 -g -fno-omit-frame-pointer -fsanitize=address,undefined"
+S["CC"]="clang"
+S["AM_BACKSLASH"]="\\"
+S["AM_DEFAULT_VERBOSITY"]="0"
+S["AM_DEFAULT_V"]="$(AM_DEFAULT_VERBOSITY)"
+S["AM_V"]="$(V)"
+S["CSCOPE"]="cscope"
+S["ETAGS"]="etags"
+S["CTAGS"]="ctags"
+S["am__untar"]="$${TAR-tar} xf -"
+S["am__tar"]="$${TAR-tar} chof - \"$$tardir\""
+S["AMTAR"]="$${TAR-tar}"
+S["am__leading_dot"]="."
+S["SET_MAKE"]=""
+S["AWK"]="mawk"
+S["mkdir_p"]="$(MKDIR_P)"
+S["MKDIR_P"]="/usr/bin/mkdir -p"
+S["INSTALL_STRIP_PROGRAM"]="$(install_sh) -c -s"
+S["STRIP"]=""
+S["install_sh"]="${SHELL} /work/wt/metrics/build-aux/install-sh"
+S["MAKEINFO"]="${SHELL} '/work/wt/metrics/build-aux/missing' makeinfo"
+S["AUTOHEADER"]="${SHELL} '/work/wt/metrics/build-aux/missing' autoheader"
+S["AUTOMAKE"]="${SHELL} '/work/wt/metrics/build-aux/missing' automake-1.16"
+S["AUTOCONF"]="${SHELL} '/work/wt/metrics/build-aux/missing' autoconf"
+S["ACLOCAL"]="${SHELL} '/work/wt/metrics/build-aux/missing' aclocal-1.16"
+S["VERSION"]="0.1.0"
+S["PACKAGE"]="paygw"
+S["CYGPATH_W"]="echo"
+S["am__isrc"]=""
+S["INSTALL_DATA"]="${INSTALL} -m 644"
+S["INSTALL_SCRIPT"]="${INSTALL}"
+S["INSTALL_PROGRAM"]="${INSTALL}"
+S["target_alias"]=""
+S["host_alias"]=""
+S["build_alias"]=""
+S["LIBS"]=""
+S["ECHO_T"]=""
+S["ECHO_N"]="-n"
+S["ECHO_C"]=""
+S["DEFS"]="-DPACKAGE_NAME=\\\"paygw\\\" -DPACKAGE_TARNAME=\\\"paygw\\\" -DPACKAGE_VERSION=\\\"0.1.0\\\" -DPACKAGE_STRING=\\\"paygw\\ 0.1.0\\\" -DPACKAGE_BUGREPORT=\\\"\\\" -DPACKAG"\
+"E_URL=\\\"\\\" -DPACKAGE=\\\"paygw\\\" -DVERSION=\\\"0.1.0\\\" -DHAVE_STDIO_H=1 -DHAVE_STDLIB_H=1 -DHAVE_STRING_H=1 -DHAVE_INTTYPES_H=1 -DHAVE_STDINT_H=1 -DHAVE"\
+"_STRINGS_H=1 -DHAVE_SYS_STAT_H=1 -DHAVE_SYS_TYPES_H=1 -DHAVE_UNISTD_H=1 -DHAVE_WCHAR_H=1 -DSTDC_HEADERS=1 -D_ALL_SOURCE=1 -D_DARWIN_C_SOURCE=1 -D_GN"\
+"U_SOURCE=1 -D_HPUX_ALT_XOPEN_SOCKET_API=1 -D_NETBSD_SOURCE=1 -D_OPENBSD_SOURCE=1 -D_POSIX_PTHREAD_SEMANTICS=1 -D__STDC_WANT_IEC_60559_ATTRIBS_EXT__="\
+"1 -D__STDC_WANT_IEC_60559_BFP_EXT__=1 -D__STDC_WANT_IEC_60559_DFP_EXT__=1 -D__STDC_WANT_IEC_60559_FUNCS_EXT__=1 -D__STDC_WANT_IEC_60559_TYPES_EXT__="\
+"1 -D__STDC_WANT_LIB_EXT2__=1 -D__STDC_WANT_MATH_SPEC_FUNCS__=1 -D_TANDEM_SOURCE=1 -D__EXTENSIONS__=1"
+S["mandir"]="${datarootdir}/man"
+S["localedir"]="${datarootdir}/locale"
+S["libdir"]="${exec_prefix}/lib"
+S["psdir"]="${docdir}"
+S["pdfdir"]="${docdir}"
+S["dvidir"]="${docdir}"
+S["htmldir"]="${docdir}"
+S["infodir"]="${datarootdir}/info"
+S["docdir"]="${datarootdir}/doc/${PACKAGE_TARNAME}"
+S["oldincludedir"]="/usr/include"
+S["includedir"]="${prefix}/include"
+S["runstatedir"]="${localstatedir}/run"
+S["localstatedir"]="${prefix}/var"
+S["sharedstatedir"]="${prefix}/com"
+S["sysconfdir"]="${prefix}/etc"
+S["datadir"]="${datarootdir}"
+S["datarootdir"]="${prefix}/share"
+S["libexecdir"]="${exec_prefix}/libexec"
+S["sbindir"]="${exec_prefix}/sbin"
+S["bindir"]="${exec_prefix}/bin"
+S["program_transform_name"]="s,x,x,"
+S["prefix"]="/usr/local"
+S["exec_prefix"]="${prefix}"
+S["PACKAGE_URL"]=""
+S["PACKAGE_BUGREPORT"]=""
+S["PACKAGE_STRING"]="paygw 0.1.0"
+S["PACKAGE_VERSION"]="0.1.0"
+S["PACKAGE_TARNAME"]="paygw"
+S["PACKAGE_NAME"]="paygw"
+S["PATH_SEPARATOR"]=":"
+S["SHELL"]="/bin/bash"
+S["am__quote"]=""
+  for (key in S) S_is_set[key] = 1
+  FS = ""
+
+}
+{
+  line = $ 0
+  nfields = split(line, field, "@")
+  substed = 0
+  len = length(field[1])
+  for (i = 2; i < nfields; i++) {
+    key = field[i]
+    keylen = length(key)
+    if (S_is_set[key]) {
+      value = S[key]
+      line = substr(line, 1, len) "" value "" substr(line, len + keylen + 3)
+      len += length(value) + length(field[++i])
+      substed = 1
+    } else
+      len += 1 + keylen
+  }
+
+  print line
+}
+
