@@ -73,7 +73,10 @@ void prom_header(struct prom_text *t, const char *name, const char *type, const 
 
 bool prom_label(char *dst, size_t cap, const char *key, const char *value)
 {
-  size_t start = strlen(dst), n = start;
+  size_t start = strnlen(dst, cap), n = start;
+
+  if (start + 1 >= cap)
+    return false; /* full already (or no NUL within cap): left as it is */
   int w = snprintf(dst + n, cap - n, "%s%s=\"", start ? "," : "", key);
 
   if (w < 0 || (size_t)w >= cap - n)

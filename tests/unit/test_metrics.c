@@ -36,7 +36,15 @@ static void test_label_escaped(void **state)
   assert_true(prom_label(small, sizeof small, "k", "abcdef"));
   assert_false(prom_label(small, sizeof small, "l", "x"));
   assert_string_equal(small, "k=\"abcdef\"");
-  assert_false(prom_label(small, 9, "m", "\"\"\"\""));
+  /* a list already as long as the room given is left alone */
+  assert_false(prom_label(small, 9, "m", "x"));
+  assert_string_equal(small, "k=\"abcdef\"");
+  /* escaping makes a value longer: "m=" and 4 quotes escaped need 13 */
+  char tiny[12] = "";
+  assert_false(prom_label(tiny, sizeof tiny, "m", "\"\"\"\""));
+  assert_string_equal(tiny, "");
+  assert_true(prom_label(tiny, sizeof tiny, "m", "\"\""));
+  assert_string_equal(tiny, "m=\"\\\"\\\"\"");
 }
 
 /* the value of the line starting with `prefix ` in text, or -1 */
