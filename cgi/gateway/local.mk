@@ -49,6 +49,8 @@ cgi_gateway_libgateway_a_SOURCES = \
 	cgi/gateway/ep_token_reply_post.c \
 	cgi/gateway/ep_health_get.c \
 	cgi/gateway/ep_ping_get.c \
+	cgi/gateway/metrics.c cgi/gateway/metrics.h \
+	cgi/gateway/ep_metrics_get.c \
 	cgi/gateway/ep_transactions_post.c \
 	cgi/gateway/ep_transaction_get.c \
 	cgi/gateway/ep_transaction_cancel_post.c \
@@ -59,6 +61,7 @@ cgi_gateway_libgateway_a_SOURCES = \
 	cgi/gateway/ep_payment_method_post.c \
 	cgi/gateway/db/queries.h \
 	cgi/gateway/db/health_ping.c \
+	cgi/gateway/db/metrics_gauges.c \
 	cgi/gateway/db/terminal_by_code.c \
 	cgi/gateway/db/txn_create.c cgi/gateway/db/txn.h \
 	cgi/gateway/db/refund.h cgi/gateway/db/refund_read.c cgi/gateway/db/refund_void_facts.c \
