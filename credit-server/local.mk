@@ -22,7 +22,7 @@ credit_server_libcredit_a_SOURCES = \
 	credit-server/server.c credit-server/server.h \
 	credit-server/enrol.c credit-server/enrol.h
 
-bin_PROGRAMS += credit-server/credit-server
+pkglibexec_PROGRAMS += credit-server/credit-server
 credit_server_credit_server_SOURCES = credit-server/main.c
 credit_server_credit_server_CFLAGS = $(CREDIT_CFLAGS)
 credit_server_credit_server_LDADD = $(CREDIT_LIBS)
