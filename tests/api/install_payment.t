@@ -6,21 +6,24 @@
 # against the installed programs (--root=DESTDIR); then, as an operator
 # would, the installed configuration files edited (this stack's database,
 # the credit server's address, a log file) and the key files put into the
-# installed keys folder (0600).  The credit server and the gateway are then
-# run from their units' ExecStart= lines, with only what systemd would
+# installed keys folder (0600).  Every service is then run from its unit's
+# ExecStart= line, with only what systemd would
 # substitute: ${VAR} from the unit's Environment= and its EnvironmentFile=,
 # %d (a credentials folder holding 0400 copies of the unit's
-# LoadCredential= files) and %t, and for the socket-activated gateway the
-# socket on descriptor 0 (spawn-fcgi binds it 0660 root:www-data, as
-# paygw-gateway.socket does).  A test nginx that includes the installed
-# fastcgi_paygw.conf passes /v1/ to them, and flow_happy.t runs a whole
+# LoadCredential= files) and %t, and for the socket-activated ones the
+# socket on descriptor 0 (spawn-fcgi binds it 0660 group www-data, as the
+# .socket units do).  A test nginx that includes the installed
+# fastcgi_*.conf pieces passes /v1/, /shop/ and /history/ to them, and flow_happy.t runs a whole
 # payment against it.  The installed gateway's and credit server's own log
 # files must show the payment, so it cannot have gone through the stack's.
+# The shop's and the history's pages answer through the same nginx; the
+# sweeper and the webhook sender wait for the lock the stack's own hold.
 #
 # A DESTDIR, not a temporary prefix: it installs the build every other test
 # runs (no second configure and build, minutes on this machine); the one
 # cost is that each path a unit names is found under DESTDIR — the only
-# rewrite made to an ExecStart= line.  Run as root, the programs run as the
+# rewrite made to an ExecStart= line — and that the shop and the history are
+# told where their installed templates are for now.  Run as root, the programs run as the
 # stack's unprivileged user (systemd would use the unit's own User=) and
 # nginx's workers as www-data.
 . "$(dirname "$0")/lib.sh"
@@ -117,7 +120,7 @@ install -m 0600 "$PAYGW_ISSUER_CARD_KEY_FILE" "$KEYS/issuer-card.keys"
 install -m 0600 "$PAYGW_CREDIT_SERVER_CERT" "$KEYS/credit-server.crt"
 install -m 0600 "$PAYGW_CREDIT_SERVER_KEY" "$KEYS/credit-server.key"
 LOGS=$D/var/log/paygw
-mkdir -p "$LOGS/gateway" "$LOGS/credit-server" "$RUN/paygw/gateway"   # LogsDirectory=, RuntimeDirectory=
+mkdir -p "$LOGS/gateway" "$LOGS/credit-server" "$RUN/paygw/gateway"   # LogsDirectory=, RuntimeDirectory= (systemd makes them)
 own "$LOGS/gateway" "$LOGS/credit-server" "$RUN/paygw/gateway"
 chmod 755 "$RUN" "$RUN/paygw"
 
@@ -143,25 +146,76 @@ for _ in $(seq 50); do grep -q '"listening"' "$LOGS/credit-server/credit-server.
 check "credit server: listening, logging to its configured log file" grep -q '"msg":"listening"' "$LOGS/credit-server/credit-server.log"
 grep -q 'listening' "$LOGS/credit-server/credit-server.log" 2>/dev/null || sed 's/^/# /' "$D/credit-server.out"
 
-# --- the gateway, as paygw-gateway.socket + .service start it ----------------
-check "gateway: its credentials" unit_credentials "$GW_UNIT" gateway
-mapfile -t GW_CMD < <(unit_command "$GW_UNIT" gateway)
-like "gateway: ExecStart is multiwatch over the installed paygw.fcgi, PAYGW_WORKERS from gateway.conf" "${GW_CMD[*]}" \
-  "^/usr/bin/multiwatch -f 3 -- $D/.*/libexec/paygw/paygw.fcgi\$"
-mapfile -t GW_ENV < <(unit_env "$GW_UNIT" gateway)
+# --- the FastCGI services, as their .socket + .service units start them -----
+# start_fcgi NAME WORKERS: the socket where the .socket unit says (/run
+# under $RUN, as %t), bound by spawn-fcgi 0660 group www-data (the unit's
+# SocketGroup=/SocketMode=) and handed over on descriptor 0; the .service's
+# ExecStart= on it; waits for WORKERS "ready" lines in its log file
+start_fcgi() {
+  local name=$1 want=$2 unit=$UNITDIR/paygw-$1.service sock i
+  local -a cmd env spawn
+  check "$name: its credentials" unit_credentials "$unit" "$name"
+  mapfile -t cmd < <(unit_command "$unit" "$name")
+  like "$name: ExecStart is multiwatch over the installed program, the workers from $name.conf" "${cmd[*]}" \
+    "^/usr/bin/multiwatch -f $want -- $D/.*/libexec/paygw/[a-z]*\.fcgi\$"
+  mapfile -t env < <(unit_env "$unit" "$name")
+  sock=$(sed -n 's|^ListenStream=/run/|'"$RUN"'/|p' "$UNITDIR/paygw-$name.socket")
+  like "$name: the socket unit's socket is /run/paygw/$name.sock" "$sock" "^$RUN/paygw/$name\.sock\$"
+  spawn=(spawn-fcgi -n -s "$sock" -M 0660)
+  # bound as root, like systemd; spawn-fcgi then gives it to the workers' user
+  [[ -n $RUN_USER ]] && spawn+=(-G www-data -u "$RUN_USER" -g "$RUN_USER")
+  (cd / && exec env -i PATH=/usr/bin:/bin "${env[@]}" "${spawn[@]}" -- "${cmd[@]}" </dev/null >"$D/$name.out" 2>&1) &
+  PIDS+=($!)
+  for i in $(seq 100); do [[ $(grep -c 'worker [0-9]* ready' "$LOGS/$name/$name.log" 2>/dev/null) -ge $want ]] && break; sleep 0.1; done
+  is "$name: $want workers ready, logging to the configured log file" \
+    "$(grep -c 'worker [0-9]* ready' "$LOGS/$name/$name.log" 2>/dev/null)" "$want"
+  grep -q 'ready' "$LOGS/$name/$name.log" 2>/dev/null || sed 's/^/# /' "$D/$name.out"
+  [[ -n $RUN_USER ]] && is "$name: the socket is 0660, group www-data (nginx's)" "$(stat -c '%a %G' "$sock")" "660 www-data"
+}
+SHARE=$(find "$D" -type d -path '*/share/paygw' | head -1)
+SHOP_CONF=$(conf_of "$UNITDIR/paygw-shop.service") HISTORY_CONF=$(conf_of "$UNITDIR/paygw-history.service")
+install -m 0600 "$PAYGW_VAR/shop/terminal-credential" "$KEYS/shop-terminal-credential"
+install -m 0600 "$PAYGW_VAR/shop/webhook-secret" "$KEYS/shop-webhook-secret"
+conf_set "$SHOP_CONF" PAYGW_SHOP_DB_URI "$PAYGW_SHOP_DB_URI"
+conf_set "$SHOP_CONF" PAYGW_SHOP_PUBLIC_URL "https://127.0.0.1:$HTTPS_PORT"
+conf_set "$SHOP_CONF" PAYGW_SHOP_GATEWAY_URL "https://127.0.0.1:$HTTPS_PORT"
+conf_set "$SHOP_CONF" PAYGW_SHOP_GATEWAY_CA "$PAYGW_CA"
+conf_set "$SHOP_CONF" PAYGW_SHOP_WORKERS 2
+conf_set "$SHOP_CONF" PAYGW_LOG_FILE "$LOGS/shop/shop.log"
+# the one edit a DESTDIR needs: the templates are not yet where they will be
+conf_set "$SHOP_CONF" PAYGW_SHOP_TEMPLATE_DIR "$SHARE/templates/shop"
+conf_set "$HISTORY_CONF" PAYGW_HISTORY_DB_URI "$PAYGW_HISTORY_DB_URI"
+conf_set "$HISTORY_CONF" PAYGW_HISTORY_WORKERS 2
+conf_set "$HISTORY_CONF" PAYGW_LOG_FILE "$LOGS/history/history.log"
+conf_set "$HISTORY_CONF" PAYGW_HISTORY_TEMPLATE_DIR "$SHARE/templates/history"
+mkdir -p "$LOGS/shop" "$LOGS/history" "$RUN/paygw/shop" "$RUN/paygw/history"
+own "$LOGS/shop" "$LOGS/history" "$RUN/paygw/shop" "$RUN/paygw/history"
+start_fcgi gateway 3
+start_fcgi shop 2
+start_fcgi history 2
 SOCK=$RUN/paygw/gateway.sock
-check "gateway: the socket unit's path is /run/paygw/gateway.sock" grep -qx "ListenStream=/run/paygw/gateway.sock" "$UNITDIR/paygw-gateway.socket"
-SPAWN=(spawn-fcgi -n -s "$SOCK" -M 0660)
-[[ -n $RUN_USER ]] && SPAWN+=(-G www-data -u "$RUN_USER" -g "$RUN_USER")   # bound as root, like systemd
-(cd / && exec env -i PATH=/usr/bin:/bin "${GW_ENV[@]}" "${SPAWN[@]}" -- "${GW_CMD[@]}" </dev/null >"$D/gateway.out" 2>&1) &
-PIDS+=($!)
-for _ in $(seq 50); do [[ $(grep -c 'ready' "$LOGS/gateway/gateway.log" 2>/dev/null) -ge 3 ]] && break; sleep 0.1; done
-is "gateway: three workers ready, logging to the configured log file" "$(grep -c 'worker [0-9]* ready' "$LOGS/gateway/gateway.log" 2>/dev/null)" 3
-grep -q 'ready' "$LOGS/gateway/gateway.log" 2>/dev/null || sed 's/^/# /' "$D/gateway.out"
-# spawn-fcgi gives the socket to the user it runs the workers as; systemd
-# keeps it root's: what matters to nginx is the group and the mode
-[[ -n $RUN_USER ]] && is "gateway: the socket is 0660, group www-data, as the socket unit makes it" \
-  "$(stat -c '%a %G' "$SOCK")" "660 www-data"
+
+# --- the sweeper and the webhook sender, as their units start them -----------
+# Each takes its advisory lock, which the stack's own holds: started with
+# its configuration and keys, it waits for the lock and says so.
+for name in sweeper webhooks; do
+  unit=$UNITDIR/paygw-$name.service
+  conf=$(conf_of "$unit")
+  conf_set "$conf" PAYGW_DB_URI "$PAYGW_DB_URI"
+  conf_set "$conf" PAYGW_CREDIT_ADDR "127.0.0.1:$CREDIT_PORT"
+  conf_set "$conf" PAYGW_LOG_FILE "$LOGS/$name/$name.log"
+  mkdir -p "$LOGS/$name"; own "$LOGS/$name"
+  check "$name: its credentials" unit_credentials "$unit" "$name"
+  mapfile -t cmd < <(unit_command "$unit" "$name")
+  like "$name: ExecStart is the installed paygw-$name" "${cmd[*]}" "^$D/.*/libexec/paygw/paygw-$name\$"
+  mapfile -t env < <(unit_env "$unit" "$name")
+  (cd / && exec env -i PATH=/usr/bin:/bin "${env[@]}" "${AS_USER[@]}" "${cmd[@]}" </dev/null >"$D/$name.out" 2>&1) &
+  PIDS+=($!)
+  for _ in $(seq 50); do grep -q 'holds the lock' "$LOGS/$name/$name.log" 2>/dev/null && break; sleep 0.1; done
+  check "$name: started, and waits for the lock the stack's $name holds" grep -q "another .* holds the lock" "$LOGS/$name/$name.log"
+  check "$name: no error in its log" bash -c '! grep -q "\"level\":\"error\"" "$1"' _ "$LOGS/$name/$name.log"
+  grep -q 'lock' "$LOGS/$name/$name.log" 2>/dev/null || sed 's/^/# /' "$D/$name.out" "$LOGS/$name/$name.log" 2>/dev/null
+done
 
 # --- nginx in front, with the installed FastCGI piece -------------------------
 FASTCGI_CONF=$(find "$D" -path '*/nginx/fastcgi_paygw.conf' | head -1)
@@ -180,11 +234,15 @@ http {
   client_body_temp_path $D/nginx/tmp;
   fastcgi_temp_path $D/nginx/tmp;
   upstream paygw_gateway { server unix:$SOCK; }
+  upstream paygw_shop { server unix:$RUN/paygw/shop.sock; }
+  upstream paygw_history { server unix:$RUN/paygw/history.sock; }
   server {
     listen 127.0.0.1:$HTTPS_PORT ssl;
     ssl_certificate $PAYGW_VAR/tls/server.crt;
     ssl_certificate_key $PAYGW_VAR/tls/server.key;
     location /v1/ { include $FASTCGI_CONF; }
+    location /shop/ { include ${FASTCGI_CONF%/*}/fastcgi_shop.conf; }
+    location /history/ { include ${FASTCGI_CONF%/*}/fastcgi_history.conf; }
   }
 }
 EOF
@@ -194,6 +252,11 @@ is "nginx starts in front of the installed gateway" "$?" 0
 URL=https://127.0.0.1:$HTTPS_PORT
 like "GET /v1/health through it: the installed workers and the database" \
   "$(curl -s --cacert "$PAYGW_CA" "$URL/v1/health")" '"status":"ok"'
+
+like "GET /shop/ through it: the installed shop's catalog page" \
+  "$(curl -s -o /dev/null -w '%{http_code} %{content_type}' --cacert "$PAYGW_CA" "$URL/shop/")" '^200 text/html'
+like "GET /history/ through it: the installed history's sign-in" \
+  "$(curl -s -o /dev/null -w '%{http_code}' --cacert "$PAYGW_CA" "$URL/history/")" '^(200|303)$'
 
 # --- a payment, end to end: flow_happy.t against this gateway -----------------
 sed -e "/^PAYGW_URL=/d" "$PAYGW_STACK_ENV" >"$D/stack.env"
