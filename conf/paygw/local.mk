@@ -43,7 +43,9 @@ uninstall-paygw-conf:
 	  if test -f "$$dest" && cmp -s $$f "$$dest"; then echo " rm -f '$$dest'"; rm -f "$$dest"; \
 	  elif test -e "$$dest"; then echo "  keeping $$dest (changed since it was installed)"; fi; \
 	done
-	-rmdir '$(DESTDIR)$(paygwkeysdir)' '$(DESTDIR)$(paygwconfdir)' '$(DESTDIR)$(paygwstatedir)' 2>/dev/null
+	@for d in '$(DESTDIR)$(paygwkeysdir)' '$(DESTDIR)$(paygwconfdir)' '$(DESTDIR)$(paygwstatedir)'; do \
+	  rmdir "$$d" 2>/dev/null || :; \
+	done
 
 # the examples as shipped, also where a reinstall can show them
 examplesdir = $(pkgdatadir)/examples
