@@ -7,6 +7,8 @@
 paygwconfdir = $(sysconfdir)/paygw
 paygwkeysdir = $(paygwconfdir)/keys
 paygwstatedir = $(localstatedir)/lib/paygw
+# the services' log folders (LogsDirectory=paygw/NAME in conf/systemd), for PAYGW_LOG_FILE
+paygwlogdir = $(localstatedir)/log/paygw
 PAYGW_CONF_FILES = conf/paygw/gateway.conf conf/paygw/sweeper.conf conf/paygw/webhooks.conf \
 	conf/paygw/credit-server.conf conf/paygw/shop.conf conf/paygw/history.conf conf/paygw/admin.conf
 PAYGW_CONF_TEMPLATES = conf/paygw/gateway.conf.in conf/paygw/sweeper.conf.in conf/paygw/webhooks.conf.in \
@@ -17,7 +19,7 @@ CLEANFILES += $(PAYGW_CONF_FILES)
 $(PAYGW_CONF_FILES): $(PAYGW_CONF_TEMPLATES) Makefile
 	$(AM_V_GEN)$(MKDIR_P) conf/paygw && \
 	sed -e 's|@paygwconfdir[@]|$(paygwconfdir)|g' -e 's|@pkgdatadir[@]|$(pkgdatadir)|g' \
-	  -e 's|@paygwstatedir[@]|$(paygwstatedir)|g' $(srcdir)/$@.in >$@.tmp && \
+	  -e 's|@paygwstatedir[@]|$(paygwstatedir)|g' -e 's|@paygwlogdir[@]|$(paygwlogdir)|g' $(srcdir)/$@.in >$@.tmp && \
 	if grep -n '@[a-z]*@' $@.tmp; then echo "$@: a placeholder left" >&2; rm -f $@.tmp; exit 1; fi && \
 	mv $@.tmp $@
 
