@@ -23,7 +23,7 @@ credit_server_libcredit_a_SOURCES = \
 	credit-server/metrics.c credit-server/metrics.h \
 	credit-server/enrol.c credit-server/enrol.h
 
-bin_PROGRAMS += credit-server/credit-server
+pkglibexec_PROGRAMS += credit-server/credit-server
 credit_server_credit_server_SOURCES = credit-server/main.c
 credit_server_credit_server_CFLAGS = $(CREDIT_CFLAGS)
 credit_server_credit_server_LDADD = $(CREDIT_LIBS)
