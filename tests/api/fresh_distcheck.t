@@ -3,7 +3,7 @@
 # the release tarball is made from the tracked files, then unpacked with its
 # source tree read-only, built outside it (VPATH), its unit tests run there
 # (make check), installed, uninstalled leaving no file behind, and installed
-# once more under DESTDIR.  About 7 minutes on two busy cores, hence its own
+# once more under DESTDIR.  4 to 7 minutes on two shared cores, hence its own
 # time-out below.  Skipped by --sanitize (fresh_*: not the sanitized build).
 # check: alone — it loads the machine itself (builds, or a benchmark's
 # concurrent flows): another lane beside it would slow both past their bounds
