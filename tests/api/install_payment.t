@@ -120,7 +120,7 @@ install -m 0600 "$PAYGW_ISSUER_CARD_KEY_FILE" "$KEYS/issuer-card.keys"
 install -m 0600 "$PAYGW_CREDIT_SERVER_CERT" "$KEYS/credit-server.crt"
 install -m 0600 "$PAYGW_CREDIT_SERVER_KEY" "$KEYS/credit-server.key"
 LOGS=$D/var/log/paygw
-mkdir -p "$LOGS/gateway" "$LOGS/credit-server" "$RUN/paygw/gateway"   # LogsDirectory=, RuntimeDirectory= (systemd makes them)
+mkdir -p "$LOGS/gateway" "$LOGS/credit-server" "$RUN/paygw/gateway" "$RUN/paygw/metrics"   # LogsDirectory=, RuntimeDirectory=, tmpfiles.d (systemd makes them)
 own "$LOGS/gateway" "$LOGS/credit-server" "$RUN/paygw/gateway"
 chmod 755 "$RUN" "$RUN/paygw"
 
