@@ -121,7 +121,7 @@ install -m 0600 "$PAYGW_CREDIT_SERVER_CERT" "$KEYS/credit-server.crt"
 install -m 0600 "$PAYGW_CREDIT_SERVER_KEY" "$KEYS/credit-server.key"
 LOGS=$D/var/log/paygw
 mkdir -p "$LOGS/gateway" "$LOGS/credit-server" "$RUN/paygw/gateway" "$RUN/paygw/metrics"   # LogsDirectory=, RuntimeDirectory=, tmpfiles.d (systemd makes them)
-own "$LOGS/gateway" "$LOGS/credit-server" "$RUN/paygw/gateway"
+own "$LOGS/gateway" "$LOGS/credit-server" "$RUN/paygw/gateway" "$RUN/paygw/metrics"   # one user here: the group paygw-metrics of tmpfiles.d is not needed
 chmod 755 "$RUN" "$RUN/paygw"
 
 CS_UNIT=$UNITDIR/paygw-credit-server.service CS_CONF=$(conf_of "$CS_UNIT")
@@ -211,7 +211,7 @@ for name in sweeper webhooks; do
   mapfile -t env < <(unit_env "$unit" "$name")
   (cd / && exec env -i PATH=/usr/bin:/bin "${env[@]}" "${AS_USER[@]}" "${cmd[@]}" </dev/null >"$D/$name.out" 2>&1) &
   PIDS+=($!)
-  for _ in $(seq 50); do grep -q 'holds the lock' "$LOGS/$name/$name.log" 2>/dev/null && break; sleep 0.1; done
+  for _ in $(seq 150); do grep -q 'holds the lock' "$LOGS/$name/$name.log" 2>/dev/null && break; sleep 0.1; done
   check "$name: started, and waits for the lock the stack's $name holds" grep -q "another .* holds the lock" "$LOGS/$name/$name.log"
   check "$name: no error in its log" bash -c '! grep -q "\"level\":\"error\"" "$1"' _ "$LOGS/$name/$name.log"
   grep -q 'lock' "$LOGS/$name/$name.log" 2>/dev/null || sed 's/^/# /' "$D/$name.out" "$LOGS/$name/$name.log" 2>/dev/null
