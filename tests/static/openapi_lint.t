@@ -3,7 +3,9 @@
 # (redocly.yaml: the recommended rules, every one an error, no warning let
 # through), and it cannot lose a route or a problem code unnoticed: every
 # route of cgi/gateway/router.c is there with its method and credential,
-# every code of cgi/gateway/problems.c is in its ProblemCode enum.
+# every code of cgi/gateway/problems.c is in its ProblemCode enum, and
+# every request body's schema has exactly the members, types, bounds and
+# required ones of the field table validate.c checks it by.
 # @redocly/cli comes from tests/browser's npm tooling (package-lock.json,
 # installed by tests/browser/install: npm ci, nothing fetched once
 # installed).  docs/openapi.md says what the document covers.
@@ -41,7 +43,7 @@ check "a planted fault (a summary taken out) fails the lint" test "$isnt_zero" -
 
 # --- the routes and the problem codes, against the code ----------------------
 redocly bundle "$TEST_ROOT/$DOC" --ext json -o "$tmp/openapi.json" >"$tmp/bundle.out" 2>&1
-check "the document bundles to JSON" jq -e '.openapi == "3.1.0"' "$tmp/openapi.json" >/dev/null
+check "the document bundles to JSON" bash -c 'jq -e ".openapi == \"3.1.0\"" "$1" >/dev/null' _ "$tmp/openapi.json"
 
 # { "GET", "/v1/health", ep_health_get, AUTH_NONE },
 routes=$(grep -oE '^  \{ "(GET|POST|PUT|PATCH|DELETE)", "/[^"]*", [a-z_]+, AUTH_[A-Z]+ \}' cgi/gateway/router.c \
@@ -90,4 +92,41 @@ for c in $extra; do
   grep -q "problems/$c\"" conf/nginx/paygw.conf.in || not_nginx+=" $c"
 done
 is "every other code of ProblemCode is one nginx answers" "$not_nginx" ""
+
+# --- the request bodies, against the field tables validate.c checks them by --
+# each table of the ep_*.c files and the schema of the body it binds
+declare -A schema_of=([transaction_spec]=SaleRequest [item_spec]=Item [device_auth_spec]=DeviceAuthRequest
+  [auth_result_spec]=AuthResult [confirmation_spec]=ConfirmationRequest [method_spec]=MethodRequest
+  [cancel_spec]=CancelRequest [token_reply_spec]=TokenReplyRequest [refund_spec]=RefundRequest)
+redocly bundle "$TEST_ROOT/$DOC" --dereferenced --ext json -o "$tmp/deref.json" >"$tmp/deref.out" 2>&1
+items_max=$(grep -oE '#define ITEMS_MAX [0-9]+' cgi/gateway/bodies.h | awk '{ print $3 }')
+check "ITEMS_MAX was read from bodies.h" test -n "$items_max"
+rows=$(awk -f tests/static/field_rows.awk cgi/gateway/ep_*.c | sed "s/ ITEMS_MAX / $items_max /")
+check "the field tables were read (more than 20 rows)" test "$(wc -l <<<"$rows")" -gt 20
+unmapped=$(cut -d' ' -f1 <<<"$rows" | sort -u | while read -r t; do [[ -n ${schema_of[$t]:-} ]] || echo "$t"; done | paste -sd' ')
+is "every field table has its schema here (a new table needs one)" "$unmapped" ""
+differs=""
+while read -r table name type req lo hi min max; do
+  [[ -n ${schema_of[$table]:-} ]] || continue
+  differs+=$(jq -r --arg s "${schema_of[$table]}" --arg n "$name" --arg t "$type" --arg r "$req" --arg lo "$lo" \
+    --arg hi "$hi" --arg min "$min" --arg max "$max" -f tests/static/openapi_field_row.jq "$tmp/deref.json" | sed 's/$/; /')
+done <<<"$rows"
+is "every member of every table: in its schema, required as there, of its type, its bounds, null only when optional" \
+  "$differs" ""
+extra=""
+for table in "${!schema_of[@]}"; do
+  s=${schema_of[$table]}
+  want=$(awk -v t="$table" '$1 == t { print $2 }' <<<"$rows" | sort | paste -sd' ')
+  got=$(jq -r --arg s "$s" '.components.schemas[$s].properties | keys[]' "$tmp/deref.json" | sort | paste -sd' ')
+  [[ $want == "$got" ]] || extra+=" $s($got; want $want)"
+  [[ $(jq -r --arg s "$s" '.components.schemas[$s].additionalProperties' "$tmp/deref.json") == false ]] \
+    || extra+=" $s(unknown members not refused)"
+done
+is "each body schema has exactly its table's members and refuses others" "$extra" ""
+# the comparison finds what it must: a bound changed in a copy is reported
+sed 's/^\(          maximum: \)9999$/\19998/' "$DOC" >"$tmp/bound.yaml"
+redocly bundle "$tmp/bound.yaml" --dereferenced --ext json -o "$tmp/bound.json" >/dev/null 2>&1
+check "a planted bound (quantity at most 9998) is reported" bash -c \
+  'jq -r --arg s Item --arg n quantity --arg t FIELD_INT --arg r required --arg lo - --arg hi - --arg min 1 --arg max 9999 \
+     -f tests/static/openapi_field_row.jq "$1" | grep -q "maximum \[9998\] not 9999"' _ "$tmp/bound.json"
 done_testing
