@@ -722,6 +722,8 @@ int main(int argc, char **argv)
   run.journal_fd = open(run.conf.journal, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
   if (run.journal_fd < 0) {
     fprintf(stderr, "pos: cannot open the journal %s: %s\n", run.conf.journal, strerror(errno));
+    if (!void_)
+      gw_http_cleanup(&run.g);
     return POS_USAGE;
   }
   snprintf(run.auth_header, sizeof run.auth_header, "Authorization: Bearer %s", run.conf.terminal);

@@ -81,13 +81,20 @@ BEGIN
          json_build_object(
            'type', 'refund.' || v_status,
            'timestamp', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-           'data', json_build_object(
+           'data', jsonb_build_object(
              'refund', v_new->>'refund_id', 'number', t.number::text, 'merchant', m.code::text,
              'reference', t.reference::text, 'kind', v_new->>'kind', 'amount', (v_new->>'amount')::bigint,
              'currency', v_new->>'currency', 'status', v_status, 'refunded', f.refunded::bigint,
              'refundable', f.refundable::bigint, 'reason', v_new->>'reason',
+             'response_code', v_new->>'response_code',
              'completed_at', to_char((v_new->>'ended_at')::timestamptz AT TIME ZONE 'UTC',
-                                     'YYYY-MM-DD"T"HH24:MI:SS"Z"')))::text
+                                     'YYYY-MM-DD"T"HH24:MI:SS"Z"'))
+           -- why it did not complete, as the refund object says it (docs/api.md)
+           || CASE v_status
+                WHEN 'declined' THEN jsonb_build_object('decline', jsonb_build_object(
+                                       'code', v_new->>'response_code', 'reason', v_new->>'outcome_reason'))
+                WHEN 'failed' THEN jsonb_build_object('failure', jsonb_build_object('reason', v_new->>'outcome_reason'))
+                ELSE '{}'::jsonb END)::text
     FROM gateway.transactions t JOIN gateway.merchants m ON m.id = t.merchant_id
     CROSS JOIN LATERAL gateway.refund_totals(t.id) f
    WHERE t.id = (v_new->>'transaction_id')::bigint AND m.webhook_url IS NOT NULL

@@ -58,7 +58,13 @@ static const char *record_answer(struct shop_request *rq, const struct order_row
     return NULL; /* the webhook will tell it */
   log_msg(LOG_INFO, "order %s: refund %s of %lld %s (%s)", o->code, ev.refund_id, (long long)ev.amount, ev.status,
           outcome == REFUND_UNKNOWN_ORDER ? "no paid order" : "recorded");
-  return refund_result_text(status) ? status : ev.status;
+  /* the table's own word: status is this function's buffer and ev.status
+   * lives in the gateway's answer, which the caller frees before it uses
+   * the word */
+  const char *word = refund_result_word(status);
+  if (!word)
+    word = refund_result_word(ev.status);
+  return word ? word : "refused";
 }
 
 /* What the gateway's refusal means to the owner. */

@@ -104,7 +104,7 @@ static int refund_event(struct shop_request *rq, const char *type, const json_t 
     .kind = text_of(data, "kind"),
     .currency = text_of(data, "currency"),
     .reason = text_of(data, "reason"),
-    .outcome_reason = text_of(data, "failure_reason"),
+    .outcome_reason = text_of(json_object_get(data, "failure"), "reason"),
     .completed_at = text_of(data, "completed_at"),
     .amount = json_integer_value(json_object_get(data, "amount")),
   };

@@ -138,11 +138,13 @@ bool refund_key_ok(const char *key)
   return true;
 }
 
-const char *refund_result_text(const char *result)
+struct result_text {
+  const char *word, *text;
+};
+
+static const struct result_text *result_entry(const char *result)
 {
-  static const struct {
-    const char *word, *text;
-  } texts[] = {
+  static const struct result_text texts[] = {
     { "completed", "The refund is done: the card issuer gave the money back." },
     { "pending", "The refund was sent; the card issuer has not answered yet. This page shows it when it does." },
     { "declined", "The card issuer declined the refund." },
@@ -157,6 +159,18 @@ const char *refund_result_text(const char *result)
   };
   for (size_t i = 0; result && i < sizeof texts / sizeof texts[0]; i++)
     if (strcmp(texts[i].word, result) == 0)
-      return texts[i].text;
+      return &texts[i];
   return NULL;
+}
+
+const char *refund_result_text(const char *result)
+{
+  const struct result_text *e = result_entry(result);
+  return e ? e->text : NULL;
+}
+
+const char *refund_result_word(const char *result)
+{
+  const struct result_text *e = result_entry(result);
+  return e ? e->word : NULL;
 }

@@ -48,5 +48,8 @@ bool refund_event_valid(const struct refund_event *ev);
 /* The owner page's notice of what became of a refund asked for (the word
  * of its redirect, ?refund_result=WORD), NULL for a word it never writes. */
 const char *refund_result_text(const char *result);
+/* The same word as a string of the table (which lives as long as the
+ * program), NULL for a word it never writes. */
+const char *refund_result_word(const char *result);
 
 #endif

@@ -57,6 +57,8 @@ D=$(for n in $(wh_for_txn "$TXN"); do [[ $(wh_body "$n" | jq -r .data.refund) ==
 is "refund.declined: signed, the refund, nothing given back by it" \
   "$(wh_body "$D" | jq -r '"\(.type) \(.data.status) \(.data.refunded) \(.data.refundable)"') $([[ $(wh_header "$D" webhook-signature) == "$(wh_expected_sig "$D" "$SECRET")" ]] && echo signed)" \
   "refund.declined declined 300 500 signed"
+is "and says why, as the refund object does: code 13 and the issuer's reason" \
+  "$(wh_body "$D" | jq -c '[.data.response_code, .data.decline.code, (.data.decline.reason | length > 0)]')" '["13","13",true]'
 pos GET "/v1/transactions/$TXN/refunds" "$MERCHANT"
 is "a declined refund is not spent: refunded 300, refundable 500" "$(jqr .refunded) $(jqr .refundable)" "300 500"
 check "no body holds a card number" bash -c "! cat '$WH_DIR'/*.body | grep -qE '[0-9]{13,19}'"
