@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# openapi_answers.t — every answer the gateway gave during the integration
+# tests, every mailbox message in them and every webhook body it sent,
+# checked against docs/openapi.yaml (tests/openapi/openapi_answers.js, ajv).
+# scripts/check runs it after the integration tests, with
+# PAYGW_ANSWER_LOGS naming the lanes' logs (each stack's
+# $PAYGW_VAR/log/answers.jsonl, written by paygw.fcgi and paygw-webhooks
+# when PAYGW_ANSWER_LOG names it: cgi/gateway/answer_log.c); by hand:
+#   PAYGW_ANSWER_LOGS="var/check/log/answers.jsonl var/check-lane1/log/answers.jsonl" tests/openapi/openapi_answers.t
+# or give the files as arguments.  docs/openapi.md says more.
+. "$(dirname "$0")/../static/lib.sh"
+
+logs=("$@")
+((${#logs[@]})) || read -ra logs <<<"${PAYGW_ANSWER_LOGS:-}"
+if ((${#logs[@]} == 0)); then
+  not_ok "answer logs to check (PAYGW_ANSWER_LOGS or arguments)"
+  done_testing
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true NO_UPDATE_NOTIFIER=1
+
+if ! tests/browser/install >"$tmp/install.out" 2>&1; then
+  not_ok "tests/browser/install installs ajv and @redocly/cli ($(tail -3 "$tmp/install.out" | tr '\n' ' '))"
+  done_testing
+fi
+# the document as JSON, its references kept (ajv resolves them)
+(cd tests/browser && npx --no-install redocly bundle "$TEST_ROOT/docs/openapi.yaml" --ext json \
+  -o "$tmp/openapi.json") >"$tmp/bundle.out" 2>&1
+if ! jq -e '.openapi == "3.1.0"' "$tmp/openapi.json" >/dev/null 2>&1; then
+  not_ok "docs/openapi.yaml bundles to JSON ($(tail -3 "$tmp/bundle.out" | tr '\n' ' '))"
+  done_testing
+fi
+abs=()
+for f in "${logs[@]}"; do abs+=("$(realpath -m "$f")"); done
+node tests/openapi/openapi_answers.js "$tmp/openapi.json" "${abs[@]}"
