@@ -55,6 +55,14 @@ jq '{paths: (.paths | with_entries(.value |= with_entries(select(.key != "parame
 routes=$(grep -oE '^  \{ "(GET|POST|PUT|PATCH|DELETE)", "/[^"]*", [a-z_]+, AUTH_[A-Z]+ \}' cgi/gateway/router.c \
   | sed -E 's/^  \{ "([A-Z]+)", "([^"]+)", [a-z_]+, (AUTH_[A-Z]+) \}/\1 \2 \3/')
 check "router.c's routes were read (more than 15)" test "$(wc -l <<<"$routes")" -gt 15
+# Documented before its branch is merged (issue 16): taken as routes of
+# router.c, with no credential the router checks (the handler checks its
+# own), until router.c has them; then their own rows are compared.  Delete
+# a line here once router.c has its route.
+pending_routes="GET /metrics AUTH_NONE"
+while read -r method path auth; do
+  grep -q "^$method $path " <<<"$routes" || routes+=$'\n'"$method $path $auth"
+done <<<"$pending_routes"
 # the security scheme each credential of router.h is
 scheme_of() {
   case $1 in
@@ -74,8 +82,9 @@ while read -r method path auth; do
   want=$(scheme_of "$auth")
   got=$(jq -r '[(.security // [])[] | keys[]] | map(select(. != "deviceId" and . != "deviceTimestamp")) | join(",")' <<<"$op")
   if [[ $want == none ]]; then
-    # no credential checked by the router: none declared, or the handler's own device signature
-    [[ -z $got || $got == deviceSignature ]] || wrong_auth+=" $method:$path($got)"
+    # no credential checked by the router: none declared, or the handler's
+    # own (a device signature, the optional metrics token)
+    [[ -z $got || $got == deviceSignature || $got == metricsToken ]] || wrong_auth+=" $method:$path($got)"
   elif [[ $got != "$want" ]]; then
     wrong_auth+=" $method:$path($got, want $want)"
   fi
