@@ -34,3 +34,23 @@ fi
 abs=()
 for f in "${logs[@]}"; do abs+=("$(realpath -m "$f")"); done
 node tests/openapi/openapi_answers.js "$tmp/openapi.json" "${abs[@]}"
+[[ $? -eq 0 ]] || TESTS_FAILED=$((TESTS_FAILED + 1))
+
+# The check can fail: a health answer from these logs (every stack's start
+# asks for one), once as it was and once with a value the document does
+# not allow, must give one match and one mismatch; an empty log, a failure.
+health=$(cat "${abs[@]}" 2>/dev/null | jq -c 'select(.route == "/v1/health" and .status == 200)' 2>/dev/null | head -1)
+if [[ -z $health ]]; then
+  not_ok "the logs hold a GET /v1/health 200 answer to plant a fault in"
+else
+  { echo "$health"; jq -c '.body.database = "elsewhere"' <<<"$health"; } >"$tmp/planted.jsonl"
+  node tests/openapi/openapi_answers.js "$tmp/openapi.json" "$tmp/planted.jsonl" >"$tmp/planted.out" 2>&1
+  check "a planted fault (a health answer's database 'elsewhere') is reported, its unchanged copy is not" \
+    grep -qx 'not ok - GET /v1/health 200: 1 of 2 answers match docs/openapi.yaml' "$tmp/planted.out"
+  check "... with the member and the rule it breaks" \
+    grep -q '^not ok - GET /v1/health 200: /database must be equal to one of the allowed values' "$tmp/planted.out"
+fi
+: >"$tmp/empty.jsonl"
+node tests/openapi/openapi_answers.js "$tmp/openapi.json" "$tmp/empty.jsonl" >"$tmp/empty.out" 2>&1
+check "an empty log is a failure" grep -qx 'not ok - the answer logs hold lines to check: 0 in 1 file(s)' "$tmp/empty.out"
+done_testing
