@@ -186,6 +186,7 @@ COMMAND(cmd_card_update);
 COMMAND(cmd_card_disable);
 COMMAND(cmd_cards_reencrypt);
 COMMAND(cmd_keys_rotate);
+COMMAND(cmd_keys_generate);
 COMMAND(cmd_user_add);
 COMMAND(cmd_user_list);
 COMMAND(cmd_user_disable);

@@ -24,7 +24,7 @@ admin_paygw_admin_SOURCES = \
 	admin/cmd_issuer.c admin/cmd_range.c \
 	admin/cmd_merchant.c admin/cmd_merchant_webhook.c admin/cmd_terminal.c admin/cmd_method.c \
 	admin/cmd_subscriber.c admin/cmd_device.c \
-	admin/cmd_card.c admin/cmd_keys.c admin/cmd_user.c \
+	admin/cmd_card.c admin/cmd_keys.c admin/cmd_keys_generate.c admin/cmd_user.c \
 	admin/cmd_uim.c admin/cmd_demo.c admin/demo.h admin/demo_refresh.c
 admin_paygw_admin_CFLAGS = $(AM_CFLAGS) $(LIBPQ_CFLAGS) $(JANSSON_CFLAGS) $(OPENSSL_CFLAGS)
 # prompt.c of lib/proxlink: echo off (and back on signals) for secrets typed at a terminal

@@ -50,6 +50,9 @@ static const struct command commands[] = {
   { "card", "disable", cmd_card_disable_opts, cmd_card_disable, "Disables a card." },
   { "cards", "reencrypt", cmd_cards_reencrypt_opts, cmd_cards_reencrypt,
     "Re-encrypts every card stored under an older data key with the current one, in batches of short transactions." },
+  { "keys", "generate", cmd_keys_generate_opts, cmd_keys_generate,
+    "Creates new key files (card keys, the issuer's card keys, the message-signing key), each 0600, never over a "
+    "file." },
   { "keys", "rotate", cmd_keys_rotate_opts, cmd_keys_rotate,
     "Adds a new data key to PAYGW_CARD_KEY_FILE (then restart the workers and run cards reencrypt)." },
   { "user", "add", cmd_user_add_opts, cmd_user_add,

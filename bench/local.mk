@@ -4,7 +4,7 @@
 # transaction counts.  scripts/bench sets up a stack and runs it.
 noinst_PROGRAMS += bench/flows
 bench_flows_SOURCES = \
-	bench/flows.c bench/bench.h \
+	bench/flows.c \
 	bench/hist.c bench/hist.h \
 	bench/http.c bench/http.h \
 	bench/flow.c bench/flow.h \
@@ -19,3 +19,4 @@ TESTS += tests/unit/test_bench_hist
 tests_unit_test_bench_hist_SOURCES = tests/unit/test_bench_hist.c bench/hist.c bench/hist.h
 tests_unit_test_bench_hist_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir) $(CMOCKA_CFLAGS)
 tests_unit_test_bench_hist_LDADD = $(CMOCKA_LIBS)
+EXTRA_DIST += bench/enrol-users bench/history-pages

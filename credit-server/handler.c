@@ -14,6 +14,7 @@
 #include "common/log.h"
 #include "common/pan.h"
 #include "credit-server/controls.h"
+#include "credit-server/metrics.h"
 #include "credit-server/credit.h"
 #include "credit-server/issuer.h"
 #include "credit-server/token_handler.h"
@@ -117,6 +118,7 @@ bool handler_answer(const struct iso_msg *rq, const int *echo, const char *code,
   if (approval && *approval)
     rc |= iso_set(&a, ISO_F_APPROVAL_CODE, approval);
   rc |= iso_set(&a, ISO_F_RESPONSE_CODE, code);
+  credit_metrics_answer(rq->mti, code); /* every answer is built here */
   return rc == ISO_OK && iso_pack(&a, out, cap, out_len) == ISO_OK;
 }
 
@@ -216,6 +218,8 @@ static bool authorize(struct handler_job *job, uint8_t *out, size_t cap, size_t 
     snprintf(res.response_code, sizeof res.response_code, "%s", ISO_RC_SYSTEM_ERROR);
   }
   log_authorization(&rq, &res, job->drop);
+  if (res.duplicate)
+    credit_metrics_duplicate();
   memset(rq.pan, 0, sizeof rq.pan);
   if (job->drop)
     return false;

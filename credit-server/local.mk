@@ -3,8 +3,8 @@
 # the unit tests link the same code.
 # Its database operations are one file each in credit-server/db/ (ops.h),
 # on lib/db.
-CREDIT_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir) $(LIBPQ_CFLAGS) $(JANSSON_CFLAGS) $(OPENSSL_CFLAGS) -pthread
-CREDIT_LIBS = credit-server/libcredit.a $(ISO8583_LIBS) $(DB_LIBS)
+CREDIT_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir) $(LIBPQ_CFLAGS) $(JANSSON_CFLAGS) $(OPENSSL_CFLAGS) $(MHD_CFLAGS) -pthread
+CREDIT_LIBS = credit-server/libcredit.a $(ISO8583_LIBS) $(DB_LIBS) $(MHD_LIBS)
 
 noinst_LIBRARIES += credit-server/libcredit.a
 credit_server_libcredit_a_CFLAGS = $(CREDIT_CFLAGS)
@@ -20,9 +20,10 @@ credit_server_libcredit_a_SOURCES = \
 	credit-server/token.c credit-server/token_handler.c credit-server/token_handler.h \
 	credit-server/handler.c credit-server/handler.h \
 	credit-server/server.c credit-server/server.h \
+	credit-server/metrics.c credit-server/metrics.h \
 	credit-server/enrol.c credit-server/enrol.h
 
-bin_PROGRAMS += credit-server/credit-server
+pkglibexec_PROGRAMS += credit-server/credit-server
 credit_server_credit_server_SOURCES = credit-server/main.c
 credit_server_credit_server_CFLAGS = $(CREDIT_CFLAGS)
 credit_server_credit_server_LDADD = $(CREDIT_LIBS)
@@ -70,3 +71,11 @@ tests_unit_test_credit_refund_SOURCES = tests/unit/test_credit_refund.c
 tests_unit_test_credit_refund_CFLAGS = $(CREDIT_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_credit_refund_LDADD = $(CREDIT_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_credit_refund_LDFLAGS = -pthread
+
+# its metrics (credit-server/metrics.c, docs/metrics.md)
+check_PROGRAMS += tests/unit/test_credit_metrics
+TESTS += tests/unit/test_credit_metrics
+tests_unit_test_credit_metrics_SOURCES = tests/unit/test_credit_metrics.c
+tests_unit_test_credit_metrics_CFLAGS = $(CREDIT_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_credit_metrics_LDADD = $(CREDIT_LIBS) $(COMMON_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_credit_metrics_LDFLAGS = -pthread

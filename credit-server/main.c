@@ -15,6 +15,7 @@
 #include "common/log.h"
 #include "credit-server/controls.h"
 #include "credit-server/issuer.h"
+#include "credit-server/metrics.h"
 #include "credit-server/enrol.h"
 #include "credit-server/server.h"
 
@@ -30,7 +31,8 @@ static void usage(FILE *to)
         "                     [--issuer CODE --methods 'L I R' [--installments '3 6']] [--status active|disabled]\n"
         "environment: PAYGW_ISSUER_DB_URI, PAYGW_ISSUER_CARD_KEY_FILE, PAYGW_ISSUER_DB_POOL (8);\n"
         "  serving: PAYGW_CREDIT_SERVER_CERT, PAYGW_CREDIT_SERVER_KEY, PAYGW_CREDIT_CLIENT_CA,\n"
-        "  PAYGW_CREDIT_ACQUIRERS (paygw-gateway), PAYGW_CREDIT_HANDSHAKE_TIMEOUT_MS (5000)\n",
+        "  PAYGW_CREDIT_ACQUIRERS (paygw-gateway), PAYGW_CREDIT_HANDSHAKE_TIMEOUT_MS (5000),\n"
+        "  PAYGW_CREDIT_METRICS_ADDR (HOST:PORT of GET /metrics; none when unset)\n",
         to);
 }
 
@@ -54,7 +56,9 @@ static int serve(const char *uri, const char *listen, const char *controls)
   }
   if (issuer_pool_open(uri, pool) != 0)
     return 1;
+  credit_metrics_start(); /* PAYGW_CREDIT_METRICS_ADDR; without it, none */
   int rc = server_run(listen);
+  credit_metrics_stop();
   issuer_pool_close();
   return rc == 0 ? 0 : 1;
 }

@@ -31,6 +31,7 @@
 #include "common/log.h"
 #include "credit-server/handler.h"
 #include "credit-server/issuer.h"
+#include "credit-server/metrics.h"
 #include "iso8583/frame.h"
 #include "iso8583/tls.h"
 
@@ -95,7 +96,12 @@ static void run_and_answer(struct conn *c, struct handler_job *job)
   uint8_t out[ISO8583_MAX_MESSAGE];
   size_t n = 0;
 
-  if (handler_run(job, out, sizeof out, &n))
+  struct timespec start;
+
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  bool answered = handler_run(job, out, sizeof out, &n);
+  credit_metrics_processing(job->request.mti, prom_seconds_since(&start));
+  if (answered)
     conn_send(c, out, n);
   OPENSSL_cleanse(job, sizeof *job); /* the request held the card number */
 }
@@ -187,6 +193,9 @@ static void conn_handshake(struct conn *c)
   c->link = iso_link_accept(tls_ctx, c->fd, (int)handshake_timeout_ms, &fail, why, sizeof why);
   if (!c->link) {
     c->fd = -1; /* closed by iso_link_accept */
+    credit_metrics_handshake_failed(fail == ISO_LINK_HANDSHAKE_TIMEOUT ? "timeout"
+                                    : fail == ISO_LINK_CLOSED_EARLY    ? "closed_early"
+                                                                       : "refused");
     const char *msg = fail == ISO_LINK_HANDSHAKE_TIMEOUT ? "TLS handshake time-out; closing"
                       : fail == ISO_LINK_CLOSED_EARLY    ? "closed before a TLS handshake (a port probe?)"
                                                          : "TLS handshake refused";

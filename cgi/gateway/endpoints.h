@@ -7,6 +7,7 @@
 
 int ep_health_get(struct request *rq);
 int ep_ping_get(struct request *rq);
+int ep_metrics_get(struct request *rq); /* GET /metrics: Prometheus text, docs/metrics.md */
 int ep_transactions_post(struct request *rq);
 int ep_transaction_get(struct request *rq);
 int ep_transaction_cancel_post(struct request *rq);

@@ -13,6 +13,7 @@
 #include "gateway/db/handset.h"
 #include "gateway/endpoints.h"
 #include "gateway/mailbox.h"
+#include "gateway/metrics.h"
 #include "gateway/methods.h"
 #include "gateway/reply.h"
 #include "gateway/settings.h"
@@ -146,6 +147,10 @@ int ep_confirmation_post(struct request *rq)
     }
   }
   status = answer(rq, &out, deadline);
+  metrics_payment(out.outcome == CONFIRM_CANCELED          ? "canceled"
+                  : out.outcome == CONFIRM_DECLINED        ? "declined"
+                  : out.outcome == CONFIRM_CARD_UNREADABLE ? "failed"
+                                                           : NULL);
 out:
   free(c.message);
   json_decref(body);

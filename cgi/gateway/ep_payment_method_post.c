@@ -21,6 +21,7 @@
 #include "gateway/db/handset.h"
 #include "gateway/endpoints.h"
 #include "gateway/mailbox.h"
+#include "gateway/metrics.h"
 #include "gateway/issuer_link.h"
 #include "gateway/methods.h"
 #include "gateway/money.h"
@@ -228,6 +229,10 @@ int ep_payment_method_post(struct request *rq)
     status = answer_outcome(rq, &c.pay);
     break;
   }
+  metrics_payment(c.refusal == R_NONE       ? payment_outcome_word(c.pay.outcome)
+                  : c.refusal == R_CARD     ? "failed"
+                  : c.refusal == R_DISABLED ? "declined"
+                                            : NULL);
   payment_wipe(&c.pay);
   json_decref(body);
   return status;

@@ -3,6 +3,7 @@
 #include "gateway/db/terminal.h"
 #include "gateway/endpoints.h"
 #include "gateway/mailbox.h"
+#include "gateway/metrics.h"
 #include "gateway/reply.h"
 #include "gateway/txn.h"
 #include "gateway/validate.h"
@@ -56,8 +57,10 @@ int ep_transaction_cancel_post(struct request *rq)
     status = CLIENT_FAULT(rq, PROBLEM_UNKNOWN_TRANSACTION, "no transaction %s for this merchant", rq->path_param);
   else if (out.outcome != CANCEL_CANCELED)
     status = txn_reply_wrong_state(rq, out.txn_status, "canceling");
-  else
+  else {
     status = reply_json(rq, 200, json_pack("{s:s, s:s}", "transaction", rq->path_param, "status", "canceled"));
+    metrics_payment("canceled");
+  }
   json_decref(body);
   return status;
 }

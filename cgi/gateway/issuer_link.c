@@ -8,6 +8,7 @@
  * name the credit server.  The settings are read from the environment on
  * first use, so any gateway process that uses this file gets them. */
 #include "gateway/issuer_link.h"
+#include "gateway/metrics.h"
 #include "gateway/settings.h"
 #include "common/config.h"
 #include "common/log.h"
@@ -113,6 +114,7 @@ static int send_message(const struct iso_msg *msg, long timeout_ms)
   size_t len;
   int rc = -1;
 
+  metrics_issuer_sent(msg->mti); /* the round trip starts (metrics.c) */
   if (iso_pack(msg, buf, sizeof buf, &len) != ISO_OK) {
     log_msg(LOG_ERROR, "cannot encode an ISO 8583 %s", msg->mti);
     return -1;
@@ -128,6 +130,8 @@ static int send_message(const struct iso_msg *msg, long timeout_ms)
       link_close();
   }
   OPENSSL_cleanse(buf, sizeof buf); /* a 0100 holds the card number */
+  if (rc != 0)
+    metrics_issuer_done(false); /* not even sent: unanswered */
   return rc;
 }
 
@@ -136,6 +140,8 @@ static int await_answer(const char *mti, const char *stan, struct iso_msg *answe
 {
   struct iso_await_notes notes = { 0 };
   enum iso_await rc = iso_link_await(link, mti, stan, answer, timeout_ms, &notes);
+
+  metrics_issuer_done(rc == ISO_AWAIT_ANSWER);
 
   if (notes.malformed)
     log_msg(LOG_WARN, "dropped a malformed message from the credit server");

@@ -50,6 +50,8 @@ cgi_gateway_libgateway_a_SOURCES = \
 	cgi/gateway/ep_token_reply_post.c \
 	cgi/gateway/ep_health_get.c \
 	cgi/gateway/ep_ping_get.c \
+	cgi/gateway/metrics.c cgi/gateway/metrics.h \
+	cgi/gateway/ep_metrics_get.c \
 	cgi/gateway/ep_transactions_post.c \
 	cgi/gateway/ep_transaction_get.c \
 	cgi/gateway/ep_transaction_cancel_post.c \
@@ -60,6 +62,7 @@ cgi_gateway_libgateway_a_SOURCES = \
 	cgi/gateway/ep_payment_method_post.c \
 	cgi/gateway/db/queries.h \
 	cgi/gateway/db/health_ping.c \
+	cgi/gateway/db/metrics_gauges.c \
 	cgi/gateway/db/terminal_by_code.c \
 	cgi/gateway/db/txn_create.c cgi/gateway/db/txn.h \
 	cgi/gateway/db/refund.h cgi/gateway/db/refund_read.c cgi/gateway/db/refund_void_facts.c \
@@ -83,21 +86,21 @@ cgi_gateway_libgateway_a_SOURCES = \
 	cgi/gateway/db/token_reply_read.c cgi/gateway/db/token_reply.c cgi/gateway/db/token_delivered.c \
 	cgi/gateway/db/token_sweep.c
 
-bin_PROGRAMS += cgi/gateway/paygw.fcgi
+pkglibexec_PROGRAMS += cgi/gateway/paygw.fcgi
 cgi_gateway_paygw_fcgi_SOURCES = cgi/gateway/main.c
 cgi_gateway_paygw_fcgi_CFLAGS = $(GATEWAY_CFLAGS)
 cgi_gateway_paygw_fcgi_LDADD = cgi/gateway/libgateway.a $(GATEWAY_LIBS)
 
 # the gateway's background work (reversals, recovery, expiry): one process,
 # beside the workers, sharing their code (sweep.c, payment.c, issuer_link.c, db/)
-bin_PROGRAMS += cgi/gateway/paygw-sweeper
+pkglibexec_PROGRAMS += cgi/gateway/paygw-sweeper
 cgi_gateway_paygw_sweeper_SOURCES = cgi/gateway/sweeper_main.c
 cgi_gateway_paygw_sweeper_CFLAGS = $(GATEWAY_CFLAGS)
 cgi_gateway_paygw_sweeper_LDADD = cgi/gateway/libgateway.a $(GATEWAY_LIBS)
 
 # the webhooks to the merchants' shops (issue 12): one process beside the
 # sweeper, POSTing the queue the database keeps (sql/0017) with libcurl
-bin_PROGRAMS += cgi/gateway/paygw-webhooks
+pkglibexec_PROGRAMS += cgi/gateway/paygw-webhooks
 cgi_gateway_paygw_webhooks_SOURCES = cgi/gateway/webhooks_main.c cgi/gateway/webhook_send.c cgi/gateway/webhook_send.h
 cgi_gateway_paygw_webhooks_CFLAGS = $(GATEWAY_CFLAGS) $(CURL_CFLAGS)
 cgi_gateway_paygw_webhooks_LDADD = cgi/gateway/libgateway.a $(GATEWAY_LIBS) $(CURL_LIBS)

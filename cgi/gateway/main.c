@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "common/utf8.h"
 #include "db/db.h"
+#include "gateway/metrics.h"
 #include "gateway/request.h"
 #include "gateway/router.h"
 #include "gateway/settings.h"
@@ -89,6 +90,8 @@ int main(void)
   install_signals();
   if (load_keys() != 0 || settings_load() != 0)
     return 1;
+  metrics_open(); /* counting nowhere when it fails (logged) */
+  db_error_hook = metrics_db_error;
   struct db *db = db_open(config_str("PAYGW_DB_URI", "postgresql:///paygw"), "paygw.fcgi");
   if (!db || FCGX_Init() != 0 || FCGX_InitRequest(&fcgx, 0, 0) != 0) {
     log_msg(LOG_ERROR, "cannot initialise the worker");
@@ -112,6 +115,7 @@ int main(void)
     if (request_read(&rq, max_body) == 0)
       router_dispatch(&rq);
     log_request(&rq);
+    metrics_request_done(&rq);
     FCGX_Finish_r(&fcgx);
     request_reset(&rq);
   }

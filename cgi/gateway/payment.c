@@ -156,6 +156,14 @@ void payment_send_and_finish(struct db *db, struct payment *p)
   log_msg(LOG_WARN, "no answer from the issuer for %s; the sweeper reverses it", p->ref.number);
 }
 
+const char *payment_outcome_word(enum payment_outcome o)
+{
+  return o == PAYMENT_COMPLETED  ? "completed"
+         : o == PAYMENT_DECLINED ? "declined"
+         : o == PAYMENT_FAILED   ? "failed"
+                                 : NULL;
+}
+
 void payment_wipe(struct payment *p)
 {
   OPENSSL_cleanse(p->pan, sizeof p->pan);

@@ -42,6 +42,10 @@ void payment_fail(struct db *db, struct payment *p);
  * leaving the reversal to the sweeper, woken by NOTIFY). */
 void payment_send_and_finish(struct db *db, struct payment *p);
 
+/* "completed", "declined" or "failed" for an ended payment, else NULL
+ * (pending, or unknown: the sweeper settles it), for the metrics. */
+const char *payment_outcome_word(enum payment_outcome o);
+
 /* Forgets the card number. */
 void payment_wipe(struct payment *p);
 

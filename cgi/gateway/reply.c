@@ -66,6 +66,11 @@ int reply_raw_json(struct request *rq, int status, const char *text)
   return send_body(rq, status, "application/json", text);
 }
 
+int reply_text(struct request *rq, int status, const char *content_type, const char *text)
+{
+  return send_body(rq, status, content_type, text);
+}
+
 /* The detail as the client may read it (and the log may hold it). */
 static void format_detail(char *detail, size_t len, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
 

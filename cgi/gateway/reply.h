@@ -15,6 +15,9 @@ int reply_json(struct request *rq, int status, json_t *body);
 /* Sends already serialised JSON text (a stored idempotent answer). */
 int reply_raw_json(struct request *rq, int status, const char *text);
 
+/* Sends text as it is, with its content type (GET /metrics). */
+int reply_text(struct request *rq, int status, const char *content_type, const char *text);
+
 /* Sends a problem+json answer: type, title, status, code, detail, and the
  * request id.  detail must never hold a card number, password or key. */
 int reply_problem(struct request *rq, enum problem p, const char *detail_fmt, ...)

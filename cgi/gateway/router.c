@@ -12,6 +12,8 @@
 const struct route router_routes[] = {
   { "GET", "/v1/health", ep_health_get, AUTH_NONE },
   { "GET", "/v1/ping", ep_ping_get, AUTH_NONE },
+  /* Prometheus; nginx admits local addresses only (docs/metrics.md) */
+  { "GET", "/metrics", ep_metrics_get, AUTH_NONE },
   { "POST", "/v1/transactions", ep_transactions_post, AUTH_TERMINAL },
   { "GET", "/v1/transactions/{number}", ep_transaction_get, AUTH_TERMINAL },
   { "POST", "/v1/transactions/{number}/cancel", ep_transaction_cancel_post, AUTH_TERMINAL },

@@ -10,6 +10,7 @@
 #include "gateway/db/sweeper.h"
 #include "gateway/db/token.h"
 #include "gateway/mailbox.h"
+#include "gateway/metrics.h"
 #include "gateway/payment.h"
 #include "gateway/refund.h"
 #include "gateway/settings.h"
@@ -71,8 +72,10 @@ static enum db_status settle_one(struct db *db, const struct reversal_row *r)
   };
   enum db_status st = db_auth_fail(db, &in, &out);
   free(message);
-  if (st >= 0 && out.was_sent)
+  if (st >= 0 && out.was_sent) {
+    metrics_payment("failed");
     log_msg(LOG_WARN, "sweep: transaction %s had no recorded answer; its authorization will be reversed", p.ref.number);
+  }
   return st;
 }
 
@@ -110,7 +113,9 @@ static void housekeeping(struct db *db)
   if (last && now - last < settings.sweep_every_s)
     return;
   last = now;
-  db_txn_expire_overdue(db);
+  long expired = 0;
+  if (db_txn_expire_overdue(db, &expired) >= 0)
+    metrics_payments("expired", expired);
   token_housekeeping(db);
   db_idem_forget(db);
 }

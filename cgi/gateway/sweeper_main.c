@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "gateway/backoff.h"
 #include "gateway/service.h"
+#include "gateway/metrics.h"
 #include "gateway/settings.h"
 #include "gateway/sweep.h"
 #include "db/db.h"
@@ -27,6 +28,8 @@ int main(void)
   service_install_signals();
   if (settings_load() != 0)
     return 1;
+  metrics_open(); /* its payments, reversals and database errors count with the workers' */
+  db_error_hook = metrics_db_error;
   struct db *db = db_open(config_str("PAYGW_DB_URI", "postgresql:///paygw"), "paygw-sweeper");
   if (!db) {
     log_msg(LOG_ERROR, "cannot initialise the sweeper");

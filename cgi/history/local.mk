@@ -2,7 +2,7 @@
 # (docs/history.md): one ep_*.c per URL, its database operations db/*.c,
 # its pages templates/*.html (lib/tmpl), its static files www/history/static/.
 HISTORY_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/cgi $(FCGI_CFLAGS) $(LIBPQ_CFLAGS) $(JANSSON_CFLAGS) $(OPENSSL_CFLAGS) \
-	-DHISTORY_TEMPLATE_DIR='"$(abs_top_srcdir)/cgi/history/templates"'
+	-DHISTORY_TEMPLATE_DIR='"$(historytemplatesdir)"'
 HISTORY_LIBS = $(WEB_LIBS) $(FCGIREQ_LIBS) $(TMPL_LIBS) $(DB_LIBS) $(COMMON_LIBS)
 
 # everything but main.c, so the unit tests link the same code.
@@ -32,12 +32,19 @@ noinst_LIBRARIES += cgi/history/libhistory.a
 cgi_history_libhistory_a_CFLAGS = $(HISTORY_CFLAGS)
 cgi_history_libhistory_a_SOURCES = $(HISTORY_CORE_SOURCES) $(HISTORY_PAGES_SOURCES)
 
-bin_PROGRAMS += cgi/history/history.fcgi
+pkglibexec_PROGRAMS += cgi/history/history.fcgi
 cgi_history_history_fcgi_SOURCES = cgi/history/main.c
 cgi_history_history_fcgi_CFLAGS = $(HISTORY_CFLAGS)
 cgi_history_history_fcgi_LDADD = cgi/history/libhistory.a $(HISTORY_LIBS)
 
-EXTRA_DIST += cgi/history/templates
+# The pages' templates, read at start from the installed copy unless
+# PAYGW_HISTORY_TEMPLATE_DIR names another folder (scripts/stack: this one)
+historytemplatesdir = $(pkgdatadir)/templates/history
+dist_historytemplates_DATA = \
+	cgi/history/templates/error.html cgi/history/templates/foot.html cgi/history/templates/head.html \
+	cgi/history/templates/header.html cgi/history/templates/list.html cgi/history/templates/not_found.html \
+	cgi/history/templates/placeholder.html cgi/history/templates/sign_in.html \
+	cgi/history/templates/transaction.html
 
 # sign-in's pure rules
 check_PROGRAMS += tests/unit/test_history

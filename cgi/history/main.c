@@ -17,6 +17,7 @@
 #include <signal.h>
 #include <stdio.h>
 
+/* make gives the installed folder, $(pkgdatadir)/templates/history (cgi/history/local.mk) */
 #ifndef HISTORY_TEMPLATE_DIR
 #define HISTORY_TEMPLATE_DIR "cgi/history/templates"
 #endif

@@ -2,7 +2,7 @@
 # one ep_*.c per URL, its database operations db/*.c (one each), its pages
 # templates/*.html (lib/tmpl), its static files www/shop/static/.
 SHOP_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/cgi $(FCGI_CFLAGS) $(LIBPQ_CFLAGS) $(JANSSON_CFLAGS) $(OPENSSL_CFLAGS) \
-	$(CURL_CFLAGS) -DSHOP_TEMPLATE_DIR='"$(abs_top_srcdir)/cgi/shop/templates"'
+	$(CURL_CFLAGS) -DSHOP_TEMPLATE_DIR='"$(shoptemplatesdir)"'
 SHOP_LIBS = $(WEB_LIBS) $(FCGIREQ_LIBS) $(TMPL_LIBS) $(DB_LIBS) $(COMMON_LIBS) $(CURL_LIBS)
 
 # everything but main.c, so the unit tests link the same code
@@ -32,12 +32,18 @@ cgi_shop_libshop_a_SOURCES = \
 	cgi/shop/db/webhook_record.c cgi/shop/db/orders_list.c cgi/shop/db/owner_hash.c \
 	cgi/shop/db/order_refunds.c cgi/shop/db/refund_record.c
 
-bin_PROGRAMS += cgi/shop/shop.fcgi
+pkglibexec_PROGRAMS += cgi/shop/shop.fcgi
 cgi_shop_shop_fcgi_SOURCES = cgi/shop/main.c
 cgi_shop_shop_fcgi_CFLAGS = $(SHOP_CFLAGS)
 cgi_shop_shop_fcgi_LDADD = cgi/shop/libshop.a $(SHOP_LIBS)
 
-EXTRA_DIST += cgi/shop/templates
+# The pages' templates, read at start from the installed copy unless
+# PAYGW_SHOP_TEMPLATE_DIR names another folder (scripts/stack: this one)
+shoptemplatesdir = $(pkgdatadir)/templates/shop
+dist_shoptemplates_DATA = \
+	cgi/shop/templates/admin_login.html cgi/shop/templates/admin_orders.html cgi/shop/templates/cart.html \
+	cgi/shop/templates/catalog.html cgi/shop/templates/error.html cgi/shop/templates/foot.html \
+	cgi/shop/templates/head.html cgi/shop/templates/order.html cgi/shop/templates/pay.html
 
 # the shop's pure logic: order codes, forms, tax and totals, cookies
 check_PROGRAMS += tests/unit/test_shop

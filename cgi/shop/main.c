@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <string.h>
 
+/* make gives the installed folder, $(pkgdatadir)/templates/shop (cgi/shop/local.mk) */
 #ifndef SHOP_TEMPLATE_DIR
 #define SHOP_TEMPLATE_DIR "cgi/shop/templates"
 #endif

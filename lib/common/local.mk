@@ -17,6 +17,7 @@ lib_common_libpaygw_common_a_SOURCES = \
 	lib/common/ed25519.c lib/common/ed25519.h \
 	lib/common/utf8.c lib/common/utf8.h \
 	lib/common/money_text.c lib/common/money_text.h \
+	lib/common/prom.c lib/common/prom.h \
 	lib/common/demo_data.h lib/common/pg_errors.h
 lib_common_libpaygw_common_a_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(OPENSSL_CFLAGS) $(ARGON2_CFLAGS) $(QRENCODE_CFLAGS)
 COMMON_LIBS = lib/common/libpaygw_common.a $(JANSSON_LIBS) $(OPENSSL_LIBS) $(ARGON2_LIBS) $(QRENCODE_LIBS)

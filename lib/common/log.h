@@ -8,8 +8,18 @@
 
 enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 
-/* Program name written in every line ("gateway", "credit-server", ...). */
+/* Program name written in every line ("gateway", "credit-server", ...).
+ * If PAYGW_LOG_FILE names a file, it is opened for appending onto stderr
+ * (descriptor 2); otherwise stderr stays as inherited (the journal under
+ * systemd).  Installs a SIGHUP and SIGUSR2 handler that only asks for
+ * log_reopen() before the next line, so after logrotate renamed the file
+ * the next line lands in a new one; neither signal ever ends the program. */
 void log_init(const char *program);
+
+/* Opens PAYGW_LOG_FILE again onto stderr (nothing without one).  Called by
+ * log_event after a SIGHUP/SIGUSR2; on failure the old file is kept and one
+ * warning written to it. */
+void log_reopen(void);
 
 /* Lines below `min` are dropped from now on (all are written by default).
  * The fuzz harnesses keep only warnings and errors: a client fault per

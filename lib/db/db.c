@@ -16,6 +16,14 @@
 
 static int next_slot;
 
+void (*db_error_hook)(const char *kind);
+
+static void tell(const char *kind)
+{
+  if (db_error_hook)
+    db_error_hook(kind);
+}
+
 static void remember_error(struct db *db, const PGresult *res)
 {
   const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
@@ -56,6 +64,7 @@ bool db_connect_now(struct db *db)
   memset(db->prepared, 0, sizeof db->prepared);
   if (PQstatus(db->conn) != CONNECTION_OK) {
     log_msg(LOG_WARN, "database connection failed: %s", PQerrorMessage(db->conn));
+    tell("connect");
     remember_error(db, NULL); /* db_error: why (a command-line program says so) */
     return false;
   }
@@ -226,12 +235,16 @@ void db_forget_prepared(struct db *db)
 enum db_status db_classify(struct db *db, const PGresult *res)
 {
   remember_error(db, res);
-  if (pg_error_retryable(res))
+  if (pg_error_retryable(res)) {
+    tell("serialization");
     return DB_SOFT_ERROR;
+  }
   if (pg_error_plan_outdated(res)) {
+    tell("plan_outdated");
     db->plans_outdated = true;
     return DB_SOFT_ERROR;
   }
+  tell(db_connected(db) ? "statement" : "connection_lost");
   return DB_HARD_ERROR;
 }
 
@@ -344,7 +357,9 @@ enum db_status db_call(struct db *db, struct db_statement *st, const struct db_p
   }
   if (local)
     PQclear(local);
-  if (status == DB_IN_DOUBT)
+  if (status == DB_IN_DOUBT) {
     db->in_doubt = true;
+    tell("in_doubt");
+  }
   return status;
 }

@@ -134,6 +134,15 @@ enum db_status db_call(struct db *db, struct db_statement *st, const struct db_p
 typedef enum db_status (*db_txn_fn)(struct db *db, void *ctx);
 enum db_status db_run_transaction(struct db *db, const char *label, db_txn_fn fn, void *ctx);
 
+/* Told of every error a call meets, by kind: "connect" (a connection
+ * could not be opened), "connection_lost", "serialization" (a
+ * serialization failure or deadlock, run again), "plan_outdated" (a
+ * migration changed a prepared statement's result), "statement" (any
+ * other error the server answered) and "in_doubt" (a change's outcome
+ * could not be read).  NULL, the default: nobody.  The gateway counts them
+ * for its metrics (cgi/gateway/metrics.c). */
+extern void (*db_error_hook)(const char *kind);
+
 /* SQLSTATE and primary message of the last failed call ("" if none), for
  * callers that tell a constraint violation (class 23) from other errors.
  * After a failed connect, db_error is libpq's first line of why. */

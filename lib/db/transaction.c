@@ -136,6 +136,8 @@ enum db_status db_run_transaction(struct db *db, const char *label, db_txn_fn fn
     status = run_attempt(db, label, fn, ctx);
     if (status == DB_IN_DOUBT) {
       db->in_doubt = true;
+      if (db_error_hook)
+        db_error_hook("in_doubt");
       break; /* never run again blind */
     }
     if (status < 0 && db->plans_outdated) { /* whatever the caller made of the error */

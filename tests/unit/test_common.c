@@ -14,6 +14,7 @@
 #include "common/pan.h"
 #include "common/pwhash.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -476,6 +477,100 @@ static void log_lines_hold_no_card_number(void **state)
   assert_non_null(strstr(text, "\"count\":7"));
 }
 
+static char *read_whole(const char *path)
+{
+  static char text[4096];
+  FILE *f = fopen(path, "r");
+  if (!f)
+    return NULL;
+  size_t n = fread(text, 1, sizeof text - 1, f);
+  text[n] = '\0';
+  fclose(f);
+  return text;
+}
+
+/* PAYGW_LOG_FILE: lines go to the file; after it is renamed (logrotate) a
+ * SIGHUP or a SIGUSR2 makes the next line land in a new file of that name,
+ * and neither signal ends the program */
+static void log_file_reopens_on_sighup(void **state)
+{
+  (void)state;
+  char dir[] = "/tmp/paygw-test-logdir-XXXXXX", path[256], rotated[256], rotated2[256];
+  assert_non_null(mkdtemp(dir));
+  snprintf(path, sizeof path, "%s/gateway.log", dir);
+  snprintf(rotated, sizeof rotated, "%s/gateway.log.1", dir);
+  snprintf(rotated2, sizeof rotated2, "%s/gateway.log.2", dir);
+  fflush(stderr);
+  int saved = dup(2);
+
+  setenv("PAYGW_LOG_FILE", path, 1);
+  log_init("test");
+  log_msg(LOG_INFO, "line one");
+  assert_int_equal(rename(path, rotated), 0);
+  log_msg(LOG_INFO, "line two, before the signal"); /* still the renamed file */
+  assert_int_equal(raise(SIGHUP), 0);
+  log_msg(LOG_INFO, "line three, after SIGHUP");
+  assert_int_equal(rename(path, rotated2), 0);
+  assert_int_equal(raise(SIGUSR2), 0);
+  log_msg(LOG_INFO, "line four, after SIGUSR2");
+  fprintf(stderr, "plain stderr\n"); /* descriptor 2 is the file */
+
+  fflush(stderr);
+  dup2(saved, 2);
+  close(saved);
+  unsetenv("PAYGW_LOG_FILE");
+  log_init("test");
+
+  char *text = read_whole(rotated);
+  assert_non_null(text);
+  assert_non_null(strstr(text, "line one"));
+  assert_non_null(strstr(text, "line two"));
+  assert_null(strstr(text, "line three"));
+  text = read_whole(rotated2);
+  assert_non_null(text);
+  assert_non_null(strstr(text, "\"msg\":\"line three, after SIGHUP\""));
+  assert_null(strstr(text, "line four"));
+  text = read_whole(path);
+  assert_non_null(text);
+  assert_non_null(strstr(text, "\"program\":\"test\""));
+  assert_non_null(strstr(text, "line four, after SIGUSR2"));
+  assert_non_null(strstr(text, "plain stderr"));
+  assert_null(strstr(text, "line three"));
+  struct stat st;
+  assert_int_equal(stat(path, &st), 0);
+  assert_int_equal(st.st_mode & 0777 & ~0640, 0); /* never world-readable */
+  unlink(path);
+  unlink(rotated);
+  unlink(rotated2);
+  rmdir(dir);
+}
+
+/* a log file that cannot be opened leaves stderr as it was, with a warning */
+static void log_file_unopenable_keeps_stderr(void **state)
+{
+  (void)state;
+  char path[] = "/tmp/paygw-test-log-XXXXXX";
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  fflush(stderr);
+  int saved = dup(2);
+  assert_int_equal(dup2(fd, 2), 2);
+  setenv("PAYGW_LOG_FILE", "/nonexistent-dir/paygw.log", 1);
+  log_init("test");
+  log_msg(LOG_INFO, "still here");
+  fflush(stderr);
+  dup2(saved, 2);
+  close(saved);
+  unsetenv("PAYGW_LOG_FILE");
+  log_init("test");
+  char *text = read_whole(path);
+  assert_non_null(text);
+  assert_non_null(strstr(text, "cannot open the log file /nonexistent-dir/paygw.log"));
+  assert_non_null(strstr(text, "still here"));
+  unlink(path);
+  close(fd);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -498,6 +593,8 @@ int main(void)
     cmocka_unit_test(config_bounds_and_fallbacks),
     cmocka_unit_test(scrub_masks_card_number_runs),
     cmocka_unit_test(log_lines_hold_no_card_number),
+    cmocka_unit_test(log_file_reopens_on_sighup),
+    cmocka_unit_test(log_file_unopenable_keeps_stderr),
   };
   int rc = make_keyfile(NULL);
   if (rc != 0)

@@ -1,6 +1,7 @@
 /* queries.h — the gateway's reads outside any request's one call: the
- * health ping (health_ping.c) and a terminal's credentials (terminal_by_code.c,
- * for the worker's cache).  The other operations are declared by area in
+ * health ping (health_ping.c), a terminal's credentials (terminal_by_code.c,
+ * for the worker's cache) and the pending counts of GET /metrics
+ * (metrics_gauges.c).  The other operations are declared by area in
  * db/txn.h, handset.h, device.h, card.h, terminal.h, authorization.h,
  * sweeper.h and enrolment.h, each defined in a file of its own with its
  * statement. */
@@ -21,5 +22,10 @@ struct terminal_row {
 
 /* The active terminal `code` of an active merchant: DB_ONE_ROW or DB_NO_ROWS. */
 enum db_status db_terminal_by_code(struct db *db, const char *code, struct terminal_row *row);
+
+/* The pending counts GET /metrics shows (struct metrics_gauges,
+ * gateway/metrics.h), in one statement: DB_ONE_ROW or an error. */
+struct metrics_gauges;
+enum db_status db_metrics_gauges(struct db *db, struct metrics_gauges *out);
 
 #endif

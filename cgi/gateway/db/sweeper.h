@@ -65,8 +65,9 @@ enum db_status db_auth_reversal_retry(struct db *db, const char *txn_id, long re
  * DB_ONE_ROW with *due_ms, DB_NO_ROWS when nothing is open, or an error. */
 enum db_status db_auth_next_due(struct db *db, long age_s, long *due_ms);
 
-/* Up to 200 waiting transactions whose time has run out, expired. */
-enum db_status db_txn_expire_overdue(struct db *db);
+/* Up to 200 waiting transactions whose time has run out, expired;
+ * *expired says how many (0 on an error). */
+enum db_status db_txn_expire_overdue(struct db *db, long *expired);
 
 /* Merchants' Idempotency-Key values older than 48 hours forgotten. */
 enum db_status db_idem_forget(struct db *db);

@@ -3,7 +3,9 @@
  * expires it first anyway: gateway.txn_expire_if_overdue). */
 #include "gateway/db/sweeper.h"
 
-enum db_status db_txn_expire_overdue(struct db *db)
+#include <stdlib.h>
+
+enum db_status db_txn_expire_overdue(struct db *db, long *expired)
 {
   static struct db_statement st =
       DB_STATEMENT("txn_expire_overdue", DB_REPEATABLE, 0,
@@ -16,7 +18,10 @@ enum db_status db_txn_expire_overdue(struct db *db)
   PGresult *res = NULL;
   enum db_status s = db_call(db, &st, NULL, &res);
 
-  if (res)
+  *expired = 0;
+  if (res) {
+    *expired = atol(PQcmdTuples(res)); /* how many it expired (the metrics) */
     PQclear(res);
+  }
   return s;
 }
