@@ -12,6 +12,7 @@ cgi_gateway_libgateway_a_SOURCES = \
 	cgi/gateway/request.c cgi/gateway/request.h \
 	cgi/gateway/service.c cgi/gateway/service.h \
 	cgi/gateway/reply.c cgi/gateway/reply.h \
+	cgi/gateway/answer_log.c cgi/gateway/answer_log.h \
 	cgi/gateway/problems.c cgi/gateway/problems.h \
 	cgi/gateway/validate.c cgi/gateway/validate.h cgi/gateway/bodies.h \
 	cgi/gateway/router.c cgi/gateway/router.h \

@@ -1,5 +1,6 @@
 /* reply.c — writing answers to the FastCGI stream. */
 #include "gateway/reply.h"
+#include "gateway/answer_log.h"
 #include "db/db.h"
 #include "common/log.h"
 #include "common/pan.h"
@@ -41,6 +42,7 @@ static int send_body(struct request *rq, int status, const char *content_type, c
     n = snprintf(head, sizeof head, "Status: 500\r\nContent-Length: %zu\r\n\r\n", body_len);
   FCGX_PutStr(head, n, out);
   FCGX_PutStr(text, (int)body_len, out);
+  answer_log_answer(rq, status, content_type, text); /* PAYGW_ANSWER_LOG, for the tests */
   rq->status = status;
   return status;
 }

@@ -3,6 +3,7 @@
  * before it is POSTed, and only a 2xx makes it delivered; every attempt
  * carries the same webhook-id and body, so the shop ignores a repeat. */
 #include "gateway/webhook_send.h"
+#include "gateway/answer_log.h"
 #include "gateway/backoff.h"
 #include "gateway/db/webhook.h"
 #include "common/cardcrypt.h"
@@ -175,8 +176,10 @@ bool webhook_send_one(struct db *db)
     snprintf(err, sizeof err, "the merchant has no webhook URL");
   else if (!url_allowed(c.url))
     snprintf(err, sizeof err, "the webhook URL is neither https nor http to this machine");
-  else if (sign_attempt(&c, timestamp, sig, err))
+  else if (sign_attempt(&c, timestamp, sig, err)) {
+    answer_log_webhook(c.event_type, c.body); /* PAYGW_ANSWER_LOG, for the tests */
     delivered = post(&c, sig, timestamp, &status, err);
+  }
   struct webhook_result_in in = {
     .id = c.id,
     .attempt = c.attempt,

@@ -9,9 +9,13 @@
 # and an authorization whose answer was recorded is never touched.
 . "$(dirname "$0")/flowlib.sh"
 # the test's completions are not signed: taken out of the handset's mailbox
-# at the end, so no later poll is handed one
+# at the end, so no later poll is handed one.  Until then a poll may hand
+# one out, so each is shaped as the gateway's (the check of the answers
+# against docs/openapi.yaml reads them): a completion message and a
+# signature of a signature's 86 base64url characters that is none.
+TEST_SIGNATURE=test-signature$(printf 'A%.0s' {1..72})
 unsigned_delivered() {
-  psql_q "UPDATE gateway.mailbox SET delivered_at = now() WHERE signature = 'test-signature' AND delivered_at IS NULL" \
+  psql_q "UPDATE gateway.mailbox SET delivered_at = now() WHERE signature = '$TEST_SIGNATURE' AND delivered_at IS NULL" \
     >/dev/null
 }
 trap 'unsigned_delivered; flow_cleanup' EXIT
@@ -29,8 +33,11 @@ authorizing() {
 id_of() { psql_q "SELECT id FROM gateway.transactions WHERE number = '$1'"; }
 # fail NUMBER REASON → "was_sent|txn_status" (no wake-up: the sweeper is told nothing)
 fail() {
+  local message
+  message=$(jq -cn --arg t "$1" --arg u "$USER_ID" --arg r "$2" \
+    '{kind: "completion", transaction: $t, user_id: $u, status: "failed", reason: $r, issued_at: (now | todate)}')
   psql_q "SELECT was_sent || '|' || txn_status
-            FROM gateway.do_fail_authorization($(id_of "$1"), '$2', '{\"kind\":\"completion\"}', 'test-signature', NULL)"
+            FROM gateway.do_fail_authorization($(id_of "$1"), '$2', '$message', '$TEST_SIGNATURE', NULL)"
 }
 auth_status() { psql_q "SELECT a.status FROM gateway.authorizations a WHERE a.transaction_id = $(id_of "$1")"; }
 row() { psql_q "SELECT status || '|' || coalesce(response_code, '') || '|' || coalesce(outcome_reason, '') || '|' || updated_at

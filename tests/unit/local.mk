@@ -35,6 +35,13 @@ tests_unit_test_gateway_rules_SOURCES = tests/unit/test_gateway_rules.c
 tests_unit_test_gateway_rules_CFLAGS = $(GATEWAY_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_gateway_rules_LDADD = cgi/gateway/libgateway.a $(GATEWAY_LIBS) $(CMOCKA_LIBS)
 
+# the answers' log for the check against docs/openapi.yaml (answer_log.c)
+check_PROGRAMS += tests/unit/test_answer_log
+TESTS += tests/unit/test_answer_log
+tests_unit_test_answer_log_SOURCES = tests/unit/test_answer_log.c
+tests_unit_test_answer_log_CFLAGS = $(GATEWAY_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_answer_log_LDADD = cgi/gateway/libgateway.a $(GATEWAY_LIBS) $(CMOCKA_LIBS)
+
 tests_unit_test_backoff_SOURCES = tests/unit/test_backoff.c
 tests_unit_test_backoff_CFLAGS = $(GATEWAY_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_backoff_LDADD = cgi/gateway/libgateway.a $(GATEWAY_LIBS) $(CMOCKA_LIBS)
