@@ -55,6 +55,12 @@ check "migrations: \$(pkgdatadir)/sql holds every sql/NNNN_*.sql (sql/local.mk l
 check "shop templates in \$(pkgdatadir)/templates/shop" same_tree "$B/cgi/shop/templates" "$D$pkgdatadir/templates/shop"
 check "history templates in \$(pkgdatadir)/templates/history" \
   same_tree "$B/cgi/history/templates" "$D$pkgdatadir/templates/history"
+docdir=$(dir docdir)
+check "the OpenAPI document in \$(docdir)" cmp -s "$B/docs/openapi.yaml" "$D$docdir/openapi.yaml"
+check "every page a unit's Documentation= names is in \$(docdir)" bash -c '
+  for u in "$1"/conf/systemd/*.in; do
+    for p in $(grep -oE "@docdir@/[a-z-]+\.md" "$u" | sed "s|@docdir@/||"); do [[ -f $2/$p ]] || { echo "$u: $p" >&2; exit 1; }; done
+  done' _ "$B" "$D$docdir"
 check "static files: \$(pkgdatadir)/www is www/ (www/local.mk lists them all)" same_tree "$B/www" "$D$pkgdatadir/www"
 for f in "$B"/conf/nginx/*.conf; do
   check "nginx piece $(basename "$f") in \$(pkgdatadir)/nginx" cmp -s "$f" "$D$pkgdatadir/nginx/$(basename "$f")"
@@ -84,9 +90,10 @@ covers() {
 }
 LIBS=$(find "$B/lib" -name '*.c')
 GW=$B/cgi/gateway
-# the worker: not the sweeper's and sender's own; PAYGW_VAR is the dev stack's (the slot folder is set)
+# the worker: not the sweeper's and sender's own; PAYGW_VAR is the dev stack's (the slot folder is set);
+# PAYGW_ANSWER_LOG is scripts/check's (whole answers in a file: never on a host, docs/config.md)
 # shellcheck disable=SC2046,SC2086
-covers gateway '.*' 'PAYGW_VAR|PAYGW_SWEEP_.*|PAYGW_REVERSAL_.*|PAYGW_WEBHOOK_.*' \
+covers gateway '.*' 'PAYGW_VAR|PAYGW_ANSWER_LOG|PAYGW_SWEEP_.*|PAYGW_REVERSAL_.*|PAYGW_WEBHOOK_.*' \
   $(ls "$GW"/*.c | grep -vE '/(sweeper_main|webhooks_main|webhook_send)\.c$') $LIBS
 # the sweeper: of the settings the workers share, its own
 # shellcheck disable=SC2086
