@@ -75,7 +75,7 @@ tests_unit_test_credit_refund_LDFLAGS = -pthread
 # its metrics (credit-server/metrics.c, docs/metrics.md)
 check_PROGRAMS += tests/unit/test_credit_metrics
 TESTS += tests/unit/test_credit_metrics
-tests_unit_test_credit_metrics_SOURCES = tests/unit/test_credit_metrics.c
+tests_unit_test_credit_metrics_SOURCES = tests/unit/test_credit_metrics.c tests/unit/prom_value.h
 tests_unit_test_credit_metrics_CFLAGS = $(CREDIT_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_credit_metrics_LDADD = $(CREDIT_LIBS) $(COMMON_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_credit_metrics_LDFLAGS = -pthread

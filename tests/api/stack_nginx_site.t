@@ -19,14 +19,7 @@ cleanup() {
 trap cleanup EXIT
 
 # --- the site, by make's rules, for this stack ----------------------------------
-cat >"$T/stub.mk" <<'EOF'
-vpath %.in $(srcdir)
-vpath %/fill $(srcdir)
-MKDIR_P = mkdir -p
-Makefile: ;
-print-%: ; @echo '$($*)'
-EOF
-mk() { make -s -C "$T/build" -f "$TEST_ROOT/conf/nginx/local.mk" -f "$T/stub.mk" srcdir="$TEST_ROOT" "$@"; }
+. "$TEST_ROOT/tests/static/nginx_site_make.sh"
 share=$T/share live=$T/live
 mkdir -p "$T/build" "$share/nginx" "$live" "$T/acme/.well-known/acme-challenge" "$T/tmp"
 ln -s "$TEST_ROOT/www" "$share/www"

@@ -14,17 +14,7 @@ trap 'rm -rf "$T"' EXIT
 NAME=pay.example.com
 
 # --- the site, by make's rules --------------------------------------------
-# local.mk with the few variables automake's Makefile would give it; the
-# sources from the tree, the targets never (a build in the tree has its own)
-cat >"$T/stub.mk" <<'EOF'
-vpath %.in $(srcdir)
-vpath %/fill $(srcdir)
-MKDIR_P = mkdir -p
-Makefile: ;
-print-%: ; @echo '$($*)'
-EOF
-mk() { make -s -C "$T/build" -f "$TEST_ROOT/conf/nginx/local.mk" -f "$T/stub.mk" srcdir="$TEST_ROOT" "$@"; }
-mkdir -p "$T/build"
+. "$(dirname "$0")/nginx_site_make.sh"
 read -ra made <<<"$(mk pkgdatadir=/usr/share/paygw print-nginx_DATA)"
 read -ra as_is <<<"$(mk pkgdatadir=/usr/share/paygw print-dist_nginx_DATA)"
 read -ra dist <<<"$(mk pkgdatadir=/usr/share/paygw print-EXTRA_DIST)"

@@ -94,6 +94,6 @@ tests_unit_test_gateway_tokens_LDADD = cgi/gateway/libgateway.a $(GATEWAY_LIBS) 
 # gateway's table shared through a file by its processes (cgi/gateway/metrics.c)
 check_PROGRAMS += tests/unit/test_metrics
 TESTS += tests/unit/test_metrics
-tests_unit_test_metrics_SOURCES = tests/unit/test_metrics.c
+tests_unit_test_metrics_SOURCES = tests/unit/test_metrics.c tests/unit/prom_value.h
 tests_unit_test_metrics_CFLAGS = $(GATEWAY_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_metrics_LDADD = cgi/gateway/libgateway.a $(GATEWAY_LIBS) $(CMOCKA_LIBS)

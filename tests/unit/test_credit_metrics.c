@@ -14,16 +14,7 @@
 #include <cmocka.h>
 
 #include "credit-server/metrics.h"
-
-static double value_of(const char *text, const char *prefix)
-{
-  size_t n = strlen(prefix);
-
-  for (const char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
-    if (strncmp(line, prefix, n) == 0 && line[n] == ' ')
-      return strtod(line + n + 1, NULL);
-  return -1;
-}
+#include "prom_value.h"
 
 static void test_counts_rendered(void **state)
 {

@@ -21,6 +21,7 @@
 #include "common/prom.h"
 #include "gateway/metrics.h"
 #include "gateway/router.h"
+#include "prom_value.h"
 
 static void test_label_escaped(void **state)
 {
@@ -45,17 +46,6 @@ static void test_label_escaped(void **state)
   assert_string_equal(tiny, "");
   assert_true(prom_label(tiny, sizeof tiny, "m", "\"\""));
   assert_string_equal(tiny, "m=\"\\\"\\\"\"");
-}
-
-/* the value of the line starting with `prefix ` in text, or -1 */
-static double value_of(const char *text, const char *prefix)
-{
-  size_t n = strlen(prefix);
-
-  for (const char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
-    if (strncmp(line, prefix, n) == 0 && line[n] == ' ')
-      return strtod(line + n + 1, NULL);
-  return -1;
 }
 
 static void test_histogram_cumulative(void **state)
