@@ -81,8 +81,8 @@ while read -r entity verb; do
 done < <(sed -n '/^commands:/,$p' "$TMP/help" \
            | awk 'NR > 1 && NF {v = ($2 ~ /^[a-z][a-z-]*$/ ? $2 : ""); if (v != "" && $3 ~ /^[a-z-]+$/) v = v " " $3; print $1, v}')
 is "every command of paygw-admin --help answers --help with its usage" "$bad" 0
-check "paygw-admin --help lists 36 commands (card update, merchant webhook set|rotate-secret|show, terminal rotate and user set-web-password too)" \
-  test "$(sed -n '/^commands:/,$p' "$TMP/help" | grep -c '^  [a-z]')" -eq 36
+check "paygw-admin --help lists 37 commands (keys generate, card update, merchant webhook set|rotate-secret|show, terminal rotate and user set-web-password too)" \
+  test "$(sed -n '/^commands:/,$p' "$TMP/help" | grep -c '^  [a-z]')" -eq 37
 "$ADMIN" merchant webhook --help >"$TMP/h" 2>&1; rc=$?
 is "paygw-admin merchant webhook --help: exit 0, its three verbs" "$rc:$(grep -cE '^  merchant webhook (set|rotate-secret|show) ' "$TMP/h")" 0:3
 "$ADMIN" >/dev/null 2>&1; is "paygw-admin without a command: exit status 2" "$?" 2
