@@ -35,7 +35,7 @@ key_hex=$(printf '%s' "$KEY" | tr '_-' '/+' | sed 's/$/=/' | base64 -d 2>/dev/nu
 key_b64=$(printf '%s' "$KEY" | tr '_-' '/+')
 check "(the key's bytes were read back: 32)" test "${#key_hex}" -eq 64
 dump=$(pg_dump --no-owner --schema=issuer "$PAYGW_PGURI" 2>/dev/null)
-check "(pg_dump of the issuer's schema holds the token_keys rows)" grep -qF "$KID" <<<"$dump"
+check "(pg_dump of the issuer's schema holds the token_keys rows)" grep -qF -- "$KID" <<<"$dump"
 check "pg_dump of the issuer's schema: not the key's text" bash -c '! grep -qF -- "$1" <<<"$2"' _ "$KEY" "$dump"
 check "... nor its bytes in hex (bytea's dump form)" bash -c '! grep -qiF -- "$1" <<<"$2"' _ "$key_hex" "$dump"
 check "... nor in standard base64" bash -c '! grep -qF -- "${1:0:40}" <<<"$2"' _ "$key_b64" "$dump"

@@ -60,5 +60,5 @@ check "the logs are there to search: gateway, sweeper, credit server, nginx" \
   eval "test -s '$PAYGW_VAR/log/gateway.log' -a -s '$PAYGW_VAR/log/sweeper.log' -a -s '$PAYGW_VAR/log/credit-server.log' -a -s '$PAYGW_VAR/log/nginx-access.log'"
 check "the clients' files are there to search: the POS's output and journal, the handset's" \
   eval "test -s '$CT/sale.out' -a -s '$J' -a -s '$CT/w.watch'"
-check "the journal holds the encrypted number (what the POS keeps instead)" grep -qF "$E" "$J"
+check "the journal holds the encrypted number (what the POS keeps instead)" grep -qF -- "$E" "$J"
 done_testing
