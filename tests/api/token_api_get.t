@@ -90,11 +90,27 @@ pos POST "/v1/tokens/tk_$(openssl rand 16 | basenc --base64url | tr -d '=\n')/ca
 refused "cancel an unknown ID" 404 unknown_token
 
 # --- no reply by the deadline: expired, lazily by a read ---------------------------------
+# The sweeper expires overdue requests too, on its next pass: to show the
+# read doing it, the sweeper is held (SIGSTOP) between two passes — when its
+# session is idle, so it holds no lock — and let go after the read.
+SWEEPER=$(pgrep -P "$(cat "$PAYGW_VAR/run/sweeper.pid")" | head -1)
+sweeper_hold() {
+  local i
+  for i in $(seq 100); do
+    kill -STOP "$SWEEPER" || return 1
+    [[ $(psql_q "SELECT string_agg(state, ',') FROM pg_stat_activity WHERE application_name = 'paygw-sweeper'") == idle ]] && return 0
+    kill -CONT "$SWEEPER"; sleep 0.05
+  done
+  return 1
+}
+trap 'kill -CONT "$SWEEPER" 2>/dev/null; flow_cleanup' EXIT
+check "(the sweeper held between two passes)" sweeper_hold
 token_create "$M1" "$TU" 802; T3=$TOKEN
 # the reply window moved into the past, as the history tests move clocks
 psql_q "UPDATE gateway.token_requests SET reply_deadline = now() - interval '1 second' WHERE token = '$T3'" >/dev/null
 is "overdue: still stored awaiting_reply before any read" "$(token_row "$T3")" "awaiting_reply|"
 token_get "$M1" "$T3"
+kill -CONT "$SWEEPER"
 is "GET: expired/no_reply" "$(jqr .status) $(jqr .reason)" "expired no_reply"
 is "... and so stored" "$(token_row "$T3")" "expired|no_reply"
 pos POST "/v1/tokens/$T3/cancel" "$M1"
