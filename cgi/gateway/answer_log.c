@@ -66,18 +66,12 @@ static json_t *body_value(const char *body)
 static const char *route_of(const struct request *rq)
 {
   char param[PATH_PARAM_MAX + 1], param2[PATH_PARAM_MAX + 1];
-  const char *any = NULL;
+  const struct route *same_path;
 
   if (rq->route)
     return rq->route->pattern;
-  for (const struct route *r = router_routes; r->method; r++) {
-    if (router_match2(r->pattern, rq->path, param, param2, sizeof param) != 0)
-      continue;
-    if (strcmp(r->method, rq->method) == 0)
-      return r->pattern;
-    any = any ? any : r->pattern;
-  }
-  return any;
+  const struct route *r = router_find(rq->method, rq->path, param, param2, &same_path);
+  return r ? r->pattern : same_path ? same_path->pattern : NULL;
 }
 
 void answer_log_answer(const struct request *rq, int status, const char *content_type, const char *body)

@@ -89,22 +89,38 @@ static int run_route(struct request *rq, const struct route *r)
   return r->handler(rq);
 }
 
-int router_dispatch(struct request *rq)
+const struct route *router_find(const char *method, const char *path, char *param, char *param2,
+                                const struct route **same_path)
 {
-  bool path_known = false;
-  char param[PATH_PARAM_MAX + 1] = "", param2[PATH_PARAM_MAX + 1] = "";
+  const struct route *first = NULL;
 
   for (const struct route *r = router_routes; r->method; r++) {
-    if (router_match2(r->pattern, rq->path, param, param2, sizeof param) != 0)
+    if (router_match2(r->pattern, path, param, param2, PATH_PARAM_MAX + 1) != 0)
       continue;
-    path_known = true;
-    if (strcmp(r->method, rq->method) == 0) {
-      memcpy(rq->path_param, param, sizeof param);
-      memcpy(rq->path_param2, param2, sizeof param2);
-      return run_route(rq, r);
+    first = first ? first : r;
+    if (strcmp(r->method, method) == 0) {
+      if (same_path)
+        *same_path = first;
+      return r;
     }
   }
-  if (path_known)
+  if (same_path)
+    *same_path = first;
+  return NULL;
+}
+
+int router_dispatch(struct request *rq)
+{
+  char param[PATH_PARAM_MAX + 1] = "", param2[PATH_PARAM_MAX + 1] = "";
+  const struct route *same_path;
+  const struct route *r = router_find(rq->method, rq->path, param, param2, &same_path);
+
+  if (r) {
+    memcpy(rq->path_param, param, sizeof param);
+    memcpy(rq->path_param2, param2, sizeof param2);
+    return run_route(rq, r);
+  }
+  if (same_path)
     return CLIENT_FAULT(rq, PROBLEM_METHOD_NOT_ALLOWED, "%s is not allowed on %s", rq->method, rq->path);
   return CLIENT_FAULT(rq, PROBLEM_NOT_FOUND, "no resource at %.200s", rq->path);
 }

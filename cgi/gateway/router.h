@@ -29,6 +29,13 @@ extern const struct route router_routes[];
  * 404 / 405 / 401 itself.  Returns the status sent. */
 int router_dispatch(struct request *rq);
 
+/* The route for method and path, its parameters in param and param2 (each
+ * PATH_PARAM_MAX + 1 bytes), or NULL.  *same_path (may be NULL) is the first
+ * route whose pattern the path matches under any method, or NULL: with no
+ * route for the method, the path is known (405) or not (404). */
+const struct route *router_find(const char *method, const char *path, char *param, char *param2,
+                                const struct route **same_path);
+
 /* Matches path against pattern, copying a {param} segment into param.
  * Exposed for the unit tests. */
 int router_match(const char *pattern, const char *path, char *param, size_t param_len);
