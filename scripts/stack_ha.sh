@@ -155,14 +155,27 @@ ha_tune_monitor() {
   psql_monitor -tAc "SELECT pg_reload_conf()" >/dev/null
 }
 
+# `pg_autoctl create monitor` takes an existing PGDATA only when its
+# PostgreSQL runs, with pgautofailover preloaded (it then installs the
+# extension in it): the monitor is initdb'd, started with pg_ctl for the
+# creation, and stopped again for `pg_autoctl run` to start.  Its
+# listen_addresses in pg_autoctl's configuration is '*' unless set.
 ha_create_monitor() {
-  local data; data=$(ha_pgdata monitor)
+  local data port; data=$(ha_pgdata monitor); port=$(ha_port monitor)
   [[ -e $(HA_DIR)/monitor.created ]] && return 0
-  [[ -s $data/PG_VERSION ]] || ha_initdb monitor
-  say "creating the pg_auto_failover monitor in $data (port $(ha_port monitor))"
-  as_ha "$HA_PGAUTOCTL" create monitor --pgdata "$data" --pgport "$(ha_port monitor)" --pgctl "$PGBIN/pg_ctl" \
+  if [[ ! -s $data/PG_VERSION ]]; then
+    ha_initdb monitor
+    echo "shared_preload_libraries = 'pgautofailover'" >>"$data/postgresql.conf"
+  fi
+  say "creating the pg_auto_failover monitor in $data (port $port)"
+  as_ha "$PGBIN/pg_ctl" -D "$data" -o "-p $port" -l "$VAR/log/pg-monitor.log" -w -t 60 start >/dev/null \
+    || die "the monitor's PostgreSQL did not start, see $VAR/log/pg-monitor.log"
+  as_ha "$HA_PGAUTOCTL" create monitor --pgdata "$data" --pgport "$port" --pgctl "$PGBIN/pg_ctl" \
     --hostname 127.0.0.1 --auth scram-sha-256 --no-ssl >>"$VAR/log/pg-monitor.log" 2>&1 \
-    || die "pg_autoctl create monitor failed, see $VAR/log/pg-monitor.log"
+    || { as_ha "$PGBIN/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1
+         die "pg_autoctl create monitor failed, see $VAR/log/pg-monitor.log"; }
+  as_ha "$PGBIN/pg_ctl" -D "$data" -m fast -w stop >/dev/null
+  as_ha "$HA_PGAUTOCTL" config set --pgdata "$data" postgresql.listen_addresses 127.0.0.1 >>"$VAR/log/pg-monitor.log" 2>&1
   touch "$(HA_DIR)/monitor.created"
 }
 
