@@ -55,7 +55,7 @@ as_ha() { ha_env; "${HA_ENV[@]}" "${AS_USER[@]}" "$@"; }
 ha_monitor_uri() { echo "postgres://autoctl_node@127.0.0.1:$(ha_port monitor)/pg_auto_failover?sslmode=disable"; }
 # the monitor's database as the superuser (the scripts' own password file)
 ha_monitor_super_uri() { echo "postgresql://postgres@127.0.0.1:$(ha_port monitor)/pg_auto_failover"; }
-psql_monitor() { PGCONNECT_TIMEOUT=5 psql -X -q -v ON_ERROR_STOP=1 "$(ha_monitor_super_uri)" "$@"; }
+psql_monitor() { PGPASSFILE=$(PGPASS_FILE) PGCONNECT_TIMEOUT=5 psql -X -q -v ON_ERROR_STOP=1 "$(ha_monitor_super_uri)" "$@"; }
 
 # --- what scripts/stack does differently in HA mode ---------------------------
 
@@ -136,7 +136,7 @@ ha_node_state() {  # ha_node_state NAME → the monitor's "reported/goal" for no
   psql_monitor -tAc "SELECT reportedstate || '/' || goalstate FROM pgautofailover.node WHERE nodename = 'node-$1'"
 }
 ha_node_is() { [[ $(ha_node_state "$1") == "$2/$2" ]]; }
-ha_accepts() { PGCONNECT_TIMEOUT=2 psql -X -q -tAc "SELECT 1" "$(ha_superuser_uri postgres)" | grep -qx 1; }
+ha_accepts() { PGPASSFILE=$(PGPASS_FILE) PGCONNECT_TIMEOUT=2 psql -X -q -tAc "SELECT 1" "$(ha_superuser_uri postgres)" | grep -qx 1; }
 
 # the monitor's timeouts (docs/ha.md): set with ALTER SYSTEM on every
 # start, so the environment of the last start is what runs
@@ -246,7 +246,7 @@ ha_stop_formation() {
   ha_env
   local name order=() first=()
   for name in "${HA_NODES[@]}"; do
-    if [[ $(PGCONNECT_TIMEOUT=2 psql -X -q -tAc "SELECT pg_is_in_recovery()" \
+    if [[ $(PGPASSFILE=$(PGPASS_FILE) PGCONNECT_TIMEOUT=2 psql -X -q -tAc "SELECT pg_is_in_recovery()" \
             "postgresql://postgres@127.0.0.1:$(ha_port "$name")/postgres" 2>/dev/null) == t ]]; then
       first+=("$name")
     else
