@@ -48,14 +48,48 @@ ha_env() {
   local h; h=$(HA_DIR)
   HA_ENV=(env "${HIDE_ALWAYS[@]}" "${HIDE_ISSUER[@]}" "${HIDE_GATEWAY[@]}" "${HIDE_SHOP[@]}" -u PGHOST -u PGPORT
           XDG_CONFIG_HOME="$h/config" XDG_DATA_HOME="$h/share" XDG_RUNTIME_DIR="$h/run" HOME="$h/home"
-          PGPASSFILE="$h/pgpass" PATH="$PGBIN:$PATH" PGUSER=postgres PGCONNECT_TIMEOUT=5)
+          PGPASSFILE="$h/pgpass" PATH="$h/bin:$PATH" PGCONNECT_TIMEOUT=5)
 }
 as_ha() { ha_env; "${HA_ENV[@]}" "${AS_USER[@]}" "$@"; }
+# a node's pg_autoctl connects to its PostgreSQL as PGUSER: the superuser
+# postgres (the monitor's is the stack's user, over the socket by peer)
+ha_user() { [[ $1 == monitor ]] || echo PGUSER=postgres; }
+as_ha_node() { ha_env; "${HA_ENV[@]}" PGUSER=postgres "${AS_USER[@]}" "$@"; }
 
 ha_monitor_uri() { echo "postgres://autoctl_node@127.0.0.1:$(ha_port monitor)/pg_auto_failover?sslmode=disable"; }
 # the monitor's database as the superuser (the scripts' own password file)
 ha_monitor_super_uri() { echo "postgresql://postgres@127.0.0.1:$(ha_port monitor)/pg_auto_failover"; }
 psql_monitor() { PGPASSFILE=$(PGPASS_FILE) PGCONNECT_TIMEOUT=5 psql -X -q -v ON_ERROR_STOP=1 "$(ha_monitor_super_uri)" "$@"; }
+
+# pg_autoctl starts PostgreSQL itself, as <the folder of --pgctl>/postgres,
+# and initdb's the monitor itself: that monitor would put its socket in
+# Debian's /var/run/postgresql, which the stack's user may not write.  So
+# pg_autoctl gets a folder of its own: PostgreSQL 15's programs, each a
+# link, but postgres, which is started with the stack's socket folder.
+ha_bin() {
+  local b; b=$(HA_DIR)/bin
+  HA_PGCTL=$b/pg_ctl
+  [[ -x $b/postgres && -L $b/pg_ctl ]] && return 0
+  mkdir -p "$b"
+  local f; for f in "$PGBIN"/*; do ln -sfn "$f" "$b/"; done
+  rm -f "$b/postgres"
+  printf '#!/bin/sh\n# scripts/stack_ha.sh: the stack'"'"'s sockets are in its own folder\nexec %s -k %s "$@"\n' \
+    "$PGBIN/postgres" "$VAR/run" >"$b/postgres"
+  chmod 755 "$b/postgres"
+}
+
+# The settings that must win over pg_autoctl's (its postgresql-auto-failover.conf,
+# included at the end of postgresql.conf, sizes shared_buffers to a quarter
+# of the machine's memory for each member and listens on '*'): a file of
+# ours included after it.
+ha_override_settings() {  # ha_override_settings PGDATA SHARED-BUFFERS
+  printf "# scripts/stack_ha.sh: after pg_autoctl's settings\nlisten_addresses = '127.0.0.1'\nshared_buffers = %s\n" \
+    "$2" >"$1/paygw_ha.conf"
+  grep -qx "include_if_exists = 'paygw_ha.conf'" "$1/postgresql.conf" \
+    || echo "include_if_exists = 'paygw_ha.conf'" >>"$1/postgresql.conf"
+  [[ $(id -u) -eq 0 ]] && chown "$RUN_USER:" "$1/paygw_ha.conf"
+  return 0
+}
 
 # --- what scripts/stack does differently in HA mode ---------------------------
 
@@ -79,8 +113,9 @@ ha_write_pgpass() {
 }
 
 # pg_autoctl's own password file: the superuser's (pg_autoctl manages its
-# local PostgreSQL as postgres, over the socket: host "localhost" in a
-# password file), the monitor's autoctl_node (the keepers' node_active
+# local PostgreSQL as postgres, over the socket: host the socket folder's
+# path in a password file, which names only the default folder
+# "localhost"), the monitor's autoctl_node's (the keepers' node_active
 # calls) and the replication role's (pg_basebackup, then the standby's
 # walreceiver, which inherits PGPASSFILE from pg_autoctl).  The stack's
 # user owns the data folders already, so these passwords give it nothing
@@ -88,7 +123,7 @@ ha_write_pgpass() {
 ha_write_keeper_pgpass() {
   local f; f=$(HA_DIR)/pgpass
   (umask 077
-   { echo "localhost:*:*:postgres:$(secret postgres)"
+   { echo "$VAR/run:*:*:postgres:$(secret postgres)"
      echo "127.0.0.1:*:*:postgres:$(secret postgres)"
      echo "127.0.0.1:$(ha_port monitor):pg_auto_failover:autoctl_node:$(secret pgaf_autoctl_node)"
      echo "127.0.0.1:*:*:pgautofailover_replicator:$(secret pgaf_replicator)"; } >"$f")
@@ -118,7 +153,7 @@ ha_initdb() {  # ha_initdb NAME
 ha_run() {  # ha_run NAME
   local name=$1 data; data=$(ha_pgdata "$1")
   if pid_of "pg-$name" pg_autoctl >/dev/null; then return 0; fi
-  (exec "${HA_ENV[@]}" "${AS_USER[@]}" setsid "$HA_PGAUTOCTL" run --pgdata "$data" \
+  (exec "${HA_ENV[@]}" $(ha_user "$name") "${AS_USER[@]}" setsid "$HA_PGAUTOCTL" run --pgdata "$data" \
     </dev/null >>"$VAR/log/pg-$name.log" 2>&1) &
   record_pid "pg-$name" $!
 }
@@ -155,28 +190,36 @@ ha_tune_monitor() {
   psql_monitor -tAc "SELECT pg_reload_conf()" >/dev/null
 }
 
-# `pg_autoctl create monitor` takes an existing PGDATA only when its
-# PostgreSQL runs, with pgautofailover preloaded (it then installs the
-# extension in it): the monitor is initdb'd, started with pg_ctl for the
-# creation, and stopped again for `pg_autoctl run` to start.  Its
-# listen_addresses in pg_autoctl's configuration is '*' unless set.
+# `pg_autoctl create monitor` runs its own initdb (version 2.0 takes no
+# existing PGDATA for a monitor): its superuser is the stack's user, and its
+# pg_hba.conf trusts every local connection.  Once created: peer for the
+# socket (the stack's user, pg_autoctl's own connections), scram-sha-256
+# for TCP, where the superuser postgres gets the stack's password
+# (ha_monitor_roles, once it runs), and the stack's settings.
 ha_create_monitor() {
   local data port; data=$(ha_pgdata monitor); port=$(ha_port monitor)
   [[ -e $(HA_DIR)/monitor.created ]] && return 0
-  if [[ ! -s $data/PG_VERSION ]]; then
-    ha_initdb monitor
-    echo "shared_preload_libraries = 'pgautofailover'" >>"$data/postgresql.conf"
-  fi
+  rm -rf "$data"   # a creation that failed half-way
   say "creating the pg_auto_failover monitor in $data (port $port)"
-  as_ha "$PGBIN/pg_ctl" -D "$data" -o "-p $port" -l "$VAR/log/pg-monitor.log" -w -t 60 start >/dev/null \
-    || die "the monitor's PostgreSQL did not start, see $VAR/log/pg-monitor.log"
-  as_ha "$HA_PGAUTOCTL" create monitor --pgdata "$data" --pgport "$port" --pgctl "$PGBIN/pg_ctl" \
+  as_ha "$HA_PGAUTOCTL" create monitor --pgdata "$data" --pgport "$port" --pgctl "$HA_PGCTL" \
     --hostname 127.0.0.1 --auth scram-sha-256 --no-ssl >>"$VAR/log/pg-monitor.log" 2>&1 \
-    || { as_ha "$PGBIN/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1
-         die "pg_autoctl create monitor failed, see $VAR/log/pg-monitor.log"; }
-  as_ha "$PGBIN/pg_ctl" -D "$data" -m fast -w stop >/dev/null
-  as_ha "$HA_PGAUTOCTL" config set --pgdata "$data" postgresql.listen_addresses 127.0.0.1 >>"$VAR/log/pg-monitor.log" 2>&1
+    || die "pg_autoctl create monitor failed, see $VAR/log/pg-monitor.log"
+  sed -i -E -e 's/^(local[[:space:]].*[[:space:]])trust$/\1peer/' \
+            -e 's/^(host[[:space:]].*[[:space:]])trust$/\1scram-sha-256/' "$data/pg_hba.conf"
+  grep -qE '^[^#].*[[:space:]]trust$' "$data/pg_hba.conf" && die "the monitor's pg_hba.conf still trusts a connection"
+  ha_override_settings "$data" 128MB
   touch "$(HA_DIR)/monitor.created"
+}
+
+# the superuser postgres on the monitor, with the stack's password, made
+# over the socket as the stack's user (peer)
+ha_monitor_roles() {
+  { printf '\\set pw %s\n' "$(secret postgres)"
+    cat <<'SQL'
+SELECT 'CREATE ROLE postgres SUPERUSER LOGIN' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'postgres') \gexec
+SELECT format('ALTER ROLE postgres PASSWORD %L', :'pw') \gexec
+SQL
+  } | as_ha psql -X -q -v ON_ERROR_STOP=1 "host=$VAR/run port=$(ha_port monitor) dbname=pg_auto_failover" >/dev/null
 }
 
 ha_create_node() {  # ha_create_node NAME: node a from its own initdb, node b from a's base backup
@@ -184,13 +227,16 @@ ha_create_node() {  # ha_create_node NAME: node a from its own initdb, node b fr
   [[ -e $(HA_DIR)/$name.created ]] && return 0
   [[ $name == a && ! -s $data/PG_VERSION ]] && ha_initdb a
   say "creating PostgreSQL node $name in $data (port $(ha_port "$name"))"
-  as_ha "$HA_PGAUTOCTL" create postgres --pgdata "$data" --pgport "$(ha_port "$name")" --pgctl "$PGBIN/pg_ctl" \
+  as_ha_node "$HA_PGAUTOCTL" create postgres --pgdata "$data" --pgport "$(ha_port "$name")" --pgctl "$HA_PGCTL" \
     --pghost "$VAR/run" --listen 127.0.0.1 --hostname 127.0.0.1 --name "node-$name" \
     --username postgres --dbname "$DB" --monitor "$(ha_monitor_uri)" \
     --auth scram-sha-256 --no-ssl >>"$VAR/log/pg-$name.log" 2>&1 \
     || die "pg_autoctl create postgres ($name) failed, see $VAR/log/pg-$name.log"
-  as_ha "$HA_PGAUTOCTL" config set --pgdata "$data" timeout.network_partition_timeout \
+  as_ha_node "$HA_PGAUTOCTL" config set --pgdata "$data" timeout.network_partition_timeout \
     "${PAYGW_HA_NETWORK_PARTITION_TIMEOUT_S:-3}" >>"$VAR/log/pg-$name.log" 2>&1
+  ha_override_settings "$data" 256MB
+  # pg_autoctl run starts it again, with the settings above
+  as_ha_node "$HA_PGCTL" -D "$data" status >/dev/null 2>&1 && as_ha_node "$HA_PGCTL" -D "$data" -m fast -w stop >/dev/null
   touch "$(HA_DIR)/$name.created"
 }
 
@@ -215,10 +261,13 @@ ha_start_formation() {
   ha_write_pgpass
   ha_write_keeper_pgpass
   ha_env
+  ha_bin
+  [[ $(id -u) -eq 0 ]] && chown -R "$RUN_USER:" "$(HA_DIR)"
   echo on >"$VAR/run/ha"
   ha_create_monitor
   ha_run monitor
-  ha_wait_for 60 "the monitor's start" psql_monitor -tAc "SELECT 1"
+  ha_wait_for 60 "the monitor's start" as_ha psql -X -q -tAc "SELECT 1" "host=$VAR/run port=$(ha_port monitor) dbname=pg_auto_failover"
+  ha_monitor_roles
   ha_set_password "$(ha_monitor_super_uri)" autoctl_node pgaf_autoctl_node
   ha_tune_monitor
   ha_create_node a
@@ -261,7 +310,7 @@ ha_stop_formation() {
 ha_stop_member() {  # ha_stop_member NAME
   local pid i
   pid=$(pid_of "pg-$1" pg_autoctl) || { rm -f "$VAR/run/pg-$1".{pid,started}; return 0; }
-  "${HA_ENV[@]}" "${AS_USER[@]}" "$HA_PGAUTOCTL" stop --pgdata "$(ha_pgdata "$1")" >/dev/null 2>&1 || kill -TERM "$pid" 2>/dev/null
+  "${HA_ENV[@]}" $(ha_user "$1") "${AS_USER[@]}" "$HA_PGAUTOCTL" stop --pgdata "$(ha_pgdata "$1")" >/dev/null 2>&1 || kill -TERM "$pid" 2>/dev/null
   for i in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
   rm -f "$VAR/run/pg-$1".{pid,started}
