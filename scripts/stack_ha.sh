@@ -208,6 +208,9 @@ ha_create_monitor() {
             -e 's/^(host[[:space:]].*[[:space:]])trust$/\1scram-sha-256/' "$data/pg_hba.conf"
   grep -qE '^[^#].*[[:space:]]trust$' "$data/pg_hba.conf" && die "the monitor's pg_hba.conf still trusts a connection"
   ha_override_settings "$data" 128MB
+  # pg_autoctl starts it with -h from its configuration, which beats postgresql.conf
+  as_ha "$HA_PGAUTOCTL" config set --pgdata "$data" postgresql.listen_addresses 127.0.0.1 >>"$VAR/log/pg-monitor.log" 2>&1 \
+    || die "cannot set the monitor's listen_addresses, see $VAR/log/pg-monitor.log"
   touch "$(HA_DIR)/monitor.created"
 }
 
