@@ -45,7 +45,7 @@ trap ha_cleanup EXIT
 
 MERCHANT=1111111111 USER=00001
 monitor_q() { psql -X -q -tA -v ON_ERROR_STOP=1 "$PAYGW_HA_MONITOR_URI" -c "$1" 2>/dev/null; }
-states() { monitor_q "SELECT string_agg(nodename || '=' || reportedstate, ' ' ORDER BY nodename) FROM pgautofailover.node"; }
+states() { monitor_q "SELECT string_agg(nodename || '=' || reportedstate || '/' || goalstate, ' ' ORDER BY nodename) FROM pgautofailover.node"; }
 # pay: one whole payment as the demo POS and handset; ok when it completed
 pay() {
   flow_to chosen "$MERCHANT" "$USER" $((100 + RANDOM % 100)) L
@@ -57,7 +57,7 @@ pay() {
 writable() { PGCONNECT_TIMEOUT=2 psql -X -q -tA "$PAYGW_PGURI" -c "SELECT NOT pg_is_in_recovery()" 2>/dev/null | grep -qx t; }
 
 is "the formation has a primary and a secondary" \
-  "$(monitor_q "SELECT string_agg(reportedstate, ' ' ORDER BY reportedstate) FROM pgautofailover.node")" "primary secondary"
+  "$(monitor_q "SELECT string_agg(reportedstate::text, ' ' ORDER BY reportedstate::text) FROM pgautofailover.node")" "primary secondary"
 # pg_auto_failover names its standbys in synchronous_standby_names as
 # 'ANY 1 (...)': a quorum of one, sync_state "quorum"
 like "the primary replicates synchronously to the standby" \
@@ -101,7 +101,8 @@ done
 secs() { [[ -n $1 ]] && printf '%d.%01d' $((($1 - T0) / 1000)) $(((($1 - T0) % 1000) / 100)) || echo never; }
 echo "# seconds from the kill: a node takes writes $(secs "$T_WRITABLE"), standby promoted $(secs "$T_PROMOTED"), first payment completed $(secs "$T_PAID") ($PAY_TRIES attempts)"
 echo "# formation now: $(states)"
-NEW=$(monitor_q "SELECT nodename FROM pgautofailover.node WHERE reportedstate IN ('primary', 'wait_primary')")
+# a dead node's last report stays "primary": the monitor's goal for it says otherwise
+NEW=$(monitor_q "SELECT nodename FROM pgautofailover.node WHERE reportedstate = goalstate AND reportedstate IN ('primary', 'wait_primary')")
 echo "# primary now: $NEW (was $OLD)"
 
 nonempty "a node takes writes again within 120 s" "$T_WRITABLE"
