@@ -273,6 +273,15 @@ ha_start_formation() {
   ha_monitor_roles
   ha_set_password "$(ha_monitor_super_uri)" autoctl_node pgaf_autoctl_node
   ha_tune_monitor
+  if [[ -e $(HA_DIR)/a.created && -e $(HA_DIR)/b.created ]]; then
+    # a formation made before: both nodes at once, or the monitor, seeing
+    # one node come back without the other, may fail over to it meanwhile
+    ha_run a
+    ha_run b
+    ha_wait_for 120 "a primary and a secondary" ha_formation_ready
+    say "pg_auto_failover formation: $(ha_summary)"
+    return 0
+  fi
   ha_create_node a
   ha_run a
   ha_wait_for 60 "node a's start" ha_accepts
