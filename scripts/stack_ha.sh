@@ -278,6 +278,9 @@ ha_start_formation() {
     # one node come back without the other, may fail over to it meanwhile
     ha_run a
     ha_run b
+    # the monitor still shows the states of before the stop at first:
+    # a node that takes writes is what tells the formation is back
+    ha_wait_for 120 "a node that takes writes" ha_accepts
     ha_wait_for 120 "a primary and a secondary" ha_formation_ready
     say "pg_auto_failover formation: $(ha_summary)"
     return 0
