@@ -133,8 +133,8 @@ ha_write_keeper_pgpass() {
 
 # initdb as the stack's user, as init_postgres does for the single cluster
 # (scram-sha-256 everywhere, the superuser postgres with the stack's
-# password) and the same settings; pg_autoctl then takes the cluster over
-# ("create monitor" and "create postgres" accept an existing PGDATA) and
+# password) and the same settings, for node a; pg_autoctl then takes the
+# cluster over ("create postgres" accepts an existing PGDATA) and
 # adds its own include file (postgresql-auto-failover.conf).
 ha_initdb() {  # ha_initdb NAME
   local data; data=$(ha_pgdata "$1")
