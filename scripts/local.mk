@@ -3,7 +3,7 @@
 # marked lines pointing at the installed migrations and at
 # $(sysconfdir)/paygw/admin.conf, so the two cannot drift apart.
 EXTRA_DIST += scripts/bench scripts/build scripts/check scripts/demo scripts/deps scripts/format scripts/fuzz \
-	scripts/migrate scripts/stack
+	scripts/migrate scripts/stack scripts/stack_ha.sh
 
 bin_SCRIPTS += admin/paygw-migrate
 CLEANFILES += admin/paygw-migrate
