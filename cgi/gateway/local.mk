@@ -11,6 +11,7 @@ cgi_gateway_libgateway_a_CFLAGS = $(GATEWAY_CFLAGS)
 cgi_gateway_libgateway_a_SOURCES = \
 	cgi/gateway/request.c cgi/gateway/request.h \
 	cgi/gateway/service.c cgi/gateway/service.h \
+	cgi/gateway/pool_name.c cgi/gateway/pool_name.h \
 	cgi/gateway/reply.c cgi/gateway/reply.h \
 	cgi/gateway/answer_log.c cgi/gateway/answer_log.h \
 	cgi/gateway/problems.c cgi/gateway/problems.h \

@@ -8,6 +8,7 @@
 #include "common/utf8.h"
 #include "db/db.h"
 #include "gateway/metrics.h"
+#include "gateway/pool_name.h"
 #include "gateway/request.h"
 #include "gateway/router.h"
 #include "gateway/settings.h"
@@ -92,7 +93,7 @@ int main(void)
     return 1;
   metrics_open(); /* counting nowhere when it fails (logged) */
   db_error_hook = metrics_db_error;
-  struct db *db = db_open(config_str("PAYGW_DB_URI", "postgresql:///paygw"), "paygw.fcgi");
+  struct db *db = db_open(config_str("PAYGW_DB_URI", "postgresql:///paygw"), pool_program_name("paygw.fcgi"));
   if (!db || FCGX_Init() != 0 || FCGX_InitRequest(&fcgx, 0, 0) != 0) {
     log_msg(LOG_ERROR, "cannot initialise the worker");
     return 1;

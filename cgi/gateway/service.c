@@ -11,6 +11,11 @@
 
 /* how long to wait before trying an unreachable database again */
 #define RECONNECT_PAUSE_MS 1000
+/* how often one standing by asks for the lock: the holder's host may be
+ * gone (docs/ha.md, "Two gateway pools"), and a hand-over should cost
+ * about a second, not every_s (up to an hour); one pg_try_advisory_lock a
+ * second is nothing to the database */
+#define STANDBY_PAUSE_MS 1000
 
 static volatile sig_atomic_t stopping;
 static unsigned locked_generation; /* db_generation() the lock was taken on; 0: not held */
@@ -79,10 +84,10 @@ void service_run(struct db *db, const struct service *s)
       }
       if (!take_lock(db, s->lock_key)) {
         if (!standing_by)
-          log_msg(LOG_INFO, "%s %d: another %s holds the lock; trying again every %ld s", s->name, (int)getpid(),
-                  s->name, s->every_s);
+          log_msg(LOG_INFO, "%s %d: another %s holds the lock; trying again every %d ms", s->name, (int)getpid(),
+                  s->name, STANDBY_PAUSE_MS);
         standing_by = true;
-        wait_for_work(db, s->every_s * 1000);
+        wait_for_work(db, STANDBY_PAUSE_MS);
         continue;
       }
       log_msg(LOG_INFO, "%s %d holds the lock", s->name, (int)getpid());

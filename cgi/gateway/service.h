@@ -2,7 +2,7 @@
  * (paygw-sweeper, paygw-webhooks): at most one of each kind works per
  * database, the one holding a PostgreSQL advisory lock for as long as its
  * connection lives; another started beside it (a second gateway host)
- * stands by and tries the lock every every_s seconds, and one whose
+ * stands by and tries the lock every second, and one whose
  * connection is lost stops working until it has taken the lock again.  The
  * holder runs a pass when a NOTIFY on its channel wakes it, when the pass
  * said so, and at least every every_s seconds.  SIGTERM, SIGINT and
@@ -17,7 +17,7 @@ struct db;
 struct service {
   const char *name;     /* for the log: "sweeper", "webhook sender" */
   const char *lock_key; /* the advisory lock's key (a bigint as text) */
-  long every_s;         /* the longest sleep, and the stand-by's pace */
+  long every_s;         /* the longest sleep between passes */
   /* one pass while the lock is held; returns how long to sleep (ms) */
   long (*pass)(struct db *db);
 };

@@ -3,14 +3,14 @@
  * restarts it), so no slow issuer or database ever holds a FastCGI worker.
  *
  * At most one sweeper works per database (service.c: the advisory lock
- * SWEEPER_LOCK_KEY; another stands by and tries it every PAYGW_SWEEP_EVERY
- * seconds).  The holder runs a pass (sweep.c) when a row falls due, when a
+ * SWEEPER_LOCK_KEY; another stands by and tries it every second).  The holder runs a pass (sweep.c) when a row falls due, when a
  * worker NOTIFYs SWEEPER_CHANNEL, and at least every PAYGW_SWEEP_EVERY
  * seconds.  SIGTERM ends it after the reversal in hand.  Configuration:
  * environment variables, docs/config.md. */
 #include "common/config.h"
 #include "common/log.h"
 #include "gateway/backoff.h"
+#include "gateway/pool_name.h"
 #include "gateway/service.h"
 #include "gateway/metrics.h"
 #include "gateway/settings.h"
@@ -30,7 +30,7 @@ int main(void)
     return 1;
   metrics_open(); /* its payments, reversals and database errors count with the workers' */
   db_error_hook = metrics_db_error;
-  struct db *db = db_open(config_str("PAYGW_DB_URI", "postgresql:///paygw"), "paygw-sweeper");
+  struct db *db = db_open(config_str("PAYGW_DB_URI", "postgresql:///paygw"), pool_program_name("paygw-sweeper"));
   if (!db) {
     log_msg(LOG_ERROR, "cannot initialise the sweeper");
     return 1;

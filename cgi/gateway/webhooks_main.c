@@ -6,8 +6,7 @@
  * multiwatch, which restarts it.
  *
  * At most one sender works per database (service.c: the advisory lock
- * WEBHOOKS_LOCK_KEY; another stands by and tries it every
- * PAYGW_WEBHOOK_EVERY seconds).  The holder runs a pass when an event falls
+ * WEBHOOKS_LOCK_KEY; another stands by and tries it every second).  The holder runs a pass when an event falls
  * due, when the enqueue trigger NOTIFYs WEBHOOKS_CHANNEL, and at least every
  * PAYGW_WEBHOOK_EVERY seconds.
  * SIGTERM ends it after the attempt in hand.  It opens the merchants'
@@ -16,6 +15,7 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "gateway/backoff.h"
+#include "gateway/pool_name.h"
 #include "gateway/service.h"
 #include "gateway/db/webhook.h"
 #include "gateway/webhook_send.h"
@@ -76,7 +76,7 @@ int main(void)
   webhook_settings_load();
   if (load_keys() != 0 || !webhook_send_init())
     return 1;
-  struct db *db = db_open(config_str("PAYGW_DB_URI", "postgresql:///paygw"), "paygw-webhooks");
+  struct db *db = db_open(config_str("PAYGW_DB_URI", "postgresql:///paygw"), pool_program_name("paygw-webhooks"));
   if (!db) {
     log_msg(LOG_ERROR, "cannot initialise the webhook sender");
     return 1;
