@@ -20,6 +20,9 @@
 #   5. `scripts/stack pool-start a`: both pools answer again.
 #
 #   PAYGW_STACK_ENV=var/ha/stack.env tests/ha/pools.t
+#
+# About 3 minutes on a loaded 2-core machine (psql takes a second there).
+# check: timeout 900
 set -u
 . "$(dirname "$0")/../api/flowlib.sh"
 STACK=$TEST_ROOT/scripts/stack
