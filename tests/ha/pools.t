@@ -19,6 +19,10 @@
 #      printed; the gateway still answers;
 #   5. `scripts/stack pool-start a`: both pools answer again.
 #
+# Check 4 failed before a standby asked for its lock every second (it asked
+# every PAYGW_WEBHOOK_EVERY, 30 s): b's webhook sender took the lock 19.9 s
+# after a's had ended.
+#
 #   PAYGW_STACK_ENV=var/ha/stack.env tests/ha/pools.t
 #
 # About 3 minutes on a loaded 2-core machine (psql takes a second there).
