@@ -37,6 +37,7 @@ cgi_gateway_libgateway_a_SOURCES = \
 	cgi/gateway/backoff.c cgi/gateway/backoff.h \
 	cgi/gateway/auth_device.c \
 	cgi/gateway/token_request.c cgi/gateway/token_request.h \
+	cgi/gateway/public_id.c cgi/gateway/public_id.h \
 	cgi/gateway/token_issue.c cgi/gateway/token_issue.h \
 	cgi/gateway/post_checks.c cgi/gateway/post_checks.h \
 	cgi/gateway/refund.c cgi/gateway/refund.h \
