@@ -255,6 +255,7 @@ ha_set_password() {  # ha_set_password URI ROLE SECRET-NAME
 # primary), node b (a standby from a's base backup), until the monitor says
 # primary and secondary.
 ha_start_formation() {
+  ha_refuse_other_port
   [[ -s $VAR/pg/data/PG_VERSION ]] && as_user "$PGBIN/pg_ctl" -D "$VAR/pg/data" status >/dev/null 2>&1 \
     && die "the single cluster of $VAR/pg/data runs on port $PG_PORT: scripts/stack stop first"
   mkdir -p "$(HA_DIR)"/{config,share,run,home}
@@ -305,7 +306,13 @@ ha_summary() {
 
 # Stops the standby first, then the primary, then the monitor: a primary
 # stopped while its standby runs would be failed over by the monitor.
+# `stop` forgets the HA mode too (run/ha); `db-stop` keeps it, so `db-start`
+# starts the formation again.
 ha_stop_formation() {
+  ha_stop_members
+  rm -f "$VAR/run/ha"
+}
+ha_stop_members() {
   [[ -d $(HA_DIR) ]] || return 0
   ha_env
   local name order=() first=()
@@ -320,7 +327,6 @@ ha_stop_formation() {
   for name in "${first[@]}" "${order[@]}" monitor; do
     ha_stop_member "$name"
   done
-  rm -f "$VAR/run/ha"
 }
 ha_stop_member() {  # ha_stop_member NAME
   local pid i
@@ -330,6 +336,28 @@ ha_stop_member() {  # ha_stop_member NAME
   kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
   rm -f "$VAR/run/pg-$1".{pid,started}
   say "stopped pg_autoctl $1 ($pid)"
+}
+
+# any pg_autoctl of this formation running (a keeper killed alone leaves
+# its PostgreSQL to the next start: pg_autoctl run takes it over)
+ha_running() {
+  local name
+  for name in monitor "${HA_NODES[@]}"; do pid_of "pg-$name" pg_autoctl >/dev/null && return 0; done
+  return 1
+}
+
+# The port node a was created on (its pg_autoctl.cfg), empty if none was: a
+# formation keeps its ports, which pg_autoctl wrote in every member's
+# configuration and the monitor in its node table.
+ha_created_port() {
+  local cfg; cfg=$(HA_DIR)/config/pg_autoctl$(ha_pgdata a)/pg_autoctl.cfg
+  [[ -r $cfg ]] && sed -n 's/^port = \([0-9]*\)$/\1/p' "$cfg" | head -1
+  return 0
+}
+ha_refuse_other_port() {
+  local made; made=$(ha_created_port)
+  [[ -z $made || $made == "$PG_PORT" ]] && return 0
+  die "the formation in $(HA_DIR) was made on ports $made-$((made + 2)), not $PG_PORT: start it with PAYGW_PG_PORT=$made (a formation does not move; scripts/stack stop and remove $(HA_DIR) for a new one)"
 }
 
 ha_status() {
