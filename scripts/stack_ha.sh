@@ -228,7 +228,9 @@ SQL
 ha_create_node() {  # ha_create_node NAME: node a from its own initdb, node b from a's base backup
   local name=$1 data; data=$(ha_pgdata "$1")
   [[ -e $(HA_DIR)/$name.created ]] && return 0
-  [[ $name == a && ! -s $data/PG_VERSION ]] && ha_initdb a
+  # node a of a new formation from initdb; a node made again after a
+  # db-drop-node (the other one lives) from a base backup, as node b
+  [[ $name == a && ! -s $data/PG_VERSION && ! -e $(HA_DIR)/b.created ]] && ha_initdb a
   say "creating PostgreSQL node $name in $data (port $(ha_port "$name"))"
   as_ha_node "$HA_PGAUTOCTL" create postgres --pgdata "$data" --pgport "$(ha_port "$name")" --pgctl "$HA_PGCTL" \
     --pghost "$VAR/run" --listen 127.0.0.1 --hostname 127.0.0.1 --name "node-$name" \
@@ -283,6 +285,21 @@ ha_start_formation() {
     # a node that takes writes is what tells the formation is back
     ha_wait_for 120 "a node that takes writes" ha_accepts
     ha_wait_for 120 "a primary and a secondary" ha_formation_ready
+    say "pg_auto_failover formation: $(ha_summary)"
+    return 0
+  fi
+  local survivor=""
+  [[ -e $(HA_DIR)/a.created ]] && survivor=a
+  [[ -e $(HA_DIR)/b.created ]] && survivor=b
+  if [[ -n $survivor ]]; then
+    # one node dropped (db-drop-node, its host lost for good): the other
+    # runs on, and the dropped one is made again, a standby from its base backup
+    local new=a; [[ $survivor == a ]] && new=b
+    ha_run "$survivor"
+    ha_wait_for 120 "a node that takes writes" ha_accepts
+    ha_create_node "$new"
+    ha_run "$new"
+    ha_wait_for 300 "a primary and a secondary" ha_formation_ready
     say "pg_auto_failover formation: $(ha_summary)"
     return 0
   fi
@@ -358,6 +375,30 @@ ha_refuse_other_port() {
   local made; made=$(ha_created_port)
   [[ -z $made || $made == "$PG_PORT" ]] && return 0
   die "the formation in $(HA_DIR) was made on ports $made-$((made + 2)), not $PG_PORT: start it with PAYGW_PG_PORT=$made (a formation does not move; scripts/stack stop and remove $(HA_DIR) for a new one)"
+}
+
+# A node lost for good (its host, its disk): `db-drop-node NAME` has the
+# monitor forget it and removes its files; the next `db-start` makes it
+# again, a new standby from the primary's base backup (docs/ha.md, "Adding
+# the old primary back").  Never the primary, never a node still running.
+ha_drop_node() {  # ha_drop_node NAME
+  local name=$1 goal
+  [[ $name == a || $name == b ]] || die "usage: scripts/stack db-drop-node a|b"
+  [[ -e $(HA_DIR)/$name.created ]] || die "node $name is not part of the formation in $(HA_DIR)"
+  pid_of "pg-$name" pg_autoctl >/dev/null && die "node $name's pg_autoctl runs: a node is dropped once lost (stop or kill it first)"
+  ha_env
+  goal=$(psql_monitor -tAc "SELECT goalstate FROM pgautofailover.node WHERE nodename = 'node-$name'") \
+    || die "the monitor does not answer: scripts/stack db-start first (the other node with it)"
+  [[ $goal == primary || $goal == wait_primary || $goal == single ]] \
+    && die "node $name is the primary (goal $goal): wait for the failover first"
+  if [[ -n $goal ]]; then
+    # --force: the node is gone, the monitor cannot wait for it to agree
+    as_ha "$HA_PGAUTOCTL" drop node --monitor "$(ha_monitor_uri)" --formation default --name "node-$name" --force \
+      >>"$VAR/log/pg-$name.log" 2>&1 || die "pg_autoctl drop node (node-$name) failed, see $VAR/log/pg-$name.log"
+  fi
+  rm -rf "$(ha_pgdata "$name")" "$(HA_DIR)/config/pg_autoctl$(ha_pgdata "$name")" "$(HA_DIR)/share/pg_autoctl$(ha_pgdata "$name")"
+  rm -f "$(HA_DIR)/$name.created" "$VAR/run/pg-$name".{pid,started}
+  say "node $name dropped from the formation; scripts/stack db-start makes it again from a base backup"
 }
 
 ha_status() {
