@@ -16,29 +16,38 @@
 #   PAYGW_VAR=$PWD/var/ha PAYGW_HTTPS_PORT=... PAYGW_CREDIT_PORT=... PAYGW_PG_PORT=... \
 #     tests/ha/rejoin.t
 #
-# Like failover_smoke.t, it starts the stack fresh in PAYGW_VAR (default
-# var/ha) with the demo data, and stops it at the end unless PAYGW_HA_KEEP=1.
+# Given the environment of a running `start --ha` stack with the demo data
+# (PAYGW_STACK_ENV naming a stack.env with PAYGW_HA='1', as `scripts/check`
+# exports it), it runs on that stack and leaves it running, its formation
+# whole.  Otherwise, like failover_smoke.t, it starts the stack fresh in
+# PAYGW_VAR (default var/ha) with the demo data, and stops it at the end
+# unless PAYGW_HA_KEEP=1.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-export PAYGW_VAR=${PAYGW_VAR:-$ROOT/var/ha}
-export PAYGW_STACK_ENV=$PAYGW_VAR/stack.env
 STACK=$ROOT/scripts/stack
-
-# --- a fresh stack with the formation, and the demo data -----------------------
-"$STACK" stop >/dev/null 2>&1
-rm -rf "$PAYGW_VAR"
-mkdir -p "$PAYGW_VAR"
-if ! "$STACK" start --ha >"$PAYGW_VAR/stack-start.out" 2>&1; then
-  echo "not ok - scripts/stack start --ha (see $PAYGW_VAR/stack-start.out and $PAYGW_VAR/log/)"
-  tail -20 "$PAYGW_VAR/stack-start.out" | sed 's/^/# /'
-  exit 1
+OWN_STACK=1
+if [[ -r ${PAYGW_STACK_ENV:-} ]] && grep -qx "PAYGW_HA='1'" "$PAYGW_STACK_ENV"; then
+  OWN_STACK=0
+  set -a; . "$PAYGW_STACK_ENV"; set +a
+else
+  # --- a fresh stack with the formation, and the demo data ---------------------
+  export PAYGW_VAR=${PAYGW_VAR:-$ROOT/var/ha}
+  export PAYGW_STACK_ENV=$PAYGW_VAR/stack.env
+  "$STACK" stop >/dev/null 2>&1
+  rm -rf "$PAYGW_VAR"
+  mkdir -p "$PAYGW_VAR"
+  if ! "$STACK" start --ha >"$PAYGW_VAR/stack-start.out" 2>&1; then
+    echo "not ok - scripts/stack start --ha (see $PAYGW_VAR/stack-start.out and $PAYGW_VAR/log/)"
+    tail -20 "$PAYGW_VAR/stack-start.out" | sed 's/^/# /'
+    exit 1
+  fi
+  set -a; . "$PAYGW_STACK_ENV"; set +a
+  "$PAYGW_ADMIN" demo --out-dir "$PAYGW_VAR/demo" >/dev/null 2>&1 || { echo "not ok - paygw-admin demo"; exit 1; }
+  "$ROOT/credit-server/credit-server" --enrol-demo >/dev/null 2>&1 || { echo "not ok - credit-server --enrol-demo"; exit 1; }
 fi
-set -a; . "$PAYGW_STACK_ENV"; set +a
-"$PAYGW_ADMIN" demo --out-dir "$PAYGW_VAR/demo" >/dev/null 2>&1 || { echo "not ok - paygw-admin demo"; exit 1; }
-"$ROOT/credit-server/credit-server" --enrol-demo >/dev/null 2>&1 || { echo "not ok - credit-server --enrol-demo"; exit 1; }
 
 . "$ROOT/tests/api/flowlib.sh"
-ha_cleanup() { flow_cleanup; [[ ${PAYGW_HA_KEEP:-0} == 1 ]] || "$STACK" stop >/dev/null 2>&1; }
+ha_cleanup() { flow_cleanup; [[ $OWN_STACK == 0 || ${PAYGW_HA_KEEP:-0} == 1 ]] || "$STACK" stop >/dev/null 2>&1; }
 trap ha_cleanup EXIT
 
 MERCHANT=1111111111 USER=00001
@@ -106,13 +115,14 @@ completed_digest() {
             FROM gateway.transactions WHERE status = 'completed' AND created_at <= '$1'"
 }
 
-is "the formation has a primary and a secondary" "$(primary_node) $(states)" "a node-a=primary/primary node-b=secondary/secondary"
+FIRST=$(primary_node) SECOND=b
+[[ $FIRST == b ]] && SECOND=a
+is "the formation has a primary and a secondary" "$(node_state "$FIRST") $(node_state "$SECOND")" \
+  "primary/primary secondary/secondary"
 pay; is "a payment completes before the first failover" "$STATUS $(jqr .status)" "200 completed"
 P1=$TXN
 
 # --- the primary lost, a payment on the new primary ------------------------------
-FIRST=$(primary_node) SECOND=b
-[[ $FIRST == b ]] && SECOND=a
 INODE=$(pgdata_inode "$FIRST")
 T0=$(now_ms)
 kill_node "$FIRST"
