@@ -77,6 +77,7 @@ pay_within() {
   PAID=""
   while (($(now_ms) < end)); do
     pay && { PAID=$TXN; return 0; }
+    echo "# $(secs_since "$T0") s: a payment failed: $STATUS ${FLOW_ERROR:-$(jqr '.code // .status' 2>/dev/null)}"
     sleep 0.5
   done
   return 1
@@ -108,7 +109,9 @@ wait_primary_other_than() {
   done
   return 1
 }
-pgdata_inode() { stat -c %i "$PAYGW_VAR/pg/ha/$1"; }
+# the inodes of the node's PGDATA and of its PG_VERSION: pg_rewind writes
+# into the files it keeps; a base backup makes every file anew
+pgdata_inode() { stat -c %i "$PAYGW_VAR/pg/ha/$1" "$PAYGW_VAR/pg/ha/$1/PG_VERSION" | tr '\n' ' '; }
 # the completed payments so far, as "count md5-of-their-numbers", on the primary
 completed_digest() {
   psql_q "SELECT count(*) || ' ' || md5(coalesce(string_agg(number, ',' ORDER BY number), ''))
@@ -142,7 +145,7 @@ is "node $FIRST is a secondary, node $SECOND the primary" "$(node_state "$FIRST"
 is "node $FIRST is in recovery (a standby)" "$(node_q "$FIRST" "SELECT pg_is_in_recovery()")" t
 # pg_rewind rewinds the data folder in place; a new base backup (pg_autoctl's
 # fallback) replaces it with another folder
-is "node $FIRST was rewound in place, not rebuilt (its PGDATA is the same folder)" "$(pgdata_inode "$FIRST")" "$INODE"
+is "node $FIRST was rewound in place, not rebuilt (its PGDATA and PG_VERSION are the same files)" "$(pgdata_inode "$FIRST")" "$INODE"
 is "node $FIRST holds the payment made while it was away, completed" \
   "$(node_q "$FIRST" "SELECT status FROM gateway.transactions WHERE number = '$P2'")" completed
 is "... and the one made before it was lost" \
@@ -172,8 +175,10 @@ T3=$(now_ms)
 kill_node "$NOW_PRIMARY"
 check "node $OTHER is primary after node $NOW_PRIMARY's loss" wait_primary_other_than "$NOW_PRIMARY" 60
 echo "# promoted after $(secs_since "$T3") s: $(states)"
+T0=$T3
 check "a payment completes on node $OTHER" pay_within 60
 P5=$PAID
+echo "# paid after $(secs_since "$T3") s"
 is "every payment completed before the second failover is completed on node $OTHER (count and numbers)" \
   "$(completed_digest "$SNAP_AT")" "$BEFORE"
 all_ok=1
