@@ -125,7 +125,8 @@ static long handset_request(struct flow_worker *w, const char *method, const cha
   for (int tries = 1;; tries++) {
     if (tries < 5 && rate_limited(&w->handset))
       w->rate_limited++;
-    else if (resend && w->cfg->keep_going && worth_sending_again(&w->handset) && now_us() < give_up)
+    else if (resend && w->cfg->keep_going && now_us() < give_up
+             && (worth_sending_again(&w->handset) || rate_limited(&w->handset)))
       w->sent_again++;
     else
       break;
@@ -183,8 +184,8 @@ static int pos_create(struct flow_worker *w, char txn[64], char binding[16], cha
   for (int tries = 1;; tries++) {
     if (tries < 10 && rate_limited(&w->pos))
       w->rate_limited++;
-    else if (cfg->keep_going && (worth_sending_again(&w->pos) || answer_is(&w->pos, 409, "too_many_open"))
-             && now_us() < give_up)
+    else if (cfg->keep_going && now_us() < give_up
+             && (worth_sending_again(&w->pos) || rate_limited(&w->pos) || answer_is(&w->pos, 409, "too_many_open")))
       w->sent_again++;
     else
       break;
