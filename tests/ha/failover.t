@@ -88,11 +88,18 @@ POSTMASTER=$(head -1 "$PAYGW_VAR/pg/ha/${OLD#node-}/postmaster.pid" 2>/dev/null)
 echo "# $(wc -l <"$OUTCOMES") flows ended; killing the primary $OLD (port $OLD_PORT, postmaster $POSTMASTER)"
 T_KILL=$(now_ms)
 kill -KILL "$POSTMASTER"
-# when the other node first takes writes, polled meanwhile
+# polled meanwhile: when the monitor has promoted the other node (it
+# reports wait_primary), and when the stack's multi-host URI first lands on
+# it (until then libpq keeps the first node that takes writes: the old
+# primary, restarted by its keeper, until its demotion)
 (
-  while :; do
+  while [[ ! -s $WORK/new_writable ]]; do
+    if [[ ! -s $WORK/promoted ]]; then
+      s=$(monitor_q "SELECT reportedstate FROM pgautofailover.node WHERE nodename <> '$OLD'")
+      [[ $s == wait_primary || $s == primary ]] && now_ms >"$WORK/promoted"
+    fi
     p=$(writable_port)
-    if [[ -n $p && $p != "$OLD_PORT" ]]; then now_ms >"$WORK/new_writable"; exit 0; fi
+    [[ -n $p && $p != "$OLD_PORT" ]] && now_ms >"$WORK/new_writable"
     sleep 0.2
   done
 ) &
@@ -194,7 +201,7 @@ psql_q "SELECT '# database: ' || string_agg(status || ' ' || n, ', ' ORDER BY st
           FROM (SELECT status, count(*) n FROM gateway.transactions t WHERE $RUN GROUP BY status) s"
 
 # --- the time to the first payment on the new primary --------------------------------
-T_NEW=$(cat "$WORK/new_writable" 2>/dev/null)
+T_NEW=$(cat "$WORK/new_writable" 2>/dev/null) T_PROMOTED=$(cat "$WORK/promoted" 2>/dev/null)
 FIRST=""
 if [[ -n $T_NEW ]]; then
   # the first payment the POS saw completed whose completing transaction
@@ -202,7 +209,7 @@ if [[ -n $T_NEW ]]; then
   FIRST=$(psql_q "$OUTCOMES_CTE SELECT min(s.ms) FROM seen s JOIN gateway.transactions t ON t.number = s.number
                    WHERE s.status = 'completed' AND t.completed_at >= to_timestamp($T_NEW / 1000.0)")
 fi
-echo "# seconds from the primary's death: the new primary takes writes $([[ -n $T_NEW ]] && ms_to_s $((T_NEW - T_KILL)) || echo never), first payment completed on it $([[ -n $FIRST ]] && ms_to_s $((FIRST - T_KILL)) || echo never); pool a killed at $(ms_to_s $((T_POOL - T_KILL))), credit server restarted at $(ms_to_s $((T_CREDIT - T_KILL)))"
+echo "# seconds from the primary's death: the standby promoted (monitor) $([[ -n $T_PROMOTED ]] && ms_to_s $((T_PROMOTED - T_KILL)) || echo never), the stack's URI lands on the new primary $([[ -n $T_NEW ]] && ms_to_s $((T_NEW - T_KILL)) || echo never), first payment completed on it $([[ -n $FIRST ]] && ms_to_s $((FIRST - T_KILL)) || echo never); pool a killed at $(ms_to_s $((T_POOL - T_KILL))), credit server restarted at $(ms_to_s $((T_CREDIT - T_KILL)))"
 nonempty "the other node took writes after the kill" "$T_NEW"
 check "a payment completed on the new primary within $FIRST_PAYMENT_MAX_S s of the primary's death" \
   test -n "$FIRST" -a "$(((${FIRST:-0} - T_KILL) / 1000))" -lt "$FIRST_PAYMENT_MAX_S"
