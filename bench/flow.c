@@ -53,30 +53,83 @@ static const char *str_member(json_t *obj, const char *name)
   return s ? s : "";
 }
 
+/* true when the last answer on c is HTTP status with the problem code */
+static bool answer_is(const struct http *c, long status, const char *code)
+{
+  if (c->status != status)
+    return false;
+  json_t *doc = json_loads(c->body, 0, NULL);
+  bool is = strcmp(str_member(doc, "code"), code) == 0;
+  json_decref(doc);
+  return is;
+}
+
 /* 1 when the answer is a rate limit (429 rate_limited: nginx's per-address
  * one, or the gateway's per-terminal one on POST /v1/transactions), not the
  * gateway's own slow_down. */
 static bool rate_limited(const struct http *c)
 {
-  if (c->status != 429)
+  return answer_is(c, 429, "rate_limited");
+}
+
+/* a 409 wrong_state saying the transaction is now in state: a step sent
+ * again after its first copy took effect */
+static bool moved_on_to(const struct http *c, const char *state)
+{
+  if (!answer_is(c, 409, "wrong_state"))
     return false;
   json_t *doc = json_loads(c->body, 0, NULL);
-  bool limited = strcmp(str_member(doc, "code"), "rate_limited") == 0;
+  bool is = strcmp(str_member(doc, "transaction_status"), state) == 0;
   json_decref(doc);
-  return limited;
+  return is;
+}
+
+/* --keep-going: how long one request is sent again, and how long the POS
+ * reads a payment before giving up on seeing its end (the sweeper settles
+ * an authorization in doubt within PAYGW_ISSUER_TIMEOUT_MS and its passes) */
+#define KEEP_SENDING_US 60000000ull
+#define SETTLE_US 120000000ull
+
+/* --keep-going: an answer after which the clients send a request that is
+ * safe twice again after a pause (docs/errors.md): none at all (the
+ * connection broke), nginx's 502 (the worker died under the request) and
+ * 504, and the 503s (nginx's gateway_unavailable, the gateway's
+ * database_unavailable and outcome_unknown).  Which requests are safe to
+ * send twice is the caller's business. */
+static bool worth_sending_again(const struct http *c)
+{
+  return c->status == 0 || c->status == 502 || c->status == 503 || c->status == 504;
+}
+
+bool flow_status_final(const char *status)
+{
+  static const char *const finals[] = { "completed", "declined", "failed", "canceled", "expired" };
+  for (size_t i = 0; i < sizeof finals / sizeof finals[0]; i++)
+    if (strcmp(status, finals[i]) == 0)
+      return true;
+  return false;
 }
 
 /* A handset request as the handset app makes it: every flow of the
  * benchmark comes from 127.0.0.1, so nginx's per-address limit on the
  * device endpoints can answer 429 rate_limited when many handsets act at
  * once (as behind a carrier's NAT).  Nothing reached the gateway then, so
- * the request is sent again after nginx's Retry-After (1 s), a few times. */
+ * the request is sent again after nginx's Retry-After (1 s), a few times.
+ * With --keep-going a request safe to send twice (resend) is also sent
+ * again after an error worth it, for up to KEEP_SENDING_US. */
 static long handset_request(struct flow_worker *w, const char *method, const char *path, const char *const *headers,
-                            const char *body, struct hist *h)
+                            const char *body, struct hist *h, bool resend)
 {
   long st = http_request(&w->handset, method, path, headers, body, h);
-  for (int tries = 1; tries < 5 && rate_limited(&w->handset); tries++) {
-    w->rate_limited++;
+  unsigned long long give_up = now_us() + KEEP_SENDING_US;
+  for (int tries = 1;; tries++) {
+    if (tries < 5 && rate_limited(&w->handset))
+      w->rate_limited++;
+    else if (resend && w->cfg->keep_going && now_us() < give_up
+             && (worth_sending_again(&w->handset) || rate_limited(&w->handset)))
+      w->sent_again++;
+    else
+      break;
     sleep(1);
     st = http_request(&w->handset, method, path, headers, body, h);
   }
@@ -123,9 +176,19 @@ static int pos_create(struct flow_worker *w, char txn[64], char binding[16], cha
   /* every flow comes from one terminal: past its allowance (PAYGW_TERMINAL_RATE,
    * which scripts/bench lifts) the gateway answers 429 rate_limited and
    * stores nothing, so the sale is sent again with its key after the
-   * Retry-After (1 s at the default rate), as a POS would */
-  for (int tries = 1; tries < 10 && rate_limited(&w->pos); tries++) {
-    w->rate_limited++;
+   * Retry-After (1 s at the default rate), as a POS would.  With
+   * --keep-going also after an error and after too_many_open (this POS's
+   * abandoned payments are being canceled or settled): the same key gets
+   * the first answer if the sale was made. */
+  unsigned long long give_up = now_us() + KEEP_SENDING_US;
+  for (int tries = 1;; tries++) {
+    if (tries < 10 && rate_limited(&w->pos))
+      w->rate_limited++;
+    else if (cfg->keep_going && now_us() < give_up
+             && (worth_sending_again(&w->pos) || rate_limited(&w->pos) || answer_is(&w->pos, 409, "too_many_open")))
+      w->sent_again++;
+    else
+      break;
     sleep(1);
     st = http_request(&w->pos, "POST", "/v1/transactions", headers, body, &cfg->hist[EP_TXN_POST]);
   }
@@ -142,15 +205,17 @@ static int pos_create(struct flow_worker *w, char txn[64], char binding[16], cha
   else {
     snprintf(txn, 64, "%s", str_member(ans, "transaction"));
     snprintf(binding, 16, "%s", str_member(ans, "binding_code"));
+    snprintf(w->status, sizeof w->status, "awaiting_device");
   }
   json_decref(ans);
   return rc;
 }
 
-/* The POS fetches the outcome into status; returns 0, or -1 with why. */
-static int pos_fetch(struct flow_worker *w, const char *txn, const char *approval, char status[24], char *why,
-                     size_t why_len)
+/* The POS fetches the outcome into w->status; returns 0, or -1 with why.
+ * approval is the code the handset saw ("" for none). */
+static int pos_fetch(struct flow_worker *w, const char *txn, const char *approval, char *why, size_t why_len)
 {
+  char *status = w->status;
   char path[128];
   snprintf(path, sizeof path, "/v1/transactions/%s", txn);
   const char *headers[] = { w->cfg->terminal_auth, NULL };
@@ -160,9 +225,10 @@ static int pos_fetch(struct flow_worker *w, const char *txn, const char *approva
   }
   json_t *ans = json_loads(w->pos.body, 0, NULL);
   int rc = 0;
-  snprintf(status, 24, "%s", str_member(ans, "status"));
+  snprintf(status, sizeof w->status, "%s", str_member(ans, "status"));
   json_t *completion = json_object_get(ans, "completion");
-  if (strcmp(status, "completed") == 0 && strcmp(str_member(completion, "approval_code"), approval) != 0)
+  if (strcmp(status, "completed") == 0 && (approval[0] || !w->cfg->keep_going)
+      && strcmp(str_member(completion, "approval_code"), approval) != 0)
     rc = fail(why, why_len, "GET /v1/transactions/{n}: approval code differs from the handset's");
   json_decref(ans);
   return rc;
@@ -200,7 +266,9 @@ static int handset_poll(struct flow_worker *w, const char *txn, struct command *
   snprintf(h_sig, sizeof h_sig, "X-Paygw-Signature: %s", sig);
   const char *headers[] = { h_dev, h_ts, h_sig, NULL };
 
-  long st = handset_request(w, "GET", "/v1/mailbox", headers, NULL, &w->cfg->hist[EP_MAILBOX]);
+  /* never sent again as it is: a signed poll's copy is a replay (the
+   * pickup polls anew) */
+  long st = handset_request(w, "GET", "/v1/mailbox", headers, NULL, &w->cfg->hist[EP_MAILBOX], false);
   json_t *ans = json_loads(w->handset.body, 0, NULL);
   *interval = json_integer_value(json_object_get(ans, "interval"));
   if (st == 429 && !rate_limited(&w->handset)) { /* slow_down: wait as told */
@@ -256,6 +324,11 @@ static int handset_pickup(struct flow_worker *w, const char *txn, struct command
   for (;;) {
     long interval = 0;
     int rc = handset_poll(w, txn, cmd, &interval, why, why_len);
+    if (rc < 0 && w->cfg->keep_going && worth_sending_again(&w->handset) && now_us() < deadline) {
+      w->sent_again++; /* a poll that took effect took its messages: the next may find none */
+      sleep(1);
+      continue;
+    }
     if (rc != 0)
       return rc > 0 ? 0 : -1;
     if (now_us() > deadline)
@@ -281,7 +354,9 @@ static int handset_device_auth(struct flow_worker *w, const char *txn, const str
                           "challenge", cmd->challenge, "signature", sig);
   char *body = json_dumps(req, JSON_COMPACT);
   json_decref(req);
-  long st = handset_request(w, "POST", "/v1/device-auth", NULL, body, &w->cfg->hist[EP_DEVICE_AUTH]);
+  /* sent again, the same challenge: if the first copy took effect the
+   * challenge is used up (challenge_refused) and the flow is abandoned */
+  long st = handset_request(w, "POST", "/v1/device-auth", NULL, body, &w->cfg->hist[EP_DEVICE_AUTH], true);
   free(body);
   if (st != 200) {
     describe_answer(&w->handset, "POST /v1/device-auth", why, why_len);
@@ -308,7 +383,9 @@ static json_t *session_call(struct flow_worker *w, const char *method, const cha
   snprintf(path, sizeof path, "/v1/transactions/%s/%s", txn, what);
   snprintf(auth, sizeof auth, "Authorization: Bearer %s", session);
   const char *headers[] = { auth, NULL };
-  long st = handset_request(w, method, path, headers, body, &w->cfg->hist[ep]);
+  /* the method choice is never sent twice (it may have reached the issuer):
+   * after an error the POS reads the outcome */
+  long st = handset_request(w, method, path, headers, body, &w->cfg->hist[ep], ep != EP_METHOD_POST);
   if (st != 200) {
     describe_answer(&w->handset, endpoint_names[ep], why, why_len);
     return NULL;
@@ -337,10 +414,15 @@ static int handset_pay(struct flow_worker *w, const char *txn, const char *sessi
   const struct flow_config *cfg = w->cfg;
   json_t *ans =
       session_call(w, "POST", txn, "confirmation", session, "{\"agree\":true}", EP_CONFIRMATION, why, why_len);
-  if (!ans)
+  bool ok;
+  if (ans) {
+    ok = strcmp(str_member(ans, "status"), "awaiting_method") == 0;
+    json_decref(ans);
+  } else if (cfg->keep_going && moved_on_to(&w->handset, "awaiting_method")) {
+    ok = true; /* sent again after its first copy took effect */
+  } else {
     return -1;
-  bool ok = strcmp(str_member(ans, "status"), "awaiting_method") == 0;
-  json_decref(ans);
+  }
   if (!ok)
     return fail(why, why_len, "confirmation: status is not awaiting_method");
 
@@ -376,37 +458,95 @@ static int handset_pay(struct flow_worker *w, const char *txn, const char *sessi
 
 /* --- the whole flow ---------------------------------------------------------- */
 
+/* The POS cancels its payment (POST /v1/transactions/{n}/cancel, no body);
+ * true once the gateway has answered it — canceled, or refused with
+ * wrong_state when the payment had moved on — false when it is worth
+ * sending again. */
+static bool pos_cancel(struct flow_worker *w)
+{
+  char path[128];
+  snprintf(path, sizeof path, "/v1/transactions/%s/cancel", w->txn);
+  const char *headers[] = { w->cfg->terminal_auth, NULL };
+  http_request(&w->pos, "POST", path, headers, NULL, NULL);
+  return !worth_sending_again(&w->pos);
+}
+
+/* --keep-going: the POS reads the payment (sent again after an error) until
+ * its status is final, for up to SETTLE_US.  When the handset did not see
+ * the end (abandoned), a payment still waiting for the handset, the
+ * agreement or a method is canceled, as a clerk would; one being
+ * authorized is left to the gateway (the sweeper settles it).  Returns 0,
+ * or -1 with why. */
+static int pos_settle(struct flow_worker *w, const char *approval, bool abandoned, char *why, size_t why_len)
+{
+  unsigned long long give_up = now_us() + SETTLE_US;
+  bool canceled = false;
+  for (;;) {
+    if (pos_fetch(w, w->txn, approval, why, why_len) == 0) {
+      if (flow_status_final(w->status))
+        return 0;
+      if (abandoned && !canceled && strcmp(w->status, "authorizing") != 0)
+        canceled = pos_cancel(w);
+    } else if (!worth_sending_again(&w->pos)) {
+      return -1; /* an answer that breaks the contract */
+    } else {
+      w->sent_again++;
+    }
+    if (now_us() > give_up)
+      return fail(why, why_len, "the POS saw no final status within %llu s (last: %s)", SETTLE_US / 1000000,
+                  w->status[0] ? w->status : "none");
+    sleep(1);
+  }
+}
+
 enum flow_outcome flow_run(struct flow_worker *w, unsigned long long *latency_us, char *why, size_t why_len)
 {
-  char txn[64], binding[16], session[80], approval[16] = "", status[24] = "";
+  char binding[16], session[80], approval[16] = "";
   struct command cmd;
+  bool keep_going = w->cfg->keep_going, reached_pay = false, broken = false;
 
   w->seq++;
   why[0] = '\0';
+  w->txn[0] = w->status[0] = '\0';
   unsigned long long start = now_us();
-  if (pos_create(w, txn, binding, why, why_len) != 0)
-    return FLOW_ERROR;
-  if (handset_pickup(w, txn, &cmd, why, why_len) != 0)
-    return FLOW_ERROR;
-  if (strcmp(cmd.binding_code, binding) != 0) {
-    fail(why, why_len, "the handset's binding code differs from the POS's");
+  if (pos_create(w, w->txn, binding, why, why_len) != 0) {
+    w->txn[0] = '\0';
     return FLOW_ERROR;
   }
-  if (handset_device_auth(w, txn, &cmd, session, why, why_len) != 0)
+  int paid = -1;
+  if (handset_pickup(w, w->txn, &cmd, why, why_len) != 0) {
+    /* no payment command: abandoned */
+  } else if (strcmp(cmd.binding_code, binding) != 0) {
+    broken = true;
+    fail(why, why_len, "the handset's binding code differs from the POS's");
+  } else if (handset_device_auth(w, w->txn, &cmd, session, why, why_len) == 0) {
+    reached_pay = true;
+    paid = handset_pay(w, w->txn, session, approval, why, why_len);
+  }
+  if (!reached_pay && !keep_going)
     return FLOW_ERROR;
-  int paid = handset_pay(w, txn, session, approval, why, why_len);
   /* the POS asks for the outcome whatever the handset saw */
   char pos_why[200] = "";
-  if (pos_fetch(w, txn, approval, status, pos_why, sizeof pos_why) != 0) {
-    if (paid == 0)
+  int fetched = keep_going ? pos_settle(w, approval, paid != 0, pos_why, sizeof pos_why)
+                           : pos_fetch(w, w->txn, approval, pos_why, sizeof pos_why);
+  if (fetched != 0) {
+    if (paid == 0 || !why[0])
       snprintf(why, why_len, "%s", pos_why);
     return FLOW_ERROR;
   }
   *latency_us = now_us() - start;
-  if (paid != 0)
-    return strcmp(status, "completed") == 0 ? FLOW_ERROR : FLOW_ENDED_OTHERWISE;
-  if (strcmp(status, "completed") != 0) {
-    fail(why, why_len, "the handset saw completed but the POS sees %s", status);
+  bool completed = strcmp(w->status, "completed") == 0;
+  if (broken)
+    return FLOW_ERROR;
+  if (paid != 0) {
+    /* with --keep-going the handset may have lost the answer of a payment
+     * that went through: the POS's view is the outcome */
+    if (keep_going)
+      return completed ? FLOW_COMPLETED : FLOW_ENDED_OTHERWISE;
+    return completed ? FLOW_ERROR : FLOW_ENDED_OTHERWISE;
+  }
+  if (!completed) {
+    fail(why, why_len, "the handset saw completed but the POS sees %s", w->status);
     return FLOW_ERROR;
   }
   return FLOW_COMPLETED;

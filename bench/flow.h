@@ -42,6 +42,7 @@ struct flow_config {
   int installments;                           /* for I, else 0 */
   long amount;                                /* JPY */
   struct hist *hist;                          /* EP_COUNT histograms */
+  bool keep_going;                            /* --keep-going: after an error, the clients' own rules (flow.c) */
 };
 
 /* One simulated pair of POS and handset, run by one thread. */
@@ -54,18 +55,31 @@ struct flow_worker {
   /* counts for the report */
   unsigned long completions_seen, completions_bad, stale_commands, polls_empty, slow_downs;
   unsigned long rate_limited; /* nginx's per-address limit, sent again after 1 s */
+  unsigned long sent_again;   /* --keep-going: requests sent again after an error */
+  /* the last flow as its client saw it: its transaction number ("" when the
+   * POS never learnt one) and the last status an answer gave ("" for none) */
+  char txn[64], status[24];
 };
 
 enum flow_outcome { FLOW_COMPLETED, FLOW_ENDED_OTHERWISE, FLOW_ERROR };
 
 /* Runs one payment.  Returns the outcome; *latency_us is the time from
  * POST /v1/transactions until the POS saw the final status; why (for
- * anything but FLOW_COMPLETED) says what happened, never a card number. */
+ * anything but FLOW_COMPLETED) says what happened, never a card number.
+ * With cfg->keep_going a failed request is handled as the clients'
+ * documented rules say (docs/errors.md): sent again when that is safe,
+ * else the outcome read by the POS, an abandoned payment canceled by its
+ * POS, and the POS reads until the status is final; FLOW_ERROR is then a
+ * flow whose end the POS never saw, or an answer that broke the contract.
+ * w->txn and w->status say how the flow ended. */
 enum flow_outcome flow_run(struct flow_worker *w, unsigned long long *latency_us, char *why, size_t why_len);
 
 /* A last signed poll that collects the completion messages still waiting
  * in the user's mailbox (the handset's view of the last payments).
  * Returns 0 or -1. */
 int flow_drain_mailbox(struct flow_worker *w, char *why, size_t why_len);
+
+/* true for the statuses a transaction never leaves */
+bool flow_status_final(const char *status);
 
 #endif

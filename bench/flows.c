@@ -19,14 +19,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 struct options {
   int concurrency, count, installments, ping_seconds, pgbench_seconds, settle_seconds;
   double duration;
   long amount;
-  const char *users_file, *method, *pgbench, *url, *ca, *message_pubkey, *pg_uri, *var_dir;
+  const char *users_file, *method, *pgbench, *url, *ca, *message_pubkey, *pg_uri, *var_dir, *outcomes_file;
+  bool keep_going;
 };
+
+/* the statuses the outcome counts name; "none" for a flow that never
+ * learnt its transaction, "open" for one whose end the POS never saw */
+static const char *const outcome_names[] = { "completed", "declined", "failed", "canceled", "expired", "open", "none" };
+enum { OUTCOME_KINDS = sizeof outcome_names / sizeof outcome_names[0] };
 
 /* shared by the flow threads */
 struct run {
@@ -37,8 +44,10 @@ struct run {
   unsigned long started; /* flows begun (atomic), for --count */
   unsigned long completed, ended_otherwise, errors, warmup_failures;
   struct hist flow_latency;
-  pthread_mutex_t lock; /* for the counters and reason printing */
+  pthread_mutex_t lock; /* for the counters, reason printing and the outcomes */
   int reasons_printed;
+  FILE *outcomes;                             /* --outcomes, or NULL */
+  unsigned long outcome_count[OUTCOME_KINDS]; /* every flow, the warm-up's too */
 };
 
 struct thread {
@@ -60,6 +69,12 @@ static void usage(FILE *f)
         "      --pgbench PATH       (default /usr/lib/postgresql/15/bin/pgbench)\n"
         "      --settle-seconds S   quiet time before reading commit counters (default 11:\n"
         "                           idle backends publish statistics within 10 s)\n"
+        "      --keep-going         after an error follow the clients' rules (send again what is\n"
+        "                           safe to, else read the outcome; cancel what was abandoned;\n"
+        "                           the POS reads until the status is final); exit 0 when every\n"
+        "                           flow's end was seen\n"
+        "      --outcomes FILE      one line per flow, the warm-up's too: <transaction|-> <last\n"
+        "                           status the client saw|none> <unix ms when the flow ended>\n"
         "FILE: one line per user: <user ID> <device ID> <device key PEM file>\n"
         "Environment: PAYGW_URL, PAYGW_CA, PAYGW_MESSAGE_PUBKEY_FILE, PAYGW_PGURI, PAYGW_VAR\n"
         "(from var/stack.env) and PAYGW_BENCH_TERMINAL (a terminal credential).\n",
@@ -90,6 +105,8 @@ static void parse_options(int argc, char **argv, struct options *o)
     { "pgbench-seconds", required_argument, NULL, 'B' },
     { "pgbench", required_argument, NULL, 'b' },
     { "settle-seconds", required_argument, NULL, 'S' },
+    { "keep-going", no_argument, NULL, 'K' },
+    { "outcomes", required_argument, NULL, 'O' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
@@ -136,6 +153,12 @@ static void parse_options(int argc, char **argv, struct options *o)
       break;
     case 'S':
       o->settle_seconds = atoi(optarg);
+      break;
+    case 'K':
+      o->keep_going = true;
+      break;
+    case 'O':
+      o->outcomes_file = optarg;
       break;
     case 'h':
       usage(stdout);
@@ -213,6 +236,31 @@ static void note_failure(struct run *r, const struct flow_worker *w, const char 
   pthread_mutex_unlock(&r->lock);
 }
 
+static int64_t unix_ms(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* counts the flow's end by the status its client last saw, and writes its
+ * line to --outcomes (flushed: the file is read even if the run is killed) */
+static void note_outcome(struct run *r, const struct flow_worker *w)
+{
+  const char *status = !w->txn[0] ? "none" : flow_status_final(w->status) ? w->status : "open";
+  size_t k = 0;
+  while (k + 1 < OUTCOME_KINDS && strcmp(outcome_names[k], status) != 0)
+    k++;
+  pthread_mutex_lock(&r->lock);
+  r->outcome_count[k]++;
+  if (r->outcomes) {
+    fprintf(r->outcomes, "%s %s %lld\n", w->txn[0] ? w->txn : "-", w->status[0] ? w->status : "none",
+            (long long)unix_ms());
+    fflush(r->outcomes);
+  }
+  pthread_mutex_unlock(&r->lock);
+}
+
 static bool may_start(struct run *r)
 {
   if (r->stop)
@@ -234,10 +282,12 @@ static void *flow_thread(void *arg)
     note_failure(r, &t->w, "warm-up flow failed", why);
     __atomic_add_fetch(&r->warmup_failures, 1, __ATOMIC_RELAXED);
   }
+  note_outcome(r, &t->w);
   pthread_barrier_wait(&r->warmed);
   pthread_barrier_wait(&r->go);
   while (may_start(r)) {
     enum flow_outcome out = flow_run(&t->w, &latency, why, sizeof why);
+    note_outcome(r, &t->w);
     if (out == FLOW_COMPLETED) {
       hist_record(&r->flow_latency, latency);
       __atomic_add_fetch(&r->completed, 1, __ATOMIC_RELAXED);
@@ -327,7 +377,12 @@ int main(int argc, char **argv)
                                 .method = opt.method,
                                 .installments = opt.installments,
                                 .amount = opt.amount,
-                                .hist = hists };
+                                .hist = hists,
+                                .keep_going = opt.keep_going };
+  if (opt.outcomes_file && !(r.outcomes = fopen(opt.outcomes_file, "w"))) {
+    fprintf(stderr, "flows: cannot write %s\n", opt.outcomes_file);
+    return 2;
+  }
   snprintf(r.cfg.terminal_auth, sizeof r.cfg.terminal_auth, "Authorization: Bearer %s", terminal);
   load_message_key(opt.message_pubkey, r.cfg.message_key);
   pthread_mutex_init(&r.lock, NULL);
@@ -426,7 +481,7 @@ int main(int argc, char **argv)
 
   /* the handsets collect the completion messages of their last payments
    * (after the counters were read: these polls are not the flows' work) */
-  unsigned long seen = 0, bad = 0, stale = 0, empty = 0, slow = 0, limited = 0, drain_errors = 0;
+  unsigned long seen = 0, bad = 0, stale = 0, empty = 0, slow = 0, limited = 0, drain_errors = 0, sent_again = 0;
   char why[300];
   for (int i = 0; i < opt.concurrency; i++) {
     struct flow_worker *w = &threads[i].w;
@@ -440,6 +495,7 @@ int main(int argc, char **argv)
     empty += w->polls_empty;
     slow += w->slow_downs;
     limited += w->rate_limited;
+    sent_again += w->sent_again;
   }
 
   /* --- figures --- */
@@ -452,6 +508,11 @@ int main(int argc, char **argv)
   printf("flows: %lu completed, %lu ended otherwise, %lu errors; warm-up failures %lu\n", r.completed,
          r.ended_otherwise, r.errors, r.warmup_failures);
   printf("every flow completed: %s\n", (done == r.completed && r.warmup_failures == 0 && done > 0) ? "yes" : "NO");
+  printf("outcomes (every flow, warm-up included, by the status its client last saw):");
+  for (int k = 0; k < OUTCOME_KINDS; k++)
+    printf(" %s %lu%s", outcome_names[k], r.outcome_count[k], k + 1 < OUTCOME_KINDS ? "," : "\n");
+  if (opt.keep_going)
+    printf("keep-going: %lu requests sent again after an error\n", sent_again);
   printf("completed flows/s: %.1f\n", flows_s);
   printf("flow latency ms: p50 %.1f  p95 %.1f  p99 %.1f  max %.1f\n", ms(hist_quantile(&r.flow_latency, 0.50)),
          ms(hist_quantile(&r.flow_latency, 0.95)), ms(hist_quantile(&r.flow_latency, 0.99)), ms(r.flow_latency.max_us));
@@ -499,6 +560,15 @@ int main(int argc, char **argv)
 
   bool ok = done == r.completed && r.warmup_failures == 0 && done > 0 && seen >= all_completed && bad == 0
             && drain_errors == 0 && ping_rc == 0 && pgbench_rc == 0;
+  /* --keep-going: errors are expected; what counts is that every flow's
+   * end was seen (a lost mailbox answer may have taken completion messages
+   * with it, so those are not counted) and that no answer broke the
+   * contract */
+  if (opt.keep_going)
+    ok =
+        done > 0 && r.errors == 0 && r.outcome_count[OUTCOME_KINDS - 1] == 0 && r.outcome_count[OUTCOME_KINDS - 2] == 0;
+  if (r.outcomes)
+    fclose(r.outcomes);
   for (int i = 0; i < opt.concurrency; i++) {
     http_close(&threads[i].w.pos);
     http_close(&threads[i].w.handset);

@@ -228,7 +228,9 @@ SQL
 ha_create_node() {  # ha_create_node NAME: node a from its own initdb, node b from a's base backup
   local name=$1 data; data=$(ha_pgdata "$1")
   [[ -e $(HA_DIR)/$name.created ]] && return 0
-  [[ $name == a && ! -s $data/PG_VERSION ]] && ha_initdb a
+  # node a of a new formation from initdb; a node made again after a
+  # db-drop-node (the other one lives) from a base backup, as node b
+  [[ $name == a && ! -s $data/PG_VERSION && ! -e $(HA_DIR)/b.created ]] && ha_initdb a
   say "creating PostgreSQL node $name in $data (port $(ha_port "$name"))"
   as_ha_node "$HA_PGAUTOCTL" create postgres --pgdata "$data" --pgport "$(ha_port "$name")" --pgctl "$HA_PGCTL" \
     --pghost "$VAR/run" --listen 127.0.0.1 --hostname 127.0.0.1 --name "node-$name" \
@@ -255,6 +257,7 @@ ha_set_password() {  # ha_set_password URI ROLE SECRET-NAME
 # primary), node b (a standby from a's base backup), until the monitor says
 # primary and secondary.
 ha_start_formation() {
+  ha_refuse_other_port
   [[ -s $VAR/pg/data/PG_VERSION ]] && as_user "$PGBIN/pg_ctl" -D "$VAR/pg/data" status >/dev/null 2>&1 \
     && die "the single cluster of $VAR/pg/data runs on port $PG_PORT: scripts/stack stop first"
   mkdir -p "$(HA_DIR)"/{config,share,run,home}
@@ -285,6 +288,21 @@ ha_start_formation() {
     say "pg_auto_failover formation: $(ha_summary)"
     return 0
   fi
+  local survivor=""
+  [[ -e $(HA_DIR)/a.created ]] && survivor=a
+  [[ -e $(HA_DIR)/b.created ]] && survivor=b
+  if [[ -n $survivor ]]; then
+    # one node dropped (db-drop-node, its host lost for good): the other
+    # runs on, and the dropped one is made again, a standby from its base backup
+    local new=a; [[ $survivor == a ]] && new=b
+    ha_run "$survivor"
+    ha_wait_for 120 "a node that takes writes" ha_accepts
+    ha_create_node "$new"
+    ha_run "$new"
+    ha_wait_for 300 "a primary and a secondary" ha_formation_ready
+    say "pg_auto_failover formation: $(ha_summary)"
+    return 0
+  fi
   ha_create_node a
   ha_run a
   ha_wait_for 60 "node a's start" ha_accepts
@@ -305,7 +323,13 @@ ha_summary() {
 
 # Stops the standby first, then the primary, then the monitor: a primary
 # stopped while its standby runs would be failed over by the monitor.
+# `stop` forgets the HA mode too (run/ha); `db-stop` keeps it, so `db-start`
+# starts the formation again.
 ha_stop_formation() {
+  ha_stop_members
+  rm -f "$VAR/run/ha"
+}
+ha_stop_members() {
   [[ -d $(HA_DIR) ]] || return 0
   ha_env
   local name order=() first=()
@@ -320,7 +344,6 @@ ha_stop_formation() {
   for name in "${first[@]}" "${order[@]}" monitor; do
     ha_stop_member "$name"
   done
-  rm -f "$VAR/run/ha"
 }
 ha_stop_member() {  # ha_stop_member NAME
   local pid i
@@ -330,6 +353,52 @@ ha_stop_member() {  # ha_stop_member NAME
   kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
   rm -f "$VAR/run/pg-$1".{pid,started}
   say "stopped pg_autoctl $1 ($pid)"
+}
+
+# any pg_autoctl of this formation running (a keeper killed alone leaves
+# its PostgreSQL to the next start: pg_autoctl run takes it over)
+ha_running() {
+  local name
+  for name in monitor "${HA_NODES[@]}"; do pid_of "pg-$name" pg_autoctl >/dev/null && return 0; done
+  return 1
+}
+
+# The port node a was created on (its pg_autoctl.cfg), empty if none was: a
+# formation keeps its ports, which pg_autoctl wrote in every member's
+# configuration and the monitor in its node table.
+ha_created_port() {
+  local cfg; cfg=$(HA_DIR)/config/pg_autoctl$(ha_pgdata a)/pg_autoctl.cfg
+  [[ -r $cfg ]] && sed -n 's/^port = \([0-9]*\)$/\1/p' "$cfg" | head -1
+  return 0
+}
+ha_refuse_other_port() {
+  local made; made=$(ha_created_port)
+  [[ -z $made || $made == "$PG_PORT" ]] && return 0
+  die "the formation in $(HA_DIR) was made on ports $made-$((made + 2)), not $PG_PORT: start it with PAYGW_PG_PORT=$made (a formation does not move; scripts/stack stop and remove $(HA_DIR) for a new one)"
+}
+
+# A node lost for good (its host, its disk): `db-drop-node NAME` has the
+# monitor forget it and removes its files; the next `db-start` makes it
+# again, a new standby from the primary's base backup (docs/ha.md, "Adding
+# the old primary back").  Never the primary, never a node still running.
+ha_drop_node() {  # ha_drop_node NAME
+  local name=$1 goal
+  [[ $name == a || $name == b ]] || die "usage: scripts/stack db-drop-node a|b"
+  [[ -e $(HA_DIR)/$name.created ]] || die "node $name is not part of the formation in $(HA_DIR)"
+  pid_of "pg-$name" pg_autoctl >/dev/null && die "node $name's pg_autoctl runs: a node is dropped once lost (stop or kill it first)"
+  ha_env
+  goal=$(psql_monitor -tAc "SELECT goalstate FROM pgautofailover.node WHERE nodename = 'node-$name'") \
+    || die "the monitor does not answer: scripts/stack db-start first (the other node with it)"
+  [[ $goal == primary || $goal == wait_primary || $goal == single ]] \
+    && die "node $name is the primary (goal $goal): wait for the failover first"
+  if [[ -n $goal ]]; then
+    # --force: the node is gone, the monitor cannot wait for it to agree
+    as_ha "$HA_PGAUTOCTL" drop node --monitor "$(ha_monitor_uri)" --formation default --name "node-$name" --force \
+      >>"$VAR/log/pg-$name.log" 2>&1 || die "pg_autoctl drop node (node-$name) failed, see $VAR/log/pg-$name.log"
+  fi
+  rm -rf "$(ha_pgdata "$name")" "$(HA_DIR)/config/pg_autoctl$(ha_pgdata "$name")" "$(HA_DIR)/share/pg_autoctl$(ha_pgdata "$name")"
+  rm -f "$(HA_DIR)/$name.created" "$VAR/run/pg-$name".{pid,started}
+  say "node $name dropped from the formation; scripts/stack db-start makes it again from a base backup"
 }
 
 ha_status() {

@@ -105,7 +105,7 @@ int ep_refunds_post(struct request *rq)
     status = CLIENT_FAULT(rq, PROBLEM_UNKNOWN_TRANSACTION, "no transaction %s for this merchant", rq->path_param);
     goto out;
   }
-  if (st < 0 || refund_id_new(id) != 0) {
+  if (st < 0 || public_id_new(REFUND_ID_PREFIX, id) != 0) {
     status = reply_db_failed(rq, "the refund could not be stored; try again with the same Idempotency-Key");
     goto out;
   }

@@ -46,7 +46,7 @@ static enum db_status create_in_db(struct new_token *t)
   char *items = NULL, *message = NULL;
   enum db_status st = DB_HARD_ERROR;
 
-  if (token_request_id(id) || token_binding_code(binding))
+  if (public_id_new(TOKEN_REQUEST_ID_PREFIX, id) || token_binding_code(binding))
     return DB_HARD_ERROR;
   rfc3339(time(NULL) + settings.token_reply_s, deadline);
   if (!(items = items_json_text(t->in->items, t->in->n_items)))

@@ -38,6 +38,7 @@ cgi_gateway_libgateway_a_SOURCES = \
 	cgi/gateway/backoff.c cgi/gateway/backoff.h \
 	cgi/gateway/auth_device.c \
 	cgi/gateway/token_request.c cgi/gateway/token_request.h \
+	cgi/gateway/public_id.c cgi/gateway/public_id.h \
 	cgi/gateway/token_issue.c cgi/gateway/token_issue.h \
 	cgi/gateway/post_checks.c cgi/gateway/post_checks.h \
 	cgi/gateway/refund.c cgi/gateway/refund.h \
@@ -70,7 +71,7 @@ cgi_gateway_libgateway_a_SOURCES = \
 	cgi/gateway/db/refund_create.c cgi/gateway/db/refund_list.c cgi/gateway/db/refund_status.c \
 	cgi/gateway/db/refund_answer.c cgi/gateway/db/refund_record.c \
 	cgi/gateway/db/refund_retry.c \
-	cgi/gateway/db/refund_claim.c cgi/gateway/db/refund_next_due.c \
+	cgi/gateway/db/refund_claim.c cgi/gateway/db/refund_next_due.c cgi/gateway/db/next_due.c cgi/gateway/db/next_due.h \
 	cgi/gateway/db/device.h cgi/gateway/db/device_key.c cgi/gateway/db/mailbox_poll.c \
 	cgi/gateway/db/handset.h cgi/gateway/db/user_key.c cgi/gateway/db/txn_device_auth.c \
 	cgi/gateway/db/card.h cgi/gateway/db/txn_card.c cgi/gateway/db/txn_confirm.c \

@@ -2,29 +2,11 @@
  * (refund_send.c sends and records). */
 #include "gateway/refund.h"
 #include "gateway/tokens.h"
-#include "common/b64url.h"
 
-#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-int refund_id_new(char out[REFUND_ID_LEN + 1])
-{
-  unsigned char raw[16];
-
-  if (RAND_bytes(raw, sizeof raw) != 1)
-    return -1;
-  memcpy(out, "rf_", 3);
-  b64url_encode(raw, sizeof raw, out + 3);
-  return 0;
-}
-
-bool refund_id_valid(const char *s)
-{
-  return strncmp(s, "rf_", 3) == 0 && strlen(s) == REFUND_ID_LEN && token_is_code(s + 3, 22);
-}
 
 bool refund_status_is_final(const char *status)
 {

@@ -9,18 +9,15 @@
 
 #include "db/db.h"
 
+#include "gateway/public_id.h"
+
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
 
-#define REFUND_ID_LEN 25 /* "rf_" + base64url of 16 random bytes */
-
-/* A fresh refund ID into out.  0, or -1 when the random generator fails. */
-int refund_id_new(char out[REFUND_ID_LEN + 1]);
-
-/* True when s has a refund ID's shape (checked before any query). */
-bool refund_id_valid(const char *s);
+#define REFUND_ID_PREFIX "rf_" /* a public ID (public_id.h) */
+#define REFUND_ID_LEN PUBLIC_ID_LEN
 
 /* True for the states a refund ends in (completed, declined, failed). */
 bool refund_status_is_final(const char *status);

@@ -82,9 +82,9 @@ static int run_route(struct request *rq, const struct route *r)
    * PostgreSQL refuses a parameter that is not UTF-8 (a false 503). */
   if (strstr(r->pattern, "{number}") && !is_transaction_number(rq->path_param))
     return CLIENT_FAULT(rq, PROBLEM_UNKNOWN_TRANSACTION, "no transaction with that number (16 of 0-9, A-Z)");
-  if (strstr(r->pattern, "{id}") && !token_request_id_valid(rq->path_param))
+  if (strstr(r->pattern, "{id}") && !public_id_valid(TOKEN_REQUEST_ID_PREFIX, rq->path_param))
     return CLIENT_FAULT(rq, PROBLEM_UNKNOWN_TOKEN, "no token request with that ID (tk_ and 22 of A-Z, a-z, 0-9, _, -)");
-  if (strstr(r->pattern, "{refund}") && !refund_id_valid(rq->path_param2))
+  if (strstr(r->pattern, "{refund}") && !public_id_valid(REFUND_ID_PREFIX, rq->path_param2))
     return CLIENT_FAULT(rq, PROBLEM_UNKNOWN_REFUND, "no refund with that ID (rf_ and 22 of A-Z, a-z, 0-9, _, -)");
   return r->handler(rq);
 }

@@ -188,12 +188,10 @@ static long next_due_ms(struct db *db)
 {
   long due = -1, refund_due = -1;
 
-  if (db_auth_next_due(db, abandoned_age_s(), &due) != DB_ONE_ROW)
-    due = -1;
-  else if (due < 0)
-    due = 0;
-  if (db_refund_next_due(db, &refund_due) == DB_ONE_ROW && (due < 0 || refund_due < due))
-    due = refund_due < 0 ? 0 : refund_due;
+  db_auth_next_due(db, abandoned_age_s(), &due); /* each -1 when nothing waits or on error */
+  db_refund_next_due(db, &refund_due);
+  if (refund_due >= 0 && (due < 0 || refund_due < due))
+    due = refund_due;
   return due;
 }
 

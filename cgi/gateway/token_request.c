@@ -2,29 +2,11 @@
 #include "gateway/token_request.h"
 #include "gateway/post_checks.h"
 #include "gateway/tokens.h"
-#include "common/b64url.h"
 
 #include <openssl/evp.h>
-#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-int token_request_id(char out[TOKEN_REQUEST_ID_LEN + 1])
-{
-  unsigned char raw[16];
-
-  if (RAND_bytes(raw, sizeof raw) != 1)
-    return -1;
-  memcpy(out, "tk_", 3);
-  b64url_encode(raw, sizeof raw, out + 3);
-  return 0;
-}
-
-bool token_request_id_valid(const char *s)
-{
-  return strncmp(s, "tk_", 3) == 0 && strlen(s) == TOKEN_REQUEST_ID_LEN && token_is_code(s + 3, 22);
-}
 
 bool token_status_is_final(const char *status)
 {

@@ -7,18 +7,15 @@
 #define PAYGW_TOKEN_REQUEST_H
 
 #include <jansson.h>
+#include "gateway/public_id.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
-#define TOKEN_REQUEST_ID_LEN 25 /* "tk_" + base64url of 16 random bytes */
-
-/* A fresh request ID into out.  0, or -1 when the random generator fails. */
-int token_request_id(char out[TOKEN_REQUEST_ID_LEN + 1]);
-
-/* True when s has a request ID's shape (checked before any query). */
-bool token_request_id_valid(const char *s);
+#define TOKEN_REQUEST_ID_PREFIX "tk_" /* a public ID (public_id.h) */
+#define TOKEN_REQUEST_ID_LEN PUBLIC_ID_LEN
 
 /* True for the states a token request ends in. */
 bool token_status_is_final(const char *status);

@@ -4,7 +4,7 @@
 # is back, the next 0100 is decided normally, on reconnected connections.
 . "$(dirname "$0")/credit_lib.sh"
 
-port=$(sed -E 's#.*@127\.0\.0\.1:([0-9]+)/.*#\1#' <<<"$PAYGW_PGURI")
+port=$(pg_port_of "$PAYGW_PGURI")
 stack() { PAYGW_VAR=$PAYGW_VAR PAYGW_PG_PORT=$port "$PAYGW_ROOT/scripts/stack" "$@" >/dev/null; }
 trap 'stack db-start' EXIT
 

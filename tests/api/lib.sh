@@ -11,7 +11,10 @@ set -a; . "$PAYGW_STACK_ENV"; set +a
 # addresses — not the defaults, which would start a second PostgreSQL
 [[ ${PAYGW_URL:-} =~ :([0-9]+)$ ]] && : "${PAYGW_HTTPS_PORT:=${BASH_REMATCH[1]}}"
 [[ ${PAYGW_CREDIT_ADDR:-} =~ :([0-9]+)$ ]] && : "${PAYGW_CREDIT_PORT:=${BASH_REMATCH[1]}}"
-[[ ${PAYGW_PGURI:-} =~ @[^/:]+:([0-9]+)/ ]] && : "${PAYGW_PG_PORT:=${BASH_REMATCH[1]}}"
+# pg_port_of URI → the port of its first host (a formation's URI lists
+# its nodes, node a first: postgresql://postgres@127.0.0.1:P,127.0.0.1:P+1/...)
+pg_port_of() { [[ $1 =~ @[^/:,]+:([0-9]+)[,/] ]] && echo "${BASH_REMATCH[1]}"; }
+: "${PAYGW_PG_PORT:=$(pg_port_of "${PAYGW_PGURI:-}")}"
 export PAYGW_HTTPS_PORT PAYGW_CREDIT_PORT PAYGW_PG_PORT
 TESTS_FAILED=0
 

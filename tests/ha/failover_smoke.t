@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# tests/ha/failover_smoke.t — WORK IN PROGRESS (docs/ha.md; not run by
-# scripts/check yet): a stack with its database as a pg_auto_failover
+# tests/ha/failover_smoke.t — (docs/ha.md; run by `scripts/check --ha`,
+# on its stack): a stack with its database as a pg_auto_failover
 # formation (`scripts/stack start --ha`), one payment, then the primary
 # PostgreSQL killed with SIGKILL, and the seconds measured until a node takes
 # writes again, until the monitor has promoted the standby, and until a
@@ -27,20 +27,25 @@ export PAYGW_STACK_ENV=$PAYGW_VAR/stack.env
 STACK=$ROOT/scripts/stack
 
 # --- a fresh stack with the formation, and the demo data -----------------------
-"$STACK" stop >/dev/null 2>&1
-rm -rf "$PAYGW_VAR"
-mkdir -p "$PAYGW_VAR"
-if ! "$STACK" start --ha >"$PAYGW_VAR/stack-start.out" 2>&1; then
-  echo "not ok - scripts/stack start --ha (see $PAYGW_VAR/stack-start.out and $PAYGW_VAR/log/)"
-  tail -20 "$PAYGW_VAR/stack-start.out" | sed 's/^/# /'
-  exit 1
+# (unless PAYGW_HA_STACK_UP=1: `scripts/check --ha` has started one, with
+# the demo data, for every test of tests/ha/, and stops it at the end)
+if [[ ${PAYGW_HA_STACK_UP:-0} != 1 ]]; then
+  "$STACK" stop >/dev/null 2>&1
+  rm -rf "$PAYGW_VAR"
+  mkdir -p "$PAYGW_VAR"
+  if ! "$STACK" start --ha >"$PAYGW_VAR/stack-start.out" 2>&1; then
+    echo "not ok - scripts/stack start --ha (see $PAYGW_VAR/stack-start.out and $PAYGW_VAR/log/)"
+    tail -20 "$PAYGW_VAR/stack-start.out" | sed 's/^/# /'
+    exit 1
+  fi
+  set -a; . "$PAYGW_STACK_ENV"; set +a
+  "$PAYGW_ADMIN" demo --out-dir "$PAYGW_VAR/demo" >/dev/null 2>&1 || { echo "not ok - paygw-admin demo"; exit 1; }
+  "$ROOT/credit-server/credit-server" --enrol-demo >/dev/null 2>&1 || { echo "not ok - credit-server --enrol-demo"; exit 1; }
 fi
 set -a; . "$PAYGW_STACK_ENV"; set +a
-"$PAYGW_ADMIN" demo --out-dir "$PAYGW_VAR/demo" >/dev/null 2>&1 || { echo "not ok - paygw-admin demo"; exit 1; }
-"$ROOT/credit-server/credit-server" --enrol-demo >/dev/null 2>&1 || { echo "not ok - credit-server --enrol-demo"; exit 1; }
 
 . "$ROOT/tests/api/flowlib.sh"
-ha_cleanup() { flow_cleanup; [[ ${PAYGW_HA_KEEP:-0} == 1 ]] || "$STACK" stop >/dev/null 2>&1; }
+ha_cleanup() { flow_cleanup; [[ ${PAYGW_HA_KEEP:-0} == 1 || ${PAYGW_HA_STACK_UP:-0} == 1 ]] || "$STACK" stop >/dev/null 2>&1; }
 trap ha_cleanup EXIT
 
 MERCHANT=1111111111 USER=00001

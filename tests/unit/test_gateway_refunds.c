@@ -197,14 +197,14 @@ static void refund_ids_are_random_and_have_their_shape(void **state)
 {
   char a[REFUND_ID_LEN + 1], b[REFUND_ID_LEN + 1];
   (void)state;
-  assert_int_equal(refund_id_new(a), 0);
-  assert_int_equal(refund_id_new(b), 0);
-  assert_true(refund_id_valid(a));
+  assert_int_equal(public_id_new(REFUND_ID_PREFIX, a), 0);
+  assert_int_equal(public_id_new(REFUND_ID_PREFIX, b), 0);
+  assert_true(public_id_valid(REFUND_ID_PREFIX, a));
   assert_string_not_equal(a, b);
-  assert_false(refund_id_valid("tk_AAAAAAAAAAAAAAAAAAAAAA"));
-  assert_false(refund_id_valid("rf_AAAAAAAAAAAAAAAAAAAAA"));
-  assert_false(refund_id_valid("rf_AAAAAAAAAAAAAAAAAAAA/A"));
-  assert_true(refund_id_valid("rf_AAAAAAAAAAAAAAAAAAAA-_"));
+  assert_false(public_id_valid(REFUND_ID_PREFIX, "tk_AAAAAAAAAAAAAAAAAAAAAA"));
+  assert_false(public_id_valid(REFUND_ID_PREFIX, "rf_AAAAAAAAAAAAAAAAAAAAA"));
+  assert_false(public_id_valid(REFUND_ID_PREFIX, "rf_AAAAAAAAAAAAAAAAAAAA/A"));
+  assert_true(public_id_valid(REFUND_ID_PREFIX, "rf_AAAAAAAAAAAAAAAAAAAA-_"));
   assert_true(refund_status_is_final("completed") && refund_status_is_final("declined")
               && refund_status_is_final("failed"));
   assert_false(refund_status_is_final("pending"));

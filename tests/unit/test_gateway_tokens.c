@@ -27,20 +27,21 @@ static void request_ids_are_random_and_have_their_shape(void **state)
 {
   char a[TOKEN_REQUEST_ID_LEN + 1], b[TOKEN_REQUEST_ID_LEN + 1];
   (void)state;
-  assert_int_equal(token_request_id(a), 0);
-  assert_int_equal(token_request_id(b), 0);
+  assert_int_equal(public_id_new(TOKEN_REQUEST_ID_PREFIX, a), 0);
+  assert_int_equal(public_id_new(TOKEN_REQUEST_ID_PREFIX, b), 0);
   assert_int_equal(strlen(a), 25);
   assert_memory_equal(a, "tk_", 3);
-  assert_true(token_request_id_valid(a));
+  assert_true(public_id_valid(TOKEN_REQUEST_ID_PREFIX, a));
   assert_string_not_equal(a, b);
-  assert_true(token_request_id_valid("tk_AAAAAAAAAAAAAAAAAAAAA-"));
-  assert_false(token_request_id_valid("tk_AAAAAAAAAAAAAAAAAAAAA"));   /* 21 */
-  assert_false(token_request_id_valid("tk_AAAAAAAAAAAAAAAAAAAAAAA")); /* 23 */
-  assert_false(token_request_id_valid("tx_AAAAAAAAAAAAAAAAAAAAAA"));
-  assert_false(token_request_id_valid("tk_AAAAAAAAAAAAAAAAAAAAA="));
-  assert_false(token_request_id_valid("tk_AAAAAAAAAAAAAAAAAAAA\xff"));
-  assert_false(token_request_id_valid(""));
-  assert_false(token_request_id_valid("0123456789ABCDEF")); /* a transaction number */
+  assert_true(public_id_valid(TOKEN_REQUEST_ID_PREFIX, "tk_AAAAAAAAAAAAAAAAAAAAA-"));
+  assert_false(public_id_valid(TOKEN_REQUEST_ID_PREFIX, "tk_AAAAAAAAAAAAAAAAAAAAA"));   /* 21 */
+  assert_false(public_id_valid(TOKEN_REQUEST_ID_PREFIX, "tk_AAAAAAAAAAAAAAAAAAAAAAA")); /* 23 */
+  assert_false(public_id_valid(TOKEN_REQUEST_ID_PREFIX, "tx_AAAAAAAAAAAAAAAAAAAAAA"));
+  assert_false(public_id_valid(TOKEN_REQUEST_ID_PREFIX, "tk_AAAAAAAAAAAAAAAAAAAAA="));
+  assert_false(public_id_valid(TOKEN_REQUEST_ID_PREFIX, "tk_AAAAAAAAAAAAAAAAAAAA\xff"));
+  assert_false(public_id_valid(TOKEN_REQUEST_ID_PREFIX, ""));
+  assert_false(public_id_valid(TOKEN_REQUEST_ID_PREFIX, "0123456789ABCDEF")); /* a transaction number */
+  assert_int_equal(public_id_new("tk", a), -1);                               /* a prefix is three characters */
 }
 
 static void the_reply_signs_the_body_it_carries(void **state)
