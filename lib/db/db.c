@@ -341,11 +341,12 @@ bool db_reconnect_within(struct db *db, long wait_ms)
   long pause = 20;
 
   while (!db_connect_now(db)) {
-    if (monotonic_ms() + pause > deadline) {
+    long long left = deadline - monotonic_ms();
+    if (left <= 0) {
       db->gave_up_waiting = true;
       return false;
     }
-    db_pause_ms(pause);
+    db_pause_ms(pause < left ? pause : (long)left); /* the last try at the deadline */
     pause = pause * 2 > 250 ? 250 : pause * 2;
   }
   return true;
