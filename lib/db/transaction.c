@@ -78,7 +78,14 @@ static enum fate read_fate(struct db *db, const struct db_incarnation *commit_se
     PGresult *res = NULL;
     if (db_ensure_connected(db) && db_incarnation_differs(commit_server, &db->incarnation, why, cap))
       return FATE_UNKNOWN; /* another server: its answer would be about another transaction */
-    if (db_connected(db) && db_call(db, &xact_status, &p, &res) == DB_ONE_ROW) {
+    unsigned generation = db->generation;
+    enum db_status looked = db_connected(db) ? db_call(db, &xact_status, &p, &res) : DB_HARD_ERROR;
+    if (db->generation != generation && db_connected(db)
+        && db_incarnation_differs(commit_server, &db->incarnation, why, cap)) {
+      PQclear(res); /* db_call re-opened the connection and asked again: on another server */
+      return FATE_UNKNOWN;
+    }
+    if (looked == DB_ONE_ROW) {
       bool gone = db_null(res, 0, "status"); /* too old to be known: never for a fresh ID */
       const char *status = db_text(res, 0, "status");
       enum fate fate = strcmp(status, "committed") == 0 ? FATE_COMMITTED
