@@ -96,12 +96,18 @@ ha_override_settings() {  # ha_override_settings PGDATA SHARED-BUFFERS
 # Both nodes, in one libpq URI: libpq tries them in order and keeps the one
 # that takes writes (target_session_attrs=read-write); connect_timeout
 # bounds the wait on a host that does not answer (a dead host on a real
-# network; on loopback a dead port is refused at once).
+# network; on loopback a dead port is refused at once).  HA_URI_TCP: a
+# primary whose host vanishes under an open connection is given up after
+# about 11 s idle (keepalives: 5 s, then 3 probes 2 s apart) or 9 s with a
+# statement unacknowledged (tcp_user_timeout, ms), not TCP's 15 minutes;
+# libpq applies them to TCP only (the roles' socket URIs keep them for a
+# host=db1,db2 copy, docs/deploy.md section 5).
+HA_URI_TCP='keepalives=1&keepalives_idle=5&keepalives_interval=2&keepalives_count=3&tcp_user_timeout=9000'
 ha_superuser_uri() {
-  echo "postgresql://postgres@127.0.0.1:$(ha_port a),127.0.0.1:$(ha_port b)/${1:-$DB}?target_session_attrs=read-write&connect_timeout=2"
+  echo "postgresql://postgres@127.0.0.1:$(ha_port a),127.0.0.1:$(ha_port b)/${1:-$DB}?target_session_attrs=read-write&connect_timeout=2&$HA_URI_TCP"
 }
 ha_role_uri() {
-  echo "postgresql://$1:$(secret "$1")@/$DB?host=$VAR/run,$VAR/run&port=$(ha_port a),$(ha_port b)&target_session_attrs=read-write&connect_timeout=2"
+  echo "postgresql://$1:$(secret "$1")@/$DB?host=$VAR/run,$VAR/run&port=$(ha_port a),$(ha_port b)&target_session_attrs=read-write&connect_timeout=2&$HA_URI_TCP"
 }
 ha_write_pgpass() {
   local pw; pw=$(secret postgres)

@@ -47,7 +47,7 @@ static const struct problem_info problems[PROBLEM_COUNT] = {
   [PROBLEM_RATE_LIMITED] = { .code = "rate_limited", .status = 429, .title = "Too many requests",
     .hint = "Wait for the Retry-After seconds, then send again." },
   [PROBLEM_DB_UNAVAILABLE] = { .code = "database_unavailable", .status = 503, .title = "The database is not reachable",
-    .hint = "Send the request again later (with the same Idempotency-Key where it has one); nothing was changed unless the detail says otherwise." },
+    .hint = "Send the request again after Retry-After (with the same Idempotency-Key where it has one); nothing was changed unless the detail says otherwise." },
   [PROBLEM_OUTCOME_UNKNOWN] = { .code = "outcome_unknown", .status = 503, .title = "The database connection broke during the commit; whether the request took effect is unknown",
     .hint = "After Retry-After, read the transaction's state before acting again, or send the request again with the same Idempotency-Key." },
   [PROBLEM_ISSUER_UNAVAILABLE] = { .code = "issuer_unavailable", .status = 502, .title = "The issuer's credit server did not answer in time",

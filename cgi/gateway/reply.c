@@ -87,6 +87,14 @@ static int send_problem(struct request *rq, enum problem p, json_t *extra, const
   char type[96];
 
   snprintf(type, sizeof type, "https://paygw.example/problems/%s", info->code);
+  if (p == PROBLEM_DB_UNAVAILABLE) {
+    /* a worker waits PAYGW_DB_RECONNECT_MS for the database, then answers
+     * this: the client comes back a little after that wait (a failover
+     * takes longer, and the next answer says so again) */
+    char retry[40];
+    snprintf(retry, sizeof retry, "Retry-After: %ld", (rq->db ? db_reconnect_wait_ms(rq->db) : 2000) / 1000 + 1);
+    reply_add_header(rq, retry);
+  }
   json_t *body =
       json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:s}", "type", type, "title", info->title, "status", info->status,
                 "code", info->code, "detail", detail, "hint", info->hint, "request_id", rq->request_id);
@@ -155,7 +163,7 @@ int reply_db_failed(struct request *rq, const char *detail)
   char retry[40];
 
   if (!rq->db || !db_in_doubt(rq->db))
-    return reply_problem(rq, PROBLEM_DB_UNAVAILABLE, "%s", detail);
+    return reply_problem(rq, PROBLEM_DB_UNAVAILABLE, "%s", detail); /* with its Retry-After: send_problem */
   /* by then the database is back, or the operator has been told */
   snprintf(retry, sizeof retry, "Retry-After: %ld", db_in_doubt_wait_ms(rq->db) / 1000 + 1);
   reply_add_header(rq, retry);

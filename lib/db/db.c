@@ -51,6 +51,28 @@ static void listen_now(struct db *db, const char *channel)
   PQclear(res);
 }
 
+static long long monotonic_ms(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A failover leaves no node taking writes for seconds, and the sweeper
+ * tries again every 20-250 ms: the first failure of an outage is logged,
+ * then one line every CONNECT_LOG_EVERY_MS with the count, and the end. */
+#define CONNECT_LOG_EVERY_MS 5000
+
+static void log_connect_failed(struct db *db)
+{
+  long long now = monotonic_ms();
+
+  if (db->connect_failures++ == 0 || now - db->connect_logged_ms >= CONNECT_LOG_EVERY_MS) {
+    log_msg(LOG_WARN, "database connection failed (%u in a row): %s", db->connect_failures, PQerrorMessage(db->conn));
+    db->connect_logged_ms = now;
+  }
+}
+
 bool db_connect_now(struct db *db)
 {
   const char *keys[] = { "dbname", "application_name", NULL };
@@ -62,12 +84,18 @@ bool db_connect_now(struct db *db)
   db->generation++;
   db->in_transaction = false;
   memset(db->prepared, 0, sizeof db->prepared);
+  memset(&db->incarnation, 0, sizeof db->incarnation);
   if (PQstatus(db->conn) != CONNECTION_OK) {
-    log_msg(LOG_WARN, "database connection failed: %s", PQerrorMessage(db->conn));
+    log_connect_failed(db);
     tell("connect");
     remember_error(db, NULL); /* db_error: why (a command-line program says so) */
     return false;
   }
+  if (db->connect_failures > 1)
+    log_msg(LOG_INFO, "database connection made after %u failed attempts", db->connect_failures);
+  db->connect_failures = 0;
+  db->gave_up_waiting = false;
+  db_learn_incarnation(db);
   for (int i = 0; i < db->n_channels; i++)
     listen_now(db, db->channels[i]);
   return true;
@@ -83,6 +111,7 @@ struct db *db_open(const char *uri, const char *program)
   }
   snprintf(db->program, sizeof db->program, "%s", program ? program : "paygw");
   db->in_doubt_wait_ms = config_long("PAYGW_DB_IN_DOUBT_MS", 2000, 0, 60000);
+  db->reconnect_wait_ms = config_long("PAYGW_DB_RECONNECT_MS", db->in_doubt_wait_ms, 0, 60000);
   db_connect_now(db);
   return db;
 }
@@ -288,30 +317,36 @@ static enum db_status call_once(struct db *db, struct db_statement *st, const st
   return status;
 }
 
-static long long monotonic_ms(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 void db_pause_ms(long ms)
 {
   struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
   nanosleep(&ts, NULL);
 }
 
-/* The connection broke under a statement that may be sent again: re-open
- * it within the in-doubt wait (the database may be restarting). */
-static bool reconnect_within_wait(struct db *db)
+long db_reconnect_wait_ms(const struct db *db)
 {
-  long long deadline = monotonic_ms() + db->in_doubt_wait_ms;
+  return db->reconnect_wait_ms;
+}
+
+/* Re-opens the connection within wait_ms (the database may be restarting,
+ * or a standby being promoted).  Once a whole wait has failed, the calls
+ * that follow try once and give up at once until a connection is made
+ * again: a failover longer than the wait then costs each worker one wait,
+ * not one per request, and no worker is held through it (docs/architecture.md's
+ * "one fault, one part": /v1/ping and the answers that need no database
+ * go on); the client is told when to come back (Retry-After). */
+bool db_reconnect_within(struct db *db, long wait_ms)
+{
+  long long deadline = monotonic_ms() + (db->gave_up_waiting ? 0 : wait_ms);
   long pause = 20;
 
   while (!db_connect_now(db)) {
-    if (monotonic_ms() + pause > deadline)
+    long long left = deadline - monotonic_ms();
+    if (left <= 0) {
+      db->gave_up_waiting = true;
       return false;
-    db_pause_ms(pause);
+    }
+    db_pause_ms(pause < left ? pause : (long)left); /* the last try at the deadline */
     pause = pause * 2 > 250 ? 250 : pause * 2;
   }
   return true;
@@ -346,7 +381,10 @@ enum db_status db_call(struct db *db, struct db_statement *st, const struct db_p
       status = DB_IN_DOUBT;
       break;
     }
-    if (!reconnect_within_wait(db)) {
+    /* a change sent again to read its outcome waits as long as a lost
+     * COMMIT's lookup would; anything not sent, or a read, rides out a
+     * short switch only (PAYGW_DB_RECONNECT_MS) */
+    if (!db_reconnect_within(db, sent && st->kind != DB_READ ? db->in_doubt_wait_ms : db->reconnect_wait_ms)) {
       status = sent && st->kind != DB_READ ? DB_IN_DOUBT : DB_HARD_ERROR;
       if (status == DB_IN_DOUBT)
         log_msg(LOG_ERROR, "the answer to %s was lost and the database is not back; its outcome is unknown", st->name);

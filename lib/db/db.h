@@ -124,13 +124,17 @@ bool db_notified(struct db *db);
 enum db_status db_call(struct db *db, struct db_statement *st, const struct db_params *p, PGresult **res);
 
 /* Runs fn inside BEGIN/COMMIT, again (bounded) after a serialization
- * failure or deadlock, and once more after a reconnect.  fn returns a
- * db_status; a negative one rolls back.  A COMMIT whose answer is lost is
- * in doubt: the transaction's ID, learnt in BEGIN's round trip, is looked
- * up on a new connection (pg_xact_status): committed → fn's results
- * stand and fn's status is returned; aborted → it runs again; unknown
- * (for PAYGW_DB_IN_DOUBT_MS) → DB_IN_DOUBT.  Returns fn's last status, or
- * DB_HARD_ERROR when BEGIN/COMMIT themselves fail. */
+ * failure or deadlock, and once more after a reconnect (waiting for it as
+ * db_reconnect_wait_ms says).  fn returns a db_status; a negative one
+ * rolls back.  A COMMIT whose answer is lost is in doubt: the
+ * transaction's ID, learnt in BEGIN's round trip, is looked up on a new
+ * connection (pg_xact_status) — only when that connection is to the same
+ * server incarnation as the COMMIT's (the same cluster, timeline, start
+ * and crash-restart: lib/db/incarnation.c), else at once DB_IN_DOUBT:
+ * committed → fn's results stand and fn's status is returned; aborted →
+ * it runs again; unknown (for PAYGW_DB_IN_DOUBT_MS) → DB_IN_DOUBT.
+ * Returns fn's last status, or DB_HARD_ERROR when BEGIN/COMMIT themselves
+ * fail. */
 typedef enum db_status (*db_txn_fn)(struct db *db, void *ctx);
 enum db_status db_run_transaction(struct db *db, const char *label, db_txn_fn fn, void *ctx);
 
@@ -155,6 +159,11 @@ const char *db_error(const struct db *db);
  * answer's outcome is looked for (PAYGW_DB_IN_DOUBT_MS), for a Retry-After. */
 bool db_in_doubt(const struct db *db);
 long db_in_doubt_wait_ms(const struct db *db);
+/* How long a statement not yet sent waits for a lost connection to come
+ * back before its call fails (PAYGW_DB_RECONNECT_MS, by default the
+ * in-doubt wait; a worker that already waited that long in vain tries once
+ * until it connects again), for the Retry-After of database_unavailable. */
+long db_reconnect_wait_ms(const struct db *db);
 
 /* --- reading results: by column name, checked -------------------------
  * A column the result does not have is a bug in the operation's file: it

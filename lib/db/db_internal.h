@@ -9,6 +9,17 @@
 
 #define DB_MAX_CHANNELS 4
 
+/* Which run of which server a connection is to (incarnation.c): a lost
+ * COMMIT's fate is read only on the same one.  Texts as the server gave
+ * them; `known` is false when they could not be read. */
+struct db_incarnation {
+  bool known;
+  char system_id[24];   /* pg_control_system().system_identifier */
+  char timeline[16];    /* the current WAL file name's first 8 hex digits */
+  char started[40];     /* pg_postmaster_start_time(), epoch seconds */
+  char stats_reset[40]; /* pg_stat_bgwriter.stats_reset, epoch seconds ("" if never) */
+};
+
 struct db {
   PGconn *conn;
   char *uri;
@@ -19,11 +30,16 @@ struct db {
   uint64_t prepared[DB_MAX_STATEMENTS / 64]; /* statement slots prepared on this connection */
   const char *channels[DB_MAX_CHANNELS];
   int n_channels;
-  long in_doubt_wait_ms; /* PAYGW_DB_IN_DOUBT_MS */
-  bool in_doubt;         /* the last call or transaction ended DB_IN_DOUBT */
-  char xact_id[24];      /* the open transaction's ID (pg_current_xact_id) */
-  char sqlstate[6];      /* of the last failed statement */
-  char error[256];       /* its primary message */
+  long in_doubt_wait_ms;             /* PAYGW_DB_IN_DOUBT_MS */
+  long reconnect_wait_ms;            /* PAYGW_DB_RECONNECT_MS */
+  struct db_incarnation incarnation; /* of the current connection */
+  unsigned connect_failures;         /* in a row, for the log */
+  long long connect_logged_ms;       /* when one was last logged */
+  bool gave_up_waiting;              /* a whole reconnect wait failed, no connection since */
+  bool in_doubt;                     /* the last call or transaction ended DB_IN_DOUBT */
+  char xact_id[24];                  /* the open transaction's ID (pg_current_xact_id) */
+  char sqlstate[6];                  /* of the last failed statement */
+  char error[256];                   /* its primary message */
 };
 
 /* (Re)connects, LISTENs again, forgets what was prepared. */
@@ -34,5 +50,15 @@ bool db_connected(const struct db *db);
 enum db_status db_classify(struct db *db, const PGresult *res);
 void db_forget_prepared(struct db *db);
 void db_pause_ms(long ms);
+/* Re-opens the connection within wait_ms, or tries once when a whole wait
+ * already failed since the last connection (db.c). */
+bool db_reconnect_within(struct db *db, long wait_ms);
+
+/* Reads the connection's incarnation into db->incarnation (not known when
+ * the server would not say: logged). */
+void db_learn_incarnation(struct db *db);
+/* NULL when both are known and alike; else why not, written into why. */
+const char *db_incarnation_differs(const struct db_incarnation *then, const struct db_incarnation *now, char *why,
+                                   size_t cap);
 
 #endif

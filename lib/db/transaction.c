@@ -8,7 +8,11 @@
  * committed or aborted, for up to PAYGW_DB_IN_DOUBT_MS: "in progress" is
  * the old backend still finishing the COMMIT, or not yet aware that its
  * client has gone (it then rolls back); no answer is the database still
- * unreachable. */
+ * unreachable.  The answer is trusted only from the server incarnation the
+ * COMMIT went to (incarnation.c): a new connection to another — a promoted
+ * standby, the same server after a restart or a crash — leaves the COMMIT
+ * in doubt at once, with no lookup, as that server may have given the same
+ * transaction ID to another transaction. */
 #include "db/db_internal.h"
 #include "common/log.h"
 
@@ -59,7 +63,10 @@ static long long monotonic_ms(void)
 
 enum fate { FATE_COMMITTED, FATE_ROLLED_BACK, FATE_UNKNOWN };
 
-static enum fate read_fate(struct db *db)
+/* `commit_server` is the incarnation of the connection the COMMIT went
+ * out on; *why is set when the fate is unknown because the new connection
+ * is to another. */
+static enum fate read_fate(struct db *db, const struct db_incarnation *commit_server, char *why, size_t cap)
 {
   long long deadline = monotonic_ms() + db->in_doubt_wait_ms;
   long pause = FATE_PAUSE_FIRST_MS;
@@ -69,7 +76,16 @@ static enum fate read_fate(struct db *db)
   db_param_text(&p, db->xact_id);
   for (;;) {
     PGresult *res = NULL;
-    if (db_ensure_connected(db) && db_call(db, &xact_status, &p, &res) == DB_ONE_ROW) {
+    if (db_ensure_connected(db) && db_incarnation_differs(commit_server, &db->incarnation, why, cap))
+      return FATE_UNKNOWN; /* another server: its answer would be about another transaction */
+    unsigned generation = db->generation;
+    enum db_status looked = db_connected(db) ? db_call(db, &xact_status, &p, &res) : DB_HARD_ERROR;
+    if (db->generation != generation && db_connected(db)
+        && db_incarnation_differs(commit_server, &db->incarnation, why, cap)) {
+      PQclear(res); /* db_call re-opened the connection and asked again: on another server */
+      return FATE_UNKNOWN;
+    }
+    if (looked == DB_ONE_ROW) {
       bool gone = db_null(res, 0, "status"); /* too old to be known: never for a fresh ID */
       const char *status = db_text(res, 0, "status");
       enum fate fate = strcmp(status, "committed") == 0 ? FATE_COMMITTED
@@ -91,11 +107,15 @@ static enum fate read_fate(struct db *db)
 static enum db_status after_lost_commit(struct db *db, const char *label, enum db_status done)
 {
   static const char *const said[] = { "committed", "rolled back", "unknown" };
-  enum fate fate = read_fate(db);
+  struct db_incarnation commit_server = db->incarnation; /* before a new connection replaces it */
+  char why[256] = "";
+  enum fate fate = read_fate(db, &commit_server, why, sizeof why);
 
+  if (!why[0] && fate == FATE_UNKNOWN)
+    snprintf(why, sizeof why, "no answer within PAYGW_DB_IN_DOUBT_MS (%ld ms)", db->in_doubt_wait_ms);
   log_event(fate == FATE_UNKNOWN ? LOG_ERROR : LOG_WARN,
-            json_pack("{s:s, s:s, s:s, s:s}", "msg", "the answer to a COMMIT was lost", "transaction", label, "xact",
-                      db->xact_id, "outcome", said[fate]));
+            json_pack("{s:s, s:s, s:s, s:s, s:s}", "msg", "the answer to a COMMIT was lost", "transaction", label,
+                      "xact", db->xact_id, "outcome", said[fate], "why", why[0] ? why : "read on the same server"));
   if (fate == FATE_COMMITTED)
     return done; /* as if COMMIT had answered */
   if (fate == FATE_ROLLED_BACK)
@@ -147,8 +167,8 @@ enum db_status db_run_transaction(struct db *db, const char *label, db_txn_fn fn
     if (status == DB_SOFT_ERROR)
       continue;
     if (status == DB_HARD_ERROR && !reconnected && !db_connected(db)) {
-      reconnected = true;
-      if (db_connect_now(db))
+      reconnected = true; /* nothing of it committed: BEGIN or a statement before COMMIT met the loss */
+      if (db_reconnect_within(db, db->reconnect_wait_ms))
         continue;
     }
     break;

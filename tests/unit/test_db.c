@@ -13,6 +13,7 @@
 
 #include "common/log.h"
 #include "db/db.h"
+#include "db/db_internal.h"
 
 static void params_text_numbers_null_and_binary(void **state)
 {
@@ -248,6 +249,90 @@ static void outcome_words_map_to_their_index_or_are_a_bug(void **state)
   assert_int_equal(o, -1);
 }
 
+/* --- the server incarnation a lost COMMIT's fate may be read on ---------
+ * (lib/db/incarnation.c) */
+static const struct db_incarnation node_a = {
+  .known = true,
+  .system_id = "7715923943981458757",
+  .timeline = "00000001",
+  .started = "1796503541.400992",
+  .stats_reset = "1796503538.294586",
+};
+
+static void the_same_incarnation_is_trusted(void **state)
+{
+  struct db_incarnation again = node_a;
+  char why[256] = "untouched";
+
+  (void)state;
+  assert_null(db_incarnation_differs(&node_a, &again, why, sizeof why));
+  assert_string_equal(why, "untouched");
+}
+
+/* each way a new connection may be to another incarnation, with the word
+ * its reason must hold */
+static void each_difference_is_told_apart(void **state)
+{
+  static const struct {
+    const char *field, *value, *said;
+  } cases[] = {
+    { "system_id", "7715923943981458758", "another cluster" },
+    { "timeline", "00000002", "another timeline" },
+    { "started", "1796503600.000001", "restarted (started at 1796503600.000001" },
+    { "stats_reset", "1796503553.576840", "after a crash" },
+  };
+  char why[256];
+
+  (void)state;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    struct db_incarnation now = node_a;
+    char *field = strcmp(cases[i].field, "system_id") == 0  ? now.system_id
+                  : strcmp(cases[i].field, "timeline") == 0 ? now.timeline
+                  : strcmp(cases[i].field, "started") == 0  ? now.started
+                                                            : now.stats_reset;
+    strcpy(field, cases[i].value);
+    const char *said = db_incarnation_differs(&node_a, &now, why, sizeof why);
+    assert_non_null(said);
+    assert_ptr_equal(said, why);
+    if (!strstr(why, cases[i].said))
+      fail_msg("%s differs: \"%s\" does not say \"%s\"", cases[i].field, why, cases[i].said);
+  }
+}
+
+/* a crash-restart moves only the statistics' reset time: the postmaster,
+ * its start time and its timeline stay (seen on PostgreSQL 15) */
+static void a_crash_restart_alone_is_another_incarnation(void **state)
+{
+  struct db_incarnation after_crash = node_a;
+  char why[256];
+
+  (void)state;
+  strcpy(after_crash.stats_reset, "1796503553.57684");
+  assert_non_null(db_incarnation_differs(&node_a, &after_crash, why, sizeof why));
+  /* and the other way round: a reset never seen before is no match either */
+  after_crash = node_a;
+  after_crash.stats_reset[0] = '\0';
+  assert_non_null(db_incarnation_differs(&node_a, &after_crash, why, sizeof why));
+}
+
+static void an_unknown_incarnation_is_never_trusted(void **state)
+{
+  struct db_incarnation unknown = { 0 };
+  struct db_incarnation empty_but_known = { .known = true };
+  char why[256];
+
+  (void)state;
+  assert_non_null(db_incarnation_differs(&unknown, &node_a, why, sizeof why));
+  assert_non_null(strstr(why, "never identified"));
+  assert_non_null(db_incarnation_differs(&node_a, &unknown, why, sizeof why));
+  assert_non_null(strstr(why, "cannot be identified"));
+  assert_non_null(db_incarnation_differs(&unknown, &unknown, why, sizeof why));
+  /* two unknown sides that happen to hold the same (empty) texts */
+  unknown = empty_but_known;
+  unknown.known = false;
+  assert_non_null(db_incarnation_differs(&unknown, &unknown, why, sizeof why));
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -259,6 +344,10 @@ int main(void)
     cmocka_unit_test(a_missing_row_is_a_bug_too),
     cmocka_unit_test(a_value_longer_than_its_buffer_is_a_bug),
     cmocka_unit_test(outcome_words_map_to_their_index_or_are_a_bug),
+    cmocka_unit_test(the_same_incarnation_is_trusted),
+    cmocka_unit_test(each_difference_is_told_apart),
+    cmocka_unit_test(a_crash_restart_alone_is_another_incarnation),
+    cmocka_unit_test(an_unknown_incarnation_is_never_trusted),
   };
   log_init("test_db");
   return cmocka_run_group_tests(tests, NULL, NULL);
