@@ -68,7 +68,8 @@ static void log_connect_failed(struct db *db)
   long long now = monotonic_ms();
 
   if (db->connect_failures++ == 0 || now - db->connect_logged_ms >= CONNECT_LOG_EVERY_MS) {
-    log_msg(LOG_WARN, "database connection failed (%u in a row): %s", db->connect_failures, PQerrorMessage(db->conn));
+    log_msg(LOG_WARN, "database connection failed (%u in a row): %s", db->connect_failures,
+            db->conn ? PQerrorMessage(db->conn) : "no host passed the fence (an old primary: docs/ha.md)\n");
     db->connect_logged_ms = now;
   }
 }
@@ -85,7 +86,11 @@ bool db_connect_now(struct db *db)
   db->in_transaction = false;
   memset(db->prepared, 0, sizeof db->prepared);
   memset(&db->incarnation, 0, sizeof db->incarnation);
-  if (PQstatus(db->conn) != CONNECTION_OK) {
+  if (PQstatus(db->conn) == CONNECTION_OK && !db_fence_connection(db) && PQstatus(db->conn) == CONNECTION_OK) {
+    PQfinish(db->conn); /* only old primaries answered (fence.c): none is used */
+    db->conn = NULL;
+  }
+  if (!db->conn || PQstatus(db->conn) != CONNECTION_OK) {
     log_connect_failed(db);
     tell("connect");
     remember_error(db, NULL); /* db_error: why (a command-line program says so) */
@@ -112,6 +117,7 @@ struct db *db_open(const char *uri, const char *program)
   snprintf(db->program, sizeof db->program, "%s", program ? program : "paygw");
   db->in_doubt_wait_ms = config_long("PAYGW_DB_IN_DOUBT_MS", 2000, 0, 60000);
   db->reconnect_wait_ms = config_long("PAYGW_DB_RECONNECT_MS", db->in_doubt_wait_ms, 0, 60000);
+  db->fence_wait_ms = config_long("PAYGW_DB_FENCE_MS", 2000, 100, 60000);
   db_connect_now(db);
   return db;
 }

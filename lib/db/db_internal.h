@@ -32,6 +32,7 @@ struct db {
   int n_channels;
   long in_doubt_wait_ms;             /* PAYGW_DB_IN_DOUBT_MS */
   long reconnect_wait_ms;            /* PAYGW_DB_RECONNECT_MS */
+  long fence_wait_ms;                /* PAYGW_DB_FENCE_MS (fence.c) */
   struct db_incarnation incarnation; /* of the current connection */
   unsigned connect_failures;         /* in a row, for the log */
   long long connect_logged_ms;       /* when one was last logged */
@@ -53,6 +54,17 @@ void db_pause_ms(long ms);
 /* Re-opens the connection within wait_ms, or tries once when a whole wait
  * already failed since the last connection (db.c). */
 bool db_reconnect_within(struct db *db, long wait_ms);
+
+/* True when db->conn's server may be used: it expects no synchronous
+ * standby, or one acknowledged an empty commit within fence_wait_ms; else
+ * the URI's other hosts are tried in turn and db->conn may be replaced
+ * (fence.c).  False: no host passed; db->conn is then a failed connection
+ * or one not to use. */
+bool db_fence_connection(struct db *db);
+/* hosts (comma-separated) and their ports (one for all, one each, or
+ * empty) without the entry host:port; how many remain. */
+int db_hosts_without(const char *hosts, const char *ports, const char *host, const char *port, char *hosts_out,
+                     char *ports_out, size_t cap);
 
 /* Reads the connection's incarnation into db->incarnation (not known when
  * the server would not say: logged). */

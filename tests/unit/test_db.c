@@ -333,6 +333,29 @@ static void an_unknown_incarnation_is_never_trusted(void **state)
   assert_non_null(db_incarnation_differs(&unknown, &unknown, why, sizeof why));
 }
 
+/* fence.c: the URI's other hosts after one failed the fence */
+static void hosts_without_one_keep_the_rest_in_order(void **state)
+{
+  char h[128], p[128];
+
+  (void)state;
+  assert_int_equal(db_hosts_without("127.0.0.1,127.0.0.1", "5432,5433", "127.0.0.1", "5432", h, p, sizeof h), 1);
+  assert_string_equal(h, "127.0.0.1");
+  assert_string_equal(p, "5433");
+  assert_int_equal(db_hosts_without("db1,db2,db3", "5432", "db2", "5432", h, p, sizeof h), 2);
+  assert_string_equal(h, "db1,db3");
+  assert_string_equal(p, "5432"); /* one port for all stays one */
+  assert_int_equal(db_hosts_without("db1,db2", "", "db1", "5432", h, p, sizeof h), 1);
+  assert_string_equal(h, "db2");
+  assert_string_equal(p, "");
+  assert_int_equal(db_hosts_without("db1", "5432", "db1", "5432", h, p, sizeof h), 0);
+  assert_string_equal(h, "");
+  /* a host not in the list (libpq names what it used): nothing removed */
+  assert_int_equal(db_hosts_without("db1,db2", "5432,5433", "db2", "5432", h, p, sizeof h), 2);
+  assert_string_equal(h, "db1,db2");
+  assert_string_equal(p, "5432,5433");
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -348,6 +371,7 @@ int main(void)
     cmocka_unit_test(each_difference_is_told_apart),
     cmocka_unit_test(a_crash_restart_alone_is_another_incarnation),
     cmocka_unit_test(an_unknown_incarnation_is_never_trusted),
+    cmocka_unit_test(hosts_without_one_keep_the_rest_in_order),
   };
   log_init("test_db");
   return cmocka_run_group_tests(tests, NULL, NULL);

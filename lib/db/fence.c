@@ -1,0 +1,181 @@
+/* fence.c — a new connection's proof that its server is the primary of
+ * record, not an old primary that came back.
+ *
+ * pg_auto_failover's keeper starts a killed PostgreSQL again within
+ * seconds, while the monitor may already be promoting the standby; until
+ * the monitor demotes it (tens of seconds later) the old primary takes
+ * read-write connections — libpq's target_session_attrs=read-write picks
+ * it, first in the host list and not in recovery — and its crash recovery
+ * replayed commits that never reached the standby.  A read there showed a
+ * POS a payment "completed" that the new primary never had, and reversed
+ * (tests/ha/failover.t, docs/ha.md).  Such a server cannot get a commit
+ * acknowledged: synchronous_standby_names still names a standby that no
+ * longer follows it.  So a new connection to a server that expects a
+ * synchronous standby commits one empty transaction first, for at most
+ * PAYGW_DB_FENCE_MS; when PostgreSQL cuts the wait for the standby short
+ * (its warning 57014, "canceling wait for synchronous replication"), the
+ * server is not used and the URI's other hosts are tried, one at a time.
+ * A server that expects none (a single cluster; a primary whose standby
+ * was lost and that the monitor let go on alone) passes at once.  The
+ * empty transaction writes one commit record: once per connection. */
+#include "db/db_internal.h"
+#include "common/log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HOST_LIST_MAX 512
+#define KEYWORDS_MAX 64
+
+static void note_cut_short(void *arg, const PGresult *res)
+{
+  const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+
+  if (state && strcmp(state, "57014") == 0)
+    *(bool *)arg = true;
+}
+
+static bool run(PGconn *conn, const char *sql)
+{
+  PGresult *res = PQexec(conn, sql);
+  ExecStatusType status = PQresultStatus(res);
+
+  PQclear(res);
+  return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+}
+
+static bool expects_sync_standby(PGconn *conn)
+{
+  PGresult *res = PQexec(conn, "SELECT current_setting('synchronous_standby_names') = '' AS alone");
+  bool alone = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+
+  PQclear(res);
+  return !alone;
+}
+
+static bool fence_passes(PGconn *conn, long wait_ms)
+{
+  bool cut_short = false, ran;
+  char set_timeout[64];
+
+  if (!expects_sync_standby(conn))
+    return true;
+  snprintf(set_timeout, sizeof set_timeout, "SET statement_timeout = %ld", wait_ms);
+  PQnoticeReceiver before = PQsetNoticeReceiver(conn, note_cut_short, &cut_short);
+  ran = run(conn, set_timeout) && run(conn, "BEGIN") && run(conn, "SELECT pg_current_xact_id()") && run(conn, "COMMIT")
+        && run(conn, "RESET statement_timeout");
+  PQsetNoticeReceiver(conn, before, NULL); /* nobody sets one: libpq's default takes no argument */
+  return ran && !cut_short;
+}
+
+/* The i-th of a comma-separated list into out ("" past its end). */
+static void list_item(const char *list, int i, char *out, size_t cap)
+{
+  const char *p = list;
+
+  for (; i > 0 && p; i--)
+    p = (p = strchr(p, ',')) ? p + 1 : NULL;
+  size_t n = p ? strcspn(p, ",") : 0;
+  snprintf(out, cap, "%.*s", (int)(n < cap ? n : cap - 1), p ? p : "");
+}
+
+static int list_length(const char *list)
+{
+  int n = *list ? 1 : 0;
+
+  for (const char *p = list; *p; p++)
+    n += *p == ',';
+  return n;
+}
+
+static void list_append(char *list, size_t cap, const char *item)
+{
+  size_t len = strlen(list);
+
+  snprintf(list + len, cap - len, "%s%s", len ? "," : "", item);
+}
+
+int db_hosts_without(const char *hosts, const char *ports, const char *host, const char *port, char *hosts_out,
+                     char *ports_out, size_t cap)
+{
+  int n_hosts = list_length(hosts), n_ports = list_length(ports), left = 0;
+  char h[256], p[32];
+
+  hosts_out[0] = ports_out[0] = '\0';
+  for (int i = 0; i < n_hosts; i++) {
+    list_item(hosts, i, h, sizeof h);
+    list_item(ports, n_ports == 1 ? 0 : i, p, sizeof p);
+    if (strcmp(h, host) == 0 && (p[0] == '\0' || strcmp(p, port) == 0))
+      continue;
+    list_append(hosts_out, cap, h);
+    if (n_ports > 1)
+      list_append(ports_out, cap, p);
+    left++;
+  }
+  if (n_ports == 1)
+    snprintf(ports_out, cap, "%s", ports);
+  return left;
+}
+
+/* The URI's settings with host and port replaced by the lists given. */
+static PGconn *connect_to(const struct db *db, const char *hosts, const char *ports)
+{
+  PQconninfoOption *opts = PQconninfoParse(db->uri, NULL);
+  const char *keys[KEYWORDS_MAX + 4], *values[KEYWORDS_MAX + 4];
+  int n = 0;
+
+  for (PQconninfoOption *o = opts; o && o->keyword && n < KEYWORDS_MAX; o++) {
+    if (!o->val || strcmp(o->keyword, "host") == 0 || strcmp(o->keyword, "port") == 0
+        || strcmp(o->keyword, "hostaddr") == 0 || strcmp(o->keyword, "application_name") == 0)
+      continue;
+    keys[n] = o->keyword;
+    values[n++] = o->val;
+  }
+  keys[n] = "host", values[n++] = hosts;
+  keys[n] = "port", values[n++] = ports;
+  keys[n] = "application_name", values[n++] = db->program;
+  keys[n] = NULL, values[n] = NULL;
+  PGconn *conn = PQconnectdbParams(keys, values, 0);
+  PQconninfoFree(opts);
+  return conn;
+}
+
+static void uri_hosts(const struct db *db, char *hosts, char *ports, size_t cap)
+{
+  PQconninfoOption *opts = PQconninfoParse(db->uri, NULL);
+
+  hosts[0] = ports[0] = '\0';
+  for (PQconninfoOption *o = opts; o && o->keyword; o++) {
+    if (o->val && strcmp(o->keyword, "host") == 0)
+      snprintf(hosts, cap, "%s", o->val);
+    else if (o->val && strcmp(o->keyword, "port") == 0)
+      snprintf(ports, cap, "%s", o->val);
+  }
+  PQconninfoFree(opts);
+}
+
+bool db_fence_connection(struct db *db)
+{
+  char hosts[HOST_LIST_MAX], ports[HOST_LIST_MAX], left_hosts[HOST_LIST_MAX], left_ports[HOST_LIST_MAX];
+
+  if (fence_passes(db->conn, db->fence_wait_ms))
+    return true;
+  uri_hosts(db, hosts, ports, sizeof hosts);
+  for (;;) {
+    log_msg(LOG_WARN,
+            "the server at %s:%s takes writes but no synchronous standby acknowledged a commit within %ld ms "
+            "(an old primary back after a failover?): not used",
+            PQhost(db->conn), PQport(db->conn), db->fence_wait_ms);
+    if (db_hosts_without(hosts, ports, PQhost(db->conn), PQport(db->conn), left_hosts, left_ports, sizeof hosts) == 0)
+      return false;
+    PQfinish(db->conn);
+    db->conn = connect_to(db, left_hosts, left_ports);
+    if (PQstatus(db->conn) != CONNECTION_OK)
+      return false;
+    if (fence_passes(db->conn, db->fence_wait_ms))
+      return true;
+    memcpy(hosts, left_hosts, sizeof hosts);
+    memcpy(ports, left_ports, sizeof ports);
+  }
+}
