@@ -26,6 +26,7 @@
 . "$(dirname "$0")/../api/flowlib.sh"
 ROOT=$TEST_ROOT
 STACK=$ROOT/scripts/stack
+. "$ROOT/tests/ha/halib.sh" # monitor_q, states
 C=32 DURATION=${PAYGW_FAILOVER_SECONDS:-70} SETTLE_S=180 FIRST_PAYMENT_MAX_S=30
 WORK=$(mktemp -d)
 OUT=$WORK/flows.out ERR=$WORK/flows.err OUTCOMES=$WORK/outcomes
@@ -38,8 +39,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-monitor_q() { psql -X -q -tA -v ON_ERROR_STOP=1 "$PAYGW_HA_MONITOR_URI" -c "$1" 2>/dev/null; }
-states() { monitor_q "SELECT string_agg(nodename || '=' || reportedstate || '/' || goalstate, ' ' ORDER BY nodename) FROM pgautofailover.node"; }
 formation_healthy() {
   [[ $(monitor_q "SELECT string_agg(reportedstate::text || '/' || goalstate::text, ' ' ORDER BY reportedstate::text) FROM pgautofailover.node") \
     == "primary/primary secondary/secondary" ]]

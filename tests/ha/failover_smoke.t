@@ -16,41 +16,20 @@
 # (or pg_autoctl restarts it first: the figures say which happened);
 # node kills the primary's pg_autoctl too, as the loss of its host would:
 # the monitor then decides on its health checks and timeouts alone.
-# It starts the stack fresh in PAYGW_VAR (default var/ha) with the demo data,
-# and stops it at the end unless PAYGW_HA_KEEP=1.
+# It runs on the --ha stack PAYGW_STACK_ENV names (scripts/check --ha's), or
+# starts one fresh in PAYGW_VAR (default var/ha) with the demo data and
+# stops it at the end unless PAYGW_HA_KEEP=1 (halib.sh).
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 MODE=${1:-postgres}
 [[ $MODE == postgres || $MODE == node ]] || { echo "usage: $0 [postgres|node]" >&2; exit 2; }
-export PAYGW_VAR=${PAYGW_VAR:-$ROOT/var/ha}
-export PAYGW_STACK_ENV=$PAYGW_VAR/stack.env
 STACK=$ROOT/scripts/stack
-
-# --- a fresh stack with the formation, and the demo data -----------------------
-# (unless PAYGW_HA_STACK_UP=1: `scripts/check --ha` has started one, with
-# the demo data, for every test of tests/ha/, and stops it at the end)
-if [[ ${PAYGW_HA_STACK_UP:-0} != 1 ]]; then
-  "$STACK" stop >/dev/null 2>&1
-  rm -rf "$PAYGW_VAR"
-  mkdir -p "$PAYGW_VAR"
-  if ! "$STACK" start --ha >"$PAYGW_VAR/stack-start.out" 2>&1; then
-    echo "not ok - scripts/stack start --ha (see $PAYGW_VAR/stack-start.out and $PAYGW_VAR/log/)"
-    tail -20 "$PAYGW_VAR/stack-start.out" | sed 's/^/# /'
-    exit 1
-  fi
-  set -a; . "$PAYGW_STACK_ENV"; set +a
-  "$PAYGW_ADMIN" demo --out-dir "$PAYGW_VAR/demo" >/dev/null 2>&1 || { echo "not ok - paygw-admin demo"; exit 1; }
-  "$ROOT/credit-server/credit-server" --enrol-demo >/dev/null 2>&1 || { echo "not ok - credit-server --enrol-demo"; exit 1; }
-fi
-set -a; . "$PAYGW_STACK_ENV"; set +a
-
+. "$ROOT/tests/ha/halib.sh"
+ha_stack_up
 . "$ROOT/tests/api/flowlib.sh"
-ha_cleanup() { flow_cleanup; [[ ${PAYGW_HA_KEEP:-0} == 1 || ${PAYGW_HA_STACK_UP:-0} == 1 ]] || "$STACK" stop >/dev/null 2>&1; }
 trap ha_cleanup EXIT
 
 MERCHANT=1111111111 USER=00001
-monitor_q() { psql -X -q -tA -v ON_ERROR_STOP=1 "$PAYGW_HA_MONITOR_URI" -c "$1" 2>/dev/null; }
-states() { monitor_q "SELECT string_agg(nodename || '=' || reportedstate || '/' || goalstate, ' ' ORDER BY nodename) FROM pgautofailover.node"; }
 # pay: one whole payment as the demo POS and handset; ok when it completed
 pay() {
   flow_to chosen "$MERCHANT" "$USER" $((100 + RANDOM % 100)) L

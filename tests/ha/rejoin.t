@@ -25,34 +25,12 @@
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 STACK=$ROOT/scripts/stack
-OWN_STACK=1
-if [[ -r ${PAYGW_STACK_ENV:-} ]] && grep -qx "PAYGW_HA='1'" "$PAYGW_STACK_ENV"; then
-  OWN_STACK=0
-  set -a; . "$PAYGW_STACK_ENV"; set +a
-else
-  # --- a fresh stack with the formation, and the demo data ---------------------
-  export PAYGW_VAR=${PAYGW_VAR:-$ROOT/var/ha}
-  export PAYGW_STACK_ENV=$PAYGW_VAR/stack.env
-  "$STACK" stop >/dev/null 2>&1
-  rm -rf "$PAYGW_VAR"
-  mkdir -p "$PAYGW_VAR"
-  if ! "$STACK" start --ha >"$PAYGW_VAR/stack-start.out" 2>&1; then
-    echo "not ok - scripts/stack start --ha (see $PAYGW_VAR/stack-start.out and $PAYGW_VAR/log/)"
-    tail -20 "$PAYGW_VAR/stack-start.out" | sed 's/^/# /'
-    exit 1
-  fi
-  set -a; . "$PAYGW_STACK_ENV"; set +a
-  "$PAYGW_ADMIN" demo --out-dir "$PAYGW_VAR/demo" >/dev/null 2>&1 || { echo "not ok - paygw-admin demo"; exit 1; }
-  "$ROOT/credit-server/credit-server" --enrol-demo >/dev/null 2>&1 || { echo "not ok - credit-server --enrol-demo"; exit 1; }
-fi
-
+. "$ROOT/tests/ha/halib.sh"
+ha_stack_up
 . "$ROOT/tests/api/flowlib.sh"
-ha_cleanup() { flow_cleanup; [[ $OWN_STACK == 0 || ${PAYGW_HA_KEEP:-0} == 1 ]] || "$STACK" stop >/dev/null 2>&1; }
 trap ha_cleanup EXIT
 
 MERCHANT=1111111111 USER=00001
-monitor_q() { psql -X -q -tA -v ON_ERROR_STOP=1 "$PAYGW_HA_MONITOR_URI" -c "$1" 2>/dev/null; }
-states() { monitor_q "SELECT string_agg(nodename || '=' || reportedstate || '/' || goalstate, ' ' ORDER BY nodename) FROM pgautofailover.node"; }
 # the node the monitor wants primary and that says it is (a dead node's last report stays "primary")
 primary_node() {
   monitor_q "SELECT substr(nodename, 6) FROM pgautofailover.node
