@@ -11,38 +11,30 @@
  * (tests/ha/failover.t, docs/ha.md).  Such a server cannot get a commit
  * acknowledged: synchronous_standby_names still names a standby that no
  * longer follows it.  So a new connection to a server that expects a
- * synchronous standby commits one empty transaction first, for at most
- * PAYGW_DB_FENCE_MS; when PostgreSQL cuts the wait for the standby short
- * (its warning 57014, "canceling wait for synchronous replication"), the
- * server is not used and the URI's other hosts are tried, one at a time.
+ * synchronous standby first commits a transaction that writes nothing but
+ * a logical-decoding message; when no standby has acknowledged it within
+ * PAYGW_DB_FENCE_MS, the wait is cancelled, the server is not used and
+ * the URI's other hosts are tried, one at a time.
  * A server that expects none (a single cluster; a primary whose standby
  * was lost and that the monitor let go on alone) passes at once.  The
- * empty transaction writes one commit record: once per connection. */
+ * fence writes two WAL records, once per connection. */
 #include "db/db_internal.h"
 #include "common/log.h"
 
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define HOST_LIST_MAX 512
 #define KEYWORDS_MAX 64
 
-static void note_cut_short(void *arg, const PGresult *res)
+static long long monotonic_ms(void)
 {
-  const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-
-  if (state && strcmp(state, "57014") == 0)
-    *(bool *)arg = true;
-}
-
-static bool run(PGconn *conn, const char *sql)
-{
-  PGresult *res = PQexec(conn, sql);
-  ExecStatusType status = PQresultStatus(res);
-
-  PQclear(res);
-  return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static bool expects_sync_standby(PGconn *conn)
@@ -54,19 +46,60 @@ static bool expects_sync_standby(PGconn *conn)
   return !alone;
 }
 
+/* Asks the server to cut its wait short: the COMMIT then ends, committed
+ * locally, with PostgreSQL's warning. */
+static void cancel(PGconn *conn)
+{
+  PGcancel *c = PQgetCancel(conn);
+  char err[256];
+
+  if (c) {
+    PQcancel(c, err, sizeof err);
+    PQfreeCancel(c);
+  }
+}
+
+/* COMMIT, answered within wait_ms.  statement_timeout cannot bound it:
+ * PostgreSQL stops that timer before it commits and waits for the standby,
+ * so the wait is timed here and cut short with a cancel request. */
+static bool commit_within(PGconn *conn, long wait_ms)
+{
+  long long deadline = monotonic_ms() + wait_ms;
+  bool answered = true, ok = true;
+  PGresult *res;
+
+  if (!PQsendQuery(conn, "COMMIT"))
+    return false;
+  while (answered && PQisBusy(conn)) {
+    struct pollfd pfd = { .fd = PQsocket(conn), .events = POLLIN };
+    long long left = deadline - monotonic_ms();
+    if (left <= 0 || poll(&pfd, 1, (int)left) == 0) {
+      cancel(conn);
+      answered = false;
+    } else if (!PQconsumeInput(conn)) {
+      return false;
+    }
+  }
+  while ((res = PQgetResult(conn)) != NULL) { /* after a cancel: the COMMIT's end, with the warning */
+    ok = ok && PQresultStatus(res) == PGRES_COMMAND_OK;
+    PQclear(res);
+  }
+  return answered && ok;
+}
+
+/* An empty commit would not wait for the standby (PostgreSQL waits only
+ * when the transaction wrote WAL besides its commit record): the
+ * transaction writes one logical-decoding message, which any role may and
+ * which changes no table. */
 static bool fence_passes(PGconn *conn, long wait_ms)
 {
-  bool cut_short = false, ran;
-  char set_timeout[64];
-
   if (!expects_sync_standby(conn))
     return true;
-  snprintf(set_timeout, sizeof set_timeout, "SET statement_timeout = %ld", wait_ms);
-  PQnoticeReceiver before = PQsetNoticeReceiver(conn, note_cut_short, &cut_short);
-  ran = run(conn, set_timeout) && run(conn, "BEGIN") && run(conn, "SELECT pg_current_xact_id()") && run(conn, "COMMIT")
-        && run(conn, "RESET statement_timeout");
-  PQsetNoticeReceiver(conn, before, NULL); /* nobody sets one: libpq's default takes no argument */
-  return ran && !cut_short;
+  PGresult *res = PQexec(conn, "BEGIN; SELECT pg_logical_emit_message(true, 'paygw-fence', '')");
+  bool began = PQresultStatus(res) == PGRES_TUPLES_OK;
+
+  PQclear(res);
+  return began && commit_within(conn, wait_ms);
 }
 
 /* The i-th of a comma-separated list into out ("" past its end). */
