@@ -77,6 +77,17 @@ holds() { [[ $(holder "$1") == "$2" ]]; }
 is "requests reach both pools (the workers' pids in /v1/health)" "$(health_pools 20)" "a b "
 
 # --- 2. one of each background process works, the other stands by ------------
+# A test before this one may have failed the database over: a process
+# standing by reconnects through the URI's hosts, each refused or fenced
+# in turn (lib/db/fence.c: up to PAYGW_DB_FENCE_MS each), so it may still be
+# on its way; seen 32 s after failover_smoke.t's kill
+all_connected() {
+  local n
+  for n in paygw-sweeper-a paygw-sweeper-b paygw-webhooks-a paygw-webhooks-b; do
+    [[ $(sessions "$n") == 1 ]] || return 1
+  done
+}
+check "the four background processes are connected (within 60 s of the test's start)" wait_until 60 all_connected
 for kind in sweeper webhooks; do
   key=SWEEPER_KEY; [[ $kind == webhooks ]] && key=WEBHOOKS_KEY
   like "one $kind process holds its lock" "$(holder "${!key}")" "^paygw-$kind-[ab]$"
