@@ -5,8 +5,9 @@
 # charge may or may not be recorded.  A 96 would read as a decline at the
 # acquirer and never be reversed, so the server sends no answer at all (the
 # acquirer's time-out reversal then settles it either way).  A COMMIT made
-# slow by a deferred trigger gives the test the moment to cut the connection
-# (pg_terminate_backend) and refuse new ones (NOLOGIN).
+# slow by a deferred trigger (6 s: with 3 s, two psql calls on a loaded
+# machine once came after the COMMIT) gives the test the moment to cut the
+# connection (pg_terminate_backend) and refuse new ones (NOLOGIN).
 . "$(dirname "$0")/credit_lib.sh"
 TMP=$(mktemp -d)
 cleanup() {
@@ -17,14 +18,14 @@ cleanup() {
 }
 trap cleanup EXIT
 psql_q "CREATE FUNCTION issuer.test_slow_commit() RETURNS trigger LANGUAGE plpgsql AS
-          \$\$ BEGIN PERFORM pg_sleep(3); RETURN NULL; END \$\$" >/dev/null
+          \$\$ BEGIN PERFORM pg_sleep(6); RETURN NULL; END \$\$" >/dev/null
 psql_q "CREATE CONSTRAINT TRIGGER test_slow_commit AFTER INSERT ON issuer.authorizations
           DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION issuer.test_slow_commit()" >/dev/null
 
 t=$(now_time)
 before=$(balance_of 152500 5678)
 next_stan; stan=$STAN
-( auth "$CARD_A" 3012 4321 "$MERCHANT_A" "PML 00" "$stan" "$t" --timeout 7000; echo "$ANS" >"$TMP/answer" ) &
+( auth "$CARD_A" 3012 4321 "$MERCHANT_A" "PML 00" "$stan" "$t" --timeout 10000; echo "$ANS" >"$TMP/answer" ) &
 sender=$!
 for i in $(seq 40); do   # the 0100's statement is committing: running the deferred trigger
   [[ $(psql_q "SELECT count(*) FROM pg_stat_activity WHERE usename = 'paygw_issuer' AND query LIKE '%issuer.do_authorize(%' AND state = 'active'") == 1 ]] && break
