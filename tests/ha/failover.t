@@ -83,14 +83,19 @@ kill -KILL "$POSTMASTER"
 # reports wait_primary), and when the stack's multi-host URI first lands on
 # it (until then libpq keeps the first node that takes writes: the old
 # primary, restarted by its keeper, until its demotion)
+# (each until seen, for at most 120 s: the URI may land on the new primary
+# before the monitor's table says it was promoted)
 (
-  while [[ ! -s $WORK/new_writable ]]; do
+  end=$(($(now_ms) + 120000))
+  while [[ ! -s $WORK/new_writable || ! -s $WORK/promoted ]] && (($(now_ms) < end)); do
     if [[ ! -s $WORK/promoted ]]; then
       s=$(monitor_q "SELECT reportedstate FROM pgautofailover.node WHERE nodename <> '$OLD'")
       [[ $s == wait_primary || $s == primary ]] && now_ms >"$WORK/promoted"
     fi
-    p=$(writable_port)
-    [[ -n $p && $p != "$OLD_PORT" ]] && now_ms >"$WORK/new_writable"
+    if [[ ! -s $WORK/new_writable ]]; then
+      p=$(writable_port)
+      [[ -n $p && $p != "$OLD_PORT" ]] && now_ms >"$WORK/new_writable"
+    fi
     sleep 0.2
   done
 ) &
