@@ -51,7 +51,7 @@ static void listen_now(struct db *db, const char *channel)
   PQclear(res);
 }
 
-static long long monotonic_ms(void)
+long long db_monotonic_ms(void)
 {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -65,7 +65,7 @@ static long long monotonic_ms(void)
 
 static void log_connect_failed(struct db *db)
 {
-  long long now = monotonic_ms();
+  long long now = db_monotonic_ms();
 
   if (db->connect_failures++ == 0 || now - db->connect_logged_ms >= CONNECT_LOG_EVERY_MS) {
     log_msg(LOG_WARN, "database connection failed (%u in a row): %s", db->connect_failures,
@@ -343,11 +343,11 @@ long db_reconnect_wait_ms(const struct db *db)
  * go on); the client is told when to come back (Retry-After). */
 bool db_reconnect_within(struct db *db, long wait_ms)
 {
-  long long deadline = monotonic_ms() + (db->gave_up_waiting ? 0 : wait_ms);
+  long long deadline = db_monotonic_ms() + (db->gave_up_waiting ? 0 : wait_ms);
   long pause = 20;
 
   while (!db_connect_now(db)) {
-    long long left = deadline - monotonic_ms();
+    long long left = deadline - db_monotonic_ms();
     if (left <= 0) {
       db->gave_up_waiting = true;
       return false;

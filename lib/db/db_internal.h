@@ -51,6 +51,8 @@ bool db_connected(const struct db *db);
 enum db_status db_classify(struct db *db, const PGresult *res);
 void db_forget_prepared(struct db *db);
 void db_pause_ms(long ms);
+/* Milliseconds of CLOCK_MONOTONIC, for the layer's deadlines. */
+long long db_monotonic_ms(void);
 /* Re-opens the connection within wait_ms, or tries once when a whole wait
  * already failed since the last connection (db.c). */
 bool db_reconnect_within(struct db *db, long wait_ms);

@@ -25,17 +25,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define HOST_LIST_MAX 512
 #define KEYWORDS_MAX 64
-
-static long long monotonic_ms(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static bool expects_sync_standby(PGconn *conn)
 {
@@ -64,7 +56,7 @@ static void cancel(PGconn *conn)
  * so the wait is timed here and cut short with a cancel request. */
 static bool commit_within(PGconn *conn, long wait_ms)
 {
-  long long deadline = monotonic_ms() + wait_ms;
+  long long deadline = db_monotonic_ms() + wait_ms;
   bool answered = true, ok = true;
   PGresult *res;
 
@@ -72,7 +64,7 @@ static bool commit_within(PGconn *conn, long wait_ms)
     return false;
   while (answered && PQisBusy(conn)) {
     struct pollfd pfd = { .fd = PQsocket(conn), .events = POLLIN };
-    long long left = deadline - monotonic_ms();
+    long long left = deadline - db_monotonic_ms();
     if (left <= 0 || poll(&pfd, 1, (int)left) == 0) {
       cancel(conn);
       answered = false;

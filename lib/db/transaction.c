@@ -18,7 +18,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #define TXN_MAX_ATTEMPTS 3
 #define FATE_PAUSE_FIRST_MS 20 /* between looks at a lost COMMIT's outcome, doubling */
@@ -54,13 +53,6 @@ static bool begin(struct db *db)
   return ok;
 }
 
-static long long monotonic_ms(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 enum fate { FATE_COMMITTED, FATE_ROLLED_BACK, FATE_UNKNOWN };
 
 /* `commit_server` is the incarnation of the connection the COMMIT went
@@ -68,7 +60,7 @@ enum fate { FATE_COMMITTED, FATE_ROLLED_BACK, FATE_UNKNOWN };
  * is to another. */
 static enum fate read_fate(struct db *db, const struct db_incarnation *commit_server, char *why, size_t cap)
 {
-  long long deadline = monotonic_ms() + db->in_doubt_wait_ms;
+  long long deadline = db_monotonic_ms() + db->in_doubt_wait_ms;
   long pause = FATE_PAUSE_FIRST_MS;
   struct db_params p;
 
@@ -97,7 +89,7 @@ static enum fate read_fate(struct db *db, const struct db_incarnation *commit_se
     } else if (res) {
       PQclear(res);
     }
-    if (monotonic_ms() + pause > deadline)
+    if (db_monotonic_ms() + pause > deadline)
       return FATE_UNKNOWN;
     db_pause_ms(pause);
     pause = pause * 2 > FATE_PAUSE_MAX_MS ? FATE_PAUSE_MAX_MS : pause * 2;
